@@ -1,0 +1,125 @@
+"""Settings: defaults < TOML config file < environment < command-line flags.
+
+This is the only module that reads ``os.environ`` (through ``load_settings``'s ``env``
+argument, which the CLI passes in). The API key is a ``SecretStr``: it is never logged,
+cached or written.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from briefing.errors import ConfigError
+
+CONFIG_FILENAME = "briefing.toml"
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir("briefing")) / "llm-cache.sqlite"
+
+
+class Settings(BaseModel):
+    """Everything a build needs to know besides its sources."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    engine: Literal["offline", "openai"] = Field(default="offline", description="Extraction engine.")
+    model: str = Field(default="gpt-4o-mini", description="LLM model name (openai engine).")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
+    api_key: SecretStr | None = Field(default=None, description="API key (openai engine).")
+    timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout in seconds.")
+    concurrency: int = Field(default=4, ge=1, le=64, description="Concurrent LLM requests.")
+    max_cost_usd: float | None = Field(default=None, ge=0, description="Stop before spending more.")
+    cache: bool = Field(default=True, description="Cache LLM responses on disk.")
+    cache_path: Path = Field(default_factory=default_cache_path)
+    max_words: int = Field(default=650, ge=100, le=5000, description="Word budget of the brief.")
+    paper: Literal["a4", "letter"] = Field(default="a4", description="Paper size for PDF output.")
+    topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
+
+
+# Environment variables and the setting each one sets.
+ENV_VARS: dict[str, str] = {
+    "OPENAI_API_KEY": "api_key",
+    "OPENAI_BASE_URL": "base_url",
+    "BRIEFING_ENGINE": "engine",
+    "BRIEFING_MODEL": "model",
+    "BRIEFING_BASE_URL": "base_url",
+    "BRIEFING_TIMEOUT": "timeout_s",
+    "BRIEFING_CONCURRENCY": "concurrency",
+    "BRIEFING_MAX_COST": "max_cost_usd",
+    "BRIEFING_CACHE_PATH": "cache_path",
+    "BRIEFING_MAX_WORDS": "max_words",
+    "BRIEFING_PAPER": "paper",
+    "BRIEFING_TOPIC": "topic",
+}
+
+
+def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
+    """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        return path
+    if env.get("BRIEFING_CONFIG"):
+        path = Path(env["BRIEFING_CONFIG"])
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file named by BRIEFING_CONFIG not found")
+        return path
+    for candidate in (
+        Path.cwd() / CONFIG_FILENAME,
+        Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+
+
+def load_settings(
+    *,
+    config_path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings from defaults, the config file's ``[build]`` table, the environment, then flags.
+
+    ``overrides`` holds command-line values; a value of None means "not given".
+    """
+    env = os.environ if env is None else env
+    merged: dict[str, Any] = {}
+    path = find_config(config_path, env)
+    if path is not None:
+        table = read_config_file(path).get("build", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [build] must be a table")
+        merged.update(table)
+    for var, key in ENV_VARS.items():
+        if env.get(var):
+            merged[key] = env[var]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            merged[key] = value
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        source = f" (from {path})" if path else ""
+        raise ConfigError(f"invalid setting {where}{source}: {first['msg']}") from exc

@@ -1,0 +1,174 @@
+"""Typed data passed between the pipeline stages.
+
+Every offset in these models is a character offset into ``Document.text``: the source's
+decoded text with universal newlines. ``document.text[c.start:c.end] == c.quote`` holds for
+every verified citation, so anyone can check a brief against its sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Frozen):
+    """A half-open character range ``[start, end)`` into a document's text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Document(_Frozen):
+    """One source document, decoded, with the metadata it states about itself."""
+
+    id: str = Field(description="Stable id: a hash of the decoded text.")
+    path: str = Field(description="Where the document came from: a file path, URL or '-'.")
+    text: str = Field(description="Decoded text with universal newlines.")
+    title: str | None = None
+    outlet: str | None = Field(default=None, description="Outlet or source line, if stated.")
+    url: str | None = None
+    date: dt.date | None = Field(default=None, description="Date the document states; None = undated.")
+    furniture: tuple[Span, ...] = Field(
+        default=(), description="Page furniture (share prompts, teasers) excluded from extraction."
+    )
+
+
+class Sentence(_Frozen):
+    start: int
+    end: int
+    text: str
+
+
+class Chunk(_Frozen):
+    """A run of whole sentences from one document; ``doc.text[start:end] == text``."""
+
+    id: str
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+
+
+class Citation(_Frozen):
+    """A verbatim quote from a source. Offsets are filled in (or repaired) by verification."""
+
+    source_id: str = Field(description="Id of the source document the quote is taken from.")
+    quote: str = Field(description="Exact words copied from the source.")
+    start: int | None = Field(default=None, description="Start offset of the quote in the source.")
+    end: int | None = Field(default=None, description="End offset of the quote in the source.")
+
+
+class Fact(_Frozen):
+    """A statement backed by one or more citations."""
+
+    id: str = ""
+    statement: str
+    actor: str | None = Field(default=None, description="Who said or did it, if attributed.")
+    kind: Literal["claim", "event", "signal", "context"] = "event"
+    date: str | None = Field(default=None, description="A date the statement mentions, as written.")
+    citations: tuple[Citation, ...] = ()
+    score: float = Field(default=0.0, description="Salience; higher is kept first.")
+
+
+ContradictionKind = Literal["claim_conflict", "reported_dispute", "temporal"]
+
+
+class ContradictionSide(_Frozen):
+    actor: str | None = None
+    statement: str
+    citations: tuple[Citation, ...] = ()
+
+
+class Contradiction(_Frozen):
+    id: str = ""
+    kind: ContradictionKind
+    summary: str
+    sides: tuple[ContradictionSide, ...]
+    score: float = 0.0
+
+
+class ActorPosition(_Frozen):
+    name: str
+    position: str
+    citations: tuple[Citation, ...] = ()
+
+
+class SourceRef(_Frozen):
+    id: str
+    number: int
+    title: str | None
+    path: str
+    outlet: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class Usage(BaseModel):
+    """What an engine spent. Mutable: engines add to it as they go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class BriefStats(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: int = 0
+    documents_skipped: int = 0
+    chunks: int = 0
+    facts_extracted: int = 0
+    facts_verified: int = 0
+    facts_dropped_unverified: int = 0
+    contradictions_found: int = 0
+    contradiction_sides_dropped_unverified: int = 0
+    omitted_facts: int = 0
+    omitted_contradictions: int = 0
+    omitted_other: int = 0
+    words: int = 0
+    elapsed_s: float = 0.0
+    engine: str = ""
+    model: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Brief(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    topic: str
+    topic_inferred: bool = False
+    generated: dt.date
+    source_dates: tuple[dt.date, dt.date] | None = Field(
+        default=None, description="Earliest and latest stated source date; None = all undated."
+    )
+    undated_sources: int = 0
+    bottom_line: list[Fact] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    actors: list[ActorPosition] = Field(default_factory=list)
+    contradictions: list[Contradiction] = Field(default_factory=list)
+    watch: list[Fact] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+    stats: BriefStats = Field(default_factory=BriefStats)
+
+
+class Synthesis(_Frozen):
+    """What an engine writes from the selected facts: title, bottom line, what to watch."""
+
+    title: str
+    bottom_line: tuple[Fact, ...] = ()
+    watch: tuple[Fact, ...] = ()
+    actors: tuple[ActorPosition, ...] = ()
