@@ -1,0 +1,237 @@
+"""Configuration of the scheduled daily brief: the ``[daily]`` table of briefing.toml.
+
+Values come from, in rising order: defaults < the ``[daily]`` table of the config file <
+command-line values. Build settings (engine, model, topic, ...) stay in the ``[build]`` table
+and are read by :func:`briefing.config.load_settings`. SMTP credentials are never written to
+the file: they come from the environment mapping the CLI passes in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from briefing.config import Settings, find_config, read_config_file
+from briefing.errors import ConfigError
+
+Format = Literal["md", "json", "html", "pdf"]
+
+_DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
+
+SMTP_USER_VAR = "BRIEFING_SMTP_USER"
+SMTP_PASSWORD_VAR = "BRIEFING_SMTP_PASSWORD"
+
+
+class EmailConfig(BaseModel):
+    """Where and how to e-mail each day's brief."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: list[str] = Field(min_length=1, description="Recipient addresses.")
+    sender: str = Field(description="From address.")
+    host: str = Field(default="localhost", description="SMTP server host.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP server port.")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="Transport security."
+    )
+    timeout_s: float = Field(default=30.0, gt=0)
+    subject: str = Field(default="Daily brief {date}: {title}", description="Subject template.")
+    username: str | None = Field(default=None, description=f"Login; or set {SMTP_USER_VAR}.")
+    password: SecretStr | None = Field(
+        default=None, description=f"Never in the file: set {SMTP_PASSWORD_VAR}."
+    )
+
+
+class DailyConfig(BaseModel):
+    """Everything ``briefing daily`` needs besides the build settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Folders, files and globs of documents; RSS/Atom feeds as files or URLs; "
+        "single article URLs.",
+    )
+    feeds: list[str] = Field(
+        default_factory=list, description="RSS/Atom feeds (files or URLs), always read as feeds."
+    )
+    out: Path = Field(default=Path("briefs"), description="Output folder of the dated briefs.")
+    store: Path | None = Field(
+        default=None, description="Corpus database; default <out>/briefing.sqlite."
+    )
+    formats: list[Format] = Field(
+        default_factory=lambda: list(_DEFAULT_FORMATS), description="Output formats."
+    )
+    timezone: str = Field(default="UTC", description="Time zone that decides the brief's date.")
+    window_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="Oldest feed entry taken when there is no earlier successful run.",
+    )
+    retention_days: int | None = Field(
+        default=None, ge=1, description="Forget briefed documents older than this; None = keep."
+    )
+    user_agent: str = Field(default="briefing-daily/0.1 (+https://example.invalid/briefing)")
+    http_timeout_s: float = Field(default=20.0, gt=0, description="Per-request HTTP timeout.")
+    max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest response read.")
+    max_entries_per_feed: int = Field(default=100, ge=1)
+    email: EmailConfig | None = None
+    command: list[str] | None = Field(
+        default=None, description="Command run after each brief; '{path}' is the brief's path."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _dedupe(cls, value: list[Format]) -> list[Format]:
+        return list(dict.fromkeys(value))
+
+    @property
+    def store_path(self) -> Path:
+        return self.store if self.store is not None else self.out / "briefing.sqlite"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_day(self, moment: dt.datetime) -> dt.date:
+        """The calendar day of ``moment`` in the configured time zone (naive = UTC)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.zone).date()
+
+
+def load_daily_config(
+    *,
+    config_path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> DailyConfig:
+    """DailyConfig from defaults, the ``[daily]`` table, then command-line ``overrides``.
+
+    ``overrides`` values of None mean "not given"; an empty list of sources on the command
+    line also means "not given", so the config file's sources are used.
+    """
+    env = {} if env is None else env
+    merged: dict[str, Any] = {}
+    path = find_config(config_path, env)
+    if path is not None:
+        table = read_config_file(path).get("daily", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [daily] must be a table")
+        merged.update(table)
+        base = path.parent
+        for key in ("out", "store"):
+            if isinstance(merged.get(key), str) and not Path(merged[key]).is_absolute():
+                merged[key] = str(base / merged[key])
+        for key in ("sources", "feeds"):
+            if isinstance(merged.get(key), list):
+                merged[key] = [_relative_to(base, item) for item in merged[key]]
+    for key, value in (overrides or {}).items():
+        if value is None or (key in ("sources", "feeds") and not value):
+            continue
+        merged[key] = value
+    email = merged.get("email")
+    if isinstance(email, dict):
+        email = dict(email)
+        if env.get(SMTP_USER_VAR) and not email.get("username"):
+            email["username"] = env[SMTP_USER_VAR]
+        if "password" in email:
+            raise ConfigError(
+                f"{path}: do not put the SMTP password in the config file; set {SMTP_PASSWORD_VAR}"
+            )
+        if env.get(SMTP_PASSWORD_VAR):
+            email["password"] = env[SMTP_PASSWORD_VAR]
+        merged["email"] = email
+    try:
+        return DailyConfig.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "daily"
+        source = f" (from {path})" if path else ""
+        raise ConfigError(f"invalid daily setting {where}{source}: {first['msg']}") from exc
+
+
+def _relative_to(base: Path, item: Any) -> Any:
+    """A source path from the config file, resolved against the file's folder (URLs as is)."""
+    if not isinstance(item, str) or "://" in item or Path(item).is_absolute():
+        return item
+    return str(base / item)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def example_config() -> str:
+    """A commented example briefing.toml: every [build] key of Settings, and the [daily] table."""
+    lines = [
+        "# briefing.toml: settings for `briefing build` and `briefing daily`.",
+        "# Precedence: defaults < this file < environment (BRIEFING_*, OPENAI_*) < command line.",
+        "",
+        "[build]",
+    ]
+    for name, field in Settings.model_fields.items():
+        if name in ("api_key", "cache_path"):
+            continue
+        default = field.get_default(call_default_factory=True)
+        comment = f"# {field.description}" if field.description else ""
+        if default is None:
+            lines.append(f"# {name} = ...  {comment}".rstrip())
+        else:
+            lines.append(f"{name} = {_toml_value(default)}  {comment}".rstrip())
+    lines += [
+        "# api_key: never here; set OPENAI_API_KEY in the environment.",
+        "# cache_path: where LLM responses are cached (default: the user cache directory).",
+        "",
+        "[daily]",
+        "# Folders, files and globs of documents; RSS/Atom feeds as files or URLs; article URLs.",
+        'sources = ["inbox/"]',
+        '# feeds = ["https://example.org/world/rss.xml", "feeds/local.atom"]',
+        "# Output folder: briefs/YYYY-MM-DD.md, .json, ... and briefs/latest.*",
+        'out = "briefs"',
+        '# store = "briefs/briefing.sqlite"   # corpus database (default: inside out)',
+        '# formats: md and json by default; "html" and "pdf" where the install supports them.',
+        'formats = ["md", "json"]',
+        '# Time zone that decides which day a run belongs to, e.g. "Europe/Berlin".',
+        'timezone = "UTC"',
+        "# The brief covers what arrived since the last successful run; with none, feed entries",
+        "# published in the last window_hours.",
+        "window_hours = 24",
+        "# retention_days = 90   # forget briefed documents older than this",
+        "# http_timeout_s = 20",
+        "# max_bytes = 5000000   # largest feed or page read",
+        "# Optional: run a command with each brief's path.",
+        '# command = ["notify-send", "Daily brief", "{path}"]',
+        "",
+        "# Optional delivery. The SMTP login comes from the environment:",
+        f"# {SMTP_USER_VAR} and {SMTP_PASSWORD_VAR}.",
+        "# [daily.email]",
+        '# to = ["analyst@example.org"]',
+        '# sender = "briefing@example.org"',
+        '# host = "smtp.example.org"',
+        "# port = 587",
+        '# security = "starttls"   # or "ssl", "none"',
+        "",
+    ]
+    return "\n".join(lines)
