@@ -1,0 +1,551 @@
+"""The OpenAI engine: facts, contradictions and synthesis from an OpenAI-compatible endpoint.
+
+Map-reduce within a budget:
+
+- ``extract_facts`` packs chunks into batches sized to the model's context and sends them
+  concurrently (``settings.concurrency`` threads). Every quote is checked against the source
+  with ``briefing.verify.CitationIndex``; quotes that are not found are re-asked at most twice.
+  Facts still unverified after that are returned with their unfound quotes, so the shared
+  verification step drops them and counts them in the brief's ``stats`` like any engine's.
+- ``judge_contradictions`` asks only about the candidate pairs it is given, in groups; the
+  sides of a contradiction carry the (verified) citations of the two facts.
+- ``synthesize`` writes the title, bottom line, watch list and actors from the verified facts
+  it is given, citing fact ids; each sentence inherits the citations of the facts it cites.
+
+Refusals, content-filter stops and batches that never produce valid JSON are reported in
+``engine.warnings`` (the pipeline copies them into ``stats.warnings``) and skipped; a length
+cut-off splits the batch once, or doubles the output budget once for a single chunk.
+``engine.usage`` holds calls, tokens and estimated cost; ``--max-cost`` stops before a request
+that could exceed it, keeping what was done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import openai
+
+from briefing.config import Settings
+from briefing.engines.base import CandidatePair
+from briefing.engines.ladder import Ladder
+from briefing.engines.schemas import Extraction, Judgement, SynthesisOut
+from briefing.engines.structured import (
+    Budget,
+    BudgetExhausted,
+    ContentFiltered,
+    LengthCutOff,
+    Refused,
+    Request,
+    StructuredCaller,
+    Unusable,
+    estimate_tokens,
+    price_for,
+)
+from briefing.errors import MissingKeyError
+from briefing.llm_cache import LLMCache
+from briefing.models import (
+    ActorPosition,
+    Chunk,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Document,
+    Fact,
+    Synthesis,
+    Usage,
+)
+from briefing.verify import CitationIndex, normalise_quote
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+R = TypeVar("R")
+
+# Context windows in tokens; longest matching prefix wins; unknown (local) models get 8k.
+CONTEXT_TOKENS: dict[str, int] = {
+    "gpt-4o": 128_000,
+    "gpt-4.1": 1_000_000,
+    "gpt-5": 400_000,
+    "o3": 200_000,
+    "o4": 200_000,
+}
+DEFAULT_CONTEXT = 8_192
+MAX_BATCH_TOKENS = 6_000  # source tokens per extraction call: small enough to extract well
+EXTRACT_MAX_TOKENS = 4_096
+JUDGE_MAX_TOKENS = 2_048
+SYNTH_MAX_TOKENS = 1_500
+PAIRS_PER_CALL = 20
+SYNTH_FACTS = 40
+
+
+def context_tokens(model: str) -> int:
+    matches = [prefix for prefix in CONTEXT_TOKENS if model.startswith(prefix)]
+    return CONTEXT_TOKENS[max(matches, key=len)] if matches else DEFAULT_CONTEXT
+
+
+def batch_budget(model: str) -> int:
+    """Source tokens per extraction batch: a quarter of the context, at most MAX_BATCH_TOKENS."""
+    return max(512, min(MAX_BATCH_TOKENS, (context_tokens(model) - EXTRACT_MAX_TOKENS) // 4))
+
+
+def _short_id(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+
+
+def _build_client(settings: Settings, base_url: str) -> openai.OpenAI:
+    key = settings.api_key.get_secret_value() if settings.api_key is not None else ""
+    if not key:
+        if settings.base_url is None:
+            raise MissingKeyError(
+                "the openai engine needs an API key: set OPENAI_API_KEY or pass --api-key"
+            )
+        key = "no-key"  # local OpenAI-compatible servers usually ignore the key
+    # max_retries=0: StructuredCaller owns transport retries, so they never multiply.
+    return openai.OpenAI(api_key=key, base_url=base_url, timeout=settings.timeout_s, max_retries=0)
+
+
+class OpenAIEngine:
+    """Engine protocol implementation over ``client.chat.completions``."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: openai.OpenAI | None = None,
+        cache: LLMCache | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        batch_tokens: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model: str | None = settings.model
+        self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.usage = Usage()
+        self.warnings: list[str] = []
+        self.unverified_returned = 0
+        self._lock = threading.Lock()
+        if client is None:
+            client = _build_client(settings, self.base_url)
+        if not settings.cache:
+            cache = None
+        elif cache is None:
+            cache = LLMCache(settings.cache_path)
+        self.cache = cache
+        prices = price_for(settings.model)
+        if prices is None and settings.max_cost_usd is not None:
+            self._warn(
+                f"no price known for model {settings.model}: cost is reported as 0 and "
+                "--max-cost cannot limit it"
+            )
+        self.budget = Budget(settings.max_cost_usd, prices)
+        self.ladder = Ladder(self.base_url, store=cache)
+        self.caller = StructuredCaller(
+            client,
+            base_url=self.base_url,
+            model=settings.model,
+            timeout_s=settings.timeout_s,
+            cache=cache,
+            ladder=self.ladder,
+            budget=self.budget,
+            usage=self.usage,
+            sleep=sleep,
+        )
+        self.batch_tokens = batch_tokens or batch_budget(settings.model)
+        self._budget_warned = False
+
+    # -- the Engine protocol ------------------------------------------------------------------
+
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        index = CitationIndex(documents)
+        docs = {d.id: d for d in documents}
+        batches = self._batches(chunks)
+        jobs = [
+            (lambda n=n, b=b: self._extract_batch(topic, b, n, index, docs))
+            for n, b in enumerate(batches, 1)
+        ]
+        results = self._map(jobs, what="extraction batches")
+        facts: list[Fact] = []
+        seen: set[tuple[str, str]] = set()
+        for batch_facts in results:
+            for fact in batch_facts or []:
+                key = (normalise_quote(fact.statement).lower(), fact.citations[0].quote)
+                if key not in seen:
+                    seen.add(key)
+                    facts.append(fact)
+        logger.info("extracted %d facts from %d batches", len(facts), len(batches))
+        return facts
+
+    def judge_contradictions(
+        self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
+    ) -> list[Contradiction]:
+        groups = [
+            list(candidates[i : i + PAIRS_PER_CALL])
+            for i in range(0, len(candidates), PAIRS_PER_CALL)
+        ]
+        jobs = [(lambda g=g, n=n: self._judge_group(topic, g, n)) for n, g in enumerate(groups, 1)]
+        found: list[Contradiction] = []
+        for result in self._map(jobs, what="contradiction groups"):
+            found.extend(result or [])
+        return found
+
+    def synthesize(
+        self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
+    ) -> Synthesis:
+        ranked = sorted(facts, key=lambda f: -f.score)[:SYNTH_FACTS]
+        if not ranked:
+            return Synthesis(title=topic or "Situation brief")
+        labels = {f"F{i}": fact for i, fact in enumerate(ranked, 1)}
+        request = Request(
+            template="synthesize",
+            variables={
+                "topic": topic,
+                "facts": [
+                    {"id": label, "actor": f.actor, "statement": f.statement, "date": f.date}
+                    for label, f in labels.items()
+                ],
+                "disputes": [c.summary for c in contradictions[:8]],
+            },
+            schema=SynthesisOut,
+            max_tokens=SYNTH_MAX_TOKENS,
+            label="synthesis",
+        )
+
+        def check(out: SynthesisOut) -> list[str]:
+            errors: list[str] = []
+            if not out.title.strip():
+                errors.append("title: must not be empty")
+            if not out.bottom_line:
+                errors.append("bottom_line: give 2-3 sentences")
+            for part, points in (("bottom_line", out.bottom_line), ("watch", out.watch)):
+                for i, point in enumerate(points):
+                    unknown = [f for f in point.facts if f not in labels]
+                    if unknown or not point.facts:
+                        errors.append(f"{part}.{i}.facts: cite ids from the list, not {unknown}")
+            for i, actor in enumerate(out.actors):
+                if not actor.facts or any(f not in labels for f in actor.facts):
+                    errors.append(f"actors.{i}.facts: cite ids from the list")
+            return errors
+
+        try:
+            answer = self.caller.ask(request, check)
+        except (Refused, ContentFiltered, LengthCutOff, Unusable, BudgetExhausted) as exc:
+            self._report(exc, "synthesis")
+            return self._fallback_synthesis(topic, ranked)
+        out: SynthesisOut = answer.attempts[-1]
+
+        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
+            citations: list[Citation] = []
+            for label in ids:
+                for citation in labels[label].citations if label in labels else ():
+                    if citation not in citations:
+                        citations.append(citation)
+            return tuple(citations[:3])
+
+        def point_fact(text: str, ids: Sequence[str], kind: str) -> Fact | None:
+            citations = cited(ids)
+            if not citations or not text.strip():
+                return None
+            return Fact(
+                id="s" + _short_id(text),
+                statement=text.strip(),
+                kind=kind,
+                citations=citations,
+                score=max((labels[i].score for i in ids if i in labels), default=0.0),
+            )
+
+        bottom = [point_fact(p.text, p.facts, "claim") for p in out.bottom_line[:3]]
+        watch = [point_fact(p.text, p.facts, "signal") for p in out.watch[:3]]
+        actors = [
+            ActorPosition(
+                name=a.name.strip(), position=a.position.strip(), citations=cited(a.facts)
+            )
+            for a in out.actors[:5]
+            if a.name.strip() and cited(a.facts)
+        ]
+        return Synthesis(
+            title=out.title.strip() or topic or "Situation brief",
+            bottom_line=tuple(f for f in bottom if f is not None),
+            watch=tuple(f for f in watch if f is not None),
+            actors=tuple(actors),
+        )
+
+    # -- extraction ---------------------------------------------------------------------------
+
+    def _batches(self, chunks: Sequence[Chunk]) -> list[list[Chunk]]:
+        batches: list[list[Chunk]] = []
+        current: list[Chunk] = []
+        size = 0
+        for chunk in chunks:
+            tokens = estimate_tokens(chunk.text)
+            if current and size + tokens > self.batch_tokens:
+                batches.append(current)
+                current, size = [], 0
+            current.append(chunk)
+            size += tokens
+        if current:
+            batches.append(current)
+        return batches
+
+    def _extract_batch(
+        self,
+        topic: str,
+        batch: list[Chunk],
+        number: int | str,
+        index: CitationIndex,
+        docs: dict[str, Document],
+        *,
+        max_tokens: int = EXTRACT_MAX_TOKENS,
+        may_shrink: bool = True,
+    ) -> list[Fact]:
+        by_label = {f"C{i}": chunk for i, chunk in enumerate(batch, 1)}
+        blocks = []
+        for label, chunk in by_label.items():
+            doc = docs.get(chunk.doc_id)
+            meta = ", ".join(
+                str(x) for x in (doc.outlet if doc else None, doc.date if doc else None) if x
+            )
+            blocks.append({"id": label, "meta": meta, "text": chunk.text})
+        request = Request(
+            template="extract",
+            variables={"topic": topic, "blocks": blocks},
+            schema=Extraction,
+            max_tokens=max_tokens,
+            label=f"extraction batch {number}",
+        )
+
+        def located(fact: Any) -> tuple[list[Citation], list[str]]:
+            citations: list[Citation] = []
+            problems: list[str] = []
+            for q in fact.quotes:
+                chunk = by_label.get(q.chunk.strip())
+                if chunk is None:
+                    problems.append(f"unknown source block {q.chunk!r}")
+                    continue
+                raw = Citation(source_id=chunk.doc_id, quote=q.quote)
+                found = index.locate(raw)
+                if found is None:
+                    problems.append(f"quote not found in {q.chunk}: {q.quote[:80]!r}")
+                    citations.append(raw)
+                else:
+                    citations.append(found)
+            if not fact.quotes:
+                problems.append("no quote given")
+            return citations, problems
+
+        def check(out: Extraction) -> list[str]:
+            errors: list[str] = []
+            for i, fact in enumerate(out.facts):
+                errors.extend(f"facts.{i}: {p}" for p in located(fact)[1])
+            return errors
+
+        try:
+            answer = self.caller.ask(request, check)
+        except LengthCutOff:
+            if may_shrink and len(batch) > 1:
+                half = len(batch) // 2
+                logger.info("extraction batch %s cut off; splitting it in two", number)
+                return [
+                    *self._extract_batch(
+                        topic, batch[:half], f"{number}a", index, docs, may_shrink=False
+                    ),
+                    *self._extract_batch(
+                        topic, batch[half:], f"{number}b", index, docs, may_shrink=False
+                    ),
+                ]
+            if may_shrink:
+                logger.info("extraction batch %s cut off; doubling its output budget", number)
+                return self._extract_batch(
+                    topic, batch, number, index, docs, max_tokens=max_tokens * 2, may_shrink=False
+                )
+            self._warn(f"extraction batch {number} was cut off at the output limit; skipped")
+            return []
+        except (Refused, ContentFiltered, Unusable) as exc:
+            self._report(exc, f"extraction batch {number} ({len(batch)} chunks)")
+            return []
+
+        # Verified facts from every attempt; still-unverified ones from the final attempt only.
+        verified: dict[str, Fact] = {}
+        unverified: list[Fact] = []
+        last = len(answer.attempts) - 1
+        for n, out in enumerate(answer.attempts):
+            for item in out.facts:
+                citations, problems = located(item)
+                if not citations:
+                    continue
+                fact = Fact(
+                    id="f" + _short_id(item.statement, citations[0].quote),
+                    statement=item.statement.strip(),
+                    actor=(item.actor or "").strip() or None,
+                    kind=item.kind,
+                    date=item.date,
+                    citations=tuple(citations),
+                    score=item.importance / 5,
+                )
+                if not problems:
+                    verified.setdefault(normalise_quote(fact.statement).lower(), fact)
+                elif n == last:
+                    unverified.append(fact)
+        if unverified:
+            with self._lock:
+                self.unverified_returned += len(unverified)
+            logger.info(
+                "extraction batch %s: %d fact(s) still unverified after re-asking",
+                number,
+                len(unverified),
+            )
+        return [*verified.values(), *unverified]
+
+    # -- contradictions -----------------------------------------------------------------------
+
+    def _judge_group(
+        self, topic: str, group: list[CandidatePair], number: int
+    ) -> list[Contradiction]:
+        labels = {f"P{i}": pair for i, pair in enumerate(group, 1)}
+        request = Request(
+            template="judge",
+            variables={
+                "topic": topic,
+                "pairs": [
+                    {
+                        "id": label,
+                        "left": p.left.statement,
+                        "left_actor": p.left.actor,
+                        "right": p.right.statement,
+                        "right_actor": p.right.actor,
+                    }
+                    for label, p in labels.items()
+                ],
+            },
+            schema=Judgement,
+            max_tokens=JUDGE_MAX_TOKENS,
+            label=f"contradiction group {number}",
+        )
+
+        def check(out: Judgement) -> list[str]:
+            errors: list[str] = []
+            seen: set[str] = set()
+            for i, verdict in enumerate(out.verdicts):
+                pid = verdict.pair.strip()
+                if pid not in labels:
+                    errors.append(f"verdicts.{i}.pair: {verdict.pair!r} is not a listed pair")
+                elif pid in seen:
+                    errors.append(f"verdicts.{i}.pair: {pid} judged twice")
+                seen.add(pid)
+            return errors
+
+        try:
+            answer = self.caller.ask(request, check)
+        except (Refused, ContentFiltered, LengthCutOff, Unusable) as exc:
+            self._report(exc, f"contradiction group {number}")
+            return []
+        found: list[Contradiction] = []
+        done: set[str] = set()
+        for verdict in answer.attempts[-1].verdicts:
+            pid = verdict.pair.strip()
+            pair = labels.get(pid)
+            if pair is None or pid in done or not verdict.conflict:
+                continue
+            done.add(pid)
+            sides = tuple(
+                ContradictionSide(actor=f.actor, statement=f.statement, citations=f.citations)
+                for f in (pair.left, pair.right)
+            )
+            found.append(
+                Contradiction(
+                    id="k" + _short_id(pair.left.statement, pair.right.statement),
+                    kind=verdict.kind,
+                    summary=verdict.summary.strip(),
+                    sides=sides,
+                    score=(pair.left.score + pair.right.score) / 2,
+                )
+            )
+        return found
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _map(self, jobs: Sequence[Callable[[], R]], *, what: str) -> list[R | None]:
+        """Run jobs with bounded concurrency, in order; the first one alone if the ladder is new.
+
+        A job stopped by the cost limit yields None; errors the user must act on propagate.
+        """
+        results: list[R | None] = [None] * len(jobs)
+        if not jobs:
+            return results
+        start = 0
+        if not self.ladder.settled:
+            results[0] = self._guard(jobs[0], what)
+            start = 1
+        rest = range(start, len(jobs))
+        if self.settings.concurrency == 1 or len(rest) <= 1:
+            for i in rest:
+                results[i] = self._guard(jobs[i], what)
+            return results
+        workers = min(self.settings.concurrency, len(rest))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
+            futures = {i: pool.submit(self._guard, jobs[i], what) for i in rest}
+            try:
+                for i, future in futures.items():
+                    results[i] = future.result()
+            except BaseException:
+                for future in futures.values():
+                    future.cancel()
+                raise
+        skipped = sum(1 for r in results if r is None)
+        if skipped and self.budget.exhausted:
+            self._warn_budget(f"{skipped} of {len(jobs)} {what} not sent")
+        return results
+
+    def _guard(self, job: Callable[[], R], what: str) -> R | None:
+        try:
+            return job()
+        except BudgetExhausted:
+            return None
+
+    def _report(self, exc: BaseException, where: str) -> None:
+        if isinstance(exc, Refused):
+            self._warn(f"the model refused {where}: {str(exc)[:160]}")
+        elif isinstance(exc, ContentFiltered):
+            self._warn(f"the content filter stopped {where}; skipped")
+        elif isinstance(exc, LengthCutOff):
+            self._warn(f"{where} was cut off at the output limit; skipped")
+        elif isinstance(exc, Unusable):
+            self._warn(f"{where}: no valid JSON after re-asking; skipped")
+        elif isinstance(exc, BudgetExhausted):
+            self._warn_budget(f"{where} not sent")
+
+    def _warn_budget(self, detail: str) -> None:
+        with self._lock:
+            if self._budget_warned:
+                return
+            self._budget_warned = True
+        self._warn(
+            f"stopped before exceeding --max-cost ${self.settings.max_cost_usd:g} "
+            f"(spent ${self.budget.spent:.4f}): {detail}; the brief uses what was done"
+        )
+
+    def _warn(self, message: str) -> None:
+        logger.warning("%s", message)
+        with self._lock:
+            self.warnings.append(message)
+
+    @staticmethod
+    def _fallback_synthesis(topic: str, ranked: Sequence[Fact]) -> Synthesis:
+        signals = [f for f in ranked if f.kind == "signal"][:3]
+        return Synthesis(
+            title=topic or "Situation brief",
+            bottom_line=tuple(ranked[:2]),
+            watch=tuple(signals),
+        )
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()

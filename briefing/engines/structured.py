@@ -1,0 +1,543 @@
+"""One structured LLM call, done properly: cache, budget, transport retries, ladder, re-ask.
+
+``StructuredCaller.ask`` renders a Jinja prompt, looks the call up in the cache, and otherwise
+sends it through the OpenAI SDK, validating the answer with pydantic:
+
+- Transport faults (429, 5xx, timeouts, connection errors) are retried here, by tenacity, with
+  exponential backoff and jitter (or the server's Retry-After), at most ``MAX_ATTEMPTS`` times
+  and ``MAX_RETRY_SECONDS`` in all. The SDK's own retries are off (``max_retries=0``) so the two
+  layers never multiply. 400/401/403/404 and ``insufficient_quota`` are not retried.
+- An answer that fails validation, or fails the caller's own check (e.g. a quote not found in
+  the source), is re-asked at most ``MAX_REASKS`` times with a compact list of the errors.
+- A refusal, a length cut-off and a content-filter stop raise ``Refused``, ``LengthCutOff`` and
+  ``ContentFiltered``: the engine decides what to do with them; none is retried blindly.
+- Before every request the cost is reserved against ``--max-cost``; ``BudgetExhausted`` is
+  raised instead of sending a request that could exceed it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+import jinja2
+import openai
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from briefing.engines.ladder import Ladder, Mode, extract_json_text, is_format_rejection
+from briefing.engines.schemas import compact_schema, schema_fingerprint
+from briefing.errors import EngineError, MissingKeyError
+from briefing.llm_cache import LLMCache, cache_key
+from briefing.models import Usage
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+MAX_REASKS = 2
+MAX_ATTEMPTS = 5
+MAX_RETRY_SECONDS = 180.0
+MAX_RETRY_AFTER = 60.0
+_MAX_ERRORS_SHOWN = 10
+_MAX_ECHO_CHARS = 4000
+
+# Estimated prices in USD per million tokens (input, output), as published by OpenAI.
+# Longest matching prefix wins. Unknown models (local servers) are priced at zero.
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-5-nano": (0.05, 0.40),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5": (1.25, 10.00),
+    "o4-mini": (1.10, 4.40),
+    "o3": (2.00, 8.00),
+}
+
+
+def price_for(model: str) -> tuple[float, float] | None:
+    matches = [prefix for prefix in PRICES if model.startswith(prefix)]
+    return PRICES[max(matches, key=len)] if matches else None
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters per token: no tokenizer download needed."""
+    return (len(text) + 3) // 4
+
+
+class Refused(Exception):
+    """The model refused to answer (``refusal`` set)."""
+
+
+class LengthCutOff(Exception):
+    """The answer hit the output token limit."""
+
+
+class ContentFiltered(Exception):
+    """The provider's content filter stopped the answer."""
+
+
+class BudgetExhausted(Exception):
+    """The next request could exceed ``--max-cost``; it was not sent."""
+
+
+class Unusable(Exception):
+    """No attempt produced valid JSON for the schema."""
+
+    def __init__(self, label: str, errors: Sequence[str], last_output: str) -> None:
+        super().__init__(f"{label}: no valid answer after {MAX_REASKS + 1} attempts")
+        self.errors = list(errors)
+        self.last_output = last_output
+
+
+@dataclass(frozen=True)
+class Request:
+    """One logical call: a prompt template, its variables, the schema of the answer."""
+
+    template: str
+    variables: dict[str, Any]
+    schema: type[BaseModel]
+    max_tokens: int
+    label: str
+
+
+@dataclass
+class Answer(Generic[T]):
+    """The parsed answers in order (the last is final), and the errors left in the final one."""
+
+    attempts: list[T]
+    errors: list[str]
+    cached: bool
+
+
+class Prompts:
+    """The Jinja prompt templates, each identified by a hash of its source."""
+
+    def __init__(self, directory: Path = PROMPTS_DIR) -> None:
+        self.directory = directory
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(directory)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._hashes: dict[str, str] = {}
+
+    def render(self, name: str, **variables: Any) -> str:
+        try:
+            return self._env.get_template(f"{name}.j2").render(**variables).strip()
+        except jinja2.TemplateNotFound as exc:
+            raise EngineError(
+                f"{self.directory / (name + '.j2')}: prompt template missing"
+            ) from exc
+
+    def hash(self, *names: str) -> str:
+        digest = hashlib.sha256()
+        for name in names:
+            if name not in self._hashes:
+                path = self.directory / f"{name}.j2"
+                self._hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(self._hashes[name].encode())
+        return digest.hexdigest()[:16]
+
+
+class Budget:
+    """Reserves the worst-case cost of each request against a limit, then settles the real cost."""
+
+    def __init__(self, limit_usd: float | None, prices: tuple[float, float] | None) -> None:
+        self.limit = limit_usd
+        self.prices = prices
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.exhausted = False
+        self._lock = threading.Lock()
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        if self.prices is None:
+            return 0.0
+        return (prompt_tokens * self.prices[0] + completion_tokens * self.prices[1]) / 1e6
+
+    def reserve(self, prompt_tokens: int, max_tokens: int) -> float:
+        worst = self.cost(prompt_tokens, max_tokens)
+        with self._lock:
+            if self.limit is not None and (
+                self.exhausted or self.spent + self.reserved + worst > self.limit
+            ):
+                self.exhausted = True
+                raise BudgetExhausted
+            self.reserved += worst
+        return worst
+
+    def settle(self, reservation: float, actual: float) -> None:
+        with self._lock:
+            self.reserved -= reservation
+            self.spent += actual
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return max(0.0, float(value) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _error_code(exc: openai.APIStatusError) -> str | None:
+    if exc.code:
+        return exc.code
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("code"):
+            return str(inner["code"])
+    return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: rate limits (not exhausted quota), server errors, timeouts, connections."""
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 429:
+            return _error_code(exc) != "insufficient_quota"
+        return exc.status_code in (408, 409) or exc.status_code >= 500
+    return False
+
+
+def _format_validation(exc: ValidationError) -> list[str]:
+    errors: list[str] = []
+    for err in exc.errors()[:_MAX_ERRORS_SHOWN]:
+        if err["type"] == "json_invalid":
+            errors.append(f"the reply is not valid JSON ({err['msg']})")
+            continue
+        where = ".".join(str(p) for p in err["loc"]) or "answer"
+        errors.append(f"{where}: {err['msg']}")
+    return errors
+
+
+def _messages_tokens(messages: Sequence[dict[str, str]]) -> int:
+    return sum(estimate_tokens(m["content"]) + 4 for m in messages)
+
+
+@dataclass
+class CallStats:
+    """Counters beyond token usage, for tests, logs and the benchmark."""
+
+    requests: int = 0
+    retries: int = 0
+    reasks: int = 0
+    fallbacks: list[str] = field(default_factory=list)
+
+
+class StructuredCaller:
+    """Sends structured requests for one engine; shared by its worker threads."""
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        base_url: str,
+        model: str,
+        timeout_s: float,
+        cache: LLMCache | None,
+        ladder: Ladder,
+        budget: Budget,
+        usage: Usage,
+        prompts: Prompts | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.base_url = base_url
+        self.model = model
+        self.timeout_s = timeout_s
+        self.cache = cache
+        self.ladder = ladder
+        self.budget = budget
+        self.usage = usage
+        self.prompts = prompts or Prompts()
+        self.stats = CallStats()
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._official = "api.openai.com" in base_url
+        reasoning = model.startswith(("o1", "o3", "o4", "gpt-5"))
+        self._params: dict[str, Any] = {} if reasoning else {"temperature": 0}
+
+    # -- public -------------------------------------------------------------------------------
+
+    def ask(self, request: Request, check: Callable[[Any], list[str]]) -> Answer[Any]:
+        """Ask, validate, re-ask on errors; the attempts that parsed and the final errors."""
+        key = cache_key(
+            base_url=self.base_url,
+            model=self.model,
+            prompt_hash=self.prompts.hash("system", request.template, "reask"),
+            schema=schema_fingerprint(request.schema),
+            payload={"vars": request.variables, "max_tokens": request.max_tokens},
+        )
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                answer = self._from_cache(request, hit, check)
+                if answer is not None:
+                    with self._lock:
+                        self.usage.cached_calls += 1
+                    return answer
+
+        messages = [
+            {"role": "system", "content": self.prompts.render("system")},
+            {"role": "user", "content": self.prompts.render(request.template, **request.variables)},
+        ]
+        contents: list[str] = []
+        attempts: list[Any] = []
+        errors: list[str] = []
+        for attempt in range(MAX_REASKS + 1):
+            content, parsed, errors = self._complete(messages, request)
+            contents.append(content)
+            if parsed is not None:
+                attempts.append(parsed)
+                errors = check(parsed)
+            if not errors:
+                break
+            if attempt == MAX_REASKS:
+                logger.info("%s: %d problem(s) left after re-asking", request.label, len(errors))
+                break
+            with self._lock:
+                self.stats.reasks += 1
+            logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
+            messages = [
+                *messages,
+                {"role": "assistant", "content": content[:_MAX_ECHO_CHARS]},
+                {
+                    "role": "user",
+                    "content": self.prompts.render("reask", errors=errors[:_MAX_ERRORS_SHOWN]),
+                },
+            ]
+        if not attempts:
+            raise Unusable(request.label, errors, contents[-1] if contents else "")
+        if self.cache is not None:
+            self.cache.put(key, self.model, {"contents": contents})
+        return Answer(attempts=attempts, errors=errors, cached=False)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _from_cache(
+        self, request: Request, hit: dict[str, Any], check: Callable[[Any], list[str]]
+    ) -> Answer[Any] | None:
+        contents = hit.get("contents")
+        if not isinstance(contents, list):
+            return None
+        attempts: list[Any] = []
+        errors: list[str] = []
+        for content in contents:
+            try:
+                parsed = request.schema.model_validate_json(extract_json_text(str(content)))
+            except ValidationError as exc:
+                errors = _format_validation(exc)
+                continue
+            attempts.append(parsed)
+            errors = check(parsed)
+        if not attempts:
+            return None
+        return Answer(attempts=attempts, errors=errors, cached=True)
+
+    def _complete(
+        self, messages: list[dict[str, str]], request: Request
+    ) -> tuple[str, BaseModel | None, list[str]]:
+        """One answer (content, parsed or None, validation errors), stepping down the ladder."""
+        while True:
+            mode = self.ladder.mode
+            try:
+                result = self._request(mode, messages, request)
+            except openai.APIStatusError as exc:
+                if mode != "plain" and is_format_rejection(exc.status_code, str(exc.message)):
+                    nxt = self.ladder.step_down(mode)
+                    with self._lock:
+                        self.stats.fallbacks.append(f"{mode}->{nxt}")
+                    if nxt is not None:
+                        continue
+                raise self._status_error(exc) from exc
+            self.ladder.settle(mode)
+            return result
+
+    def _request(
+        self, mode: Mode, messages: list[dict[str, str]], request: Request
+    ) -> tuple[str, BaseModel | None, list[str]]:
+        if mode in ("json_object", "plain"):
+            hint = self.prompts.render(
+                "schema_hint",
+                schema=json.dumps(compact_schema(request.schema), separators=(",", ":")),
+            )
+            messages = [
+                {"role": "system", "content": messages[0]["content"] + "\n\n" + hint},
+                *messages[1:],
+            ]
+        prompt_estimate = _messages_tokens(messages)
+        if mode == "json_schema":
+            prompt_estimate += estimate_tokens(json.dumps(compact_schema(request.schema)))
+        reservation = self.budget.reserve(prompt_estimate, request.max_tokens)
+        actual = 0.0
+        try:
+            raw = self._send(mode, messages, request)
+            body = raw.http_response.json()
+            usage = body.get("usage") or {}
+            prompt_tokens = int(usage.get("prompt_tokens") or prompt_estimate)
+            choices = body.get("choices") or [{}]
+            message = choices[0].get("message") or {}
+            content = message.get("content") or ""
+            completion_tokens = int(usage.get("completion_tokens") or estimate_tokens(content))
+            actual = self.budget.cost(prompt_tokens, completion_tokens)
+            with self._lock:
+                self.usage.prompt_tokens += prompt_tokens
+                self.usage.completion_tokens += completion_tokens
+                self.usage.cost_usd += actual
+        finally:
+            self.budget.settle(reservation, actual)
+        return self._interpret(mode, raw, content, request)
+
+    def _interpret(
+        self, mode: Mode, raw: Any, content: str, request: Request
+    ) -> tuple[str, BaseModel | None, list[str]]:
+        if mode == "json_schema":
+            try:
+                completion = raw.parse()
+            except openai.LengthFinishReasonError as exc:
+                raise LengthCutOff(request.label) from exc
+            except openai.ContentFilterFinishReasonError as exc:
+                raise ContentFiltered(request.label) from exc
+            except ValidationError as exc:
+                return content, None, _format_validation(exc)
+            message = completion.choices[0].message
+            if message.refusal:
+                raise Refused(str(message.refusal))
+            if message.parsed is None:
+                return content, None, ["the reply is empty"]
+            return content, cast(BaseModel, message.parsed), []
+        completion = raw.parse()
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise LengthCutOff(request.label)
+        if choice.finish_reason == "content_filter":
+            raise ContentFiltered(request.label)
+        refusal = getattr(choice.message, "refusal", None)
+        if refusal:
+            raise Refused(str(refusal))
+        text = extract_json_text(content) if mode == "plain" else content
+        try:
+            return content, request.schema.model_validate_json(text), []
+        except ValidationError as exc:
+            return content, None, _format_validation(exc)
+
+    def _send(self, mode: Mode, messages: list[dict[str, str]], request: Request) -> Any:
+        completions = self.client.chat.completions.with_raw_response
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": cast(Any, messages),
+            "timeout": self.timeout_s,
+            **self._params,
+        }
+        # api.openai.com wants max_completion_tokens; many compatible servers know max_tokens only.
+        params["max_completion_tokens" if self._official else "max_tokens"] = request.max_tokens
+
+        def once() -> Any:
+            with self._lock:
+                self.stats.requests += 1
+                self.usage.calls += 1
+            if mode == "json_schema":
+                return completions.parse(response_format=request.schema, **params)
+            if mode == "json_object":
+                return completions.create(response_format={"type": "json_object"}, **params)
+            return completions.create(**params)
+
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(once)
+        except openai.APIStatusError:
+            raise
+        except openai.APITimeoutError as exc:
+            raise EngineError(
+                f"{self.base_url}: no answer within {self.timeout_s:g} s after {MAX_ATTEMPTS} "
+                "attempts; raise --timeout or try later"
+            ) from exc
+        except openai.APIConnectionError as exc:
+            raise EngineError(
+                f"{self.base_url}: cannot connect after {MAX_ATTEMPTS} attempts ({exc.message}); "
+                "check --base-url and the network"
+            ) from exc
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        after = _retry_after(exc) if exc is not None else None
+        if after is not None:
+            return min(after, MAX_RETRY_AFTER)
+        return float(wait_exponential_jitter(initial=1.0, max=20.0, jitter=1.0)(state))
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        with self._lock:
+            self.stats.retries += 1
+        exc = state.outcome.exception() if state.outcome is not None else None
+        logger.warning("%s: %s; retry %d", self.base_url, type(exc).__name__, state.attempt_number)
+
+    def _status_error(self, exc: openai.APIStatusError) -> EngineError:
+        status = exc.status_code
+        if status == 401:
+            return MissingKeyError(
+                f"{self.base_url} rejected the API key (401): set a valid OPENAI_API_KEY or "
+                "pass --api-key"
+            )
+        if status == 429 and _error_code(exc) == "insufficient_quota":
+            return EngineError(
+                f"{self.base_url}: the API key has no quota left (429); check billing"
+            )
+        if status == 403:
+            return EngineError(f"{self.base_url}: access denied (403) for model {self.model}")
+        if status == 404:
+            return EngineError(
+                f"{self.base_url}: model {self.model!r} not found (404); "
+                "check --model and --base-url"
+            )
+        if is_transient(exc):
+            return EngineError(
+                f"{self.base_url}: still failing after {MAX_ATTEMPTS} attempts "
+                f"(HTTP {status}); try later"
+            )
+        return EngineError(f"{self.base_url}: request rejected (HTTP {status}): {exc.message}")
