@@ -1,0 +1,427 @@
+"""The evaluation harness: metrics on tiny hand-made inputs with known answers, the loaders,
+the baselines, and a fast regression gate on real data (skipped when the data is absent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from briefing.eval import baselines, harness, loaders, metrics
+from briefing.eval.__main__ import main as eval_main
+from briefing.models import (
+    ActorPosition,
+    Brief,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Document,
+    Fact,
+)
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    return Document(id=doc_id, path=f"{doc_id}.txt", text=text)
+
+
+def _cite(doc: Document, quote: str) -> Citation:
+    start = doc.text.index(quote)
+    return Citation(source_id=doc.id, quote=quote, start=start, end=start + len(quote))
+
+
+def _brief(**sections: object) -> Brief:
+    return Brief(title="T", topic="t", generated=dt.date(2026, 1, 1), **sections)  # type: ignore[arg-type]
+
+
+DOC_A = _doc("a", "The council met on Monday. Mayor Ruiz said 1,200 homes did not flood.")
+DOC_B = _doc("b", "Engineers warned the levee was weak. The council denied it.")
+
+
+# --- citation validity ---------------------------------------------------------------------
+
+
+def test_citation_validity_counts_exact_slices_only() -> None:
+    good = _cite(DOC_A, "The council met on Monday.")
+    shifted = good.model_copy(update={"start": 1, "end": good.end + 1})
+    no_offsets = Citation(source_id="a", quote="The council met on Monday.")
+    unknown_doc = good.model_copy(update={"source_id": "zzz"})
+    brief = _brief(
+        facts=[
+            Fact(statement="s1", citations=(good, shifted)),
+            Fact(statement="s2", citations=(no_offsets,)),
+        ],
+        watch=[Fact(statement="s3", citations=(unknown_doc,))],
+    )
+    assert metrics.citation_validity(brief, [DOC_A, DOC_B]) == (1, 4)
+
+
+def test_citation_validity_includes_contradiction_sides_and_actors() -> None:
+    brief = _brief(
+        actors=[ActorPosition(name="Ruiz", position="p", citations=(_cite(DOC_A, "Mayor Ruiz"),))],
+        contradictions=[
+            Contradiction(
+                kind="claim_conflict",
+                summary="levee",
+                sides=(
+                    ContradictionSide(statement="x", citations=(_cite(DOC_B, "levee was weak"),)),
+                    ContradictionSide(
+                        statement="y",
+                        citations=(Citation(source_id="b", quote="nope", start=0, end=4),),
+                    ),
+                ),
+            )
+        ],
+    )
+    assert metrics.citation_validity(brief, [DOC_A, DOC_B]) == (2, 3)
+
+
+# --- support proxy -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks in Geneva stalled. Officials met Smith's aides.", {"Geneva", "Smith"}),
+        ("Police said: Nobody was hurt in Lyon.", {"Lyon"}),
+        ("no capitals here at all", set()),
+    ],
+)
+def test_named_entities_skip_sentence_starts(text: str, expected: set[str]) -> None:
+    assert metrics.named_entities_in(text) == expected
+
+
+def test_numbers_ignore_thousands_separators() -> None:
+    assert metrics.numbers_in("1,200 homes, 3.5 m and 2021") == {"1200", "3.5", "2021"}
+
+
+@pytest.mark.parametrize(
+    ("statement", "quote", "missing"),
+    [
+        # everything is there (the thousands separator and the contraction differ)
+        ("Ruiz said 1200 homes did not flood.", "Mayor Ruiz said 1,200 homes didn't flood.", ()),
+        # a number the quote does not have
+        (
+            "Ruiz said 1300 homes did not flood.",
+            "Mayor Ruiz said 1,200 homes did not flood.",
+            ("1300",),
+        ),
+        # an entity the quote does not name
+        (
+            "Officials told Reuters 1200 homes did not flood.",
+            "1,200 homes did not flood",
+            ("Reuters",),
+        ),
+        # a negation the quote does not have: the statement reverses the source
+        ("The mayor said homes did not flood.", "The mayor said homes flooded.", ("not",)),
+        # a sentence-initial capital is not an entity
+        ("Engineers warned of a weak levee.", "the levee was weak, engineers warned", ()),
+    ],
+)
+def test_check_support(statement: str, quote: str, missing: tuple[str, ...]) -> None:
+    check = metrics.check_support(statement, [quote])
+    assert check.missing == missing
+    assert check.supported is (not missing)
+
+
+def test_support_proxy_counts_cited_statements() -> None:
+    brief = _brief(
+        bottom_line=[
+            Fact(
+                statement="Ruiz said 1,200 homes did not flood.",
+                citations=(_cite(DOC_A, "Mayor Ruiz said 1,200 homes did not flood."),),
+            )
+        ],
+        facts=[
+            Fact(
+                statement="Ruiz said 900 homes flooded.",
+                citations=(_cite(DOC_A, "Mayor Ruiz said"),),
+            ),
+            Fact(statement="An uncited statement is not counted."),
+        ],
+    )
+    supported, total, failures = metrics.support_proxy(brief)
+    assert (supported, total) == (1, 2)
+    assert failures[0][0].statement == "Ruiz said 900 homes flooded."
+    assert failures[0][1].missing == ("900",)
+
+
+# --- ROUGE, balance, brief text ---------------------------------------------------------------
+
+
+def test_rouge_known_values() -> None:
+    same = metrics.rouge("the cat sat on the mat", "the cat sat on the mat")
+    assert same.rouge1_f == pytest.approx(1.0)
+    assert same.rougeL_f == pytest.approx(1.0)
+    part = metrics.rouge("the cat sat", "the cat sat on the mat")
+    assert part.rouge1_recall == pytest.approx(3 / 6)
+    assert part.rouge1_f == pytest.approx(2 * 1.0 * 0.5 / 1.5)
+    assert part.rouge2_f == pytest.approx(2 * 1.0 * 0.4 / 1.4)  # 2 of 5 reference bigrams
+    assert metrics.rouge("dogs bark", "the cat sat").rouge1_f == 0.0
+    # stemming: "flooding" and "floods" share a stem
+    assert metrics.rouge("flooding", "floods").rouge1_f == pytest.approx(1.0)
+
+
+def test_cites_every_source_and_brief_text() -> None:
+    only_a = _brief(facts=[Fact(statement="A fact.", citations=(_cite(DOC_A, "The council met"),))])
+    both = _brief(
+        bottom_line=[Fact(statement="Bottom.", citations=(_cite(DOC_B, "Engineers warned"),))],
+        facts=[Fact(statement="A fact.", citations=(_cite(DOC_A, "The council met"),))],
+    )
+    assert not metrics.cites_every_source(only_a, [DOC_A, DOC_B])
+    assert metrics.cites_every_source(both, [DOC_A, DOC_B])
+    assert metrics.brief_text(both) == "T\nBottom.\nA fact."
+    assert metrics.bottom_line_text(both) == "Bottom."
+    assert metrics.word_count(metrics.brief_text(both)) == 4
+
+
+# --- contradiction detection -----------------------------------------------------------------
+
+
+def _contradiction(*sides: Sequence[Citation]) -> Contradiction:
+    return Contradiction(
+        kind="claim_conflict",
+        summary="s",
+        sides=tuple(ContradictionSide(statement="x", citations=tuple(c)) for c in sides),
+    )
+
+
+def test_reports_contradiction_between_needs_a_side_from_each_document() -> None:
+    a, b = _cite(DOC_A, "did not flood"), _cite(DOC_B, "The council denied it.")
+    a2 = _cite(DOC_A, "The council met")
+    assert metrics.reports_contradiction_between(
+        _brief(contradictions=[_contradiction([a], [b])]), DOC_A, DOC_B
+    )
+    assert metrics.reports_contradiction_between(
+        _brief(contradictions=[_contradiction([b], [a])]), DOC_A, DOC_B
+    )
+    assert not metrics.reports_contradiction_between(
+        _brief(contradictions=[_contradiction([a], [a2])]), DOC_A, DOC_B
+    )
+    assert not metrics.reports_contradiction_between(_brief(), DOC_A, DOC_B)
+
+
+def test_detection_scores() -> None:
+    outcomes = [(True, True)] * 2 + [(False, True)] + [(True, False)] * 2 + [(False, False)] * 5
+    det = metrics.score_detection(outcomes)
+    assert (det.true_pos, det.false_pos, det.false_neg, det.true_neg) == (2, 1, 2, 5)
+    assert det.precision == pytest.approx(2 / 3)
+    assert det.recall == pytest.approx(0.5)
+    assert det.f1 == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+    assert det.false_alarm_rate == pytest.approx(1 / 6)
+    # at 50% prevalence: hits .5*.5, alarms (1/6)*.5
+    assert det.precision_at(0.5) == pytest.approx(0.25 / (0.25 + 1 / 12))
+    assert metrics.score_detection([]).f1 == 0.0
+
+
+# --- baselines ---------------------------------------------------------------------------------
+
+
+def test_lead_n_takes_leading_sentences_of_each_article() -> None:
+    articles = [
+        "Sen. Lee spoke first. Then others spoke.",
+        "Rain fell. Roads closed. Schools shut.",
+    ]
+    assert baselines.lead_n(articles, 1) == "Sen. Lee spoke first. Rain fell."
+    assert baselines.lead_n(articles, 2) == (
+        "Sen. Lee spoke first. Then others spoke. Rain fell. Roads closed."
+    )
+
+
+def test_centroid_picks_central_sentences_within_budget() -> None:
+    articles = [
+        "The bridge reopened after repairs. A bakery sold bread.",
+        "Officials said the bridge reopened after months of repairs.",
+        "The repaired bridge reopened to traffic on Friday. Birds sang.",
+    ]
+    # the sentence sharing most with the others comes first; what does not fit is passed over
+    central = "Officials said the bridge reopened after months of repairs."
+    assert baselines.centroid(articles, max_words=9) == central
+    assert baselines.centroid(articles, max_words=5) == "The bridge reopened after repairs."
+    picked = baselines.centroid(articles, max_words=12)
+    assert picked.startswith(central) and metrics.word_count(picked) <= 12
+    assert baselines.centroid(articles, max_words=0) == ""
+
+
+def test_refute_cue() -> None:
+    assert baselines.refute_cue("Claim", "The report was a hoax, officials said.")
+    assert not baselines.refute_cue("Claim", "Officials confirmed the report.")
+
+
+# --- loaders -------------------------------------------------------------------------------------
+
+
+def _write_neus(root: Path, source_lines: list[str], target_lines: list[str]) -> None:
+    folder = root / loaders.NEUS_DIR
+    folder.mkdir(parents=True)
+    (folder / "val.source").write_text("\n".join(source_lines) + "\n", encoding="utf-8")
+    (folder / "val.target").write_text("\n".join(target_lines) + "\n", encoding="utf-8")
+
+
+def _item(title: str, article: str) -> str:
+    return f"TITLE=> {title}. ARTICLE=> {article}"
+
+
+SOURCES = [
+    " [SEP] ".join(
+        [
+            _item("Bridge reopens", "The bridge reopened on Friday. Traffic resumed."),
+            _item("Repairs end", "Repairs on the bridge ended. Crews left."),
+            _item("Commuters relieved", "Commuters welcomed the reopened bridge."),
+        ]
+    ),
+    " [SEP] ".join([_item("Only a title", "  "), _item("Other", "Some text here.")]),
+]
+TARGETS = [
+    _item("Bridge Reopens After Repairs", "The bridge reopened after repairs."),
+    _item("x", "y"),
+]
+
+
+def test_load_neus_parses_clusters_and_warns_on_bad_lines(tmp_path: Path) -> None:
+    _write_neus(tmp_path, SOURCES, TARGETS)
+    loaded = loaders.load_neus(tmp_path)
+    assert [c.id for c in loaded.items] == ["neus-001"]
+    cluster = loaded.items[0]
+    assert len(cluster.documents) == 3
+    assert cluster.documents[0].title == "Bridge reopens"
+    assert (
+        cluster.documents[0].text
+        == "Bridge reopens\n\nThe bridge reopened on Friday. Traffic resumed.\n"
+    )
+    assert cluster.articles[1] == "Repairs on the bridge ended. Crews left."
+    assert cluster.roundup == "The bridge reopened after repairs."
+    assert harness.neus_reference(cluster) == (
+        "Bridge Reopens After Repairs. The bridge reopened after repairs."
+    )
+    assert len(loaded.warnings) == 1 and "val.source:2" in loaded.warnings[0]
+    assert loaders.load_neus(tmp_path, limit=0).items == []
+
+
+def test_missing_data_raises_eval_data_missing(tmp_path: Path) -> None:
+    with pytest.raises(loaders.EvalDataMissing, match=r"val\.source"):
+        loaders.load_neus(tmp_path)
+    with pytest.raises(loaders.EvalDataMissing, match=r"bodies\.csv"):
+        loaders.load_fnc1(tmp_path)
+
+
+def _write_fnc(root: Path) -> None:
+    folder = root / loaders.FNC1_DIR
+    folder.mkdir(parents=True)
+    bodies = 'Body ID,articleBody\r\n1,"Line one.\r\nLine two, denied."\r\n2,Plain body text.\r\n'
+    rows = ["Headline,Body ID,Stance"]
+    for i in range(6):
+        rows.append(f"Disagree headline {i},1,disagree")
+        rows.append(f"Agree headline {i},2,agree")
+        rows.append(f"Discuss headline {i},1,discuss")
+        rows.append(f"Unrelated headline {i},2,unrelated")
+    rows.append("Orphan,99,agree")
+    rows.append("Odd,1,maybe")
+    (folder / "bodies.csv").write_text(bodies, encoding="utf-8")
+    (folder / "stances.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+
+
+def test_load_fnc1_pairs_and_seeded_stratified_sample(tmp_path: Path) -> None:
+    _write_fnc(tmp_path)
+    everything = loaders.load_fnc1(tmp_path)
+    assert len(everything.items) == 18  # unrelated left out by default
+    assert len(everything.warnings) == 2
+    assert any("stances.csv:26" in w and "no body" in w for w in everything.warnings)
+    pair = everything.items[0]
+    assert pair.stance == "disagree"
+    assert pair.headline.text == "Disagree headline 0\n"
+    assert pair.body.text == "Line one.\nLine two, denied."
+    sample = loaders.load_fnc1(
+        tmp_path,
+        per_class={"disagree": 2, "agree": 2, "discuss": 2, "unrelated": 1},
+        stances=("agree", "disagree", "discuss", "unrelated"),
+    )
+    again = loaders.load_fnc1(
+        tmp_path,
+        per_class={"disagree": 2, "agree": 2, "discuss": 2, "unrelated": 1},
+        stances=("agree", "disagree", "discuss", "unrelated"),
+    )
+    assert [p.id for p in sample.items] == [p.id for p in again.items]
+    counts = {s: sum(p.stance == s for p in sample.items) for s in loaders.FNC1_STANCES}
+    assert counts == {"agree": 2, "disagree": 2, "discuss": 2, "unrelated": 1}
+
+
+# --- the harness, with a fake builder ---------------------------------------------------
+
+
+def _fake_build(documents: Sequence[Document]) -> Brief:
+    """Cites each document's first sentence; a contradiction when the second says "denied"."""
+    facts = []
+    for doc in documents:
+        body = doc.text.split("\n\n", 1)[-1].strip()
+        first = body.split(". ")[0]
+        facts.append(Fact(statement=first, citations=(_cite(doc, first),)))
+    contradictions = []
+    if len(documents) == 2 and "denied" in documents[1].text:
+        contradictions.append(_contradiction([facts[0].citations[0]], [facts[1].citations[0]]))
+    return _brief(bottom_line=facts[:1], facts=facts[1:], contradictions=contradictions)
+
+
+def test_evaluate_neus_with_fake_builder(tmp_path: Path) -> None:
+    _write_neus(tmp_path, SOURCES[:1], TARGETS[:1])
+    clusters = loaders.load_neus(tmp_path).items
+    result = harness.evaluate_neus(clusters, _fake_build, details=True)
+    s = result["summary"]
+    assert s["clusters"] == 1 and s["documents"] == 3 and s["errors"] == 0
+    assert s["citation_validity"] == 1.0
+    assert s["source_balance"] == 1.0
+    assert s["support_proxy"] == 1.0
+    brief = s["systems"]["brief"]
+    # bottom line "The bridge reopened on Friday." vs the reference
+    expected = metrics.rouge("The bridge reopened on Friday", harness.neus_reference(clusters[0]))
+    assert brief["bottom_line_rouge1_f"] == pytest.approx(expected.rouge1_f)
+    assert s["systems"]["lead-1"]["bottom_line_words"] == 5 + 5 + 5
+    assert result["items"][0]["bottom_line"] == "The bridge reopened on Friday"
+
+
+def test_evaluate_fnc1_with_fake_builder(tmp_path: Path) -> None:
+    _write_fnc(tmp_path)
+    pairs = loaders.load_fnc1(tmp_path, stances=("agree", "disagree", "discuss", "unrelated")).items
+    s = harness.evaluate_fnc1(pairs, _fake_build)["summary"]
+    brief = s["systems"]["brief"]
+    # body 1 says "denied": flagged on all 6 disagree and all 6 discuss pairs, never on body 2
+    assert (brief["true_pos"], brief["false_pos"], brief["false_neg"]) == (6, 6, 0)
+    assert brief["recall"] == 1.0 and brief["precision"] == 0.5
+    assert brief["false_alarm_rate"] == 0.5
+    assert brief["false_alarm_rate_unrelated"] == 0.0
+    assert s["systems"]["always"]["false_alarm_rate"] == 1.0
+    assert "| brief | 50.0 | 100.0 | 0.667 | 50.0 | 0.0 |" in harness.format_table(
+        {"fnc1": {"summary": s}}
+    )
+
+
+def test_cli_skips_cleanly_without_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("briefing.eval.__main__.default_data_dir", lambda: tmp_path / "absent")
+    assert eval_main(["--fast"]) == 0
+    assert "Skipped" in capsys.readouterr().err
+    assert eval_main(["--data", str(tmp_path / "absent")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and err.count("\n") == 1
+
+
+def test_cli_writes_json_and_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_neus(tmp_path, SOURCES[:1], TARGETS[:1])
+    _write_fnc(tmp_path)
+    monkeypatch.setattr("briefing.eval.__main__.pipeline_builder", lambda settings: _fake_build)
+    out = tmp_path / "out.json"
+    assert eval_main(["--data", str(tmp_path), "--limit", "2", "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "| lead-1 |" in printed and "| refute-cue |" in printed
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["neus"]["summary"]["clusters"] == 1
+    assert payload["fnc1"]["summary"]["pairs"] == 6  # 2 per stance
+    assert payload["meta"]["plan"]["fnc1_per_stance"] == 2
