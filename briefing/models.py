@@ -161,6 +161,13 @@ class Brief(BaseModel):
     actors: list[ActorPosition] = Field(default_factory=list)
     contradictions: list[Contradiction] = Field(default_factory=list)
     watch: list[Fact] = Field(default_factory=list)
+    more_facts: list[Fact] = Field(
+        default_factory=list,
+        description="Verified facts that did not fit on the page, best first (JSON only).",
+    )
+    more_contradictions: list[Contradiction] = Field(
+        default_factory=list, description="Verified contradictions that did not fit (JSON only)."
+    )
     sources: list[SourceRef] = Field(default_factory=list)
     stats: BriefStats = Field(default_factory=BriefStats)
 

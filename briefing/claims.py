@@ -1,0 +1,202 @@
+"""Reading claims out of sentences: who said it, whether it is negated, disputed or forward-looking.
+
+Plain-English lexical rules, deterministic and topic-free. Used by the offline engine to
+attribute facts and by contradiction detection to judge polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REPORTING_VERBS = (
+    "said says say stated states told tells insisted insists insist denied denies deny warned warns "
+    "claimed claims asserted asserts argued argues added adds noted notes accused accuses "
+    "acknowledged acknowledges confirmed confirms rejected rejects described describes announced "
+    "announces vowed vows threatened threatens urged urges maintained maintains reiterated "
+    "reiterates suggested suggests wrote writes tweeted declared declares dismissed dismisses "
+    "disputed disputes countered counters refuted refutes admitted admits conceded concedes "
+    "explained explains stressed stresses emphasized emphasised predicted predicts estimated "
+    "believes alleged alleges testified promised promises pledged pledges signaled signalled "
+    "responded responds replied replies criticized criticised blamed blames condemned condemns "
+    "praised praises welcomed welcomes"
+).split()
+_PARTICIPLES = (
+    "saying stating insisting arguing warning claiming adding noting denying rejecting "
+    "describing calling asserting accusing suggesting emphasizing emphasising stressing "
+    "explaining confirming acknowledging citing"
+).split()
+REPORTING = re.compile(r"\b(" + "|".join(_REPORTING_VERBS) + r")\b")
+PARTICIPLE = re.compile(r",\s*(" + "|".join(_PARTICIPLES) + r")\b")
+ACCORDING_TO = re.compile(r"\baccording to ([^,.;]{3,80})", re.IGNORECASE)
+
+_NOUN_CONTEXT = frozenset(
+    "the a an of his her their its our your my these those such any no new these".split()
+)
+_PRONOUNS = frozenset("he she they it this that who which we i you".split())
+_MAIN_VERB = re.compile(
+    r"\b(?:[a-z]+ed|is|was|are|were|has|have|had|will|would|can|could|made|gave|took|offered|"
+    r"issued|held|met|sent|went|came|made|said|says|told)\b"
+)
+_LEADING = re.compile(r"^(?:and|but|so|while|whereas|as|because|when|after|before|then)\s+", re.I)
+_TRAILING_ADVERB = re.compile(
+    r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
+)
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+
+NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|won't|didn't|"
+    r"doesn't|don't|isn't|wasn't|aren't|weren't|hasn't|haven't|hadn't|couldn't|wouldn't|"
+    r"denied|denies|deny|denial|rejected|rejects|rejecting|refused|refuses|refuted|dismissed|"
+    r"baseless|false|untrue|unfounded|ruled out|rules out|canceled|cancelled|skipped|skipping|"
+    r"halted|suspended|failed|fails)\b",
+    re.IGNORECASE,
+)
+DISPUTE = re.compile(
+    r"\b(?:(?:a\s+)?(?:sharply\s+|starkly\s+|very\s+|markedly\s+)?(?:different|conflicting|"
+    r"contradictory|opposing|competing)\s+(?:account|version|narrative|picture|story|claims?|"
+    r"messages?|signals?)|contradict(?:s|ed|ing)?|disput(?:e|es|ed|ing)|denied|denies|denial|"
+    r"refut(?:e|es|ed|ation)|rebut(?:s|ted|tal)?|reject(?:s|ed|ing)\s+(?:the\s+)?(?:claims?|"
+    r"reports?|assertions?|allegations?|accusations?)|baseless|unfounded|false|untrue|"
+    r"counter(?:s|ed|ing)?\s+(?:the\s+)?(?:claims?|assertions?)|dismiss(?:ed|es)\s+(?:the\s+)?"
+    r"(?:claims?|reports?|allegations?)|insist(?:s|ed)?|on\s+the\s+contrary)\b",
+    re.IGNORECASE,
+)
+FORWARD = re.compile(
+    r"\b(?:to\s+watch|will|would\s+be\s+a|expected\s+to|is\s+set\s+to|are\s+set\s+to|plans?\s+to|"
+    r"scheduled|upcoming|next|coming\s+(?:days|weeks|months)|deadline|whether|could|may\s+(?:soon|"
+    r"still)|likely|warning|signals?)\b",
+    re.IGNORECASE,
+)
+HEDGE = re.compile(
+    r"\b(?:might|perhaps|arguably|seems?|appears?\s+to|in\s+(?:our|my)\s+view|we\s+believe|"
+    r"should|must|ought)\b",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"hundred|thousand|million|billion)\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+
+# Pairs of words whose presence on opposite sides signals incompatible claims.
+ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("direct", "indirect"),
+    ("increase", "decrease"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("up", "down"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("accept", "reject"),
+    ("accepted", "rejected"),
+    ("confirm", "deny"),
+    ("confirmed", "denied"),
+    ("support", "oppose"),
+    ("supports", "opposes"),
+    ("legal", "illegal"),
+    ("true", "false"),
+    ("agree", "disagree"),
+    ("guilty", "innocent"),
+    ("alive", "dead"),
+    ("open", "closed"),
+    ("attend", "skip"),
+    ("attended", "skipped"),
+    ("resumed", "suspended"),
+    ("safe", "dangerous"),
+    ("success", "failure"),
+    ("ceasefire", "attack"),
+)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    actor: str | None
+    verb: str | None
+
+
+def _clean_actor(text: str) -> str | None:
+    text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
+    text = _LEADING.sub("", text)
+    text = _TRAILING_ADVERB.sub("", text).strip(" ,")
+    if not text:
+        return None
+    n_words = len(text.split())
+    if n_words > 10:
+        names = re.findall(r"(?:[A-Z][\w'\u2019.-]+\s+){1,3}[A-Z][\w'\u2019.-]+", text)
+        return names[-1] if names else None
+    return text
+
+
+def _subject_of(segment: str) -> str | None:
+    """The subject of the clause that ends at a reporting verb, from the text before it."""
+    segment = segment.rstrip()
+    if segment.endswith(","):
+        parts = [p.strip() for p in segment[:-1].split(",") if p.strip()]
+        # "..., Name, description," -> Name; "..., description, Name," -> Name
+        for part in reversed(parts):
+            if part.split()[0][:1].isupper() and part.lower() not in _PRONOUNS:
+                return _clean_actor(part)
+        return _clean_actor(parts[-1]) if parts else None
+    parts = re.split(r"[,;:\u2014]|\s\u2013\s|\bthat\b|\bwhile\b|\bbut\b", segment)
+    last = parts[-1].strip()
+    if last.lower() in {"who", "which"} and len(parts) > 1:
+        last = parts[-2].strip()
+    return _clean_actor(last)
+
+
+def attribute(sentence: str) -> Attribution:
+    """Who the sentence attributes its claim to, and the reporting verb, if any."""
+    m = ACCORDING_TO.search(sentence)
+    if m:
+        return Attribution(_clean_actor(m.group(1)), "according to")
+    p = PARTICIPLE.search(sentence)
+    r = REPORTING.search(sentence)
+    if p and (r is None or p.start() < r.start()):
+        main = sentence[: p.start()]
+        clause = re.split(r"[,;:\u2014]", main)
+        candidates = [c for c in clause if c.strip()]
+        head = candidates[-1] if candidates else main
+        v = _MAIN_VERB.search(head, 1)
+        subject = head[: v.start()] if v else head
+        return Attribution(_clean_actor(subject), p.group(1))
+    for r in REPORTING.finditer(sentence):
+        before = sentence[: r.start()].rstrip()
+        prev = before.rsplit(None, 1)[-1].lower() if before else ""
+        if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
+            continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
+        subject = _subject_of(before)
+        if subject:
+            return Attribution(subject, r.group(1))
+    return Attribution(None, None)
+
+
+def is_pronoun(actor: str | None) -> bool:
+    return actor is not None and actor.lower() in _PRONOUNS
+
+
+def actor_key(actor: str) -> str:
+    """A normalised form for grouping the same actor ('The ministry' ~ 'the ministry')."""
+    key = _DETERMINER.sub("", actor.strip()).lower().replace("\u2019", "'")
+    return re.sub(r"\s+", " ", key)
+
+
+def negated(text: str) -> bool:
+    return NEGATION.search(text) is not None
+
+
+def disputes(text: str) -> bool:
+    return DISPUTE.search(text) is not None
+
+
+def antonym_clash(left: str, right: str) -> tuple[str, str] | None:
+    """A pair of opposite words with one in each text (and not both in either)."""
+    lo, ro = left.lower(), right.lower()
+
+    def has(text: str, word: str) -> bool:
+        return re.search(rf"\b{re.escape(word)}\b", text) is not None
+
+    for a, b in ANTONYMS:
+        if has(lo, a) and has(ro, b) and not has(lo, b) and not has(ro, a):
+            return a, b
+        if has(lo, b) and has(ro, a) and not has(lo, a) and not has(ro, b):
+            return b, a
+    return None

@@ -1,0 +1,199 @@
+"""Composition: choose what goes on the one page, in priority order, within a word budget.
+
+Priority (highest first): bottom line, contradictions, key developments, actors, what to
+watch. While the rendered brief is over budget, the lowest-priority item goes, counted in
+``stats``; nothing is cut mid-sentence and a section that still has content keeps its heading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from briefing.models import (
+    ActorPosition,
+    Brief,
+    BriefStats,
+    Contradiction,
+    Document,
+    Fact,
+    SourceRef,
+    Synthesis,
+)
+from briefing.retrieve import content_terms
+
+MAX_BOTTOM_LINE = 3
+MAX_CONTRADICTIONS = 4
+MAX_FACTS = 8
+MAX_ACTORS = 5
+MAX_WATCH = 3
+MAX_MORE_FACTS = 40
+_SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
+
+
+def _quotes(facts: Sequence[Fact]) -> set[str]:
+    return {c.quote for f in facts for c in f.citations}
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) > _SIMILAR
+
+
+def select_facts(
+    facts: Sequence[Fact], exclude_quotes: set[str], limit: int = MAX_FACTS
+) -> list[Fact]:
+    """Best facts, diverse in content, covering each source before taking seconds from one."""
+    ranked = [f for f in sorted(facts, key=lambda f: -f.score) if not _quotes([f]) & exclude_quotes]
+    chosen: list[Fact] = []
+    chosen_terms: list[frozenset[str]] = []
+    covered: set[str] = set()
+
+    def take(fact: Fact) -> None:
+        chosen.append(fact)
+        chosen_terms.append(frozenset(content_terms(fact.statement)))
+        covered.update(c.source_id for c in fact.citations)
+
+    def novel(fact: Fact) -> bool:
+        terms = frozenset(content_terms(fact.statement))
+        return not any(_similar(terms, t) for t in chosen_terms)
+
+    for fact in ranked:  # first pass: one fact for each source not cited yet
+        if len(chosen) >= limit:
+            break
+        if not {c.source_id for c in fact.citations} <= covered and novel(fact):
+            take(fact)
+    for fact in ranked:
+        if len(chosen) >= limit:
+            break
+        if fact not in chosen and novel(fact):
+            take(fact)
+    chosen.sort(key=lambda f: -f.score)
+    return chosen
+
+
+def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceRef]:
+    refs = []
+    for doc in documents:
+        if doc.id in cited:
+            refs.append(
+                SourceRef(
+                    id=doc.id,
+                    number=len(refs) + 1,
+                    title=doc.title,
+                    path=doc.path,
+                    outlet=doc.outlet,
+                    url=doc.url,
+                    date=doc.date,
+                )
+            )
+    return refs
+
+
+def _cited_ids(brief: Brief) -> set[str]:
+    ids: set[str] = set()
+    for fact in [*brief.bottom_line, *brief.facts, *brief.watch]:
+        ids.update(c.source_id for c in fact.citations)
+    for contradiction in brief.contradictions:
+        for side in contradiction.sides:
+            ids.update(c.source_id for c in side.citations)
+    for actor in brief.actors:
+        ids.update(c.source_id for c in actor.citations)
+    return ids
+
+
+def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
+    return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(facts, 1)]
+
+
+def compose_brief(
+    *,
+    topic: str,
+    topic_inferred: bool,
+    documents: Sequence[Document],
+    facts: Sequence[Fact],
+    contradictions: Sequence[Contradiction],
+    synthesis: Synthesis,
+    stats: BriefStats,
+    today: dt.date,
+    max_words: int,
+    measure: Callable[[Brief], int],
+) -> Brief:
+    """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
+    bottom = list(synthesis.bottom_line[:MAX_BOTTOM_LINE])
+    ranked_contras = sorted(contradictions, key=lambda c: -c.score)
+    contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
+    shown = _quotes(bottom) | {c.quote for x in contras for s in x.sides for c in s.citations}
+    watch = [f for f in synthesis.watch if not _quotes([f]) & shown][:MAX_WATCH]
+    shown |= _quotes(watch)
+    ranked_facts = select_facts(facts, shown, limit=MAX_FACTS + MAX_MORE_FACTS)
+    key_facts, more_facts = ranked_facts[:MAX_FACTS], ranked_facts[MAX_FACTS:]
+    shown |= _quotes(key_facts)
+    actors: list[ActorPosition] = [
+        a for a in synthesis.actors if not {c.quote for c in a.citations} & (shown - _quotes(key_facts))
+    ][:MAX_ACTORS]
+
+    dated = sorted(d.date for d in documents if d.date is not None)
+    brief = Brief(
+        title=synthesis.title,
+        topic=topic,
+        topic_inferred=topic_inferred,
+        generated=today,
+        source_dates=(dated[0], dated[-1]) if dated else None,
+        undated_sources=sum(1 for d in documents if d.date is None),
+        bottom_line=_numbered("b", bottom),
+        facts=_numbered("f", key_facts),
+        actors=actors,
+        contradictions=[c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(contras, 1)],
+        watch=_numbered("w", watch),
+        more_facts=more_facts,
+        more_contradictions=more_contras,
+        stats=stats,
+    )
+    brief = _fit(brief, documents, max_words, measure)
+    return brief
+
+
+def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
+    return brief.model_copy(update={"sources": _source_refs(documents, _cited_ids(brief))})
+
+
+def _fit(
+    brief: Brief, documents: Sequence[Document], max_words: int, measure: Callable[[Brief], int]
+) -> Brief:
+    """Drop lowest-priority items until the rendered brief fits the word budget."""
+    # (list name, minimum kept before moving on to the next step, stats counter)
+    steps = (
+        ("facts", 3, "omitted_facts"),
+        ("watch", 1, "omitted_other"),
+        ("actors", 2, "omitted_other"),
+        ("facts", 1, "omitted_facts"),
+        ("contradictions", 2, "omitted_contradictions"),
+        ("actors", 0, "omitted_other"),
+        ("watch", 0, "omitted_other"),
+        ("facts", 0, "omitted_facts"),
+        ("contradictions", 1, "omitted_contradictions"),
+        ("bottom_line", 1, "omitted_facts"),
+    )
+    brief = _with_sources(brief, documents)
+    words = measure(brief)
+    for field, keep, counter in steps:
+        while words > max_words:
+            items = getattr(brief, field)
+            if len(items) <= keep:
+                break
+            update: dict[str, object] = {field: items[:-1]}
+            if field == "facts":
+                update["more_facts"] = [items[-1], *brief.more_facts]
+            elif field == "contradictions":
+                update["more_contradictions"] = [items[-1], *brief.more_contradictions]
+            brief = brief.model_copy(update=update)
+            setattr(brief.stats, counter, getattr(brief.stats, counter) + 1)
+            brief = _with_sources(brief, documents)
+            words = measure(brief)
+    brief.stats.words = words
+    more_contras = [
+        c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(brief.more_contradictions, 1)
+    ]
+    return brief.model_copy(
+        update={"more_facts": _numbered("m", brief.more_facts), "more_contradictions": more_contras}
+    )

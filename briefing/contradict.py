@@ -1,0 +1,205 @@
+"""Contradiction candidates and staleness conflicts, shared by every engine.
+
+``propose_candidates`` finds fact pairs worth judging through an inverted index of their
+content terms (blocking): only pairs that share subject terms are ever compared, never all
+pairs. ``detect_temporal`` finds the same person given conflicting titles across sources
+("former President X" in one, "President X" in another), which means the sources come from
+different periods and must not be compared as if simultaneous.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefing.chunk import document_sentences
+from briefing.claims import YEAR, antonym_clash, disputes, negated
+from briefing.engines.base import CandidatePair
+from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact
+from briefing.retrieve import content_terms
+
+MAX_POSTINGS = 40  # a term shared by more facts than this is too common to block on
+SAME_SOURCE_WINDOW = 2500  # characters: a reported dispute refers to a nearby claim
+
+_TITLES = (
+    r"President|Vice President|Prime Minister|Premier|Chancellor|Foreign Minister|Minister|"
+    r"Secretary of State|Secretary|Governor|Senator|Ambassador|Speaker|Mayor|King|Queen|"
+    r"Crown Prince|Prince|Supreme Leader|Leader|Chief Executive|CEO|Chairman|Chairwoman|Chair|"
+    r"General|Pope|Attorney General|Director"
+)
+_NAME = r"(?:[A-Z][a-z'\u2019\-]+\s+){0,2}[A-Z][a-z'\u2019\-]+"
+_ROLE_MENTION = re.compile(
+    rf"\b(?P<former>[Ff]ormer|[Ee]x-|[Tt]hen-|[Ll]ate|[Oo]utgoing)?\s*"
+    rf"(?P<qual>(?:[A-Z][\w.]*\s+){{0,2}})?"
+    rf"(?P<title>{_TITLES})\s+(?P<name>{_NAME})"
+)
+
+
+def _source(fact: Fact) -> str:
+    return fact.citations[0].source_id if fact.citations else ""
+
+
+def _start(fact: Fact) -> int:
+    c = fact.citations[0] if fact.citations else None
+    return c.start if c is not None and c.start is not None else 0
+
+
+def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[CandidatePair]:
+    """Fact pairs that share subject terms, best first, at most ``limit``.
+
+    Same-source pairs are kept only when close together and one of them reports a dispute;
+    cross-source pairs need two shared terms. Ranking favours pairs with a polarity or
+    antonym signal, so an engine that judges only the top pairs still sees the likely ones.
+    """
+    terms = [frozenset(content_terms(f.statement)) for f in facts]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, ts in enumerate(terms):
+        for t in ts:
+            postings[t].append(i)
+    n = max(len(facts), 1)
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for term, ids in postings.items():
+        if len(ids) < 2 or len(ids) > MAX_POSTINGS:
+            continue
+        for a_pos, a in enumerate(ids):
+            for b in ids[a_pos + 1 :]:
+                shared[(a, b)].append(term)
+    scored: list[tuple[float, CandidatePair]] = []
+    for (a, b), common in shared.items():
+        left, right = facts[a], facts[b]
+        same = _source(left) == _source(right)
+        dispute = disputes(left.statement) or disputes(right.statement)
+        if same:
+            if not dispute or abs(_start(left) - _start(right)) > SAME_SOURCE_WINDOW:
+                continue
+        elif len(common) < 2:
+            continue
+        weight = sum(math.log(1 + n / len(postings[t])) for t in common)
+        if negated(left.statement) != negated(right.statement):
+            weight *= 1.5
+        if antonym_clash(left.statement, right.statement):
+            weight *= 2.0
+        if dispute:
+            weight *= 1.5
+        common.sort(key=lambda t: len(postings[t]))
+        scored.append((weight, CandidatePair(left=left, right=right, shared_terms=tuple(common))))
+    scored.sort(key=lambda x: -x[0])
+    return [pair for _, pair in scored[:limit]]
+
+
+@dataclass(frozen=True)
+class _RoleMention:
+    doc_id: str
+    name: str
+    title: str
+    former: bool
+    phrase: str
+    sentence: Citation
+
+
+def _role_mentions(doc: Document) -> list[_RoleMention]:
+    mentions: list[_RoleMention] = []
+    for sentence in document_sentences(doc):
+        for m in _ROLE_MENTION.finditer(sentence.text):
+            phrase = m.group(0).strip()
+            mentions.append(
+                _RoleMention(
+                    doc_id=doc.id,
+                    name=m.group("name"),
+                    title=m.group("title").lower(),
+                    former=bool(m.group("former")),
+                    phrase=phrase,
+                    sentence=Citation(
+                        source_id=doc.id, quote=sentence.text, start=sentence.start, end=sentence.end
+                    ),
+                )
+            )
+    return mentions
+
+
+def _person_key(name: str) -> str:
+    return name.split()[-1].lower().replace("\u2019", "'")
+
+
+def _latest_year(doc: Document) -> tuple[int, Citation] | None:
+    best: tuple[int, Citation] | None = None
+    for sentence in document_sentences(doc):
+        for m in YEAR.finditer(sentence.text):
+            year = int(m.group(1))
+            if best is None or year > best[0]:
+                best = (
+                    year,
+                    Citation(
+                        source_id=doc.id, quote=sentence.text, start=sentence.start, end=sentence.end
+                    ),
+                )
+    return best
+
+
+def _label(doc: Document) -> str:
+    return doc.outlet or doc.title or doc.path
+
+
+def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Contradiction]:
+    """The same person called "former <title>" in one source and "<title>" in another."""
+    by_person: dict[tuple[str, str], list[_RoleMention]] = defaultdict(list)
+    for doc in documents:
+        for mention in _role_mentions(doc):
+            by_person[(_person_key(mention.name), mention.title)].append(mention)
+    docs = {d.id: d for d in documents}
+    found: list[Contradiction] = []
+    for (_, title), mentions in by_person.items():
+        former = [m for m in mentions if m.former]
+        current = [m for m in mentions if not m.former]
+        pair = next(
+            ((f, c) for f in former for c in current if f.doc_id != c.doc_id), None
+        )
+        if pair is None:
+            continue
+        old, new = pair
+        old_doc, new_doc = docs[old.doc_id], docs[new.doc_id]
+        old_citations = [old.sentence]
+        year = _latest_year(old_doc)
+        if year is not None and year[1].quote != old.sentence.quote:
+            old_citations.append(year[1])
+        others = [
+            m
+            for m in _role_mentions(old_doc)
+            if not m.former and _person_key(m.name) != _person_key(old.name)
+            and m.title == title
+        ]
+        if others and others[0].sentence.quote not in {c.quote for c in old_citations}:
+            old_citations.append(others[0].sentence)
+        who = old.name
+        summary = (
+            f"The sources come from different periods: {_label(old_doc)} calls {who} "
+            f"\u201c{old.phrase}\u201d where {_label(new_doc)} writes "
+            f"\u201c{new.phrase}\u201d. Compare their claims with care."
+        )
+        if year is not None:
+            summary = summary[:-1] + f"; the first mentions years up to {year[0]}."
+        found.append(
+            Contradiction(
+                kind="temporal",
+                summary=summary,
+                sides=(
+                    ContradictionSide(
+                        actor=_label(old_doc),
+                        statement=f"Calls {who} \u201c{old.phrase}\u201d.",
+                        citations=tuple(old_citations),
+                    ),
+                    ContradictionSide(
+                        actor=_label(new_doc),
+                        statement=f"Calls {who} \u201c{new.phrase}\u201d.",
+                        citations=(new.sentence,),
+                    ),
+                ),
+                score=0.95,
+            )
+        )
+        if len(found) >= limit:
+            break
+    return found

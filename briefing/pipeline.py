@@ -1,0 +1,153 @@
+"""The pipeline: composes the stages. Owns the clock and the file I/O of a build.
+
+    ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
+    candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
+    -> compose (fit one page)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from briefing.chunk import chunk_documents
+from briefing.compose import compose_brief
+from briefing.config import Settings
+from briefing.contradict import detect_temporal, propose_candidates
+from briefing.engines import Engine, create_engine
+from briefing.errors import NoDocumentsError
+from briefing.ingest import ingest_paths
+from briefing.models import Brief, BriefStats, Document, Synthesis
+from briefing.render import markdown_words
+from briefing.retrieve import infer_topic, retrieve_chunks
+from briefing.verify import CitationIndex, verify_contradictions, verify_facts
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def build_brief(
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    today: dt.date,
+    engine: Engine | None = None,
+    warnings: Sequence[str] = (),
+    skipped: int = 0,
+    progress: Progress = _silent,
+    measure: Callable[[Brief], int] = markdown_words,
+) -> Brief:
+    """A one-page Brief of ``documents``. Every citation in it is verified against its source."""
+    if not documents:
+        raise NoDocumentsError("no usable documents to brief")
+    started = time.perf_counter()
+    engine = engine if engine is not None else create_engine(settings)
+    stats = BriefStats(
+        documents=len(documents),
+        documents_skipped=skipped,
+        engine=engine.name,
+        model=engine.model,
+        warnings=list(warnings),
+    )
+    progress(f"chunking {len(documents)} documents")
+    chunks = chunk_documents(documents)
+    stats.chunks = len(chunks)
+    topic = settings.topic or infer_topic(documents)
+    progress(f"retrieving chunks for topic: {topic}")
+    retrieved = [chunk for chunk, _ in retrieve_chunks(chunks, topic)]
+    kept_docs = {c.doc_id for c in retrieved}
+    focus = [d for d in documents if d.id in kept_docs]
+
+    progress(f"extracting facts from {len(retrieved)} chunks ({engine.name} engine)")
+    raw_facts = engine.extract_facts(topic, focus, retrieved)
+    index = CitationIndex(documents)
+    facts, dropped = verify_facts(index, raw_facts)
+    stats.facts_extracted = len(raw_facts)
+    stats.facts_verified = len(facts)
+    stats.facts_dropped_unverified = dropped
+
+    progress("looking for contradictions")
+    candidates = propose_candidates(facts)
+    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
+    contradictions, sides_dropped, _ = verify_contradictions(index, judged)
+    stats.contradictions_found = len(contradictions)
+    stats.contradiction_sides_dropped_unverified = sides_dropped
+
+    progress("writing the brief")
+    synthesis = engine.synthesize(topic, facts, contradictions)
+    synthesis = _verify_synthesis(index, synthesis, stats)
+    brief = compose_brief(
+        topic=topic,
+        topic_inferred=settings.topic is None,
+        documents=documents,
+        facts=facts,
+        contradictions=contradictions,
+        synthesis=synthesis,
+        stats=stats,
+        today=today,
+        max_words=settings.max_words,
+        measure=measure,
+    )
+    stats.usage = engine.usage
+    stats.elapsed_s = round(time.perf_counter() - started, 3)
+    return brief
+
+
+def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:
+    bottom, dropped_bottom = verify_facts(index, synthesis.bottom_line)
+    watch, dropped_watch = verify_facts(index, synthesis.watch)
+    actors = []
+    for actor in synthesis.actors:
+        located = [index.locate(c) for c in actor.citations]
+        if actor.citations and all(c is not None for c in located):
+            actors.append(actor.model_copy(update={"citations": tuple(c for c in located if c)}))
+        else:
+            stats.facts_dropped_unverified += 1
+    stats.facts_dropped_unverified += dropped_bottom + dropped_watch
+    return synthesis.model_copy(
+        update={"bottom_line": tuple(bottom), "watch": tuple(watch), "actors": tuple(actors)}
+    )
+
+
+def build_brief_from_paths(
+    paths: Sequence[str | Path],
+    *,
+    settings: Settings,
+    today: dt.date | None = None,
+    engine: Engine | None = None,
+    max_bytes: int | None = None,
+    progress: Progress = _silent,
+    warn: Callable[[str], None] | None = None,
+) -> Brief:
+    """Ingest ``paths`` (files, folders, '-') and build their brief.
+
+    Each bad input is reported through ``warn`` (and kept in ``stats.warnings``); raises
+    NoDocumentsError, naming what was tried, when nothing usable is left.
+    """
+    progress(f"reading {len(paths)} source path(s)")
+    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+    ingested = ingest_paths(paths, **kwargs)
+    for line in ingested.warnings:
+        if warn is not None:
+            warn(line)
+        logger.warning("%s", line)
+    if not ingested.documents:
+        tried = ", ".join(str(p) for p in paths) or "(nothing)"
+        raise NoDocumentsError(f"no usable documents in {tried}")
+    return build_brief(
+        ingested.documents,
+        settings=settings,
+        today=today or dt.date.today(),
+        engine=engine,
+        warnings=ingested.warnings,
+        skipped=ingested.skipped,
+        progress=progress,
+    )

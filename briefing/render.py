@@ -1,0 +1,77 @@
+"""Rendering: Markdown through a Jinja template, and JSON of the Brief model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import jinja2
+
+from briefing.models import Brief, Citation
+from briefing.resources import TEMPLATES_DIR, require_dir
+from briefing.text import word_count
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    """Source text as literal Markdown: markup characters are escaped, newlines folded."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(require_dir(TEMPLATES_DIR)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md
+    return env
+
+
+def source_numbers(brief: Brief) -> dict[str, int]:
+    return {s.id: s.number for s in brief.sources}
+
+
+def cite(citations: Sequence[Citation], numbers: dict[str, int]) -> str:
+    """Citation markers like ``[1]`` or ``[1, 2]`` for the sources of ``citations``."""
+    nums = sorted({numbers[c.source_id] for c in citations if c.source_id in numbers})
+    return "[" + ", ".join(str(n) for n in nums) + "]" if nums else ""
+
+
+def quoted(statement: str, citations: Sequence[Citation]) -> bool:
+    """Whether the statement is itself the (single) verbatim quote, so it needs no repeat."""
+    return len(citations) == 1 and " ".join(statement.split()) == " ".join(
+        citations[0].quote.split()
+    )
+
+
+KIND_LABELS = {
+    "claim_conflict": "Conflicting claims",
+    "reported_dispute": "Reported dispute",
+    "temporal": "Different periods",
+}
+
+
+def render_markdown(brief: Brief) -> str:
+    template = _environment().get_template("brief.md.j2")
+    numbers = source_numbers(brief)
+    return template.render(
+        brief=brief,
+        cite=lambda cs: cite(cs, numbers),
+        quoted=quoted,
+        kind_label=KIND_LABELS,
+    )
+
+
+def render_json(brief: Brief) -> str:
+    return brief.model_dump_json(indent=2) + "\n"
+
+
+def markdown_words(brief: Brief) -> int:
+    return word_count(render_markdown(brief))

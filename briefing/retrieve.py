@@ -1,0 +1,169 @@
+"""Retrieval: an SQLite FTS5 index over chunks, ranked with bm25(), and topic inference.
+
+Without a topic, the topic is inferred from the terms that the most documents share, so a
+brief of one story focuses on that story and a large mixed corpus on its dominant thread.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from briefing.models import Chunk, Document
+from briefing.text import words
+
+# General English function words and news boilerplate; never topic-specific vocabulary.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all almost also although always am among an and another
+    any are aren't around as at be became because become been before being below between both
+    but by can cannot could couldn't did didn't do does doesn't doing don't down during each
+    either else enough even ever every few for from further had hadn't has hasn't have haven't
+    having he he'd he'll he's her here here's hers herself him himself his how how's however i
+    i'd i'll i'm i've if in into is isn't it it's its itself just least less let's like likely
+    made make many may me might more most much must mustn't my myself near need neither never
+    new no nor not now of off often on once one only or other others otherwise ought our ours
+    ourselves out over own per perhaps rather really same say said says shan't she she'd she'll
+    she's should shouldn't since so some still such than that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've this those though
+    through thus to too toward towards under until up upon us very via was wasn't we we'd we'll
+    we're we've were weren't what what's whatever when when's where where's whether which while
+    who who's whom whose why why's will with within without won't would wouldn't yet you you'd
+    you'll you're you've your yours yourself yourselves mr mrs ms dr according told tell tells
+    year years time times day days week weeks month months today yesterday tomorrow two three
+    first last next several including include includes included around amid across back going
+    get got gets well way ways part since told news report reports reported article story
+    january february march april june july august september october november december monday
+    tuesday wednesday thursday friday saturday sunday percent people
+    """.split()
+)
+_FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer for matching (not for display)."""
+    w = word.lower().replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("ed", ""),
+                         ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of ``text`` (stopwords and short tokens removed)."""
+    out = []
+    for token in words(text):
+        low = token.lower().replace("\u2019", "'")
+        if len(low) < 3 or low in STOPWORDS or low.isdigit():
+            continue
+        out.append(stem(low))
+    return out
+
+
+def infer_topic(documents: Sequence[Document], max_terms: int = 4) -> str:
+    """A short topic line from the terms most documents share (display forms, not stems)."""
+    doc_freq: Counter[str] = Counter()
+    display: dict[str, Counter[str]] = {}
+    title_bonus: Counter[str] = Counter()
+    for doc in documents:
+        seen: set[str] = set()
+        for token in words(doc.text):
+            low = token.lower()
+            if len(low) < 3 or low in STOPWORDS or low.isdigit():
+                continue
+            key = stem(low)
+            display.setdefault(key, Counter())[token] += 1
+            seen.add(key)
+        doc_freq.update(seen)
+        if doc.title:
+            title_bonus.update(set(content_terms(doc.title)))
+    if not doc_freq:
+        return "untitled"
+    n = len(documents)
+    scored = sorted(
+        doc_freq,
+        key=lambda t: (-(doc_freq[t] / n + 0.5 * title_bonus[t] / n), t),
+    )
+    chosen: list[str] = []
+    for term in scored[: max_terms * 3]:
+        form = display[term].most_common(1)[0][0]
+        if form.lower() not in {c.lower() for c in chosen}:
+            chosen.append(form)
+        if len(chosen) == max_terms:
+            break
+    return ", ".join(chosen)
+
+
+class ChunkIndex:
+    """An in-memory SQLite FTS5 index over chunks (porter-stemmed), queried with bm25()."""
+
+    def __init__(self, chunks: Iterable[Chunk]) -> None:
+        self._chunks: list[Chunk] = list(chunks)
+        self._db = sqlite3.connect(":memory:")
+        self._db.execute("CREATE VIRTUAL TABLE chunk USING fts5(body, tokenize='porter unicode61')")
+        self._db.executemany(
+            "INSERT INTO chunk(rowid, body) VALUES (?, ?)",
+            ((i, c.text) for i, c in enumerate(self._chunks)),
+        )
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def search(self, query: str, limit: int) -> list[tuple[Chunk, float]]:
+        """Chunks matching any query term, best first, with a positive relevance score."""
+        terms = [t for t in _FTS_SAFE.split(query.lower()) if len(t) > 2 and t not in STOPWORDS]
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+        rows = self._db.execute(
+            "SELECT rowid, bm25(chunk) FROM chunk WHERE chunk MATCH ? ORDER BY bm25(chunk) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(self._chunks[rowid], -score) for rowid, score in rows]
+
+
+def retrieve_chunks(
+    chunks: Sequence[Chunk], topic: str, *, limit: int = 400, per_document: int = 6
+) -> list[tuple[Chunk, float]]:
+    """The chunks to extract from, with relevance scores normalised to [0, 1].
+
+    Small corpora keep every chunk (all are relevant to a one-story cluster); large ones keep
+    the best ``limit`` by bm25 against the topic, at most ``per_document`` per document.
+    """
+    if len(chunks) <= limit:
+        index = ChunkIndex(chunks)
+        try:
+            scores = {c.id: s for c, s in index.search(topic, len(chunks))}
+        finally:
+            index.close()
+        top = max(scores.values(), default=0.0) or 1.0
+        return [(c, scores.get(c.id, 0.0) / top) for c in chunks]
+    index = ChunkIndex(chunks)
+    try:
+        hits = index.search(topic, limit * 4)
+    finally:
+        index.close()
+    per_doc: Counter[str] = Counter()
+    kept: list[tuple[Chunk, float]] = []
+    top = hits[0][1] if hits else 1.0
+    for chunk, score in hits:
+        if per_doc[chunk.doc_id] >= per_document:
+            continue
+        per_doc[chunk.doc_id] += 1
+        kept.append((chunk, score / top if top else 0.0))
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def idf(doc_freq: int, n_docs: int) -> float:
+    return math.log(1 + n_docs / (1 + doc_freq))

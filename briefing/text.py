@@ -1,0 +1,137 @@
+"""Text primitives shared by the stages: sentence spans, words, page furniture.
+
+Everything here works on offsets into the original text and never rewrites it, so a
+sentence's ``text[start:end]`` is always a verbatim slice of the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Abbreviations after which a period does not end a sentence (general English usage).
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres
+    inc corp co ltd llc plc dept univ assn bros vs etc al approx est no nos fig figs vol
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    e.g i.e a.m p.m u.s u.k u.n e.u u.s.a d.c ph.d mt ft
+    """.split()
+)
+
+# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0400-\u04ff])")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff0-9][\w'\u2019-]*")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of non-empty lines, stripped of surrounding whitespace."""
+    for m in _PARAGRAPH.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            yield start, end
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if m is None:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if word in _ABBREVIATIONS:
+        return True
+    # A single capital initial ("J. Smith") or dotted initials ("U.S.").
+    return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Sentence spans within ``text[start:end]``; a line break always ends a sentence."""
+    stop = len(text) if end is None else end
+    for p_start, p_end in paragraphs(text[start:stop]):
+        p_start += start
+        p_end += start
+        s = p_start
+        for m in _BOUNDARY.finditer(text, p_start, p_end):
+            cut = m.end()
+            nxt = _NEXT_START.match(text, cut, p_end)
+            if nxt is None:
+                continue
+            if _is_abbreviation(text, m.start()) and not text[cut:p_end].lstrip()[:1].isdigit():
+                # "U.S. officials" continues; but "... in the U.S. The" is ambiguous: keep joined.
+                continue
+            if cut > s:
+                yield s, cut
+            s = nxt.start(1)
+        if p_end > s:
+            yield s, p_end
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+# --- page furniture ------------------------------------------------------------------------
+
+_FURNITURE_LINE = re.compile(
+    r"""^(?:
+        (?:latest|recent|popular|related|top|more)\s+(?:posts?|stories|news|articles?)\b.*
+      | submit\s+(?:app|news|story|article)s?
+      | (?:do\s+)?follow\s+.{0,60}\s+for\s+(?:more\s+)?updates?\b.*
+      | (?:gif|image|photo|picture|video|figure)\s*\d*\s*(?:[:|].{0,120})?
+      | share\s+(?:this|on|via)\b.{0,60}
+      | (?:click|tap)\s+here\b.{0,80}
+      | (?:read|see)\s+(?:more|also)\b.{0,100}
+      | also\s+read\b.{0,140}
+      | (?:subscribe|sign\s+up|log\s+in|register)\b.{0,80}
+      | advertisement|sponsored(?:\s+content)?|ad
+      | (?:tags?|topics?|filed\s+under|categories)\s*:.{0,200}
+      | (?:copyright|\u00a9).{0,160}
+      | all\s+rights\s+reserved\.?
+      | sources?:?
+      | (?:print|email|comments?|reply|like|tweet|whatsapp|facebook|twitter|linkedin|telegram)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+\S.{0,80}$")
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
+_TERMINAL = re.compile(r"[.!?\u2026:;\"'\u201d\u2019)]$")
+
+
+def _is_prose(line: str) -> bool:
+    """A line that reads as running text: several words and terminal punctuation."""
+    return len(line) >= 80 and _TERMINAL.search(line) is not None
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of page furniture: share prompts, teasers, 'Latest Post', credits, source lists.
+
+    A line is furniture when it matches a known furniture pattern, or when it is a short
+    non-prose line in the document's tail (after the last paragraph of running text), where
+    pages put teasers of other stories. Offsets of the remaining text never change.
+    """
+    lines = list(paragraphs(text))
+    spans: list[tuple[int, int]] = []
+    last_prose = -1
+    for i, (s, e) in enumerate(lines):
+        if _is_prose(text[s:e]):
+            last_prose = i
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if _FURNITURE_LINE.match(line):
+            spans.append((s, e))
+        elif i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ENDS_SENTENCE.search(line)):
+            spans.append((s, e))
+    return spans
