@@ -1,0 +1,351 @@
+"""Render a Brief as a PDF that always fits on one page (plus an optional quote appendix).
+
+WeasyPrint lays out the HTML from ``render_html``. Its URL fetcher is replaced by one that
+refuses every request: the HTML is self-contained (inline CSS, system fonts), so nothing
+needs fetching, and source text that smuggled in a URL could not make us read a file or
+touch the network even if escaping failed.
+
+The one-page guarantee: lay out, count pages; while over one page drop the lowest-priority
+items in this order: facts (last first; ``Brief.facts`` is in priority order), then
+contradictions, then watch items, then actors. A section whose items are all dropped loses its
+heading with them; a heading never goes while its section has content. Only when dropping
+everything droppable is not enough does the font step down, to a 9 pt floor; after that,
+over-long strings are clipped as a last resort. What was left out is recorded in the brief's
+stats (``omitted_*``) and printed on the page ("N more facts in the JSON brief").
+
+Finding how many items to drop is fast: the full layout is measured once (the height of
+every droppable item and of the overflow), which gives an estimate that is then checked by
+laying out again and corrected by a galloping search, usually two or three layouts in all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from briefing.errors import RenderError
+from briefing.models import Brief
+from briefing.render_html import PAPER_SIZES, render_html
+
+logger = logging.getLogger(__name__)
+
+BASE_FONT_PT = 10.0
+FONT_STEPS_PT = (10.0, 9.5, 9.0)
+MIN_FONT_PT = FONT_STEPS_PT[-1]
+# Droppable lists of the Brief, lowest priority first; within each list the last item goes first.
+DROP_ORDER = ("facts", "contradictions", "watch", "actors")
+# Element id prefix of each droppable list's items in templates/brief.html.j2.
+_ITEM_IDS = {
+    "facts": "fact-",
+    "contradictions": "contradiction-",
+    "watch": "watch-",
+    "actors": "actor-",
+}
+# Last resort when even the bare brief overflows at the floor size: clip long strings.
+_CLIP_LIMITS = (400, 160, 60)
+# A page is at most 297 mm tall and an item at least one 9 pt line: 80 items never fit.
+MAX_ITEMS_ON_A_PAGE = 80
+
+
+class RefusingURLFetcher(URLFetcher):  # type: ignore[misc]
+    """A WeasyPrint URL fetcher that fetches nothing and remembers what it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=(), fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        self.refused.append(url)
+        logger.warning("refused to fetch %s while rendering the PDF", url[:200])
+        raise ValueError(f"briefing renders PDFs without fetching anything: {url[:200]}")
+
+
+@dataclass
+class PdfResult:
+    """The PDF bytes and what it took to fit them on one page."""
+
+    data: bytes
+    pages: int
+    brief: Brief  # the brief actually rendered, after dropping
+    font_pt: float
+    omitted: dict[str, int] = field(default_factory=dict)  # items dropped, by Brief list
+    layouts: int = 0  # how many times the brief was laid out
+    refused_urls: list[str] = field(default_factory=list)
+
+
+def trim_brief(brief: Brief, drop: int) -> tuple[Brief, dict[str, int]]:
+    """The brief without its ``drop`` lowest-priority items, and the counts dropped per list."""
+    remaining = drop
+    update: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for name in DROP_ORDER:
+        items = getattr(brief, name)
+        take = min(remaining, len(items))
+        if take:
+            update[name] = list(items[: len(items) - take])
+            counts[name] = take
+            remaining -= take
+    if not counts:
+        return brief, counts
+    stats = brief.stats.model_copy(
+        update={
+            "omitted_facts": brief.stats.omitted_facts + counts.get("facts", 0),
+            "omitted_contradictions": brief.stats.omitted_contradictions
+            + counts.get("contradictions", 0),
+            "omitted_other": brief.stats.omitted_other
+            + counts.get("watch", 0)
+            + counts.get("actors", 0),
+        }
+    )
+    update["stats"] = stats
+    return brief.model_copy(update=update), counts
+
+
+def droppable_count(brief: Brief) -> int:
+    return sum(len(getattr(brief, name)) for name in DROP_ORDER)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def clip_brief(brief: Brief, limit: int) -> Brief:
+    """Last resort: keep one bottom-line sentence and clip every remaining long string."""
+    bottom = [
+        f.model_copy(update={"statement": _clip(f.statement, limit)}) for f in brief.bottom_line[:1]
+    ]
+    sources = [
+        s.model_copy(
+            update={
+                "title": _clip(s.title, limit) if s.title else s.title,
+                "path": _clip(s.path, limit),
+                "outlet": _clip(s.outlet, limit) if s.outlet else s.outlet,
+                "url": s.url if s.url is None or len(s.url) <= limit else None,
+            }
+        )
+        for s in brief.sources
+    ]
+    stats = brief.stats.model_copy(
+        update={"omitted_other": brief.stats.omitted_other + len(brief.bottom_line) - len(bottom)}
+    )
+    return brief.model_copy(
+        update={
+            "title": _clip(brief.title, limit),
+            "topic": _clip(brief.topic, limit),
+            "bottom_line": bottom,
+            "sources": sources,
+            "stats": stats,
+        }
+    )
+
+
+class _Layouter:
+    """Lays out briefs with one locked-down fetcher, counting layouts."""
+
+    def __init__(self, paper: str) -> None:
+        if paper not in PAPER_SIZES:
+            raise RenderError(f"unknown paper size {paper!r}: use one of {', '.join(PAPER_SIZES)}")
+        self.paper = paper
+        self.fetcher = RefusingURLFetcher()
+        self.layouts = 0
+
+    def layout(self, brief: Brief, font_pt: float, *, appendix: bool = False) -> Any:
+        html = render_html(brief, paper=self.paper, font_pt=font_pt, appendix=appendix)
+        self.layouts += 1
+        try:
+            return HTML(string=html, url_fetcher=self.fetcher).render()
+        except Exception as exc:  # WeasyPrint raises many types; none is the user's to debug
+            raise RenderError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _measure(document: Any) -> tuple[float, dict[str, float]]:
+    """(overflow height beyond one page, height of every element with an id).
+
+    Heights are in CSS pixels, summed over every page fragment of an element.
+    """
+    heights: dict[str, float] = {}
+    used_total = 0.0
+    capacity = 0.0
+    for page in document.pages:
+        page_box = page._page_box
+        capacity = capacity or page_box.height
+        top = page_box.content_box_y()
+        bottom = top
+        seen: set[int] = set()
+        for box in page_box.descendants():
+            element = box.element
+            if element is None or id(element) in seen:
+                continue
+            seen.add(id(element))
+            ident = element.get("id")
+            if ident:
+                heights[ident] = heights.get(ident, 0.0) + box.margin_height()
+            if element.tag not in ("html", "body"):
+                bottom = max(bottom, box.position_y + box.margin_height())
+        used_total += bottom - top
+    return used_total - capacity, heights
+
+
+def _source_numbers(brief: Brief, citations: Any) -> set[int]:
+    numbers = {s.id: s.number for s in brief.sources}
+    return {numbers[c.source_id] for c in citations if c.source_id in numbers}
+
+
+def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], scale: float) -> int:
+    """How many items to drop to free ``overflow``, counting the source lines they take along.
+
+    Dropping an item frees its own height and, once no kept item cites a source, that
+    source's line in the (two-column) sources list.
+    """
+    items: list[tuple[float, set[int]]] = []  # in drop order
+    for name in DROP_ORDER:
+        prefix = _ITEM_IDS[name]
+        objs = getattr(brief, name)
+        for i in reversed(range(len(objs))):
+            obj = objs[i]
+            if name == "contradictions":
+                cites = [c for side in obj.sides for c in side.citations]
+            else:
+                cites = list(obj.citations)
+            items.append((heights.get(f"{prefix}{i}", 0.0), _source_numbers(brief, cites)))
+    users: dict[int, int] = {}
+    for _, numbers in items:
+        for n in numbers:
+            users[n] = users.get(n, 0) + 1
+    for fact in brief.bottom_line:  # always kept: its sources never go
+        for n in _source_numbers(brief, fact.citations):
+            users[n] = users.get(n, 0) + 1_000_000
+    freed = 0.0
+    for count, (height, numbers) in enumerate(items, start=1):
+        freed += height * scale
+        for n in numbers:
+            users[n] -= 1
+            if users[n] == 0:
+                freed += heights.get(f"src-{n}", 0.0) * scale / 2
+        if freed >= overflow * scale:
+            return count
+    return len(items)
+
+
+def _search_min_drop(
+    fits: Callable[[int], bool], guess: int, *, known_bad: int, known_good: int
+) -> int:
+    """Smallest d in (known_bad, known_good] with fits(d), starting from a guess.
+
+    Assumes dropping more never makes the brief longer; gallops from the guess, then bisects.
+    """
+    guess = min(max(guess, known_bad + 1), known_good)
+    lo, hi = known_bad, known_good  # invariant: not fits(lo), fits(hi)
+    if fits(guess):
+        hi = guess
+        step = 1
+        while hi - lo > 1:
+            probe = max(hi - step, lo + 1)
+            if fits(probe):
+                hi = probe
+                step *= 2
+            else:
+                lo = probe
+                break
+    else:
+        lo = guess
+        step = 1
+        while hi - lo > 1:
+            probe = min(lo + step, hi - 1)
+            if fits(probe):
+                hi = probe
+                break
+            lo = probe
+            step *= 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], float, Any]:
+    """The trimmed brief, drop counts, font size and its one-page layout."""
+    total = droppable_count(brief)
+    cache: dict[tuple[int, float], Any] = {}
+
+    def layout(drop: int, font_pt: float) -> Any:
+        key = (drop, font_pt)
+        if key not in cache:
+            cache[key] = layouter.layout(trim_brief(brief, drop)[0], font_pt)
+        return cache[key]
+
+    # Every item takes at least one line, so no more than this many can share one page; the
+    # rest are dropped before the first layout, which keeps a huge brief's layout cheap.
+    start = max(0, total - MAX_ITEMS_ON_A_PAGE)
+    full = layout(start, BASE_FONT_PT)
+    if len(full.pages) == 1:
+        trimmed, counts = trim_brief(brief, start)
+        return trimmed, counts, BASE_FONT_PT, full
+    overflow, heights = _measure(full)
+    measured = trim_brief(brief, start)[0]
+    for font_pt in FONT_STEPS_PT:
+        if total == 0:
+            break
+
+        def fits(drop: int, font_pt: float = font_pt) -> bool:
+            return len(layout(drop, font_pt).pages) == 1
+
+        if font_pt != BASE_FONT_PT and not fits(total):
+            logger.info("dropping every droppable item is not enough at %.1f pt", font_pt)
+            continue
+        guess = start + _estimate_drop(measured, overflow, heights, font_pt / BASE_FONT_PT)
+        # Known: nothing dropped overflows (at the base size; below it, everything dropped
+        # overflowed at a larger size, so nothing dropped is taken to overflow too). Taken
+        # as given: everything dropped fits; checked below.
+        drop = _search_min_drop(fits, guess, known_bad=start, known_good=total)
+        if fits(drop):
+            trimmed, counts = trim_brief(brief, drop)
+            return trimmed, counts, font_pt, layout(drop, font_pt)
+        logger.info("dropping every droppable item is not enough at %.1f pt", font_pt)
+    # Even the bare brief overflows at the floor size: clip long strings, keep one bottom line.
+    bare, counts = trim_brief(brief, total)
+    for limit in _CLIP_LIMITS:
+        clipped = clip_brief(bare, limit)
+        document = layouter.layout(clipped, MIN_FONT_PT)
+        if len(document.pages) == 1:
+            logger.warning("brief clipped to %d characters per string to fit one page", limit)
+            return clipped, counts, MIN_FONT_PT, document
+    raise RenderError(
+        "the brief cannot fit on one page even with every optional item dropped and long "
+        "text clipped; its title, bottom line or source list is far too long"
+    )
+
+
+def render_pdf(brief: Brief, *, paper: str = "a4", appendix: bool = False) -> PdfResult:
+    """The brief as a one-page PDF; ``appendix`` adds pages with every cited quote in full.
+
+    Raises RenderError (unknown paper size, layout failure, or a brief whose mandatory part
+    cannot fit even clipped).
+    """
+    layouter = _Layouter(paper)
+    fitted, counts, font_pt, document = _fit(brief, layouter)
+    if appendix:
+        document = layouter.layout(fitted, font_pt, appendix=True)
+    try:
+        data = document.write_pdf()
+    except Exception as exc:
+        raise RenderError(f"writing the PDF failed: {type(exc).__name__}: {exc}") from exc
+    if counts:
+        logger.info("left out to fit one page: %s", counts)
+    return PdfResult(
+        data=bytes(data),
+        pages=len(document.pages),
+        brief=fitted,
+        font_pt=font_pt,
+        omitted=counts,
+        layouts=layouter.layouts,
+        refused_urls=list(layouter.fetcher.refused),
+    )

@@ -1,0 +1,236 @@
+"""Render a Brief as one self-contained HTML page: the body of the PDF and of an e-mail.
+
+The stylesheet is inlined, nothing is loaded from anywhere, and every string that comes from
+a source or an engine is escaped by Jinja's autoescape: a document containing ``<script>``,
+``<img src=...>``, CSS or Markdown shows up as that literal text. Citations are numbered
+superscripts ``[n]`` linking to ``#src-n`` in the numbered sources list, where ``n`` is the
+source's ``SourceRef.number``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
+
+from briefing.errors import RenderError
+from briefing.models import Brief, Citation, SourceRef
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_NAME = "brief.html.j2"
+CSS_NAME = "brief.css"
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+# Page margins in millimetres (top/bottom, left/right): narrow enough for a dense page,
+# wide enough for any printer.
+_MARGIN_MM = (11, 13)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_KIND_LABELS = {
+    "claim_conflict": "conflicting claims",
+    "reported_dispute": "reported dispute",
+    "temporal": "changed over time",
+}
+_LINKABLE_SCHEMES = frozenset({"http", "https"})
+_CITED = "Every statement is cited to its sources."
+
+
+def templates_dir() -> Path:
+    """The directory holding the brief templates (``templates/`` beside the package)."""
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    path = templates_dir() / CSS_NAME
+    try:
+        css = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot read the brief stylesheet: {exc.strerror}") from exc
+    if "</" in css:
+        raise RenderError(f"{path}: the stylesheet must not contain '</'")
+    return css
+
+
+def format_date(day: dt.date) -> str:
+    """``2025-06-28`` -> ``28 Jun 2025``, independent of the process locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def date_line(brief: Brief) -> str:
+    """Generated date plus the span of the sources' stated dates, or 'undated sources'."""
+    generated = f"Generated {format_date(brief.generated)}"
+    if brief.source_dates is None:
+        return f"{generated}; undated sources"
+    first, last = brief.source_dates
+    span = format_date(first) if first == last else f"{format_date(first)} to {format_date(last)}"
+    undated = f" ({brief.undated_sources} undated)" if brief.undated_sources else ""
+    return f"{generated}; sources dated {span}{undated}"
+
+
+def source_count(brief: Brief) -> str:
+    count = max(len(brief.sources), brief.stats.documents)
+    return f"{count} source{'s' if count != 1 else ''}"
+
+
+def footer_text(brief: Brief) -> str:
+    """Engine, model and cost when an LLM was used; just the engine otherwise."""
+    stats = brief.stats
+    engine = stats.engine or "unknown"
+    if engine == "offline" or not stats.model:
+        return f"Built by briefing, engine: {engine} (no LLM). {_CITED}"
+    usage = stats.usage
+    calls = f"{usage.calls} call{'s' if usage.calls != 1 else ''}"
+    if usage.cached_calls:
+        calls += f", {usage.cached_calls} cached"
+    return (
+        f"Built by briefing, engine: {engine}, model: {stats.model}, "
+        f"cost: ${usage.cost_usd:.4f} ({calls}). {_CITED}"
+    )
+
+
+def omitted_note(brief: Brief) -> str | None:
+    """'N more facts ... in the JSON' for whatever the brief records as left out."""
+    stats = brief.stats
+    parts = []
+    for count, singular, plural in (
+        (stats.omitted_facts, "fact", "facts"),
+        (stats.omitted_contradictions, "contradiction", "contradictions"),
+        (stats.omitted_other, "other item", "other items"),
+    ):
+        if count:
+            parts.append(f"{count} more {singular if count == 1 else plural}")
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{listed} in the JSON brief (left out to fit one page)."
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) link, else None (shown as text, never linked)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() in _LINKABLE_SCHEMES and parts.netloc:
+        return url.strip()
+    return None
+
+
+def text_dir(text: str | None) -> str:
+    """'rtl' or 'ltr' from the first strong character, like HTML's dir=auto (which WeasyPrint
+    does not implement); 'ltr' when there is none."""
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def _all_citations(brief: Brief) -> Iterable[Citation]:
+    for fact in (*brief.bottom_line, *brief.facts, *brief.watch):
+        yield from fact.citations
+    for contradiction in brief.contradictions:
+        for side in contradiction.sides:
+            yield from side.citations
+    for actor in brief.actors:
+        yield from actor.citations
+
+
+class _SourceNumbers:
+    """Maps citations to source numbers; unknown source ids get no marker (and a log line)."""
+
+    def __init__(self, sources: Sequence[SourceRef]) -> None:
+        self._by_id = {s.id: s for s in sources}
+
+    def numbers(self, citations: Iterable[Citation]) -> list[int]:
+        found: set[int] = set()
+        for citation in citations:
+            source = self._by_id.get(citation.source_id)
+            if source is None:
+                logger.warning("citation of unknown source %r has no number", citation.source_id)
+                continue
+            found.add(source.number)
+        return sorted(found)
+
+    def cited_sources(self, brief: Brief) -> list[SourceRef]:
+        cited = set(self.numbers(_all_citations(brief)))
+        return sorted((s for s in brief.sources if s.number in cited), key=lambda s: s.number)
+
+    def appendix(self, brief: Brief) -> list[tuple[SourceRef, list[str]]]:
+        quotes: dict[str, list[str]] = {}
+        for citation in _all_citations(brief):
+            if citation.source_id not in self._by_id:
+                continue
+            seen = quotes.setdefault(citation.source_id, [])
+            if citation.quote not in seen:
+                seen.append(citation.quote)
+        ordered = sorted(quotes, key=lambda sid: self._by_id[sid].number)
+        return [(self._by_id[sid], quotes[sid]) for sid in ordered]
+
+
+def page_css(paper: str, font_pt: float) -> str:
+    if paper not in PAPER_SIZES:
+        raise RenderError(f"unknown paper size {paper!r}: use one of {', '.join(PAPER_SIZES)}")
+    if not 4.0 <= font_pt <= 30.0:
+        raise RenderError(f"font size {font_pt} pt is out of range")
+    top, side = _MARGIN_MM
+    return (
+        f"@page {{ size: {PAPER_SIZES[paper]}; margin: {top}mm {side}mm; }}\n"
+        f"html {{ font-size: {font_pt:.2f}pt; }}\n"
+    )
+
+
+def render_html(
+    brief: Brief, *, paper: str = "a4", font_pt: float = 10.0, appendix: bool = False
+) -> str:
+    """The brief as a self-contained HTML document (inline CSS, no external resources).
+
+    ``appendix`` adds a section, starting on a new page when printed, with every quote the
+    brief cites, in full, grouped by source.
+    """
+    numbers = _SourceNumbers(brief.sources)
+    cited = numbers.cited_sources(brief)
+    try:
+        template = _environment().get_template(TEMPLATE_NAME)
+        return template.render(
+            brief=brief,
+            css=Markup(_stylesheet()),
+            page_css=Markup(page_css(paper, font_pt)),
+            cite_numbers=numbers.numbers,
+            kind_label=lambda kind: _KIND_LABELS.get(kind, kind),
+            date_line=date_line(brief),
+            source_count=source_count(brief),
+            sources_shown=cited,
+            sources_other=max(len(brief.sources), brief.stats.documents) - len(cited),
+            omitted_note=omitted_note(brief),
+            footer=footer_text(brief),
+            format_date=format_date,
+            safe_url=safe_url,
+            text_dir=text_dir,
+            appendix=numbers.appendix(brief) if appendix else [],
+        )
+    except TemplateError as exc:
+        raise RenderError(f"{templates_dir() / TEMPLATE_NAME}: template error: {exc}") from exc
