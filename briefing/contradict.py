@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.chunk import document_sentences
-from briefing.claims import YEAR, antonym_clash, disputes, negated
+from briefing.claims import YEAR, actor_key, antonym_clash, disputes, negated
 from briefing.engines.base import CandidatePair
-from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact
+from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact, Sentence
 from briefing.retrieve import content_terms
+from briefing.text import clause_around
 
 MAX_POSTINGS = 40  # a term shared by more facts than this is too common to block on
 SAME_SOURCE_WINDOW = 2500  # characters: a reported dispute refers to a nearby claim
@@ -70,14 +71,18 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
     scored: list[tuple[float, CandidatePair]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
-        same = _source(left) == _source(right)
         dispute = disputes(left.statement) or disputes(right.statement)
-        if same:
-            if not dispute or abs(_start(left) - _start(right)) > SAME_SOURCE_WINDOW:
+        weight = sum(math.log(1 + n / len(postings[t])) for t in common)
+        if _source(left) == _source(right):
+            # A reported dispute: two attributed voices in one source, close together.
+            distance = abs(_start(left) - _start(right))
+            if not (dispute and _two_voices(left, right)) or distance > SAME_SOURCE_WINDOW:
                 continue
+            weight += 3.0 / (1.0 + distance / 400)
+            if _names_actor(left, right) or _names_actor(right, left):
+                weight += 3.0
         elif len(common) < 2:
             continue
-        weight = sum(math.log(1 + n / len(postings[t])) for t in common)
         if negated(left.statement) != negated(right.statement):
             weight *= 1.5
         if antonym_clash(left.statement, right.statement):
@@ -90,6 +95,20 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
     return [pair for _, pair in scored[:limit]]
 
 
+def _two_voices(left: Fact, right: Fact) -> bool:
+    return bool(left.actor and right.actor) and actor_key(left.actor or "") != actor_key(
+        right.actor or ""
+    )
+
+
+def _names_actor(text_fact: Fact, actor_fact: Fact) -> bool:
+    """Whether ``text_fact`` names the actor of ``actor_fact`` (any capitalised name word)."""
+    if not actor_fact.actor:
+        return False
+    names = [w for w in re.findall(r"[A-Z][\w]+", actor_fact.actor) if len(w) > 2]
+    return any(re.search(rf"\b{re.escape(n)}\b", text_fact.statement) for n in names)
+
+
 @dataclass(frozen=True)
 class _RoleMention:
     doc_id: str
@@ -98,30 +117,40 @@ class _RoleMention:
     former: bool
     phrase: str
     sentence: Citation
+    clause: Citation
 
 
 def _role_mentions(doc: Document) -> list[_RoleMention]:
     mentions: list[_RoleMention] = []
     for sentence in document_sentences(doc):
-        for m in _ROLE_MENTION.finditer(sentence.text):
-            phrase = m.group(0).strip()
+        for m in _ROLE_MENTION.finditer(doc.text, sentence.start, sentence.end):
+            phrase = re.sub(r"['\u2019]s$", "", m.group(0).strip())
             mentions.append(
                 _RoleMention(
                     doc_id=doc.id,
-                    name=m.group("name"),
+                    name=re.sub(r"['\u2019]s$", "", m.group("name")),
                     title=m.group("title").lower(),
                     former=bool(m.group("former")),
                     phrase=phrase,
                     sentence=Citation(
                         source_id=doc.id, quote=sentence.text, start=sentence.start, end=sentence.end
                     ),
+                    clause=_clause_citation(doc, sentence, m.start(), m.end()),
                 )
             )
     return mentions
 
 
+def _clause_citation(doc: Document, sentence: Sentence, start: int, end: int) -> Citation:
+    """The clause around document offsets ``[start, end)`` within ``sentence``, as a citation."""
+    lo, hi = clause_around(sentence.text, start - sentence.start, end - sentence.start)
+    s, e = sentence.start + lo, sentence.start + hi
+    return Citation(source_id=doc.id, quote=doc.text[s:e], start=s, end=e)
+
+
 def _person_key(name: str) -> str:
-    return name.split()[-1].lower().replace("\u2019", "'")
+    last = name.split()[-1].lower().replace("\u2019", "'")
+    return last[:-2] if last.endswith("'s") else last
 
 
 def _latest_year(doc: Document) -> tuple[int, Citation] | None:
@@ -130,17 +159,19 @@ def _latest_year(doc: Document) -> tuple[int, Citation] | None:
         for m in YEAR.finditer(sentence.text):
             year = int(m.group(1))
             if best is None or year > best[0]:
-                best = (
-                    year,
-                    Citation(
-                        source_id=doc.id, quote=sentence.text, start=sentence.start, end=sentence.end
-                    ),
-                )
+                start = sentence.start + m.start()
+                best = (year, _clause_citation(doc, sentence, start, start + 4))
     return best
 
 
 def _label(doc: Document) -> str:
-    return doc.outlet or doc.title or doc.path
+    """A short name for a source: its outlet, else its title (at most 8 words), else its path."""
+    if doc.outlet:
+        return doc.outlet
+    if doc.title:
+        title_words = doc.title.split()
+        return " ".join(title_words[:8]) + ("\u2026" if len(title_words) > 8 else "")
+    return doc.path
 
 
 def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Contradiction]:
@@ -161,9 +192,9 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
             continue
         old, new = pair
         old_doc, new_doc = docs[old.doc_id], docs[new.doc_id]
-        old_citations = [old.sentence]
+        old_citations = [old.clause]
         year = _latest_year(old_doc)
-        if year is not None and year[1].quote != old.sentence.quote:
+        if year is not None and year[1].quote != old.clause.quote:
             old_citations.append(year[1])
         others = [
             m
@@ -171,16 +202,15 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
             if not m.former and _person_key(m.name) != _person_key(old.name)
             and m.title == title
         ]
-        if others and others[0].sentence.quote not in {c.quote for c in old_citations}:
-            old_citations.append(others[0].sentence)
-        who = old.name
+        if others and others[0].clause.quote not in {c.quote for c in old_citations}:
+            old_citations.append(others[0].clause)
         summary = (
-            f"The sources come from different periods: {_label(old_doc)} calls {who} "
-            f"\u201c{old.phrase}\u201d where {_label(new_doc)} writes "
-            f"\u201c{new.phrase}\u201d. Compare their claims with care."
+            f"Sources from different periods: \u201c{_label(old_doc)}\u201d refers to "
+            f"\u201c{old.phrase}\u201d, \u201c{_label(new_doc)}\u201d to \u201c{new.phrase}\u201d"
         )
         if year is not None:
-            summary = summary[:-1] + f"; the first mentions years up to {year[0]}."
+            summary += f" (the first mentions years up to {year[0]})"
+        summary += "; compare their claims with care."
         found.append(
             Contradiction(
                 kind="temporal",
@@ -188,13 +218,13 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
                 sides=(
                     ContradictionSide(
                         actor=_label(old_doc),
-                        statement=f"Calls {who} \u201c{old.phrase}\u201d.",
+                        statement=f"Refers to \u201c{old.phrase}\u201d.",
                         citations=tuple(old_citations),
                     ),
                     ContradictionSide(
                         actor=_label(new_doc),
-                        statement=f"Calls {who} \u201c{new.phrase}\u201d.",
-                        citations=(new.sentence,),
+                        statement=f"Refers to \u201c{new.phrase}\u201d.",
+                        citations=(new.clause,),
                     ),
                 ),
                 score=0.95,

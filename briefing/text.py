@@ -135,3 +135,26 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         elif i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ENDS_SENTENCE.search(line)):
             spans.append((s, e))
     return spans
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+
+
+def clause_around(text: str, start: int, end: int, *, min_chars: int = 20) -> tuple[int, int]:
+    """The span of the clause (between commas, semicolons, dashes, brackets) holding
+    ``text[start:end]``, stripped of surrounding spaces; widened to a neighbouring clause
+    when it would be shorter than ``min_chars``."""
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    if hi - lo < min_chars and (lo > 0 or hi < len(text)):
+        return clause_around(text, max(0, lo - 2), min(len(text), hi + 2), min_chars=0)
+    return lo, hi

@@ -38,7 +38,8 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
-from briefing.retrieve import content_terms
+from briefing.chunk import document_sentences
+from briefing.retrieve import content_terms, stem
 from briefing.text import word_count
 
 _DATE_MENTION = re.compile(
@@ -49,6 +50,7 @@ _DATE_MENTION = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
+NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
 
 @dataclass
@@ -184,12 +186,25 @@ class OfflineEngine:
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
     ) -> list[Contradiction]:
-        found: list[Contradiction] = []
+        """Rule-based judging; for a reported dispute keeps the one claim it most likely answers."""
+        docs = {d.id: d for d in documents}
+        best_dispute: dict[str, tuple[float, Contradiction]] = {}
+        conflicts: list[Contradiction] = []
         for pair in candidates:
             judged = judge_pair(pair)
-            if judged is not None:
-                found.append(judged)
-        return merge_contradictions(found)
+            if judged is None:
+                continue
+            contradiction, strength = judged
+            if contradiction.kind == "reported_dispute":
+                disputing = contradiction.sides[1].citations[0].quote
+                if disputing not in best_dispute or strength > best_dispute[disputing][0]:
+                    best_dispute[disputing] = (strength, contradiction)
+            else:
+                conflicts.append(contradiction)
+        disputes_found = [
+            _with_same_actor_context(c, docs) for _, c in best_dispute.values()
+        ]
+        return merge_contradictions([*disputes_found, *conflicts])
 
     # --- synthesis --------------------------------------------------------------------
     def synthesize(
@@ -272,34 +287,89 @@ def _mentions(text: str, actor: str | None) -> bool:
     return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
 
 
-def judge_pair(pair: CandidatePair) -> Contradiction | None:
-    """A contradiction if the two facts disagree by a rule below, else None.
+def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
+    """A contradiction and the strength of the evidence if the two facts disagree, else None.
 
-    - reported dispute: one fact reports a dispute ("denied", "a sharply different account",
-      "baseless") of a claim the other states, in the same source;
-    - claim conflict: different sources or actors, shared subject, and opposite polarity
-      (one negated, the other not) or a pair of opposite words.
+    - reported dispute (same source): the later fact reports a dispute ("denied", "a sharply
+      different account", "baseless") by one actor of a claim the earlier fact attributes to
+      another actor, and either names that actor or shares two subject terms with it;
+    - claim conflict (different sources): attributed claims of different actors on a shared
+      subject with a pair of opposite words or opposite polarity, or one source disputing
+      what the other asserts.
     """
-    left, right = sorted((pair.left, pair.right), key=lambda f: (_source(f), f.id))
+    left, right = pair.left, pair.right
     if not _different_voices(left, right):
         return None
     shared = pair.shared_terms
-    same_source = _source(left) == _source(right)
-    if same_source:
-        first, second = sorted((left, right), key=lambda f: _position(f))
-        if disputes(second.statement) and not disputes(first.statement):
-            if second.actor and first.actor and actor_key(second.actor) == actor_key(first.actor):
-                return None
-            linked = _mentions(second.statement, first.actor) or len(shared) >= 2
-            if linked and (first.actor or second.actor):
-                return _contradiction("reported_dispute", first, second, shared, 0.9)
-        return None
+    if _source(left) == _source(right):
+        first, second = sorted((left, right), key=_position)
+        if not (disputes(second.statement) and second.actor and first.actor):
+            return None
+        if disputes(first.statement) or actor_key(second.actor) == actor_key(first.actor):
+            return None
+        named = _mentions(second.statement, first.actor)
+        distance = abs(_position(second) - _position(first))
+        if not (named or len(shared) >= 2 or distance <= NEARBY_CHARS):
+            return None
+        strength = len(shared) + (2.0 if named else 0.0) + 2.0 / (1.0 + distance / 400)
+        if negated(first.statement):
+            strength += 0.5
+        return _contradiction("reported_dispute", first, second, shared, 0.9), strength
     clash = antonym_clash(left.statement, right.statement)
     polarity = negated(left.statement) != negated(right.statement)
-    if len(shared) >= 2 and (clash is not None or (polarity and len(shared) >= 3)):
-        score = 0.6 + (0.2 if clash else 0.0) + 0.05 * min(len(shared), 4)
-        return _contradiction("claim_conflict", left, right, shared, score)
-    return None
+    one_disputes = disputes(left.statement) != disputes(right.statement)
+    attributed = bool(left.actor and right.actor)
+    named = _named_shared(left.statement, right.statement, shared)
+    sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
+    overlap = len(shared) / sizes if sizes else 0.0
+    if overlap < 0.2 or (not clash and overlap < 0.3):
+        return None
+    if attributed and len(shared) >= 2 and (clash or (polarity and len(shared) >= 3)):
+        score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
+    elif one_disputes and polarity and len(shared) >= 3 and named:
+        score = 0.55 + 0.03 * min(len(shared), 4)
+    else:
+        return None
+    return _contradiction("claim_conflict", left, right, shared, score), score
+
+
+def _named_shared(left: str, right: str, shared: Sequence[str]) -> bool:
+    """Whether a shared term is a name: capitalised somewhere other than a sentence start."""
+    for text in (left, right):
+        for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'\u2019-]+)", text):
+            if stem(m.group(1).lower()) in shared:
+                return True
+    return False
+
+
+def _with_same_actor_context(
+    contradiction: Contradiction, docs: dict[str, Document]
+) -> Contradiction:
+    """Add to the disputing side the sentence just before it when the same actor said it
+    ("X said there were no talks. He called the claims baseless.")."""
+    first, second = contradiction.sides[0], contradiction.sides[1]
+    citation = second.citations[0]
+    doc = docs.get(citation.source_id)
+    if doc is None or second.actor is None or citation.start is None:
+        return contradiction
+    previous = None
+    for sentence in document_sentences(doc):
+        if sentence.end > citation.start:
+            break
+        previous = sentence
+    if previous is None or first.citations[0].quote == previous.text:
+        return contradiction
+    actor = attribute(previous.text).actor
+    if actor is None or actor_key(actor) != actor_key(second.actor):
+        return contradiction
+    extra = Citation(source_id=doc.id, quote=previous.text, start=previous.start, end=previous.end)
+    side = second.model_copy(
+        update={
+            "statement": previous.text + " " + second.statement,
+            "citations": (extra, *second.citations),
+        }
+    )
+    return contradiction.model_copy(update={"sides": (first, side)})
 
 
 def _position(fact: Fact) -> int:
@@ -307,16 +377,32 @@ def _position(fact: Fact) -> int:
     return c.start if c is not None and c.start is not None else 0
 
 
+def _subject(first: Fact, shared: Sequence[str]) -> str:
+    """Readable words for the shared subject: surface forms from the first statement."""
+    surface: list[str] = []
+    for token in re.findall(r"[\w'\u2019-]+", first.statement):
+        if stem(token.lower()) in shared and token.lower() not in {w.lower() for w in surface}:
+            surface.append(token)
+    ordered = sorted(surface, key=lambda w: shared.index(stem(w.lower())))
+    return ", ".join(ordered[:3]) if ordered else "the same subject"
+
+
+def _display(actor: str | None, fallback: str) -> str:
+    if not actor:
+        return fallback
+    return actor[0].upper() + actor[1:]
+
+
 def _contradiction(
     kind: str, first: Fact, second: Fact, shared: Sequence[str], score: float
 ) -> Contradiction:
-    subject = ", ".join(shared[:3]) if shared else "the same subject"
-    a = first.actor or "one source"
-    b = second.actor or "another source"
+    subject = _subject(first, shared)
+    a = _display(first.actor, "One source")
+    b = _display(second.actor, "another source")
     if kind == "reported_dispute":
-        summary = f"{b} disputes what {a} says about {subject}."
+        summary = f"{b} disputes {a} ({subject})."
     else:
-        summary = f"{a} and {b} give incompatible accounts of {subject}."
+        summary = f"{a} and {b} give incompatible accounts ({subject})."
     return Contradiction(
         kind=kind,  # type: ignore[arg-type]
         summary=summary,
@@ -330,33 +416,46 @@ def _contradiction(
     )
 
 
-def merge_contradictions(found: Sequence[Contradiction]) -> list[Contradiction]:
-    """Merge contradictions that share a side: one claim disputed by several sentences of the
-    same actor becomes one contradiction whose disputing side carries every citation."""
+def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> list[Contradiction]:
+    """One contradiction per disputed claim: every voice disputing the same claim becomes a
+    side of it (the same voice twice becomes one side with both citations)."""
     merged: list[Contradiction] = []
-    by_first: dict[tuple[str, str], int] = {}
+    by_claim: dict[str, int] = {}
     for c in sorted(found, key=lambda c: -c.score):
-        first, second = c.sides[0], c.sides[1]
-        key = (first.citations[0].quote, actor_key(second.actor or "?"))
-        if key in by_first:
-            i = by_first[key]
-            old = merged[i]
-            other = old.sides[1]
-            if len(other.citations) < 3 and all(
-                x.quote != second.citations[0].quote for x in other.citations
-            ):
-                extended = other.model_copy(
-                    update={
-                        "statement": other.statement + " " + second.statement,
-                        "citations": other.citations + second.citations,
-                    }
-                )
-                merged[i] = old.model_copy(update={"sides": (old.sides[0], extended)})
+        claim = c.sides[0].citations[0].quote
+        if c.kind != "reported_dispute" or claim not in by_claim:
+            if any(_same_pair(c, m) for m in merged):
+                continue
+            if c.kind == "reported_dispute":
+                by_claim[claim] = len(merged)
+            merged.append(c)
             continue
-        if any(_same_pair(c, m) for m in merged):
+        i = by_claim[claim]
+        sides = list(merged[i].sides)
+        new = c.sides[1]
+        known = {q.quote for side in sides for q in side.citations}
+        fresh = tuple(q for q in new.citations if q.quote not in known)
+        if not fresh:
             continue
-        by_first[key] = len(merged)
-        merged.append(c)
+        same = next(
+            (j for j, side in enumerate(sides[1:], 1)
+             if side.actor and new.actor and actor_key(side.actor) == actor_key(new.actor)),
+            None,
+        )
+        if same is not None:
+            old = sides[same]
+            sides[same] = old.model_copy(
+                update={"citations": old.citations + fresh,
+                        "statement": old.statement + " " + " ".join(q.quote for q in fresh)}
+            )
+        elif len(sides) < max_sides:
+            sides.append(new.model_copy(update={"citations": fresh}))
+        else:
+            continue
+        disputers = " and ".join(_display(side.actor, "another source") for side in sides[1:])
+        verb = "dispute" if len(sides) > 2 else "disputes"
+        summary = f"{disputers} {verb} {_display(sides[0].actor, 'one source')}."
+        merged[i] = merged[i].model_copy(update={"sides": tuple(sides), "summary": summary})
     return merged
 
 
