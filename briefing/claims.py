@@ -73,6 +73,10 @@ HEDGE = re.compile(
     r"should|must|ought)\b",
     re.IGNORECASE,
 )
+ANAPHORIC = re.compile(
+    r"^(?:This|That|These|Those|It|He|She|They|Such|The\s+(?:former|latter|move|statement|"
+    r"remarks?|comments?|decision))\b"
+)
 NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"hundred|thousand|million|billion)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
@@ -111,6 +115,7 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
 class Attribution:
     actor: str | None
     verb: str | None
+    verb_start: int = -1  # offset of the reporting verb in the sentence, -1 when none
 
 
 def _clean_actor(text: str) -> str | None:
@@ -147,7 +152,7 @@ def attribute(sentence: str) -> Attribution:
     """Who the sentence attributes its claim to, and the reporting verb, if any."""
     m = ACCORDING_TO.search(sentence)
     if m:
-        return Attribution(_clean_actor(m.group(1)), "according to")
+        return Attribution(_clean_actor(m.group(1)), "according to", m.start())
     p = PARTICIPLE.search(sentence)
     r = REPORTING.search(sentence)
     if p and (r is None or p.start() < r.start()):
@@ -157,7 +162,7 @@ def attribute(sentence: str) -> Attribution:
         head = candidates[-1] if candidates else main
         v = _MAIN_VERB.search(head, 1)
         subject = head[: v.start()] if v else head
-        return Attribution(_clean_actor(subject), p.group(1))
+        return Attribution(_clean_actor(subject), p.group(1), p.start(1))
     for r in REPORTING.finditer(sentence):
         before = sentence[: r.start()].rstrip()
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
@@ -165,7 +170,7 @@ def attribute(sentence: str) -> Attribution:
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
         subject = _subject_of(before)
         if subject:
-            return Attribution(subject, r.group(1))
+            return Attribution(subject, r.group(1), r.start())
     return Attribution(None, None)
 
 
@@ -200,3 +205,30 @@ def antonym_clash(left: str, right: str) -> tuple[str, str] | None:
         if has(lo, b) and has(ro, a) and not has(lo, a) and not has(ro, b):
             return b, a
     return None
+
+
+_SUBJECT = re.compile(
+    r"^(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*"
+    r"(?:\s+(?:officials|diplomats|forces|authorities|leaders|government|ministry|military|"
+    r"police|troops|negotiators|lawmakers|officers|company|court))?)"
+    r"\s+(?:has|have|had|is|was|are|were|will|would|[a-z]+ed)\b"
+)
+_INTRO = re.compile(r"^[^,]{1,60},\s+")
+
+
+def subject_entity(sentence: str) -> str | None:
+    """A named subject doing something ("Oman has hosted talks" -> "Oman"), or None."""
+    for text in (sentence, _INTRO.sub("", sentence, count=1)):
+        m = _SUBJECT.match(text)
+        if m:
+            subject = m.group("subject")
+            first = subject.split()[0].lower()
+            if first not in _NOT_SUBJECT:
+                return subject
+    return None
+
+
+_NOT_SUBJECT = frozenset(
+    "this that these those it its he she they there here what when while if as but and "
+    "since after before during in on at for from by with".split()
+)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from briefing.models import (
     ActorPosition,
     Brief,
+    Citation,
     BriefStats,
     Contradiction,
     Document,
@@ -68,6 +69,35 @@ def select_facts(
         if fact not in chosen and novel(fact):
             take(fact)
     chosen.sort(key=lambda f: -f.score)
+    return chosen
+
+
+def _overlaps(citation: Citation, spans: Sequence[Citation]) -> bool:
+    return any(
+        c.source_id == citation.source_id
+        and (c.start or 0) < (citation.end or 0)
+        and (citation.start or 0) < (c.end or 0)
+        for c in spans
+    )
+
+
+def _pick_actors(
+    positions: Sequence[ActorPosition],
+    facts: Sequence[Fact],
+) -> list[ActorPosition]:
+    """Each actor's first position not already quoted as a fact (a contradiction may quote it:
+    the actors section is the who-stands-where summary)."""
+    shown = [c for f in facts for c in f.citations]
+    chosen: list[ActorPosition] = []
+    seen: set[str] = set()
+    for position in positions:
+        key = position.name.lower()
+        if key in seen or any(_overlaps(c, shown) for c in position.citations):
+            continue
+        seen.add(key)
+        chosen.append(position)
+        if len(chosen) == MAX_ACTORS:
+            break
     return chosen
 
 
@@ -128,9 +158,7 @@ def compose_brief(
     ranked_facts = select_facts(facts, shown, limit=MAX_FACTS + MAX_MORE_FACTS)
     key_facts, more_facts = ranked_facts[:MAX_FACTS], ranked_facts[MAX_FACTS:]
     shown |= _quotes(key_facts)
-    actors: list[ActorPosition] = [
-        a for a in synthesis.actors if not {c.quote for c in a.citations} & (shown - _quotes(key_facts))
-    ][:MAX_ACTORS]
+    actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
     dated = sorted(d.date for d in documents if d.date is not None)
     brief = Brief(

@@ -205,12 +205,12 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
         if others and others[0].clause.quote not in {c.quote for c in old_citations}:
             old_citations.append(others[0].clause)
         summary = (
-            f"Sources from different periods: \u201c{_label(old_doc)}\u201d refers to "
-            f"\u201c{old.phrase}\u201d, \u201c{_label(new_doc)}\u201d to \u201c{new.phrase}\u201d"
+            f"Sources from different periods: one refers to \u201c{old.phrase}\u201d, the "
+            f"other to \u201c{new.phrase}\u201d"
         )
         if year is not None:
-            summary += f" (the first mentions years up to {year[0]})"
-        summary += "; compare their claims with care."
+            summary += f"; the first mentions years up to {year[0]}"
+        summary += ". Compare their claims with care."
         found.append(
             Contradiction(
                 kind="temporal",

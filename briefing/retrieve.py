@@ -66,38 +66,63 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
-def infer_topic(documents: Sequence[Document], max_terms: int = 4) -> str:
-    """A short topic line from the terms most documents share (display forms, not stems)."""
+_VERBISH = re.compile(r"(?:ly|ed|ing|ize|ise|izes|ises)$")
+
+
+def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
+    """A short topic line: the names and nouns that most documents share.
+
+    Terms are ranked by how many documents use them, then by how often; names (words
+    capitalised mid-sentence) are preferred over common words, and adverbs, participles and
+    reporting verbs are skipped, so the line reads like a subject, not a sentence.
+    """
     doc_freq: Counter[str] = Counter()
+    coll_freq: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
-    title_bonus: Counter[str] = Counter()
     for doc in documents:
         seen: set[str] = set()
-        for token in words(doc.text):
+        text = doc.text
+        for m in _TOKEN.finditer(text):
+            token = _POSSESSIVE.sub("", m.group(0))
             low = token.lower()
-            if len(low) < 3 or low in STOPWORDS or low.isdigit():
+            if len(low) < 3 or low in STOPWORDS or low.isdigit() or _VERBISH.search(low):
                 continue
             key = stem(low)
+            if key in _REPORTING_STEMS:
+                continue
             display.setdefault(key, Counter())[token] += 1
+            coll_freq[key] += 1
+            before = text[max(0, m.start() - 3) : m.start()].rstrip(" \"'\u201c\u2018(")
+            mid_sentence = bool(before) and before[-1] not in ".!?\n:"
+            if token[0].isupper() and mid_sentence:
+                capitalised[key] += 1
             seen.add(key)
         doc_freq.update(seen)
-        if doc.title:
-            title_bonus.update(set(content_terms(doc.title)))
     if not doc_freq:
         return "untitled"
-    n = len(documents)
-    scored = sorted(
-        doc_freq,
-        key=lambda t: (-(doc_freq[t] / n + 0.5 * title_bonus[t] / n), t),
-    )
+
+    def rank(term: str) -> tuple[float, float, str]:
+        name_share = capitalised[term] / coll_freq[term]
+        return (-doc_freq[term], -(math.log1p(coll_freq[term]) * (1.0 + 0.3 * name_share)), term)
+
     chosen: list[str] = []
-    for term in scored[: max_terms * 3]:
+    for term in sorted(doc_freq, key=rank):
         form = display[term].most_common(1)[0][0]
+        if capitalised[term] / coll_freq[term] < 0.5:
+            form = form.lower()
         if form.lower() not in {c.lower() for c in chosen}:
             chosen.append(form)
         if len(chosen) == max_terms:
             break
     return ", ".join(chosen)
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_TOKEN = re.compile(r"\b[A-Za-z][\w'\u2019-]*")
+_REPORTING_STEMS = frozenset(
+    stem(w) for w in "said says insist insists claim claims told added noted stated warned".split()
+)
 
 
 class ChunkIndex:

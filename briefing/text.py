@@ -158,3 +158,17 @@ def clause_around(text: str, start: int, end: int, *, min_chars: int = 20) -> tu
     if hi - lo < min_chars and (lo > 0 or hi < len(text)):
         return clause_around(text, max(0, lo - 2), min(len(text), hi + 2), min_chars=0)
     return lo, hi
+
+
+def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
+    """End of the clause that begins at ``start``: the first clause break after at least
+    ``min_words`` words, extended over a closing quote mark left open; else the text's end."""
+    for m in _CLAUSE_BREAK.finditer(text, start):
+        if len(_WORD.findall(text, start, m.start())) >= min_words:
+            end = m.start()
+            opened = text.count("\u201c", start, end) - text.count("\u201d", start, end)
+            if opened > 0:
+                close = text.find("\u201d", end)
+                end = close + 1 if close >= 0 else len(text)
+            return end
+    return len(text.rstrip())

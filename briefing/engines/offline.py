@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.claims import (
+    ANAPHORIC,
     FORWARD,
     HEDGE,
     NUMBER,
@@ -25,6 +26,7 @@ from briefing.claims import (
     disputes,
     is_pronoun,
     negated,
+    subject_entity,
 )
 from briefing.engines.base import CandidatePair
 from briefing.models import (
@@ -40,7 +42,7 @@ from briefing.models import (
 )
 from briefing.chunk import document_sentences
 from briefing.retrieve import content_terms, stem
-from briefing.text import word_count
+from briefing.text import clause_end, word_count
 
 _DATE_MENTION = re.compile(
     r"\b(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -50,6 +52,8 @@ _DATE_MENTION = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
+_WATCH_CUE = re.compile(r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
+                       r"(?:clear )?(?:sign|signal|warning|test))\b", re.IGNORECASE)
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
 
@@ -136,6 +140,8 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score += 0.04
         if HEDGE.search(c.text):
             score -= 0.08
+        if ANAPHORIC.match(c.text):
+            score -= 0.12  # "This statement ...", "He added ...": needs its context
         scores.append(score)
     return scores
 
@@ -214,7 +220,7 @@ class OfflineEngine:
         bottom = _bottom_line(ranked)
         used = {f.id for f in bottom}
         watch = [f for f in ranked if f.id not in used and FORWARD.search(f.statement)]
-        watch.sort(key=lambda f: -(f.score + (0.3 if "watch" in f.statement.lower() else 0.0)))
+        watch.sort(key=lambda f: -(f.score + (0.6 if _WATCH_CUE.search(f.statement) else 0.0)))
         return Synthesis(
             title=f"Situation brief: {topic}",
             bottom_line=tuple(bottom),
@@ -247,24 +253,47 @@ def _bottom_line(ranked: Sequence[Fact]) -> list[Fact]:
     return chosen
 
 
-def _actor_positions(ranked: Sequence[Fact], limit: int = 6) -> list[ActorPosition]:
-    """Each actor's strongest attributed claim, actors ordered by total salience."""
-    best: dict[str, Fact] = {}
+def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPosition]:
+    """Positions of the actors, strongest actor first, up to ``per_actor`` claims each.
+
+    Speakers ("X said ...") come from attributed claims, quoted from the reporting verb on;
+    doers ("Oman has hosted ...") from sentences whose subject is a name, weighted less.
+    Composition shows each actor's first position that the brief does not already quote.
+    """
+    claims: dict[str, list[tuple[Fact, str, int]]] = defaultdict(list)
     weight: Counter[str] = Counter()
     names: dict[str, str] = {}
     for fact in ranked:
-        if not fact.actor or fact.kind != "claim":
-            continue
-        key = actor_key(fact.actor)
-        weight[key] += fact.score
-        best.setdefault(key, fact)
-        names.setdefault(key, fact.actor)
-    positions = []
-    for key, _ in weight.most_common(limit):
-        fact = best[key]
-        positions.append(
-            ActorPosition(name=names[key], position=fact.statement, citations=fact.citations)
-        )
+        if fact.actor and fact.kind == "claim":
+            actor, factor = fact.actor, 1.0
+            verb_at = attribute(fact.statement).verb_start
+            offset = verb_at if verb_at > 0 and fact.statement.find(actor) < verb_at else 0
+        else:
+            subject = subject_entity(fact.statement)
+            if subject is None:
+                continue
+            actor, factor = subject, 0.5
+            offset = max(fact.statement.find(subject), 0)
+        key = actor_key(actor)
+        weight[key] += fact.score * factor
+        names.setdefault(key, actor)
+        claims[key].append((fact, actor, offset))
+    positions: list[ActorPosition] = []
+    for key, _ in weight.most_common():
+        for fact, _, offset in claims[key][:per_actor]:
+            citation = fact.citations[0]
+            start = (citation.start or 0) + offset
+            quote = fact.statement[offset : clause_end(fact.statement, offset)]
+            positions.append(
+                ActorPosition(
+                    name=_display(names[key], names[key]),
+                    position=quote,
+                    citations=(
+                        Citation(source_id=citation.source_id, quote=quote, start=start,
+                                 end=start + len(quote)),
+                    ),
+                )
+            )
     return positions
 
 
@@ -406,14 +435,27 @@ def _contradiction(
     return Contradiction(
         kind=kind,  # type: ignore[arg-type]
         summary=summary,
-        sides=(
-            ContradictionSide(actor=first.actor, statement=first.statement, citations=first.citations),
-            ContradictionSide(
-                actor=second.actor, statement=second.statement, citations=second.citations
-            ),
-        ),
+        sides=(_side(first), _side(second)),
         score=round(score, 3),
     )
+
+
+_INTRO_PHRASE = re.compile(r"^(?:[^,\s]+\s+){0,4}[^,\s]+,\s+")
+
+
+def _side(fact: Fact) -> ContradictionSide:
+    """A contradiction side quoting the fact, without a short lead-in ("Within minutes, ")
+    when the actor's name follows it."""
+    citation = fact.citations[0]
+    text = fact.statement
+    m = _INTRO_PHRASE.match(text)
+    if m and fact.actor and text.startswith(fact.actor, m.end()) and len(fact.citations) == 1:
+        quote = text[m.end() :]
+        start = (citation.start or 0) + m.end()
+        citation = Citation(source_id=citation.source_id, quote=quote, start=start,
+                            end=start + len(quote))
+        return ContradictionSide(actor=fact.actor, statement=quote, citations=(citation,))
+    return ContradictionSide(actor=fact.actor, statement=text, citations=fact.citations)
 
 
 def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> list[Contradiction]:
