@@ -83,11 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.limit is not None and args.limit < 1:
         _parser().error("--limit must be at least 1")
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("briefing.eval").setLevel(logging.WARNING if args.quiet else logging.INFO)
     plan = RunPlan.fast() if args.fast else RunPlan()
     if args.limit is not None:
         plan = RunPlan.limited(args.limit)

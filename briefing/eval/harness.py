@@ -115,6 +115,7 @@ def evaluate_neus(
     """Briefs and baselines on NeuS clusters, scored against the editors' roundups."""
     systems = {name: SystemScores() for name in ("brief", "lead-1", "lead-3", "centroid")}
     valid = cites = supported = statements = balanced = errors = 0
+    rendered: list[int] = []
     elapsed = 0.0
     items: list[dict[str, Any]] = []
     for n, cluster in enumerate(clusters, start=1):
@@ -139,6 +140,7 @@ def evaluate_neus(
                 statements + t,
             )
             balanced += all_cited
+            rendered.append(brief.stats.words)
             item.update(
                 citations_valid=v,
                 citations=c,
@@ -149,6 +151,7 @@ def evaluate_neus(
                     {c.source_id for f in brief.facts + brief.bottom_line for c in f.citations}
                 ),
                 contradictions=len(brief.contradictions),
+                rendered_words=brief.stats.words,
             )
             if details:
                 item["unsupported"] = [
@@ -193,6 +196,8 @@ def evaluate_neus(
         "support_proxy": supported / statements if statements else 0.0,
         "cited_statements": statements,
         "source_balance": balanced / len(clusters) if clusters else 0.0,
+        "rendered_words_mean": mean(rendered),
+        "rendered_words_max": max(rendered, default=0),
         "documents_per_second": docs / elapsed if elapsed else 0.0,
         "seconds": elapsed,
         "systems": {},
@@ -310,7 +315,9 @@ def format_table(result: dict[str, Any]) -> str:
         s = neus["summary"]
         lines += [
             f"NeuS: {s['clusters']} clusters, {s['documents']} documents"
-            f" ({s['errors']} build errors), {s['documents_per_second']:.1f} documents/s",
+            f" ({s['errors']} build errors), {s['documents_per_second']:.1f} documents/s;"
+            f" rendered brief {s['rendered_words_mean']:.0f} words on average,"
+            f" {s['rendered_words_max']} at most",
             "",
             "| system | bottom line R-1 F1 | R-2 F1 | R-L F1 | bottom line words"
             " | brief R-1 recall | brief words (mean / max) | citation validity"
