@@ -80,8 +80,8 @@ MAX_BATCH_TOKENS = 6_000  # source tokens per extraction call: small enough to e
 EXTRACT_MAX_TOKENS = 4_096
 JUDGE_MAX_TOKENS = 2_048
 SYNTH_MAX_TOKENS = 1_500
-PAIRS_PER_CALL = 20
-SYNTH_FACTS = 40
+PAIRS_PER_CALL = 80
+SYNTH_FACTS = 24
 
 
 def context_tokens(model: str) -> int:
@@ -409,22 +409,26 @@ class OpenAIEngine:
     def _judge_group(
         self, topic: str, group: list[CandidatePair], number: int
     ) -> list[Contradiction]:
+        # Each statement is listed once; pairs refer to statements by id.
+        statement_ids: dict[tuple[str, str], str] = {}
+        statements: list[dict[str, Any]] = []
+
+        def sid(fact: Fact) -> str:
+            key = (fact.statement, fact.citations[0].quote if fact.citations else "")
+            if key not in statement_ids:
+                statement_ids[key] = f"S{len(statement_ids) + 1}"
+                statements.append(
+                    {"id": statement_ids[key], "actor": fact.actor, "statement": fact.statement}
+                )
+            return statement_ids[key]
+
         labels = {f"P{i}": pair for i, pair in enumerate(group, 1)}
+        pairs = [
+            {"id": label, "left": sid(p.left), "right": sid(p.right)} for label, p in labels.items()
+        ]
         request = Request(
             template="judge",
-            variables={
-                "topic": topic,
-                "pairs": [
-                    {
-                        "id": label,
-                        "left": p.left.statement,
-                        "left_actor": p.left.actor,
-                        "right": p.right.statement,
-                        "right_actor": p.right.actor,
-                    }
-                    for label, p in labels.items()
-                ],
-            },
+            variables={"topic": topic, "facts": statements, "pairs": pairs},
             schema=Judgement,
             max_tokens=JUDGE_MAX_TOKENS,
             label=f"contradiction group {number}",
@@ -433,12 +437,12 @@ class OpenAIEngine:
         def check(out: Judgement) -> list[str]:
             errors: list[str] = []
             seen: set[str] = set()
-            for i, verdict in enumerate(out.verdicts):
-                pid = verdict.pair.strip()
+            for i, conflict in enumerate(out.conflicts):
+                pid = conflict.pair.strip()
                 if pid not in labels:
-                    errors.append(f"verdicts.{i}.pair: {verdict.pair!r} is not a listed pair")
+                    errors.append(f"conflicts.{i}.pair: {conflict.pair!r} is not a listed pair")
                 elif pid in seen:
-                    errors.append(f"verdicts.{i}.pair: {pid} judged twice")
+                    errors.append(f"conflicts.{i}.pair: {pid} listed twice")
                 seen.add(pid)
             return errors
 
@@ -449,10 +453,10 @@ class OpenAIEngine:
             return []
         found: list[Contradiction] = []
         done: set[str] = set()
-        for verdict in answer.attempts[-1].verdicts:
-            pid = verdict.pair.strip()
+        for conflict in answer.attempts[-1].conflicts:
+            pid = conflict.pair.strip()
             pair = labels.get(pid)
-            if pair is None or pid in done or not verdict.conflict:
+            if pair is None or pid in done:
                 continue
             done.add(pid)
             sides = tuple(
@@ -462,8 +466,8 @@ class OpenAIEngine:
             found.append(
                 Contradiction(
                     id="k" + _short_id(pair.left.statement, pair.right.statement),
-                    kind=verdict.kind,
-                    summary=verdict.summary.strip(),
+                    kind=conflict.kind,
+                    summary=conflict.summary.strip(),
                     sides=sides,
                     score=(pair.left.score + pair.right.score) / 2,
                 )
@@ -488,17 +492,17 @@ class OpenAIEngine:
         if self.settings.concurrency == 1 or len(rest) <= 1:
             for i in rest:
                 results[i] = self._guard(jobs[i], what)
-            return results
-        workers = min(self.settings.concurrency, len(rest))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
-            futures = {i: pool.submit(self._guard, jobs[i], what) for i in rest}
-            try:
-                for i, future in futures.items():
-                    results[i] = future.result()
-            except BaseException:
-                for future in futures.values():
-                    future.cancel()
-                raise
+        else:
+            workers = min(self.settings.concurrency, len(rest))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
+                futures = {i: pool.submit(self._guard, jobs[i], what) for i in rest}
+                try:
+                    for i, future in futures.items():
+                        results[i] = future.result()
+                except BaseException:
+                    for future in futures.values():
+                        future.cancel()
+                    raise
         skipped = sum(1 for r in results if r is None)
         if skipped and self.budget.exhausted:
             self._warn_budget(f"{skipped} of {len(jobs)} {what} not sent")

@@ -41,9 +41,8 @@ class Extraction(_Schema):
     facts: list[ExtractedFact] = Field(description="Facts found in the sources; [] if none.")
 
 
-class PairVerdict(_Schema):
-    pair: str = Field(description="Id of the candidate pair, e.g. P3.")
-    conflict: bool = Field(description="True only if the two statements cannot both be true.")
+class Conflict(_Schema):
+    pair: str = Field(description="Id of a candidate pair whose statements disagree, e.g. P3.")
     kind: Literal["claim_conflict", "reported_dispute", "temporal"] = Field(
         description="claim_conflict=incompatible claims; reported_dispute=a source reports a "
         "denial or dispute; temporal=disagree on when"
@@ -52,7 +51,9 @@ class PairVerdict(_Schema):
 
 
 class Judgement(_Schema):
-    verdicts: list[PairVerdict] = Field(description="One verdict per candidate pair.")
+    conflicts: list[Conflict] = Field(
+        description="Only the pairs that really disagree; [] if none do."
+    )
 
 
 class Point(_Schema):

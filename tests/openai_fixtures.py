@@ -1,0 +1,356 @@
+"""Shared by tests/test_openai_engine.py, tests/test_cassettes.py and cassettes/record.py.
+
+Holds the vcrpy configuration (record mode, secret filters, a body matcher tolerant of SDK
+defaults), the inputs of every cassette, and one *flow* per cassette: the exact engine calls
+that were recorded, so a replay sends byte-for-byte the requests the cassette holds.
+
+The cassette inputs are the two examples/ documents (whole brief) and two invented articles in
+cassettes/inputs/ (failure cases), built into Documents and Chunks here without the ingest or
+chunk stages, so a change to those stages cannot silently change the failure cassettes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import vcr
+import yaml
+
+from briefing.config import Settings
+from briefing.engines.openai_engine import OpenAIEngine
+from briefing.models import Chunk, Document
+
+ROOT = Path(__file__).resolve().parents[1]
+CASSETTES = ROOT / "cassettes"
+INPUTS = CASSETTES / "inputs"
+EXAMPLES = ROOT / "examples"
+MODEL = "gpt-4o-mini"
+TOPIC = "the ferry fare rise and the disputed safety review"
+TODAY = dt.date(2026, 3, 5)
+# A placeholder key for recording against the scripted server; it is filtered anyway.
+SCRIPTED_KEY = "scripted-test-key"
+WRONG_KEY = "wrong-key-for-the-401-cassette"
+
+# Request fields the SDK may add or drop between versions without changing the meaning.
+_SDK_DEFAULTS = {"stream": False, "stream_options": None, "n": 1}
+SECRET_HEADERS = (
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+    "set-cookie",
+)
+_KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9._\-]{8,})")
+
+
+def _body(request: Any) -> dict[str, Any] | None:
+    raw = request.body
+    if raw is None:
+        return None
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {k: v for k, v in data.items() if not (k in _SDK_DEFAULTS and _SDK_DEFAULTS[k] == v)}
+
+
+def json_body_matcher(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: equal JSON bodies once SDK-added defaults are removed."""
+    b1, b2 = _body(r1), _body(r2)
+    if b1 is None or b2 is None:
+        assert r1.body == r2.body, "bodies differ"
+        return
+    assert b1 == b2, "JSON bodies differ"
+
+
+def _scrub_text(text: str) -> str:
+    return _KEY_LIKE.sub("<REDACTED>", text)
+
+
+def _scrub_request(request: Any) -> Any:
+    for name in list(request.headers):
+        if name.lower() in SECRET_HEADERS:
+            del request.headers[name]
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SECRET_HEADERS:
+            del headers[name]
+    body = response.get("body", {})
+    if isinstance(body.get("string"), bytes):
+        body["string"] = _scrub_text(body["string"].decode("utf-8")).encode("utf-8")
+    return response
+
+
+def make_vcr(record_mode: str = "none") -> vcr.VCR:
+    config = vcr.VCR(
+        cassette_library_dir=str(CASSETTES),
+        record_mode=record_mode,
+        match_on=["method", "scheme", "host", "port", "path", "json_body"],
+        filter_headers=list(SECRET_HEADERS),
+        decode_compressed_response=True,
+        before_record_request=_scrub_request,
+        before_record_response=_scrub_response,
+    )
+    config.register_matcher("json_body", json_body_matcher)
+    return config
+
+
+def cassette_base_url(name: str) -> str:
+    """The base URL the cassette was recorded against (its first request's URL, minus path)."""
+    data = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))
+    uri = data["interactions"][0]["request"]["uri"]
+    return uri.split("/chat/completions")[0]
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+def _document(path: Path, label: str) -> Document:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    return Document(
+        id="d" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
+        path=label,
+        text=text,
+        title=lines[0].strip() if lines else None,
+    )
+
+
+def synthetic_documents() -> list[Document]:
+    return [_document(p, f"cassettes/inputs/{p.name}") for p in sorted(INPUTS.glob("*.txt"))]
+
+
+def paragraph_chunks(documents: list[Document]) -> list[Chunk]:
+    """One chunk per non-empty line after the first (the title); exact offsets."""
+    chunks: list[Chunk] = []
+    for doc in documents:
+        offset = 0
+        index = 0
+        for line_no, line in enumerate(doc.text.splitlines(keepends=True)):
+            stripped = line.rstrip("\n")
+            start = offset
+            offset += len(line)
+            if line_no == 0 or len(stripped.strip()) < 40:
+                continue
+            chunks.append(
+                Chunk(
+                    id=f"{doc.id}:{index}",
+                    doc_id=doc.id,
+                    index=index,
+                    start=start,
+                    end=start + len(stripped),
+                    text=stripped,
+                )
+            )
+            index += 1
+    return chunks
+
+
+def settings_for(base_url: str, cache_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "engine": "openai",
+        "model": MODEL,
+        "base_url": base_url,
+        "api_key": SCRIPTED_KEY,
+        "cache": True,
+        "cache_path": cache_path,
+        "concurrency": 2,
+        "timeout_s": 10.0,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+# -- flows: what each cassette recorded --------------------------------------------------------
+
+
+def extract_flow(engine: OpenAIEngine) -> Any:
+    docs = synthetic_documents()
+    return engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+
+
+def whole_brief_flow(engine: OpenAIEngine) -> Any:
+    """The examples/ documents through the lead's pipeline, with this engine."""
+    from briefing.ingest import ingest_paths
+
+    ingested = ingest_paths([str(EXAMPLES)])
+    from briefing import pipeline
+
+    return pipeline.build_brief(
+        ingested.documents, settings=engine.settings, today=TODAY, engine=engine
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One cassette: its flow, the settings it runs with, and the scripted server's faults."""
+
+    name: str
+    flow: Callable[[OpenAIEngine], Any]
+    settings: dict[str, Any]
+    script: dict[str, Any]
+    real_endpoint_ok: bool = False
+    expect_error: bool = False
+
+
+def _faults(*faults: dict[str, Any]) -> dict[str, Any]:
+    return {"faults": list(faults)}
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("whole_brief", whole_brief_flow, {}, {}, real_endpoint_ok=True),
+        Scenario(
+            "rate_limit_then_success",
+            extract_flow,
+            {},
+            _faults(
+                {
+                    "status": 429,
+                    "headers": {"retry-after": "1"},
+                    "body": {
+                        "error": {
+                            "message": "Rate limit reached for requests",
+                            "type": "requests",
+                            "param": None,
+                            "code": "rate_limit_exceeded",
+                        }
+                    },
+                }
+            ),
+        ),
+        Scenario(
+            "server_error_then_success",
+            extract_flow,
+            {},
+            _faults({"status": 500}),
+        ),
+        Scenario(
+            "timeout_then_success",
+            extract_flow,
+            {"timeout_s": 1.0},
+            _faults({"delay_s": 2.5}),
+        ),
+        Scenario(
+            "refusal",
+            extract_flow,
+            {},
+            _faults({"refusal": "I'm sorry, but I can't help with that request."}),
+        ),
+        Scenario("length_cutoff", extract_flow, {}, _faults({"finish_length": True})),
+        Scenario("invalid_json_reasked", extract_flow, {}, _faults({"invalid_json": True})),
+        Scenario(
+            "hallucinated_quote_dropped",
+            extract_flow,
+            {},
+            _faults(
+                *(
+                    {"invented_quote": "The minister signed the treaty at midnight in secret."}
+                    for _ in range(3)
+                )
+            ),
+        ),
+        Scenario(
+            "json_schema_rejected_fallback",
+            extract_flow,
+            {},
+            {"reject_json_schema": True},
+        ),
+        Scenario(
+            "wrong_key",
+            extract_flow,
+            {"api_key": WRONG_KEY},
+            {"required_key": SCRIPTED_KEY},
+            real_endpoint_ok=True,
+            expect_error=True,
+        ),
+    )
+}
+
+
+# -- an in-process fake endpoint for unit tests (no sockets, no cassette) ----------------------
+
+
+def _scripted_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "briefing_scripted_server", CASSETTES / "scripted_server.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPTED = _scripted_module()
+
+
+class FakeEndpoint:
+    """httpx2.MockTransport answering like cassettes/scripted_server.py; records every request."""
+
+    def __init__(self, **script: Any) -> None:
+        import threading
+
+        faults = [SCRIPTED.Fault(**f) for f in script.pop("faults", [])]
+        self.script = SCRIPTED.Script(faults=faults, **script)
+        self.requests: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Any) -> Any:
+        import time
+
+        import httpx2
+
+        body = json.loads(request.content)
+        with self._lock:
+            self.requests.append(body)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            fault = self.script.faults.pop(0) if self.script.faults else SCRIPTED.Fault()
+        try:
+            if self.script.latency_s:
+                time.sleep(self.script.latency_s)
+            if fault.status != 200:
+                return httpx2.Response(
+                    fault.status,
+                    json=fault.body or {"error": {"message": "scripted", "type": "x"}},
+                    headers=fault.headers,
+                )
+            return httpx2.Response(200, json=SCRIPTED._answer(body, fault, self.script))
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def client(self, base_url: str = "http://fake.invalid/v1") -> Any:
+        import httpx2
+        import openai
+
+        return openai.OpenAI(
+            api_key=SCRIPTED_KEY,
+            base_url=base_url,
+            max_retries=0,
+            http_client=httpx2.Client(transport=httpx2.MockTransport(self)),
+        )
