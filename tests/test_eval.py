@@ -8,9 +8,11 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from briefing.config import Settings
 from briefing.eval import baselines, harness, loaders, metrics
 from briefing.eval.__main__ import main as eval_main
 from briefing.models import (
@@ -425,3 +427,66 @@ def test_cli_writes_json_and_table(
     assert payload["neus"]["summary"]["clusters"] == 1
     assert payload["fnc1"]["summary"]["pairs"] == 6  # 2 per stance
     assert payload["meta"]["plan"]["fnc1_per_stance"] == 2
+
+
+# --- the regression gate: a fixed subset of real data through the offline engine ---------------
+#
+# 20 NeuS clusters and 20 FNC-1 pairs per stance (agree/disagree/discuss), seeded, built with
+# default Settings. Thresholds sit just below the values measured when the gate was set (see
+# eval/README.md); a drop fails the suite. Raise them when the engine improves.
+
+GATE_NEUS = {
+    "citation_validity": 1.0,  # target: every citation is an exact slice of its source
+    "support_proxy": 0.98,  # measured 1.000
+    "source_balance": 0.85,  # measured 0.900 (18 of 20 clusters cite all three outlets)
+}
+GATE_NEUS_BRIEF = {
+    "bottom_line_rouge1_f": 0.375,  # measured 0.389 (lead-1 on the same clusters: 0.385)
+    "bottom_line_rouge2_f": 0.150,  # measured 0.160
+    "bottom_line_rougeL_f": 0.235,  # measured 0.245
+    "whole_rouge1_recall": 0.630,  # measured 0.649
+}
+GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs
+GATE_MIN_DOCS_PER_SECOND = 20.0  # measured ~200 on the shared 2-core machine
+
+
+@pytest.fixture(scope="module")
+def gate_run() -> dict[str, Any]:
+    data = loaders.default_data_dir()
+    if not (data / loaders.NEUS_DIR).is_dir() or not (data / loaders.FNC1_DIR).is_dir():
+        pytest.skip(f"eval data not found at {data}")
+    return harness.run_evaluation(data, harness.RunPlan.fast(), harness.pipeline_builder())
+
+
+def test_gate_neus_quality(gate_run: dict[str, Any]) -> None:
+    s = gate_run["neus"]["summary"]
+    assert s["clusters"] == harness.FAST_NEUS_CLUSTERS and s["errors"] == 0
+    for key, floor in GATE_NEUS.items():
+        assert s[key] >= floor, f"NeuS {key} {s[key]:.3f} fell below {floor}"
+    brief = s["systems"]["brief"]
+    for key, floor in GATE_NEUS_BRIEF.items():
+        assert brief[key] >= floor, f"NeuS brief {key} {brief[key]:.3f} fell below {floor}"
+    assert s["rendered_words_max"] <= Settings().max_words
+
+
+def test_gate_fnc1_false_alarms_and_validity(gate_run: dict[str, Any]) -> None:
+    s = gate_run["fnc1"]["summary"]
+    assert s["pairs"] == 3 * harness.FAST_FNC1_PER_STANCE and s["errors"] == 0
+    assert s["citation_validity"] == 1.0
+    brief = s["systems"]["brief"]
+    assert brief["false_alarm_rate"] <= GATE_MAX_FALSE_ALARMS
+
+
+@pytest.mark.xfail(
+    reason="the offline engine never cites a headline (no terminal punctuation), so it cannot "
+    "report a headline-vs-body contradiction; see eval/README.md",
+    strict=True,
+)
+def test_gate_fnc1_disagree_f1_target(gate_run: dict[str, Any]) -> None:
+    assert gate_run["fnc1"]["summary"]["systems"]["brief"]["f1"] >= 0.35
+
+
+def test_gate_speed(gate_run: dict[str, Any]) -> None:
+    for name in ("neus", "fnc1"):
+        rate = gate_run[name]["summary"]["documents_per_second"]
+        assert rate >= GATE_MIN_DOCS_PER_SECOND, f"{name}: {rate:.1f} documents/s"
