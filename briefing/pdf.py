@@ -6,9 +6,10 @@ needs fetching, and source text that smuggled in a URL could not make us read a 
 touch the network even if escaping failed.
 
 The one-page guarantee: lay out, count pages; while over one page drop the lowest-priority
-items in this order: facts (last first; ``Brief.facts`` is in priority order), then
-contradictions, then watch items, then actors. A section whose items are all dropped loses its
-heading with them; a heading never goes while its section has content. Only when dropping
+items in the order of DROP_STAGES: facts (last first; ``Brief.facts`` is in priority
+order), trimming the actor and watch lists on the way, and only then contradictions. A
+section whose items are all dropped loses its heading with them; a heading never goes while
+its section has content. Only when dropping
 everything droppable is not enough does the font step down, to a 9 pt floor; after that,
 over-long strings are clipped as a last resort. What was left out is recorded in the brief's
 stats (``omitted_*``) and printed on the page ("N more facts in the JSON brief").
@@ -29,7 +30,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from briefing.errors import RenderError
-from briefing.models import Brief
+from briefing.models import Brief, SourceRef
 from briefing.render_html import PAPER_SIZES, render_html
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,21 @@ logger = logging.getLogger(__name__)
 BASE_FONT_PT = 10.0
 FONT_STEPS_PT = (10.0, 9.5, 9.0)
 MIN_FONT_PT = FONT_STEPS_PT[-1]
-# Droppable lists of the Brief, lowest priority first; within each list the last item goes first.
-DROP_ORDER = ("facts", "contradictions", "watch", "actors")
+# The droppable lists of the Brief.
+DROPPABLE = ("facts", "contradictions", "watch", "actors")
+# Drop stages, in order: (list, items it keeps after the stage). Within a list the last item
+# goes first (lists are in priority order). Every fact goes before any contradiction; like the
+# word-budget step in compose.py, a few facts outlast the tail of the actor and watch lists.
+DROP_STAGES: tuple[tuple[str, int], ...] = (
+    ("facts", 3),
+    ("watch", 1),
+    ("actors", 2),
+    ("facts", 1),
+    ("actors", 0),
+    ("watch", 0),
+    ("facts", 0),
+    ("contradictions", 0),
+)
 # Element id prefix of each droppable list's items in templates/brief.html.j2.
 _ITEM_IDS = {
     "facts": "fact-",
@@ -79,20 +93,28 @@ class PdfResult:
 
 
 def trim_brief(brief: Brief, drop: int) -> tuple[Brief, dict[str, int]]:
-    """The brief without its ``drop`` lowest-priority items, and the counts dropped per list."""
-    remaining = drop
+    """The brief without its ``drop`` lowest-priority items, and the counts dropped per list.
+
+    As in the word-budget step of compose: dropped facts and contradictions move to the front
+    of ``more_facts`` / ``more_contradictions`` (they stay in the JSON), dropped actors and
+    watch items are counted in ``omitted_other``, and the sources list keeps only the sources
+    still cited, renumbered from 1.
+    """
     update: dict[str, Any] = {}
     counts: dict[str, int] = {}
-    for name in DROP_ORDER:
+    for name, _index in drop_sequence(brief)[:drop]:
+        counts[name] = counts.get(name, 0) + 1
+    for name, count in counts.items():
         items = getattr(brief, name)
-        take = min(remaining, len(items))
-        if take:
-            update[name] = list(items[: len(items) - take])
-            counts[name] = take
-            remaining -= take
+        update[name] = list(items[: len(items) - count])
     if not counts:
         return brief, counts
-    stats = brief.stats.model_copy(
+    if "facts" in counts:
+        update["more_facts"] = [*brief.facts[len(update["facts"]) :], *brief.more_facts]
+    if "contradictions" in counts:
+        kept = len(update["contradictions"])
+        update["more_contradictions"] = [*brief.contradictions[kept:], *brief.more_contradictions]
+    update["stats"] = brief.stats.model_copy(
         update={
             "omitted_facts": brief.stats.omitted_facts + counts.get("facts", 0),
             "omitted_contradictions": brief.stats.omitted_contradictions
@@ -102,12 +124,37 @@ def trim_brief(brief: Brief, drop: int) -> tuple[Brief, dict[str, int]]:
             + counts.get("actors", 0),
         }
     )
-    update["stats"] = stats
-    return brief.model_copy(update=update), counts
+    trimmed = brief.model_copy(update=update)
+    return trimmed.model_copy(update={"sources": _cited_sources(trimmed)}), counts
+
+
+def _cited_sources(brief: Brief) -> list[SourceRef]:
+    """The sources the brief's items still cite, in their original order, renumbered."""
+    cited: set[str] = set()
+    for fact in (*brief.bottom_line, *brief.facts, *brief.watch):
+        cited.update(c.source_id for c in fact.citations)
+    for contradiction in brief.contradictions:
+        for side in contradiction.sides:
+            cited.update(c.source_id for c in side.citations)
+    for actor in brief.actors:
+        cited.update(c.source_id for c in actor.citations)
+    kept = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
+    return [s.model_copy(update={"number": n}) for n, s in enumerate(kept, start=1)]
+
+
+def drop_sequence(brief: Brief) -> list[tuple[str, int]]:
+    """Every droppable item as (list name, index), in the order DROP_STAGES drops them."""
+    left = {name: len(getattr(brief, name)) for name in DROPPABLE}
+    sequence: list[tuple[str, int]] = []
+    for name, keep in DROP_STAGES:
+        while left[name] > keep:
+            left[name] -= 1
+            sequence.append((name, left[name]))
+    return sequence
 
 
 def droppable_count(brief: Brief) -> int:
-    return sum(len(getattr(brief, name)) for name in DROP_ORDER)
+    return sum(len(getattr(brief, name)) for name in DROPPABLE)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -163,37 +210,63 @@ class _Layouter:
             raise RenderError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _measure(document: Any) -> tuple[float, dict[str, float]]:
-    """(overflow height beyond one page, height of every element with an id).
+def _page_heights(page: Any, heights: dict[str, float]) -> tuple[float, float]:
+    """(capacity, used height) of one laid-out page; adds its elements' heights to ``heights``.
 
-    Heights are in CSS pixels, summed over every page fragment of an element.
+    Heights are in CSS pixels; an element split over pages gets the sum of its fragments.
     """
+    page_box = page._page_box
+    top = page_box.content_box_y()
+    bottom = top
+    seen: set[int] = set()
+    for box in page_box.descendants():
+        element = box.element
+        if element is None or id(element) in seen:
+            continue
+        seen.add(id(element))
+        ident = element.get("id")
+        if ident:
+            heights[ident] = heights.get(ident, 0.0) + box.margin_height()
+        if element.tag not in ("html", "body"):
+            bottom = max(bottom, box.position_y + box.margin_height())
+    return page_box.height, bottom - top
+
+
+def _measure(document: Any) -> tuple[float, dict[str, float]]:
+    """(overflow height beyond one page, height of every element with an id)."""
     heights: dict[str, float] = {}
     used_total = 0.0
     capacity = 0.0
     for page in document.pages:
-        page_box = page._page_box
-        capacity = capacity or page_box.height
-        top = page_box.content_box_y()
-        bottom = top
-        seen: set[int] = set()
-        for box in page_box.descendants():
-            element = box.element
-            if element is None or id(element) in seen:
-                continue
-            seen.add(id(element))
-            ident = element.get("id")
-            if ident:
-                heights[ident] = heights.get(ident, 0.0) + box.margin_height()
-            if element.tag not in ("html", "body"):
-                bottom = max(bottom, box.position_y + box.margin_height())
-        used_total += bottom - top
+        page_capacity, used = _page_heights(page, heights)
+        capacity = capacity or page_capacity
+        used_total += used
     return used_total - capacity, heights
+
+
+def _free_height(document: Any) -> float:
+    capacity, used = _page_heights(document.pages[0], {})
+    return capacity - used
 
 
 def _source_numbers(brief: Brief, citations: Any) -> set[int]:
     numbers = {s.id: s.number for s in brief.sources}
     return {numbers[c.source_id] for c in citations if c.source_id in numbers}
+
+
+def _section_overhead(brief: Brief, heights: dict[str, float]) -> dict[str, float]:
+    """Height of each droppable section beyond its items: the heading and margins that go
+    with its last item."""
+    return {
+        name: max(
+            0.0,
+            heights.get(name, 0.0)
+            - sum(
+                heights.get(f"{_ITEM_IDS[name]}{i}", 0.0) for i in range(len(getattr(brief, name)))
+            ),
+        )
+        for name in DROPPABLE
+    }
 
 
 def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], scale: float) -> int:
@@ -203,16 +276,13 @@ def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], sca
     source's line in the (two-column) sources list.
     """
     items: list[tuple[float, set[int]]] = []  # in drop order
-    for name in DROP_ORDER:
-        prefix = _ITEM_IDS[name]
-        objs = getattr(brief, name)
-        for i in reversed(range(len(objs))):
-            obj = objs[i]
-            if name == "contradictions":
-                cites = [c for side in obj.sides for c in side.citations]
-            else:
-                cites = list(obj.citations)
-            items.append((heights.get(f"{prefix}{i}", 0.0), _source_numbers(brief, cites)))
+    for name, i in drop_sequence(brief):
+        obj = getattr(brief, name)[i]
+        if name == "contradictions":
+            cites = [c for side in obj.sides for c in side.citations]
+        else:
+            cites = list(obj.citations)
+        items.append((heights.get(f"{_ITEM_IDS[name]}{i}", 0.0), _source_numbers(brief, cites)))
     users: dict[int, int] = {}
     for _, numbers in items:
         for n in numbers:
@@ -220,9 +290,14 @@ def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], sca
     for fact in brief.bottom_line:  # always kept: its sources never go
         for n in _source_numbers(brief, fact.citations):
             users[n] = users.get(n, 0) + 1_000_000
+    overhead = _section_overhead(brief, heights)
     freed = 0.0
-    for count, (height, numbers) in enumerate(items, start=1):
+    for count, ((name, index), (height, numbers)) in enumerate(
+        zip(drop_sequence(brief), items, strict=True), start=1
+    ):
         freed += height * scale
+        if index == 0:
+            freed += overhead[name] * scale
         for n in numbers:
             users[n] -= 1
             if users[n] == 0:
@@ -291,11 +366,29 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
         return trimmed, counts, BASE_FONT_PT, full
     overflow, heights = _measure(full)
     measured = trim_brief(brief, start)[0]
+    sequence = drop_sequence(brief)
+    overhead = _section_overhead(measured, heights)
+
+    def _cannot_restore(drop: int) -> bool:
+        """True when one fewer drop than a fitting layout provably overflows, no layout needed:
+        the item it would restore is taller than the free space left (base size only, where
+        the measured heights hold exactly)."""
+        fitting = cache.get((drop + 1, BASE_FONT_PT))
+        if fitting is None or len(fitting.pages) != 1 or drop >= len(sequence):
+            return False
+        name, index = sequence[drop]
+        needed = heights.get(f"{_ITEM_IDS[name]}{index}", 0.0)
+        if index == 0:
+            needed += overhead[name]
+        return needed > _free_height(fitting)
+
     for font_pt in FONT_STEPS_PT:
         if total == 0:
             break
 
         def fits(drop: int, font_pt: float = font_pt) -> bool:
+            if font_pt == BASE_FONT_PT and _cannot_restore(drop):
+                return False
             return len(layout(drop, font_pt).pages) == 1
 
         if font_pt != BASE_FONT_PT and not fits(total):

@@ -22,6 +22,8 @@ from markupsafe import Markup
 
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
+from briefing.render import KIND_LABELS, quoted
+from briefing.resources import TEMPLATES_DIR, require_dir
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +34,12 @@ PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 # wide enough for any printer.
 _MARGIN_MM = (11, 13)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_KIND_LABELS = {
-    "claim_conflict": "conflicting claims",
-    "reported_dispute": "reported dispute",
-    "temporal": "changed over time",
-}
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
-_CITED = "Every statement is cited to its sources."
 
 
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    return require_dir(TEMPLATES_DIR)
 
 
 @lru_cache(maxsize=1)
@@ -87,41 +83,49 @@ def date_line(brief: Brief) -> str:
 
 
 def source_count(brief: Brief) -> str:
-    count = max(len(brief.sources), brief.stats.documents)
-    return f"{count} source{'s' if count != 1 else ''}"
-
-
-def footer_text(brief: Brief) -> str:
-    """Engine, model and cost when an LLM was used; just the engine otherwise."""
-    stats = brief.stats
-    engine = stats.engine or "unknown"
-    if engine == "offline" or not stats.model:
-        return f"Built by briefing, engine: {engine} (no LLM). {_CITED}"
-    usage = stats.usage
-    calls = f"{usage.calls} call{'s' if usage.calls != 1 else ''}"
-    if usage.cached_calls:
-        calls += f", {usage.cached_calls} cached"
+    read = max(brief.stats.documents, len(brief.sources))
     return (
-        f"Built by briefing, engine: {engine}, model: {stats.model}, "
-        f"cost: ${usage.cost_usd:.4f} ({calls}). {_CITED}"
+        f"{len(brief.sources)} source{'s' if len(brief.sources) != 1 else ''} cited of {read} read"
     )
 
 
-def omitted_note(brief: Brief) -> str | None:
-    """'N more facts ... in the JSON' for whatever the brief records as left out."""
+def footer_text(brief: Brief) -> str:
+    """Engine, plus model and cost when an LLM was used, and what verification dropped."""
     stats = brief.stats
+    parts = [f"Built by briefing, {stats.engine or 'unknown'} engine"]
+    if stats.model and stats.engine != "offline":
+        usage = stats.usage
+        calls = f"{usage.calls} call{'s' if usage.calls != 1 else ''}"
+        if usage.cached_calls:
+            calls += f", {usage.cached_calls} cached"
+        parts[0] += f", model {stats.model}, cost ${usage.cost_usd:.4f} ({calls})"
+    else:
+        parts[0] += " (no LLM)"
+    if stats.facts_verified:
+        verified = f"{stats.facts_verified} facts verified against their sources"
+        if stats.facts_dropped_unverified:
+            verified += f", {stats.facts_dropped_unverified} dropped as unverified"
+        parts.append(verified)
+    if stats.warnings:
+        parts.append(f"{len(stats.warnings)} warning{'s' if len(stats.warnings) != 1 else ''}")
+    return ". ".join(parts) + "."
+
+
+def omitted_note(brief: Brief) -> str | None:
+    """'N more facts in the JSON' for the facts and contradictions the page has no room for."""
     parts = []
     for count, singular, plural in (
-        (stats.omitted_facts, "fact", "facts"),
-        (stats.omitted_contradictions, "contradiction", "contradictions"),
-        (stats.omitted_other, "other item", "other items"),
+        (len(brief.more_facts), "fact", "facts"),
+        (len(brief.more_contradictions), "contradiction", "contradictions"),
     ):
         if count:
             parts.append(f"{count} more {singular if count == 1 else plural}")
-    if not parts:
-        return None
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{listed} in the JSON brief (left out to fit one page)."
+    other = brief.stats.omitted_other
+    note = " and ".join(parts) + " in the JSON brief." if parts else ""
+    if other:
+        items = f"{other} actor or watch item{'s' if other != 1 else ''}"
+        note = f"{note} {items} left out for space.".strip()
+    return note or None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -175,10 +179,6 @@ class _SourceNumbers:
             found.add(source.number)
         return sorted(found)
 
-    def cited_sources(self, brief: Brief) -> list[SourceRef]:
-        cited = set(self.numbers(_all_citations(brief)))
-        return sorted((s for s in brief.sources if s.number in cited), key=lambda s: s.number)
-
     def appendix(self, brief: Brief) -> list[tuple[SourceRef, list[str]]]:
         quotes: dict[str, list[str]] = {}
         for citation in _all_citations(brief):
@@ -212,7 +212,6 @@ def render_html(
     brief cites, in full, grouped by source.
     """
     numbers = _SourceNumbers(brief.sources)
-    cited = numbers.cited_sources(brief)
     try:
         template = _environment().get_template(TEMPLATE_NAME)
         return template.render(
@@ -220,11 +219,10 @@ def render_html(
             css=Markup(_stylesheet()),
             page_css=Markup(page_css(paper, font_pt)),
             cite_numbers=numbers.numbers,
-            kind_label=lambda kind: _KIND_LABELS.get(kind, kind),
+            kind_label=lambda kind: KIND_LABELS.get(kind, kind),
+            quoted=quoted,
             date_line=date_line(brief),
             source_count=source_count(brief),
-            sources_shown=cited,
-            sources_other=max(len(brief.sources), brief.stats.documents) - len(cited),
             omitted_note=omitted_note(brief),
             footer=footer_text(brief),
             format_date=format_date,
