@@ -47,10 +47,10 @@ def test_put_get_round_trip_persists_across_instances(tmp_path: Path) -> None:
     cache = LLMCache(path)
     key = cache_key(**BASE)  # type: ignore[arg-type]
     assert cache.get(key) is None
-    cache.put(key, "m1", {"contents": ["{\"facts\": []}"]})
+    cache.put(key, "m1", {"contents": ['{"facts": []}']})
     cache.close()
     again = LLMCache(path)
-    assert again.get(key) == {"contents": ["{\"facts\": []}"]}
+    assert again.get(key) == {"contents": ['{"facts": []}']}
     assert len(again) == 1 and again.hits == 1
 
 
