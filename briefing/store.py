@@ -670,7 +670,7 @@ class Store:
 
     def last_successful_run(self, *, before_day: dt.date | None = None) -> RunRecord | None:
         """The newest successful run (optionally of a day before ``before_day``)."""
-        sql = f"SELECT {self._RUN_COLUMNS} FROM runs WHERE status IN ('ok', 'no_new')"
+        sql = f"SELECT {self._RUN_COLUMNS} FROM runs WHERE status IN ('ok', 'no_new', 'unchanged')"
         params: tuple[object, ...] = ()
         if before_day is not None:
             sql += " AND day < ?"
@@ -730,9 +730,9 @@ class Store:
         return facts, contras
 
     def previous_day_with_results(self, day: dt.date) -> dt.date | None:
-        """The latest day before ``day`` that has a successful run."""
+        """The latest day before ``day`` with a brief (a "no new sources" day has none)."""
         row = self._db.execute(
-            "SELECT max(day) FROM runs WHERE day < ? AND status IN ('ok', 'no_new')",
+            "SELECT max(day) FROM runs WHERE day < ? AND status = 'ok'",
             (day.isoformat(),),
         ).fetchone()
         return dt.date.fromisoformat(row[0]) if row and row[0] else None

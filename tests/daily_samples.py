@@ -138,7 +138,8 @@ class LoopbackServer:
 
 
 def article_html(title: str, text: str, outlet: str = "Test Daily") -> str:
-    paragraphs = "".join(f"<p>{p}.</p>" for p in text.split(". ") if p)
+    sentences = [p if p.endswith(".") else p + "." for p in text.split(". ") if p]
+    paragraphs = "".join(f"<p>{p}</p>" for p in sentences)
     return (
         f"<html><head><title>{title}</title>"
         f'<meta property="og:site_name" content="{outlet}"></head>'

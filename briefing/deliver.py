@@ -1,0 +1,174 @@
+"""Delivery of a finished daily brief: e-mail over SMTP and/or a command run with its path.
+
+Delivery happens after the brief is written and the run is recorded, so a failed delivery
+never loses a brief: it comes back as a warning line naming what failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import smtplib
+import ssl
+import subprocess
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.daily_config import SMTP_PASSWORD_VAR, EmailConfig
+from briefing.errors import BriefingError
+from briefing.models import Brief
+
+if TYPE_CHECKING:
+    from briefing.daily import DailyResult
+    from briefing.daily_config import DailyConfig
+
+logger = logging.getLogger(__name__)
+
+COMMAND_TIMEOUT_S = 300.0
+
+
+class DeliveryError(BriefingError):
+    """The brief was written but could not be delivered."""
+
+
+def _html_body(brief: Brief | None, markdown: str, paper: str) -> str | None:
+    if brief is None:
+        return None
+    try:
+        from briefing.render_html import render_html
+    except ImportError:
+        return None
+    return render_html(brief, paper=paper)
+
+
+def _pdf_attachment(brief: Brief | None, outputs: Sequence[Path], paper: str) -> bytes | None:
+    for path in outputs:
+        if path.suffix == ".pdf" and path.is_file():
+            return path.read_bytes()
+    if brief is None:
+        return None
+    try:
+        from briefing.pdf import render_pdf
+    except ImportError:
+        return None
+    try:
+        return render_pdf(brief, paper=paper).data
+    except BriefingError as exc:
+        logger.warning("e-mail goes without the PDF: %s", exc)
+        return None
+
+
+def build_message(
+    email: EmailConfig,
+    *,
+    day: str,
+    title: str,
+    markdown: str,
+    html: str | None = None,
+    pdf: bytes | None = None,
+) -> EmailMessage:
+    """The e-mail: Markdown as the text part, HTML as the alternative, PDF attached."""
+    msg = EmailMessage()
+    msg["Subject"] = email.subject.format(date=day, title=title)
+    msg["From"] = email.sender
+    msg["To"] = ", ".join(email.to)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=email.sender.rpartition("@")[2] or None)
+    msg.set_content(markdown)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    if pdf is not None:
+        msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"brief-{day}.pdf")
+    return msg
+
+
+def send_message(email: EmailConfig, msg: EmailMessage) -> None:
+    """Send over SMTP (STARTTLS, SSL or plain) and log in when a username is set."""
+    where = f"{email.host}:{email.port}"
+    try:
+        smtp: smtplib.SMTP
+        if email.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                email.host,
+                email.port,
+                timeout=email.timeout_s,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(email.host, email.port, timeout=email.timeout_s)
+        with smtp:
+            if email.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if email.username:
+                if email.password is None:
+                    raise DeliveryError(
+                        f"e-mail to {where}: username {email.username!r} is set but no password; "
+                        f"set {SMTP_PASSWORD_VAR}"
+                    )
+                smtp.login(email.username, email.password.get_secret_value())
+            smtp.send_message(msg)
+    except smtplib.SMTPException as exc:
+        raise DeliveryError(f"e-mail via {where} failed: {exc}") from None
+    except OSError as exc:
+        raise DeliveryError(f"e-mail via {where} failed: cannot connect ({exc})") from None
+
+
+def run_command(command: Sequence[str] | str, path: Path) -> None:
+    """Run ``command`` with ``{path}`` replaced by the brief's path (appended when absent)."""
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if not argv:
+        return
+    if any("{path}" in arg for arg in argv):
+        argv = [arg.replace("{path}", str(path)) for arg in argv]
+    else:
+        argv.append(str(path))
+    try:
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False
+        )
+    except FileNotFoundError:
+        raise DeliveryError(f"delivery command {argv[0]!r} not found") from None
+    except subprocess.TimeoutExpired:
+        raise DeliveryError(
+            f"delivery command {argv[0]!r} still running after {COMMAND_TIMEOUT_S:g} s; stopped"
+        ) from None
+    except OSError as exc:
+        raise DeliveryError(f"delivery command {argv[0]!r} failed to start: {exc}") from None
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+        raise DeliveryError(
+            f"delivery command {argv[0]!r} exited with {proc.returncode}: {tail[0][:200]}"
+        )
+
+
+def deliver_brief(config: DailyConfig, result: DailyResult, *, paper: str = "a4") -> list[str]:
+    """Deliver a written brief as configured; returns one warning line per failure."""
+    problems: list[str] = []
+    if not result.outputs:
+        return problems
+    main = next((p for p in result.outputs if p.suffix == ".md"), result.outputs[0])
+    if config.email is not None:
+        try:
+            markdown = main.read_text(encoding="utf-8") if main.suffix == ".md" else ""
+            title = result.brief.title if result.brief else "no new sources"
+            msg = build_message(
+                config.email,
+                day=result.day.isoformat(),
+                title=title,
+                markdown=markdown or title,
+                html=_html_body(result.brief, markdown, paper),
+                pdf=_pdf_attachment(result.brief, result.outputs, paper),
+            )
+            send_message(config.email, msg)
+            logger.info("e-mailed the brief to %s", ", ".join(config.email.to))
+        except DeliveryError as exc:
+            problems.append(str(exc))
+    if config.command:
+        try:
+            run_command(config.command, main)
+        except DeliveryError as exc:
+            problems.append(str(exc))
+    return problems

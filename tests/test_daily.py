@@ -1,0 +1,513 @@
+"""The daily run over simulated days: fake clock, local feeds, a loopback HTTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from daily_samples import (
+    BRIDGE_VOTE,
+    FERRY_REPRINT,
+    FERRY_STRIKE,
+    LIBRARY_OPENING,
+    ORCHARD_FROST,
+    LoopbackServer,
+    Route,
+    article_html,
+    rss,
+)
+
+from briefing.cli import main
+from briefing.config import Settings
+from briefing.daily import (
+    Changes,
+    DailyLockedError,
+    compare_days,
+    insert_section,
+    run_daily,
+    run_lock,
+)
+from briefing.daily_config import DailyConfig, example_config, load_daily_config
+from briefing.engines.offline import OfflineEngine
+from briefing.errors import ConfigError
+from briefing.models import Chunk, Citation, Contradiction, ContradictionSide, Document, Fact
+from briefing.store import Store
+
+DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
+DAY2 = DAY1 + dt.timedelta(days=1)
+DAY3 = DAY2 + dt.timedelta(days=1)
+DAY4 = DAY3 + dt.timedelta(days=1)
+
+OPERATOR_UPDATE = (
+    "Talks between the ferry operator and the crew union resumed in Halvik on Tuesday. "
+    "The operator said the crossings to the outer islands would restart on Thursday after a "
+    "new offer was tabled. Island councils welcomed the news but warned that freight backlogs "
+    "would take weeks to clear. Ferry crews at the port of Halvik walked off the job on Monday, "
+    "halting crossings to the outer islands for the first time in eleven years."
+)
+UNION_DENIAL = (
+    "The crew union in Halvik said on Tuesday that crossings to the outer islands would not "
+    "restart on Thursday, because no new offer had been tabled. Union leaders told reporters "
+    "that members would vote on further action at the weekend. Shop owners on the islands said "
+    "shelves were emptying and asked the government to step in."
+)
+SETTLEMENT = (
+    "The operator said the crossings to the outer islands would restart on Thursday after a "
+    "new offer was tabled. The union confirmed on Wednesday evening that its members had voted "
+    "to accept the revised wage deal. The first ferry left Halvik harbour at dawn with a full "
+    "load of freight for the island shops."
+)
+
+
+def _rfc822(moment: dt.datetime) -> str:
+    return email.utils.format_datetime(moment)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for var in list(os.environ):
+        if var.startswith(("BRIEFING_", "OPENAI_")):
+            monkeypatch.delenv(var)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+def _settings() -> Settings:
+    return Settings(cache=False)
+
+
+def _config(tmp: Path, **extra: object) -> DailyConfig:
+    values: dict[str, object] = {"sources": [str(tmp / "inbox")], "out": tmp / "briefs"}
+    values.update(extra)
+    return DailyConfig.model_validate(values)
+
+
+def _brief_paths(result_docs: Sequence[str]) -> set[str]:
+    return {Path(p).name if "://" not in p else p.rsplit("/", 1)[-1] for p in result_docs}
+
+
+def test_several_days_each_brief_covers_only_its_new_material(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "wire-ferry.txt").write_text(FERRY_STRIKE)
+    (inbox / "bridge.txt").write_text(BRIDGE_VOTE)
+    (inbox / "broken.rss").write_text("<html><body>this is not a feed</body></html>")
+    server.routes["/story/reprint"] = Route(article_html("Ferry strike", FERRY_REPRINT))
+    server.routes["/story/frost"] = Route(article_html("Frost", ORCHARD_FROST))
+    entries = [
+        {"title": "Ferry strike", "link": server.url("/story/reprint"), "guid": "s-reprint",
+         "pubDate": _rfc822(DAY1 - dt.timedelta(hours=2)), "description": "Strike."},
+        {"title": "Frost", "link": server.url("/story/frost"), "guid": "s-frost",
+         "pubDate": _rfc822(DAY1 - dt.timedelta(hours=3)), "description": "Frost."},
+        {"title": "Archive", "link": server.url("/story/archive"), "guid": "s-archive",
+         "pubDate": _rfc822(DAY1 - dt.timedelta(days=9)), "description": LIBRARY_OPENING},
+    ]  # fmt: skip
+    server.routes["/wire.xml"] = Route(
+        rss("Valley Wire", entries), content_type="application/rss+xml", etag='"day1"'
+    )
+    server.routes["/down.xml"] = Route("unavailable", status=500)
+    config = _config(tmp_path, feeds=[server.url("/wire.xml"), server.url("/down.xml")])
+
+    # Day 1: files and feed entries; the reprint counts once; broken feeds only warn.
+    day1 = run_daily(config, now=DAY1, settings=_settings())
+    assert day1.status == "ok" and day1.exit_code == 0
+    assert day1.brief is not None
+    names = _brief_paths([s.path for s in day1.brief.sources])
+    assert day1.brief.stats.documents == 3  # ferry (once), bridge, frost
+    assert day1.docs_added == 4  # the reprint is stored, as a copy of the wire story
+    assert "reprint" not in names and "wire-ferry.txt" in names
+    assert any("down.xml" in w and "HTTP 500" in w for w in day1.warnings)
+    assert any("broken.rss" in w for w in day1.warnings)
+    assert day1.brief.stats.warnings == day1.warnings  # the footer counts them
+    assert not any(path == "/story/archive" for path, _ in server.requests)  # outside window
+    md1 = (tmp_path / "briefs" / "2026-11-19.md").read_text()
+    assert "First daily brief" in md1
+    assert "also carried by" in md1 and "story/reprint" in md1
+    data1 = json.loads((tmp_path / "briefs" / "2026-11-19.json").read_text())
+    assert [r["path"] for r in data1["reprints"]] == [server.url("/story/reprint")]
+    assert (tmp_path / "briefs" / "latest.md").read_text() == md1
+
+    # Day 2: only what is new; the feed answers 304 to the conditional GET.
+    requests_before = len(server.requests)
+    (inbox / "operator.txt").write_text(OPERATOR_UPDATE)
+    server.routes["/story/union"] = Route(article_html("Union", UNION_DENIAL))
+    server.routes["/wire.xml"].etag = '"day1"'
+    day2 = run_daily(config, now=DAY2, settings=_settings())
+    wire_requests = [h for p, h in server.requests[requests_before:] if p == "/wire.xml"]
+    assert wire_requests[0].get("If-None-Match") == '"day1"'
+    assert day2.brief is not None and day2.brief.stats.documents == 1
+    entries.append(
+        {"title": "Union", "link": server.url("/story/union"), "guid": "s-union",
+         "pubDate": _rfc822(DAY2 - dt.timedelta(hours=1)), "description": "Union."}
+    )  # fmt: skip
+    server.routes["/wire.xml"] = Route(
+        rss("Valley Wire", entries), content_type="application/rss+xml", etag='"day2"'
+    )
+    day2 = run_daily(config, now=DAY2 + dt.timedelta(minutes=5), settings=_settings())
+    assert day2.status == "ok" and day2.brief is not None
+    assert _brief_paths([s.path for s in day2.brief.sources]) <= {"operator.txt", "union"}
+    assert day2.brief.stats.documents == 2  # operator (earlier run today) + union
+    changes = day2.changes
+    assert changes is not None and changes.previous_day == dt.date(2026, 11, 19)
+    assert [len(c.sides) for c in changes.new_contradictions] == [2]
+    new_statements = " ".join(f.statement for f in changes.new_facts)
+    assert "restart on Thursday" in new_statements
+    assert "walked off the job" not in new_statements  # day 1 already had it
+    assert changes.repeated_facts >= 1
+    md2 = (tmp_path / "briefs" / "2026-11-20.md").read_text()
+    since = md2[md2.index("## Since yesterday") :]
+    assert "Compared with the brief of 2026-11-19" in since
+    assert changes.new_contradictions[0].summary.split()[0] in since
+
+    # Day 3: the dispute is settled: one side still reported, the conflict gone.
+    (inbox / "settlement.txt").write_text(SETTLEMENT)
+    day3 = run_daily(config, now=DAY3, settings=_settings())
+    assert day3.changes is not None and day3.brief is not None
+    assert day3.brief.stats.documents == 1
+    assert len(day3.changes.resolved_contradictions) == 1
+    md3 = (tmp_path / "briefs" / "2026-11-21.md").read_text()
+    assert "resolved: only one side is still reported" in md3
+    assert (tmp_path / "briefs" / "latest.md").read_text() == md3
+
+    # Day 4: nothing new: a short brief says so, exit code 3.
+    day4 = run_daily(config, now=DAY4, settings=_settings())
+    assert (day4.status, day4.exit_code) == ("no_new", 3)
+    md4 = (tmp_path / "briefs" / "2026-11-22.md").read_text()
+    assert "no new sources" in md4.lower()
+    with Store(config.store_path) as store:
+        assert store.count_documents() == 7
+        assert store.pending_documents() == []
+        assert [r.status for r in reversed(store.runs())] == ["ok", "ok", "ok", "ok", "no_new"]
+
+
+def _inbox(tmp_path: Path, texts: dict[str, str]) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (inbox / name).write_text(text)
+    return inbox
+
+
+def test_rerun_is_idempotent_and_deterministic(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": ORCHARD_FROST})
+    config = _config(tmp_path)
+    first = run_daily(config, now=DAY1, settings=_settings())
+    md = (tmp_path / "briefs" / "2026-11-19.md").read_bytes()
+    again = run_daily(config, now=DAY1 + dt.timedelta(hours=2), settings=_settings())
+    assert (again.status, again.exit_code) == ("unchanged", 3)
+    forced = run_daily(config, now=DAY1 + dt.timedelta(hours=3), settings=_settings(), force=True)
+    assert forced.status == "ok" and forced.docs_added == 0
+    assert (tmp_path / "briefs" / "2026-11-19.md").read_bytes() == md
+    assert first.docs_added == 2
+    with Store(config.store_path) as store:
+        assert store.count_documents() == 2
+        assert len(store.briefed_documents(dt.date(2026, 11, 19))) == 2
+
+
+class _FailingEngine(OfflineEngine):
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        raise RuntimeError("injected failure in extraction")
+
+
+def test_injected_failure_then_next_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
+    config = _config(tmp_path)
+    with pytest.raises(RuntimeError, match="injected"):
+        run_daily(config, now=DAY1, settings=_settings(), engine=_FailingEngine())
+    assert not (tmp_path / "briefs" / "2026-11-19.md").exists()
+    with Store(config.store_path) as store:
+        assert len(store.pending_documents()) == 2  # fetched material is kept
+        assert store.runs()[0].status == "failed"
+    (tmp_path / "inbox" / "c.txt").write_text(ORCHARD_FROST)
+    result = run_daily(config, now=DAY2, settings=_settings())
+    assert result.brief is not None and result.brief.stats.documents == 3
+    assert result.docs_added == 1
+    with Store(config.store_path) as store:
+        assert store.count_documents() == 3
+        assert store.pending_documents() == []
+
+
+def test_failure_while_writing_outputs_is_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.daily as daily_module
+
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
+    config = _config(tmp_path)
+    real_write = daily_module.write_atomic
+    calls: list[Path] = []
+
+    def failing_write(path: Path, data: str | bytes) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full (injected)")
+        real_write(path, data)
+
+    monkeypatch.setattr(daily_module, "write_atomic", failing_write)
+    with pytest.raises(OSError, match="injected"):
+        run_daily(config, now=DAY1, settings=_settings())
+    monkeypatch.setattr(daily_module, "write_atomic", real_write)
+    result = run_daily(config, now=DAY1 + dt.timedelta(minutes=1), settings=_settings())
+    assert result.status == "ok" and result.brief is not None
+    assert result.brief.stats.documents == 2
+    assert json.loads((tmp_path / "briefs" / "2026-11-19.json").read_text())["daily"]["day"] == (
+        "2026-11-19"
+    )
+
+
+def test_killed_run_is_resumed_by_the_next(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE, "c.txt": LIBRARY_OPENING})
+    config = _config(tmp_path)
+    here = Path(__file__).parent
+    script = f"""
+import os, signal, sys, datetime as dt
+sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]
+from briefing.daily import run_daily
+from briefing.daily_config import DailyConfig
+from briefing.config import Settings
+from briefing.engines.offline import OfflineEngine
+
+class Killed(OfflineEngine):
+    def synthesize(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+config = DailyConfig.model_validate_json({config.model_dump_json()!r})
+run_daily(config, now=dt.datetime(2026, 11, 19, 7, tzinfo=dt.UTC), settings=Settings(cache=False),
+          engine=Killed())
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert not (tmp_path / "briefs" / "2026-11-19.md").exists()
+    result = run_daily(config, now=DAY1 + dt.timedelta(minutes=10), settings=_settings())
+    assert result.status == "ok" and result.brief is not None
+    assert result.docs_added == 0 and result.brief.stats.documents == 3
+    with Store(config.store_path) as store:
+        statuses = [r.status for r in reversed(store.runs())]
+        assert statuses == ["abandoned", "ok"]
+        assert store.count_documents() == 3
+
+
+class _BlockingEngine(OfflineEngine):
+    def __init__(self, entered: threading.Event, release: threading.Event) -> None:
+        super().__init__()
+        self.entered, self.release = entered, release
+
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        self.entered.set()
+        assert self.release.wait(30)
+        return super().extract_facts(topic, documents, chunks)
+
+
+def test_two_concurrent_runs_cannot_both_write(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path)
+    entered, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            outcome["first"] = run_daily(
+                config, now=DAY1, settings=_settings(), engine=_BlockingEngine(entered, release)
+            )
+        except BaseException as exc:  # pragma: no cover - reported below
+            outcome["first"] = exc
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert entered.wait(30)
+        (tmp_path / "inbox" / "b.txt").write_text(BRIDGE_VOTE)
+        with pytest.raises(DailyLockedError, match="in progress") as info:
+            run_daily(config, now=DAY1, settings=_settings())
+        assert f"pid {os.getpid()}" in str(info.value)
+    finally:
+        release.set()
+        thread.join(60)
+    first_result = outcome["first"]
+    assert not isinstance(first_result, BaseException), first_result
+    with Store(config.store_path) as store:
+        assert store.count_documents() == 1  # the refused run stored nothing
+        assert [r.status for r in store.runs()] == ["ok"]
+
+
+def test_cli_reports_the_lock_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    out = tmp_path / "briefs"
+    with run_lock(out / "briefing.sqlite.lock", now=DAY1):
+        code = main(["daily", "inbox", "--out", str(out)])
+    assert code == 1
+    assert "another 'briefing daily' run is in progress" in capsys.readouterr().err
+    assert not (out / "briefing.sqlite").exists()
+
+
+def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": ORCHARD_FROST})
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-20"]) == 0
+    md = (tmp_path / "briefs" / "2026-11-20.md").read_text()
+    assert md.startswith("# ") and "## Since yesterday" in md and "Halvik" in md
+    assert (tmp_path / "briefs" / "latest.json").is_file()
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-20"]) == 3
+    assert "unchanged" in capsys.readouterr().err
+    assert main(["history", "--out", "briefs"]) == 0
+    table = capsys.readouterr().out
+    assert "2026-11-20  ok" in table and "2026-11-20  unchanged" in table
+    assert main(["history", "--out", "briefs", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[1]["documents_added"] == 2 and rows[1]["facts"] > 0
+
+
+def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["daily", "--out", "briefs"]) == 1
+    assert "no sources" in capsys.readouterr().err
+    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["history", "--out", "none"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "run 'briefing daily' first" in err
+
+
+def test_missing_source_warns_and_future_date_fails(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path, sources=[str(tmp_path / "inbox"), str(tmp_path / "gone")])
+    result = run_daily(config, now=DAY1, settings=_settings())
+    assert any("gone: no such file or directory" in w for w in result.warnings)
+    with pytest.raises(Exception, match="in the future"):
+        run_daily(config, now=DAY1, settings=_settings(), day=dt.date(2026, 12, 1))
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path, feeds=["http://127.0.0.1:9/feed.xml"])
+    result = run_daily(config, now=DAY1, settings=_settings(), dry_run=True)
+    assert result.status == "dry_run" and result.exit_code == 0
+    plan = "\n".join(result.plan)
+    assert "would read 1 new or changed file(s)" in plan
+    assert "would fetch http://127.0.0.1:9/feed.xml" in plan
+    assert not (tmp_path / "briefs").exists()
+
+
+def test_backfill_keeps_latest_on_the_newest_day(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path)
+    run_daily(config, now=DAY2, settings=_settings())
+    latest = (tmp_path / "briefs" / "latest.md").read_text()
+    (tmp_path / "inbox" / "b.txt").write_text(BRIDGE_VOTE)
+    back = run_daily(config, now=DAY2, settings=_settings(), day=dt.date(2026, 11, 18))
+    assert back.status == "ok" and back.brief is not None
+    assert (tmp_path / "briefs" / "2026-11-18.md").is_file()
+    assert (tmp_path / "briefs" / "latest.md").read_text() == latest
+
+
+# ---------------------------------------------------------------------------- units
+
+
+def _fact(text: str, source: str = "s1") -> Fact:
+    return Fact(statement=text, citations=(Citation(source_id=source, quote=text),))
+
+
+def _conflict(a: str, b: str) -> Contradiction:
+    return Contradiction(
+        kind="claim_conflict",
+        summary=f"{a[:20]} vs {b[:20]}",
+        sides=(ContradictionSide(statement=a), ContradictionSide(statement=b)),
+    )
+
+
+def test_compare_days_matches_by_content() -> None:
+    kept = "The council approved the budget on Monday."
+    old_a, old_b = "The mayor said taxes will rise.", "The treasurer said taxes will not rise."
+    gone_a, gone_b = "The river peaked at four metres.", "The river peaked at six metres."
+    previous = [_fact(kept), _fact(old_a), _fact(gone_a)]
+    prev_contras = [_conflict(old_a, old_b), _conflict(gone_a, gone_b)]
+    today = [
+        _fact("the Council approved the budget on Monday", "s9"),  # reworded: same fact
+        _fact(old_a, "s9"),
+        _fact("A new school will open in the spring."),
+    ]
+    new_conflict = _conflict("The school opens in April.", "The school opens in June.")
+    changes = compare_days(today, [new_conflict], previous, prev_contras, dt.date(2026, 11, 19))
+    assert [f.statement for f in changes.new_facts] == ["A new school will open in the spring."]
+    assert changes.repeated_facts == 2
+    assert changes.new_contradictions == (new_conflict,)
+    assert [c.sides[0].statement for c in changes.resolved_contradictions] == [old_a]
+    assert [c.sides[0].statement for c in changes.dropped_contradictions] == [gone_a]
+    same = compare_days(today, prev_contras, today, list(reversed(prev_contras)), dt.date.today())
+    assert same.new_contradictions == () and same.resolved_contradictions == ()
+    assert isinstance(Changes.model_validate_json(changes.model_dump_json()), Changes)
+
+
+def test_insert_section_goes_after_the_bottom_line() -> None:
+    md = "# T\n\n## Bottom line\n- a\n\n## Contradictions\n1. x\n\n## Sources\n1. s\n"
+    out = insert_section(md, "## Since yesterday\n\nnothing\n")
+    assert (
+        out.index("## Bottom line")
+        < out.index("## Since yesterday")
+        < out.index("## Contradictions")
+    )
+    assert insert_section("# T\n", "## S\n").endswith("## S\n")
+
+
+# ---------------------------------------------------------------------------- config
+
+
+def test_init_writes_a_config_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init"]) == 0
+    assert main(["init"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    text = (tmp_path / "briefing.toml").read_text()
+    assert text == example_config()
+    from briefing.config import load_settings
+
+    settings = load_settings(config_path=tmp_path / "briefing.toml", env={})
+    assert settings.engine == "offline"
+    config = load_daily_config(config_path=tmp_path / "briefing.toml", env={})
+    assert config.sources == [str(tmp_path / "inbox/")]
+    assert config.out == tmp_path / "briefs"
+    assert config.formats == ["md", "json"]
+
+
+def test_daily_config_layers_and_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "b.toml"
+    path.write_text(
+        '[daily]\nsources = ["in"]\ntimezone = "Europe/Berlin"\n'
+        '[daily.email]\nto = ["a@example.org"]\nsender = "b@example.org"\nport = 2525\n'
+    )
+    env = {"BRIEFING_SMTP_USER": "u", "BRIEFING_SMTP_PASSWORD": "s3cret"}
+    config = load_daily_config(config_path=path, env=env, overrides={"out": "x", "sources": []})
+    assert config.sources == [str(tmp_path / "in")] and config.out == Path("x")
+    assert config.email is not None and config.email.username == "u"
+    assert config.email.password is not None and "s3cret" not in repr(config)
+    assert config.local_day(dt.datetime(2026, 11, 19, 23, 30, tzinfo=dt.UTC)) == dt.date(
+        2026, 11, 20
+    )
+    path.write_text('[daily.email]\nto = ["a@x"]\nsender = "b@x"\npassword = "no"\n')
+    with pytest.raises(ConfigError, match="BRIEFING_SMTP_PASSWORD"):
+        load_daily_config(config_path=path, env={})
+    path.write_text('[daily]\ntimezone = "Mars/Olympus"\n')
+    with pytest.raises(ConfigError, match="timezone"):
+        load_daily_config(config_path=path, env={})
