@@ -8,8 +8,8 @@
 - ``refute_cue``: a stance baseline that flags a contradiction whenever the body uses a word
   of refutation or denial, in the spirit of the FNC-1 baseline's "refuting words" feature.
 
-Sentences come from syntok, independent of the pipeline's own chunker, so a change in the
-pipeline never moves the baselines.
+Sentences come from ``briefing.text.sentence_spans``, the splitter the pipeline's chunks use,
+so the baselines and the engine choose among the same sentences.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from syntok import segmenter  # type: ignore[import-untyped]
+from briefing.text import sentence_spans
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Function words carry no topic; an ordinary English list, nothing specific to any data set.
@@ -45,13 +45,7 @@ REFUTE_CUES = frozenset(_REFUTE_TEXT.split())
 
 def sentences(text: str) -> list[str]:
     """The text's sentences, in order, whitespace-trimmed."""
-    out: list[str] = []
-    for paragraph in segmenter.analyze(text):
-        for sentence in paragraph:
-            joined = "".join(token.spacing + token.value for token in sentence).strip()
-            if joined:
-                out.append(joined)
-    return out
+    return [text[start:end].strip() for start, end in sentence_spans(text)]
 
 
 def lead_n(articles: Sequence[str], n: int = 1) -> str:
