@@ -53,12 +53,25 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
+def common_options() -> argparse.ArgumentParser:
+    """-q, -v and --config, accepted before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress or warnings")
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                        help="more detail on stderr (-vv for debug)")
+    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                        help="config file (default: ./briefing.toml or the user config dir)")
+    return common
+
+
 def _add_build(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser(
         "build",
         help="build a brief from source documents",
         description=BUILD_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options()],
     )
     p.add_argument("sources", nargs="+", metavar="SOURCE",
                    help="files or folders (.txt, .md, .html; folders are read recursively), "
@@ -96,11 +109,9 @@ def build_parser() -> _Parser:
         epilog="Run 'briefing COMMAND --help' for a command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more detail on stderr (-vv for debug)")
-    parser.add_argument("--config", metavar="FILE",
-                        help="config file (default: ./briefing.toml or the user config dir)")
+    for action in common_options()._actions:
+        parser._add_action(action)
+    parser.set_defaults(quiet=False, verbose=0, config=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_build(sub)
     _register_extensions(sub)

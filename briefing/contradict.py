@@ -68,6 +68,8 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
         for a_pos, a in enumerate(ids):
             for b in ids[a_pos + 1 :]:
                 shared[(a, b)].append(term)
+    for a, b in _nearby_dispute_pairs(facts):
+        shared.setdefault((min(a, b), max(a, b)), [])
     scored: list[tuple[float, CandidatePair]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
@@ -93,6 +95,28 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
         scored.append((weight, CandidatePair(left=left, right=right, shared_terms=tuple(common))))
     scored.sort(key=lambda x: -x[0])
     return [pair for _, pair in scored[:limit]]
+
+
+NEARBY_CLAIMS = 3  # a dispute sentence is paired with up to this many earlier claims
+
+
+def _nearby_dispute_pairs(facts: Sequence[Fact]) -> list[tuple[int, int]]:
+    """(claim, dispute) index pairs within one source: each attributed sentence reporting a
+    dispute, with the attributed claims just before it ("... offered a different account")."""
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, fact in enumerate(facts):
+        if fact.actor:
+            by_source[_source(fact)].append(i)
+    pairs: list[tuple[int, int]] = []
+    for ids in by_source.values():
+        ids.sort(key=lambda i: _start(facts[i]))
+        for pos, i in enumerate(ids):
+            if not disputes(facts[i].statement):
+                continue
+            for j in ids[max(0, pos - NEARBY_CLAIMS) : pos]:
+                if _start(facts[i]) - _start(facts[j]) <= SAME_SOURCE_WINDOW:
+                    pairs.append((j, i))
+    return pairs
 
 
 def _two_voices(left: Fact, right: Fact) -> bool:

@@ -37,7 +37,7 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
-_MONTH_RE = "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS)
+_MONTH_RE = "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS).replace("sep(", "sep(?:t\\b)?(")
 _DATE_PATTERNS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
     re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),

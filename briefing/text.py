@@ -13,11 +13,13 @@ from collections.abc import Iterator
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres
-    inc corp co ltd llc plc dept univ assn bros vs etc al approx est no nos fig figs vol
+    inc corp co ltd llc plc dept univ assn bros vs etc al approx
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     e.g i.e a.m p.m u.s u.k u.n e.u u.s.a d.c ph.d mt ft
     """.split()
 )
+
+_BEFORE_NUMBER = frozenset("no nos fig figs vol art sec p pp".split())
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
@@ -49,6 +51,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = m.group(1).lower().rstrip(".")
     if word in _ABBREVIATIONS:
         return True
+    if word in _BEFORE_NUMBER:  # "No. 5", "Fig. 2"; but "said no. The ..." ends a sentence
+        return text[dot + 1 : dot + 3].strip()[:1].isdigit()
     # A single capital initial ("J. Smith") or dotted initials ("U.S.").
     return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 

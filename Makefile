@@ -1,0 +1,33 @@
+# Every target creates the virtualenv in .venv on first use (Python 3.11+ as $(PYTHON)).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: brief test lint bench eval cassettes clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[html,pdf,daily,eval,dev]'
+	@touch $(STAMP)
+
+brief: $(STAMP)  ## the brief of the bundled examples, on stdout
+	$(VENV)/bin/briefing build examples/
+
+test: $(STAMP)  ## the whole test suite (no network, no API key)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check briefing tests bench
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)  ## speed and memory of whole-process runs (reads ../shared/eval-data)
+	$(PY) bench/run.py
+
+eval: $(STAMP)  ## quality metrics on ../shared/eval-data
+	$(PY) -m briefing.eval
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import briefing
+
+
+def test_public_api_is_pinned() -> None:
+    assert briefing.__all__ == sorted(briefing.__all__)
+    assert set(briefing.__all__) == {
+        "ActorPosition", "Brief", "BriefStats", "BriefingError", "Chunk", "Citation",
+        "ConfigError", "Contradiction", "ContradictionSide", "Document", "EngineError", "Fact",
+        "InputError", "MissingKeyError", "NoDocumentsError", "RenderError", "Settings",
+        "SourceRef", "__version__", "build_brief", "build_brief_from_paths",
+        "document_from_text", "ingest_paths", "load_settings", "render_json", "render_markdown",
+    }
+    for name in briefing.__all__:
+        assert hasattr(briefing, name), name
+
+
+def test_engines_share_one_protocol() -> None:
+    from briefing.engines import Engine, OfflineEngine
+
+    assert isinstance(OfflineEngine(), Engine)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from briefing.claims import antonym_clash, attribute, disputes, negated, subject_entity
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "verb"),
+    [
+        ("Police said the man was arrested.", "Police", "said"),
+        ("On Monday, the health ministry denied the report.", "the health ministry", "denied"),
+        ("The envoy to the UN, Jane Roe, warned that talks could fail.", "Jane Roe", "warned"),
+        ("Earlier, John Smith, now a candidate for mayor, claimed victory.", "John Smith", "claimed"),
+        ("A spokesperson addressed reporters, stating that no deal existed.", "A spokesperson",
+         "stating"),
+        ("The plan was criticised, according to local residents.", "local residents",
+         "according to"),
+        ("Supporters are rejecting claims of fraud.", None, None),
+        ("The company recently announced record profits.", "The company", "announced"),
+        ("This was reinforced by the treasurer, Ann Lee, who confirmed the figures.", "Ann Lee",
+         "confirmed"),
+    ],
+)
+def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
+    result = attribute(sentence)
+    assert (result.actor, result.verb) == (actor, verb)
+    if verb is not None:
+        assert result.verb_start >= 0
+
+
+def test_polarity_disputes_and_antonyms() -> None:
+    assert negated("The talks did not take place.")
+    assert not negated("The talks took place.")
+    assert disputes("She called the claims baseless.")
+    assert disputes("An official offered a sharply different account.")
+    assert not disputes("The weather was mild.")
+    assert antonym_clash("Talks were direct.", "Talks were indirect.") == ("direct", "indirect")
+    assert antonym_clash("Prices rose.", "Prices rose again.") is None
+
+
+def test_subject_entity() -> None:
+    assert subject_entity("Norway has hosted several rounds of talks.") == "Norway"
+    assert subject_entity("Acting as host, Norway has hosted talks.") == "Norway"
+    assert subject_entity("It has rained all week.") is None

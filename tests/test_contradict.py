@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import itertools
+
+from briefing.chunk import chunk_documents
+from briefing.contradict import detect_temporal, propose_candidates
+from briefing.engines.offline import OfflineEngine
+from briefing.ingest import document_from_text
+from briefing.models import Citation, Fact
+
+OLD = document_from_text(
+    "Harbour Plan Stalls\n\nFormer Prime Minister Alan Grey criticised the harbour plan on "
+    "Tuesday. The 2019 budget had set aside funds for the harbour.\n", "old.txt")
+NEW = document_from_text(
+    "Harbour Plan Advances\n\nPrime Minister Alan Grey opened the new harbour terminal on "
+    "Friday. Officials praised the project.\n", "new.txt")
+
+
+def test_same_person_with_conflicting_titles_is_a_temporal_conflict() -> None:
+    [found] = detect_temporal([OLD, NEW])
+    assert found.kind == "temporal"
+    quotes = [c.quote for side in found.sides for c in side.citations]
+    assert any("Former Prime Minister Alan Grey" in q for q in quotes)
+    assert any("Prime Minister Alan Grey opened" in q for q in quotes)
+    assert "2019" in found.summary
+    for side in found.sides:
+        for c in side.citations:
+            doc = OLD if c.source_id == OLD.id else NEW
+            assert doc.text[c.start : c.end] == c.quote
+
+
+def test_no_temporal_conflict_when_titles_agree() -> None:
+    same = document_from_text("Prime Minister Alan Grey spoke to reporters about the harbour.",
+                              "x.txt")
+    assert detect_temporal([same, NEW]) == []
+
+
+def _fact(i: int, text: str, doc: str = "d", actor: str | None = None) -> Fact:
+    return Fact(id=str(i), statement=text, actor=actor, kind="claim" if actor else "event",
+                citations=(Citation(source_id=doc, quote=text, start=i * 100, end=i * 100 + 50),))
+
+
+def test_blocking_only_pairs_facts_that_share_terms() -> None:
+    facts = [_fact(i, f"Unique{i} topic{i} words{i} here.", doc=f"d{i}") for i in range(200)]
+    facts += [
+        _fact(300, "The bridge tolls will rise sharply next year.", doc="a", actor="The mayor"),
+        _fact(301, "The bridge tolls will fall sharply next year.", doc="b", actor="The governor"),
+    ]
+    pairs = propose_candidates(facts)
+    assert len(pairs) == 1
+    assert {pairs[0].left.id, pairs[0].right.id} == {"300", "301"}
+    assert pairs[0].shared_terms
+
+
+def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -> None:
+    one = document_from_text(
+        "Strike Talks\n\nThe union said workers would walk out on Monday over pay. "
+        "Hours later, the company offered a sharply different account, saying no strike had been "
+        "called and talks were continuing.\n", "one.txt")
+    two = document_from_text(
+        "Port Dispute\n\nThe port authority said the talks with the union were direct. "
+        "A union spokesperson said the talks with the port authority were indirect.\n", "two.txt")
+    three = document_from_text(
+        "Port Dispute Again\n\nThe port authority said the talks with the union were indirect "
+        "and slow.\n", "three.txt")
+    engine = OfflineEngine()
+    docs = [one, two, three]
+    facts = engine.extract_facts("strike", docs, chunk_documents(docs))
+    found = engine.judge_contradictions("strike", docs, propose_candidates(facts))
+    kinds = {c.kind for c in found}
+    assert "reported_dispute" in kinds
+    dispute = next(c for c in found if c.kind == "reported_dispute")
+    assert [s.actor for s in dispute.sides] == ["The union", "the company"]
+    assert "claim_conflict" in kinds
+
+
+def test_unrelated_sentences_are_not_contradictions() -> None:
+    a = document_from_text("The museum said it will open a new wing in spring.", "a.txt")
+    b = document_from_text("The football club said it did not sign the striker.", "b.txt")
+    engine = OfflineEngine()
+    facts = engine.extract_facts("news", [a, b], chunk_documents([a, b]))
+    assert engine.judge_contradictions("news", [a, b], propose_candidates(facts)) == []
+    assert list(itertools.chain(detect_temporal([a, b]))) == []

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from briefing.models import Brief, BriefStats, Citation, Fact, SourceRef
+from briefing.render import render_json, render_markdown
+
+
+def _brief(statement: str, quote: str | None = None) -> Brief:
+    citation = Citation(source_id="d1", quote=quote or statement, start=0,
+                        end=len(quote or statement))
+    return Brief(
+        title="Brief", topic="harbour", generated=dt.date(2026, 1, 2),
+        bottom_line=[Fact(id="b1", statement=statement, citations=(citation,))],
+        sources=[SourceRef(id="d1", number=1, title="Harbour story", path="a.txt",
+                           date=dt.date(2025, 5, 1))],
+        source_dates=(dt.date(2025, 5, 1), dt.date(2025, 5, 1)),
+        stats=BriefStats(documents=1, engine="offline", facts_verified=1),
+    )
+
+
+def test_markdown_has_every_section_heading_with_content_and_citations() -> None:
+    md = render_markdown(_brief("The harbour reopened on Monday."))
+    assert md.startswith("# Brief\n")
+    assert "**Generated:** 2026-01-02" in md
+    assert "**Source dates:** 2025-05-01" in md
+    assert "## Bottom line\n- “The harbour reopened on Monday.” [1]" in md
+    assert "## Contradictions" not in md  # empty sections are left out
+    assert "1. Harbour story (2025-05-01) · `a.txt`" in md
+
+
+def test_paraphrase_is_followed_by_its_verbatim_quote() -> None:
+    md = render_markdown(_brief("The port is open again.", quote="The harbour reopened on Monday."))
+    assert "The port is open again. “The harbour reopened on Monday.” [1]" in md
+
+
+def test_source_markup_is_shown_literally() -> None:
+    md = render_markdown(_brief("Click [here](http://evil.example) <script>x()</script> **now**."))
+    assert "\\[here\\](http://evil.example) \\<script\\>x()\\</script\\> \\*\\*now\\*\\*" in md
+
+
+def test_json_has_the_documented_fields() -> None:
+    data = json.loads(render_json(_brief("The harbour reopened on Monday.")))
+    for key in ("title", "topic", "bottom_line", "facts", "contradictions", "sources", "stats"):
+        assert key in data
+    assert data["bottom_line"][0]["citations"][0] == {
+        "source_id": "d1", "quote": "The harbour reopened on Monday.", "start": 0, "end": 31}

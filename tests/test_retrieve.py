@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from briefing.chunk import chunk_documents
+from briefing.ingest import document_from_text
+from briefing.retrieve import ChunkIndex, content_terms, infer_topic, retrieve_chunks, stem
+
+
+def _docs() -> list:
+    return [
+        document_from_text(
+            "Flood waters rose in the valley on Sunday. Rescue teams evacuated villages near the "
+            "river. The Valley Council said the flood barriers held.", "a.txt"),
+        document_from_text(
+            "The flood forced hundreds from their homes. Rescue crews worked overnight along the "
+            "river, the Valley Council said.", "b.txt"),
+        document_from_text("A local bakery won a prize for its bread this week. The judges loved "
+                           "the crust.", "c.txt"),
+    ]
+
+
+def test_stem_and_terms() -> None:
+    assert stem("talks") == stem("talk")
+    assert stem("Iran’s") == "iran"
+    assert "the" not in content_terms("The flood and the river")
+
+
+def test_bm25_ranks_matching_chunks_first() -> None:
+    chunks = chunk_documents(_docs())
+    index = ChunkIndex(chunks)
+    hits = index.search("flood rescue", limit=10)
+    assert {c.doc_id for c, _ in hits} == {d.id for d in _docs()[:2]}
+    assert hits[0][1] >= hits[-1][1] > 0
+    assert index.search("the of and", limit=10) == []
+
+
+def test_infer_topic_prefers_terms_shared_by_documents() -> None:
+    topic = infer_topic(_docs()[:2])
+    assert "flood" in topic.lower()
+    assert "Valley" in topic or "river" in topic.lower() or "rescue" in topic.lower()
+
+
+def test_large_corpora_are_cut_to_the_best_chunks_per_document() -> None:
+    docs = [document_from_text(f"Story {i} about the flood in town {i}. Nothing else here at all.",
+                               f"{i}.txt") for i in range(50)]
+    docs.append(document_from_text("The bakery won a prize. The bread was praised.", "x.txt"))
+    chunks = chunk_documents(docs)
+    kept = retrieve_chunks(chunks, "flood", limit=10, per_document=1)
+    assert len(kept) == 10
+    assert all("flood" in c.text for c, _ in kept)
+    assert max(s for _, s in kept) == 1.0

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.text import clause_around, clause_end, furniture_spans, sentence_spans, word_count
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One sentence here. Another one follows.", ["One sentence here.", "Another one follows."]),
+        ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+        ("U.S. officials said no. The U.N. agreed.", ["U.S. officials said no.", "The U.N. agreed."]),
+        ("He said “stop.” Then he left.", ["He said “stop.”", "Then he left."]),
+        ("A heading\nBody text here.", ["A heading", "Body text here."]),
+        ("Is it over? Nobody knows!", ["Is it over?", "Nobody knows!"]),
+        ("Prices rose 3.5 percent. Markets fell.", ["Prices rose 3.5 percent.", "Markets fell."]),
+        ("J. R. Smith won. Fans cheered.", ["J. R. Smith won.", "Fans cheered."]),
+    ],
+)
+def test_sentence_spans(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400))
+def test_sentence_spans_are_ordered_verbatim_and_stripped(text: str) -> None:
+    last = 0
+    for s, e in sentence_spans(text):
+        assert last <= s < e <= len(text)
+        piece = text[s:e]
+        assert piece == piece.strip()
+        assert "\n" not in piece
+        last = e
+
+
+def test_furniture_in_the_tail_and_known_patterns() -> None:
+    body = "A long paragraph of running text that describes what happened in some detail today."
+    text = (
+        "Title Of The Story\n\n" + body + "\n\nGIF 1\n\n" + body + "\n\n"
+        "Do follow Example stories for more Updates\n\nAnother Story Teaser: Something Else\n\n"
+        "Latest Post\n\nSubmit App\n"
+    )
+    found = [text[s:e] for s, e in furniture_spans(text)]
+    assert found == [
+        "GIF 1",
+        "Do follow Example stories for more Updates",
+        "Another Story Teaser: Something Else",
+        "Latest Post",
+        "Submit App",
+    ]
+    assert "Title Of The Story" not in found
+
+
+def test_short_final_sentence_is_not_furniture() -> None:
+    body = "A long paragraph of running text that describes what happened in some detail today."
+    text = body + "\n\nHe left on Friday.\n"
+    assert furniture_spans(text) == []
+
+
+def test_clauses() -> None:
+    text = "Earlier, Jane Doe, now a contender in the 2024 race, claimed victory."
+    i = text.index("2024")
+    lo, hi = clause_around(text, i, i + 4)
+    assert text[lo:hi] == "now a contender in the 2024 race"
+    start = text.index("claimed")
+    assert text[start : clause_end(text, start, min_words=1)] == "claimed victory."
+
+
+def test_word_count() -> None:
+    assert word_count("It's a well-known fact: 3 cats.") == 6
