@@ -20,6 +20,7 @@ import datetime as dt
 import fcntl
 import glob
 import hashlib
+import html
 import json
 import logging
 import os
@@ -47,7 +48,7 @@ from briefing.fetch import (
     read_url,
 )
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
-from briefing.models import Brief, BriefStats, Contradiction, Document, Fact
+from briefing.models import Brief, BriefStats, Citation, Contradiction, Document, Fact
 from briefing.output import write_atomic
 from briefing.render import cite, quoted, render_json, render_markdown, source_numbers
 from briefing.store import Store, normalise_statement
@@ -255,6 +256,78 @@ def since_yesterday_markdown(
     return "\n".join(lines) + "\n"
 
 
+def _source_name(brief: Brief, citations: Sequence[Citation]) -> str:
+    names = {s.id: s.outlet or s.title or s.path for s in brief.sources}
+    found = dict.fromkeys(names[c.source_id] for c in citations if c.source_id in names)
+    return "; ".join(found)
+
+
+def since_yesterday_html(
+    changes: Changes | None, brief: Brief, reprints: Sequence[Reprint] = ()
+) -> str:
+    """The same section as HTML, naming sources (the page numbers its sources itself)."""
+    esc = html.escape
+    parts = ['<section class="since-yesterday" id="since-yesterday">', "<h2>Since yesterday</h2>"]
+    if changes is None:
+        parts.append("<p>First daily brief: there is no earlier brief to compare with.</p>")
+    else:
+        prev = changes.previous_day.isoformat()
+        parts.append(f'<p class="note">Compared with the brief of {prev}.</p>')
+        shown = [f for f in changes.new_facts if _source_name(brief, f.citations)]
+        parts.append(f"<h3>New developments ({len(changes.new_facts)})</h3>")
+        if shown:
+            parts.append("<ul>")
+            for fact in shown[:SINCE_YESTERDAY_SHOWN]:
+                quote = " ".join(c.quote for c in fact.citations)
+                text = fact.statement if quoted(fact.statement, fact.citations) else quote
+                who = _source_name(brief, fact.citations)
+                parts.append(
+                    f'<li>\u201c{esc(text)}\u201d <span class="src">{esc(who)}</span></li>'
+                )
+            parts.append("</ul>")
+        appeared = changes.new_contradictions
+        parts.append("<h3>Contradictions that appeared</h3>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{esc(c.summary)}</li>" for c in appeared) + "</ul>"
+            if appeared
+            else "<p>None.</p>"
+        )
+        gone = [
+            (c, "resolved: only one side is still reported")
+            for c in changes.resolved_contradictions
+        ]
+        gone += [(c, "no longer reported") for c in changes.dropped_contradictions]
+        parts.append("<h3>Resolved or no longer reported</h3>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{esc(c.summary)} ({why})</li>" for c, why in gone) + "</ul>"
+            if gone
+            else "<p>None.</p>"
+        )
+    if reprints:
+        parts.append(
+            '<p class="note">Reprints counted once: '
+            + "; ".join(esc(r.outlet or r.title or r.path) for r in reprints)
+            + ".</p>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts) + "\n"
+
+
+def insert_html_section(page: str, section: str) -> str:
+    """``section`` after the Bottom line section (else before the sources, else at the end)."""
+    anchor = page.find('id="bottom-line"')
+    if anchor >= 0:
+        end = page.find("</section>", anchor)
+        if end >= 0:
+            end += len("</section>")
+            return page[:end] + "\n" + section + page[end:]
+    for marker in ('<section class="sources"', "</body>"):
+        pos = page.find(marker)
+        if pos >= 0:
+            return page[:pos] + section + page[pos:]
+    return page + section
+
+
 def insert_section(markdown: str, section: str) -> str:
     """``section`` placed after the Bottom line (before the Sources when there is none)."""
     anchor = markdown.find("\n## Bottom line")
@@ -372,6 +445,7 @@ class DailyResult:
     warnings: list[str] = field(default_factory=list)
     changes: Changes | None = None
     brief: Brief | None = None
+    reprints: list[Reprint] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
     message: str = ""
 
@@ -582,6 +656,7 @@ def _render_outputs(
     brief: Brief | None,
     markdown: str,
     json_text: str,
+    html_section: str,
     config: DailyConfig,
     settings: Settings,
     warnings: list[str],
@@ -600,7 +675,8 @@ def _render_outputs(
             except ImportError:
                 warnings.append("html output skipped: not available in this install")
                 continue
-            outputs["html"] = render_html(brief, paper=settings.paper).encode("utf-8")
+            page = insert_html_section(render_html(brief, paper=settings.paper), html_section)
+            outputs["html"] = page.encode("utf-8")
         elif fmt == "pdf":
             try:
                 from briefing.pdf import render_pdf
@@ -811,7 +887,8 @@ def _run(
         markdown = insert_section(render_markdown(brief), section)
         json_text = _daily_json(brief, changes, reprints, info)
 
-    outputs = _render_outputs(brief, markdown, json_text, config, settings, warnings)
+    html_section = since_yesterday_html(changes, brief, reprints) if brief is not None else ""
+    outputs = _render_outputs(brief, markdown, json_text, html_section, config, settings, warnings)
     written: list[Path] = []
     for fmt, data in outputs.items():
         target = config.out / f"{day.isoformat()}.{fmt}"
@@ -857,6 +934,7 @@ def _run(
         warnings=warnings,
         changes=changes,
         brief=brief,
+        reprints=reprints,
         message=message,
     )
 

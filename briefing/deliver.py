@@ -34,14 +34,21 @@ class DeliveryError(BriefingError):
     """The brief was written but could not be delivered."""
 
 
-def _html_body(brief: Brief | None, markdown: str, paper: str) -> str | None:
-    if brief is None:
+def _html_body(result: DailyResult, paper: str) -> str | None:
+    """The brief's HTML page with its "Since yesterday" section, when HTML rendering exists."""
+    for path in result.outputs:
+        if path.suffix == ".html" and path.is_file():
+            return path.read_text(encoding="utf-8")
+    if result.brief is None:
         return None
     try:
         from briefing.render_html import render_html
     except ImportError:
         return None
-    return render_html(brief, paper=paper)
+    from briefing.daily import insert_html_section, since_yesterday_html
+
+    section = since_yesterday_html(result.changes, result.brief, result.reprints)
+    return insert_html_section(render_html(result.brief, paper=paper), section)
 
 
 def _pdf_attachment(brief: Brief | None, outputs: Sequence[Path], paper: str) -> bytes | None:
@@ -159,7 +166,7 @@ def deliver_brief(config: DailyConfig, result: DailyResult, *, paper: str = "a4"
                 day=result.day.isoformat(),
                 title=title,
                 markdown=markdown or title,
-                html=_html_body(result.brief, markdown, paper),
+                html=_html_body(result, paper),
                 pdf=_pdf_attachment(result.brief, result.outputs, paper),
             )
             send_message(config.email, msg)

@@ -511,3 +511,18 @@ def test_daily_config_layers_and_secrets(tmp_path: Path) -> None:
     path.write_text('[daily]\ntimezone = "Mars/Olympus"\n')
     with pytest.raises(ConfigError, match="timezone"):
         load_daily_config(config_path=path, env={})
+
+
+def test_html_and_pdf_outputs_when_configured(tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
+    config = _config(tmp_path, formats=["md", "html", "pdf"])
+    result = run_daily(config, now=DAY1, settings=_settings())
+    out = tmp_path / "briefs"
+    assert sorted(p.name for p in result.outputs) == [
+        "2026-11-19.html", "2026-11-19.md", "2026-11-19.pdf",
+    ]  # fmt: skip
+    page = (out / "2026-11-19.html").read_text()
+    assert page.index('id="bottom-line"') < page.index('id="since-yesterday"')
+    assert (out / "2026-11-19.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "latest.pdf").read_bytes() == (out / "2026-11-19.pdf").read_bytes()

@@ -120,6 +120,7 @@ def test_daily_run_emails_the_brief(tmp_path: Path, smtp: tuple[_Inbox, int]) ->
     html = msg.get_body(preferencelist=("html",))
     assert text is not None and "## Since yesterday" in text.get_content()
     assert html is not None and "<html" in html.get_content().lower()
+    assert 'id="since-yesterday"' in html.get_content()
     attachments = [p.get_filename() for p in msg.iter_attachments()]
     try:
         import weasyprint  # noqa: F401

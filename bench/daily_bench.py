@@ -1,0 +1,157 @@
+"""Benchmark of `briefing daily`: a store of 10,000 documents, then 200 new ones.
+
+Targets (issue 5): the daily run with 200 new documents < 15 s with the offline engine; a rerun
+with nothing new < 2 s. Documents come from ../shared/eval-data (NeuS val.source split on
+[SEP], FNC-1 bodies.csv), replicated with small variations (another outlet line, a sentence
+dropped or an update line added) so the store holds many near-duplicate reprints, as a real
+news corpus does. 200 source texts are held back: they are the day's new documents.
+
+    .venv/bin/python bench/daily_bench.py            # full size
+    .venv/bin/python bench/daily_bench.py --docs 2000 --new 50   # quicker
+
+Writes bench/results/daily.json. Skips (exit 0 with a message) when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.config import Settings  # noqa: E402
+from briefing.daily import _Collector, _window, expand_sources, run_daily  # noqa: E402
+from briefing.daily_config import DailyConfig  # noqa: E402
+from briefing.fetch import HttpClient  # noqa: E402
+from briefing.store import Store  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval-data"
+_ITEM = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.DOTALL)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def base_texts() -> list[tuple[str, str]]:
+    """(title, body) pairs from NeuS excerpts and FNC-1 bodies."""
+    out: list[tuple[str, str]] = []
+    for line in (EVAL / "neus_allsides" / "val.source").read_text(encoding="utf-8").splitlines():
+        for raw in line.split("[SEP]"):
+            match = _ITEM.search(raw)
+            if match and len(match.group(2).split()) >= 30:
+                out.append((match.group(1).strip(), match.group(2).strip()))
+    csv.field_size_limit(10_000_000)
+    with (EVAL / "fnc1_dev" / "bodies.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            body = row["articleBody"].strip()
+            if len(body.split()) >= 30:
+                out.append((" ".join(body.split()[:10]), body))
+    return out
+
+
+def variant(title: str, body: str, v: int, rng: random.Random) -> str:
+    sentences = _SENTENCE.split(body)
+    if v % 3 == 1 and len(sentences) > 3:
+        del sentences[rng.randrange(1, len(sentences))]
+    elif v % 3 == 2:
+        sentences.append(f"This report was updated (revision {v}).")
+    return f"Title: {title}\nSource: Outlet {v}\n\n" + " ".join(sentences) + "\n"
+
+
+def seed_store(config: DailyConfig, archive: Path, texts: list[tuple[str, str]], n: int) -> float:
+    """Write n archive files and ingest them as if earlier days had briefed them."""
+    rng = random.Random(11)
+    archive.mkdir(parents=True)
+    for i in range(n):
+        title, body = texts[i % len(texts)]
+        (archive / f"{i:05d}.txt").write_text(variant(title, body, i // len(texts), rng))
+    started = time.perf_counter()
+    past = dt.datetime(2026, 11, 18, 7, 0, tzinfo=dt.UTC)
+    with Store(config.store_path) as store:
+        window = _window(config, store, past, None)
+        run_id = store.start_run(window.day, now=past, window_start=window.start,
+                                 window_end=window.end, pid=0)  # fmt: skip
+        client = HttpClient(user_agent="bench", timeout_s=1)
+        collector = _Collector(store, config, client, past, run_id, window, lambda m: None)
+        collector.files(expand_sources(config).files)
+        with store.transaction():
+            store.mark_briefed([d.document.id for d in store.pending_documents()], window.day)
+            store.update_run(run_id, status="ok", finished_at=past, docs_added=collector.added)
+        count = store.count_documents()
+    print(f"seeded {count} documents ({collector.reprints} stored as reprints) "
+          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--new", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    if not EVAL.is_dir():
+        print(f"skipped: {EVAL} is not present")
+        return 0
+    texts = base_texts()
+    rng = random.Random(7)
+    rng.shuffle(texts)
+    fresh, old = texts[: args.new], texts[args.new :]
+    work = Path(tempfile.mkdtemp(prefix="briefing-daily-bench-"))
+    try:
+        inbox = work / "inbox"
+        config = DailyConfig(sources=[str(inbox)], out=work / "briefs")
+        config.out.mkdir(parents=True)
+        seed_s = seed_store(config, inbox / "archive", old, args.docs)
+        (inbox / "new").mkdir()
+        for i, (title, body) in enumerate(fresh):
+            (inbox / "new" / f"{i:04d}.txt").write_text(f"Title: {title}\n\n{body}\n")
+        settings = Settings(cache=False)
+        day = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
+        timings: dict[str, float] = {}
+        results = {}
+        for label, now in (
+            ("daily_new", day),
+            ("rerun_nothing_new", day + dt.timedelta(minutes=30)),
+            ("next_day_nothing_new", day + dt.timedelta(days=1)),
+        ):
+            started = time.perf_counter()
+            result = run_daily(config, now=now, settings=settings)
+            timings[label] = time.perf_counter() - started
+            results[label] = {
+                "status": result.status, "documents_added": result.docs_added,
+                "documents_in_brief": result.docs_in_brief,
+                "facts": len(result.brief.facts) if result.brief else 0,
+                "warnings": len(result.warnings), "seconds": round(timings[label], 2),
+            }  # fmt: skip
+            print(f"{label:22} {timings[label]:6.2f} s  {results[label]}")
+        with Store(config.store_path) as store:
+            total = store.count_documents()
+        report = {
+            "store_documents": total,
+            "seed_seconds": round(seed_s, 1),
+            "runs": results,
+            "targets": {"daily_new_s": 15.0, "rerun_nothing_new_s": 2.0},
+            "met": timings["daily_new"] < 15.0 and timings["rerun_nothing_new"] < 2.0,
+        }
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "daily.json").write_text(json.dumps(report, indent=2) + "\n")
+        print(json.dumps(report, indent=2))
+        return 0 if report["met"] else 1
+    finally:
+        if args.keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
