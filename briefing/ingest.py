@@ -238,6 +238,8 @@ def _has_content(doc: Document) -> bool:
         for ss, se in sentence_spans(doc.text, s, e):
             if se - ss >= 40 and doc.text[se - 1] in ".!?\"'\u201d\u2019)":
                 return True
+            if len(doc.text[ss:se].split()) >= 12:  # an excerpt cut mid-sentence
+                return True
     return False
 
 

@@ -57,6 +57,19 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
+_SENTENCE_OPENERS = frozenset(
+    "The A An But In It He She They This That These Those We I His Her Their Its On At After "
+    "When While However Yet And So".split()
+)
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` is one that opens sentences rather than continues names
+    ("U.S. The ..." ends a sentence, "U.S. Army" does not)."""
+    m = re.match(r"[\"'\u201c\u2018(\[]?([A-Za-z]+)", text[pos : pos + 20])
+    return m is not None and m.group(1) in _SENTENCE_OPENERS
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Sentence spans within ``text[start:end]``; a line break always ends a sentence."""
     stop = len(text) if end is None else end
@@ -69,9 +82,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
             nxt = _NEXT_START.match(text, cut, p_end)
             if nxt is None:
                 continue
-            if _is_abbreviation(text, m.start()) and not text[cut:p_end].lstrip()[:1].isdigit():
-                # "U.S. officials" continues; but "... in the U.S. The" is ambiguous: keep joined.
-                continue
+            if _is_abbreviation(text, m.start()) and not _starts_sentence(text, nxt.start(1)):
+                continue  # "U.S. officials", "Dr. Jones"; but "in the U.S. The next day" splits
             if cut > s:
                 yield s, cut
             s = nxt.start(1)

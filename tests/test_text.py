@@ -18,6 +18,8 @@ from briefing.text import clause_around, clause_end, furniture_spans, sentence_s
         ("Is it over? Nobody knows!", ["Is it over?", "Nobody knows!"]),
         ("Prices rose 3.5 percent. Markets fell.", ["Prices rose 3.5 percent.", "Markets fell."]),
         ("J. R. Smith won. Fans cheered.", ["J. R. Smith won.", "Fans cheered."]),
+        ("Asylum in the U.S. The numbers rose.", ["Asylum in the U.S.", "The numbers rose."]),
+        ("The U.S. Army said no. Fig. 2 shows it.", ["The U.S. Army said no.", "Fig. 2 shows it."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:

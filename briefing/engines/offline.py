@@ -52,6 +52,7 @@ _DATE_MENTION = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
+FALLBACK_WORDS = 10
 _WATCH_CUE = re.compile(r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
                        r"(?:clear )?(?:sign|signal|warning|test))\b", re.IGNORECASE)
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
@@ -69,7 +70,13 @@ class _Candidate:
 
 
 def _sentences(chunks: Sequence[Chunk]) -> list[_Candidate]:
-    """Eligible sentences of the chunks, with their ordinal position in their document."""
+    """Eligible sentences of the chunks, with their ordinal position in their document.
+
+    A sentence is eligible when it has MIN_WORDS..MAX_WORDS words and ends like a sentence.
+    A document with no such sentence (an excerpt cut mid-sentence, a two-line note)
+    contributes its unterminated sentences of at least FALLBACK_WORDS words instead, or else
+    any sentence of three words or more (a headline), so every source can still be cited.
+    """
     by_doc: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
         by_doc[chunk.doc_id].append(chunk)
@@ -77,6 +84,9 @@ def _sentences(chunks: Sequence[Chunk]) -> list[_Candidate]:
     for doc_id, doc_chunks in by_doc.items():
         ordinal = 0
         last_actor: str | None = None
+        complete: list[_Candidate] = []
+        partial: list[_Candidate] = []
+        short: list[_Candidate] = []
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             for sentence in chunk.sentences:
                 text = sentence.text
@@ -87,22 +97,23 @@ def _sentences(chunks: Sequence[Chunk]) -> list[_Candidate]:
                 elif actor:
                     last_actor = actor
                 n_words = word_count(text)
-                eligible = (
-                    MIN_WORDS <= n_words <= MAX_WORDS and _ENDS_SENTENCE.search(text) is not None
+                candidate = _Candidate(
+                    doc_id=doc_id,
+                    start=sentence.start,
+                    end=sentence.end,
+                    text=text,
+                    ordinal=ordinal,
+                    terms=frozenset(content_terms(text)),
+                    actor=actor,
                 )
-                if eligible:
-                    out.append(
-                        _Candidate(
-                            doc_id=doc_id,
-                            start=sentence.start,
-                            end=sentence.end,
-                            text=text,
-                            ordinal=ordinal,
-                            terms=frozenset(content_terms(text)),
-                            actor=actor,
-                        )
-                    )
+                if MIN_WORDS <= n_words <= MAX_WORDS and _ENDS_SENTENCE.search(text):
+                    complete.append(candidate)
+                elif FALLBACK_WORDS <= n_words <= 2 * MAX_WORDS:
+                    partial.append(candidate)
+                elif n_words >= 3:
+                    short.append(candidate)  # a headline, a two-line note
                 ordinal += 1
+        out.extend(complete or partial or short)
     return out
 
 
