@@ -176,6 +176,11 @@ def test_cites_every_source_and_brief_text() -> None:
         facts=[Fact(statement="A fact.", citations=(_cite(DOC_A, "The council met"),))],
     )
     assert not metrics.cites_every_source(only_a, [DOC_A, DOC_B])
+    appendix_b = only_a.model_copy(
+        update={"more_facts": [Fact(statement="B.", citations=(_cite(DOC_B, "Engineers warned"),))]}
+    )
+    assert not metrics.cites_every_source(appendix_b, [DOC_A, DOC_B])  # the page must cite it
+    assert metrics.citation_validity(appendix_b, [DOC_A, DOC_B]) == (2, 2)  # appendix checked
     assert metrics.cites_every_source(both, [DOC_A, DOC_B])
     assert metrics.brief_text(both) == "T\nBottom.\nA fact."
     assert metrics.bottom_line_text(both) == "Bottom."

@@ -25,6 +25,7 @@ from briefing.eval.metrics import (
     bottom_line_text,
     brief_text,
     citation_validity,
+    cited_sources,
     cites_every_source,
     mean,
     reports_contradiction_between,
@@ -147,9 +148,7 @@ def evaluate_neus(
                 supported=s,
                 statements=t,
                 cites_every_source=all_cited,
-                sources_cited=len(
-                    {c.source_id for f in brief.facts + brief.bottom_line for c in f.citations}
-                ),
+                sources_cited=len(cited_sources(brief)),
                 contradictions=len(brief.contradictions),
                 rendered_words=brief.stats.words,
             )

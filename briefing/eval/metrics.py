@@ -34,19 +34,24 @@ class CitedStatement:
 
 
 def cited_statements(brief: Brief) -> Iterator[CitedStatement]:
-    """Every statement of the brief that carries citations, section by section."""
+    """Every statement of the brief that carries citations, section by section, appendix too."""
     for section, facts in (
         ("bottom_line", brief.bottom_line),
         ("facts", brief.facts),
         ("watch", brief.watch),
+        ("more_facts", brief.more_facts),
     ):
         for fact in facts:
             yield CitedStatement(section, fact.statement, fact.citations)
     for actor in brief.actors:
         yield CitedStatement("actors", actor.position, actor.citations)
-    for contradiction in brief.contradictions:
-        for side in contradiction.sides:
-            yield CitedStatement("contradictions", side.statement, side.citations)
+    for section, contradictions in (
+        ("contradictions", brief.contradictions),
+        ("more_contradictions", brief.more_contradictions),
+    ):
+        for contradiction in contradictions:
+            for side in contradiction.sides:
+                yield CitedStatement(section, side.statement, side.citations)
 
 
 def all_citations(brief: Brief) -> Iterator[Citation]:
@@ -59,7 +64,7 @@ def bottom_line_text(brief: Brief) -> str:
 
 
 def brief_text(brief: Brief) -> str:
-    """The words a reader of the brief reads: title, every section, no source list."""
+    """The words of the one-page brief: title and every section; no source list, no appendix."""
     parts: list[str] = [brief.title]
     parts += [f.statement for f in brief.bottom_line]
     parts += [f.statement for f in brief.facts]
@@ -221,10 +226,19 @@ def rouge(prediction: str, reference: str) -> Rouge:
     )
 
 
+def cited_sources(brief: Brief) -> set[str]:
+    """Ids of the sources cited on the page (the appendix does not count)."""
+    return {
+        c.source_id
+        for item in cited_statements(brief)
+        if not item.section.startswith("more_")
+        for c in item.citations
+    }
+
+
 def cites_every_source(brief: Brief, documents: Sequence[Document]) -> bool:
-    """True when each of the documents is cited at least once somewhere in the brief."""
-    cited = {c.source_id for c in all_citations(brief)}
-    return {d.id for d in documents} <= cited
+    """True when each of the documents is cited at least once on the page."""
+    return {d.id for d in documents} <= cited_sources(brief)
 
 
 # --- contradiction detection ---------------------------------------------------------------
