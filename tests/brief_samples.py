@@ -120,7 +120,10 @@ def make_brief(
             Fact(
                 statement="Repairs on the river barriers are behind schedule and the two "
                 "main authorities describe the delay differently.",
-                citations=(cite(1, "behind schedule"), cite(2, "describe the delay")),
+                citations=(
+                    cite(1, "behind schedule"),
+                    cite(min(2, n_sources), "describe the delay"),
+                ),
             ),
             Fact(
                 statement="Ferry services remain reduced until the review is published.",
