@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _REPORTING_VERBS = (
     "said says say stated states told tells insisted insists insist denied denies deny warned warns "
@@ -194,17 +195,18 @@ def disputes(text: str) -> bool:
 
 def antonym_clash(left: str, right: str) -> tuple[str, str] | None:
     """A pair of opposite words with one in each text (and not both in either)."""
-    lo, ro = left.lower(), right.lower()
-
-    def has(text: str, word: str) -> bool:
-        return re.search(rf"\b{re.escape(word)}\b", text) is not None
-
+    lw, rw = _word_set(left), _word_set(right)
     for a, b in ANTONYMS:
-        if has(lo, a) and has(ro, b) and not has(lo, b) and not has(ro, a):
+        if a in lw and b in rw and b not in lw and a not in rw:
             return a, b
-        if has(lo, b) and has(ro, a) and not has(lo, a) and not has(ro, b):
+        if b in lw and a in rw and a not in lw and b not in rw:
             return b, a
     return None
+
+
+@lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()))
 
 
 _SUBJECT = re.compile(

@@ -70,10 +70,13 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
                 shared[(a, b)].append(term)
     for a, b in _nearby_dispute_pairs(facts):
         shared.setdefault((min(a, b), max(a, b)), [])
+    # Per-fact features, computed once rather than once per pair.
+    negs = [negated(f.statement) for f in facts]
+    disps = [disputes(f.statement) for f in facts]
     scored: list[tuple[float, CandidatePair]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
-        dispute = disputes(left.statement) or disputes(right.statement)
+        dispute = disps[a] or disps[b]
         weight = sum(math.log(1 + n / len(postings[t])) for t in common)
         if _source(left) == _source(right):
             # A reported dispute: two attributed voices in one source, close together.
@@ -85,7 +88,7 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
                 weight += 3.0
         elif len(common) < 2:
             continue
-        if negated(left.statement) != negated(right.statement):
+        if negs[a] != negs[b]:
             weight *= 1.5
         if antonym_clash(left.statement, right.statement):
             weight *= 2.0
@@ -112,7 +115,7 @@ def _nearby_dispute_pairs(facts: Sequence[Fact]) -> list[tuple[int, int]]:
         ids.sort(key=lambda i: _start(facts[i]))
         for pos, i in enumerate(ids):
             if not disputes(facts[i].statement):
-                continue
+                continue  # checked once per fact: this loop visits each fact once
             for j in ids[max(0, pos - NEARBY_CLAIMS) : pos]:
                 if _start(facts[i]) - _start(facts[j]) <= SAME_SOURCE_WINDOW:
                     pairs.append((j, i))

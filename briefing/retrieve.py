@@ -7,6 +7,7 @@ brief of one story focuses on that story and a large mixed corpus on its dominan
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import sqlite3
 from collections import Counter
@@ -43,6 +44,7 @@ STOPWORDS = frozenset(
 _FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, deterministic English stemmer for matching (not for display)."""
     w = word.lower().replace("\u2019", "'")
