@@ -81,8 +81,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000],
-                        help="replicated corpus sizes to run (default: 10000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000],
+        help="replicated corpus sizes to run (default: 10000)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -109,24 +114,33 @@ def main() -> int:
                 rsss.append(rss)
             brief = json.loads((tmpdir / "brief.json").read_text(encoding="utf-8"))
             key = "real-1400" if name.startswith("real-") else name
-            rows.append({
-                "corpus": name, "documents": docs,
-                "wall_s_median": round(statistics.median(walls), 2),
-                "wall_s_max": round(max(walls), 2),
-                "peak_rss_mb": round(max(rsss), 1),
-                "ms_per_doc": round(1000 * statistics.median(walls) / docs, 3),
-                "target_s": TARGETS.get(key),
-                "words": brief["stats"]["words"],
-                "facts_verified": brief["stats"]["facts_verified"],
-            })
-    print(f"briefing bench on {platform.node()} ({os.cpu_count()} cores), Python "
-          f"{platform.python_version()}, {args.repeat} runs each, whole process\n")
-    print("| corpus | documents | wall s (median) | wall s (max) | peak RSS MB | ms/doc | target s |")
+            rows.append(
+                {
+                    "corpus": name,
+                    "documents": docs,
+                    "wall_s_median": round(statistics.median(walls), 2),
+                    "wall_s_max": round(max(walls), 2),
+                    "peak_rss_mb": round(max(rsss), 1),
+                    "ms_per_doc": round(1000 * statistics.median(walls) / docs, 3),
+                    "target_s": TARGETS.get(key),
+                    "words": brief["stats"]["words"],
+                    "facts_verified": brief["stats"]["facts_verified"],
+                }
+            )
+    print(
+        f"briefing bench on {platform.node()} ({os.cpu_count()} cores), Python "
+        f"{platform.python_version()}, {args.repeat} runs each, whole process\n"
+    )
+    print(
+        "| corpus | documents | wall s (median) | wall s (max) | peak RSS MB | ms/doc | target s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         target = f"< {r['target_s']:g}" if r["target_s"] else "-"
-        print(f"| {r['corpus']} | {r['documents']} | {r['wall_s_median']} | {r['wall_s_max']} | "
-              f"{r['peak_rss_mb']} | {r['ms_per_doc']} | {target} |")
+        print(
+            f"| {r['corpus']} | {r['documents']} | {r['wall_s_median']} | {r['wall_s_max']} | "
+            f"{r['peak_rss_mb']} | {r['ms_per_doc']} | {target} |"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0

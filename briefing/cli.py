@@ -24,8 +24,14 @@ from briefing.render import render_json, render_markdown
 logger = logging.getLogger("briefing")
 
 FORMATS = ("md", "json", "html", "pdf")
-_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html",
-                   ".htm": "html", ".pdf": "pdf"}
+_SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
 
 BUILD_HELP = """\
 Build a one-page situation brief from source documents.
@@ -53,15 +59,29 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> _Parser:
     """-q, -v and --config, accepted before or after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                        help="no progress or warnings")
-    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
-                        help="more detail on stderr (-vv for debug)")
-    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
-                        help="config file (default: ./briefing.toml or the user config dir)")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress or warnings",
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="more detail on stderr (-vv for debug)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: ./briefing.toml or the user config dir)",
+    )
     return common
 
 
@@ -73,32 +93,52 @@ def _add_build(sub: argparse._SubParsersAction[_Parser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common_options()],
     )
-    p.add_argument("sources", nargs="+", metavar="SOURCE",
-                   help="files or folders (.txt, .md, .html; folders are read recursively), "
-                        "or - for stdin")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the brief here (atomically) instead of stdout")
-    p.add_argument("-f", "--format", choices=FORMATS,
-                   help="output format (default: from the -o suffix, else md)")
+    p.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="files or folders (.txt, .md, .html; folders are read recursively), or - for stdin",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        help="output format (default: from the -o suffix, else md)",
+    )
     p.add_argument("--topic", help="focus the brief on this topic (default: inferred)")
-    p.add_argument("--engine", choices=("offline", "openai"),
-                   help="extraction engine (default: offline)")
+    p.add_argument(
+        "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
+    )
     p.add_argument("--model", help="LLM model for --engine openai (default: gpt-4o-mini)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     p.add_argument("--api-key", help="API key (env OPENAI_API_KEY; prefer the environment)")
     p.add_argument("--timeout", type=float, metavar="S", help="per-request timeout in seconds")
     p.add_argument("--concurrency", type=int, metavar="N", help="concurrent LLM requests")
-    p.add_argument("--max-cost", type=float, metavar="USD",
-                   help="stop LLM calls before spending more than this")
+    p.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="stop LLM calls before spending more than this",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     p.add_argument("--max-words", type=int, metavar="N", help="word budget (default: 650)")
     p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
-    p.add_argument("--appendix", action="store_true",
-                   help="PDF/HTML: add pages with every cited quote in full")
-    p.add_argument("--max-doc-mb", type=float, metavar="MB", default=10.0,
-                   help="skip documents larger than this (default: 10)")
-    p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="generation date shown in the brief (default: today)")
+    p.add_argument(
+        "--appendix", action="store_true", help="PDF/HTML: add pages with every cited quote in full"
+    )
+    p.add_argument(
+        "--max-doc-mb",
+        type=float,
+        metavar="MB",
+        default=10.0,
+        help="skip documents larger than this (default: 10)",
+    )
+    p.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="generation date shown in the brief (default: today)"
+    )
     p.set_defaults(handler=_cmd_build)
 
 
@@ -161,8 +201,7 @@ def render_brief(brief: Brief, fmt: str, settings: Settings, *, appendix: bool =
             from briefing.pdf import render_pdf
         except ImportError as exc:
             raise RenderError(
-                "PDF output needs WeasyPrint: pip install 'briefing[pdf]' "
-                f"(import failed: {exc})"
+                f"PDF output needs WeasyPrint: pip install 'briefing[pdf]' (import failed: {exc})"
             ) from exc
         return render_pdf(brief, paper=settings.paper, appendix=appendix).data
     raise RenderError(f"unknown format {fmt!r}")
@@ -231,8 +270,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                         logging.INFO if verbose else logging.ERROR)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.ERROR)
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("briefing: %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("briefing")

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from briefing.models import (
     ActorPosition,
     Brief,
-    Citation,
     BriefStats,
+    Citation,
     Contradiction,
     Document,
     Fact,
@@ -102,7 +102,7 @@ def _pick_actors(
 
 
 def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceRef]:
-    refs = []
+    refs: list[SourceRef] = []
     for doc in documents:
         if doc.id in cited:
             refs.append(

@@ -30,7 +30,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    engine: Literal["offline", "openai"] = Field(default="offline", description="Extraction engine.")
+    engine: Literal["offline", "openai"] = Field(
+        default="offline", description="Extraction engine."
+    )
     model: str = Field(default="gpt-4o-mini", description="LLM model name (openai engine).")
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
     api_key: SecretStr | None = Field(default=None, description="API key (openai engine).")

@@ -160,7 +160,10 @@ def _role_mentions(doc: Document) -> list[_RoleMention]:
                     former=bool(m.group("former")),
                     phrase=phrase,
                     sentence=Citation(
-                        source_id=doc.id, quote=sentence.text, start=sentence.start, end=sentence.end
+                        source_id=doc.id,
+                        quote=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
                     ),
                     clause=_clause_citation(doc, sentence, m.start(), m.end()),
                 )
@@ -212,9 +215,7 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
     for (_, title), mentions in by_person.items():
         former = [m for m in mentions if m.former]
         current = [m for m in mentions if not m.former]
-        pair = next(
-            ((f, c) for f in former for c in current if f.doc_id != c.doc_id), None
-        )
+        pair = next(((f, c) for f in former for c in current if f.doc_id != c.doc_id), None)
         if pair is None:
             continue
         old, new = pair
@@ -226,8 +227,7 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
         others = [
             m
             for m in _role_mentions(old_doc)
-            if not m.former and _person_key(m.name) != _person_key(old.name)
-            and m.title == title
+            if not m.former and _person_key(m.name) != _person_key(old.name) and m.title == title
         ]
         if others and others[0].clause.quote not in {c.quote for c in old_citations}:
             old_citations.append(others[0].clause)

@@ -34,9 +34,20 @@ _HEADER_FIELD = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_MONTHS = (
-    "january february march april may june july august september october november december".split()
-)
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MONTH_RE = "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS).replace("sep(", "sep(?:t\\b)?(")
 _DATE_PATTERNS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
@@ -182,13 +193,20 @@ def _html_to_text(data: bytes, path: str) -> tuple[str, dict[str, str]]:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
     html = data.decode("utf-8", errors="replace")
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_precision=True
+    )
     meta = trafilatura.extract_metadata(html)
     if not text:
         raise InputError(path, "no article text found in the HTML; skipped")
     info: dict[str, str] = {}
     if meta is not None:
-        for key, attr in (("title", "title"), ("url", "url"), ("outlet", "sitename"), ("date", "date")):
+        for key, attr in (
+            ("title", "title"),
+            ("url", "url"),
+            ("outlet", "sitename"),
+            ("date", "date"),
+        ):
             value = getattr(meta, attr, None)
             if value:
                 info[key] = str(value)

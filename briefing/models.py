@@ -33,7 +33,9 @@ class Document(_Frozen):
     title: str | None = None
     outlet: str | None = Field(default=None, description="Outlet or source line, if stated.")
     url: str | None = None
-    date: dt.date | None = Field(default=None, description="Date the document states; None = undated.")
+    date: dt.date | None = Field(
+        default=None, description="Date the document states; None = undated."
+    )
     furniture: tuple[Span, ...] = Field(
         default=(), description="Page furniture (share prompts, teasers) excluded from extraction."
     )

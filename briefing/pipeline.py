@@ -1,8 +1,8 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-    ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
-    candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
-    -> compose (fit one page)
+ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
+candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
+-> compose (fit one page)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
-from briefing.ingest import ingest_paths
+from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.models import Brief, BriefStats, Document, Synthesis
 from briefing.render import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
@@ -133,8 +133,7 @@ def build_brief_from_paths(
     NoDocumentsError, naming what was tried, when nothing usable is left.
     """
     progress(f"reading {len(paths)} source path(s)")
-    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-    ingested = ingest_paths(paths, **kwargs)
+    ingested = ingest_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     for line in ingested.warnings:
         if warn is not None:
             warn(line)

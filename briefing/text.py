@@ -11,15 +11,82 @@ from collections.abc import Iterator
 
 # Abbreviations after which a period does not end a sentence (general English usage).
 _ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st jr sr rev hon pres
-    inc corp co ltd llc plc dept univ assn bros vs etc al approx
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    e.g i.e a.m p.m u.s u.k u.n e.u u.s.a d.c ph.d mt ft
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "pres",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "llc",
+        "plc",
+        "dept",
+        "univ",
+        "assn",
+        "bros",
+        "vs",
+        "etc",
+        "al",
+        "approx",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "u.s.a",
+        "d.c",
+        "ph.d",
+        "mt",
+        "ft",
+    ]
 )
 
-_BEFORE_NUMBER = frozenset("no nos fig figs vol art sec p pp".split())
+_BEFORE_NUMBER = frozenset(["no", "nos", "fig", "figs", "vol", "art", "sec", "p", "pp"])
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
@@ -58,8 +125,36 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 _SENTENCE_OPENERS = frozenset(
-    "The A An But In It He She They This That These Those We I His Her Their Its On At After "
-    "When While However Yet And So".split()
+    [
+        "The",
+        "A",
+        "An",
+        "But",
+        "In",
+        "It",
+        "He",
+        "She",
+        "They",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "We",
+        "I",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "On",
+        "At",
+        "After",
+        "When",
+        "While",
+        "However",
+        "Yet",
+        "And",
+        "So",
+    ]
 )
 
 
@@ -146,9 +241,9 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
             last_prose = i
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
-        if _FURNITURE_LINE.match(line):
-            spans.append((s, e))
-        elif i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ENDS_SENTENCE.search(line)):
+        if _FURNITURE_LINE.match(line) or (
+            i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ENDS_SENTENCE.search(line))
+        ):
             spans.append((s, e))
     return spans
 

@@ -98,9 +98,9 @@ class CitationIndex:
             return None
         # Fast path: offsets already right.
         s, e = citation.start, citation.end
-        if s is not None and e is not None and 0 <= s < e <= len(doc.text):
-            if doc.text[s:e] == quote:
-                return citation
+        in_range = s is not None and e is not None and 0 <= s < e <= len(doc.text)
+        if in_range and doc.text[s:e] == quote:
+            return citation
         exact = self._find_exact(doc.text, quote, s)
         if exact is not None:
             return Citation(source_id=doc.id, quote=quote, start=exact, end=exact + len(quote))
@@ -140,7 +140,9 @@ class Verification:
     contradictions_dropped: int = 0
 
 
-def _verify_citations(index: CitationIndex, citations: Sequence[Citation]) -> tuple[Citation, ...] | None:
+def _verify_citations(
+    index: CitationIndex, citations: Sequence[Citation]
+) -> tuple[Citation, ...] | None:
     if not citations:
         return None
     located: list[Citation] = []

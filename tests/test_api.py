@@ -6,11 +6,32 @@ import briefing
 def test_public_api_is_pinned() -> None:
     assert briefing.__all__ == sorted(briefing.__all__)
     assert set(briefing.__all__) == {
-        "ActorPosition", "Brief", "BriefStats", "BriefingError", "Chunk", "Citation",
-        "ConfigError", "Contradiction", "ContradictionSide", "Document", "EngineError", "Fact",
-        "InputError", "MissingKeyError", "NoDocumentsError", "RenderError", "Settings",
-        "SourceRef", "__version__", "build_brief", "build_brief_from_paths",
-        "document_from_text", "ingest_paths", "load_settings", "render_json", "render_markdown",
+        "ActorPosition",
+        "Brief",
+        "BriefStats",
+        "BriefingError",
+        "Chunk",
+        "Citation",
+        "ConfigError",
+        "Contradiction",
+        "ContradictionSide",
+        "Document",
+        "EngineError",
+        "Fact",
+        "InputError",
+        "MissingKeyError",
+        "NoDocumentsError",
+        "RenderError",
+        "Settings",
+        "SourceRef",
+        "__version__",
+        "build_brief",
+        "build_brief_from_paths",
+        "document_from_text",
+        "ingest_paths",
+        "load_settings",
+        "render_json",
+        "render_markdown",
     }
     for name in briefing.__all__:
         assert hasattr(briefing, name), name

@@ -12,9 +12,13 @@ _sentence = st.text(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(_sentence, st.sampled_from(["\n", "\n\n", ". ", "\r\n", "Latest Post\n"])),
-                max_size=40),
-       st.integers(min_value=20, max_value=600))
+@given(
+    st.lists(
+        st.one_of(_sentence, st.sampled_from(["\n", "\n\n", ". ", "\r\n", "Latest Post\n"])),
+        max_size=40,
+    ),
+    st.integers(min_value=20, max_value=600),
+)
 def test_chunk_offsets_are_exact_on_arbitrary_text(parts: list[str], max_chars: int) -> None:
     doc = document_from_text("".join(parts), "x.txt")
     furniture = [(f.start, f.end) for f in doc.furniture]

@@ -11,15 +11,28 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ("Police said the man was arrested.", "Police", "said"),
         ("On Monday, the health ministry denied the report.", "the health ministry", "denied"),
         ("The envoy to the UN, Jane Roe, warned that talks could fail.", "Jane Roe", "warned"),
-        ("Earlier, John Smith, now a candidate for mayor, claimed victory.", "John Smith", "claimed"),
-        ("A spokesperson addressed reporters, stating that no deal existed.", "A spokesperson",
-         "stating"),
-        ("The plan was criticised, according to local residents.", "local residents",
-         "according to"),
+        (
+            "Earlier, John Smith, now a candidate for mayor, claimed victory.",
+            "John Smith",
+            "claimed",
+        ),
+        (
+            "A spokesperson addressed reporters, stating that no deal existed.",
+            "A spokesperson",
+            "stating",
+        ),
+        (
+            "The plan was criticised, according to local residents.",
+            "local residents",
+            "according to",
+        ),
         ("Supporters are rejecting claims of fraud.", None, None),
         ("The company recently announced record profits.", "The company", "announced"),
-        ("This was reinforced by the treasurer, Ann Lee, who confirmed the figures.", "Ann Lee",
-         "confirmed"),
+        (
+            "This was reinforced by the treasurer, Ann Lee, who confirmed the figures.",
+            "Ann Lee",
+            "confirmed",
+        ),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:

@@ -15,31 +15,56 @@ from briefing.models import (
 )
 from briefing.render import markdown_words
 
-DOCS = [Document(id=f"d{i}", path=f"{i}.txt", text="x" * 10_000, title=f"Doc {i}",
-                 date=dt.date(2025, 1, i + 1) if i else None) for i in range(3)]
+DOCS = [
+    Document(
+        id=f"d{i}",
+        path=f"{i}.txt",
+        text="x" * 10_000,
+        title=f"Doc {i}",
+        date=dt.date(2025, 1, i + 1) if i else None,
+    )
+    for i in range(3)
+]
 
 
 def _fact(i: int, doc: int, words: int = 25, score: float | None = None) -> Fact:
     text = " ".join(f"word{i}x{j}" for j in range(words)) + "."
-    return Fact(statement=text, score=score if score is not None else 1 - i / 100,
-                citations=(Citation(source_id=f"d{doc}", quote=text, start=i * 300,
-                                    end=i * 300 + len(text)),))
+    return Fact(
+        statement=text,
+        score=score if score is not None else 1 - i / 100,
+        citations=(
+            Citation(source_id=f"d{doc}", quote=text, start=i * 300, end=i * 300 + len(text)),
+        ),
+    )
 
 
 def _compose(facts: list[Fact], max_words: int = 650, contradictions: int = 0):
     contras = [
-        Contradiction(kind="claim_conflict", summary=f"conflict {k}", score=0.5,
-                      sides=tuple(ContradictionSide(actor=f"A{s}", statement=f.statement,
-                                                    citations=f.citations)
-                                  for s, f in enumerate([_fact(900 + k, 0), _fact(950 + k, 1)])))
+        Contradiction(
+            kind="claim_conflict",
+            summary=f"conflict {k}",
+            score=0.5,
+            sides=tuple(
+                ContradictionSide(actor=f"A{s}", statement=f.statement, citations=f.citations)
+                for s, f in enumerate([_fact(900 + k, 0), _fact(950 + k, 1)])
+            ),
+        )
         for k in range(contradictions)
     ]
     return compose_brief(
-        topic="t", topic_inferred=True, documents=DOCS, facts=facts, contradictions=contras,
-        synthesis=Synthesis(title="T", bottom_line=tuple(facts[:2]),
-                            actors=(ActorPosition(name="A", position="p",
-                                                  citations=facts[5].citations),)),
-        stats=BriefStats(), today=dt.date(2026, 1, 1), max_words=max_words,
+        topic="t",
+        topic_inferred=True,
+        documents=DOCS,
+        facts=facts,
+        contradictions=contras,
+        synthesis=Synthesis(
+            title="T",
+            bottom_line=tuple(facts[:2]),
+            actors=(ActorPosition(name="A", position="p", citations=facts[5].citations),),
+        ),
+        stats=BriefStats(),
+        today=dt.date(2026, 1, 1),
+        max_words=max_words,
         measure=markdown_words,
     )
 
@@ -67,8 +92,12 @@ def test_facts_go_before_contradictions() -> None:
 
 def test_selection_covers_every_source_and_skips_near_duplicates() -> None:
     facts = [_fact(i, 0, score=0.9) for i in range(5)]
-    duplicate = facts[0].model_copy(update={"score": 0.95, "citations": (
-        facts[0].citations[0].model_copy(update={"start": 5000, "end": 5100}),)})
+    duplicate = facts[0].model_copy(
+        update={
+            "score": 0.95,
+            "citations": (facts[0].citations[0].model_copy(update={"start": 5000, "end": 5100}),),
+        }
+    )
     low = [_fact(50, 1, score=0.1), _fact(51, 2, score=0.05)]
     chosen = select_facts([*facts, duplicate, *low], exclude_quotes=set(), limit=4)
     assert {c.source_id for f in chosen for c in f.citations} == {"d0", "d1", "d2"}

@@ -10,10 +10,14 @@ from briefing.models import Citation, Fact
 
 OLD = document_from_text(
     "Harbour Plan Stalls\n\nFormer Prime Minister Alan Grey criticised the harbour plan on "
-    "Tuesday. The 2019 budget had set aside funds for the harbour.\n", "old.txt")
+    "Tuesday. The 2019 budget had set aside funds for the harbour.\n",
+    "old.txt",
+)
 NEW = document_from_text(
     "Harbour Plan Advances\n\nPrime Minister Alan Grey opened the new harbour terminal on "
-    "Friday. Officials praised the project.\n", "new.txt")
+    "Friday. Officials praised the project.\n",
+    "new.txt",
+)
 
 
 def test_same_person_with_conflicting_titles_is_a_temporal_conflict() -> None:
@@ -30,14 +34,20 @@ def test_same_person_with_conflicting_titles_is_a_temporal_conflict() -> None:
 
 
 def test_no_temporal_conflict_when_titles_agree() -> None:
-    same = document_from_text("Prime Minister Alan Grey spoke to reporters about the harbour.",
-                              "x.txt")
+    same = document_from_text(
+        "Prime Minister Alan Grey spoke to reporters about the harbour.", "x.txt"
+    )
     assert detect_temporal([same, NEW]) == []
 
 
 def _fact(i: int, text: str, doc: str = "d", actor: str | None = None) -> Fact:
-    return Fact(id=str(i), statement=text, actor=actor, kind="claim" if actor else "event",
-                citations=(Citation(source_id=doc, quote=text, start=i * 100, end=i * 100 + 50),))
+    return Fact(
+        id=str(i),
+        statement=text,
+        actor=actor,
+        kind="claim" if actor else "event",
+        citations=(Citation(source_id=doc, quote=text, start=i * 100, end=i * 100 + 50),),
+    )
 
 
 def test_blocking_only_pairs_facts_that_share_terms() -> None:
@@ -56,13 +66,19 @@ def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -
     one = document_from_text(
         "Strike Talks\n\nThe union said workers would walk out on Monday over pay. "
         "Hours later, the company offered a sharply different account, saying no strike had been "
-        "called and talks were continuing.\n", "one.txt")
+        "called and talks were continuing.\n",
+        "one.txt",
+    )
     two = document_from_text(
         "Port Dispute\n\nThe port authority said the talks with the union were direct. "
-        "A union spokesperson said the talks with the port authority were indirect.\n", "two.txt")
+        "A union spokesperson said the talks with the port authority were indirect.\n",
+        "two.txt",
+    )
     three = document_from_text(
         "Port Dispute Again\n\nThe port authority said the talks with the union were indirect "
-        "and slow.\n", "three.txt")
+        "and slow.\n",
+        "three.txt",
+    )
     engine = OfflineEngine()
     docs = [one, two, three]
     facts = engine.extract_facts("strike", docs, chunk_documents(docs))

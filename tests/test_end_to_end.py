@@ -87,7 +87,8 @@ def test_brief_names_actors_watch_items_and_undated_sources(brief_json: dict) ->
     assert brief_json["actors"]
     assert any("watch" in f["statement"].lower() for f in brief_json["watch"])
     assert {s["id"] for s in brief_json["sources"]} == {
-        c["source_id"] for c in _citations(brief_json)}
+        c["source_id"] for c in _citations(brief_json)
+    }
     stats = brief_json["stats"]
     assert stats["words"] <= 650
     assert stats["facts_dropped_unverified"] == 0

@@ -72,8 +72,12 @@ def test_each_bad_input_warns_by_name_and_the_rest_is_read(tmp_path: Path) -> No
     good = _write(tmp_path / "good.txt", ARTICLE.encode())
     empty = _write(tmp_path / "empty.txt", b"")
     binary = _write(tmp_path / "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    latin = _write(tmp_path / "latin.txt", ("Caf\xe9 owners said the new rules were unfair to "
-                                            "small businesses in the old town.\n").encode("cp1252"))
+    latin = _write(
+        tmp_path / "latin.txt",
+        (
+            "Caf\xe9 owners said the new rules were unfair to small businesses in the old town.\n"
+        ).encode("cp1252"),
+    )
     furniture = _write(tmp_path / "furniture.txt", b"Latest Post\n\nSubmit App\n\nShare this\n")
     big = _write(tmp_path / "big.txt", b"word " * 300_000)
     empty_dir = tmp_path / "nothing"
@@ -84,8 +88,15 @@ def test_each_bad_input_warns_by_name_and_the_rest_is_read(tmp_path: Path) -> No
     )
     assert [Path(d.path).name for d in result.documents] == ["good.txt", "latin.txt"]
     text = "\n".join(result.warnings)
-    for name in ("empty.txt", "binary.txt", "latin.txt", "furniture.txt", "big.txt", "nothing",
-                 "missing.txt"):
+    for name in (
+        "empty.txt",
+        "binary.txt",
+        "latin.txt",
+        "furniture.txt",
+        "big.txt",
+        "nothing",
+        "missing.txt",
+    ):
         assert name in text, name
     assert len(result.warnings) == 7
     assert all("\n" not in w for w in result.warnings)

@@ -31,8 +31,11 @@ def test_every_cluster_cites_every_non_empty_source(eval_data: Path) -> None:
     assert len(clusters) > 300
     missing = []
     for i, parts in enumerate(clusters):
-        docs = [document_from_text(body, f"{i}-{j}", title=title)
-                for j, (title, body) in enumerate(parts) if body.strip()]
+        docs = [
+            document_from_text(body, f"{i}-{j}", title=title)
+            for j, (title, body) in enumerate(parts)
+            if body.strip()
+        ]
         brief = build_brief(docs, settings=Settings(), today=dt.date(2026, 1, 1))
         if {s.id for s in brief.sources} != {d.id for d in docs}:
             missing.append(i)
@@ -41,8 +44,9 @@ def test_every_cluster_cites_every_non_empty_source(eval_data: Path) -> None:
 
 
 @pytest.mark.parametrize("index", [0, 100, 200, 306])
-def test_cli_on_a_cluster_written_as_files(index: int, eval_data: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_on_a_cluster_written_as_files(
+    index: int, eval_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     parts = _clusters(eval_data)[index]
     for j, (title, body) in enumerate(parts):
         (tmp_path / f"source{j}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")

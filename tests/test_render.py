@@ -8,13 +8,19 @@ from briefing.render import render_json, render_markdown
 
 
 def _brief(statement: str, quote: str | None = None) -> Brief:
-    citation = Citation(source_id="d1", quote=quote or statement, start=0,
-                        end=len(quote or statement))
+    citation = Citation(
+        source_id="d1", quote=quote or statement, start=0, end=len(quote or statement)
+    )
     return Brief(
-        title="Brief", topic="harbour", generated=dt.date(2026, 1, 2),
+        title="Brief",
+        topic="harbour",
+        generated=dt.date(2026, 1, 2),
         bottom_line=[Fact(id="b1", statement=statement, citations=(citation,))],
-        sources=[SourceRef(id="d1", number=1, title="Harbour story", path="a.txt",
-                           date=dt.date(2025, 5, 1))],
+        sources=[
+            SourceRef(
+                id="d1", number=1, title="Harbour story", path="a.txt", date=dt.date(2025, 5, 1)
+            )
+        ],
         source_dates=(dt.date(2025, 5, 1), dt.date(2025, 5, 1)),
         stats=BriefStats(documents=1, engine="offline", facts_verified=1),
     )
@@ -45,4 +51,8 @@ def test_json_has_the_documented_fields() -> None:
     for key in ("title", "topic", "bottom_line", "facts", "contradictions", "sources", "stats"):
         assert key in data
     assert data["bottom_line"][0]["citations"][0] == {
-        "source_id": "d1", "quote": "The harbour reopened on Monday.", "start": 0, "end": 31}
+        "source_id": "d1",
+        "quote": "The harbour reopened on Monday.",
+        "start": 0,
+        "end": 31,
+    }

@@ -12,7 +12,10 @@ from briefing.text import clause_around, clause_end, furniture_spans, sentence_s
     [
         ("One sentence here. Another one follows.", ["One sentence here.", "Another one follows."]),
         ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
-        ("U.S. officials said no. The U.N. agreed.", ["U.S. officials said no.", "The U.N. agreed."]),
+        (
+            "U.S. officials said no. The U.N. agreed.",
+            ["U.S. officials said no.", "The U.N. agreed."],
+        ),
         ("He said “stop.” Then he left.", ["He said “stop.”", "Then he left."]),
         ("A heading\nBody text here.", ["A heading", "Body text here."]),
         ("Is it over? Nobody knows!", ["Is it over?", "Nobody knows!"]),

@@ -4,17 +4,23 @@ from briefing.ingest import document_from_text
 from briefing.models import Citation, Contradiction, ContradictionSide, Fact
 from briefing.verify import CitationIndex, verify_all
 
-TEXT = "The minister said: \u201cWe will not   negotiate\u201d.\nTalks resumed on Monday \u2014 briefly."
+TEXT = (
+    "The minister said: \u201cWe will not   negotiate\u201d.\n"
+    "Talks resumed on Monday \u2014 briefly."
+)
 DOC = document_from_text(TEXT, "d.txt")
 
 
 def _fact(quote: str, start: int | None = None, end: int | None = None) -> Fact:
-    return Fact(statement=quote, citations=(Citation(source_id=DOC.id, quote=quote, start=start,
-                                                      end=end),))
+    return Fact(
+        statement=quote, citations=(Citation(source_id=DOC.id, quote=quote, start=start, end=end),)
+    )
 
 
 def test_exact_quote_gets_offsets() -> None:
-    located = CitationIndex([DOC]).locate(Citation(source_id=DOC.id, quote="Talks resumed on Monday"))
+    located = CitationIndex([DOC]).locate(
+        Citation(source_id=DOC.id, quote="Talks resumed on Monday")
+    )
     assert located is not None
     assert DOC.text[located.start : located.end] == located.quote == "Talks resumed on Monday"
 
@@ -38,19 +44,24 @@ def test_wrong_offsets_are_repaired() -> None:
 def test_unverifiable_facts_are_dropped_and_counted() -> None:
     result = verify_all(
         [DOC],
-        [_fact("Talks resumed on Monday"), _fact("Talks collapsed on Monday"),
-         Fact(statement="x", citations=(Citation(source_id="nope", quote="Talks resumed on"),)),
-         Fact(statement="no citation")],
+        [
+            _fact("Talks resumed on Monday"),
+            _fact("Talks collapsed on Monday"),
+            Fact(statement="x", citations=(Citation(source_id="nope", quote="Talks resumed on"),)),
+            Fact(statement="no citation"),
+        ],
     )
     assert [f.statement for f in result.facts] == ["Talks resumed on Monday"]
     assert result.facts_dropped == 3
 
 
 def test_contradiction_left_with_one_side_is_dropped() -> None:
-    good = ContradictionSide(statement="a", citations=(Citation(source_id=DOC.id,
-                                                                 quote="Talks resumed on Monday"),))
-    bad = ContradictionSide(statement="b", citations=(Citation(source_id=DOC.id,
-                                                                quote="Talks never resumed at all"),))
+    good = ContradictionSide(
+        statement="a", citations=(Citation(source_id=DOC.id, quote="Talks resumed on Monday"),)
+    )
+    bad = ContradictionSide(
+        statement="b", citations=(Citation(source_id=DOC.id, quote="Talks never resumed at all"),)
+    )
     kept = Contradiction(kind="claim_conflict", summary="s", sides=(good, good.model_copy()))
     lost = Contradiction(kind="claim_conflict", summary="s", sides=(good, bad))
     result = verify_all([DOC], [], [kept, lost])

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from briefing.chunk import document_sentences
 from briefing.claims import (
     ANAPHORIC,
     FORWARD,
@@ -40,7 +41,6 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
-from briefing.chunk import document_sentences
 from briefing.retrieve import content_terms, stem
 from briefing.text import clause_end, word_count
 
@@ -53,8 +53,11 @@ _DATE_MENTION = re.compile(
 _ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
 FALLBACK_WORDS = 10
-_WATCH_CUE = re.compile(r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
-                       r"(?:clear )?(?:sign|signal|warning|test))\b", re.IGNORECASE)
+_WATCH_CUE = re.compile(
+    r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
+    r"(?:clear )?(?:sign|signal|warning|test))\b",
+    re.IGNORECASE,
+)
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
 
@@ -189,7 +192,7 @@ class OfflineEngine:
                     id=f"{c.doc_id}:{c.start}",
                     statement=c.text,
                     actor=c.actor,
-                    kind=_kind(c),  # type: ignore[arg-type]
+                    kind=_kind(c),
                     date=date.group(0) if date else None,
                     citations=(
                         Citation(source_id=c.doc_id, quote=c.text, start=c.start, end=c.end),
@@ -218,9 +221,7 @@ class OfflineEngine:
                     best_dispute[disputing] = (strength, contradiction)
             else:
                 conflicts.append(contradiction)
-        disputes_found = [
-            _with_same_actor_context(c, docs) for _, c in best_dispute.values()
-        ]
+        disputes_found = [_with_same_actor_context(c, docs) for _, c in best_dispute.values()]
         return merge_contradictions([*disputes_found, *conflicts])
 
     # --- synthesis --------------------------------------------------------------------
@@ -272,7 +273,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     Composition shows each actor's first position that the brief does not already quote.
     """
     claims: dict[str, list[tuple[Fact, str, int]]] = defaultdict(list)
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = defaultdict(float)
     names: dict[str, str] = {}
     for fact in ranked:
         if fact.actor and fact.kind == "claim":
@@ -290,7 +291,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         names.setdefault(key, actor)
         claims[key].append((fact, actor, offset))
     positions: list[ActorPosition] = []
-    for key, _ in weight.most_common():
+    for key in sorted(weight, key=lambda k: -weight[k]):
         for fact, _, offset in claims[key][:per_actor]:
             citation = fact.citations[0]
             start = (citation.start or 0) + offset
@@ -300,8 +301,12 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                     name=_display(names[key], names[key]),
                     position=quote,
                     citations=(
-                        Citation(source_id=citation.source_id, quote=quote, start=start,
-                                 end=start + len(quote)),
+                        Citation(
+                            source_id=citation.source_id,
+                            quote=quote,
+                            start=start,
+                            end=start + len(quote),
+                        ),
                     ),
                 )
             )
@@ -444,7 +449,7 @@ def _contradiction(
     else:
         summary = f"{a} and {b} give incompatible accounts ({subject})."
     return Contradiction(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         summary=summary,
         sides=(_side(first), _side(second)),
         score=round(score, 3),
@@ -463,8 +468,9 @@ def _side(fact: Fact) -> ContradictionSide:
     if m and fact.actor and text.startswith(fact.actor, m.end()) and len(fact.citations) == 1:
         quote = text[m.end() :]
         start = (citation.start or 0) + m.end()
-        citation = Citation(source_id=citation.source_id, quote=quote, start=start,
-                            end=start + len(quote))
+        citation = Citation(
+            source_id=citation.source_id, quote=quote, start=start, end=start + len(quote)
+        )
         return ContradictionSide(actor=fact.actor, statement=quote, citations=(citation,))
     return ContradictionSide(actor=fact.actor, statement=text, citations=fact.citations)
 
@@ -491,15 +497,20 @@ def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> 
         if not fresh:
             continue
         same = next(
-            (j for j, side in enumerate(sides[1:], 1)
-             if side.actor and new.actor and actor_key(side.actor) == actor_key(new.actor)),
+            (
+                j
+                for j, side in enumerate(sides[1:], 1)
+                if side.actor and new.actor and actor_key(side.actor) == actor_key(new.actor)
+            ),
             None,
         )
         if same is not None:
             old = sides[same]
             sides[same] = old.model_copy(
-                update={"citations": old.citations + fresh,
-                        "statement": old.statement + " " + " ".join(q.quote for q in fresh)}
+                update={
+                    "citations": old.citations + fresh,
+                    "statement": old.statement + " " + " ".join(q.quote for q in fresh),
+                }
             )
         elif len(sides) < max_sides:
             sides.append(new.model_copy(update={"citations": fresh}))
