@@ -20,6 +20,7 @@ import pytest
 from openai_fixtures import (
     EXAMPLES,
     SCENARIOS,
+    TODAY,
     TOPIC,
     FakeEndpoint,
     cassette_base_url,
@@ -582,3 +583,37 @@ def test_whole_brief_of_the_examples_from_its_cassette(tmp_path: Path) -> None:
     second = whole_brief_flow(again)
     assert again.usage.calls == 0 and again.usage.cached_calls == tape.play_count
     assert second.model_dump(exclude={"stats"}) == brief.model_dump(exclude={"stats"})
+
+
+def test_cli_build_examples_with_the_openai_engine_replays_the_cassette(tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    out = tmp_path / "brief.json"
+    argv = [
+        "build",
+        str(EXAMPLES),
+        "--engine",
+        "openai",
+        "--base-url",
+        cassette_base_url("whole_brief"),
+        "--api-key",
+        "placeholder",
+        "--date",
+        TODAY.isoformat(),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        "-q",
+    ]
+    with make_vcr("none").use_cassette("whole_brief.yaml") as tape:
+        assert main(argv) == 0
+    assert tape.all_played
+    brief = Brief.model_validate_json(out.read_text(encoding="utf-8"))
+    documents = {d.id: d for d in ingest_paths([str(EXAMPLES)]).documents}
+    for c in _all_citations(brief):
+        assert c.start is not None and c.end is not None
+        assert documents[c.source_id].text[c.start : c.end] == c.quote
+    assert brief.contradictions and brief.bottom_line
+    assert brief.stats.engine == "openai" and brief.stats.usage.calls == tape.play_count
+    assert "placeholder" not in out.read_text(encoding="utf-8")
