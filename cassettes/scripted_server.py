@@ -108,6 +108,7 @@ class Fault:
     delay_s: float = 0.0
     refusal: str | None = None
     finish_length: bool = False
+    content_filter: bool = False
     invalid_json: bool = False
     invented_quote: str | None = None
 
@@ -242,6 +243,9 @@ def _answer(request: dict[str, Any], fault: Fault, script: Script) -> dict[str, 
     if fault.invalid_json:
         assert content is not None
         content = content[: len(content) // 2]
+    if fault.content_filter:
+        content = None
+        finish = "content_filter"
     if fault.finish_length:
         assert content is not None
         content = content[: max(10, len(content) // 3)]

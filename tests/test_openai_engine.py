@@ -35,7 +35,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from briefing.engines.base import CandidatePair, Engine
 from briefing.engines.openai_engine import OpenAIEngine, batch_budget
-from briefing.engines.structured import MAX_REASKS, Prompts, is_transient
+from briefing.engines.structured import MAX_ATTEMPTS, MAX_REASKS, Prompts, is_transient
 from briefing.errors import EngineError, MissingKeyError
 from briefing.ingest import ingest_paths
 from briefing.llm_cache import LLMCache
@@ -181,6 +181,29 @@ def test_refusal_is_reported_and_not_retried(tmp_path: Path) -> None:
     assert tape.play_count == 1
     assert engine.caller.stats.reasks == 0 and engine.caller.stats.retries == 0
     assert any("refused" in w and "extraction batch 1" in w for w in engine.warnings)
+
+
+def test_content_filter_stop_is_reported_and_not_retried(tmp_path: Path) -> None:
+    endpoint = FakeEndpoint(faults=[{"content_filter": True}])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    assert extract_flow(engine) == []
+    assert len(endpoint.requests) == 1
+    assert any("content filter" in w for w in engine.warnings)
+
+
+def test_server_errors_that_persist_stop_after_a_bounded_number_of_attempts(
+    tmp_path: Path,
+) -> None:
+    endpoint = FakeEndpoint(faults=[{"status": 503}] * 10)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    sleeps = Sleeps()
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=sleeps)
+    with pytest.raises(EngineError, match="HTTP 503"):
+        extract_flow(engine)
+    assert len(endpoint.requests) == MAX_ATTEMPTS
+    assert len(sleeps) == MAX_ATTEMPTS - 1
+    assert all(0 < s <= 21 for s in sleeps) and sleeps[-1] > sleeps[0]
 
 
 def test_length_cutoff_splits_the_batch_once(tmp_path: Path) -> None:
