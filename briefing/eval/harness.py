@@ -114,7 +114,9 @@ def evaluate_neus(
     clusters: Sequence[NeusCluster], build: BuildFn, *, details: bool = False
 ) -> dict[str, Any]:
     """Briefs and baselines on NeuS clusters, scored against the editors' roundups."""
-    systems = {name: SystemScores() for name in ("brief", "lead-1", "lead-3", "centroid")}
+    systems = {
+        name: SystemScores() for name in ("brief", "lead-1", "lead-3", "centroid", "all text")
+    }
     valid = cites = supported = statements = balanced = errors = 0
     rendered: list[int] = []
     elapsed = 0.0
@@ -175,6 +177,9 @@ def evaluate_neus(
             baselines.centroid(cluster.articles, word_count(whole) or fallback),
             reference,
         )
+        # The ceiling of any extractive brief: every word of every source, headlines included.
+        everything = "\n".join(d.text for d in cluster.documents)
+        systems["all text"].add(everything, everything, reference)
         if details:
             item.update(
                 bottom_line=bl_text,
