@@ -229,10 +229,27 @@ def answer_synthesis(prompt: str) -> dict[str, Any]:
     return {"title": title, "bottom_line": bottom, "watch": watch, "actors": actors}
 
 
+def answer_repair(prompt: str) -> dict[str, Any]:
+    """Keep the complete items of a broken JSON reply: cut after the last whole item, close."""
+    match = re.search(r"<reply>\n?(.*?)\n?</reply>", prompt, re.DOTALL)
+    broken = match.group(1) if match else ""
+    for end in sorted((m.end() for m in re.finditer(r"\}", broken)), reverse=True):
+        for closer in ("", "]}", "}", "]}]}"):
+            try:
+                value = json.loads(broken[:end] + closer)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return {}
+
+
 def _answer(request: dict[str, Any], fault: Fault, script: Script) -> dict[str, Any]:
     messages = request.get("messages", [])
-    user = next((m["content"] for m in messages if m.get("role") == "user"), "")
-    if "<source id=" in user:
+    user = [m["content"] for m in messages if m.get("role") == "user"][-1]
+    if "<reply>" in user:
+        payload = answer_repair(user)
+    elif "<source id=" in user:
         payload = answer_extraction(user, script.facts_per_block, fault.invented_quote)
     elif _PAIR.search(user):
         payload = answer_judge(user)

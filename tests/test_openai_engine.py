@@ -233,8 +233,10 @@ def test_invalid_json_is_re_asked_with_the_error(tmp_path: Path) -> None:
     assert tape.play_count == 2
     assert engine.caller.stats.reasks == 1
     second = _request_body(tape, 1)
-    assert "not valid JSON" in _last_user_message(second)
-    assert second["messages"][-2]["role"] == "assistant"
+    repair = _last_user_message(second)
+    assert "not valid JSON" in repair and "<reply>" in repair
+    assert "<source" not in repair  # the broken reply is sent back, not the input again
+    assert len(second["messages"]) == 2
     assert facts and verify_all(synthetic_documents(), facts).facts_dropped == 0
 
 
@@ -243,10 +245,14 @@ def test_hallucinated_quote_is_re_asked_twice_then_dropped_and_counted(tmp_path:
         facts = extract_flow(engine)
     assert tape.play_count == 1 + MAX_REASKS
     assert engine.caller.stats.reasks == MAX_REASKS
+    first_prompt = _last_user_message(_request_body(tape, 0))
     for i in (1, 2):
-        reask = _last_user_message(_request_body(tape, i))
-        assert "quote not found in C1" in reask
-        assert "<source" not in reask  # a compact error list, not the input again
+        body = _request_body(tape, i)
+        reask = _last_user_message(body)
+        assert "quote not found in C1" in reask and "treaty" in reask
+        # Only the failing fact and the one block it cites, not the whole batch again.
+        assert reask.count("<source id=") == 1 and '<source id="C1">' in reask
+        assert len(body["messages"]) == 2 and len(reask) < len(first_prompt) / 2
     assert engine.unverified_returned == 1
     verification = verify_all(synthetic_documents(), facts)
     assert verification.facts_dropped == 1

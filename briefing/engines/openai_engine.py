@@ -22,6 +22,7 @@ that could exceed it, keeping what was done.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -320,6 +321,7 @@ class OpenAIEngine:
             schema=Extraction,
             max_tokens=max_tokens,
             label=f"extraction batch {number}",
+            followups=("requote",),
         )
 
         def located(fact: Any) -> tuple[list[Citation], list[str]]:
@@ -344,11 +346,27 @@ class OpenAIEngine:
         def check(out: Extraction) -> list[str]:
             errors: list[str] = []
             for i, fact in enumerate(out.facts):
-                errors.extend(f"facts.{i}: {p}" for p in located(fact)[1])
+                errors.extend(
+                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}" for p in located(fact)[1]
+                )
             return errors
 
+        def followup(out: Extraction, errors: list[str]) -> str:
+            """Only the failing facts and the blocks they cite: not the whole batch again."""
+            failing = [fact for fact in out.facts if located(fact)[1]]
+            cited = {q.chunk.strip() for fact in failing for q in fact.quotes}
+            return self.caller.prompts.render(
+                "requote",
+                topic=topic,
+                errors=errors,
+                facts=json.dumps(
+                    [fact.model_dump() for fact in failing], ensure_ascii=False, indent=None
+                ),
+                blocks=[block for block in blocks if block["id"] in cited],
+            )
+
         try:
-            answer = self.caller.ask(request, check)
+            answer = self.caller.ask(request, check, followup)
         except LengthCutOff:
             if may_shrink and len(batch) > 1:
                 half = len(batch) // 2

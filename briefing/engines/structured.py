@@ -118,6 +118,7 @@ class Request:
     schema: type[BaseModel]
     max_tokens: int
     label: str
+    followups: tuple[str, ...] = ()  # templates a follow-up may use (part of the cache key)
 
 
 @dataclass
@@ -298,12 +299,27 @@ class StructuredCaller:
 
     # -- public -------------------------------------------------------------------------------
 
-    def ask(self, request: Request, check: Callable[[Any], list[str]]) -> Answer[Any]:
-        """Ask, validate, re-ask on errors; the attempts that parsed and the final errors."""
+    def ask(
+        self,
+        request: Request,
+        check: Callable[[Any], list[str]],
+        followup: Callable[[Any, list[str]], str] | None = None,
+    ) -> Answer[Any]:
+        """Ask, validate, re-ask on errors; the attempts that parsed and the final errors.
+
+        A re-ask never sends the whole input again. An answer that is not valid JSON for the
+        schema is sent back alone to be repaired (``repair.j2``). An answer that fails
+        ``check`` is followed up with ``followup(parsed, errors)`` when given (the extraction
+        step sends only the failing facts and the source blocks they cite), otherwise with
+        the errors after the conversation so far (``reask.j2``; judging and synthesis, whose
+        inputs are short statements, not sources).
+        """
         key = cache_key(
             base_url=self.base_url,
             model=self.model,
-            prompt_hash=self.prompts.hash("system", request.template, "reask"),
+            prompt_hash=self.prompts.hash(
+                "system", request.template, "reask", "repair", *request.followups
+            ),
             schema=schema_fingerprint(request.schema),
             payload={"vars": request.variables, "max_tokens": request.max_tokens},
         )
@@ -316,10 +332,12 @@ class StructuredCaller:
                         self.usage.cached_calls += 1
                     return answer
 
-        messages = [
-            {"role": "system", "content": self.prompts.render("system")},
-            {"role": "user", "content": self.prompts.render(request.template, **request.variables)},
-        ]
+        system = {"role": "system", "content": self.prompts.render("system")}
+        first = {
+            "role": "user",
+            "content": self.prompts.render(request.template, **request.variables),
+        }
+        messages = [system, first]
         contents: list[str] = []
         attempts: list[Any] = []
         errors: list[str] = []
@@ -337,14 +355,21 @@ class StructuredCaller:
             with self._lock:
                 self.stats.reasks += 1
             logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
-            messages = [
-                *messages,
-                {"role": "assistant", "content": content[:_MAX_ECHO_CHARS]},
-                {
-                    "role": "user",
-                    "content": self.prompts.render("reask", errors=errors[:_MAX_ERRORS_SHOWN]),
-                },
-            ]
+            shown = errors[:_MAX_ERRORS_SHOWN]
+            if parsed is None:
+                repair = self.prompts.render(
+                    "repair", errors=shown, output=content[:_MAX_ECHO_CHARS]
+                )
+                messages = [system, {"role": "user", "content": repair}]
+            elif followup is not None:
+                messages = [system, {"role": "user", "content": followup(parsed, shown)}]
+            else:
+                messages = [
+                    system,
+                    first,
+                    {"role": "assistant", "content": content[:_MAX_ECHO_CHARS]},
+                    {"role": "user", "content": self.prompts.render("reask", errors=shown)},
+                ]
         if not attempts:
             raise Unusable(request.label, errors, contents[-1] if contents else "")
         if self.cache is not None:
