@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing.config import Settings  # noqa: E402
-from briefing.daily import _Collector, _window, expand_sources, run_daily  # noqa: E402
+from briefing.daily import (  # noqa: E402
+    _Collector,
+    _window,
+    brief_contradictions,
+    brief_facts,
+    expand_sources,
+    run_daily,
+)
 from briefing.daily_config import DailyConfig  # noqa: E402
 from briefing.fetch import HttpClient  # noqa: E402
 from briefing.store import Store  # noqa: E402
@@ -128,8 +135,10 @@ def main() -> int:
             results[label] = {
                 "status": result.status, "documents_added": result.docs_added,
                 "documents_in_brief": result.docs_in_brief,
-                "facts": len(result.brief.facts) if result.brief else 0,
+                "facts": len(brief_facts(result.brief)) if result.brief else 0,
+                "contradictions": len(brief_contradictions(result.brief)) if result.brief else 0,
                 "warnings": len(result.warnings), "seconds": round(timings[label], 2),
+                "build_brief_seconds": result.brief.stats.elapsed_s if result.brief else 0.0,
             }  # fmt: skip
             print(f"{label:22} {timings[label]:6.2f} s  {results[label]}")
         with Store(config.store_path) as store:
