@@ -308,35 +308,41 @@ def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], sca
 
 
 def _search_min_drop(
-    fits: Callable[[int], bool], guess: int, *, known_bad: int, known_good: int
+    fits: Callable[[int], bool],
+    guess: int,
+    *,
+    known_bad: int,
+    known_good: int,
+    restorable: Callable[[int], int] | None = None,
 ) -> int:
     """Smallest d in (known_bad, known_good] with fits(d), starting from a guess.
 
-    Assumes dropping more never makes the brief longer; gallops from the guess, then bisects.
+    Assumes dropping more never makes the brief longer. From a fitting d, ``restorable(d)``
+    says how many of the dropped items the free space could take back (0: d is minimal);
+    without it the search steps back one item, then bisects.
     """
-    guess = min(max(guess, known_bad + 1), known_good)
     lo, hi = known_bad, known_good  # invariant: not fits(lo), fits(hi)
+    guess = min(max(guess, lo + 1), hi)
     if fits(guess):
         hi = guess
-        step = 1
-        while hi - lo > 1:
-            probe = max(hi - step, lo + 1)
-            if fits(probe):
-                hi = probe
-                step *= 2
-            else:
-                lo = probe
-                break
     else:
-        lo = guess
-        step = 1
-        while hi - lo > 1:
+        lo, step = guess, 1
+        while hi - lo > 1:  # gallop up from a guess that was too low
             probe = min(lo + step, hi - 1)
             if fits(probe):
                 hi = probe
                 break
+            lo, step = probe, step * 2
+    while hi - lo > 1:
+        back = restorable(hi) if restorable is not None else 1
+        if back == 0:
+            return hi
+        probe = max(hi - back, lo + 1)
+        if fits(probe):
+            hi = probe
+        else:
             lo = probe
-            step *= 2
+            break
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if fits(mid):
@@ -369,26 +375,30 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
     sequence = drop_sequence(brief)
     overhead = _section_overhead(measured, heights)
 
-    def _cannot_restore(drop: int) -> bool:
-        """True when one fewer drop than a fitting layout provably overflows, no layout needed:
-        the item it would restore is taller than the free space left (base size only, where
-        the measured heights hold exactly)."""
-        fitting = cache.get((drop + 1, BASE_FONT_PT))
-        if fitting is None or len(fitting.pages) != 1 or drop >= len(sequence):
-            return False
-        name, index = sequence[drop]
-        needed = heights.get(f"{_ITEM_IDS[name]}{index}", 0.0)
-        if index == 0:
-            needed += overhead[name]
-        return needed > _free_height(fitting)
+    def restorable(drop: int) -> int:
+        """How many of the items dropped last could come back into the free space of the
+        fitting layout with ``drop`` items dropped (base size, where measured heights hold).
+
+        Counts each item's own height and, for the first item of a section, its heading;
+        source lines it would bring back are ignored, so this can overestimate by a little.
+        """
+        free = _free_height(layout(drop, BASE_FONT_PT))
+        count = 0
+        for name, index in reversed(sequence[start:drop]):
+            needed = heights.get(f"{_ITEM_IDS[name]}{index}", 0.0)
+            if index == 0:
+                needed += overhead[name]
+            if needed > free:
+                break
+            free -= needed
+            count += 1
+        return count
 
     for font_pt in FONT_STEPS_PT:
         if total == 0:
             break
 
         def fits(drop: int, font_pt: float = font_pt) -> bool:
-            if font_pt == BASE_FONT_PT and _cannot_restore(drop):
-                return False
             return len(layout(drop, font_pt).pages) == 1
 
         if font_pt != BASE_FONT_PT and not fits(total):
@@ -398,7 +408,13 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
         # Known: nothing dropped overflows (at the base size; below it, everything dropped
         # overflowed at a larger size, so nothing dropped is taken to overflow too). Taken
         # as given: everything dropped fits; checked below.
-        drop = _search_min_drop(fits, guess, known_bad=start, known_good=total)
+        drop = _search_min_drop(
+            fits,
+            guess,
+            known_bad=start,
+            known_good=total,
+            restorable=restorable if font_pt == BASE_FONT_PT else None,
+        )
         if fits(drop):
             trimmed, counts = trim_brief(brief, drop)
             return trimmed, counts, font_pt, layout(drop, font_pt)
