@@ -526,3 +526,25 @@ def test_html_and_pdf_outputs_when_configured(tmp_path: Path) -> None:
     assert page.index('id="bottom-line"') < page.index('id="since-yesterday"')
     assert (out / "2026-11-19.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "latest.pdf").read_bytes() == (out / "2026-11-19.pdf").read_bytes()
+
+
+def test_article_url_is_fetched_once_and_retention_forgets_old_stories(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    server.routes["/frost"] = Route(article_html("Frost", ORCHARD_FROST, outlet="Valley Post"))
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(
+        tmp_path, sources=[str(tmp_path / "inbox"), server.url("/frost")], retention_days=2
+    )
+    day1 = run_daily(config, now=DAY1, settings=_settings())
+    assert day1.brief is not None and day1.brief.stats.documents == 2
+    assert "Valley Post" in {s.outlet for s in day1.brief.sources}
+    (tmp_path / "inbox" / "b.txt").write_text(BRIDGE_VOTE)
+    run_daily(config, now=DAY2, settings=_settings())
+    assert [p for p, _ in server.requests] == ["/frost"]  # taken once, not refetched
+    (tmp_path / "inbox" / "c.txt").write_text(LIBRARY_OPENING)
+    run_daily(config, now=DAY4, settings=_settings())
+    with Store(config.store_path) as store:  # day 1's stories are past the 2-day retention
+        kept = {Path(d.document.path).name for d in store.briefed_documents(DAY2.date())}
+        assert kept == {"b.txt"}
+        assert store.briefed_documents(DAY1.date()) == []
