@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -34,6 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "cassettes")]
@@ -69,6 +71,7 @@ class Run:
     cpu_s: float
     facts: int
     contradictions: int
+    by_kind: dict[str, tuple[int, int]]
 
     @property
     def ratio(self) -> float:
@@ -156,6 +159,7 @@ def measure(
                         cpu_s=cpu,
                         facts=facts,
                         contradictions=contradictions,
+                        by_kind=_by_kind(script.requests),
                     )
                     runs.append(run)
                     print(
@@ -165,6 +169,29 @@ def measure(
                         file=sys.stderr,
                     )
     return runs
+
+
+def _by_kind(requests: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Calls and prompt tokens per kind of request, estimated as the server does."""
+    kinds: dict[str, tuple[int, int]] = {}
+    for body in requests:
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        kind = (
+            "repair"
+            if "<reply>" in user
+            else "extraction"
+            if "<source id=" in user
+            else "judging"
+            if " vs S" in user
+            else "synthesis"
+        )
+        tokens = estimate_tokens(
+            json.dumps(body["messages"], ensure_ascii=False)
+            + json.dumps(body.get("response_format") or {}, ensure_ascii=False)
+        )
+        calls, total = kinds.get(kind, (0, 0))
+        kinds[kind] = (calls + 1, total + tokens)
+    return kinds
 
 
 def _commit() -> str:
@@ -205,6 +232,39 @@ def report(runs: list[Run], latency: float, notes: list[str]) -> str:
             f"{r.prompt_tokens:,} | {r.ratio:.2f} | {r.completion_tokens:,} | "
             f"{r.wall_s:.2f} s | {r.cpu_s:.2f} s | {r.facts} | {r.contradictions} |"
         )
+    lines += ["", "## Where the prompt tokens go (cold run at the first concurrency level)", ""]
+    lines += [
+        "| inputs | kind | calls | prompt tokens | share of source tokens |",
+        "|---|---|---:|---:|---:|",
+    ]
+    seen: set[str] = set()
+    for r in runs:
+        if r.cached or r.inputs in seen:
+            continue
+        seen.add(r.inputs)
+        for kind, (calls, tokens) in r.by_kind.items():
+            share = tokens / max(1, r.source_tokens)
+            lines.append(f"| {r.inputs} | {kind} | {calls} | {tokens:,} | {share:.2f} |")
+    lines += ["", "## Reading it", ""]
+    for name in dict.fromkeys(r.inputs for r in runs):
+        mine = [r for r in runs if r.inputs == name]
+        cold = [r for r in mine if not r.cached]
+        cached = [r for r in mine if r.cached]
+        ratio = cold[0].ratio
+        verdict = "meets" if ratio <= 1.5 else "misses"
+        speed = cold[0].wall_s / max(cold[-1].wall_s, 1e-9)
+        line = (
+            f"- **{name}**: {cold[0].requests} LLM calls; prompt/source {ratio:.2f}, which "
+            f"{verdict} the goal of at most 1.5; wall time {cold[0].wall_s:.1f} s at "
+            f"concurrency {cold[0].concurrency} and {cold[-1].wall_s:.1f} s at "
+            f"{cold[-1].concurrency} ({speed:.1f}x)"
+        )
+        if cached:
+            line += (
+                f"; the cached re-run sent {cached[0].requests} requests in "
+                f"{cached[0].wall_s:.2f} s"
+            )
+        lines.append(line + ".")
     lines += ["", *notes, ""]
     return "\n".join(lines)
 
