@@ -443,13 +443,13 @@ def test_cli_writes_json_and_table(
 GATE_NEUS = {
     "citation_validity": 1.0,  # target: every citation is an exact slice of its source
     "support_proxy": 0.98,  # measured 1.000
-    "source_balance": 0.85,  # measured 0.900 (18 of 20 clusters cite all three outlets)
+    "source_balance": 0.95,  # measured 1.000 (issue target 0.90); one cluster short still passes
 }
 GATE_NEUS_BRIEF = {
-    "bottom_line_rouge1_f": 0.375,  # measured 0.389 (lead-1 on the same clusters: 0.385)
-    "bottom_line_rouge2_f": 0.150,  # measured 0.160
-    "bottom_line_rougeL_f": 0.235,  # measured 0.245
-    "whole_rouge1_recall": 0.630,  # measured 0.649
+    "bottom_line_rouge1_f": 0.375,  # measured 0.390 (lead-1 on the same clusters: 0.382)
+    "bottom_line_rouge2_f": 0.150,  # measured 0.157
+    "bottom_line_rougeL_f": 0.235,  # measured 0.247
+    "whole_rouge1_recall": 0.645,  # measured 0.663 (all source text: 0.714)
 }
 GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs
 GATE_MIN_DOCS_PER_SECOND = 20.0  # measured ~200 on the shared 2-core machine
@@ -471,6 +471,9 @@ def test_gate_neus_quality(gate_run: dict[str, Any]) -> None:
     brief = s["systems"]["brief"]
     for key, floor in GATE_NEUS_BRIEF.items():
         assert brief[key] >= floor, f"NeuS brief {key} {brief[key]:.3f} fell below {floor}"
+    # issue target: the bottom line selects at least as well as lead-1 on the same clusters
+    lead1 = s["systems"]["lead-1"]["bottom_line_rouge1_f"]
+    assert brief["bottom_line_rouge1_f"] >= lead1 - 0.005
     assert s["rendered_words_max"] <= Settings().max_words
 
 
@@ -483,8 +486,8 @@ def test_gate_fnc1_false_alarms_and_validity(gate_run: dict[str, Any]) -> None:
 
 
 @pytest.mark.xfail(
-    reason="the offline engine never cites a headline (no terminal punctuation), so it cannot "
-    "report a headline-vs-body contradiction; see eval/README.md",
+    reason="issue target not reached: the offline engine's lexical rules find few headline-vs-body "
+    "disagreements (full-set F1 0.06); see eval/README.md",
     strict=True,
 )
 def test_gate_fnc1_disagree_f1_target(gate_run: dict[str, Any]) -> None:
