@@ -54,6 +54,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
     r"\s+(?:instructions?|prompts?|rules?)|\byou\s+are\s+now\s+(?:a|an|in)\b|\bsystem\s+prompt\b"
@@ -174,7 +175,7 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file (NUL bytes); skipped")
     sample = data[:8192]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(_CONTROL_BYTES.findall(sample))
     if sample and control / len(sample) > 0.05:
         raise InputError(path, "looks like a binary file (control bytes); skipped")
     try:

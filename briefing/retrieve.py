@@ -376,22 +376,21 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
     for doc in documents:
+        counts = Counter(_TOKEN.findall(doc.text))
+        openers = Counter(_SENTENCE_INITIAL.findall(doc.text))
         seen: set[str] = set()
-        text = doc.text
-        for m in _TOKEN.finditer(text):
-            token = _POSSESSIVE.sub("", m.group(0))
+        for raw, count in counts.items():
+            token = _POSSESSIVE.sub("", raw)
             low = token.lower()
-            if len(low) < 3 or low in STOPWORDS or low.isdigit() or _VERBISH.search(low):
+            if len(low) < 3 or low in STOPWORDS or _VERBISH.search(low):
                 continue
             key = stem(low)
             if key in _REPORTING_STEMS:
                 continue
-            display.setdefault(key, Counter())[token] += 1
-            coll_freq[key] += 1
-            before = text[max(0, m.start() - 3) : m.start()].rstrip(" \"'\u201c\u2018(")
-            mid_sentence = bool(before) and before[-1] not in ".!?\n:"
-            if token[0].isupper() and mid_sentence:
-                capitalised[key] += 1
+            display.setdefault(key, Counter())[token] += count
+            coll_freq[key] += count
+            if token[0].isupper():
+                capitalised[key] += max(0, count - openers[raw])
             seen.add(key)
         doc_freq.update(seen)
     if not doc_freq:
@@ -413,6 +412,7 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     return ", ".join(chosen)
 
 
+_SENTENCE_INITIAL = re.compile(r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)([A-Z][\w'\u2019-]*)")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _TOKEN = re.compile(r"\b[A-Za-z][\w'\u2019-]*")
 _REPORTING_STEMS = frozenset(
