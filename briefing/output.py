@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from briefing.errors import RenderError
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, else what a plain open() would give (0666 & ~umask);
+    mkstemp's private 0600 would hide the brief from the reader it is for."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -23,6 +35,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -145,6 +145,18 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
     assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
 
 
+def test_output_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "brief.md"
+    umask = os.umask(0o022)
+    try:
+        assert main(["build", str(EXAMPLES), "-o", str(out), "-q"]) == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
 def test_missing_output_folder_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
