@@ -451,7 +451,8 @@ GATE_NEUS_BRIEF = {
     "bottom_line_rougeL_f": 0.235,  # measured 0.247
     "whole_rouge1_recall": 0.645,  # measured 0.663 (all source text: 0.714)
 }
-GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs
+GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs (measured 0.025)
+GATE_MIN_FNC1_BRIEFS_WITH_CONTRADICTIONS = 5  # measured 7 of 60
 GATE_MIN_DOCS_PER_SECOND = 20.0  # measured ~200 on the shared 2-core machine
 
 
@@ -483,6 +484,9 @@ def test_gate_fnc1_false_alarms_and_validity(gate_run: dict[str, Any]) -> None:
     assert s["citation_validity"] == 1.0
     brief = s["systems"]["brief"]
     assert brief["false_alarm_rate"] <= GATE_MAX_FALSE_ALARMS
+    # The detector is still alive: too few hits to gate recall (1 of 20 disagree pairs when
+    # set), so gate the pairs whose brief reports any contradiction instead.
+    assert s["briefs_with_contradictions"] >= GATE_MIN_FNC1_BRIEFS_WITH_CONTRADICTIONS
 
 
 @pytest.mark.xfail(

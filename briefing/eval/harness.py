@@ -297,6 +297,7 @@ def evaluate_fnc1(
         "errors": errors,
         "citation_validity": valid / cites if cites else 0.0,
         "citations": cites,
+        "briefs_with_contradictions": sum(1 for i in items if i.get("contradictions")),
         "documents_per_second": docs / elapsed if elapsed else 0.0,
         "seconds": elapsed,
         "systems": systems,
