@@ -236,7 +236,12 @@ class Article:
 
 def extract_article(html: str | bytes, url: str | None = None) -> Article | None:
     """The main text of a web page (trafilatura), or None when it has none worth keeping."""
-    import trafilatura  # optional dependency, imported when a page is actually read
+    try:
+        import trafilatura  # optional dependency, imported when a page is actually read
+    except ImportError:
+        raise FetchError(
+            url or "page", "reading web pages needs trafilatura: pip install 'briefing[daily]'"
+        ) from None
 
     doc: Any
     try:
@@ -326,7 +331,12 @@ def parse_feed(
     Entries with a short summary have their page fetched (when a client is given) and reduced
     to its main text; a page that fails is a warning and the entry's own summary is used.
     """
-    import feedparser
+    try:
+        import feedparser
+    except ImportError:
+        raise FetchError(
+            source, "reading feeds needs feedparser: pip install 'briefing[daily]'"
+        ) from None
 
     parsed = feedparser.parse(body)
     entries = list(parsed.get("entries") or ())
