@@ -37,6 +37,25 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 
+# Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
+_LETTER_TERRITORIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "DO", "NI", "PA"}
+)
+
+
+def paper_for_locale(locale_name: str | None) -> str:
+    """'letter' for a locale such as ``en_US.UTF-8`` or ``fr_CA``, else 'a4' (also for C/POSIX).
+
+    For the CLI's default when neither --paper nor the config sets one: pass it the first set
+    of $LC_ALL, $LC_PAPER, $LANG.
+    """
+    if not locale_name:
+        return "a4"
+    base = locale_name.split(".", 1)[0].split("@", 1)[0]
+    _, _, territory = base.partition("_")
+    return "letter" if territory.upper() in _LETTER_TERRITORIES else "a4"
+
+
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
     return require_dir(TEMPLATES_DIR)

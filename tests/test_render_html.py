@@ -12,7 +12,7 @@ from brief_samples import cite, make_brief, source
 
 from briefing.errors import RenderError
 from briefing.models import Contradiction, ContradictionSide, Fact
-from briefing.render_html import date_line, render_html, safe_url, text_dir
+from briefing.render_html import date_line, paper_for_locale, render_html, safe_url, text_dir
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.txt"
 
@@ -240,3 +240,22 @@ def test_right_to_left_items_are_marked() -> None:
     rtl = brief.facts[0].model_copy(update={"statement": "قال المتحدث إن الأعمال ستستأنف."})
     html = render_html(brief.model_copy(update={"facts": [rtl]}))
     assert '<li id="fact-0" dir="rtl">' in html
+
+
+@pytest.mark.parametrize(
+    ("locale_name", "paper"),
+    [
+        ("en_US.UTF-8", "letter"),
+        ("fr_CA", "letter"),
+        ("es_MX.utf8@euro", "letter"),
+        ("en_GB.UTF-8", "a4"),
+        ("de_DE", "a4"),
+        ("fa_IR.UTF-8", "a4"),
+        ("C.UTF-8", "a4"),
+        ("POSIX", "a4"),
+        ("", "a4"),
+        (None, "a4"),
+    ],
+)
+def test_paper_for_locale(locale_name: str | None, paper: str) -> None:
+    assert paper_for_locale(locale_name) == paper
