@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test lint bench eval cassettes clean
+.PHONY: brief test lint bench bench-daily eval cassettes clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
@@ -25,6 +25,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed and memory of whole-process runs (reads ../shared/eval-data)
 	$(PY) bench/run.py
+
+bench-daily: $(STAMP)  ## a daily run over a 10,000-document store
+	$(PY) bench/daily_bench.py
 
 eval: $(STAMP)  ## quality metrics on ../shared/eval-data
 	$(PY) -m briefing.eval

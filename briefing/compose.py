@@ -29,6 +29,7 @@ MAX_FACTS = 8
 MAX_ACTORS = 5
 MAX_WATCH = 3
 MAX_MORE_FACTS = 40
+MAX_NEW_FACTS_SHOWN = 5  # daily briefs: new developments listed under Since yesterday
 _SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
 
 
@@ -128,6 +129,13 @@ def _cited_ids(brief: Brief) -> set[str]:
             ids.update(c.source_id for c in side.citations)
     for actor in brief.actors:
         ids.update(c.source_id for c in actor.citations)
+    if brief.changes is not None:  # a daily brief's "Since yesterday" cites sources too
+        ids.update(
+            c.source_id for f in brief.changes.new_facts[:MAX_NEW_FACTS_SHOWN] for c in f.citations
+        )
+        for x in brief.changes.new_contradictions:
+            ids.update(c.source_id for side in x.sides for c in side.citations)
+    ids.update(r.source_id for r in brief.reprints)
     return ids
 
 
@@ -177,18 +185,20 @@ def compose_brief(
         more_contradictions=more_contras,
         stats=stats,
     )
-    brief = _fit(brief, documents, max_words, measure)
-    return brief
+    return fit_brief(brief, documents, max_words, measure)
 
 
 def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
     return brief.model_copy(update={"sources": _source_refs(documents, _cited_ids(brief))})
 
 
-def _fit(
+def fit_brief(
     brief: Brief, documents: Sequence[Document], max_words: int, measure: Callable[[Brief], int]
 ) -> Brief:
-    """Drop lowest-priority items until the rendered brief fits the word budget."""
+    """Drop lowest-priority items until the rendered brief fits the word budget.
+
+    Also used after a section is added to a composed brief (the daily "Since yesterday").
+    """
     # (list name, minimum kept before moving on to the next step, stats counter)
     steps = (
         ("facts", 3, "omitted_facts"),

@@ -20,19 +20,18 @@ import datetime as dt
 import fcntl
 import glob
 import hashlib
-import html
 import json
 import logging
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from briefing.chunk import chunk_documents
+from briefing.compose import fit_brief
 from briefing.config import Settings
 from briefing.daily_config import DailyConfig
 from briefing.engines.base import Engine
@@ -48,9 +47,23 @@ from briefing.fetch import (
     read_url,
 )
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
-from briefing.models import Brief, BriefStats, Citation, Contradiction, Document, Fact
+from briefing.models import (
+    Brief,
+    BriefStats,
+    Changes,
+    Contradiction,
+    Document,
+    Fact,
+    Reprint,
+)
 from briefing.output import write_atomic
-from briefing.render import cite, quoted, render_json, render_markdown, source_numbers
+from briefing.render import (
+    markdown_escape,
+    markdown_words,
+    render_json,
+    render_markdown,
+    source_numbers,
+)
 from briefing.store import Store, normalise_statement
 
 logger = logging.getLogger(__name__)
@@ -59,7 +72,6 @@ Progress = Callable[[str], None]
 LOCK_NAME = ".briefing-daily.lock"
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
-SINCE_YESTERDAY_SHOWN = 5
 
 
 def _silent(_: str) -> None:
@@ -75,26 +87,6 @@ class DailyLockedError(BriefingError):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Changes(_Frozen):
-    """What changed since the previous day's brief, matched by content, never by id.
-
-    Proposed for ``Brief.changes: Changes | None`` (None on the first day).
-    """
-
-    previous_day: dt.date = Field(description="The earlier brief compared with.")
-    new_facts: tuple[Fact, ...] = Field(default=(), description="Developments not reported then.")
-    repeated_facts: int = Field(default=0, description="Facts the previous brief already had.")
-    new_contradictions: tuple[Contradiction, ...] = Field(
-        default=(), description="Contradictions that appeared."
-    )
-    resolved_contradictions: tuple[Contradiction, ...] = Field(
-        default=(), description="Earlier contradictions of which only one side is still reported."
-    )
-    dropped_contradictions: tuple[Contradiction, ...] = Field(
-        default=(), description="Earlier contradictions no longer reported at all."
-    )
 
 
 def _words(text: str) -> frozenset[str]:
@@ -177,175 +169,10 @@ def brief_contradictions(brief: Brief) -> list[Contradiction]:
 
 # ---------------------------------------------------------------------------- rendering
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
-
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def _statement_md(fact: Fact, numbers: dict[str, int]) -> str:
-    marks = cite(fact.citations, numbers)
-    if quoted(fact.statement, fact.citations):
-        return f"\u201c{_md(fact.statement)}\u201d {marks}".rstrip()
-    quotes = " ".join(f"\u201c{_md(c.quote)}\u201d" for c in fact.citations)
-    return f"{_md(fact.statement)} {quotes} {marks}".rstrip()
-
-
-@dataclass(frozen=True)
-class Reprint:
-    """A copy of a story kept as an extra source, not as independent confirmation."""
-
-    source_id: str
-    path: str
-    outlet: str | None
-    title: str | None
-    url: str | None
-
-
-def since_yesterday_markdown(
-    changes: Changes | None, brief: Brief, reprints: Sequence[Reprint] = ()
-) -> str:
-    """The "Since yesterday" section (and reprint notes) in the brief's Markdown style."""
-    numbers = source_numbers(brief)
-    lines = ["## Since yesterday", ""]
-    if changes is None:
-        lines.append("First daily brief: there is no earlier brief to compare with.")
-    else:
-        prev = changes.previous_day.isoformat()
-        lines.append(f"*Compared with the brief of {prev}, matched by content.*")
-        lines.append("")
-        shown = [f for f in changes.new_facts if cite(f.citations, numbers)]
-        lines.append(
-            f"**New developments** ({len(changes.new_facts)}):"
-            if shown
-            else "**New developments:** none beyond what was already reported."
-        )
-        for fact in shown[:SINCE_YESTERDAY_SHOWN]:
-            lines.append(f"- {_statement_md(fact, numbers)}")
-        if changes.repeated_facts:
-            n = changes.repeated_facts
-            verb = "fact repeats" if n == 1 else "facts repeat"
-            lines.append(f"- ({n} {verb} what the {prev} brief already had.)")
-        lines.append("")
-        if changes.new_contradictions:
-            lines.append("**Contradictions that appeared:**")
-            for c in changes.new_contradictions:
-                marks = cite([q for s in c.sides for q in s.citations], numbers)
-                lines.append(f"- {_md(c.summary)} {marks}".rstrip())
-        else:
-            lines.append("**Contradictions that appeared:** none.")
-        gone = [
-            (c, "resolved: only one side is still reported")
-            for c in changes.resolved_contradictions
-        ]
-        gone += [(c, "no longer reported") for c in changes.dropped_contradictions]
-        lines.append("")
-        if gone:
-            lines.append(f"**Resolved or no longer reported** (from {prev}):")
-            for c, why in gone:
-                lines.append(f"- {_md(c.summary)} ({why})")
-        else:
-            lines.append("**Resolved or no longer reported:** none.")
-    if reprints:
-        lines += ["", "**Reprints counted once:**"]
-        for r in reprints:
-            name = r.outlet or r.title or r.path
-            mark = f"[{numbers[r.source_id]}]" if r.source_id in numbers else ""
-            lines.append(f"- {mark} also carried by {_md(name)} · `{r.path}`".replace("-  ", "- "))
-    return "\n".join(lines) + "\n"
-
-
-def _source_name(brief: Brief, citations: Sequence[Citation]) -> str:
-    names = {s.id: s.outlet or s.title or s.path for s in brief.sources}
-    found = dict.fromkeys(names[c.source_id] for c in citations if c.source_id in names)
-    return "; ".join(found)
-
-
-def since_yesterday_html(
-    changes: Changes | None, brief: Brief, reprints: Sequence[Reprint] = ()
-) -> str:
-    """The same section as HTML, naming sources (the page numbers its sources itself)."""
-    esc = html.escape
-    parts = ['<section class="since-yesterday" id="since-yesterday">', "<h2>Since yesterday</h2>"]
-    if changes is None:
-        parts.append("<p>First daily brief: there is no earlier brief to compare with.</p>")
-    else:
-        prev = changes.previous_day.isoformat()
-        parts.append(f'<p class="note">Compared with the brief of {prev}.</p>')
-        shown = [f for f in changes.new_facts if _source_name(brief, f.citations)]
-        parts.append(f"<h3>New developments ({len(changes.new_facts)})</h3>")
-        if shown:
-            parts.append("<ul>")
-            for fact in shown[:SINCE_YESTERDAY_SHOWN]:
-                quote = " ".join(c.quote for c in fact.citations)
-                text = fact.statement if quoted(fact.statement, fact.citations) else quote
-                who = _source_name(brief, fact.citations)
-                parts.append(
-                    f'<li>\u201c{esc(text)}\u201d <span class="src">{esc(who)}</span></li>'
-                )
-            parts.append("</ul>")
-        appeared = changes.new_contradictions
-        parts.append("<h3>Contradictions that appeared</h3>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{esc(c.summary)}</li>" for c in appeared) + "</ul>"
-            if appeared
-            else "<p>None.</p>"
-        )
-        gone = [
-            (c, "resolved: only one side is still reported")
-            for c in changes.resolved_contradictions
-        ]
-        gone += [(c, "no longer reported") for c in changes.dropped_contradictions]
-        parts.append("<h3>Resolved or no longer reported</h3>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{esc(c.summary)} ({why})</li>" for c, why in gone) + "</ul>"
-            if gone
-            else "<p>None.</p>"
-        )
-    if reprints:
-        parts.append(
-            '<p class="note">Reprints counted once: '
-            + "; ".join(esc(r.outlet or r.title or r.path) for r in reprints)
-            + ".</p>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts) + "\n"
-
-
-def insert_html_section(page: str, section: str) -> str:
-    """``section`` after the Bottom line section (else before the sources, else at the end)."""
-    anchor = page.find('id="bottom-line"')
-    if anchor >= 0:
-        end = page.find("</section>", anchor)
-        if end >= 0:
-            end += len("</section>")
-            return page[:end] + "\n" + section + page[end:]
-    for marker in ('<section class="sources"', "</body>"):
-        pos = page.find(marker)
-        if pos >= 0:
-            return page[:pos] + section + page[pos:]
-    return page + section
-
-
-def insert_section(markdown: str, section: str) -> str:
-    """``section`` placed after the Bottom line (before the Sources when there is none)."""
-    anchor = markdown.find("\n## Bottom line")
-    start = anchor + 1 if anchor >= 0 else 0
-    nxt = markdown.find("\n## ", start + 1)
-    if nxt < 0:
-        nxt = markdown.find("\n---", start)
-    if nxt < 0:
-        return markdown.rstrip("\n") + "\n\n" + section
-    return markdown[: nxt + 1] + "\n" + section + markdown[nxt:]
-
-
-def _daily_json(
-    brief: Brief, changes: Changes | None, reprints: Sequence[Reprint], info: dict[str, Any]
-) -> str:
+def _daily_json(brief: Brief, info: dict[str, Any]) -> str:
+    """The brief's JSON plus a ``daily`` object describing the run (window, documents added)."""
     data = json.loads(render_json(brief))
-    data["changes"] = None if changes is None else changes.model_dump(mode="json")
-    data["reprints"] = [r.__dict__ for r in reprints]
     data["daily"] = info
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -656,7 +483,6 @@ def _render_outputs(
     brief: Brief | None,
     markdown: str,
     json_text: str,
-    html_section: str,
     config: DailyConfig,
     settings: Settings,
     warnings: list[str],
@@ -675,8 +501,7 @@ def _render_outputs(
             except ImportError:
                 warnings.append("html output skipped: not available in this install")
                 continue
-            page = insert_html_section(render_html(brief, paper=settings.paper), html_section)
-            outputs["html"] = page.encode("utf-8")
+            outputs["html"] = render_html(brief, paper=settings.paper).encode("utf-8")
         elif fmt == "pdf":
             try:
                 from briefing.pdf import render_pdf
@@ -705,7 +530,7 @@ def _no_new_markdown(day: dt.date, window: _Window, zone: Any, warnings: Sequenc
         "",
     ]
     if warnings:
-        lines += ["## Warnings", ""] + [f"- {_md(w)}" for w in warnings] + [""]
+        lines += ["## Warnings", ""] + [f"- {markdown_escape(w)}" for w in warnings] + [""]
     return "\n".join(lines)
 
 
@@ -859,7 +684,7 @@ def _run(
             generated=day,
             stats=BriefStats(warnings=list(warnings)),
         )
-        json_text = _daily_json(empty, None, (), {**info, "no_new_sources": True})
+        json_text = _daily_json(empty, {**info, "no_new_sources": True})
         facts: list[Fact] = []
         contradictions: list[Contradiction] = []
     else:
@@ -875,6 +700,8 @@ def _run(
         if prev_day is not None:
             prev_facts, prev_contras = store.day_results(prev_day)
             changes = compare_days(facts, contradictions, prev_facts, prev_contras, prev_day)
+        else:
+            changes = Changes()  # the first daily brief: nothing to compare with
         copies = store.copies([d.id for d in docs])
         numbered = source_numbers(brief)
         for cluster, members in copies.items():
@@ -882,13 +709,17 @@ def _run(
                 continue
             for member in members:
                 m = member.document
-                reprints.append(Reprint(cluster, m.path, m.outlet, m.title, m.url))
-        section = since_yesterday_markdown(changes, brief, reprints)
-        markdown = insert_section(render_markdown(brief), section)
-        json_text = _daily_json(brief, changes, reprints, info)
+                reprints.append(
+                    Reprint(
+                        source_id=cluster, path=m.path, outlet=m.outlet, title=m.title, url=m.url
+                    )
+                )
+        brief = brief.model_copy(update={"changes": changes, "reprints": reprints})
+        brief = fit_brief(brief, docs, settings.max_words, markdown_words)
+        markdown = render_markdown(brief)
+        json_text = _daily_json(brief, info)
 
-    html_section = since_yesterday_html(changes, brief, reprints) if brief is not None else ""
-    outputs = _render_outputs(brief, markdown, json_text, html_section, config, settings, warnings)
+    outputs = _render_outputs(brief, markdown, json_text, config, settings, warnings)
     written: list[Path] = []
     for fmt, data in outputs.items():
         target = config.out / f"{day.isoformat()}.{fmt}"

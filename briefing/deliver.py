@@ -45,10 +45,7 @@ def _html_body(result: DailyResult, paper: str) -> str | None:
         from briefing.render_html import render_html
     except ImportError:
         return None
-    from briefing.daily import insert_html_section, since_yesterday_html
-
-    section = since_yesterday_html(result.changes, result.brief, result.reprints)
-    return insert_html_section(render_html(result.brief, paper=paper), section)
+    return render_html(result.brief, paper=paper)  # the brief carries its Since yesterday
 
 
 def _pdf_attachment(brief: Brief | None, outputs: Sequence[Path], paper: str) -> bytes | None:

@@ -113,6 +113,35 @@ class SourceRef(_Frozen):
     date: dt.date | None = None
 
 
+class Reprint(_Frozen):
+    """A copy of a cited story (a wire story reprinted elsewhere), counted once."""
+
+    source_id: str = Field(description="Id of the cited source this is a copy of.")
+    path: str
+    outlet: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+class Changes(_Frozen):
+    """What changed since the previous daily brief, matched by content, never by id."""
+
+    previous_day: dt.date | None = Field(
+        default=None, description="The earlier brief compared with; None on the first day."
+    )
+    new_facts: tuple[Fact, ...] = Field(default=(), description="Developments not reported then.")
+    repeated_facts: int = Field(default=0, description="Facts the previous brief already had.")
+    new_contradictions: tuple[Contradiction, ...] = Field(
+        default=(), description="Contradictions that appeared."
+    )
+    resolved_contradictions: tuple[Contradiction, ...] = Field(
+        default=(), description="Earlier contradictions of which only one side is still reported."
+    )
+    dropped_contradictions: tuple[Contradiction, ...] = Field(
+        default=(), description="Earlier contradictions no longer reported at all."
+    )
+
+
 class Usage(BaseModel):
     """What an engine spent. Mutable: engines add to it as they go."""
 
@@ -171,6 +200,12 @@ class Brief(BaseModel):
         default_factory=list, description="Verified contradictions that did not fit (JSON only)."
     )
     sources: list[SourceRef] = Field(default_factory=list)
+    changes: Changes | None = Field(
+        default=None, description="Daily briefs only: what changed since the previous day."
+    )
+    reprints: list[Reprint] = Field(
+        default_factory=list, description="Daily briefs only: copies of cited stories."
+    )
     stats: BriefStats = Field(default_factory=BriefStats)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import jinja2
 
+from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.models import Brief, Citation
 from briefing.resources import TEMPLATES_DIR, require_dir
 from briefing.text import word_count
@@ -15,7 +16,7 @@ from briefing.text import word_count
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
-def _md(text: str) -> str:
+def markdown_escape(text: str) -> str:
     """Source text as literal Markdown: markup characters are escaped, newlines folded."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
@@ -30,7 +31,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = markdown_escape
     return env
 
 
@@ -38,9 +39,10 @@ def source_numbers(brief: Brief) -> dict[str, int]:
     return {s.id: s.number for s in brief.sources}
 
 
-def cite(citations: Sequence[Citation], numbers: dict[str, int]) -> str:
+def cite(citations: Sequence[Citation | Mapping[str, str]], numbers: dict[str, int]) -> str:
     """Citation markers like ``[1]`` or ``[1, 2]`` for the sources of ``citations``."""
-    nums = sorted({numbers[c.source_id] for c in citations if c.source_id in numbers})
+    ids = [c["source_id"] if isinstance(c, Mapping) else c.source_id for c in citations]
+    nums = sorted({numbers[i] for i in ids if i in numbers})
     return "[" + ", ".join(str(n) for n in nums) + "]" if nums else ""
 
 
@@ -50,6 +52,8 @@ def quoted(statement: str, citations: Sequence[Citation]) -> bool:
         citations[0].quote.split()
     )
 
+
+MAX_WARNINGS_SHOWN = 5
 
 KIND_LABELS = {
     "claim_conflict": "Conflicting claims",
@@ -64,6 +68,10 @@ def render_markdown(brief: Brief) -> str:
     return template.render(
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
+        max_new_facts=MAX_NEW_FACTS_SHOWN,
+        max_warnings=MAX_WARNINGS_SHOWN,
+        citations_of=lambda c: [q for side in c.sides for q in side.citations],
+        cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
         quoted=quoted,
         kind_label=KIND_LABELS,
     )

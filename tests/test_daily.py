@@ -28,17 +28,25 @@ from daily_samples import (
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.daily import (
-    Changes,
     DailyLockedError,
     compare_days,
-    insert_section,
     run_daily,
     run_lock,
 )
 from briefing.daily_config import DailyConfig, example_config, load_daily_config
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import ConfigError
-from briefing.models import Chunk, Citation, Contradiction, ContradictionSide, Document, Fact
+from briefing.models import (
+    Brief,
+    Changes,
+    Chunk,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Document,
+    Fact,
+    SourceRef,
+)
 from briefing.store import Store
 
 DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
@@ -459,15 +467,25 @@ def test_compare_days_matches_by_content() -> None:
     assert isinstance(Changes.model_validate_json(changes.model_dump_json()), Changes)
 
 
-def test_insert_section_goes_after_the_bottom_line() -> None:
-    md = "# T\n\n## Bottom line\n- a\n\n## Contradictions\n1. x\n\n## Sources\n1. s\n"
-    out = insert_section(md, "## Since yesterday\n\nnothing\n")
-    assert (
-        out.index("## Bottom line")
-        < out.index("## Since yesterday")
-        < out.index("## Contradictions")
+def test_since_yesterday_renders_after_the_bottom_line() -> None:
+    from briefing.render import render_markdown
+
+    fact = _fact("A new school will open in the spring.")
+    brief = Brief(
+        title="T", topic="t", generated=dt.date(2026, 11, 20), bottom_line=[fact],
+        sources=[SourceRef(id="s1", number=1, title="S", path="s.txt")],
+        contradictions=[_conflict("The school opens in April.", "The school opens in June.")],
+        changes=compare_days([fact], [], [], [], dt.date(2026, 11, 19)),
     )
-    assert insert_section("# T\n", "## S\n").endswith("## S\n")
+    md = render_markdown(brief)
+    assert (
+        md.index("## Bottom line")
+        < md.index("## Since yesterday")
+        < md.index("## Contradictions")
+    )
+    since = md[md.index("## Since yesterday") : md.index("## Contradictions")]
+    assert "Compared with the brief of 2026-11-19" in since
+    assert "spring" in since and "[1]" in since
 
 
 # ---------------------------------------------------------------------------- config

@@ -56,3 +56,11 @@ def test_json_has_the_documented_fields() -> None:
         "start": 0,
         "end": 31,
     }
+
+
+def test_footer_names_the_warnings() -> None:
+    brief = _brief("The harbour reopened on Monday.")
+    brief.stats.warnings = [f"feed{i}.xml: HTTP 500" for i in range(7)]
+    md = render_markdown(brief)
+    assert "- Warning: feed0.xml: HTTP 500" in md and "feed4.xml" in md
+    assert "feed5.xml" not in md and "2 more warnings in the JSON" in md
