@@ -9,6 +9,7 @@ reported, or a clear error), not merely that nothing crashed.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -646,3 +647,35 @@ def test_cli_build_examples_with_the_openai_engine_replays_the_cassette(tmp_path
     assert brief.contradictions and brief.bottom_line
     assert brief.stats.engine == "openai" and brief.stats.usage.calls == tape.play_count
     assert "placeholder" not in out.read_text(encoding="utf-8")
+
+
+def test_the_api_key_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "placeholder-key-that-must-not-leak-0123456789"
+    endpoint = FakeEndpoint(faults=[{"status": 500}])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", api_key=secret)
+    client = openai.OpenAI(
+        api_key=secret,
+        base_url="http://fake.invalid/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)),
+    )
+    with caplog.at_level(logging.DEBUG):
+        engine = OpenAIEngine(settings, client=client, sleep=Sleeps())
+        extract_flow(engine)
+    assert caplog.records, "debug logging was captured"
+    assert secret not in caplog.text
+    assert secret not in repr(engine.settings) and secret not in str(engine.warnings)
+
+
+def test_pipeline_counts_facts_still_unverified_after_re_asking(tmp_path: Path) -> None:
+    from briefing.pipeline import build_brief
+
+    invented = {"invented_quote": "The minister signed the treaty at midnight in secret."}
+    endpoint = FakeEndpoint(faults=[invented] * 3)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    brief = build_brief(synthetic_documents(), settings=settings, today=TODAY, engine=engine)
+    assert engine.caller.stats.reasks == MAX_REASKS
+    assert brief.stats.facts_dropped_unverified >= 1
+    assert brief.stats.facts_extracted == brief.stats.facts_verified + 1
+    assert all("treaty" not in f.statement for f in [*brief.facts, *brief.bottom_line])
