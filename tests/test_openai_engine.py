@@ -679,3 +679,23 @@ def test_pipeline_counts_facts_still_unverified_after_re_asking(tmp_path: Path) 
     assert brief.stats.facts_dropped_unverified >= 1
     assert brief.stats.facts_extracted == brief.stats.facts_verified + 1
     assert all("treaty" not in f.statement for f in [*brief.facts, *brief.bottom_line])
+
+
+@pytest.mark.parametrize("body", [b"<html>not an API</html>", b'{"status": "ok"}'])
+def test_a_server_that_is_not_openai_compatible_gives_a_clear_error(
+    tmp_path: Path, body: bytes
+) -> None:
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+    client = openai.OpenAI(
+        api_key="k",
+        base_url="http://fake.invalid",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+    )
+    settings = settings_for("http://fake.invalid", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=client)
+    with pytest.raises(EngineError, match="OpenAI-compatible") as info:
+        extract_flow(engine)
+    assert "\n" not in str(info.value)

@@ -436,7 +436,18 @@ class StructuredCaller:
         actual = 0.0
         try:
             raw = self._send(mode, messages, request)
-            body = raw.http_response.json()
+            try:
+                body = raw.http_response.json()
+            except ValueError as exc:
+                raise EngineError(
+                    f"{self.base_url}: the answer is not JSON; is --base-url an "
+                    "OpenAI-compatible endpoint (usually ending in /v1)?"
+                ) from exc
+            if not isinstance(body, dict) or not body.get("choices"):
+                raise EngineError(
+                    f"{self.base_url}: the answer has no choices; is --base-url an "
+                    "OpenAI-compatible endpoint (usually ending in /v1)?"
+                )
             usage = body.get("usage") or {}
             prompt_tokens = int(usage.get("prompt_tokens") or prompt_estimate)
             choices = body.get("choices") or [{}]
