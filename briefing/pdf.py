@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher
 
 from briefing.errors import RenderError
 from briefing.models import Brief, SourceRef
-from briefing.render_html import PAPER_SIZES, render_html
+from briefing.render_html import PAPER_SIZES, cited_source_ids, render_html
 
 logger = logging.getLogger(__name__)
 
@@ -130,14 +130,7 @@ def trim_brief(brief: Brief, drop: int) -> tuple[Brief, dict[str, int]]:
 
 def _cited_sources(brief: Brief) -> list[SourceRef]:
     """The sources the brief's items still cite, in their original order, renumbered."""
-    cited: set[str] = set()
-    for fact in (*brief.bottom_line, *brief.facts, *brief.watch):
-        cited.update(c.source_id for c in fact.citations)
-    for contradiction in brief.contradictions:
-        for side in contradiction.sides:
-            cited.update(c.source_id for c in side.citations)
-    for actor in brief.actors:
-        cited.update(c.source_id for c in actor.citations)
+    cited = cited_source_ids(brief)
     kept = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
     return [s.model_copy(update={"number": n}) for n, s in enumerate(kept, start=1)]
 

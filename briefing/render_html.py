@@ -15,11 +15,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
+from briefing import compose
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render import KIND_LABELS, quoted
@@ -37,6 +39,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 
+# New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
+MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
 _LETTER_TERRITORIES = frozenset(
     {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "DO", "NI", "PA"}
@@ -172,14 +176,41 @@ def text_dir(text: str | None) -> str:
     return "ltr"
 
 
+class _Cited(Protocol):
+    """Anything that points at a source: a Citation, or a daily brief's reprint entry."""
+
+    @property
+    def source_id(self) -> str: ...
+
+
 def _all_citations(brief: Brief) -> Iterable[Citation]:
-    for fact in (*brief.bottom_line, *brief.facts, *brief.watch):
+    """Every citation the rendered brief shows, in page order."""
+    for fact in brief.bottom_line:
         yield from fact.citations
+    changes = getattr(brief, "changes", None)  # daily briefs only
+    if changes is not None:
+        for fact in changes.new_facts[:MAX_NEW_FACTS_SHOWN]:
+            yield from fact.citations
+        for contradiction in changes.new_contradictions:
+            for side in contradiction.sides:
+                yield from side.citations
     for contradiction in brief.contradictions:
         for side in contradiction.sides:
             yield from side.citations
+    for fact in brief.facts:
+        yield from fact.citations
     for actor in brief.actors:
         yield from actor.citations
+    for fact in brief.watch:
+        yield from fact.citations
+
+
+def cited_source_ids(brief: Brief) -> set[str]:
+    """Ids of the sources the rendered brief cites, reprint notes included."""
+    ids = {c.source_id for c in _all_citations(brief)}
+    if getattr(brief, "changes", None) is not None:
+        ids.update(r.source_id for r in getattr(brief, "reprints", ()))
+    return ids
 
 
 class _SourceNumbers:
@@ -188,7 +219,7 @@ class _SourceNumbers:
     def __init__(self, sources: Sequence[SourceRef]) -> None:
         self._by_id = {s.id: s for s in sources}
 
-    def numbers(self, citations: Iterable[Citation]) -> list[int]:
+    def numbers(self, citations: Iterable[_Cited]) -> list[int]:
         found: set[int] = set()
         for citation in citations:
             source = self._by_id.get(citation.source_id)
@@ -240,6 +271,9 @@ def render_html(
             cite_numbers=numbers.numbers,
             kind_label=lambda kind: KIND_LABELS.get(kind, kind),
             quoted=quoted,
+            cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
+            citations_of=lambda c: [q for side in c.sides for q in side.citations],
+            max_new_facts=MAX_NEW_FACTS_SHOWN,
             date_line=date_line(brief),
             source_count=source_count(brief),
             omitted_note=omitted_note(brief),

@@ -155,3 +155,32 @@ def make_brief(
             usage=Usage(calls=4 if model else 0, cost_usd=cost),
         ),
     )
+
+
+def daily_brief(
+    previous_day: str | None = "2025-03-29",
+    *,
+    new_fact_source: int = 3,
+    reprint_source: int = 2,
+    **kwargs: int,
+) -> Brief:
+    """A brief carrying a 'Since yesterday' block, built from plain data."""
+    data = make_brief(**kwargs).model_dump()
+    new_fact = Fact(
+        statement="The ferry timetable changed overnight.",
+        citations=(cite(new_fact_source, "ferry timetable changed"),),
+    )
+    data["changes"] = {
+        "previous_day": previous_day,
+        "new_facts": [new_fact.model_dump()],
+        "repeated_facts": 2,
+        "new_contradictions": [make_brief(n_contradictions=1).contradictions[0].model_dump()],
+        "resolved_contradictions": [],
+        "dropped_contradictions": [
+            {"kind": "temporal", "summary": "An old dispute about the tolls.", "sides": []}
+        ],
+    }
+    data["reprints"] = [
+        {"source_id": f"doc{reprint_source:04d}", "path": "wire/copy.txt", "outlet": "Copy Wire"}
+    ]
+    return Brief.model_validate(data)

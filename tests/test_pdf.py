@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("weasyprint")
 pypdf = pytest.importorskip("pypdf")
 
-from brief_samples import cite, make_brief, source  # noqa: E402
+from brief_samples import cite, daily_brief, make_brief, source  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from briefing.config import Settings  # noqa: E402
@@ -287,6 +287,24 @@ def test_appendix_adds_pages_with_every_cited_quote() -> None:
 def test_llm_footer_in_pdf() -> None:
     result = render_pdf(make_brief(engine="openai", model="gpt-4o-mini", cost=0.0421))
     assert "model gpt-4o-mini, cost $0.0421" in pdf_text(result.data)
+
+
+@pytest.mark.skipif("changes" not in Brief.model_fields, reason="no daily 'changes' on Brief")
+def test_daily_brief_keeps_since_yesterday_and_the_sources_it_cites() -> None:
+    # Once the facts citing them are dropped, only the new development cites source 30 and
+    # only the reprint note source 29.
+    brief = daily_brief(n_facts=60, n_sources=30, new_fact_source=30, reprint_source=29)
+    result = render_pdf(brief)
+    assert len(pdf_pages(result.data)) == 1
+    assert result.omitted["facts"] > 30
+    kept_ids = {s.id for s in result.brief.sources}
+    assert "doc0030" in kept_ids and "doc0029" in kept_ids
+    assert not {f"doc{n:04d}" for n in range(20, 29)} & kept_ids  # uncited ones are gone
+    text = pdf_text(result.data)
+    assert "SINCE YESTERDAY" in text and shows(text, "The ferry timetable changed overnight.")
+    html = render_html(result.brief)
+    for target in re.findall(r'href="#(src-\d+)"', html):
+        assert f'id="{target}"' in html
 
 
 # --- hostile content ---------------------------------------------------------------------
