@@ -502,3 +502,13 @@ def test_gate_speed(gate_run: dict[str, Any]) -> None:
     for name in ("neus", "fnc1"):
         rate = gate_run[name]["summary"]["documents_per_second"]
         assert rate >= GATE_MIN_DOCS_PER_SECOND, f"{name}: {rate:.1f} documents/s"
+
+
+def test_run_skips_a_missing_data_set_with_a_warning(tmp_path: Path) -> None:
+    _write_neus(tmp_path, SOURCES[:1], TARGETS[:1])  # NeuS only, no FNC-1 files
+    result = harness.run_evaluation(tmp_path, harness.RunPlan.fast(), _fake_build)
+    assert result["neus"]["summary"]["clusters"] == 1
+    assert "fnc1" not in result
+    assert any("stances.csv" in w or "bodies.csv" in w for w in result["warnings"])
+    with pytest.raises(loaders.EvalDataMissing):
+        harness.run_evaluation(tmp_path / "none", harness.RunPlan.fast(), _fake_build)

@@ -18,7 +18,7 @@ from typing import Any
 from briefing.config import Settings
 from briefing.errors import BriefingError
 from briefing.eval import baselines
-from briefing.eval.loaders import NeusCluster, StancePair, load_fnc1, load_neus
+from briefing.eval.loaders import EvalDataMissing, NeusCluster, StancePair, load_fnc1, load_neus
 from briefing.eval.metrics import (
     Detection,
     Rouge,
@@ -398,15 +398,21 @@ def run_evaluation(
 ) -> dict[str, Any]:
     """Load the planned data, evaluate it, and return ``{"neus": ..., "fnc1": ..., "warnings"}``.
 
-    Raises ``EvalDataMissing`` when a data set's files are not under ``data_dir``.
+    A data set whose files are missing is left out with a warning; when every planned data set
+    is missing, raises ``EvalDataMissing`` (naming the first missing file).
     """
     root = Path(data_dir)
     result: dict[str, Any] = {"warnings": []}
+    missing: list[EvalDataMissing] = []
     if "neus" in plan.datasets:
-        neus = load_neus(root, limit=plan.neus_clusters)
-        result["warnings"] += neus.warnings
-        logger.info("NeuS: %d clusters loaded", len(neus.items))
-        result["neus"] = evaluate_neus(neus.items, build, details=details)
+        try:
+            neus = load_neus(root, limit=plan.neus_clusters)
+        except EvalDataMissing as exc:
+            missing.append(exc)
+        else:
+            result["warnings"] += neus.warnings
+            logger.info("NeuS: %d clusters loaded", len(neus.items))
+            result["neus"] = evaluate_neus(neus.items, build, details=details)
     if "fnc1" in plan.datasets:
         per_class: dict[str, int] = {}
         stances: tuple[str, ...] = ("agree", "disagree", "discuss")
@@ -415,8 +421,15 @@ def run_evaluation(
         if plan.fnc1_unrelated:
             stances += ("unrelated",)
             per_class["unrelated"] = plan.fnc1_unrelated
-        fnc = load_fnc1(root, per_class=per_class, stances=stances)
-        result["warnings"] += fnc.warnings
-        logger.info("FNC-1: %d pairs loaded", len(fnc.items))
-        result["fnc1"] = evaluate_fnc1(fnc.items, build, details=details)
+        try:
+            fnc = load_fnc1(root, per_class=per_class, stances=stances)
+        except EvalDataMissing as exc:
+            missing.append(exc)
+        else:
+            result["warnings"] += fnc.warnings
+            logger.info("FNC-1: %d pairs loaded", len(fnc.items))
+            result["fnc1"] = evaluate_fnc1(fnc.items, build, details=details)
+    if missing and len(missing) == len(plan.datasets):
+        raise missing[0]
+    result["warnings"] += [f"{exc}; data set skipped" for exc in missing]
     return result
