@@ -512,3 +512,16 @@ def test_run_skips_a_missing_data_set_with_a_warning(tmp_path: Path) -> None:
     assert any("stances.csv" in w or "bodies.csv" in w for w in result["warnings"])
     with pytest.raises(loaders.EvalDataMissing):
         harness.run_evaluation(tmp_path / "none", harness.RunPlan.fast(), _fake_build)
+
+
+def test_cli_checks_the_output_folder_before_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def never(settings: object) -> object:
+        raise AssertionError("the run must not start")
+
+    monkeypatch.setattr("briefing.eval.__main__.pipeline_builder", never)
+    out = tmp_path / "no-such-dir" / "out.json"
+    assert eval_main(["--data", str(tmp_path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {out}") and err.count("\n") == 1

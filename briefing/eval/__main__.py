@@ -90,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = RunPlan.limited(args.limit)
     if args.only:
         plan = RunPlan(plan.neus_clusters, plan.fnc1_per_stance, plan.fnc1_unrelated, (args.only,))
+    if args.out is not None and not args.out.resolve().parent.is_dir():
+        # fail before a run of a minute, not after it
+        print(f"Error: {args.out}: output folder {args.out.parent} does not exist", file=sys.stderr)
+        return 1
     data_dir = args.data if args.data is not None else default_data_dir()
     settings = Settings()
     started = time.perf_counter()
