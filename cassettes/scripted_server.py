@@ -120,6 +120,7 @@ class Script:
     faults: list[Fault] = field(default_factory=list)
     latency_s: float = 0.0
     reject_json_schema: bool = False
+    reject_json_object: bool = False
     required_key: str | None = None
     facts_per_block: int = 3
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -337,9 +338,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(401, body)
                 return
         mode = (request.get("response_format") or {}).get("type")
-        if script.reject_json_schema and mode == "json_schema":
+        if (script.reject_json_schema and mode == "json_schema") or (
+            script.reject_json_object and mode == "json_object"
+        ):
             body = _error(
-                "response_format of type json_schema is not supported by this server",
+                f"response_format of type {mode} is not supported by this server",
                 "invalid_request_error",
                 None,
                 "response_format",

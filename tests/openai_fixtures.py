@@ -333,6 +333,13 @@ class FakeEndpoint:
         try:
             if self.script.latency_s:
                 time.sleep(self.script.latency_s)
+            mode = (body.get("response_format") or {}).get("type")
+            if (self.script.reject_json_schema and mode == "json_schema") or (
+                self.script.reject_json_object and mode == "json_object"
+            ):
+                message = f"response_format of type {mode} is not supported by this server"
+                error = {"message": message, "type": "invalid_request_error"}
+                return httpx2.Response(400, json={"error": error})
             if fault.status != 200:
                 return httpx2.Response(
                     fault.status,

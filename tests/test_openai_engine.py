@@ -282,6 +282,21 @@ def test_json_schema_rejection_falls_back_and_is_remembered(tmp_path: Path) -> N
     assert [r["response_format"]["type"] for r in endpoint.requests] == ["json_object"]
 
 
+def test_a_server_without_any_response_format_ends_on_the_plain_rung(tmp_path: Path) -> None:
+    endpoint = FakeEndpoint(reject_json_schema=True, reject_json_object=True)
+    settings = settings_for("http://old.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client("http://old.invalid/v1"))
+    docs = synthetic_documents()
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    modes = [(r.get("response_format") or {}).get("type") for r in endpoint.requests]
+    assert modes == ["json_schema", "json_object", None]
+    assert engine.ladder.mode == "plain" and engine.caller.stats.fallbacks == [
+        "json_schema->json_object",
+        "json_object->plain",
+    ]
+    assert facts and verify_all(docs, facts).facts_dropped == 0
+
+
 def test_plain_rung_extracts_json_from_a_chatty_reply(tmp_path: Path) -> None:
     endpoint = FakeEndpoint()
     settings = settings_for("http://plain.invalid/v1", tmp_path / "c.sqlite")
