@@ -338,6 +338,7 @@ def test_load_fnc1_pairs_and_seeded_stratified_sample(tmp_path: Path) -> None:
     everything = loaders.load_fnc1(tmp_path)
     assert len(everything.items) == 18  # unrelated left out by default
     assert len(everything.warnings) == 2
+    assert everything.population == {"agree": 6, "disagree": 6, "discuss": 6}
     assert any("stances.csv:26" in w and "no body" in w for w in everything.warnings)
     pair = everything.items[0]
     assert pair.stance == "disagree"
@@ -394,15 +395,18 @@ def test_evaluate_neus_with_fake_builder(tmp_path: Path) -> None:
 def test_evaluate_fnc1_with_fake_builder(tmp_path: Path) -> None:
     _write_fnc(tmp_path)
     pairs = loaders.load_fnc1(tmp_path, stances=("agree", "disagree", "discuss", "unrelated")).items
-    s = harness.evaluate_fnc1(pairs, _fake_build)["summary"]
+    population = {"disagree": 1, "agree": 1, "discuss": 8, "unrelated": 50}
+    s = harness.evaluate_fnc1(pairs, _fake_build, population=population)["summary"]
     brief = s["systems"]["brief"]
+    # at the population's 10% disagree: recall 1.0, false alarms 0.5 -> .1 / (.1 + .45)
+    assert brief["precision_at_natural_prevalence"] == pytest.approx(0.1 / 0.55)
     # body 1 says "denied": flagged on all 6 disagree and all 6 discuss pairs, never on body 2
     assert (brief["true_pos"], brief["false_pos"], brief["false_neg"]) == (6, 6, 0)
     assert brief["recall"] == 1.0 and brief["precision"] == 0.5
     assert brief["false_alarm_rate"] == 0.5
     assert brief["false_alarm_rate_unrelated"] == 0.0
     assert s["systems"]["always"]["false_alarm_rate"] == 1.0
-    assert "| brief | 50.0 | 100.0 | 0.667 | 50.0 | 0.0 |" in harness.format_table(
+    assert "| brief | 50.0 | 100.0 | 0.667 | 50.0 | 0.0 | 18.2 |" in harness.format_table(
         {"fnc1": {"summary": s}}
     )
 

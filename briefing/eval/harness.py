@@ -40,8 +40,6 @@ logger = logging.getLogger(__name__)
 
 # A fixed "today", so a run does not depend on the day it is made.
 EVAL_TODAY = dt.date(2026, 1, 1)
-# Natural share of disagree among the FNC-1 agree/disagree/discuss pairs (186 of 2,069).
-FNC1_DISAGREE_PREVALENCE = 186 / 2069
 
 BuildFn = Callable[[Sequence[Document]], Brief]
 
@@ -213,13 +211,15 @@ def evaluate_neus(
 # --- FNC-1 --------------------------------------------------------------------------------
 
 
-def _detection_summary(det: Detection) -> dict[str, Any]:
+def _detection_summary(det: Detection, prevalence: float | None) -> dict[str, Any]:
     return {
         "precision": det.precision,
         "recall": det.recall,
         "f1": det.f1,
         "false_alarm_rate": det.false_alarm_rate,
-        "precision_at_natural_prevalence": det.precision_at(FNC1_DISAGREE_PREVALENCE),
+        "precision_at_natural_prevalence": (
+            det.precision_at(prevalence) if prevalence is not None else det.precision
+        ),
         "true_pos": det.true_pos,
         "false_pos": det.false_pos,
         "false_neg": det.false_neg,
@@ -228,12 +228,18 @@ def _detection_summary(det: Detection) -> dict[str, Any]:
 
 
 def evaluate_fnc1(
-    pairs: Sequence[StancePair], build: BuildFn, *, details: bool = False
+    pairs: Sequence[StancePair],
+    build: BuildFn,
+    *,
+    details: bool = False,
+    population: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Whether briefs report a contradiction on disagree pairs and stay quiet on the others.
 
     Precision, recall and F1 are over agree/discuss/disagree pairs (disagree = positive);
-    unrelated pairs, when present, only give a separate false-alarm rate.
+    unrelated pairs, when present, only give a separate false-alarm rate. ``population``
+    (stance counts before sampling) gives the natural share of disagree pairs, to which
+    precision is re-weighted; without it the sample's own share is used.
     """
     outcomes: dict[str, list[tuple[bool, bool]]] = {"brief": [], "refute-cue": [], "always": []}
     unrelated: dict[str, list[bool]] = {"brief": [], "refute-cue": [], "always": []}
@@ -285,14 +291,18 @@ def evaluate_fnc1(
         counts[pair.stance] = counts.get(pair.stance, 0) + 1
     docs = 2 * len(pairs)
     systems: dict[str, Any] = {}
+    counts_from = population or {}
+    judged = sum(counts_from.get(s, 0) for s in ("agree", "disagree", "discuss"))
+    prevalence = counts_from.get("disagree", 0) / judged if judged else None
     for name, outs in outcomes.items():
-        row = _detection_summary(score_detection(outs))
+        row = _detection_summary(score_detection(outs), prevalence)
         flags = unrelated[name]
         row["false_alarm_rate_unrelated"] = sum(flags) / len(flags) if flags else None
         systems[name] = row
     summary: dict[str, Any] = {
         "pairs": len(pairs),
         "stances": counts,
+        "population": dict(counts_from),
         "documents": docs,
         "errors": errors,
         "citation_validity": valid / cites if cites else 0.0,
@@ -428,7 +438,9 @@ def run_evaluation(
         else:
             result["warnings"] += fnc.warnings
             logger.info("FNC-1: %d pairs loaded", len(fnc.items))
-            result["fnc1"] = evaluate_fnc1(fnc.items, build, details=details)
+            result["fnc1"] = evaluate_fnc1(
+                fnc.items, build, details=details, population=fnc.population
+            )
     if missing and len(missing) == len(plan.datasets):
         raise missing[0]
     result["warnings"] += [f"{exc}; data set skipped" for exc in missing]

@@ -81,6 +81,7 @@ class StancePair:
 class Loaded(Generic[T]):
     items: list[T] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    population: dict[str, int] = field(default_factory=dict)  # label counts before sampling
 
 
 def make_document(
@@ -240,6 +241,8 @@ def load_fnc1(
         if stance in stances:
             usable.append((rowno, row))
     labels = {i: (row["Stance"] or "").strip().lower() for i, (_, row) in enumerate(usable)}
+    for label in labels.values():
+        loaded.population[label] = loaded.population.get(label, 0) + 1
     wanted = {s: len(usable) for s in stances}
     wanted.update(per_class or {})
     for i in stratified_sample(usable, labels, wanted, seed):
