@@ -45,8 +45,8 @@ from scripted_server import Script, ScriptedServer  # noqa: E402
 from briefing.chunk import chunk_documents  # noqa: E402
 from briefing.config import Settings  # noqa: E402
 from briefing.contradict import propose_candidates  # noqa: E402
+from briefing.engines.cost import estimate_tokens  # noqa: E402
 from briefing.engines.openai_engine import OpenAIEngine  # noqa: E402
-from briefing.engines.structured import estimate_tokens  # noqa: E402
 from briefing.ingest import document_from_text, ingest_paths  # noqa: E402
 from briefing.models import Document  # noqa: E402
 from briefing.pipeline import build_brief  # noqa: E402

@@ -36,7 +36,9 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from briefing.engines.base import CandidatePair, Engine
 from briefing.engines.openai_engine import OpenAIEngine, batch_budget
-from briefing.engines.structured import MAX_ATTEMPTS, MAX_REASKS, Prompts, is_transient
+from briefing.engines.prompts import Prompts
+from briefing.engines.structured import MAX_REASKS
+from briefing.engines.transport import MAX_ATTEMPTS, is_transient
 from briefing.errors import EngineError, MissingKeyError
 from briefing.ingest import ingest_paths
 from briefing.llm_cache import LLMCache

@@ -34,19 +34,16 @@ import openai
 
 from briefing.config import Settings
 from briefing.engines.base import CandidatePair
+from briefing.engines.cost import Budget, BudgetExhausted, estimate_tokens, price_for
 from briefing.engines.ladder import Ladder
 from briefing.engines.schemas import Extraction, Judgement, SynthesisOut
 from briefing.engines.structured import (
-    Budget,
-    BudgetExhausted,
     ContentFiltered,
     LengthCutOff,
     Refused,
     Request,
     StructuredCaller,
     Unusable,
-    estimate_tokens,
-    price_for,
 )
 from briefing.errors import MissingKeyError
 from briefing.llm_cache import LLMCache

@@ -3,46 +3,38 @@
 ``StructuredCaller.ask`` renders a Jinja prompt, looks the call up in the cache, and otherwise
 sends it through the OpenAI SDK, validating the answer with pydantic:
 
-- Transport faults (429, 5xx, timeouts, connection errors) are retried here, by tenacity, with
-  exponential backoff and jitter (or the server's Retry-After), at most ``MAX_ATTEMPTS`` times
-  and ``MAX_RETRY_SECONDS`` in all. The SDK's own retries are off (``max_retries=0``) so the two
-  layers never multiply. 400/401/403/404 and ``insufficient_quota`` are not retried.
+- Transport faults (429, 5xx, timeouts, connection errors) are retried by the one retry layer
+  in ``briefing.engines.transport`` (the SDK's own retries are off, so they never multiply);
+  HTTP errors that are not retried become one-line errors the user can act on.
 - An answer that fails validation, or fails the caller's own check (e.g. a quote not found in
   the source), is re-asked at most ``MAX_REASKS`` times with a compact list of the errors.
 - A refusal, a length cut-off and a content-filter stop raise ``Refused``, ``LengthCutOff`` and
   ``ContentFiltered``: the engine decides what to do with them; none is retried blindly.
-- Before every request the cost is reserved against ``--max-cost``; ``BudgetExhausted`` is
-  raised instead of sending a request that could exceed it.
+- Before every request its worst-case cost is reserved against ``--max-cost``
+  (``briefing.engines.cost``); ``BudgetExhausted`` is raised instead of sending a request
+  that could exceed it.
 """
 
 from __future__ import annotations
 
-import email.utils
-import hashlib
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-import jinja2
 import openai
 from pydantic import BaseModel, ValidationError
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
+from tenacity import RetryCallState
 
+from briefing.engines.cost import Budget, estimate_tokens
 from briefing.engines.ladder import Ladder, Mode, extract_json_text, is_format_rejection
+from briefing.engines.prompts import Prompts
 from briefing.engines.schemas import compact_schema, schema_fingerprint
-from briefing.errors import EngineError, MissingKeyError
+from briefing.engines.transport import MAX_ATTEMPTS, retrying, status_error
+from briefing.errors import EngineError
 from briefing.llm_cache import LLMCache, cache_key
 from briefing.models import Usage
 
@@ -50,38 +42,9 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 MAX_REASKS = 2
-MAX_ATTEMPTS = 5
-MAX_RETRY_SECONDS = 180.0
-MAX_RETRY_AFTER = 60.0
 _MAX_ERRORS_SHOWN = 10
 _MAX_ECHO_CHARS = 4000
-
-# Estimated prices in USD per million tokens (input, output), as published by OpenAI.
-# Longest matching prefix wins. Unknown models (local servers) are priced at zero.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5": (1.25, 10.00),
-    "o4-mini": (1.10, 4.40),
-    "o3": (2.00, 8.00),
-}
-
-
-def price_for(model: str) -> tuple[float, float] | None:
-    matches = [prefix for prefix in PRICES if model.startswith(prefix)]
-    return PRICES[max(matches, key=len)] if matches else None
-
-
-def estimate_tokens(text: str) -> int:
-    """About four characters per token: no tokenizer download needed."""
-    return (len(text) + 3) // 4
 
 
 class Refused(Exception):
@@ -94,10 +57,6 @@ class LengthCutOff(Exception):
 
 class ContentFiltered(Exception):
     """The provider's content filter stopped the answer."""
-
-
-class BudgetExhausted(Exception):
-    """The next request could exceed ``--max-cost``; it was not sent."""
 
 
 class Unusable(Exception):
@@ -128,115 +87,6 @@ class Answer(Generic[T]):
     attempts: list[T]
     errors: list[str]
     cached: bool
-
-
-class Prompts:
-    """The Jinja prompt templates, each identified by a hash of its source."""
-
-    def __init__(self, directory: Path = PROMPTS_DIR) -> None:
-        self.directory = directory
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(directory)),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-        )
-        self._hashes: dict[str, str] = {}
-
-    def render(self, name: str, **variables: Any) -> str:
-        try:
-            return self._env.get_template(f"{name}.j2").render(**variables).strip()
-        except jinja2.TemplateNotFound as exc:
-            raise EngineError(
-                f"{self.directory / (name + '.j2')}: prompt template missing"
-            ) from exc
-
-    def hash(self, *names: str) -> str:
-        digest = hashlib.sha256()
-        for name in names:
-            if name not in self._hashes:
-                path = self.directory / f"{name}.j2"
-                self._hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-            digest.update(self._hashes[name].encode())
-        return digest.hexdigest()[:16]
-
-
-class Budget:
-    """Reserves the worst-case cost of each request against a limit, then settles the real cost."""
-
-    def __init__(self, limit_usd: float | None, prices: tuple[float, float] | None) -> None:
-        self.limit = limit_usd
-        self.prices = prices
-        self.spent = 0.0
-        self.reserved = 0.0
-        self.exhausted = False
-        self._lock = threading.Lock()
-
-    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
-        if self.prices is None:
-            return 0.0
-        return (prompt_tokens * self.prices[0] + completion_tokens * self.prices[1]) / 1e6
-
-    def reserve(self, prompt_tokens: int, max_tokens: int) -> float:
-        worst = self.cost(prompt_tokens, max_tokens)
-        with self._lock:
-            if self.limit is not None and (
-                self.exhausted or self.spent + self.reserved + worst > self.limit
-            ):
-                self.exhausted = True
-                raise BudgetExhausted
-            self.reserved += worst
-        return worst
-
-    def settle(self, reservation: float, actual: float) -> None:
-        with self._lock:
-            self.reserved -= reservation
-            self.spent += actual
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    if response is None:
-        return None
-    headers = response.headers
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _error_code(exc: openai.APIStatusError) -> str | None:
-    if exc.code:
-        return exc.code
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("code"):
-            return str(inner["code"])
-    return None
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: rate limits (not exhausted quota), server errors, timeouts, connections."""
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        if exc.status_code == 429:
-            return _error_code(exc) != "insufficient_quota"
-        return exc.status_code in (408, 409) or exc.status_code >= 500
-    return False
 
 
 def _format_validation(exc: ValidationError) -> list[str]:
@@ -413,7 +263,7 @@ class StructuredCaller:
                         self.stats.fallbacks.append(f"{mode}->{nxt}")
                     if nxt is not None:
                         continue
-                raise self._status_error(exc) from exc
+                raise status_error(exc, self.base_url, self.model) from exc
             self.ladder.settle(mode)
             return result
 
@@ -517,16 +367,8 @@ class StructuredCaller:
                 return completions.create(response_format={"type": "json_object"}, **params)
             return completions.create(**params)
 
-        retrying = Retrying(
-            retry=retry_if_exception(is_transient),
-            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
-            wait=self._wait,
-            sleep=self._sleep,
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
         try:
-            return retrying(once)
+            return retrying(self._sleep, self._log_retry)(once)
         except openai.APIStatusError:
             raise
         except openai.APITimeoutError as exc:
@@ -540,40 +382,8 @@ class StructuredCaller:
                 "check --base-url and the network"
             ) from exc
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        after = _retry_after(exc) if exc is not None else None
-        if after is not None:
-            return min(after, MAX_RETRY_AFTER)
-        return float(wait_exponential_jitter(initial=1.0, max=20.0, jitter=1.0)(state))
-
     def _log_retry(self, state: RetryCallState) -> None:
         with self._lock:
             self.stats.retries += 1
         exc = state.outcome.exception() if state.outcome is not None else None
         logger.warning("%s: %s; retry %d", self.base_url, type(exc).__name__, state.attempt_number)
-
-    def _status_error(self, exc: openai.APIStatusError) -> EngineError:
-        status = exc.status_code
-        if status == 401:
-            return MissingKeyError(
-                f"{self.base_url} rejected the API key (401): set a valid OPENAI_API_KEY or "
-                "pass --api-key"
-            )
-        if status == 429 and _error_code(exc) == "insufficient_quota":
-            return EngineError(
-                f"{self.base_url}: the API key has no quota left (429); check billing"
-            )
-        if status == 403:
-            return EngineError(f"{self.base_url}: access denied (403) for model {self.model}")
-        if status == 404:
-            return EngineError(
-                f"{self.base_url}: model {self.model!r} not found (404); "
-                "check --model and --base-url"
-            )
-        if is_transient(exc):
-            return EngineError(
-                f"{self.base_url}: still failing after {MAX_ATTEMPTS} attempts "
-                f"(HTTP {status}); try later"
-            )
-        return EngineError(f"{self.base_url}: request rejected (HTTP {status}): {exc.message}")

@@ -1,0 +1,73 @@
+"""What LLM calls cost: token estimates, published prices, and the --max-cost budget.
+
+Token counts come from the server's ``usage`` when it reports them; before a request, and for
+servers that do not report usage, they are estimated at four characters per token (no
+tokenizer download). Prices are estimates as published by OpenAI; unknown models (local
+servers) cost nothing here, and ``--max-cost`` cannot limit them.
+"""
+
+from __future__ import annotations
+
+import threading
+
+# Estimated prices in USD per million tokens (input, output), as published by OpenAI.
+# Longest matching prefix wins. Unknown models (local servers) are priced at zero.
+PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-5-nano": (0.05, 0.40),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5": (1.25, 10.00),
+    "o4-mini": (1.10, 4.40),
+    "o3": (2.00, 8.00),
+}
+
+
+def price_for(model: str) -> tuple[float, float] | None:
+    matches = [prefix for prefix in PRICES if model.startswith(prefix)]
+    return PRICES[max(matches, key=len)] if matches else None
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters per token: no tokenizer download needed."""
+    return (len(text) + 3) // 4
+
+
+class BudgetExhausted(Exception):
+    """The next request could exceed ``--max-cost``; it was not sent."""
+
+
+class Budget:
+    """Reserves the worst-case cost of each request against a limit, then settles the real cost."""
+
+    def __init__(self, limit_usd: float | None, prices: tuple[float, float] | None) -> None:
+        self.limit = limit_usd
+        self.prices = prices
+        self.spent = 0.0
+        self.reserved = 0.0
+        self.exhausted = False
+        self._lock = threading.Lock()
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        if self.prices is None:
+            return 0.0
+        return (prompt_tokens * self.prices[0] + completion_tokens * self.prices[1]) / 1e6
+
+    def reserve(self, prompt_tokens: int, max_tokens: int) -> float:
+        worst = self.cost(prompt_tokens, max_tokens)
+        with self._lock:
+            if self.limit is not None and (
+                self.exhausted or self.spent + self.reserved + worst > self.limit
+            ):
+                self.exhausted = True
+                raise BudgetExhausted
+            self.reserved += worst
+        return worst
+
+    def settle(self, reservation: float, actual: float) -> None:
+        with self._lock:
+            self.reserved -= reservation
+            self.spent += actual
