@@ -21,6 +21,24 @@ from briefing.errors import ConfigError
 CONFIG_FILENAME = "briefing.toml"
 
 
+_LETTER_TERRITORIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "DO", "NI", "PA"}
+)
+
+
+def paper_for_locale(locale_name: str | None) -> Literal["a4", "letter"]:
+    """'letter' for a locale such as ``en_US.UTF-8`` or ``fr_CA``, else 'a4' (also for C/POSIX).
+
+    For the CLI's default when neither --paper nor the config sets one: pass it the first set
+    of $LC_ALL, $LC_PAPER, $LANG.
+    """
+    if not locale_name:
+        return "a4"
+    base = locale_name.split(".", 1)[0].split("@", 1)[0]
+    _, _, territory = base.partition("_")
+    return "letter" if territory.upper() in _LETTER_TERRITORIES else "a4"
+
+
 def default_cache_path() -> Path:
     return Path(platformdirs.user_cache_dir("briefing")) / "llm-cache.sqlite"
 
@@ -42,7 +60,9 @@ class Settings(BaseModel):
     cache: bool = Field(default=True, description="Cache LLM responses on disk.")
     cache_path: Path = Field(default_factory=default_cache_path)
     max_words: int = Field(default=650, ge=100, le=5000, description="Word budget of the brief.")
-    paper: Literal["a4", "letter"] = Field(default="a4", description="Paper size for PDF output.")
+    paper: Literal["a4", "letter"] = Field(
+        default="a4", description="Paper size for PDF output (default from the locale)."
+    )
     topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
 
 
@@ -112,6 +132,10 @@ def load_settings(
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [build] must be a table")
         merged.update(table)
+    if "paper" not in merged:
+        merged["paper"] = paper_for_locale(
+            env.get("LC_ALL") or env.get("LC_PAPER") or env.get("LANG")
+        )
     for var, key in ENV_VARS.items():
         if env.get(var):
             merged[key] = env[var]

@@ -42,24 +42,6 @@ _LINKABLE_SCHEMES = frozenset({"http", "https"})
 # New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
 MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
-_LETTER_TERRITORIES = frozenset(
-    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PR", "SV", "DO", "NI", "PA"}
-)
-
-
-def paper_for_locale(locale_name: str | None) -> str:
-    """'letter' for a locale such as ``en_US.UTF-8`` or ``fr_CA``, else 'a4' (also for C/POSIX).
-
-    For the CLI's default when neither --paper nor the config sets one: pass it the first set
-    of $LC_ALL, $LC_PAPER, $LANG.
-    """
-    if not locale_name:
-        return "a4"
-    base = locale_name.split(".", 1)[0].split("@", 1)[0]
-    _, _, territory = base.partition("_")
-    return "letter" if territory.upper() in _LETTER_TERRITORIES else "a4"
-
-
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
     return require_dir(TEMPLATES_DIR)
@@ -187,7 +169,7 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
     """Every citation the rendered brief shows, in page order."""
     for fact in brief.bottom_line:
         yield from fact.citations
-    changes = getattr(brief, "changes", None)  # daily briefs only
+    changes = brief.changes  # daily briefs only
     if changes is not None:
         for fact in changes.new_facts[:MAX_NEW_FACTS_SHOWN]:
             yield from fact.citations
@@ -208,8 +190,8 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
 def cited_source_ids(brief: Brief) -> set[str]:
     """Ids of the sources the rendered brief cites, reprint notes included."""
     ids = {c.source_id for c in _all_citations(brief)}
-    if getattr(brief, "changes", None) is not None:
-        ids.update(r.source_id for r in getattr(brief, "reprints", ()))
+    if brief.changes is not None:
+        ids.update(r.source_id for r in brief.reprints)
     return ids
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from brief_samples import cite, daily_brief, make_brief, source
 
+from briefing.config import paper_for_locale
 from briefing.errors import RenderError
-from briefing.models import Brief, Contradiction, ContradictionSide, Fact
-from briefing.render_html import date_line, paper_for_locale, render_html, safe_url, text_dir
+from briefing.models import Contradiction, ContradictionSide, Fact
+from briefing.render_html import date_line, render_html, safe_url, text_dir
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.txt"
 
@@ -261,17 +262,13 @@ def test_paper_for_locale(locale_name: str | None, paper: str) -> None:
     assert paper_for_locale(locale_name) == paper
 
 
-needs_changes = pytest.mark.skipif(
-    "changes" not in Brief.model_fields, reason="this build has no daily 'changes' on Brief"
-)
 
 
-@needs_changes
 def test_since_yesterday_section_for_daily_briefs() -> None:
     html = render_html(daily_brief())
-    section = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
-    assert html.index('id="bottom-line"') < html.index('id="changes"')
-    assert html.index('id="changes"') < html.index('id="contradictions"')
+    section = html.split('id="since-yesterday"', 1)[1].split("</section>", 1)[0]
+    assert html.index('id="bottom-line"') < html.index('id="since-yesterday"')
+    assert html.index('id="since-yesterday"') < html.index('id="contradictions"')
     assert "Compared with the brief of 29 Mar 2025" in section
     assert "New developments (1):" in section
     assert "“The ferry timetable changed overnight.”" not in section  # not the quote itself
@@ -281,10 +278,9 @@ def test_since_yesterday_section_for_daily_briefs() -> None:
     assert "Sources disagree on whether the barrier 0 reopened" in section
     assert "An old dispute about the tolls. <span" in section and "(no longer reported)" in section
     assert '<a href="#src-2">[2]</a></sup> also carried by' in section and "Copy Wire" in section
-    assert 'id="changes"' not in render_html(make_brief())
+    assert 'id="since-yesterday"' not in render_html(make_brief())
 
 
-@needs_changes
 def test_first_daily_brief_says_there_is_nothing_to_compare() -> None:
     html = render_html(daily_brief(previous_day=None))
     assert "First daily brief: there is no earlier brief to compare with." in html
