@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test lint bench bench-pdf bench-daily examples-pdf eval cassettes clean
+.PHONY: brief test lint bench bench-openai bench-pdf bench-daily examples-pdf eval cassettes clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
@@ -25,6 +25,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## speed and memory of whole-process runs (reads ../shared/eval-data)
 	$(PY) bench/run.py
+
+cassettes: $(STAMP)  ## re-record cassettes (real endpoint with OPENAI_API_KEY, else the scripted one)
+	$(PY) cassettes/record.py
+
+bench-openai: $(STAMP)  ## LLM calls, tokens and wall time against a loopback endpoint
+	$(PY) bench/openai_bench.py
 
 bench-pdf: $(STAMP)  ## PDF of the examples, and the one-page fit loop on ~1,400 documents
 	$(PY) bench/pdf_bench.py

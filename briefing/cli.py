@@ -218,6 +218,11 @@ class _Reporter:
         if not self.quiet and self.tty:
             print(f"briefing: {message}", file=sys.stderr)
 
+    def info(self, message: str) -> None:
+        """A line worth seeing even when stderr is not a terminal (cost), silenced by -q."""
+        if not self.quiet:
+            print(f"briefing: {message}", file=sys.stderr)
+
     def warn(self, message: str) -> None:
         if not self.quiet:
             print(f"Warning: {message}", file=sys.stderr)
@@ -261,6 +266,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     stats = brief.stats
+    if stats.usage.calls or stats.usage.cached_calls:
+        u = stats.usage
+        reporter.info(
+            f"{u.calls} LLM calls ({u.cached_calls} cached), {u.prompt_tokens:,} tokens in, "
+            f"{u.completion_tokens:,} out, estimated ${u.cost_usd:.4f} ({stats.model})"
+        )
     reporter.progress(
         f"{stats.documents} documents, {stats.facts_verified} verified facts, "
         f"{stats.contradictions_found} contradictions, {stats.words} words, "

@@ -97,6 +97,7 @@ def build_brief(
         measure=measure,
     )
     stats.usage = engine.usage
+    stats.warnings.extend(engine.warnings)
     stats.elapsed_s = round(time.perf_counter() - started, 3)
     return brief
 
@@ -141,7 +142,7 @@ def build_brief_from_paths(
     if not ingested.documents:
         tried = ", ".join(str(p) for p in paths) or "(nothing)"
         raise NoDocumentsError(f"no usable documents in {tried}")
-    return build_brief(
+    brief = build_brief(
         ingested.documents,
         settings=settings,
         today=today or dt.date.today(),
@@ -150,3 +151,7 @@ def build_brief_from_paths(
         skipped=ingested.skipped,
         progress=progress,
     )
+    if warn is not None:  # the engine's own warnings (refusals, cost limit), after the inputs'
+        for line in brief.stats.warnings[len(ingested.warnings) :]:
+            warn(line)
+    return brief

@@ -31,6 +31,7 @@ class Engine(Protocol):
     name: str
     model: str | None
     usage: Usage
+    warnings: list[str]  # what the engine skipped or refused, one line each, for the brief
 
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]

@@ -176,6 +176,7 @@ class OfflineEngine:
 
     def __init__(self) -> None:
         self.usage = Usage()
+        self.warnings: list[str] = []
 
     # --- extraction -------------------------------------------------------------------
     def extract_facts(

@@ -1,0 +1,97 @@
+"""The pipeline with a fake engine: whatever an engine returns, only verified quotes survive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+
+from briefing import Settings, build_brief, document_from_text
+from briefing.engines.base import CandidatePair
+from briefing.errors import NoDocumentsError
+from briefing.models import (
+    ActorPosition,
+    Chunk,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Document,
+    Fact,
+    Synthesis,
+    Usage,
+)
+
+DOC = document_from_text(
+    "Canal Reopens\n\nThe canal reopened to barges on Tuesday after a month of repairs.\n"
+    "The port authority said traffic would return to normal within a week.\n", "canal.txt")
+
+
+class FakeEngine:
+    name = "fake"
+    model = "fake-1"
+
+    def __init__(self) -> None:
+        self.usage = Usage(calls=3, prompt_tokens=100, completion_tokens=20, cost_usd=0.001)
+        self.warnings = ["the model refused one batch"]
+        self.seen_candidates: list[CandidatePair] = []
+
+    def extract_facts(self, topic: str, documents: Sequence[Document],
+                      chunks: Sequence[Chunk]) -> list[Fact]:
+        real = "The canal reopened to barges on Tuesday"
+        return [
+            Fact(statement="Barges are moving again.", score=0.9,
+                 citations=(Citation(source_id=DOC.id, quote=real),)),
+            Fact(statement="Repairs cost a fortune.", score=0.8,
+                 citations=(Citation(source_id=DOC.id, quote="repairs cost ten million"),)),
+            Fact(statement="Traffic normal soon.", score=0.5, actor="The port authority",
+                 kind="claim", citations=(Citation(source_id=DOC.id,
+                                                   quote="traffic would  return to normal"),)),
+        ]
+
+    def judge_contradictions(self, topic: str, documents: Sequence[Document],
+                             candidates: Sequence[CandidatePair]) -> list[Contradiction]:
+        self.seen_candidates = list(candidates)
+        side = ContradictionSide(statement="x", citations=(
+            Citation(source_id=DOC.id, quote="after a month of repairs"),))
+        ghost = ContradictionSide(statement="y", citations=(
+            Citation(source_id=DOC.id, quote="the canal stays closed all year"),))
+        return [Contradiction(kind="claim_conflict", summary="s", sides=(side, ghost))]
+
+    def synthesize(self, topic: str, facts: Sequence[Fact],
+                   contradictions: Sequence[Contradiction]) -> Synthesis:
+        return Synthesis(
+            title="Canal brief", bottom_line=tuple(facts[:1]),
+            actors=(ActorPosition(name="Port", position="p", citations=(
+                Citation(source_id=DOC.id, quote="no such quote in the source"),)),),
+        )
+
+
+def test_unverified_output_is_dropped_counted_and_never_rendered() -> None:
+    engine = FakeEngine()
+    brief = build_brief([DOC], settings=Settings(), today=dt.date(2026, 1, 1), engine=engine)
+    stats = brief.stats
+    assert stats.facts_extracted == 3
+    assert stats.facts_verified == 2
+    assert stats.facts_dropped_unverified == 2  # one extracted fact, one actor position
+    assert stats.contradiction_sides_dropped_unverified == 1
+    assert brief.contradictions == []
+    assert brief.actors == []
+    quotes = [c.quote for f in [*brief.bottom_line, *brief.facts, *brief.more_facts]
+              for c in f.citations]
+    assert "traffic would return to normal" in quotes  # whitespace repaired to the source's
+    assert all(DOC.text[c.start:c.end] == c.quote
+               for f in [*brief.bottom_line, *brief.facts] for c in f.citations)
+    assert stats.engine == "fake" and stats.model == "fake-1"
+    assert stats.usage.cost_usd == 0.001
+    assert stats.warnings == ["the model refused one batch"]
+
+
+def test_no_documents_is_an_error() -> None:
+    with pytest.raises(NoDocumentsError):
+        build_brief([], settings=Settings(), today=dt.date(2026, 1, 1))
+
+
+def test_topic_setting_focuses_and_is_not_marked_inferred() -> None:
+    brief = build_brief([DOC], settings=Settings(topic="barges"), today=dt.date(2026, 1, 1))
+    assert brief.topic == "barges" and not brief.topic_inferred
