@@ -190,6 +190,12 @@ DISPUTE = re.compile(
     r"(?:claims?|reports?|allegations?)|insist(?:s|ed)?|on\s+the\s+contrary)\b",
     re.IGNORECASE,
 )
+REFUTATION = re.compile(
+    r"\b(?:hoax(?:es)?|fake|faked|false(?:ly)?|untrue|not\s+true|debunk(?:s|ed|ing)?|fabricat(?:ed|ion)|"
+    r"no\s+evidence|baseless|unfounded|bogus|myth|misleading|satir(?:e|ical)|"
+    r"dismiss(?:es|ed)\s+(?:the\s+)?(?:claims?|reports?)\s+as)\b",
+    re.IGNORECASE,
+)
 FORWARD = re.compile(
     r"\b(?:to\s+watch|will|would\s+be\s+a|expected\s+to|is\s+set\s+to|are\s+set\s+to|plans?\s+to|"
     r"scheduled|upcoming|next|coming\s+(?:days|weeks|months)|deadline|whether|could|may\s+(?:soon|"
@@ -317,6 +323,11 @@ def actor_key(actor: str) -> str:
 
 def negated(text: str) -> bool:
     return NEGATION.search(text) is not None
+
+
+def refutes(text: str) -> bool:
+    """Whether the text says something reported is false, a hoax, denied or unproven."""
+    return REFUTATION.search(text) is not None
 
 
 def disputes(text: str) -> bool:

@@ -412,7 +412,9 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     return ", ".join(chosen)
 
 
-_SENTENCE_INITIAL = re.compile(r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)([A-Z][\w'\u2019-]*)")
+_SENTENCE_INITIAL = re.compile(
+    r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)([A-Z][\w'\u2019-]*)"
+)
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _TOKEN = re.compile(r"\b[A-Za-z][\w'\u2019-]*")
 _REPORTING_STEMS = frozenset(

@@ -453,10 +453,11 @@ GATE_NEUS_BRIEF = {
     "bottom_line_rouge1_f": 0.375,  # measured 0.390 (lead-1 on the same clusters: 0.382)
     "bottom_line_rouge2_f": 0.150,  # measured 0.157
     "bottom_line_rougeL_f": 0.235,  # measured 0.247
-    "whole_rouge1_recall": 0.645,  # measured 0.663 (all source text: 0.714)
+    "whole_rouge1_recall": 0.69,  # measured 0.706 with headlines as facts (all text: 0.714)
 }
 GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs (measured 0.025)
 GATE_MIN_FNC1_BRIEFS_WITH_CONTRADICTIONS = 5  # measured 7 of 60
+GATE_MIN_FNC1_RECALL = 0.10  # measured 0.20 (4 of 20) with the cross-source refutation rule
 GATE_MIN_DOCS_PER_SECOND = 20.0  # measured ~200 on the shared 2-core machine
 
 
@@ -488,14 +489,13 @@ def test_gate_fnc1_false_alarms_and_validity(gate_run: dict[str, Any]) -> None:
     assert s["citation_validity"] == 1.0
     brief = s["systems"]["brief"]
     assert brief["false_alarm_rate"] <= GATE_MAX_FALSE_ALARMS
-    # The detector is still alive: too few hits to gate recall (1 of 20 disagree pairs when
-    # set), so gate the pairs whose brief reports any contradiction instead.
     assert s["briefs_with_contradictions"] >= GATE_MIN_FNC1_BRIEFS_WITH_CONTRADICTIONS
+    assert brief["recall"] >= GATE_MIN_FNC1_RECALL
 
 
 @pytest.mark.xfail(
     reason="issue target not reached: the offline engine's lexical rules find few headline-vs-body "
-    "disagreements (full-set F1 0.06); see eval/README.md",
+    "disagreements (full-set F1 0.215 at 5.6% false alarms); see eval/README.md",
     strict=True,
 )
 def test_gate_fnc1_disagree_f1_target(gate_run: dict[str, Any]) -> None:

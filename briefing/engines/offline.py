@@ -27,6 +27,7 @@ from briefing.claims import (
     disputes,
     is_pronoun,
     negated,
+    refutes,
     subject_entity,
 )
 from briefing.engines.base import CandidatePair
@@ -53,6 +54,8 @@ _DATE_MENTION = re.compile(
 _ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
 FALLBACK_WORDS = 10
+HEADLINE_PENALTY = 0.1
+EARLY_CHARS = 1600  # a refutation in a source's first few sentences is what the source is about
 _WATCH_CUE = re.compile(
     r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
     r"(?:clear )?(?:sign|signal|warning|test))\b",
@@ -72,7 +75,7 @@ class _Candidate:
     actor: str | None
 
 
-def _sentences(chunks: Sequence[Chunk]) -> list[_Candidate]:
+def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[_Candidate]:
     """Eligible sentences of the chunks, with their ordinal position in their document.
 
     A sentence is eligible when it has MIN_WORDS..MAX_WORDS words and ends like a sentence.
@@ -109,8 +112,10 @@ def _sentences(chunks: Sequence[Chunk]) -> list[_Candidate]:
                     terms=frozenset(content_terms(text)),
                     actor=actor,
                 )
-                if MIN_WORDS <= n_words <= MAX_WORDS and _ENDS_SENTENCE.search(text):
-                    complete.append(candidate)
+                if MIN_WORDS <= n_words <= MAX_WORDS and (
+                    _ENDS_SENTENCE.search(text) or text == (titles or {}).get(doc_id)
+                ):
+                    complete.append(candidate)  # a sentence, or the document's own headline
                 elif FALLBACK_WORDS <= n_words <= 2 * MAX_WORDS:
                     partial.append(candidate)
                 elif n_words >= 3:
@@ -154,6 +159,8 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score += 0.04
         if HEDGE.search(c.text):
             score -= 0.08
+        if not _ENDS_SENTENCE.search(c.text):
+            score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
         if ANAPHORIC.match(c.text):
             score -= 0.12  # "This statement ...", "He added ...": needs its context
         scores.append(score)
@@ -182,7 +189,8 @@ class OfflineEngine:
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
     ) -> list[Fact]:
-        candidates = _sentences(chunks)
+        titles = {d.id: d.title.strip() for d in documents if d.title}
+        candidates = _sentences(chunks, titles)
         n_docs = len({c.doc_id for c in candidates}) or 1
         scores = _score(candidates, topic, n_docs)
         facts: list[Fact] = []
@@ -248,6 +256,9 @@ def _source(fact: Fact) -> str:
 
 def _bottom_line(ranked: Sequence[Fact]) -> list[Fact]:
     """2-3 of the highest-scoring facts, from as many different sources as possible."""
+    sentences = [f for f in ranked if _ENDS_SENTENCE.search(f.statement)]
+    if len(sentences) >= 2:
+        ranked = sentences  # headlines are for key developments, not the bottom line
     sources = {_source(f) for f in ranked}
     want = min(3, max(2, len(sources)))
     chosen: list[Fact] = []
@@ -361,22 +372,32 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         if negated(first.statement):
             strength += 0.5
         return _contradiction("reported_dispute", first, second, shared, 0.9), strength
+    refuted = _refutation(left, right, shared)
+    if refuted is not None:
+        claim, refutation = refuted
+        return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
     clash = antonym_clash(left.statement, right.statement)
     polarity = negated(left.statement) != negated(right.statement)
-    one_disputes = disputes(left.statement) != disputes(right.statement)
-    attributed = bool(left.actor and right.actor)
-    named = _named_shared(left.statement, right.statement, shared)
     sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
     overlap = len(shared) / sizes if sizes else 0.0
-    if overlap < 0.2 or (not clash and overlap < 0.3):
+    if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
         return None
-    if attributed and len(shared) >= 2 and (clash or (polarity and len(shared) >= 3)):
+    if len(shared) >= 2 and (clash or (polarity and len(shared) >= 3)):
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
-    elif one_disputes and polarity and len(shared) >= 3 and named:
-        score = 0.55 + 0.03 * min(len(shared), 4)
-    else:
+        return _contradiction("claim_conflict", left, right, shared, score), score
+    return None
+
+
+def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, Fact] | None:
+    """(claim, refutation) when one source says early on that what the other reports is a
+    hoax, false, denied or without evidence, and they share the subject."""
+    left_refutes, right_refutes = refutes(left.statement), refutes(right.statement)
+    if left_refutes == right_refutes or len(shared) < 2:
         return None
-    return _contradiction("claim_conflict", left, right, shared, score), score
+    claim, refutation = (right, left) if left_refutes else (left, right)
+    if _position(refutation) > EARLY_CHARS:
+        return None
+    return claim, refutation
 
 
 def _named_shared(left: str, right: str, shared: Sequence[str]) -> bool:
@@ -440,12 +461,21 @@ def _display(actor: str | None, fallback: str) -> str:
 
 
 def _contradiction(
-    kind: str, first: Fact, second: Fact, shared: Sequence[str], score: float
+    kind: str,
+    first: Fact,
+    second: Fact,
+    shared: Sequence[str],
+    score: float,
+    *,
+    refutes: bool = False,
 ) -> Contradiction:
     subject = _subject(first, shared)
     a = _display(first.actor, "One source")
     b = _display(second.actor, "another source")
-    if kind == "reported_dispute":
+    if refutes:
+        who = a if first.actor else "another source"
+        summary = f"{b} calls into question what {who} reports ({subject})."
+    elif kind == "reported_dispute":
         summary = f"{b} disputes {a} ({subject})."
     else:
         summary = f"{a} and {b} give incompatible accounts ({subject})."
