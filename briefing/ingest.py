@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from briefing.errors import InputError
 from briefing.models import Document, Span
-from briefing.text import furniture_spans, paragraphs, sentence_spans
+from briefing.text import MONTH_NAMES_IN_ORDER, furniture_spans, paragraphs, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +34,7 @@ _HEADER_FIELD = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+_MONTHS = list(MONTH_NAMES_IN_ORDER)
 _MONTH_RE = "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS).replace("sep(", "sep(?:t\\b)?(")
 _DATE_PATTERNS = (
     re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),

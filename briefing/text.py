@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+MONTH_NAMES_IN_ORDER = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+MONTH_NAMES = frozenset(MONTH_NAMES_IN_ORDER)
+WEEKDAY_NAMES = frozenset(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
 # Abbreviations after which a period does not end a sentence (general English usage).
 _ABBREVIATIONS = frozenset(
     [
