@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from briefing import __version__
+from briefing import __version__, cli_daily
 from briefing.config import Settings, load_settings
 from briefing.errors import BriefingError, RenderError
 from briefing.models import Brief
@@ -154,17 +154,8 @@ def build_parser() -> _Parser:
     parser.set_defaults(quiet=False, verbose=0, config=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_build(sub)
-    _register_extensions(sub)
+    cli_daily.register(sub)  # daily, init, schedule, history
     return parser
-
-
-def _register_extensions(sub: argparse._SubParsersAction[_Parser]) -> None:
-    """Commands that live in their own modules (daily runs, scheduling, history)."""
-    try:
-        from briefing import cli_daily
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return
-    cli_daily.register(sub)
 
 
 def _output_format(args: argparse.Namespace) -> str:
