@@ -114,6 +114,14 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
 
 
+def config_table(path: Path, name: str) -> dict[str, Any]:
+    """The ``[name]`` table of the config file at ``path`` (empty when absent)."""
+    table = read_config_file(path).get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return table
+
+
 def load_settings(
     *,
     config_path: str | Path | None = None,
@@ -128,10 +136,7 @@ def load_settings(
     merged: dict[str, Any] = {}
     path = find_config(config_path, env)
     if path is not None:
-        table = read_config_file(path).get("build", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [build] must be a table")
-        merged.update(table)
+        merged.update(config_table(path, "build"))
     if "paper" not in merged:
         merged["paper"] = paper_for_locale(
             env.get("LC_ALL") or env.get("LC_PAPER") or env.get("LANG")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from briefing.config import Settings, find_config, read_config_file
+from briefing.config import Settings, config_table, find_config
 from briefing.errors import ConfigError
 
 Format = Literal["md", "json", "html", "pdf"]
@@ -129,10 +129,7 @@ def load_daily_config(
     merged: dict[str, Any] = {}
     path = find_config(config_path, env)
     if path is not None:
-        table = read_config_file(path).get("daily", {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [daily] must be a table")
-        merged.update(table)
+        merged.update(config_table(path, "daily"))
         base = path.parent
         for key in ("out", "store"):
             if isinstance(merged.get(key), str) and not Path(merged[key]).is_absolute():
