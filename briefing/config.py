@@ -114,6 +114,14 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
 
 
+def invalid_setting(exc: ValidationError, path: Path | None, what: str) -> ConfigError:
+    """One line naming the first invalid setting and the file it came from."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or what
+    source = f" (from {path})" if path else ""
+    return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
+
+
 def config_table(path: Path, name: str) -> dict[str, Any]:
     """The ``[name]`` table of the config file at ``path`` (empty when absent)."""
     table = read_config_file(path).get(name, {})
@@ -150,7 +158,4 @@ def load_settings(
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "settings"
-        source = f" (from {path})" if path else ""
-        raise ConfigError(f"invalid setting {where}{source}: {first['msg']}") from exc
+        raise invalid_setting(exc, path, "setting") from exc

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from briefing.config import Settings, config_table, find_config
+from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
 
 Format = Literal["md", "json", "html", "pdf"]
@@ -156,10 +156,7 @@ def load_daily_config(
     try:
         return DailyConfig.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "daily"
-        source = f" (from {path})" if path else ""
-        raise ConfigError(f"invalid daily setting {where}{source}: {first['msg']}") from exc
+        raise invalid_setting(exc, path, "daily setting") from exc
 
 
 def _relative_to(base: Path, item: Any) -> Any:
