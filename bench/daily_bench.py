@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing.config import Settings  # noqa: E402
-from briefing.daily import (  # noqa: E402
+from briefing.daily.config import DailyConfig  # noqa: E402
+from briefing.daily.fetch import HttpClient  # noqa: E402
+from briefing.daily.run import (  # noqa: E402
     _Collector,
     _window,
     brief_contradictions,
@@ -38,9 +40,7 @@ from briefing.daily import (  # noqa: E402
     expand_sources,
     run_daily,
 )
-from briefing.daily_config import DailyConfig  # noqa: E402
-from briefing.fetch import HttpClient  # noqa: E402
-from briefing.store import Store  # noqa: E402
+from briefing.daily.store import Store  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval-data"
 _ITEM = re.compile(r"TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.DOTALL)

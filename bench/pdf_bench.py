@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.config import Settings  # noqa: E402
 from briefing.models import Brief, SourceRef  # noqa: E402
-from briefing.pdf import _fit, _Layouter, render_pdf  # noqa: E402
 from briefing.pipeline import build_brief_from_paths  # noqa: E402
-from briefing.render_html import render_html  # noqa: E402
+from briefing.render.html import render_html  # noqa: E402
+from briefing.render.pdf import _fit, _Layouter, render_pdf  # noqa: E402
 
 
 def _children_cpu() -> float:

@@ -32,7 +32,7 @@ from briefing.models import (
     SourceRef,
 )
 from briefing.pipeline import build_brief, build_brief_from_paths
-from briefing.render import render_json, render_markdown
+from briefing.render.markdown import render_json, render_markdown
 
 __all__ = [
     "ActorPosition",

@@ -21,7 +21,7 @@ from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.models import Brief, BriefStats, Document, Synthesis
-from briefing.render import markdown_words
+from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
 from briefing.verify import CitationIndex, verify_contradictions, verify_facts
 

@@ -135,9 +135,9 @@ def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
     def boom(*args: object, **kwargs: object) -> bytes:
         raise OSError(28, "No space left on device")
 
-    import briefing.output
+    import briefing.files
 
-    monkeypatch.setattr(briefing.output.os, "fsync", boom)
+    monkeypatch.setattr(briefing.files.os, "fsync", boom)
     code, _, err = _run(["build", str(EXAMPLES), "-o", str(target)], capsys)
     assert code == 1
     assert err.startswith("Error: ") and "brief.md" in err

@@ -13,7 +13,7 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.render import markdown_words
+from briefing.render.markdown import markdown_words
 
 DOCS = [
     Document(

@@ -27,13 +27,14 @@ from daily_samples import (
 
 from briefing.cli import main
 from briefing.config import Settings
-from briefing.daily import (
+from briefing.daily.config import DailyConfig, example_config, load_daily_config
+from briefing.daily.run import (
     DailyLockedError,
     compare_days,
     run_daily,
     run_lock,
 )
-from briefing.daily_config import DailyConfig, example_config, load_daily_config
+from briefing.daily.store import Store
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import ConfigError
 from briefing.models import (
@@ -47,7 +48,6 @@ from briefing.models import (
     Fact,
     SourceRef,
 )
-from briefing.store import Store
 
 DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
 DAY2 = DAY1 + dt.timedelta(days=1)
@@ -257,7 +257,7 @@ def test_injected_failure_then_next_run_loses_and_duplicates_nothing(tmp_path: P
 def test_failure_while_writing_outputs_is_resumed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing.daily as daily_module
+    import briefing.daily.run as daily_module
 
     _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
     config = _config(tmp_path)
@@ -289,8 +289,8 @@ def test_killed_run_is_resumed_by_the_next(tmp_path: Path) -> None:
     script = f"""
 import os, signal, sys, datetime as dt
 sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]
-from briefing.daily import run_daily
-from briefing.daily_config import DailyConfig
+from briefing.daily.run import run_daily
+from briefing.daily.config import DailyConfig
 from briefing.config import Settings
 from briefing.engines.offline import OfflineEngine
 
@@ -468,7 +468,7 @@ def test_compare_days_matches_by_content() -> None:
 
 
 def test_since_yesterday_renders_after_the_bottom_line() -> None:
-    from briefing.render import render_markdown
+    from briefing.render.markdown import render_markdown
 
     fact = _fact("A new school will open in the spring.")
     brief = Brief(

@@ -17,7 +17,7 @@ from daily_samples import (
     rss,
 )
 
-from briefing.fetch import (
+from briefing.daily.fetch import (
     FetchError,
     HttpClient,
     looks_like_feed,

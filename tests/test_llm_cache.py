@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.engines.cache import LLMCache, cache_key
 from briefing.errors import EngineError
-from briefing.llm_cache import LLMCache, cache_key
 
 BASE = {
     "base_url": "https://api.example.test/v1",

@@ -35,13 +35,13 @@ from openai_fixtures import (
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from briefing.engines.base import CandidatePair, Engine
+from briefing.engines.cache import LLMCache
 from briefing.engines.openai_engine import OpenAIEngine, batch_budget
 from briefing.engines.prompts import Prompts
 from briefing.engines.structured import MAX_REASKS
 from briefing.engines.transport import MAX_ATTEMPTS, is_transient
 from briefing.errors import EngineError, MissingKeyError
 from briefing.ingest import ingest_paths
-from briefing.llm_cache import LLMCache
 from briefing.models import Brief, Citation, Fact
 from briefing.verify import verify_all
 

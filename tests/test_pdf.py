@@ -24,15 +24,15 @@ from weasyprint import HTML  # noqa: E402
 from briefing.config import Settings  # noqa: E402
 from briefing.errors import RenderError  # noqa: E402
 from briefing.models import Brief, Fact  # noqa: E402
-from briefing.pdf import (  # noqa: E402
+from briefing.pipeline import build_brief_from_paths  # noqa: E402
+from briefing.render.html import render_html  # noqa: E402
+from briefing.render.pdf import (  # noqa: E402
     DROP_STAGES,
     RefusingURLFetcher,
     drop_sequence,
     render_pdf,
     trim_brief,
 )
-from briefing.pipeline import build_brief_from_paths  # noqa: E402
-from briefing.render_html import render_html  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 from briefing.models import Brief, BriefStats, Citation, Fact, SourceRef
-from briefing.render import render_json, render_markdown
+from briefing.render.markdown import render_json, render_markdown
 
 
 def _brief(statement: str, quote: str | None = None) -> Brief:

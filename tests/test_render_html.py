@@ -13,7 +13,7 @@ from brief_samples import cite, daily_brief, make_brief, source
 from briefing.config import paper_for_locale
 from briefing.errors import RenderError
 from briefing.models import Contradiction, ContradictionSide, Fact
-from briefing.render_html import date_line, render_html, safe_url, text_dir
+from briefing.render.html import date_line, render_html, safe_url, text_dir
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.txt"
 

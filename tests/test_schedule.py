@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefing.cli import main
-from briefing.schedule import (
+from briefing.daily.schedule import (
     ScheduleError,
     cron_line,
     daily_command,

@@ -18,8 +18,7 @@ from daily_samples import (
     make_document,
 )
 
-from briefing.models import Chunk, Citation, Contradiction, ContradictionSide, Fact
-from briefing.store import (
+from briefing.daily.store import (
     Store,
     StoreError,
     contradiction_key,
@@ -27,6 +26,7 @@ from briefing.store import (
     fact_key,
     minhash_signature,
 )
+from briefing.models import Chunk, Citation, Contradiction, ContradictionSide, Fact
 
 NOW = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
@@ -208,7 +208,7 @@ def test_killed_writer_loses_only_its_open_transaction(tmp_path: Path) -> None:
 import os, signal, datetime as dt, sys
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[1])!r}]
 from daily_samples import make_document, BRIDGE_VOTE, ORCHARD_FROST
-from briefing.store import Store
+from briefing.daily.store import Store
 now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
 s = Store({str(path)!r})
 with s.transaction():

@@ -34,6 +34,7 @@ import openai
 
 from briefing.config import Settings
 from briefing.engines.base import CandidatePair
+from briefing.engines.cache import LLMCache
 from briefing.engines.cost import Budget, BudgetExhausted, estimate_tokens, price_for
 from briefing.engines.ladder import Ladder
 from briefing.engines.schemas import Extraction, Judgement, SynthesisOut
@@ -46,7 +47,6 @@ from briefing.engines.structured import (
     Unusable,
 )
 from briefing.errors import MissingKeyError
-from briefing.llm_cache import LLMCache
 from briefing.models import (
     ActorPosition,
     Chunk,

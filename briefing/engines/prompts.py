@@ -13,14 +13,14 @@ from typing import Any
 import jinja2
 
 from briefing.errors import EngineError
-
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+from briefing.resources import prompts_dir
 
 
 class Prompts:
     """The Jinja prompt templates, each identified by a hash of its source."""
 
-    def __init__(self, directory: Path = PROMPTS_DIR) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
+        directory = directory if directory is not None else prompts_dir()
         self.directory = directory
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(directory)),

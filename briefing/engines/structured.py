@@ -29,13 +29,13 @@ import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState
 
+from briefing.engines.cache import LLMCache, cache_key
 from briefing.engines.cost import Budget, estimate_tokens
 from briefing.engines.ladder import Ladder, Mode, extract_json_text, is_format_rejection
 from briefing.engines.prompts import Prompts
 from briefing.engines.schemas import compact_schema, schema_fingerprint
 from briefing.engines.transport import MAX_ATTEMPTS, retrying, status_error
 from briefing.errors import EngineError
-from briefing.llm_cache import LLMCache, cache_key
 from briefing.models import Usage
 
 logger = logging.getLogger(__name__)

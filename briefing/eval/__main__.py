@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{meta['date']}, commit {meta['commit']}, engine {meta['engine']}\n")
     print(format_table(result))
     if args.out is not None:
-        from briefing.output import write_atomic
+        from briefing.files import write_atomic
 
         payload = {"meta": meta, **result}
         try:

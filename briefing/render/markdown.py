@@ -10,7 +10,7 @@ import jinja2
 
 from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.models import Brief, Citation
-from briefing.resources import TEMPLATES_DIR, require_dir
+from briefing.resources import templates_dir
 from briefing.text import word_count
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -24,7 +24,7 @@ def markdown_escape(text: str) -> str:
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(require_dir(TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(templates_dir()),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from briefing.config import CONFIG_FILENAME, load_settings
-from briefing.daily_config import DailyConfig, example_config, load_daily_config
+from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import BriefingError, ConfigError
-from briefing.output import write_atomic
+from briefing.files import write_atomic
 
 DAILY_HELP = """\
 Build today's brief from what arrived since the last run, and say what changed.
@@ -98,7 +98,7 @@ def _parse_day(value: str | None) -> dt.date | None:
 
 
 def _cmd_daily(args: argparse.Namespace) -> int:
-    from briefing.daily import run_daily
+    from briefing.daily.run import run_daily
 
     try:
         formats = (
@@ -211,7 +211,7 @@ def _add_init(sub: Any) -> None:
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from briefing import schedule
+    from briefing.daily import schedule
 
     try:
         at = schedule.parse_time(args.at)
@@ -267,7 +267,7 @@ def _add_schedule(sub: Any) -> None:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from briefing.store import Store
+    from briefing.daily.store import Store
 
     try:
         config = _daily_config(args, out=args.out, store=args.store)

@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher
 
 from briefing.errors import RenderError
 from briefing.models import Brief, SourceRef
-from briefing.render_html import PAPER_SIZES, cited_source_ids, render_html
+from briefing.render.html import PAPER_SIZES, cited_source_ids, render_html
 
 logger = logging.getLogger(__name__)
 

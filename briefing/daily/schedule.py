@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from briefing.errors import BriefingError
-from briefing.output import write_atomic
+from briefing.files import write_atomic
 
 DEFAULT_NAME = "briefing-daily"
 NO_NEW_SOURCES_EXIT = 3

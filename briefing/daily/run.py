@@ -33,10 +33,8 @@ from pydantic import BaseModel, ConfigDict
 from briefing.chunk import chunk_documents
 from briefing.compose import fit_brief
 from briefing.config import Settings
-from briefing.daily_config import DailyConfig
-from briefing.engines.base import Engine
-from briefing.errors import BriefingError, InputError, RenderError
-from briefing.fetch import (
+from briefing.daily.config import DailyConfig
+from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
     FetchedItem,
@@ -46,6 +44,10 @@ from briefing.fetch import (
     read_feed_file,
     read_url,
 )
+from briefing.daily.store import Store, normalise_statement
+from briefing.engines.base import Engine
+from briefing.errors import BriefingError, InputError, RenderError
+from briefing.files import write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
 from briefing.models import (
     Brief,
@@ -56,15 +58,13 @@ from briefing.models import (
     Fact,
     Reprint,
 )
-from briefing.output import write_atomic
-from briefing.render import (
+from briefing.render.markdown import (
     markdown_escape,
     markdown_words,
     render_json,
     render_markdown,
     source_numbers,
 )
-from briefing.store import Store, normalise_statement
 
 logger = logging.getLogger(__name__)
 
@@ -497,14 +497,14 @@ def _render_outputs(
             continue  # a "no new sources" day has no HTML/PDF page
         elif fmt == "html":
             try:
-                from briefing.render_html import render_html
+                from briefing.render.html import render_html
             except ImportError:
                 warnings.append("html output skipped: not available in this install")
                 continue
             outputs["html"] = render_html(brief, paper=settings.paper).encode("utf-8")
         elif fmt == "pdf":
             try:
-                from briefing.pdf import render_pdf
+                from briefing.render.pdf import render_pdf
             except ImportError as exc:
                 warnings.append(f"pdf output skipped: WeasyPrint is not available ({exc})")
                 continue
@@ -781,7 +781,7 @@ def _deliver(
 ) -> None:
     if config.email is None and not config.command:
         return
-    from briefing.deliver import deliver_brief
+    from briefing.daily.deliver import deliver_brief
 
     problems = deliver_brief(config, result, paper=paper)
     if problems:

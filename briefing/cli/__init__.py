@@ -13,13 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from briefing import __version__, cli_daily
+from briefing import __version__
+from briefing.cli import daily as cli_daily
 from briefing.config import Settings, load_settings
 from briefing.errors import BriefingError, RenderError
+from briefing.files import write_atomic
 from briefing.models import Brief
-from briefing.output import write_atomic
 from briefing.pipeline import build_brief_from_paths
-from briefing.render import render_json, render_markdown
+from briefing.render.markdown import render_json, render_markdown
 
 logger = logging.getLogger("briefing")
 
@@ -184,12 +185,12 @@ def render_brief(brief: Brief, fmt: str, settings: Settings, *, appendix: bool =
     if fmt == "json":
         return render_json(brief).encode("utf-8")
     if fmt == "html":
-        from briefing.render_html import render_html
+        from briefing.render.html import render_html
 
         return render_html(brief, paper=settings.paper, appendix=appendix).encode("utf-8")
     if fmt == "pdf":
         try:
-            from briefing.pdf import render_pdf
+            from briefing.render.pdf import render_pdf
         except ImportError as exc:
             raise RenderError(
                 f"PDF output needs WeasyPrint: pip install 'briefing[pdf]' (import failed: {exc})"

@@ -24,8 +24,8 @@ from markupsafe import Markup
 from briefing import compose
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render import KIND_LABELS, quoted
-from briefing.resources import TEMPLATES_DIR, require_dir
+from briefing.render.markdown import KIND_LABELS, quoted
+from briefing.resources import templates_dir as bundled_templates
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
-    return require_dir(TEMPLATES_DIR)
+    return bundled_templates()
 
 
 @lru_cache(maxsize=1)

@@ -17,13 +17,13 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.daily_config import SMTP_PASSWORD_VAR, EmailConfig
+from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
 from briefing.errors import BriefingError
 from briefing.models import Brief
 
 if TYPE_CHECKING:
-    from briefing.daily import DailyResult
-    from briefing.daily_config import DailyConfig
+    from briefing.daily.config import DailyConfig
+    from briefing.daily.run import DailyResult
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _html_body(result: DailyResult, paper: str) -> str | None:
     if result.brief is None:
         return None
     try:
-        from briefing.render_html import render_html
+        from briefing.render.html import render_html
     except ImportError:
         return None
     return render_html(result.brief, paper=paper)  # the brief carries its Since yesterday
@@ -55,7 +55,7 @@ def _pdf_attachment(brief: Brief | None, outputs: Sequence[Path], paper: str) ->
     if brief is None:
         return None
     try:
-        from briefing.pdf import render_pdf
+        from briefing.render.pdf import render_pdf
     except ImportError:
         return None
     try:

@@ -1,0 +1,1 @@
+"""Rendering a Brief: Markdown and JSON (``markdown``), HTML (``html``) and PDF (``pdf``)."""
