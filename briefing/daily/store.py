@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.errors import BriefingError
+from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Chunk, Contradiction, Document, Fact, Span
 
@@ -117,10 +117,6 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, doc_id TEXT
 );
 """
-
-
-class StoreError(BriefingError):
-    """The corpus database cannot be opened or used."""
 
 
 # ---------------------------------------------------------------------------- content keys
