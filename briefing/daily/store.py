@@ -121,6 +121,7 @@ CREATE TABLE IF NOT EXISTS files (
 
 # ---------------------------------------------------------------------------- content keys
 
+
 def fact_key(fact: Fact) -> str:
     return statement_key(fact.statement)
 
