@@ -178,7 +178,8 @@ def answer_extraction(prompt: str, per_block: int, invented: str | None) -> dict
             )
     if invented is not None:
         first = _SOURCE.search(prompt)
-        facts.append(
+        facts.insert(
+            0,
             {
                 "statement": invented,
                 "actor": None,
@@ -186,7 +187,7 @@ def answer_extraction(prompt: str, per_block: int, invented: str | None) -> dict
                 "date": None,
                 "importance": 5,
                 "quotes": [{"chunk": first.group(1) if first else "C1", "quote": invented}],
-            }
+            },
         )
     return {"facts": facts}
 
@@ -245,6 +246,16 @@ def answer_repair(prompt: str) -> dict[str, Any]:
     return {}
 
 
+def _within_max_items(payload: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """Top-level lists cut to the schema's ``maxItems``, as a grammar-enforcing server does."""
+    schema = ((request.get("response_format") or {}).get("json_schema") or {}).get("schema") or {}
+    for key, prop in (schema.get("properties") or {}).items():
+        limit = prop.get("maxItems") if isinstance(prop, dict) else None
+        if isinstance(limit, int) and isinstance(payload.get(key), list):
+            payload[key] = payload[key][:limit]
+    return payload
+
+
 def _answer(request: dict[str, Any], fault: Fault, script: Script) -> dict[str, Any]:
     messages = request.get("messages", [])
     user = [m["content"] for m in messages if m.get("role") == "user"][-1]
@@ -256,6 +267,7 @@ def _answer(request: dict[str, Any], fault: Fault, script: Script) -> dict[str, 
         payload = answer_judge(user)
     else:
         payload = answer_synthesis(user)
+    payload = _within_max_items(payload, request)
     content: str | None = json.dumps(payload, ensure_ascii=False)
     finish = "stop"
     if fault.invalid_json:

@@ -264,8 +264,8 @@ SCENARIOS: dict[str, Scenario] = {
             {},
             _faults(
                 *(
-                    {"invented_quote": "The minister signed the treaty at midnight in secret."}
-                    for _ in range(3)
+                    {"invented_quote": f"The minister signed the treaty at {hour} in secret."}
+                    for hour in ("midnight", "dawn", "noon")
                 )
             ),
         ),

@@ -34,6 +34,7 @@ from openai_fixtures import (
 )
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from briefing.engines import openai_engine
 from briefing.engines.base import CandidatePair, Engine
 from briefing.engines.cache import LLMCache
 from briefing.engines.openai_engine import OpenAIEngine, batch_budget
@@ -256,11 +257,12 @@ def test_hallucinated_quote_is_re_asked_twice_then_dropped_and_counted(tmp_path:
         # Only the failing fact and the one block it cites, not the whole batch again.
         assert reask.count("<source id=") == 1 and '<source id="C1">' in reask
         assert len(body["messages"]) == 2 and len(reask) < len(first_prompt) / 2
-    assert engine.unverified_returned == 1
+    # Each answer invented a different quote: three facts proposed, three dropped and counted.
+    assert engine.unverified_returned == 3
     verification = verify_all(synthetic_documents(), facts)
-    assert verification.facts_dropped == 1
+    assert verification.facts_dropped == 3
     assert all("treaty" not in f.statement for f in verification.facts)
-    assert len(verification.facts) == len(facts) - 1
+    assert len(verification.facts) == len(facts) - 3
 
 
 def test_json_schema_rejection_falls_back_and_is_remembered(tmp_path: Path) -> None:
@@ -422,7 +424,12 @@ def test_batches_send_each_chunk_once(tmp_path: Path) -> None:
     assert batch_budget("gpt-4o-mini") > batch_budget("some-local-model")
 
 
-def test_max_cost_stops_before_exceeding_and_keeps_what_was_done(tmp_path: Path) -> None:
+def test_max_cost_stops_before_exceeding_and_keeps_what_was_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every batch reserves the largest output budget, so that one request fits the limit and
+    # a second cannot (the budget per batch is sized to the batch otherwise).
+    monkeypatch.setattr(openai_engine, "extract_max_tokens", lambda blocks: 4_096)
     endpoint = FakeEndpoint()
     docs = synthetic_documents()
     chunks = paragraph_chunks(docs)
@@ -687,14 +694,17 @@ def test_the_api_key_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFi
 def test_pipeline_counts_facts_still_unverified_after_re_asking(tmp_path: Path) -> None:
     from briefing.pipeline import build_brief
 
-    invented = {"invented_quote": "The minister signed the treaty at midnight in secret."}
-    endpoint = FakeEndpoint(faults=[invented] * 3)
+    invented = [
+        {"invented_quote": f"The minister signed the treaty at {hour} in secret."}
+        for hour in ("midnight", "dawn", "noon")
+    ]
+    endpoint = FakeEndpoint(faults=invented)
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
     brief = build_brief(synthetic_documents(), settings=settings, today=TODAY, engine=engine)
     assert engine.caller.stats.reasks == MAX_REASKS
     assert brief.stats.facts_dropped_unverified >= 1
-    assert brief.stats.facts_extracted == brief.stats.facts_verified + 1
+    assert brief.stats.facts_extracted == brief.stats.facts_verified + 3
     assert all("treaty" not in f.statement for f in [*brief.facts, *brief.bottom_line])
 
 
@@ -716,3 +726,14 @@ def test_a_server_that_is_not_openai_compatible_gives_a_clear_error(
     with pytest.raises(EngineError, match="OpenAI-compatible") as info:
         extract_flow(engine)
     assert "\n" not in str(info.value)
+
+
+def test_a_re_ask_answered_word_for_word_the_same_is_not_repeated(tmp_path: Path) -> None:
+    invented = {"invented_quote": "The minister signed the treaty at midnight in secret."}
+    endpoint = FakeEndpoint(faults=[invented] * 3)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    docs = synthetic_documents()
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    assert engine.caller.stats.reasks == 1 and len(endpoint.requests) == 2
+    assert verify_all(docs, facts).facts_dropped == 1

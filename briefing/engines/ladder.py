@@ -1,11 +1,17 @@
-"""The structured-output capability ladder: json_schema -> json_object -> plain JSON.
+"""The structured-output ladder (json_schema, json_schema_loose, json_object, plain) and replies.
 
 OpenAI accepts strict ``json_schema`` response formats; many OpenAI-compatible servers (older
 vLLM, llama.cpp server, LM Studio, Ollama) accept only ``json_object`` or no response format
-at all. The first request to an endpoint is the probe: if the server rejects the response
-format, the engine steps down one rung and tries again. The rung that worked is remembered per
-base URL, in memory and in the cache database, so the probe happens once per endpoint. Every
-answer is re-validated with pydantic whatever the rung.
+at all, and some take a JSON schema but refuse a keyword in it (``maxLength``, ``pattern``,
+``maxItems``...). The first request to an endpoint is the probe: if the server rejects a
+keyword of the schema, the engine steps down to ``json_schema_loose`` (the same schema without
+its bounding keywords, which pydantic still enforces); if it rejects the response format, it
+steps down to ``json_object``, then to no response format. The rung that worked is
+remembered per base URL, in memory and in the cache database, so the probe happens once per
+endpoint. Every answer is re-validated with pydantic whatever the rung.
+
+The reply helpers: the JSON inside a chatty reply (plain rung), the complete items of a reply
+cut off at the output limit, and whether a reply ends in a loop.
 """
 
 from __future__ import annotations
@@ -14,16 +20,23 @@ import json
 import logging
 import re
 import threading
-from typing import Literal, Protocol
+import zlib
+from typing import Any, Literal, Protocol
 
 logger = logging.getLogger(__name__)
 
-Mode = Literal["json_schema", "json_object", "plain"]
-MODES: tuple[Mode, ...] = ("json_schema", "json_object", "plain")
+Mode = Literal["json_schema", "json_schema_loose", "json_object", "plain"]
+MODES: tuple[Mode, ...] = ("json_schema", "json_schema_loose", "json_object", "plain")
+SCHEMA_MODES: tuple[Mode, ...] = ("json_schema", "json_schema_loose")
 
 # Words in a 400/422 error body that mean "this server does not take that response_format".
 _FORMAT_REJECTION = re.compile(
-    r"response_format|json_schema|json_object|structured output|guided|grammar", re.IGNORECASE
+    r"response_format|json_schema|json_object|structured output|guided|grammar|schema",
+    re.IGNORECASE,
+)
+# ... and words that mean "this keyword of the schema", not the schema as a whole.
+_KEYWORD_REJECTION = re.compile(
+    r"maxLength|minLength|maxItems|minItems|pattern|minimum|maximum", re.IGNORECASE
 )
 
 
@@ -67,13 +80,19 @@ class Ladder:
         if self._store is not None:
             self._store.set_capability(self.base_url, mode)
 
-    def step_down(self, failed: Mode) -> Mode | None:
-        """The server rejected ``failed``: the next rung down, or None if none is left."""
+    def step_down(self, failed: Mode, message: str = "") -> Mode | None:
+        """The server rejected ``failed``: the next rung down, or None if none is left.
+
+        From ``json_schema``, a rejection that names a bounding keyword goes to the loose
+        schema; any other goes straight to ``json_object`` (the loose schema would fail too).
+        """
         with self._lock:
             index = MODES.index(failed)
             if index + 1 >= len(MODES):
                 return None
             nxt = MODES[index + 1]
+            if failed == "json_schema" and not _KEYWORD_REJECTION.search(message):
+                nxt = "json_object"
             # Another thread may already have stepped further down.
             if MODES.index(self._mode) < MODES.index(nxt):
                 self._mode = nxt
@@ -118,3 +137,45 @@ def extract_json_text(reply: str) -> str:
                     break
                 return candidate
     return reply[start:].strip()
+
+
+def salvage_items(reply: str, key: str) -> list[Any]:
+    """The complete items of the list ``key`` in a reply cut off mid-way (a length stop).
+
+    ``{"facts": [{...}, {...}, {"statement": "The minis`` gives the first two objects: what
+    the model finished before the output limit is kept, the item it was writing is not.
+    """
+    match = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', reply)
+    if match is None:
+        return []
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    pos = match.end()
+    while True:
+        while pos < len(reply) and reply[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(reply) or reply[pos] == "]":
+            return items
+        try:
+            item, pos = decoder.raw_decode(reply, pos)
+        except json.JSONDecodeError:
+            return items
+        items.append(item)
+
+
+_LOOP_WINDOW = 2000
+_LOOP_MIN_CHARS = 400
+_LOOP_RATIO = 0.12
+
+
+def looks_repetitive(reply: str) -> bool:
+    """Whether a reply ends in a loop: its last 2,000 characters compress to almost nothing.
+
+    Prose and JSON with varied content compress to a third or more of their size; a model
+    that repeats a line, an item or a phrase until the output limit compresses to a few per
+    cent. Splitting or doubling the budget of such a batch would only buy a longer loop.
+    """
+    tail = reply[-_LOOP_WINDOW:].encode("utf-8")
+    if len(tail) < _LOOP_MIN_CHARS:
+        return False
+    return len(zlib.compress(tail, 9)) / len(tail) < _LOOP_RATIO

@@ -31,13 +31,24 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import openai
+from pydantic import ValidationError
 
 from briefing.config import Settings
 from briefing.engines.base import CandidatePair
 from briefing.engines.cache import LLMCache
 from briefing.engines.cost import Budget, BudgetExhausted, estimate_tokens, price_for
-from briefing.engines.ladder import Ladder
-from briefing.engines.schemas import Extraction, Judgement, SynthesisOut
+from briefing.engines.ladder import Ladder, looks_repetitive, salvage_items
+from briefing.engines.offline import OfflineEngine
+from briefing.engines.schemas import (
+    ExtractedFact,
+    Extraction,
+    Judgement,
+    SynthesisOut,
+    extraction_schema,
+    judgement_schema,
+    max_facts_for,
+    synthesis_schema,
+)
 from briefing.engines.structured import (
     ContentFiltered,
     LengthCutOff,
@@ -77,7 +88,9 @@ CONTEXT_TOKENS: dict[str, int] = {
 DEFAULT_CONTEXT = 8_192
 MAX_BATCH_TOKENS = 6_000  # source tokens per extraction call: small enough to extract well
 EXTRACT_MAX_TOKENS = 4_096
+EXTRACT_TOKENS_PER_FACT = 120  # a statement, one or two quotes and the JSON around them
 JUDGE_MAX_TOKENS = 2_048
+JUDGE_TOKENS_PER_PAIR = 96
 SYNTH_MAX_TOKENS = 1_500
 PAIRS_PER_CALL = 80
 SYNTH_FACTS = 20
@@ -91,6 +104,38 @@ def context_tokens(model: str) -> int:
 def batch_budget(model: str) -> int:
     """Source tokens per extraction batch: a quarter of the context, at most MAX_BATCH_TOKENS."""
     return max(512, min(MAX_BATCH_TOKENS, (context_tokens(model) - EXTRACT_MAX_TOKENS) // 4))
+
+
+def extract_max_tokens(blocks: int) -> int:
+    """The output budget of one extraction call: what its facts need, not the model's limit.
+
+    A model that loops stops here instead of at 4,096 tokens; one that writes more complete
+    facts than this is cut off and keeps the complete ones.
+    """
+    return min(EXTRACT_MAX_TOKENS, 256 + EXTRACT_TOKENS_PER_FACT * max_facts_for(blocks))
+
+
+def judge_max_tokens(pairs: int) -> int:
+    return min(JUDGE_MAX_TOKENS, 128 + JUDGE_TOKENS_PER_PAIR * pairs)
+
+
+def _salvage(content: str, schema: type[Extraction]) -> Extraction:
+    """The complete, valid facts of an extraction answer cut off at the output limit."""
+    facts: list[ExtractedFact] = []
+    for item in salvage_items(content, "facts"):
+        try:
+            facts.extend(schema.model_validate({"facts": [item]}).facts)
+        except ValidationError:
+            continue
+    return Extraction.model_construct(facts=facts)
+
+
+def _date_as_written(date: str | None, quotes: Sequence[str]) -> str | None:
+    """The fact's date only if its quotes write it so: no year or month the source does not give."""
+    if not date or not date.strip():
+        return None
+    wanted = fold_quote(date).casefold()
+    return date.strip() if any(wanted in fold_quote(q).casefold() for q in quotes) else None
 
 
 def _short_id(*parts: str) -> str:
@@ -129,6 +174,7 @@ class OpenAIEngine:
         self.usage = Usage()
         self.warnings: list[str] = []
         self.unverified_returned = 0
+        self.fallback_documents: list[str] = []  # extracted offline: the model gave nothing usable
         self._lock = threading.Lock()
         if client is None:
             client = _build_client(settings, self.base_url)
@@ -181,7 +227,46 @@ class OpenAIEngine:
                     seen.add(key)
                     facts.append(fact)
         logger.info("extracted %d facts from %d batches", len(facts), len(batches))
-        return facts
+        return facts + self._fallback(topic, documents, chunks, facts)
+
+    def _fallback(
+        self,
+        topic: str,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        facts: Sequence[Fact],
+    ) -> list[Fact]:
+        """Offline extraction for each document the model gave no usable (verified) fact for."""
+        usable = {
+            c.source_id
+            for f in facts
+            if f.citations and all(c.start is not None for c in f.citations)
+            for c in f.citations
+        }
+        sent = {c.doc_id for c in chunks}
+        missing = [d for d in documents if d.id in sent and d.id not in usable]
+        if not missing:
+            return []
+        offline = OfflineEngine()
+        extra: list[Fact] = []
+        for doc in missing:
+            extra.extend(
+                offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id])
+            )
+        self.fallback_documents.extend(d.path or d.id for d in missing)
+        names = ", ".join(d.path or d.title or d.id for d in missing[:5])
+        names += f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        if usable:
+            self._warn(
+                f"the model gave no usable facts for {len(missing)} of {len(sent)} documents "
+                f"({names}); their facts come from offline extraction"
+            )
+        else:
+            self._warn(
+                f"the model ({self.model}) gave no usable facts for any document; every fact "
+                "in this brief comes from offline extraction"
+            )
+        return extra
 
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
@@ -213,7 +298,7 @@ class OpenAIEngine:
                 ],
                 "disputes": [c.summary for c in contradictions[:8]],
             },
-            schema=SynthesisOut,
+            schema=synthesis_schema(tuple(labels)),
             max_tokens=SYNTH_MAX_TOKENS,
             label="synthesis",
         )
@@ -302,10 +387,12 @@ class OpenAIEngine:
         index: CitationIndex,
         docs: dict[str, Document],
         *,
-        max_tokens: int = EXTRACT_MAX_TOKENS,
+        max_tokens: int | None = None,
         may_shrink: bool = True,
     ) -> list[Fact]:
         by_label = {f"C{i}": chunk for i, chunk in enumerate(batch, 1)}
+        valid = ", ".join(by_label)
+        batch_docs = list(dict.fromkeys(chunk.doc_id for chunk in batch))
         blocks = []
         for label, chunk in by_label.items():
             doc = docs.get(chunk.doc_id)
@@ -313,30 +400,50 @@ class OpenAIEngine:
                 str(x) for x in (doc.outlet if doc else None, doc.date if doc else None) if x
             )
             blocks.append({"id": label, "meta": meta, "text": chunk.text})
+        schema = extraction_schema(tuple(by_label))
+        max_tokens = max_tokens or extract_max_tokens(len(batch))
         request = Request(
             template="extract",
             variables={"topic": topic, "blocks": blocks},
-            schema=Extraction,
+            schema=schema,
             max_tokens=max_tokens,
             label=f"extraction batch {number}",
             followups=("requote",),
         )
 
+        def anywhere(quote: str) -> Citation | None:
+            """The quote looked up in every document of the batch (its block id was wrong)."""
+            for doc_id in batch_docs:
+                found = index.locate(Citation(source_id=doc_id, quote=quote))
+                if found is not None:
+                    return found
+            return None
+
         def located(fact: Any) -> tuple[list[Citation], list[str]]:
             citations: list[Citation] = []
             problems: list[str] = []
             for q in fact.quotes:
-                chunk = by_label.get(q.chunk.strip())
-                if chunk is None:
-                    problems.append(f"unknown source block {q.chunk!r}")
+                label = q.chunk.strip()
+                chunk = by_label.get(label)
+                if not q.quote.strip():
+                    problems.append(f"empty quote for block {q.chunk!r}")
                     continue
-                raw = Citation(source_id=chunk.doc_id, quote=q.quote)
-                found = index.locate(raw)
-                if found is None:
-                    problems.append(f"quote not found in {q.chunk}: {q.quote[:80]!r}")
-                    citations.append(raw)
-                else:
+                found = None
+                if chunk is not None:
+                    found = index.locate(Citation(source_id=chunk.doc_id, quote=q.quote))
+                found = found or anywhere(q.quote)
+                if found is not None:
                     citations.append(found)
+                    continue
+                # Kept unverified so that the verification step drops and counts it.
+                citations.append(Citation(source_id=(chunk or batch[0]).doc_id, quote=q.quote))
+                if chunk is None:
+                    problems.append(
+                        f"unknown source block {q.chunk!r} (the blocks are {valid}), and the "
+                        f"quote is in none of them: {q.quote[:80]!r}"
+                    )
+                else:
+                    problems.append(f"quote not found in {label}: {q.quote[:80]!r}")
             if not fact.quotes:
                 problems.append("no quote given")
             return citations, problems
@@ -350,23 +457,31 @@ class OpenAIEngine:
             return errors
 
         def followup(out: Extraction, errors: list[str]) -> str:
-            """Only the failing facts and the blocks they cite: not the whole batch again."""
+            """Only the failing facts and the blocks they cite: not the whole batch again.
+
+            A fact that names no valid block gets every block of the batch, so the model sees
+            which ids exist and where its quote should come from.
+            """
             failing = [fact for fact in out.facts if located(fact)[1]]
             cited = {q.chunk.strip() for fact in failing for q in fact.quotes}
+            shown = [b for b in blocks if b["id"] in cited]
+            if not cited <= set(by_label) or not shown:
+                shown = blocks
             return self.caller.prompts.render(
                 "requote",
                 topic=topic,
-                errors=errors,
+                errors=[*errors, f"the valid block ids are {valid}"],
                 facts=json.dumps(
                     [fact.model_dump() for fact in failing], ensure_ascii=False, indent=None
                 ),
-                blocks=[block for block in blocks if block["id"] in cited],
+                blocks=shown,
             )
 
         try:
             answer = self.caller.ask(request, check, followup)
-        except LengthCutOff:
-            if may_shrink and len(batch) > 1:
+        except LengthCutOff as exc:
+            looping = looks_repetitive(exc.content)
+            if not looping and may_shrink and len(batch) > 1:
                 half = len(batch) // 2
                 logger.info("extraction batch %s cut off; splitting it in two", number)
                 return [
@@ -377,39 +492,66 @@ class OpenAIEngine:
                         topic, batch[half:], f"{number}b", index, docs, may_shrink=False
                     ),
                 ]
-            if may_shrink:
+            if not looping and may_shrink:
                 logger.info("extraction batch %s cut off; doubling its output budget", number)
                 return self._extract_batch(
                     topic, batch, number, index, docs, max_tokens=max_tokens * 2, may_shrink=False
                 )
-            self._warn(f"extraction batch {number} was cut off at the output limit; skipped")
-            return []
+            salvaged = _salvage(exc.content, schema)
+            why = "the model repeated itself up to" if looping else "cut off at"
+            self._warn(
+                f"extraction batch {number} ({len(batch)} chunks): {why} the output limit of "
+                f"{max_tokens} tokens; kept the {len(salvaged.facts)} complete fact(s) before it"
+            )
+            return self._facts_of(number, [salvaged], located, by_label)
         except (Refused, ContentFiltered, Unusable) as exc:
             self._report(exc, f"extraction batch {number} ({len(batch)} chunks)")
             return []
+        if answer.cut_off:
+            self._warn(
+                f"extraction batch {number}: a re-ask was cut off at the output limit; kept "
+                "what the earlier answers verified"
+            )
+        return self._facts_of(number, answer.attempts, located, by_label)
 
-        # Verified facts from every attempt; still-unverified ones from the final attempt only.
+    def _facts_of(
+        self,
+        number: int | str,
+        attempts: Sequence[Any],
+        located: Callable[[Any], tuple[list[Citation], list[str]]],
+        by_label: dict[str, Chunk],
+    ) -> list[Fact]:
+        """Verified facts from every attempt, then every fact that never verified.
+
+        A fact that failed in one answer and was left out of the next (the re-ask asked only
+        about it) is still returned, unverified, so the verification step drops and counts
+        it: every fact the model proposed is either on the page or in the count.
+        """
         verified: dict[str, Fact] = {}
-        unverified: list[Fact] = []
-        last = len(answer.attempts) - 1
-        for n, out in enumerate(answer.attempts):
+        unverified: dict[str, Fact] = {}
+        proposed = 0
+        for out in attempts:
             for item in out.facts:
+                proposed += 1
                 citations, problems = located(item)
-                if not citations:
-                    continue
+                if not citations:  # only empty quotes: count it through one unverifiable quote
+                    first = next(iter(by_label.values()))
+                    citations = [Citation(source_id=first.doc_id, quote=item.statement)]
                 fact = Fact(
                     id="f" + _short_id(item.statement, citations[0].quote),
                     statement=item.statement.strip(),
                     actor=(item.actor or "").strip() or None,
                     kind=item.kind,
-                    date=item.date,
+                    date=_date_as_written(item.date, [c.quote for c in citations]),
                     citations=tuple(citations),
                     score=item.importance / 5,
                 )
+                key = fold_quote(fact.statement).lower()
                 if not problems:
-                    verified.setdefault(fold_quote(fact.statement).lower(), fact)
-                elif n == last:
-                    unverified.append(fact)
+                    verified.setdefault(key, fact)
+                    unverified.pop(key, None)
+                elif key not in verified:
+                    unverified[key] = fact
         if unverified:
             with self._lock:
                 self.unverified_returned += len(unverified)
@@ -418,7 +560,14 @@ class OpenAIEngine:
                 number,
                 len(unverified),
             )
-        return [*verified.values(), *unverified]
+        if proposed and not verified:
+            self._warn(
+                f"extraction batch {number}: none of the {len(unverified)} fact(s) the model "
+                "gave has a quote found in the sources"
+            )
+        elif not proposed:
+            self._warn(f"extraction batch {number}: the model gave no facts")
+        return [*verified.values(), *unverified.values()]
 
     # -- contradictions -----------------------------------------------------------------------
 
@@ -445,8 +594,8 @@ class OpenAIEngine:
         request = Request(
             template="judge",
             variables={"topic": topic, "facts": statements, "pairs": pairs},
-            schema=Judgement,
-            max_tokens=JUDGE_MAX_TOKENS,
+            schema=judgement_schema(tuple(labels)),
+            max_tokens=judge_max_tokens(len(labels)),
             label=f"contradiction group {number}",
         )
 

@@ -9,7 +9,10 @@ sends it through the OpenAI SDK, validating the answer with pydantic:
 - An answer that fails validation, or fails the caller's own check (e.g. a quote not found in
   the source), is re-asked at most ``MAX_REASKS`` times with a compact list of the errors.
 - A refusal, a length cut-off and a content-filter stop raise ``Refused``, ``LengthCutOff`` and
-  ``ContentFiltered``: the engine decides what to do with them; none is retried blindly.
+  ``ContentFiltered``: the engine decides what to do with them; none is retried blindly. A
+  cut-off answer is cached like any other (a re-run raises the same ``LengthCutOff`` with the
+  same text, with no request), and a cut-off during a re-ask keeps the earlier attempts: the
+  ``Answer`` is returned with ``cut_off`` set.
 - Before every request its worst-case cost is reserved against ``--max-cost``
   (``briefing.engines.cost``); ``BudgetExhausted`` is raised instead of sending a request
   that could exceed it.
@@ -31,9 +34,15 @@ from tenacity import RetryCallState
 
 from briefing.engines.cache import LLMCache, cache_key
 from briefing.engines.cost import Budget, estimate_tokens
-from briefing.engines.ladder import Ladder, Mode, extract_json_text, is_format_rejection
+from briefing.engines.ladder import (
+    SCHEMA_MODES,
+    Ladder,
+    Mode,
+    extract_json_text,
+    is_format_rejection,
+)
 from briefing.engines.prompts import Prompts
-from briefing.engines.schemas import compact_schema, schema_fingerprint
+from briefing.engines.schemas import compact_schema, response_schema, schema_fingerprint
 from briefing.engines.transport import MAX_ATTEMPTS, retrying, status_error
 from briefing.errors import EngineError
 from briefing.models import Usage
@@ -52,7 +61,11 @@ class Refused(Exception):
 
 
 class LengthCutOff(Exception):
-    """The answer hit the output token limit."""
+    """The answer hit the output token limit; ``content`` is what was written until then."""
+
+    def __init__(self, label: str, content: str = "") -> None:
+        super().__init__(label)
+        self.content = content
 
 
 class ContentFiltered(Exception):
@@ -87,6 +100,7 @@ class Answer(Generic[T]):
     attempts: list[T]
     errors: list[str]
     cached: bool
+    cut_off: bool = False  # a re-ask hit the output limit; attempts holds the earlier ones
 
 
 def _format_validation(exc: ValidationError) -> list[str]:
@@ -191,14 +205,29 @@ class StructuredCaller:
         contents: list[str] = []
         attempts: list[Any] = []
         errors: list[str] = []
+        cutoff: str | None = None
+        previous: list[str] = []
         for attempt in range(MAX_REASKS + 1):
-            content, parsed, errors = self._complete(messages, request)
+            try:
+                content, parsed, errors = self._complete(messages, request)
+            except LengthCutOff as exc:
+                cutoff = exc.content
+                if self.cache is not None:
+                    self.cache.put(key, self.model, {"contents": contents, "cutoff": cutoff})
+                if not attempts:
+                    raise
+                logger.info("%s: a re-ask was cut off; keeping the earlier answers", request.label)
+                return Answer(attempts=attempts, errors=errors, cached=False, cut_off=True)
             contents.append(content)
             if parsed is not None:
                 attempts.append(parsed)
                 errors = check(parsed)
             if not errors:
                 break
+            if attempt and errors == previous:
+                logger.info("%s: the re-ask changed nothing; not asking again", request.label)
+                break
+            previous = errors
             if attempt == MAX_REASKS:
                 logger.info("%s: %d problem(s) left after re-asking", request.label, len(errors))
                 break
@@ -232,6 +261,7 @@ class StructuredCaller:
         self, request: Request, hit: dict[str, Any], check: Callable[[Any], list[str]]
     ) -> Answer[Any] | None:
         contents = hit.get("contents")
+        cutoff = hit.get("cutoff")
         if not isinstance(contents, list):
             return None
         attempts: list[Any] = []
@@ -244,6 +274,12 @@ class StructuredCaller:
                 continue
             attempts.append(parsed)
             errors = check(parsed)
+        if isinstance(cutoff, str):
+            if not attempts:
+                with self._lock:
+                    self.usage.cached_calls += 1
+                raise LengthCutOff(request.label, cutoff)
+            return Answer(attempts=attempts, errors=errors, cached=True, cut_off=True)
         if not attempts:
             return None
         return Answer(attempts=attempts, errors=errors, cached=True)
@@ -258,7 +294,7 @@ class StructuredCaller:
                 result = self._request(mode, messages, request)
             except openai.APIStatusError as exc:
                 if mode != "plain" and is_format_rejection(exc.status_code, str(exc.message)):
-                    nxt = self.ladder.step_down(mode)
+                    nxt = self.ladder.step_down(mode, str(exc.message))
                     with self._lock:
                         self.stats.fallbacks.append(f"{mode}->{nxt}")
                     if nxt is not None:
@@ -280,7 +316,7 @@ class StructuredCaller:
                 *messages[1:],
             ]
         prompt_estimate = _messages_tokens(messages)
-        if mode == "json_schema":
+        if mode in SCHEMA_MODES:
             prompt_estimate += estimate_tokens(json.dumps(compact_schema(request.schema)))
         reservation = self.budget.reserve(prompt_estimate, request.max_tokens)
         actual = 0.0
@@ -316,31 +352,18 @@ class StructuredCaller:
     def _interpret(
         self, mode: Mode, raw: Any, content: str, request: Request
     ) -> tuple[str, BaseModel | None, list[str]]:
-        if mode == "json_schema":
-            try:
-                completion = raw.parse()
-            except openai.LengthFinishReasonError as exc:
-                raise LengthCutOff(request.label) from exc
-            except openai.ContentFilterFinishReasonError as exc:
-                raise ContentFiltered(request.label) from exc
-            except ValidationError as exc:
-                return content, None, _format_validation(exc)
-            message = completion.choices[0].message
-            if message.refusal:
-                raise Refused(str(message.refusal))
-            if message.parsed is None:
-                return content, None, ["the reply is empty"]
-            return content, cast(BaseModel, message.parsed), []
         completion = raw.parse()
         choice = completion.choices[0]
         if choice.finish_reason == "length":
-            raise LengthCutOff(request.label)
+            raise LengthCutOff(request.label, content)
         if choice.finish_reason == "content_filter":
             raise ContentFiltered(request.label)
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
             raise Refused(str(refusal))
-        text = extract_json_text(content) if mode == "plain" else content
+        if not content.strip():
+            return content, None, ["the reply is empty"]
+        text = content if mode in SCHEMA_MODES else extract_json_text(content)
         try:
             return content, request.schema.model_validate_json(text), []
         except ValidationError as exc:
@@ -361,8 +384,19 @@ class StructuredCaller:
             with self._lock:
                 self.stats.requests += 1
                 self.usage.calls += 1
-            if mode == "json_schema":
-                return completions.parse(response_format=request.schema, **params)
+            if mode in SCHEMA_MODES:
+                schema = response_schema(
+                    request.schema, official=self._official, loose=mode == "json_schema_loose"
+                )
+                response_format = {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": request.schema.__name__,
+                        "strict": True,
+                        "schema": schema,
+                    },
+                }
+                return completions.create(response_format=cast(Any, response_format), **params)
             if mode == "json_object":
                 return completions.create(response_format={"type": "json_object"}, **params)
             return completions.create(**params)
