@@ -32,6 +32,7 @@ from openai_fixtures import (
     synthetic_documents,
     whole_brief_flow,
 )
+from pydantic import ValidationError
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from briefing.engines import openai_engine
@@ -737,3 +738,128 @@ def test_a_re_ask_answered_word_for_word_the_same_is_not_repeated(tmp_path: Path
     facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
     assert engine.caller.stats.reasks == 1 and len(endpoint.requests) == 2
     assert verify_all(docs, facts).facts_dropped == 1
+
+
+# -- schemas and replies a weak real model can follow ------------------------------------------
+
+
+def test_extraction_schema_bounds_ids_strings_and_lists() -> None:
+    from briefing.engines.schemas import QUOTE_MAX_CHARS, extraction_schema, response_schema
+
+    sent = response_schema(extraction_schema(("C1", "C2")), official=False)
+    quote = sent["$defs"]["QuoteRef"]["properties"]
+    assert quote["chunk"]["enum"] == ["C1", "C2"]
+    assert quote["quote"]["maxLength"] == QUOTE_MAX_CHARS >= 400  # a long sentence fits
+    assert sent["properties"]["facts"]["maxItems"] >= 4
+    # api.openai.com strict mode refuses maxLength: dropped there, pydantic still enforces it.
+    official = json.dumps(response_schema(extraction_schema(("C1",)), official=True))
+    assert "maxLength" not in official and '"enum"' in official and "maxItems" in official
+    loose = json.dumps(response_schema(extraction_schema(("C1",)), official=False, loose=True))
+    assert "maxLength" not in loose and "maxItems" not in loose and '"enum"' in loose
+    too_long = {
+        "facts": [
+            {
+                "statement": "x" * 400,
+                "actor": None,
+                "kind": "event",
+                "date": None,
+                "importance": 3,
+                "quotes": [{"chunk": "C1", "quote": "y"}],
+            }
+        ]
+    }
+    with pytest.raises(ValidationError):
+        extraction_schema(("C1",)).model_validate(too_long)
+
+
+def test_a_keyword_rejection_steps_to_the_loose_schema_and_others_skip_it() -> None:
+    from briefing.engines.ladder import Ladder
+
+    ladder = Ladder("http://x/v1")
+    assert ladder.step_down("json_schema", "Invalid schema: 'maxLength' is not permitted") == (
+        "json_schema_loose"
+    )
+    other = Ladder("http://y/v1")
+    assert other.step_down("json_schema", "response_format json_schema unsupported") == (
+        "json_object"
+    )
+
+
+def test_salvage_keeps_the_complete_items_of_a_cut_off_reply() -> None:
+    from briefing.engines.ladder import salvage_items
+
+    reply = '{"facts": [{"a": 1}, {"a": "two, [x]"},\n {"a": "thr'
+    assert salvage_items(reply, "facts") == [{"a": 1}, {"a": "two, [x]"}]
+    assert salvage_items("not json", "facts") == []
+
+
+def test_a_looping_reply_is_recognised_and_varied_json_is_not() -> None:
+    from briefing.engines.ladder import looks_repetitive
+
+    loop = '{"facts": [' + '{"statement": "The talks are on track.", "quote": "on track"},' * 40
+    assert looks_repetitive(loop)
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt")))
+    varied = json.dumps({"facts": [{"statement": s} for s in text.split(". ")[:40]]})
+    assert not looks_repetitive(varied)
+
+
+@pytest.mark.parametrize(
+    ("date", "quote", "kept"),
+    [
+        ("28 June", "On 28 June the council met.", "28 June"),
+        ("28 June 2023", "On 28 June the council met.", None),  # the year is invented
+        ("Tuesday", "The council voted on tuesday.", "Tuesday"),
+        (None, "On 28 June.", None),
+    ],
+)
+def test_date_is_kept_only_as_the_source_writes_it(
+    date: str | None, quote: str, kept: str | None
+) -> None:
+    from briefing.engines.openai_engine import _date_as_written
+
+    assert _date_as_written(date, [quote]) == kept
+
+
+def test_a_document_the_model_gives_nothing_for_is_extracted_offline(tmp_path: Path) -> None:
+    refusal = {"refusal": "I'm sorry, but I can't help with that request."}
+    endpoint = FakeEndpoint(faults=[refusal])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    docs = synthetic_documents()
+    from briefing.chunk import chunk_documents  # offline extraction reads the chunks' sentences
+
+    facts = engine.extract_facts(TOPIC, docs, chunk_documents(docs))
+    verified = verify_all(docs, facts).facts
+    assert {c.source_id for f in verified for c in f.citations} == {d.id for d in docs}
+    assert len(engine.fallback_documents) == 2
+    assert any("offline extraction" in w for w in engine.warnings)
+
+
+def test_a_cut_off_answer_is_cached_like_any_other(tmp_path: Path) -> None:
+    endpoint = FakeEndpoint(faults=[{"finish_length": True}] * 3)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", concurrency=1)
+    docs = synthetic_documents()
+    chunks = paragraph_chunks(docs)[:1]
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    engine.extract_facts(TOPIC, docs, chunks)
+    sent = len(endpoint.requests)
+    engine.close()
+    again = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    again.extract_facts(TOPIC, docs, chunks)
+    assert len(endpoint.requests) == sent and again.usage.cached_calls >= 1
+    assert [w for w in again.warnings if "output limit" in w] == [
+        w for w in engine.warnings if "output limit" in w
+    ]
+
+
+def test_a_cut_off_during_a_re_ask_keeps_what_the_first_answer_verified(tmp_path: Path) -> None:
+    invented = {"invented_quote": "The minister signed the treaty at midnight in secret."}
+    endpoint = FakeEndpoint(faults=[invented, {"finish_length": True}])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    docs = synthetic_documents()
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    verification = verify_all(docs, facts)
+    assert len(endpoint.requests) == 2
+    assert verification.facts and verification.facts_dropped == 1
+    assert any("re-ask was cut off" in w for w in engine.warnings)

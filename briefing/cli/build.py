@@ -174,4 +174,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f"{stats.contradictions_found} contradictions, {stats.words} words, "
         f"{stats.elapsed_s:.2f}s"
     )
+    if stats.engine != "offline" and stats.facts_verified == 0:
+        # The LLM gave nothing usable and the offline fallback did not fill the brief either.
+        print(
+            f"Error: the {stats.engine} engine ({stats.model}) produced no verified facts; "
+            "the brief was written but is empty",
+            file=sys.stderr,
+        )
+        return 1
     return 0

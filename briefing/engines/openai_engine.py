@@ -254,6 +254,12 @@ class OpenAIEngine:
                 offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id])
             )
         self.fallback_documents.extend(d.path or d.id for d in missing)
+        if not usable and not extra:
+            self._warn(
+                f"the model ({self.model}) gave no usable facts and offline extraction found "
+                "none either: this brief has no facts"
+            )
+            return []
         names = ", ".join(d.path or d.title or d.id for d in missing[:5])
         names += f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         if usable:
