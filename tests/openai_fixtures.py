@@ -27,6 +27,7 @@ import yaml
 from briefing.config import Settings
 from briefing.engines.openai_engine import OpenAIEngine
 from briefing.models import Chunk, Document
+from briefing.verify import CitationIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "cassettes"
@@ -199,6 +200,72 @@ def whole_brief_flow(engine: OpenAIEngine) -> Any:
     )
 
 
+def _real_fact(doc_index: int, needle: str, statement: str, actor: str | None) -> Any:
+    from briefing.models import Citation, Fact
+
+    doc = synthetic_documents()[doc_index]
+    start = doc.text.index(needle)
+    citation = Citation(source_id=doc.id, quote=needle, start=start, end=start + len(needle))
+    return Fact(
+        id=statement[:8], statement=statement, actor=actor, citations=(citation,), score=0.8
+    )
+
+
+def real_facts() -> list[Any]:
+    """Verified facts of the ferry articles, as the extraction step would hand them on."""
+    return [
+        _real_fact(
+            1,
+            "inspectors completed the review in February",
+            "The council said inspectors completed the safety review of the ferries in February.",
+            "council",
+        ),
+        _real_fact(
+            0,
+            "the safety review was never completed",
+            "The union said the safety review of the ferries was never completed.",
+            "crew union",
+        ),
+        _real_fact(
+            0,
+            "raise ferry fares by 15 percent from 1 May",
+            "Ferry fares rise 15 percent from 1 May.",
+            None,
+        ),
+    ]
+
+
+def real_extract_flow(engine: OpenAIEngine) -> Any:
+    """Extraction of the first article's first two paragraphs: small enough for a CPU model."""
+    docs = synthetic_documents()
+    return engine.extract_facts(TOPIC, docs[:1], paragraph_chunks(docs)[:2])
+
+
+def real_cutoff_flow(engine: OpenAIEngine) -> Any:
+    """One paragraph with a 48-token output budget: the model is cut off mid-answer."""
+    docs = synthetic_documents()
+    chunk = paragraph_chunks(docs)[0]
+    index = CitationIndex(docs)
+    return engine._extract_batch(
+        TOPIC, [chunk], 1, index, {d.id: d for d in docs}, max_tokens=48, may_shrink=False
+    )
+
+
+def real_judge_flow(engine: OpenAIEngine) -> Any:
+    from briefing.engines.base import CandidatePair
+
+    done, never, fares = real_facts()
+    pairs = [
+        CandidatePair(left=done, right=never, shared_terms=("review",)),
+        CandidatePair(left=never, right=fares, shared_terms=("ferry",)),
+    ]
+    return engine.judge_contradictions(TOPIC, synthetic_documents(), pairs)
+
+
+def real_synthesis_flow(engine: OpenAIEngine) -> Any:
+    return engine.synthesize(TOPIC, real_facts(), [])
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One cassette: its flow, the settings it runs with, and the scripted server's faults."""
@@ -209,6 +276,7 @@ class Scenario:
     script: dict[str, Any]
     real_endpoint_ok: bool = False
     expect_error: bool = False
+    real_only: bool = False  # a recording of a real model: never re-recorded against the script
 
 
 def _faults(*faults: dict[str, Any]) -> dict[str, Any]:
@@ -282,6 +350,19 @@ SCENARIOS: dict[str, Scenario] = {
             {"required_key": SCRIPTED_KEY},
             real_endpoint_ok=True,
             expect_error=True,
+        ),
+        # Real recordings (cassettes/README.md names the model, server and command).
+        Scenario("real_extraction", real_extract_flow, {}, {}, real_only=True),
+        Scenario("real_length_cutoff", real_cutoff_flow, {}, {}, real_only=True),
+        Scenario("real_judging", real_judge_flow, {}, {}, real_only=True),
+        Scenario("real_synthesis", real_synthesis_flow, {}, {}, real_only=True),
+        Scenario(
+            "real_wrong_key",
+            real_extract_flow,
+            {"api_key": WRONG_KEY},
+            {},
+            expect_error=True,
+            real_only=True,
         ),
     )
 }

@@ -19,6 +19,7 @@ import httpx2
 import openai
 import pytest
 from openai_fixtures import (
+    CASSETTES,
     EXAMPLES,
     SCENARIOS,
     TODAY,
@@ -28,6 +29,11 @@ from openai_fixtures import (
     extract_flow,
     make_vcr,
     paragraph_chunks,
+    real_cutoff_flow,
+    real_extract_flow,
+    real_facts,
+    real_judge_flow,
+    real_synthesis_flow,
     settings_for,
     synthetic_documents,
     whole_brief_flow,
@@ -863,3 +869,89 @@ def test_a_cut_off_during_a_re_ask_keeps_what_the_first_answer_verified(tmp_path
     assert len(endpoint.requests) == 2
     assert verification.facts and verification.facts_dropped == 1
     assert any("re-ask was cut off" in w for w in engine.warnings)
+
+
+# -- real recordings: SmolLM2-135M-Instruct served by llama.cpp (cassettes/README.md) -----------
+
+
+def _recorded_model(name: str) -> str:
+    return str(_cassette_body(name, 0)["model"])
+
+
+def _cassette_body(name: str, i: int) -> dict[str, Any]:
+    import yaml
+
+    data = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return dict(json.loads(data["interactions"][i]["request"]["body"]))
+
+
+def _cassette_answers(name: str) -> list[dict[str, Any]]:
+    import yaml
+
+    data = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return [json.loads(i["response"]["body"]["string"]) for i in data["interactions"]]
+
+
+def test_real_extraction_with_its_re_ask_replays_and_counts_every_fact(tmp_path: Path) -> None:
+    name = "real_extraction"
+    with replay(name, tmp_path, model=_recorded_model(name)) as (engine, tape, _sleeps):
+        facts = real_extract_flow(engine)
+    assert tape.all_played and tape.play_count >= 2, "the recording holds a re-ask"
+    first = _cassette_body(name, 0)
+    schema = first["response_format"]["json_schema"]["schema"]
+    assert schema["$defs"]["QuoteRef"]["properties"]["chunk"]["enum"] == ["C1", "C2"]
+    reask = _last_user_message(_cassette_body(name, 1))
+    assert "<source id=" in reask
+    docs = synthetic_documents()
+    verification = verify_all(docs, facts)
+    # Every fact the model proposed is on the page or counted, whatever was wrong with it.
+    assert verification.facts_dropped == engine.unverified_returned
+    for fact in verification.facts:
+        for c in fact.citations:
+            doc = next(d for d in docs if d.id == c.source_id)
+            assert doc.text[c.start : c.end] == c.quote
+
+
+def test_real_length_cutoff_keeps_only_complete_facts(tmp_path: Path) -> None:
+    name = "real_length_cutoff"
+    answers = _cassette_answers(name)
+    assert answers[0]["choices"][0]["finish_reason"] == "length"
+    with replay(name, tmp_path, model=_recorded_model(name)) as (engine, tape, _sleeps):
+        facts = real_cutoff_flow(engine)
+    assert tape.play_count == 1, "a cut-off one-chunk batch is neither split nor doubled here"
+    assert any("output limit of 48 tokens" in w for w in engine.warnings)
+    assert verify_all(synthetic_documents(), facts).facts_dropped == engine.unverified_returned
+
+
+def test_real_judging_answers_only_about_the_given_pairs(tmp_path: Path) -> None:
+    name = "real_judging"
+    with replay(name, tmp_path, model=_recorded_model(name)) as (engine, tape, _sleeps):
+        found = real_judge_flow(engine)
+    assert tape.all_played
+    schema = _cassette_body(name, 0)["response_format"]["json_schema"]["schema"]
+    assert schema["$defs"]["Conflict"]["properties"]["pair"]["enum"] == ["P1", "P2"]
+    given = {f.statement for f in real_facts()}
+    for contradiction in found:
+        assert {side.statement for side in contradiction.sides} <= given
+
+
+def test_real_synthesis_cites_only_the_facts_it_was_given(tmp_path: Path) -> None:
+    name = "real_synthesis"
+    with replay(name, tmp_path, model=_recorded_model(name)) as (engine, tape, _sleeps):
+        synthesis = real_synthesis_flow(engine)
+    assert tape.all_played and synthesis.title.strip()
+    given = {c for f in real_facts() for c in f.citations}
+    for point in (*synthesis.bottom_line, *synthesis.watch):
+        assert point.citations and set(point.citations) <= given
+
+
+def test_real_wrong_key_is_a_real_401_and_one_line(tmp_path: Path) -> None:
+    name = "real_wrong_key"
+    answer = _cassette_answers(name)[0]
+    assert answer["error"]["code"] == 401
+    with (
+        replay(name, tmp_path, model=_recorded_model(name)) as (engine, tape, _sleeps),
+        pytest.raises(MissingKeyError) as info,
+    ):
+        real_extract_flow(engine)
+    assert tape.play_count == 1 and "401" in str(info.value) and "\n" not in str(info.value)
