@@ -509,7 +509,7 @@ class OpenAIEngine:
                 f"extraction batch {number} ({len(batch)} chunks): {why} the output limit of "
                 f"{max_tokens} tokens; kept the {len(salvaged.facts)} complete fact(s) before it"
             )
-            return self._facts_of(number, [salvaged], located, by_label)
+            return self._facts_of(number, [salvaged], located, by_label, reported=True)
         except (Refused, ContentFiltered, Unusable) as exc:
             self._report(exc, f"extraction batch {number} ({len(batch)} chunks)")
             return []
@@ -526,6 +526,8 @@ class OpenAIEngine:
         attempts: Sequence[Any],
         located: Callable[[Any], tuple[list[Citation], list[str]]],
         by_label: dict[str, Chunk],
+        *,
+        reported: bool = False,
     ) -> list[Fact]:
         """Verified facts from every attempt, then every fact that never verified.
 
@@ -571,7 +573,7 @@ class OpenAIEngine:
                 f"extraction batch {number}: none of the {len(unverified)} fact(s) the model "
                 "gave has a quote found in the sources"
             )
-        elif not proposed:
+        elif not proposed and not reported:
             self._warn(f"extraction batch {number}: the model gave no facts")
         return [*verified.values(), *unverified.values()]
 
