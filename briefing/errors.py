@@ -34,3 +34,12 @@ class MissingKeyError(EngineError):
 
 class RenderError(BriefingError):
     """The brief could not be rendered or written."""
+
+
+class FetchError(BriefingError):
+    """A feed, page or file could not be fetched or read. Carries what was at fault."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")

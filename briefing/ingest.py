@@ -9,17 +9,22 @@ states about itself: an undated document stays undated.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from briefing.errors import InputError
+from briefing.htmlpage import bom_encoding, decode_html, stated_date
 from briefing.models import Document, Span
+from briefing.sanitize import one_line
 from briefing.text import MONTH_NAMES_IN_ORDER, furniture_spans, paragraphs, sentence_spans
 
 logger = logging.getLogger(__name__)
@@ -108,9 +113,22 @@ def _header_metadata(text: str) -> dict[str, str]:
             found["title"] = line.lstrip("#").strip()
         if "url" not in found and (u := _URL.search(line)) and len(line) < 300:
             found["url"] = u.group(0)
-        if "date" not in found and len(line) <= 60 and parse_date(line):
+        if "date" not in found and _is_dateline(line):
             found["date"] = line
     return found
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line that states a date ("Published 3 May 2026", "LONDON, Nov. 19, 2026 -"),
+    not a sentence that happens to hold one."""
+    if len(line) > 60:
+        return False
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(line)
+        if m and parse_date(m.group(0)):
+            rest = (line[: m.start()] + " " + line[m.end() :]).split()
+            return len([w for w in rest if any(ch.isalnum() for ch in w)]) <= 4
+    return False
 
 
 def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | None:
@@ -159,6 +177,13 @@ def document_from_text(
 
 
 def _decode(data: bytes, path: str, warnings: list[str]) -> str:
+    codec = bom_encoding(data)
+    if codec is not None and codec != "utf-8-sig":  # UTF-16/32 hold NUL bytes by design
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            warnings.append(f"{path}: not valid {codec} after its byte-order mark ({exc.reason})")
+            return data.decode(codec, errors="replace")
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file (NUL bytes); skipped")
     sample = data[:8192]
@@ -175,12 +200,12 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _html_to_text(data: bytes, path: str) -> tuple[str, dict[str, str]]:
+def _html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
     try:
         import trafilatura
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
-    html = data.decode("utf-8", errors="replace")
+    html = decode_html(data, path, warnings)
     text = trafilatura.extract(
         html, include_comments=False, include_tables=False, favor_precision=True
     )
@@ -189,15 +214,13 @@ def _html_to_text(data: bytes, path: str) -> tuple[str, dict[str, str]]:
         raise InputError(path, "no article text found in the HTML; skipped")
     info: dict[str, str] = {}
     if meta is not None:
-        for key, attr in (
-            ("title", "title"),
-            ("url", "url"),
-            ("outlet", "sitename"),
-            ("date", "date"),
-        ):
+        for key, attr in (("title", "title"), ("url", "url"), ("outlet", "sitename")):
             value = getattr(meta, attr, None)
             if value:
                 info[key] = str(value)
+    date = stated_date(html)  # not trafilatura's date: it takes any date-like number in the text
+    if date is not None:
+        info["date"] = date.isoformat()
     return str(text), info
 
 
@@ -206,16 +229,13 @@ def load_document(
 ) -> tuple[Document, list[str]]:
     """One Document from raw bytes, or InputError naming ``path``; plus repair warnings."""
     warnings: list[str] = []
+    path = one_line(path)
     if len(data) > max_bytes:
-        raise InputError(
-            path,
-            f"{len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document limit; "
-            "skipped (raise it with --max-doc-mb)",
-        )
+        raise _too_big(path, len(data), max_bytes)
     if not data.strip():
         raise InputError(path, "empty file; skipped")
     if suffix in HTML_SUFFIXES:
-        text, meta = _html_to_text(data, path)
+        text, meta = _html_to_text(data, path, warnings)
         doc = document_from_text(
             text,
             path,
@@ -249,15 +269,100 @@ def _has_content(doc: Document) -> bool:
     return False
 
 
-def _expand(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if any(part.startswith(".") for part in child.relative_to(path).parts):
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return exc.strerror or str(exc)
+
+
+def _too_big(path: str, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        path,
+        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB per-document limit; "
+        "skipped (raise it with --max-doc-mb)",
+    )
+
+
+def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one source file, or InputError naming it.
+
+    Only a regular file is read (a FIFO, device or socket is refused before it is opened, so
+    nothing blocks), and never more than ``max_bytes``: the size is checked before reading and
+    the read itself stops one byte past the cap. Every reader (build, daily, other formats)
+    goes through here.
+    """
+    name = one_line(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
+        if st.st_size > max_bytes:
+            raise _too_big(name, st.st_size, max_bytes)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())  # what was opened, not what was stat-ed a moment ago
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {_os_reason(exc)}") from None
+    if len(data) > max_bytes:
+        raise _too_big(name, max(len(data), st.st_size), max_bytes)
+    return data
+
+
+def walk_folder(root: Path, suffixes: Iterable[str], warnings: list[str]) -> list[Path]:
+    """Files under ``root`` whose suffix is in ``suffixes``, sorted; hidden names skipped.
+
+    Symbolic links to folders are not followed (no loops, no escaping the folder). Every
+    folder that cannot be listed and every entry that cannot be examined (a broken link, a
+    link loop, a path too long) is a warning naming it, never a silent gap or a traceback.
+    Iterative, so a folder nested thousands deep cannot exhaust the stack.
+    """
+    wanted = frozenset(s.lower() for s in suffixes)
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            warnings.append(f"{one_line(folder)}: cannot read folder: {_os_reason(exc)}; skipped")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
                 continue
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
-                yield child
-    else:
-        yield path
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                    continue
+                if path.suffix.lower() not in wanted:
+                    continue
+                if entry.is_symlink():
+                    target = os.stat(path)  # raises for a broken link or a loop
+                    if stat.S_ISDIR(target.st_mode):
+                        continue  # a link to a folder: not followed
+            except OSError as exc:
+                warnings.append(f"{one_line(path)}: cannot read: {_os_reason(exc)}; skipped")
+                continue
+            found.append(path)
+    return sorted(found)
 
 
 def ingest_paths(
@@ -295,31 +400,30 @@ def ingest_paths(
             add(stream.read(max_bytes + 1), "-", ".txt")
             continue
         path = Path(raw)
-        if not path.exists():
-            result.warnings.append(f"{path}: no such file or directory")
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as exc:
+            reason = "no such file or directory" if exc.errno == errno.ENOENT else _os_reason(exc)
+            result.warnings.append(f"{one_line(path)}: {reason}")
             result.skipped += 1
             continue
-        found = False
-        for file in _expand(path):
-            found = True
+        if is_dir:
+            walk_warnings: list[str] = []
+            files = walk_folder(path, TEXT_SUFFIXES | HTML_SUFFIXES, walk_warnings)
+            result.warnings.extend(walk_warnings)
+            result.skipped += len(walk_warnings)
+            if not files and not walk_warnings:
+                result.warnings.append(
+                    f"{one_line(path)}: no .txt, .md or .html documents in this directory"
+                )
+        else:
+            files = [path]
+        for file in files:
             try:
-                size = file.stat().st_size
-                if size > max_bytes:
-                    raise InputError(
-                        str(file),
-                        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document "
-                        "limit; skipped (raise it with --max-doc-mb)",
-                    )
-                data = file.read_bytes()
+                data = read_source(file, max_bytes=max_bytes)
             except InputError as exc:
                 result.warnings.append(str(exc))
                 result.skipped += 1
                 continue
-            except OSError as exc:
-                result.warnings.append(f"{file}: cannot read: {exc.strerror}")
-                result.skipped += 1
-                continue
-            add(data, str(file), file.suffix.lower())
-        if not found:
-            result.warnings.append(f"{path}: no .txt, .md or .html documents in this directory")
+            add(data, one_line(file), file.suffix.lower())
     return result

@@ -100,7 +100,11 @@ def _settings() -> Settings:
 
 
 def _config(tmp: Path, **extra: object) -> DailyConfig:
-    values: dict[str, object] = {"sources": [str(tmp / "inbox")], "out": tmp / "briefs"}
+    values: dict[str, object] = {
+        "sources": [str(tmp / "inbox")],
+        "out": tmp / "briefs",
+        "allow_hosts": ["127.0.0.1"],  # the loopback test server, allowed as a user would
+    }
     values.update(extra)
     return DailyConfig.model_validate(values)
 
@@ -472,16 +476,17 @@ def test_since_yesterday_renders_after_the_bottom_line() -> None:
 
     fact = _fact("A new school will open in the spring.")
     brief = Brief(
-        title="T", topic="t", generated=dt.date(2026, 11, 20), bottom_line=[fact],
+        title="T",
+        topic="t",
+        generated=dt.date(2026, 11, 20),
+        bottom_line=[fact],
         sources=[SourceRef(id="s1", number=1, title="S", path="s.txt")],
         contradictions=[_conflict("The school opens in April.", "The school opens in June.")],
         changes=compare_days([fact], [], [], [], dt.date(2026, 11, 19)),
     )
     md = render_markdown(brief)
     assert (
-        md.index("## Bottom line")
-        < md.index("## Since yesterday")
-        < md.index("## Contradictions")
+        md.index("## Bottom line") < md.index("## Since yesterday") < md.index("## Contradictions")
     )
     since = md[md.index("## Since yesterday") : md.index("## Contradictions")]
     assert "Compared with the brief of 2026-11-19" in since

@@ -39,6 +39,7 @@ from briefing.daily.fetch import (
     FeedResult,
     FetchedItem,
     FetchError,
+    FetchPolicy,
     HttpClient,
     is_url,
     read_feed_file,
@@ -48,7 +49,14 @@ from briefing.daily.store import Store, normalise_statement
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, InputError, RenderError
 from briefing.files import write_atomic
-from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
+from briefing.ingest import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    document_from_text,
+    load_document,
+    read_source,
+    walk_folder,
+)
 from briefing.models import (
     Brief,
     BriefStats,
@@ -244,10 +252,9 @@ def expand_sources(config: DailyConfig) -> _Sources:
                 if Path(match).is_file():
                     _classify(Path(match), out)
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel):
-                    _classify(child, out)
+            suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(FEED_SUFFIXES)
+            for child in walk_folder(path, suffixes, out.warnings):
+                _classify(child, out)
         elif path.is_file():
             if path.suffix.lower() in FEED_SUFFIXES:
                 out.feed_files.append(path)
@@ -380,7 +387,7 @@ class _Collector:
             if self.store.file_unchanged(str(path), st.st_size, st.st_mtime_ns):
                 continue
             try:
-                data = path.read_bytes()
+                data = read_source(path)  # regular files only, size cap before reading
                 doc, notes = load_document(data, str(path), suffix=path.suffix.lower())
             except InputError as exc:
                 self.warnings.append(str(exc))
@@ -418,6 +425,7 @@ class _Collector:
                     is_seen=self.store.seen,
                     client=self.client,
                     max_entries=self.config.max_entries_per_feed,
+                    max_bytes=self.config.max_bytes,
                 )
             except FetchError as exc:
                 self.warnings.append(str(exc))
@@ -614,7 +622,10 @@ def _run(
     progress: Progress,
 ) -> DailyResult:
     client = client or HttpClient(
-        user_agent=config.user_agent, timeout_s=config.http_timeout_s, max_bytes=config.max_bytes
+        user_agent=config.user_agent,
+        timeout_s=config.http_timeout_s,
+        max_bytes=config.max_bytes,
+        policy=FetchPolicy.allowing(config.allow_hosts),
     )
     collector = _Collector(store, config, client, now, run_id, window, progress)
     collector.warnings.extend(sources.warnings)
