@@ -43,9 +43,30 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every secret (an API key, a password) replaced by ``[redacted]``."""
-    for secret in secrets:
-        if secret and len(secret) >= _MIN_SECRET_CHARS and secret in text:
+_SECRETS: set[str] = set()
+
+
+def remember_secret(value: str | None) -> None:
+    """Note a secret (an API key, a password) that :func:`redact` must remove wherever it
+    appears. Called where secrets are read: the settings and the daily config."""
+    if value and len(value) >= _MIN_SECRET_CHARS:
+        _SECRETS.add(value)
+
+
+def is_secret(value: str) -> bool:
+    """Whether ``value`` is a remembered secret."""
+    return value in _SECRETS
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every remembered secret, and each of ``secrets``, replaced by
+    ``[redacted]``: for any message about to be printed, logged or stored."""
+    for secret in sorted({*_SECRETS, *(s for s in secrets if s)}, key=len, reverse=True):
+        if len(secret) >= _MIN_SECRET_CHARS and secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def safe_message(text: object, secrets: Iterable[str | None] = ()) -> str:
+    """A message for the terminal, a log or the run history: one line, no secret in it."""
+    return one_line(redact(str(text), secrets))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -17,10 +18,11 @@ from briefing import __version__
 from briefing.cli import daily as cli_daily
 from briefing.config import Settings, load_settings
 from briefing.errors import BriefingError, RenderError
-from briefing.files import write_atomic
+from briefing.files import check_output_path, write_atomic
 from briefing.models import Brief
 from briefing.pipeline import build_brief_from_paths
 from briefing.render.markdown import render_json, render_markdown
+from briefing.sanitize import safe_message
 
 logger = logging.getLogger("briefing")
 
@@ -170,12 +172,47 @@ def _output_format(args: argparse.Namespace) -> str:
 
 
 def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise _UsageError(f"briefing: error: --date must be YYYY-MM-DD, not {value!r}") from exc
+        return cli_daily.parse_day(value)
+    except BriefingError as exc:
+        raise _UsageError(f"briefing: error: {exc}") from None
+
+
+MAX_DOC_MB = 1024.0
+
+
+def _max_doc_bytes(value: float) -> int:
+    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
+        raise _UsageError(
+            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
+            f"not {value!r}"
+        )
+    return int(value * 1024 * 1024)
+
+
+def write_stdout(data: bytes) -> None:
+    """``data`` on stdout; RenderError (one line) when stdout is closed or cannot take it."""
+    stream = sys.stdout
+    if stream is None:
+        raise RenderError("stdout is closed; write the brief with -o FILE")
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()  # so the interpreter's own flush at exit does not fail again
+        raise RenderError(f"stdout: cannot write the brief: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def render_brief(brief: Brief, fmt: str, settings: Settings, *, appendix: bool = False) -> bytes:
@@ -216,8 +253,8 @@ class _Reporter:
             print(f"briefing: {message}", file=sys.stderr)
 
     def warn(self, message: str) -> None:
-        if not self.quiet:
-            print(f"Warning: {message}", file=sys.stderr)
+        if not self.quiet:  # one line: a file name cannot forge another line
+            print(f"Warning: {safe_message(message)}", file=sys.stderr)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -238,13 +275,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = _parse_date(args.date)
     reporter = _Reporter(args.quiet)
-    if args.max_doc_mb <= 0:
-        raise _UsageError("briefing: error: --max-doc-mb must be positive")
+    max_bytes = _max_doc_bytes(args.max_doc_mb)
+    if args.output:
+        check_output_path(Path(args.output))  # before the work, not after it
+    elif fmt == "pdf" and sys.stdout is not None and sys.stdout.isatty():
+        raise RenderError("PDF output is not written to a terminal: use -o FILE or redirect stdout")
     brief = build_brief_from_paths(
         args.sources,
         settings=settings,
         today=today,
-        max_bytes=int(args.max_doc_mb * 1024 * 1024),
+        max_bytes=max_bytes,
         progress=reporter.progress,
         warn=reporter.warn,
     )
@@ -253,10 +293,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         write_atomic(Path(args.output), data)
         reporter.progress(f"wrote {args.output}")
     else:
-        if fmt == "pdf":
-            raise RenderError("PDF output needs -o FILE (it is not written to a terminal)")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_stdout(data)
     stats = brief.stats
     if stats.usage.calls or stats.usage.cached_calls:
         u = stats.usage
@@ -272,6 +309,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redact_record(record: logging.LogRecord) -> bool:
+    """Log lines are one line each and never carry a secret."""
+    record.msg, record.args = safe_message(record.getMessage()), None
+    return True
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = (
         logging.ERROR
@@ -280,6 +323,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("briefing: %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_redact_record)
     root = logging.getLogger("briefing")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -298,16 +342,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except _UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(safe_message(exc), file=sys.stderr)
         return 2
     except BriefingError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {safe_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 1

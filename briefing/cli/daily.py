@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import BriefingError, ConfigError
 from briefing.files import write_atomic
+from briefing.sanitize import safe_message
 
 DAILY_HELP = """\
 Build today's brief from what arrived since the last run, and say what changed.
@@ -62,12 +64,12 @@ examples:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(safe_message(message), file=sys.stderr)
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not getattr(args, "quiet", False):
-        print(f"briefing: {message}", file=sys.stderr)
+        print(f"briefing: {safe_message(message)}", file=sys.stderr)
 
 
 def _config_arg(p: argparse.ArgumentParser) -> None:
@@ -85,13 +87,21 @@ def _daily_config(args: argparse.Namespace, **overrides: Any) -> DailyConfig:
     )
 
 
-def _parse_day(value: str | None) -> dt.date | None:
+EARLIEST_DAY = dt.date(1900, 1, 1)
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """A ``--date`` value: YYYY-MM-DD from 1900-01-01 on (earlier days cannot be placed in
+    every time zone), or ConfigError."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"--date must be YYYY-MM-DD, not {value!r}") from None
+    if day < EARLIEST_DAY:
+        raise ConfigError(f"--date must be {EARLIEST_DAY.isoformat()} or later, not {value}")
+    return day
 
 
 # ---------------------------------------------------------------------------- daily
@@ -100,6 +110,7 @@ def _parse_day(value: str | None) -> dt.date | None:
 def _cmd_daily(args: argparse.Namespace) -> int:
     from briefing.daily.run import run_daily
 
+    config: DailyConfig | None = None
     try:
         formats = (
             [f.strip() for f in args.formats.split(",") if f.strip()] if args.formats else None
@@ -112,7 +123,10 @@ def _cmd_daily(args: argparse.Namespace) -> int:
             store=args.store,
             formats=formats,
             timezone=args.timezone,
+            allow_hosts=args.allow_host,
         )
+        if config.out.exists() and not config.out.is_dir():
+            raise ConfigError(f"{config.out}: output folder is a file; name a folder with --out")
         if not config.sources and not config.feeds:
             raise ConfigError(
                 "no sources: name folders, files or feed URLs on the command line, or set "
@@ -127,7 +141,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
             config,
             now=dt.datetime.now(dt.UTC),
             settings=settings,
-            day=_parse_day(args.date),
+            day=parse_day(args.date),
             dry_run=args.dry_run,
             force=args.force,
             deliver=not args.no_deliver,
@@ -135,6 +149,14 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         )
     except BriefingError as exc:
         _err(f"Error: {exc}")
+        return 1
+    except sqlite3.Error as exc:  # the store broke after it was opened (disk full, read-only)
+        where = config.store_path if config is not None else "corpus store"
+        _err(f"Error: {where}: corpus store error: {exc}")
+        return 1
+    except OSError as exc:  # the output folder or the store's folder cannot be written
+        place = exc.filename if exc.filename is not None else (config.out if config else "")
+        _err(f"Error: {place}: {exc.strerror or exc}")
         return 1
     if result.status == "dry_run":
         print("\n".join(result.plan))
@@ -172,6 +194,13 @@ def _add_daily(sub: Any) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be fetched and built")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--no-deliver", action="store_true", help="skip e-mail and command delivery")
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="fetch from this host although it is loopback/private (an intranet feed); "
+        "repeatable, adds to [daily] allow_hosts",
+    )
     _config_arg(p)
     p.set_defaults(handler=_cmd_daily)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
+from briefing.sanitize import remember_secret
 
 Format = Literal["md", "json", "html", "pdf"]
 
@@ -178,8 +179,10 @@ def load_daily_config(
             if isinstance(merged.get(key), list):
                 merged[key] = [_relative_to(base, item) for item in merged[key]]
     for key, value in (overrides or {}).items():
-        if value is None or (key in ("sources", "feeds") and not value):
+        if value is None or (key in ("sources", "feeds", "allow_hosts") and not value):
             continue
+        if key == "allow_hosts" and isinstance(merged.get(key), list):
+            value = [*merged[key], *value]  # --allow-host adds to the config file's hosts
         merged[key] = value
     email = merged.get("email")
     if isinstance(email, dict):
@@ -192,6 +195,7 @@ def load_daily_config(
             )
         if env.get(SMTP_PASSWORD_VAR):
             email["password"] = env[SMTP_PASSWORD_VAR]
+            remember_secret(env[SMTP_PASSWORD_VAR])
         merged["email"] = email
     try:
         return DailyConfig.model_validate(merged)
@@ -255,6 +259,8 @@ def example_config() -> str:
         "# retention_days = 90   # forget briefed documents older than this",
         "# http_timeout_s = 20",
         "# max_bytes = 5000000   # largest feed or page read",
+        "# Loopback/private hosts are never fetched, except those named here (an intranet feed):",
+        '# allow_hosts = ["intranet.example.lan"]',
         "# Optional: run a command with each brief's path.",
         '# command = ["notify-send", "Daily brief", "{path}"]',
         "",

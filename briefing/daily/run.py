@@ -73,6 +73,7 @@ from briefing.render.markdown import (
     render_markdown,
     source_numbers,
 )
+from briefing.sanitize import safe_message
 
 logger = logging.getLogger(__name__)
 
@@ -595,7 +596,7 @@ def run_daily(
                     run_id,
                     status="failed",
                     finished_at=now,
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                    error=safe_message(f"{type(exc).__name__}: {exc}")[:2000],
                 )
             raise
         if deliver and result.status == "ok":
