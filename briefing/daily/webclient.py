@@ -81,19 +81,23 @@ class FetchPolicy:
     def allowing(cls, hosts: Iterable[str]) -> FetchPolicy:
         return cls(allow_hosts=frozenset(h.strip().strip("[]").lower() for h in hosts if h))
 
-    def check_url(self, url: str) -> urllib.parse.SplitResult:
-        """The parsed URL, or FetchError when its scheme, credentials or host are not allowed."""
+    def check_url(self, url: str, *, name: str | None = None) -> urllib.parse.SplitResult:
+        """The parsed URL, or FetchError (naming ``name``, default the URL without its
+        credentials) when its scheme, credentials or host are not allowed."""
+        where = name if name is not None else display_url(url)
         try:
             parts = urllib.parse.urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError as exc:
-            raise FetchError(url, f"malformed URL ({exc})") from None
+            raise FetchError(where, f"malformed URL ({exc})") from None
         if parts.scheme not in ("http", "https"):
-            raise FetchError(url, f"unsupported URL scheme {parts.scheme!r} (only http and https)")
+            raise FetchError(
+                where, f"unsupported URL scheme {parts.scheme!r} (only http and https)"
+            )
         if parts.username is not None or parts.password is not None:
-            raise FetchError(url, "URL with a user name or password refused")
+            raise FetchError(where, "URL with a user name or password refused")
         if not parts.hostname:
-            raise FetchError(url, "URL without a host refused")
+            raise FetchError(where, "URL without a host refused")
         return parts
 
     def check_addresses(self, url: str, host: str, addresses: Iterable[str]) -> None:
@@ -110,6 +114,18 @@ class FetchPolicy:
                     f"refused: {host} is a {kind} address ({address}); to read an internal feed "
                     "add the host to [daily] allow_hosts or pass --allow-host",
                 )
+
+
+def display_url(url: str) -> str:
+    """``url`` fit for a message: one line, any user name or password replaced by ``***``."""
+    url = one_line(url)[:500]
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def _resolve(url: str, host: str, port: int, deadline: float) -> list[str]:
@@ -219,16 +235,17 @@ class HttpClient:
             if location is None:
                 return response
             current = urllib.parse.urljoin(current, location)
-        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+        raise FetchError(display_url(url), f"more than {MAX_REDIRECTS} redirects")
 
     def _hop(
         self, url: str, current: str, headers: dict[str, str], deadline: float
     ) -> tuple[Response, str | None]:
         """One request; (response, None) or (_, the redirect's Location)."""
-        name = url if current == url else f"{url} (redirected to {current})"
+        first = display_url(url)
+        name = first if current == url else f"{first} (redirected to {display_url(current)})"
         dog: _Watchdog | None = None
         try:
-            parts = self.policy.check_url(current)
+            parts = self.policy.check_url(current, name=name)
             host = parts.hostname or ""
             port = parts.port or (443 if parts.scheme == "https" else 80)
             addresses = _resolve(name, host, port, deadline)
@@ -295,6 +312,8 @@ class HttpClient:
             if dog.fired:
                 raise FetchError(url, f"timed out after {self.timeout_s:g} s")
             if not block:
+                if getattr(resp, "length", None):  # bytes promised by Content-Length never came
+                    raise FetchError(url, f"response truncated after {total} bytes")
                 return b"".join(parts)
             total += len(block)
             if total > self.max_bytes:
