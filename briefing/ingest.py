@@ -365,6 +365,26 @@ def walk_folder(root: Path, suffixes: Iterable[str], warnings: list[str]) -> lis
     return sorted(found)
 
 
+def glob_files(pattern: str) -> list[Path]:
+    """Paths matching a glob (``inbox/**/*.txt``), sorted; hidden names and links to folders
+    are not followed (``glob.glob`` would loop through ``up -> ..`` for ever)."""
+    parts = Path(pattern).expanduser().parts
+    magic = next((i for i, part in enumerate(parts) if any(ch in part for ch in "*?[")), None)
+    if magic is None:
+        return [Path(pattern).expanduser()]
+    base = Path(*parts[:magic]) if magic else Path()
+    rest = "/".join(parts[magic:])
+    try:
+        matches = [
+            match
+            for match in base.glob(rest)
+            if not any(p.startswith(".") for p in match.relative_to(base).parts)
+        ]
+    except (OSError, ValueError):
+        return []
+    return sorted(matches)
+
+
 def ingest_paths(
     paths: Sequence[str | Path],
     *,

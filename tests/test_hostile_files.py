@@ -253,3 +253,19 @@ def test_dates_only_from_where_a_date_is_stated() -> None:
         f"Ferry strike\n\nPublished 19 November 2026\n\n{body}".encode(), "b.txt"
     )
     assert doc.date == dt.date(2026, 11, 19)
+
+
+def test_daily_globs_do_not_follow_links_to_folders(tmp_path: Path) -> None:
+    from briefing.daily.run import expand_sources
+
+    inbox = _inbox(tmp_path)
+    (inbox / "up").symlink_to(tmp_path)  # two links up: glob.glob would walk 2**40 paths
+    (inbox / "again").symlink_to(tmp_path)
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "bridge.txt").write_text(BRIDGE_VOTE)
+    (inbox / ".hidden.txt").write_text(ORCHARD_FROST)
+    config = DailyConfig.model_validate(
+        {"sources": [str(inbox / "**" / "*.txt")], "out": tmp_path / "briefs"}
+    )
+    found = expand_sources(config)
+    assert sorted(p.name for p in found.files) == ["bridge.txt", "ferry.txt"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import glob
 import hashlib
 import json
 import logging
@@ -53,6 +52,7 @@ from briefing.ingest import (
     HTML_SUFFIXES,
     TEXT_SUFFIXES,
     document_from_text,
+    glob_files,
     load_document,
     read_source,
     walk_folder,
@@ -246,12 +246,12 @@ def expand_sources(config: DailyConfig) -> _Sources:
             continue
         path = Path(raw).expanduser()
         if any(ch in raw for ch in "*?["):
-            matches = sorted(glob.glob(str(path), recursive=True))
+            matches = glob_files(raw)
             if not matches:
                 out.warnings.append(f"{raw}: no files match this pattern")
             for match in matches:
-                if Path(match).is_file():
-                    _classify(Path(match), out)
+                if not match.is_dir():  # FIFOs and devices go on, to be refused in one line
+                    _classify(match, out)
         elif path.is_dir():
             suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(FEED_SUFFIXES)
             for child in walk_folder(path, suffixes, out.warnings):
