@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from briefing.errors import RenderError
+from briefing.errors import OutputError
 from briefing.sanitize import one_line
 
 _TMP_SUFFIX = ".tmp"
@@ -37,21 +37,21 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def check_output_path(path: Path) -> None:
-    """RenderError unless ``path`` is absent or a regular file (not a link, device or folder)."""
+def check_output_path(path: Path, *, what: str = "output") -> None:
+    """OutputError unless ``path`` is absent or a regular file (not a link, device or folder)."""
     name = one_line(path)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise RenderError(f"{name}: cannot write: {exc.strerror}") from None
+        raise OutputError(name, f"cannot write the {what}: {exc.strerror}") from None
     if stat.S_ISLNK(st.st_mode):
-        raise RenderError(f"{name}: is a symbolic link; refusing to replace it (name the file)")
+        raise OutputError(name, "is a symbolic link; refusing to replace it (name the file)")
     if stat.S_ISDIR(st.st_mode):
-        raise RenderError(f"{name}: is a directory; name a file to write")
+        raise OutputError(name, "is a directory; name a file to write")
     if not stat.S_ISREG(st.st_mode):
-        raise RenderError(f"{name}: is not a regular file (a device or pipe); refusing to write")
+        raise OutputError(name, "is not a regular file (a device or pipe); refusing to write")
 
 
 def remove_stale_temporaries(path: Path) -> int:
@@ -90,24 +90,27 @@ def remove_stale_temporaries(path: Path) -> int:
     return removed
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``.
 
     Every OS error (a read-only folder, a full disk, a target that is not a regular file) is
-    a RenderError naming ``path``; the old file, if any, is then left as it was.
+    an OutputError naming ``path`` and ``what`` ("brief", "config file"); the old file, if
+    any, is then left as it was.
     """
     path = Path(path)
     name = one_line(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise RenderError(f"{name}: output folder {one_line(directory)} does not exist")
-    check_output_path(path)
+        raise OutputError(
+            name, f"cannot write the {what}: folder {one_line(directory)} does not exist"
+        )
+    check_output_path(path, what=what)
     remove_stale_temporaries(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=directory)
     except OSError as exc:
-        raise RenderError(f"{name}: cannot write: {exc.strerror}") from None
+        raise OutputError(name, f"cannot write the {what}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # marks it live for remove_stale_temporaries
@@ -115,12 +118,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
             os.chmod(tmp, _mode_for(path))
-            check_output_path(path)  # still not a link or device, just before the rename
+            check_output_path(path, what=what)  # still not a link or device, just before the rename
             os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise RenderError(f"{name}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(name, f"cannot write the {what}: {exc.strerror or exc}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

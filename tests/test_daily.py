@@ -394,7 +394,8 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["daily", "--out", "briefs"]) == 1
     assert "no sources" in capsys.readouterr().err
-    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 1
+    # A bad --date is a usage error (exit 2), as for every command.
+    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["history", "--out", "none"]) == 1
     err = capsys.readouterr().err

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, DeliveryError
 from briefing.models import Brief
 from briefing.sanitize import is_secret, safe_message
 
@@ -32,10 +32,6 @@ logger = logging.getLogger(__name__)
 COMMAND_TIMEOUT_S = 300.0
 # Never handed to the delivery command unless [daily] command_env_secrets = true.
 SECRET_ENV_VARS = frozenset({"OPENAI_API_KEY", SMTP_PASSWORD_VAR})
-
-
-class DeliveryError(BriefingError):
-    """The brief was written but could not be delivered."""
 
 
 def _html_body(result: DailyResult, paper: str) -> str | None:
