@@ -269,3 +269,16 @@ def test_daily_globs_do_not_follow_links_to_folders(tmp_path: Path) -> None:
     )
     found = expand_sources(config)
     assert sorted(p.name for p in found.files) == ["bridge.txt", "ferry.txt"]
+
+
+def test_a_glob_matching_a_broken_link_is_a_warning(tmp_path: Path) -> None:
+    from briefing.daily.run import expand_sources
+
+    inbox = _inbox(tmp_path)
+    (inbox / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    config = DailyConfig.model_validate(
+        {"sources": [str(inbox / "*.txt")], "out": tmp_path / "briefs"}
+    )
+    found = expand_sources(config)
+    assert [p.name for p in found.files] == ["ferry.txt"]
+    assert len(found.warnings) == 1 and "gone.txt" in found.warnings[0]

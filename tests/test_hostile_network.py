@@ -272,3 +272,21 @@ def test_an_endpoint_echoing_the_api_key_never_shows_it(
     assert key not in out.err and key not in out.out
     assert "[redacted]" in out.err and out.err.count("\n") == 1
     assert not out_file.exists()
+
+
+def test_slow_linked_pages_share_one_budget_per_feed(
+    server: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.daily.fetch as fetch
+
+    monkeypatch.setattr(fetch, "PAGE_BUDGET_DEADLINES", 2)
+    server.behaviours["/slow"] = trickle(headers_first=False, interval_s=0.05)
+    items = [
+        {"title": f"s{i}", "guid": f"g{i}", "link": server.url("/slow"), "description": "short"}
+        for i in range(6)
+    ]
+    started = time.monotonic()
+    result = parse_feed(rss("Slow", items).encode(), "slow.xml", client=_client(timeout_s=0.2))
+    assert time.monotonic() - started < 1.2  # not 6 deadlines
+    assert len(server.paths()) <= 3
+    assert sum("linked pages took over 2 fetch deadlines" in w for w in result.warnings) == 1

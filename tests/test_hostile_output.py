@@ -406,3 +406,12 @@ def test_a_config_that_is_not_utf8_is_one_line(
     )
     assert code == 1
     _one_error(err, "not UTF-8")
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "99999999999999999999999", "x"])
+def test_history_limit_out_of_range_is_a_usage_error(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["history", "--limit", limit])
+    err = capsys.readouterr().err
+    assert code == 2 and "--limit" in err and "Traceback" not in err

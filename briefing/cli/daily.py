@@ -290,11 +290,24 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_count(value: str) -> int:
+    """A --limit: a whole number of runs from 1 to 100000 (argparse makes anything else exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 100000, not {value!r}")
+    return number
+
+
 def _add_history(sub: argparse._SubParsersAction[Parser]) -> None:
     p = add_command(sub, "history", help="list past daily runs", description=HISTORY_HELP)
     p.add_argument("--out", metavar="DIR", help="output folder of the briefs (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
-    p.add_argument("--limit", type=int, default=30, help="newest N runs (default: 30)")
+    p.add_argument(
+        "--limit", type=_run_count, default=30, help="newest N runs (1-100000; default: 30)"
+    )
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_cmd_history)
 

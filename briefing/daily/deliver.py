@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
 from briefing.errors import BriefingError, DeliveryError
 from briefing.models import Brief
-from briefing.sanitize import is_secret, safe_message
+from briefing.sanitize import is_secret, one_line, safe_message
 
 if TYPE_CHECKING:
     from briefing.daily.config import DailyConfig
@@ -76,7 +76,7 @@ def build_message(
 ) -> EmailMessage:
     """The e-mail: Markdown as the text part, HTML as the alternative, PDF attached."""
     msg = EmailMessage()
-    msg["Subject"] = email.subject.format(date=day, title=title)
+    msg["Subject"] = one_line(email.subject.format(date=day, title=one_line(title)))
     msg["From"] = email.sender
     msg["To"] = ", ".join(email.to)
     msg["Date"] = formatdate(localtime=False)

@@ -19,6 +19,7 @@ import hashlib
 import io
 import logging
 import re
+import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 # An entry whose own content is at least this long is used as is; otherwise its page is fetched.
 _MIN_ENTRY_CHARS = 400
 _MIN_ARTICLE_CHARS = 40
+# The linked pages of one feed may take this many fetch deadlines (http_timeout_s) in all.
+PAGE_BUDGET_DEADLINES = 5
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,10 @@ def parse_feed(
             f"{source}: {len(entries)} entries, only the first {max_entries} read "
             "(raise [daily] max_entries_per_feed)"
         )
+    # The linked pages of one feed share a budget, so a feed of slow links cannot hold the run
+    # for entries x deadline: past it, entries keep their own summaries.
+    budget_ends = time.monotonic() + PAGE_BUDGET_DEADLINES * (client.timeout_s if client else 0)
+    budget_warned = False
     for entry in entries[:max_entries]:
         key = _entry_key(entry, source)
         published = _entry_time(entry)
@@ -286,7 +293,16 @@ def parse_feed(
         link = entry.get("link") or None
         title = entry.get("title") or None
         text = html_fragment_to_text(_entry_content(entry))
-        if len(text) < _MIN_ENTRY_CHARS and link and client is not None and is_url(link):
+        wants_page = len(text) < _MIN_ENTRY_CHARS and link and client is not None and is_url(link)
+        if wants_page and time.monotonic() > budget_ends:
+            wants_page = False
+            if not budget_warned:
+                budget_warned = True
+                result.warnings.append(
+                    f"{source}: linked pages took over {PAGE_BUDGET_DEADLINES} fetch deadlines; "
+                    "the remaining entries use their own summaries"
+                )
+        if wants_page and link and client is not None:
             try:
                 page = client.get(link)
                 article = extract_article(

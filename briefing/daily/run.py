@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,8 +247,13 @@ def expand_sources(config: DailyConfig) -> _Sources:
             if not matches:
                 out.warnings.append(f"{raw}: no files match this pattern")
             for match in matches:
-                if not match.is_dir():  # FIFOs and devices go on, to be refused in one line
-                    _classify(match, out)
+                try:
+                    if stat.S_ISDIR(os.stat(match).st_mode):
+                        continue
+                except OSError as exc:  # a broken link, a link loop
+                    out.warnings.append(f"{match}: cannot read: {exc.strerror}; skipped")
+                    continue
+                _classify(match, out)  # FIFOs and devices go on, to be refused in one line
         elif path.is_dir():
             suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(FEED_SUFFIXES)
             for child in walk_folder(path, suffixes, out.warnings):

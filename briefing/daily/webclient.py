@@ -129,15 +129,32 @@ def display_url(url: str) -> str:
 
 
 def _resolve(url: str, host: str, port: int, deadline: float) -> list[str]:
-    if time.monotonic() > deadline:
+    """The addresses ``host`` resolves to, within the fetch's deadline (a lookup that hangs
+    is left behind in its daemon thread)."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
         raise TimeoutError
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(url, f"cannot resolve host {host}: {exc.strerror}") from None
-    except UnicodeError:
-        raise FetchError(url, f"malformed host name {host!r}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    outcome: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=lookup, daemon=True)
+    worker.start()
+    worker.join(remaining)
+    if not outcome:
+        raise TimeoutError
+    found = outcome[0]
+    if isinstance(found, socket.gaierror):
+        raise FetchError(url, f"cannot resolve host {host}: {found.strerror}")
+    if isinstance(found, UnicodeError):
+        raise FetchError(url, f"malformed host name {host!r}")
+    if isinstance(found, OSError):
+        raise FetchError(url, f"cannot resolve host {host}: {found.strerror or found}")
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
 
 
 class _Watchdog:
