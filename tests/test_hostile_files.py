@@ -18,7 +18,8 @@ from briefing.daily.config import DailyConfig
 from briefing.daily.run import run_daily
 from briefing.errors import InputError
 from briefing.htmlpage import decode_html, stated_date
-from briefing.ingest import ingest_paths, load_document, read_source, walk_folder
+from briefing.ingest import ingest_paths, load_document
+from briefing.sourcefiles import read_source, walk_folder
 
 DAY = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")

@@ -30,6 +30,7 @@ from typing import Any
 from briefing.daily.webclient import FetchPolicy, HttpClient, Response
 from briefing.errors import FetchError, InputError
 from briefing.htmlpage import decode_html, stated_date
+from briefing.sourcefiles import read_source
 
 __all__ = [
     "FEED_SUFFIXES",
@@ -333,8 +334,6 @@ def parse_feed(
 
 def read_feed_file(path: Path, *, max_bytes: int = 5_000_000, **kwargs: Any) -> FeedResult:
     """A feed stored as a file: a regular file only, never more than ``max_bytes`` read."""
-    from briefing.ingest import read_source
-
     try:
         body = read_source(path, max_bytes=max_bytes)
     except InputError as exc:

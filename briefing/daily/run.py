@@ -48,15 +48,7 @@ from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
 from briefing.files import write_atomic
-from briefing.ingest import (
-    HTML_SUFFIXES,
-    TEXT_SUFFIXES,
-    document_from_text,
-    glob_files,
-    load_document,
-    read_source,
-    walk_folder,
-)
+from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
 from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
@@ -75,6 +67,7 @@ from briefing.render.markdown import (
     source_numbers,
 )
 from briefing.sanitize import safe_message
+from briefing.sourcefiles import glob_files, read_source, walk_folder
 
 logger = logging.getLogger(__name__)
 
