@@ -64,6 +64,12 @@ def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: 
         declared = _known(m.group(1).decode("ascii")) if m else None
     if declared is None and (m2 := _HEADER_CHARSET.search(content_type)):
         declared = _known(m2.group(1))
+    elif (
+        declared is not None
+        and declared.startswith(("utf-16", "utf-32"))
+        and not bom_encoding(data)
+    ):
+        declared = "utf-8"  # as browsers do: a page that can say so in ASCII is not UTF-16
     if declared is not None:
         try:
             return data.decode(declared)

@@ -283,3 +283,9 @@ def test_a_glob_matching_a_broken_link_is_a_warning(tmp_path: Path) -> None:
     found = expand_sources(config)
     assert [p.name for p in found.files] == ["ferry.txt"]
     assert len(found.warnings) == 1 and "gone.txt" in found.warnings[0]
+
+
+def test_a_page_claiming_utf16_in_ascii_is_read_as_utf8() -> None:
+    warnings: list[str] = []
+    page = decode_html('<meta charset="utf-16"><p>café</p>'.encode(), "p.html", warnings)
+    assert "café" in page and warnings == []

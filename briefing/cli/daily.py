@@ -20,6 +20,7 @@ from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import ConfigError, OutputError, StoreError
 from briefing.files import write_atomic
+from briefing.sanitize import one_line
 
 DAILY_HELP = """\
 Build today's brief from what arrived since the last run, and say what changed.
@@ -117,7 +118,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         where = exc.filename if exc.filename is not None else config.out
         raise OutputError(str(where), exc.strerror or str(exc)) from exc
     if result.status == "dry_run":
-        print("\n".join(result.plan))
+        print("\n".join(one_line(line) for line in result.plan))  # a file name is one line
         return 0
     for line in result.warnings:
         reporter.info(f"warning: {line}")
