@@ -252,8 +252,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
     path = config.store_path
     if not path.is_file():
         raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
-    with Store(path) as store:
-        runs = store.runs(limit=args.limit)
+    try:
+        with Store(path) as store:
+            runs = store.runs(limit=args.limit)
+    except sqlite3.Error as exc:  # a store that opens but cannot be read (another schema)
+        raise StoreError(f"{path}: corpus store error: {exc}") from exc
     if args.json:
         rows = [
             {
