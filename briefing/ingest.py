@@ -147,6 +147,10 @@ def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | N
     return None
 
 
+def _name(value: str | None) -> str | None:
+    return one_line(value) or None if value is not None else None
+
+
 def document_id(text: str) -> str:
     return "d" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -168,13 +172,13 @@ def document_from_text(
     header = _header_metadata(text)
     if date is None and "date" in header:
         date = parse_date(header["date"])
-    return Document(
+    return Document(  # names are one line: no control character or newline reaches a page
         id=document_id(text),
-        path=path,
+        path=one_line(path),
         text=text,
-        title=title or header.get("title"),
-        url=url or header.get("url"),
-        outlet=outlet or header.get("outlet") or _trailing_outlet(text, furniture),
+        title=_name(title or header.get("title")),
+        url=_name(url or header.get("url")),
+        outlet=_name(outlet or header.get("outlet") or _trailing_outlet(text, furniture)),
         date=date,
         furniture=tuple(Span(start=s, end=e) for s, e in furniture),
     )

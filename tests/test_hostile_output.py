@@ -415,3 +415,15 @@ def test_history_limit_out_of_range_is_a_usage_error(
     code = main(["history", "--limit", limit])
     err = capsys.readouterr().err
     assert code == 2 and "--limit" in err and "Traceback" not in err
+
+
+def test_names_reach_no_page_with_a_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "Ferry \x1b[31mstrike\x1b[0m\u202e\nSource: Wire\x07 Service\n\n" + FERRY_STRIKE
+    _doc(tmp_path, "evil\x1b]0;title\x07.txt", hostile)
+    for fmt in ("md", "html", "json"):
+        code, out, err = _cli(["build", str(tmp_path), "-f", fmt], capsys)
+        assert code == 0, err
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", out), fmt
+        assert "\\u001b" not in out and "\\u0007" not in out  # nor escaped in the JSON
