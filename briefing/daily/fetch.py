@@ -30,6 +30,7 @@ from typing import Any
 from briefing.daily.webclient import FetchPolicy, HttpClient, Response
 from briefing.errors import FetchError, InputError
 from briefing.htmlpage import decode_html, stated_date
+from briefing.sanitize import one_line
 from briefing.sourcefiles import read_source
 
 __all__ = [
@@ -217,6 +218,12 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     return None
 
 
+def _label(text: str | None) -> str:
+    """An entry's title or link as it appears in a warning: one line, at most 120 characters."""
+    line = one_line(text or "")
+    return line if len(line) <= 120 else line[:119] + "\u2026"
+
+
 def _entry_key(entry: Any, source: str) -> str:
     ident = entry.get("id") or entry.get("link")
     if not ident:
@@ -314,9 +321,11 @@ def parse_feed(
                 if article is not None and len(article.text) > len(text):
                     text = article.text
             except FetchError as exc:
-                result.warnings.append(f"{source}: entry {title or link}: {exc}")
+                result.warnings.append(f"{source}: entry {_label(title or link)}: {exc}")
         if len(text) < _MIN_ARTICLE_CHARS:
-            result.warnings.append(f"{source}: entry {title or link or key} has no usable text")
+            result.warnings.append(
+                f"{source}: entry {_label(title or link or key)} has no usable text"
+            )
             continue
         result.items.append(
             FetchedItem(
