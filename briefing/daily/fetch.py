@@ -214,7 +214,10 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            except (OverflowError, ValueError, OSError):  # a date no clock can hold
+                return None
     return None
 
 
@@ -266,7 +269,10 @@ def parse_feed(
 
     # A stream, never bytes or a string: feedparser opens a string or bytes that names a file
     # or a URL itself, so a remote feed whose body is "/etc/passwd" would brief a local file.
-    parsed = feedparser.parse(io.BytesIO(body))
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except Exception as exc:  # a parser crash on hostile input is that feed's problem only
+        raise FetchError(source, f"feed parser failed ({type(exc).__name__})") from None
     entries = list(parsed.get("entries") or ())
     if parsed.get("bozo") and not entries:
         reason = parsed.get("bozo_exception") or "no entries"
