@@ -161,6 +161,7 @@ class _Watchdog:
     """Shuts a connection's socket when the fetch's deadline passes, whatever it is doing."""
 
     def __init__(self, remaining: float) -> None:
+        self.deadline = time.monotonic() + remaining
         self.fired = False
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
@@ -189,16 +190,29 @@ class _Watchdog:
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
-    """An HTTP connection to an address that was already checked (no second DNS lookup)."""
+    """An HTTP connection to addresses that were already checked (no second DNS lookup),
+    tried in the resolver's order like ``socket.create_connection`` does."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float, dog: _Watchdog):
+    def __init__(
+        self, host: str, port: int, addresses: list[str], timeout: float, dog: _Watchdog
+    ) -> None:
         super().__init__(host, port, timeout=timeout)
-        self._address, self._dog = address, dog
+        self._addresses, self._dog = addresses, dog
 
     def _raw_socket(self) -> socket.socket:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self._dog.watch(sock)
-        return sock
+        error: OSError = OSError("no address to connect to")
+        for address in self._addresses:
+            left = self._dog.deadline - time.monotonic()
+            if self._dog.fired or left <= 0:
+                raise TimeoutError
+            try:
+                sock = socket.create_connection((address, self.port), left)
+            except OSError as exc:
+                error = exc
+                continue
+            self._dog.watch(sock)
+            return sock
+        raise error
 
     def connect(self) -> None:
         self.sock = self._raw_socket()
@@ -207,8 +221,10 @@ class _PinnedHTTP(http.client.HTTPConnection):
 class _PinnedHTTPS(_PinnedHTTP):
     default_port = 443
 
-    def __init__(self, host: str, port: int, address: str, timeout: float, dog: _Watchdog):
-        super().__init__(host, port, address, timeout, dog)
+    def __init__(
+        self, host: str, port: int, addresses: list[str], timeout: float, dog: _Watchdog
+    ) -> None:
+        super().__init__(host, port, addresses, timeout, dog)
         self._tls = ssl.create_default_context()
 
     def connect(self) -> None:
@@ -272,7 +288,7 @@ class HttpClient:
                 raise TimeoutError
             dog = _Watchdog(remaining)
             kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-            conn = kind(host, port, addresses[0], remaining, dog)
+            conn = kind(host, port, addresses, remaining, dog)
             resp: http.client.HTTPResponse | None = None
             try:
                 target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
