@@ -61,7 +61,17 @@ def remove_stale_temporaries(path: Path) -> int:
     only those no live writer holds locked, so nothing else in the folder is touched.
     """
     directory = path.parent if str(path.parent) else Path(".")
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}{re.escape(_TMP_SUFFIX)}")
+    return _remove_stale(directory, re.escape(path.name))
+
+
+def remove_stale_temporaries_in(directory: Path) -> int:
+    """Remove every stale temporary file this module left in ``directory`` (a folder that
+    briefing owns, such as the daily output folder, where yesterday's names are not today's)."""
+    return _remove_stale(directory, r"[^/]+")
+
+
+def _remove_stale(directory: Path, name_pattern: str) -> int:
+    pattern = re.compile(rf"\.{name_pattern}\.[A-Za-z0-9_]{{8}}{re.escape(_TMP_SUFFIX)}")
     removed = 0
     try:
         names = [n for n in os.listdir(directory) if pattern.fullmatch(n)]

@@ -427,3 +427,17 @@ def test_names_reach_no_page_with_a_control_character(
         assert code == 0, err
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", out), fmt
         assert "\\u001b" not in out and "\\u0007" not in out  # nor escaped in the JSON
+
+
+def test_daily_removes_what_a_killed_run_was_writing(tmp_path: Path) -> None:
+    config = _daily(tmp_path)
+    _doc(tmp_path / "inbox")
+    out = tmp_path / "briefs"
+    out.mkdir()
+    killed = out / ".2026-11-18.pdf.abcd1234.tmp"  # another day's name: a run killed mid-write
+    killed.write_bytes(b"%PDF half")
+    os.utime(killed, (time.time() - 60, time.time() - 60))
+    mine = out / "notes.tmp"  # not a name briefing makes
+    mine.write_text("keep")
+    run_daily(config, now=DAY1, settings=Settings(cache=False))
+    assert not killed.exists() and mine.exists()

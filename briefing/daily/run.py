@@ -47,7 +47,7 @@ from briefing.daily.fetch import (
 from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
-from briefing.files import write_atomic
+from briefing.files import remove_stale_temporaries_in, write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
 from briefing.lexicon import normalise_statement
 from briefing.models import (
@@ -567,6 +567,7 @@ def run_daily(
     lock = config.store_path.with_name(config.store_path.name + ".lock")
     with run_lock(lock, now=now), Store(config.store_path) as store:
         store.abandon_stale_runs(now)
+        remove_stale_temporaries_in(config.out)  # left by a run killed while writing
         window = _window(config, store, now, day)
         run_id = store.start_run(
             window.day, now=now, window_start=window.start, window_end=window.end, pid=os.getpid()
