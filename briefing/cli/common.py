@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 
-from briefing.sanitize import safe_message
+from briefing.sanitize import redact, safe_message
 
 # The earliest --date: earlier days cannot be placed in every time zone (year 1 east of UTC
 # would start in year 0).
@@ -102,6 +102,11 @@ class Reporter:
         """A line worth seeing even when stderr is not a terminal (cost, outcome); not with -q."""
         if not self.quiet:
             print(f"briefing: {safe_message(message)}", file=sys.stderr)
+
+    def block(self, text: str) -> None:
+        """Several lines of our own (an install hint), kept as lines; not with -q."""
+        if not self.quiet:
+            print(f"briefing: {redact(text)}", file=sys.stderr)
 
     def warn(self, message: str) -> None:
         if not self.quiet:

@@ -220,7 +220,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         if checked
         else "systemd-analyze not found: units written but not verified",
     )
-    reporter.info(schedule.install_hint(*paths))
+    reporter.block(schedule.install_hint(*paths))
     return 0
 
 
