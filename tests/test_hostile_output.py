@@ -441,3 +441,13 @@ def test_daily_removes_what_a_killed_run_was_writing(tmp_path: Path) -> None:
     mine.write_text("keep")
     run_daily(config, now=DAY1, settings=Settings(cache=False))
     assert not killed.exists() and mine.exists()
+
+
+def test_every_command_reports_a_closed_stdout_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    code = main(["schedule", "--cron"])
+    monkeypatch.undo()
+    assert code == 1
+    _one_error(capsys.readouterr().err, "stdout: is closed")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from briefing import __version__
 from briefing.cli import build, daily
 from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, OutputError
 from briefing.sanitize import safe_message
 
 __all__ = ["build_parser", "main"]
@@ -43,6 +43,18 @@ def _redact_record(record: logging.LogRecord) -> bool:
     return True
 
 
+def _flush_stdout() -> None:
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = (
         logging.ERROR
@@ -68,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         _configure_logging(args.verbose, args.quiet)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        _flush_stdout()  # a full or closed stdout is an Error line here, not at exit
+        return code
     except UsageError as exc:
         print(safe_message(exc), file=sys.stderr)
         return 2

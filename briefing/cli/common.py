@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 
+from briefing.errors import OutputError
 from briefing.sanitize import redact, safe_message
 
 # The earliest --date: earlier days cannot be placed in every time zone (year 1 east of UTC
@@ -121,3 +122,16 @@ def silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def emit(text: object) -> None:
+    """A command's result on stdout; OutputError (one line) when stdout is closed or full."""
+    if sys.stdout is None:
+        raise OutputError("stdout", "is closed; nothing could be written")
+    try:
+        print(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None

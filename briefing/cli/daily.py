@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from briefing.cli.common import Parser, Reporter, add_command, parse_date
+from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import ConfigError, OutputError, StoreError
@@ -118,7 +118,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         where = exc.filename if exc.filename is not None else config.out
         raise OutputError(str(where), exc.strerror or str(exc)) from exc
     if result.status == "dry_run":
-        print("\n".join(one_line(line) for line in result.plan))  # a file name is one line
+        emit("\n".join(one_line(line) for line in result.plan))  # a file name is one line
         return 0
     for line in result.warnings:
         reporter.info(f"warning: {line}")
@@ -208,13 +208,13 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir or ".").absolute()
     if args.cron:
         log = Path(args.log).absolute() if args.log else None
-        print(schedule.cron_line(at, command, workdir=workdir, log=log))
+        emit(schedule.cron_line(at, command, workdir=workdir, log=log))
         return 0
     service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
     paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
     checked = schedule.verify_units(paths)
     for path in paths:
-        print(path)
+        emit(path)
     reporter.info(
         "verified with systemd-analyze"
         if checked
@@ -276,21 +276,21 @@ def _cmd_history(args: argparse.Namespace) -> int:
             }
             for r in runs
         ]
-        print(json.dumps(rows, indent=2))
+        emit(json.dumps(rows, indent=2))
         return 0
     header = (
         f"{'run':>4}  {'date':10}  {'status':10}  {'added':>5}  {'docs':>4}  "
         f"{'facts':>5}  {'contra':>6}  {'warn':>4}  {'cost $':>7}  started (UTC)"
     )
-    print(header)
+    emit(header)
     for r in runs:
-        print(
+        emit(
             f"{r.id:>4}  {r.day.isoformat():10}  {r.status:10}  {r.docs_added:>5}  "
             f"{r.docs_in_brief:>4}  {r.facts:>5}  {r.contradictions:>6}  {len(r.warnings):>4}  "
             f"{r.cost_usd:>7.4f}  {r.started_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
         )
     if not runs:
-        print("(no runs yet)")
+        emit("(no runs yet)")
     return 0
 
 
