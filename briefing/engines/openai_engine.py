@@ -58,7 +58,8 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
-from briefing.verify import CitationIndex, normalise_quote
+from briefing.support import support_problems
+from briefing.verify import CitationIndex, fallback_title, normalise_quote
 
 logger = logging.getLogger(__name__)
 
@@ -217,10 +218,29 @@ class OpenAIEngine:
             label="synthesis",
         )
 
+        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
+            citations: list[Citation] = []
+            for label in ids:
+                for citation in labels[label].citations if label in labels else ():
+                    if citation not in citations:
+                        citations.append(citation)
+            return tuple(citations[:3])
+
+        def unsupported(where: str, text: str, ids: Sequence[str]) -> list[str]:
+            """The shared support rule (briefing.support), so the re-ask gives the reason."""
+            quotes = [c.quote for c in cited(ids)]
+            return [
+                f"{where}: {p}; say only what the cited facts say"
+                for p in support_problems(text, quotes)
+            ]
+
         def check(out: SynthesisOut) -> list[str]:
             errors: list[str] = []
             if not out.title.strip():
                 errors.append("title: must not be empty")
+            all_quotes = [c.quote for f in ranked for c in f.citations]
+            for p in support_problems(out.title, all_quotes, given=fallback_title(topic)):
+                errors.append(f"title: {p}; say only what the facts say")
             if not out.bottom_line:
                 errors.append("bottom_line: give 2-3 sentences")
             for part, points in (("bottom_line", out.bottom_line), ("watch", out.watch)):
@@ -228,9 +248,13 @@ class OpenAIEngine:
                     unknown = [f for f in point.facts if f not in labels]
                     if unknown or not point.facts:
                         errors.append(f"{part}.{i}.facts: cite ids from the list, not {unknown}")
+                    else:
+                        errors.extend(unsupported(f"{part}.{i}.text", point.text, point.facts))
             for i, actor in enumerate(out.actors):
                 if not actor.facts or any(f not in labels for f in actor.facts):
                     errors.append(f"actors.{i}.facts: cite ids from the list")
+                else:
+                    errors.extend(unsupported(f"actors.{i}.position", actor.position, actor.facts))
             return errors
 
         try:
@@ -239,14 +263,6 @@ class OpenAIEngine:
             self._report(exc, "synthesis")
             return self._fallback_synthesis(topic, ranked)
         out: SynthesisOut = answer.attempts[-1]
-
-        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
-            citations: list[Citation] = []
-            for label in ids:
-                for citation in labels[label].citations if label in labels else ():
-                    if citation not in citations:
-                        citations.append(citation)
-            return tuple(citations[:3])
 
         def point_fact(text: str, ids: Sequence[str], kind: str) -> Fact | None:
             citations = cited(ids)
@@ -338,6 +354,12 @@ class OpenAIEngine:
                     citations.append(found)
             if not fact.quotes:
                 problems.append("no quote given")
+            if not problems:  # the shared support rule, so the re-ask gives the reason
+                quotes = [c.quote for c in citations]
+                problems.extend(
+                    f"statement not supported by its quotes: {p}"
+                    for p in support_problems(fact.statement, quotes)
+                )
             return citations, problems
 
         def check(out: Extraction) -> list[str]:
@@ -458,6 +480,16 @@ class OpenAIEngine:
                     errors.append(f"conflicts.{i}.pair: {conflict.pair!r} is not a listed pair")
                 elif pid in seen:
                     errors.append(f"conflicts.{i}.pair: {pid} listed twice")
+                else:
+                    sides = (labels[pid].left, labels[pid].right)
+                    quotes = [c.quote for f in sides for c in f.citations]
+                    actors = "\n".join(f.actor for f in sides if f.actor)
+                    errors.extend(
+                        f"conflicts.{i}.summary: {p}; say only what the two statements say"
+                        for p in support_problems(
+                            conflict.summary, quotes, given=actors, framing=True
+                        )
+                    )
                 seen.add(pid)
             return errors
 
