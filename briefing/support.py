@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from briefing.claims import NEGATION, antonym_clash
-from briefing.retrieve import STOPWORDS, content_terms, stem
+from briefing.lexicon import STOPWORDS, content_terms, stem
 from briefing.text import MONTH_NAMES_IN_ORDER, WEEKDAY_NAMES
 
 MIN_SHARED_TERMS = 1 / 3  # share of a statement's content terms its quotes must contain

@@ -41,6 +41,8 @@ _LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 # New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
 MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
+
+
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
