@@ -206,8 +206,10 @@ _RELATIVE = re.compile(
 
 
 def _bare(token: str) -> str:
-    low = token.lower().replace("\u2019", "'").rstrip(".")
-    return low[:-2] if low.endswith("'s") else low
+    """A word for comparing names: lower case, no possessive, no dots ("U.S." ~ "US")."""
+    low = token.lower().replace("\u2019", "'")
+    low = low[:-2] if low.endswith("'s") else low
+    return low.replace(".", "")
 
 
 def _month(token: str) -> int | None:

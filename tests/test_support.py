@@ -49,6 +49,7 @@ CASES = [
     (SIGNING, "The ministry never signed the agreement, officials said.", None),
     (BUDGET, "A budget of 3 million dollars was approved for the ferry terminal.", None),
     (BUDGET, "The council approved $3m for the new ferry terminal.", None),
+    ("U.S. officials said the talks resumed.", "US officials said the talks had resumed.", None),
     # a number changed
     (FARES, "Fares on all 12 routes will rise by 6 percent from 28 June.", "6 percent"),
     (FARES, "The fare rise affects 1,300 commuters in Bergen.", "1,300"),

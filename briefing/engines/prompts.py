@@ -24,9 +24,13 @@ from briefing.errors import EngineError
 from briefing.resources import prompts_dir
 
 # The tags the templates use to delimit data; data may contain neither an opening nor a
-# closing one, in any case or spacing ("< / SOURCE >").
+# closing one, in any case or spacing ("< / SOURCE >"), nor one spelled as an HTML entity or
+# with a full-width bracket that a model may read as the tag.
 DELIMITER_TAGS = ("source", "reply")
-_DELIMITER = re.compile(r"<(?=\s*/?\s*(?:" + "|".join(DELIMITER_TAGS) + r")\b)", re.IGNORECASE)
+_DELIMITER = re.compile(
+    r"(?:<|\uff1c|&lt;|&#0*60;|&#x0*3c;)(?=\s*/?\s*(?:" + "|".join(DELIMITER_TAGS) + r")\b)",
+    re.IGNORECASE,
+)
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 
