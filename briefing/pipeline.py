@@ -80,20 +80,20 @@ def build_brief(
     stats.facts_extracted = len(raw_facts)
     stats.facts_verified = len(facts)
     stats.facts_dropped_unverified = dropped
-    facts = support_facts(facts, stats)
+    facts = support_facts(index, facts, stats)
 
     progress("looking for contradictions")
     candidates = propose_candidates(facts)
     judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
-    contradictions = support_contradictions(contradictions, stats)
+    contradictions = support_contradictions(index, contradictions, stats)
     stats.contradictions_found = len(contradictions)
     stats.contradiction_sides_dropped_unverified = sides_dropped
 
     progress("writing the brief")
     synthesis = engine.synthesize(topic, facts, contradictions)
     synthesis = _verify_synthesis(index, synthesis, stats)
-    synthesis = support_synthesis(synthesis, facts, topic=topic, stats=stats)
+    synthesis = support_synthesis(index, synthesis, facts, topic=topic, stats=stats)
     brief = compose_brief(
         topic=topic,
         topic_inferred=settings.topic is None,

@@ -18,6 +18,8 @@ its quotes when
 - and it shares at least a third of its content words with the quotes (no unrelated quote).
 
 Numbers and negations are exact: no fuzzy match hides a changed figure or a dropped "not".
+Who said it (a fact's actor, an actor's name) is often resolved from an earlier sentence, so
+its names are looked for in the whole cited document instead (``unnamed``).
 A ``given`` text (the user's topic for a title, the sides' actors for a contradiction's
 summary) counts as quoted. The LLM engine calls ``support_problems`` in its own checks, so an
 unsupported statement is re-asked with the reason; ``briefing.grounding`` then replaces what
@@ -238,7 +240,7 @@ def names(text: str, *, first_words: bool = True) -> list[str]:
     for i, m in enumerate(tokens):
         word = m.group(0)
         bare = _bare(word)
-        if not word[0].isupper() or bare in STOPWORDS or bare in _WEEKDAYS:
+        if not word[0].isupper() or len(bare) < 2 or bare in STOPWORDS or bare in _WEEKDAYS:
             continue
         if _month(word) is not None:
             continue
@@ -268,9 +270,16 @@ def _dates(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def name_words(text: str) -> frozenset[str]:
+    """Every word of ``text`` in the form names are compared in."""
+    return frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
+
+
 def _same_name(name: str, known: Iterable[str]) -> bool:
     """Case-insensitive, tolerant of inflection ("Russia" ~ "Russian", "talks" ~ "Talks")."""
     a = _bare(name)
+    if isinstance(known, frozenset) and a in known:
+        return True
     for other in known:
         b = _bare(other)
         if a == b or stem(a) == stem(b):
@@ -379,6 +388,11 @@ def support_problems(
         if shared < MIN_SHARED_TERMS:
             problems.append("it shares too few words with its quotes")
     return problems
+
+
+def unnamed(actor: str, known: frozenset[str]) -> list[str]:
+    """The names in ``actor`` that are not among ``known`` words (see ``name_words``)."""
+    return [name for name in dict.fromkeys(names(actor)) if not _same_name(name, known)]
 
 
 def supported(text: str, quotes: Sequence[str], *, given: str = "") -> bool:

@@ -30,7 +30,7 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.support import support_problems, supported
+from briefing.support import name_words, support_problems, supported, unnamed
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,17 @@ class CitationIndex:
     def __init__(self, documents: Sequence[Document]) -> None:
         self._docs: Mapping[str, Document] = {d.id: d for d in documents}
         self._norm: dict[str, _Normalised] = {}
+        self._names: dict[str, frozenset[str]] = {}
+
+    def names_known(self, citations: Sequence[Citation]) -> frozenset[str]:
+        """The words of the documents ``citations`` quote: where an actor's name must be."""
+        known: set[str] = set()
+        for source_id in {c.source_id for c in citations}:
+            if source_id not in self._names:
+                doc = self._docs.get(source_id)
+                self._names[source_id] = name_words(doc.text) if doc else frozenset()
+            known |= self._names[source_id]
+        return frozenset(known)
 
     def _normalised(self, doc: Document) -> _Normalised:
         norm = self._norm.get(doc.id)
@@ -211,11 +222,20 @@ def _usable_quote(citation: Citation) -> bool:
     return low <= len(citation.quote.split()) <= high
 
 
-def _supported_fact(fact: Fact, stats: BriefStats) -> Fact | None:
-    """The fact if its statement is supported; else its first quote as the statement, or None."""
+def _named_actor(index: CitationIndex, actor: str | None, citations: Sequence[Citation]) -> bool:
+    """Whether ``actor`` is None or every name in it is in the documents ``citations`` quote."""
+    return actor is None or not unnamed(actor, index.names_known(citations))
+
+
+def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact | None:
+    """The fact if its statement is supported; else its first quote as the statement, or None.
+    A date its quotes do not give, or an actor its sources do not name, is removed."""
     quotes = _quotes_of(fact.citations)
     if fact.date and not supported(fact.date, quotes):
         fact = fact.model_copy(update={"date": None})
+    if not _named_actor(index, fact.actor, fact.citations):
+        stats.statements_unsupported += 1
+        fact = fact.model_copy(update={"actor": None})
     problems = support_problems(fact.statement, quotes)
     if not problems:
         return fact
@@ -229,19 +249,23 @@ def _supported_fact(fact: Fact, stats: BriefStats) -> Fact | None:
     return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
 
 
-def support_facts(facts: Sequence[Fact], stats: BriefStats) -> list[Fact]:
+def support_facts(index: CitationIndex, facts: Sequence[Fact], stats: BriefStats) -> list[Fact]:
     """Facts whose statements their quotes support: unsupported ones become their quote or go."""
-    return [f for f in (_supported_fact(fact, stats) for fact in facts) if f is not None]
+    kept = (_supported_fact(index, fact, stats) for fact in facts)
+    return [f for f in kept if f is not None]
 
 
 def support_contradictions(
-    contradictions: Sequence[Contradiction], stats: BriefStats
+    index: CitationIndex, contradictions: Sequence[Contradiction], stats: BriefStats
 ) -> list[Contradiction]:
     """Each side's statement supported by its quotes, each summary by the sides' quotes."""
     kept: list[Contradiction] = []
     for contradiction in contradictions:
         sides: list[ContradictionSide] = []
         for side in contradiction.sides:
+            if not _named_actor(index, side.actor, side.citations):
+                stats.statements_unsupported += 1
+                side = side.model_copy(update={"actor": None})
             if not support_problems(side.statement, _quotes_of(side.citations), framing=True):
                 sides.append(side)
                 continue
@@ -259,16 +283,24 @@ def support_contradictions(
 
 
 def support_synthesis(
-    synthesis: Synthesis, facts: Sequence[Fact], *, topic: str, stats: BriefStats
+    index: CitationIndex,
+    synthesis: Synthesis,
+    facts: Sequence[Fact],
+    *,
+    topic: str,
+    stats: BriefStats,
 ) -> Synthesis:
     """Title, bottom line, watch and actors' positions, each supported by what it cites.
 
     The title cites every fact it was written from; the plain topic title counts as quoted.
     """
-    bottom = support_facts(synthesis.bottom_line, stats)
-    watch = support_facts(synthesis.watch, stats)
+    bottom = support_facts(index, synthesis.bottom_line, stats)
+    watch = support_facts(index, synthesis.watch, stats)
     actors: list[ActorPosition] = []
     for actor in synthesis.actors:
+        if not _named_actor(index, actor.name, actor.citations):
+            stats.statements_unsupported += 1
+            continue
         if not support_problems(actor.position, _quotes_of(actor.citations)):
             actors.append(actor)
             continue

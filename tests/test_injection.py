@@ -46,6 +46,7 @@ _SENTENCE = re.compile(r"[^.!?\n]{20,}[.!?]")
 
 INJECTED_TITLE = "The ceasefire was signed by 47 delegates in Geneva"
 INJECTED_CLAIM = "Officials in Geneva confirmed that 47 delegates signed the ceasefire."
+INVENTED_ACTOR = "The Oslo Harbour Authority"  # named in no source
 INJECTED_SUMMARY = "Both sides agreed in Geneva that 47 delegates signed."
 HOSTILE_SOURCE = (
     "Ferry operators on the northern routes raised fares by 5 percent on Monday, the "
@@ -106,9 +107,9 @@ class HostileModel:
         blocks = _BLOCK.findall(user)
         for block_id, text in blocks:
             for sentence in [s.strip() for s in _SENTENCE.findall(text)][:3]:
-                facts.append(
-                    self._fact(self._lie_every_other(sentence, [sentence]), block_id, sentence)
-                )
+                statement = self._lie_every_other(sentence, [sentence])
+                actor = INVENTED_ACTOR if statement != sentence else None
+                facts.append(self._fact(statement, block_id, sentence, actor))
         if "claim" in orders and blocks:
             block_id, text = blocks[0]
             quote = _SENTENCE.findall(text)[0].strip()
@@ -117,10 +118,10 @@ class HostileModel:
         return {"facts": facts}
 
     @staticmethod
-    def _fact(statement: str, block: str, quote: str) -> dict[str, Any]:
+    def _fact(statement: str, block: str, quote: str, actor: str | None = None) -> dict[str, Any]:
         return {
             "statement": statement,
-            "actor": None,
+            "actor": actor,
             "kind": "event",
             "date": None,
             "importance": 4,
@@ -152,8 +153,8 @@ class HostileModel:
             "bottom_line": [point(0), point(1), point(2)],
             "watch": [point(3), point(4)],
             "actors": [
-                {"name": "The ministry", "position": p["text"], "facts": p["facts"]}
-                for p in (point(5), point(6))
+                {"name": name, "position": p["text"], "facts": p["facts"]}
+                for name, p in (("The ministry", point(5)), (INVENTED_ACTOR, point(6)))
             ],
         }
 
@@ -234,7 +235,7 @@ def _assert_no_lie_on_the_page(model: HostileModel, brief: Brief, *, pdf: bool =
     for lie, quotes in model.lies:
         assert support_problems(lie, quotes), f"not a lie by the rule: {lie!r}"
     pages = _renderings(brief, pdf=pdf)
-    for lie, _ in model.lies:
+    for lie in [*(lie for lie, _ in model.lies), INVENTED_ACTOR]:
         for fmt, page in pages.items():
             assert _flat(lie) not in page, f"{fmt} shows {lie!r}"
     assert_supported(Brief.model_validate_json(render_json(brief)))

@@ -16,6 +16,7 @@ from briefing.models import (
     Citation,
     Contradiction,
     ContradictionSide,
+    Document,
     Fact,
     Synthesis,
 )
@@ -23,6 +24,7 @@ from briefing.pipeline import build_brief
 from briefing.support import quantities, support_problems
 from briefing.verify import (
     FALLBACK_SUMMARY,
+    CitationIndex,
     fallback_title,
     support_contradictions,
     support_facts,
@@ -117,6 +119,12 @@ def test_the_given_topic_counts_as_quoted() -> None:
     assert support_problems("Putin signed the agreement.", [SIGNING]) != []
 
 
+def _index(*texts: str) -> CitationIndex:
+    """Documents d1, d2, ... holding ``texts``; their words are where actors' names must be."""
+    docs = [Document(id=f"d{i}", path=f"d{i}", text=t) for i, t in enumerate(texts, 1)]
+    return CitationIndex(docs)
+
+
 def _fact(statement: str, quote: str, source: str = "d1") -> Fact:
     return Fact(
         statement=statement,
@@ -129,7 +137,7 @@ def test_unsupported_fact_is_replaced_by_its_quote_and_counted() -> None:
     good = _fact("Officials said the ministry did not sign the agreement in Geneva.", SIGNING)
     bad = _fact("The ministry signed the agreement in Geneva.", SIGNING)
     short = _fact("Ferries stopped in 1999.", "Ferries stopped.")
-    kept = support_facts([good, bad, short], stats)
+    kept = support_facts(_index(SIGNING), [good, bad, short], stats)
     assert kept[0] == good
     assert kept[1].statement == SIGNING and kept[1].citations == bad.citations
     assert len(kept) == 2  # a quote too short to stand alone: the fact is dropped
@@ -151,7 +159,8 @@ def test_synthesis_title_bottom_line_and_actors_are_checked() -> None:
             ),
         ),
     )
-    out = support_synthesis(synthesis, [fact], topic="Bergen ferry fares", stats=stats)
+    index = _index(FARES)
+    out = support_synthesis(index, synthesis, [fact], topic="Bergen ferry fares", stats=stats)
     assert out.title == fallback_title("Bergen ferry fares")
     assert out.bottom_line[0].statement == FARES
     assert out.watch == synthesis.watch
@@ -176,13 +185,33 @@ def test_contradiction_summary_and_sides_are_checked() -> None:
         ),
     )
     stats = BriefStats()
-    (out,) = support_contradictions([contradiction], stats)
+    index = _index(FARES, other)
+    (out,) = support_contradictions(index, [contradiction], stats)
     assert out.summary == FALLBACK_SUMMARY
     assert out.sides[1].statement == other
     assert stats.statements_unsupported == 2
     fine = contradiction.model_copy(update={"summary": "The operator and the union disagree."})
-    (kept,) = support_contradictions([fine], BriefStats())
+    (kept,) = support_contradictions(index, [fine], BriefStats())
     assert kept.summary == fine.summary
+
+
+def test_actors_must_be_named_in_the_cited_documents() -> None:
+    earlier = "Transport minister Kari Olsen spoke in Bergen. " + FARES
+    index = _index(earlier)
+    quoted = _fact(FARES, FARES)
+    named = quoted.model_copy(update={"actor": "Kari Olsen"})  # named earlier in the document
+    invented = quoted.model_copy(update={"actor": "The Geneva delegation"})
+    stats = BriefStats()
+    kept = support_facts(index, [named, invented], stats)
+    assert [f.actor for f in kept] == ["Kari Olsen", None]
+    positions = (
+        ActorPosition(name="Minister Olsen", position=FARES, citations=quoted.citations),
+        ActorPosition(name="Geneva delegates", position=FARES, citations=quoted.citations),
+    )
+    synthesis = Synthesis(title=fallback_title("fares"), actors=positions)
+    out = support_synthesis(index, synthesis, [quoted], topic="fares", stats=stats)
+    assert [a.name for a in out.actors] == ["Minister Olsen"]
+    assert stats.statements_unsupported == 2
 
 
 # -- the offline engine's briefs pass the check unchanged ---------------------------------------
