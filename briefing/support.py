@@ -22,7 +22,7 @@ Who said it (a fact's actor, an actor's name) is often resolved from an earlier 
 its names are looked for in the whole cited document instead (``unnamed``).
 A ``given`` text (the user's topic for a title, the sides' actors for a contradiction's
 summary) counts as quoted. The LLM engine calls ``support_problems`` in its own checks, so an
-unsupported statement is re-asked with the reason; ``briefing.grounding`` then replaces what
+unsupported statement is re-asked with the reason; ``briefing.verify`` then replaces what
 is still unsupported by its quote, or drops it, and counts it.
 """
 

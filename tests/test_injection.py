@@ -76,20 +76,24 @@ def _corrupt(sentence: str) -> str:
 class HostileModel:
     """An OpenAI-compatible endpoint that lies in every other text it writes and obeys the
     instructions it reads: only outside data blocks (a model that respects delimiters, which a
-    forged ``</source>`` fools), or anywhere (``obey_inside_data``)."""
+    forged ``</source>`` fools), or anywhere (``obey_inside_data``). With ``repents`` it tells
+    the truth when re-asked."""
 
-    def __init__(self, *, obey_inside_data: bool = False) -> None:
+    def __init__(self, *, obey_inside_data: bool = False, repents: bool = False) -> None:
         self.obey_inside_data = obey_inside_data
+        self.repents = repents
+        self._repenting = False
         self.lies: list[tuple[str, list[str]]] = []  # (text, the quotes it claims to rest on)
         self.prompts: list[str] = []
         self.obeyed: list[str] = []
+        self.invented_actors = 0
         self._lock = threading.Lock()
         self._count = 0
 
     def _lie_every_other(self, text: str, quotes: list[str], lie: str | None = None) -> str:
         with self._lock:
             self._count += 1
-            honest = self._count % 2 == 0
+            honest = self._count % 2 == 0 or self._repenting
         if honest:
             return text
         lie = lie or _corrupt(text)
@@ -109,6 +113,7 @@ class HostileModel:
             for sentence in [s.strip() for s in _SENTENCE.findall(text)][:3]:
                 statement = self._lie_every_other(sentence, [sentence])
                 actor = INVENTED_ACTOR if statement != sentence else None
+                self.invented_actors += actor is not None
                 facts.append(self._fact(statement, block_id, sentence, actor))
         if "claim" in orders and blocks:
             block_id, text = blocks[0]
@@ -142,7 +147,12 @@ class HostileModel:
         facts = _FACT_LINE.findall(user)
         statements = [text for _, _, text in facts]
         title = orders.get("title") or "Ferry operators raise fares for 9,000 passengers in Oslo"
-        self.lies.append((title, statements))
+        if self._repenting:
+            title = statements[0]
+        else:
+            self.lies.append((title, statements))
+        invented = "The ministry" if self._repenting else INVENTED_ACTOR
+        self.invented_actors += invented == INVENTED_ACTOR
 
         def point(i: int) -> dict[str, Any]:
             fid, _, text = facts[i % len(facts)]
@@ -154,13 +164,15 @@ class HostileModel:
             "watch": [point(3), point(4)],
             "actors": [
                 {"name": name, "position": p["text"], "facts": p["facts"]}
-                for name, p in (("The ministry", point(5)), (INVENTED_ACTOR, point(6)))
+                for name, p in (("The ministry", point(5)), (invented, point(6)))
             ],
         }
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         users = [m["content"] for m in body["messages"] if m["role"] == "user"]
         self.prompts.append(users[-1])
+        reask = len(users) > 1 or "Some facts you extracted have these problems" in users[-1]
+        self._repenting = self.repents and reask
         user = users[0]  # a re-ask after judging or synthesis follows the first prompt
         if "<source id=" in users[-1]:  # extraction, or the re-ask of its failing facts
             user = users[-1]
@@ -294,7 +306,19 @@ def test_an_endpoint_that_obeys_and_lies_cannot_change_the_page(tmp_path: Path) 
     stats = brief.stats
     assert stats.statements_unsupported > 0
     assert 0 < stats.statements_replaced_by_quote <= stats.statements_unsupported
-    assert stats.statements_unsupported <= len(model.lies)  # the honest half passes
+    # the honest half passes: only lies and invented speakers are counted
+    assert stats.statements_unsupported <= len(model.lies) + model.invented_actors
     assert brief.facts, "the honest half still makes a brief"
     # the re-ask carried the reason
     assert any("not supported by its quotes" in p for p in model.prompts)
+
+
+def test_an_unsupported_statement_is_re_asked_with_its_reason(tmp_path: Path) -> None:
+    model = HostileModel(repents=True)
+    brief = _brief(model, tmp_path)
+    reasks = [p for p in model.prompts if "not supported by its quotes" in p or "; say only" in p]
+    assert any("Some facts you extracted" in p for p in reasks)  # extraction
+    assert any("title:" in p for p in reasks) and any("bottom_line." in p for p in reasks)
+    assert any("the number" in p for p in reasks)  # the reason, not just "try again"
+    _assert_no_lie_on_the_page(model, brief)
+    assert brief.stats.statements_unsupported == 0  # the re-asks fixed every lie
