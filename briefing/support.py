@@ -280,11 +280,13 @@ def _same_name(name: str, known: Iterable[str]) -> bool:
     a = _bare(name)
     if isinstance(known, frozenset) and a in known:
         return True
+    sa = stem(a)
     for other in known:
         b = _bare(other)
-        if a == b or stem(a) == stem(b):
+        sb = stem(b)
+        if a == b or sa == sb:
             return True
-        short, long = (a, b) if len(a) <= len(b) else (b, a)
+        short, long = (sa, sb) if len(sa) <= len(sb) else (sb, sa)  # "Skips" ~ "skipped"
         if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
             return True
     return False
@@ -292,6 +294,16 @@ def _same_name(name: str, known: Iterable[str]) -> bool:
 
 # -- negation -----------------------------------------------------------------------------------
 
+# claims.NEGATION names the forms the offline engine's rules need; a statement may use any
+# inflection of the same verbs ("skips" where the quote says "skipped"), so support also
+# counts these.
+_NEGATION_VERBS = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ial)|reject(?:s|ed|ing)?|refus(?:e|es|ed|ing|al)|"
+    r"refut(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|cancel(?:s|led|ed|ling|ing)?|"
+    r"skip(?:s|ped|ping)?|halt(?:s|ed|ing)?|suspend(?:s|ed|ing)?|fail(?:s|ed|ing)?|"
+    r"rul(?:e|es|ed|ing)\s+out)\b",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"[,;:.!?()\u2014\u2013]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b", re.I)
 
 
@@ -313,7 +325,7 @@ def _polarity(text: str) -> _Polarity:
     for start, end in zip(starts, ends, strict=True):
         clause = text[start:end]
         terms = content_terms(clause)
-        negations = list(NEGATION.finditer(clause))
+        negations = [*NEGATION.finditer(clause), *_NEGATION_VERBS.finditer(clause)]
         if not negations:
             found.plain.update(terms)
             continue

@@ -52,6 +52,7 @@ CASES = [
     (BUDGET, "A budget of 3 million dollars was approved for the ferry terminal.", None),
     (BUDGET, "The council approved $3m for the new ferry terminal.", None),
     ("U.S. officials said the talks resumed.", "US officials said the talks had resumed.", None),
+    ("Iran skipped the technical talks on Monday.", "Iran Skips Technical Talks", None),
     # a number changed
     (FARES, "Fares on all 12 routes will rise by 6 percent from 28 June.", "6 percent"),
     (FARES, "The fare rise affects 1,300 commuters in Bergen.", "1,300"),
@@ -65,6 +66,7 @@ CASES = [
     (SIGNING, "The ministry signed the agreement in Geneva, officials said.", "dropped"),
     (FARES, "Fares on all 12 routes will not rise from 28 June, the operator said.", "negated"),
     # polarity flipped
+    ("Iran skipped the technical talks on Monday.", "Iran attends the technical talks.", "dropped"),
     ("Passenger numbers fell sharply in May.", "Passenger numbers rose sharply in May.", "fell"),
     # a name swapped or added
     (SIGNING, "The ministry did not sign the agreement in Vienna, officials said.", "Vienna"),
