@@ -309,8 +309,10 @@ def test_an_endpoint_that_obeys_and_lies_cannot_change_the_page(tmp_path: Path) 
     # the honest half passes: only lies and invented speakers are counted
     assert stats.statements_unsupported <= len(model.lies) + model.invented_actors
     assert brief.facts, "the honest half still makes a brief"
-    # the re-ask carried the reason
+    # the re-ask carried the reason, once: a stubborn liar is not asked a third time
     assert any("not supported by its quotes" in p for p in model.prompts)
+    synthesis_asks = [p for p in model.prompts if _FACT_LINE.search(p) or "title:" in p]
+    assert len(synthesis_asks) == 2
 
 
 def test_an_unsupported_statement_is_re_asked_with_its_reason(tmp_path: Path) -> None:

@@ -235,13 +235,18 @@ class OpenAIEngine:
                 for p in support_problems(text, quotes)
             ]
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: SynthesisOut) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             if not out.title.strip():
                 errors.append("title: must not be empty")
             all_quotes = [c.quote for f in ranked for c in f.citations]
             for p in support_problems(out.title, all_quotes, given=fallback_title(topic)):
-                errors.append(f"title: {p}; say only what the facts say")
+                if support:
+                    errors.append(f"title: {p}; say only what the facts say")
             if not out.bottom_line:
                 errors.append("bottom_line: give 2-3 sentences")
             for part, points in (("bottom_line", out.bottom_line), ("watch", out.watch)):
@@ -249,12 +254,12 @@ class OpenAIEngine:
                     unknown = [f for f in point.facts if f not in labels]
                     if unknown or not point.facts:
                         errors.append(f"{part}.{i}.facts: cite ids from the list, not {unknown}")
-                    else:
+                    elif support:
                         errors.extend(unsupported(f"{part}.{i}.text", point.text, point.facts))
             for i, actor in enumerate(out.actors):
                 if not actor.facts or any(f not in labels for f in actor.facts):
                     errors.append(f"actors.{i}.facts: cite ids from the list")
-                else:
+                elif support:
                     errors.extend(unsupported(f"actors.{i}.position", actor.position, actor.facts))
             return errors
 
@@ -338,7 +343,7 @@ class OpenAIEngine:
             followups=("requote",),
         )
 
-        def located(fact: Any) -> tuple[list[Citation], list[str]]:
+        def located(fact: Any, support: bool = True) -> tuple[list[Citation], list[str]]:
             citations: list[Citation] = []
             problems: list[str] = []
             for q in fact.quotes:
@@ -355,7 +360,7 @@ class OpenAIEngine:
                     citations.append(found)
             if not fact.quotes:
                 problems.append("no quote given")
-            if not problems:  # the shared support rule, so the re-ask gives the reason
+            if support and not problems:  # the shared support rule: the re-ask says why
                 quotes = [c.quote for c in citations]
                 problems.extend(
                     f"statement not supported by its quotes: {p}"
@@ -363,11 +368,16 @@ class OpenAIEngine:
                 )
             return citations, problems
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Extraction) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             for i, fact in enumerate(out.facts):
                 errors.extend(
-                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}" for p in located(fact)[1]
+                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}"
+                    for p in located(fact, support)[1]
                 )
             return errors
 
@@ -472,7 +482,11 @@ class OpenAIEngine:
             label=f"contradiction group {number}",
         )
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Judgement) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             seen: set[str] = set()
             for i, conflict in enumerate(out.conflicts):
@@ -481,7 +495,7 @@ class OpenAIEngine:
                     errors.append(f"conflicts.{i}.pair: {conflict.pair!r} is not a listed pair")
                 elif pid in seen:
                     errors.append(f"conflicts.{i}.pair: {pid} listed twice")
-                else:
+                elif support:
                     sides = (labels[pid].left, labels[pid].right)
                     quotes = [c.quote for f in sides for c in f.citations]
                     actors = "\n".join(f.actor for f in sides if f.actor)
