@@ -241,9 +241,9 @@ def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact
         return fact
     stats.statements_unsupported += 1
     logger.debug("unsupported statement %r: %s", fact.statement[:80], "; ".join(problems))
-    first = fact.citations[0]
-    if not _usable_quote(first):
+    if not fact.citations or not _usable_quote(fact.citations[0]):
         return None
+    first = fact.citations[0]
     stats.statements_replaced_by_quote += 1
     date = fact.date if fact.date and supported(fact.date, [first.quote]) else None
     return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
@@ -270,8 +270,9 @@ def support_contradictions(
                 sides.append(side)
                 continue
             stats.statements_unsupported += 1
-            stats.statements_replaced_by_quote += 1
-            sides.append(side.model_copy(update={"statement": side.citations[0].quote}))
+            if side.citations:  # verified sides always have one
+                stats.statements_replaced_by_quote += 1
+                sides.append(side.model_copy(update={"statement": side.citations[0].quote}))
         quotes = [c.quote for side in sides for c in side.citations]
         actors = "\n".join(side.actor for side in sides if side.actor)
         summary = contradiction.summary
@@ -305,8 +306,8 @@ def support_synthesis(
             actors.append(actor)
             continue
         stats.statements_unsupported += 1
-        first = actor.citations[0]
-        if _usable_quote(first):
+        if actor.citations and _usable_quote(actor.citations[0]):
+            first = actor.citations[0]
             stats.statements_replaced_by_quote += 1
             actors.append(actor.model_copy(update={"position": first.quote, "citations": (first,)}))
     quotes = [c.quote for f in [*facts, *bottom, *watch] for c in f.citations]

@@ -144,6 +144,7 @@ def test_unsupported_fact_is_replaced_by_its_quote_and_counted() -> None:
     assert kept[1].statement == SIGNING and kept[1].citations == bad.citations
     assert len(kept) == 2  # a quote too short to stand alone: the fact is dropped
     assert (stats.statements_unsupported, stats.statements_replaced_by_quote) == (2, 1)
+    assert support_facts(_index(SIGNING), [Fact(statement="47 delegates signed.")], stats) == []
 
 
 def test_synthesis_title_bottom_line_and_actors_are_checked() -> None:
