@@ -8,7 +8,7 @@ its quotes when
   thousands separators, scale words and units ("1,200" == "1200", "5 percent" == "5%",
   "$3 million" == "3 million dollars"); a unit it states must be the quote's unit;
 - every negation agrees: a negated term ("not signed") is negated in the quotes, and a term
-  the quotes negate is not asserted plainly (a dropped "not");
+  the quotes say only in negated clauses is not asserted in a plain one (a dropped "not");
 - its polarity agrees: it does not say "rose" where the quotes say "fell" (``claims.ANTONYMS``);
 - every named person, place or organisation (a capitalised word other than a stop word; the
   comparison ignores case, so a common word that starts a sentence is found as well) is named
@@ -374,8 +374,8 @@ def support_problems(
     else:
         for term in sorted((said.governed & source_terms) - quoted.in_negated - given_terms):
             problems.append(f"it negates {term!r}, which its quotes do not")
-    if not framing:
-        dropped = (quoted.governed & text_terms) - said.in_negated - quoted.plain
+    if not framing:  # a term the quotes only ever say in a negated clause, said plainly
+        dropped = (said.plain & quoted.in_negated) - quoted.plain - given_terms
         for term in sorted(dropped):
             problems.append(
                 f"its quotes negate {term!r}, which it asserts plainly (a dropped 'not')"

@@ -65,6 +65,13 @@ CASES = [
     # a "not" dropped, or added
     (SIGNING, "The ministry signed the agreement in Geneva, officials said.", "dropped"),
     (FARES, "Fares on all 12 routes will not rise from 28 June, the operator said.", "negated"),
+    (
+        "Iran says it did not show up for the technical talks, while a US official insists the "
+        "process is on track.",
+        "Iran attended the technical talks.",
+        "dropped",
+    ),
+    ("Officials, who did not give their names, said the talks resumed.", "Talks resumed.", None),
     # polarity flipped
     ("Iran skipped the technical talks on Monday.", "Iran attends the technical talks.", "dropped"),
     ("Passenger numbers fell sharply in May.", "Passenger numbers rose sharply in May.", "fell"),
