@@ -31,9 +31,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefing.claims import NEGATION, antonym_clash
-from briefing.lexicon import STOPWORDS, content_terms, stem
+from briefing.lexicon import STOPWORDS, content_terms, fold_quote, stem
 from briefing.text import MONTH_NAMES_IN_ORDER, WEEKDAY_NAMES
 
 MIN_SHARED_TERMS = 1 / 3  # share of a statement's content terms its quotes must contain
@@ -270,28 +271,6 @@ def _dates(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def name_words(text: str) -> frozenset[str]:
-    """Every word of ``text`` in the form names are compared in."""
-    return frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
-
-
-def _same_name(name: str, known: Iterable[str]) -> bool:
-    """Case-insensitive, tolerant of inflection ("Russia" ~ "Russian", "talks" ~ "Talks")."""
-    a = _bare(name)
-    if isinstance(known, frozenset) and a in known:
-        return True
-    sa = stem(a)
-    for other in known:
-        b = _bare(other)
-        sb = stem(b)
-        if a == b or sa == sb:
-            return True
-        short, long = (sa, sb) if len(sa) <= len(sb) else (sb, sa)  # "Skips" ~ "skipped"
-        if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
-            return True
-    return False
-
-
 # -- negation -----------------------------------------------------------------------------------
 
 # claims.NEGATION names the forms the offline engine's rules need; a statement may use any
@@ -341,6 +320,56 @@ def _polarity(text: str) -> _Polarity:
 # -- the rule -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What one text offers as evidence, read once (quotes recur: a title cites them all)."""
+
+    quantities: tuple[Quantity, ...]
+    polarity: _Polarity
+    terms: frozenset[str]
+    dates: frozenset[str]
+    words: frozenset[str]  # every word as names are compared (``_bare``)
+    stems: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return fold_quote(text)
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str) -> _Reading:
+    words = frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
+    return _Reading(
+        quantities=tuple(quantities(text)),
+        polarity=_polarity(text),
+        terms=frozenset(content_terms(text)),
+        dates=frozenset(key for _, key in _dates(text)),
+        words=words,
+        stems=frozenset(stem(w) for w in words),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _words_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A document's words and their stems, for looking up actors' names."""
+    words = frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
+    return words, frozenset(stem(w) for w in words)
+
+
+def _named(name: str, words: Iterable[str], stems: Iterable[str]) -> bool:
+    """Case-insensitive, tolerant of inflection ("Russia" ~ "Russian", "Skips" ~ "skipped")."""
+    bare = _bare(name)
+    short = stem(bare)
+    if bare in words or short in stems:
+        return True
+    for other in stems:  # a stem that is a prefix of the other, by at most three letters
+        a, b = (short, other) if len(short) <= len(other) else (other, short)
+        if len(a) >= 4 and b.startswith(a) and len(b) - len(a) <= 3:
+            return True
+    return False
+
+
 def support_problems(
     text: str, quotes: Sequence[str], *, given: str = "", framing: bool = False
 ) -> list[str]:
@@ -356,41 +385,48 @@ def support_problems(
         return []
     if not quotes:
         return ["it cites no quote"]
-    source = "\n".join(quotes)
-    known = f"{source}\n{given}"
+    folded = _fold(text)
+    if folded == _fold(given) or any(_fold(q) == folded for q in quotes):
+        return []  # the text is one of its quotes (or the given text), word for word
+    said = _read(text)
+    readings = [_read(q) for q in quotes]
+    extra = _read(given) if given else None
+    known = [*readings, extra] if extra is not None else readings
     problems: list[str] = []
 
-    have = quantities(known)
-    for q in quantities(text):
+    have = [q for r in known for q in r.quantities]
+    for q in said.quantities:
         if not any(q.matches(p) for p in have):
             problems.append(f"the number {q.text!r} is not in its quotes")
 
-    said, quoted = _polarity(text), _polarity(source)
-    given_terms = set(content_terms(given))
-    source_terms = set(content_terms(source))
-    text_terms = set(content_terms(text)) - given_terms
-    if said.negated and not quoted.negated:
+    negated = any(r.polarity.negated for r in readings)
+    in_negated = {t for r in readings for t in r.polarity.in_negated}
+    plain = {t for r in readings for t in r.polarity.plain}
+    source_terms = {t for r in readings for t in r.terms}
+    given_terms = extra.terms if extra is not None else frozenset()
+    text_terms = said.terms - given_terms
+    if said.polarity.negated and not negated:
         problems.append("it is negated but its quotes are not")
     else:
-        for term in sorted((said.governed & source_terms) - quoted.in_negated - given_terms):
+        for term in sorted((said.polarity.governed & source_terms) - in_negated - given_terms):
             problems.append(f"it negates {term!r}, which its quotes do not")
     if not framing:  # a term the quotes only ever say in a negated clause, said plainly
-        dropped = (said.plain & quoted.in_negated) - quoted.plain - given_terms
-        for term in sorted(dropped):
+        for term in sorted((said.polarity.plain & in_negated) - plain - given_terms):
             problems.append(
                 f"its quotes negate {term!r}, which it asserts plainly (a dropped 'not')"
             )
 
-    clash = antonym_clash(text, source)
+    clash = antonym_clash(text, "\n".join(quotes))
     if clash is not None:
         problems.append(f"it says {clash[0]!r} where its quotes say {clash[1]!r}")
 
-    known_names = [m.group(0) for m in _TOKEN.finditer(known)]
+    words = {w for r in known for w in r.words}
+    stems = {w for r in known for w in r.stems}
     for name in dict.fromkeys(names(text, first_words=not framing)):
-        if not _same_name(name, known_names):
+        if not _named(name, words, stems):
             problems.append(f"{name!r} is not named in its quotes")
 
-    known_dates = {key for _, key in _dates(known)}
+    known_dates = {d for r in known for d in r.dates}
     for shown, key in dict.fromkeys(_dates(text)):
         if key not in known_dates:
             problems.append(f"the date {shown!r} is not in its quotes")
@@ -402,10 +438,16 @@ def support_problems(
     return problems
 
 
-def unnamed(actor: str, known: frozenset[str]) -> list[str]:
-    """The names in ``actor`` that are not among ``known`` words (see ``name_words``)."""
-    return [name for name in dict.fromkeys(names(actor)) if not _same_name(name, known)]
+def unnamed(actor: str, documents: Sequence[str]) -> list[str]:
+    """The names in ``actor`` that none of ``documents`` (their whole texts) contains."""
+    read = [_words_of(text) for text in documents]
+    words = {w for ws, _ in read for w in ws}
+    stems = {s for _, ss in read for s in ss}
+    return [name for name in dict.fromkeys(names(actor)) if not _named(name, words, stems)]
 
 
-def supported(text: str, quotes: Sequence[str], *, given: str = "") -> bool:
-    return not support_problems(text, quotes, given=given)
+def written_in(text: str, quotes: Sequence[str]) -> bool:
+    """Whether ``text`` appears, as written, in one of ``quotes`` (case and quote marks aside):
+    how a fact's date must stand ("28 June", never a year the source does not give)."""
+    needle = _fold(text).lower()
+    return bool(needle) and any(needle in _fold(q).lower() for q in quotes)

@@ -30,7 +30,7 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.support import name_words, support_problems, supported, unnamed
+from briefing.support import support_problems, unnamed, written_in
 
 logger = logging.getLogger(__name__)
 
@@ -70,17 +70,11 @@ class CitationIndex:
     def __init__(self, documents: Sequence[Document]) -> None:
         self._docs: Mapping[str, Document] = {d.id: d for d in documents}
         self._norm: dict[str, _Normalised] = {}
-        self._names: dict[str, frozenset[str]] = {}
 
-    def names_known(self, citations: Sequence[Citation]) -> frozenset[str]:
-        """The words of the documents ``citations`` quote: where an actor's name must be."""
-        known: set[str] = set()
-        for source_id in {c.source_id for c in citations}:
-            if source_id not in self._names:
-                doc = self._docs.get(source_id)
-                self._names[source_id] = name_words(doc.text) if doc else frozenset()
-            known |= self._names[source_id]
-        return frozenset(known)
+    def texts_of(self, citations: Sequence[Citation]) -> list[str]:
+        """The whole texts of the documents ``citations`` quote."""
+        ids = dict.fromkeys(c.source_id for c in citations)
+        return [self._docs[i].text for i in ids if i in self._docs]
 
     def _normalised(self, doc: Document) -> _Normalised:
         norm = self._norm.get(doc.id)
@@ -224,14 +218,14 @@ def _usable_quote(citation: Citation) -> bool:
 
 def _named_actor(index: CitationIndex, actor: str | None, citations: Sequence[Citation]) -> bool:
     """Whether ``actor`` is None or every name in it is in the documents ``citations`` quote."""
-    return actor is None or not unnamed(actor, index.names_known(citations))
+    return actor is None or not unnamed(actor, index.texts_of(citations))
 
 
 def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact | None:
     """The fact if its statement is supported; else its first quote as the statement, or None.
-    A date its quotes do not give, or an actor its sources do not name, is removed."""
+    A date not written in its quotes, or an actor its sources do not name, is removed."""
     quotes = _quotes_of(fact.citations)
-    if fact.date and not supported(fact.date, quotes):
+    if fact.date and not written_in(fact.date, quotes):
         fact = fact.model_copy(update={"date": None})
     if not _named_actor(index, fact.actor, fact.citations):
         stats.statements_unsupported += 1
@@ -245,7 +239,7 @@ def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact
         return None
     first = fact.citations[0]
     stats.statements_replaced_by_quote += 1
-    date = fact.date if fact.date and supported(fact.date, [first.quote]) else None
+    date = fact.date if fact.date and written_in(fact.date, [first.quote]) else None
     return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
 
 

@@ -154,6 +154,13 @@ def test_unsupported_fact_is_replaced_by_its_quote_and_counted() -> None:
     assert support_facts(_index(SIGNING), [Fact(statement="47 delegates signed.")], stats) == []
 
 
+@pytest.mark.parametrize(("date", "kept"), [("28 June", True), ("28 June 2023", False)])
+def test_a_fact_date_must_be_written_in_its_quotes(date: str, kept: bool) -> None:
+    fact = _fact(FARES, FARES).model_copy(update={"date": date})
+    (out,) = support_facts(_index(FARES), [fact], BriefStats())
+    assert out.date == (date if kept else None)
+
+
 def test_synthesis_title_bottom_line_and_actors_are_checked() -> None:
     stats = BriefStats()
     fact = _fact(FARES, FARES)
