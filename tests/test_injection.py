@@ -79,9 +79,12 @@ class HostileModel:
     forged ``</source>`` fools), or anywhere (``obey_inside_data``). With ``repents`` it tells
     the truth when re-asked."""
 
-    def __init__(self, *, obey_inside_data: bool = False, repents: bool = False) -> None:
+    def __init__(
+        self, *, obey_inside_data: bool = False, repents: bool = False, omits: bool = False
+    ) -> None:
         self.obey_inside_data = obey_inside_data
         self.repents = repents
+        self.omits = omits  # answers a re-ask about extracted facts with no facts at all
         self._repenting = False
         self.lies: list[tuple[str, list[str]]] = []  # (text, the quotes it claims to rest on)
         self.prompts: list[str] = []
@@ -177,7 +180,9 @@ class HostileModel:
         if "<source id=" in users[-1]:  # extraction, or the re-ask of its failing facts
             user = users[-1]
         orders = self._orders(user)
-        if "<source id=" in user:
+        if self.omits and "Some facts you extracted have these problems" in user:
+            payload: dict[str, Any] = {"facts": []}
+        elif "<source id=" in user:
             payload = self._extract(user, orders)
         elif _PAIR_LINE.search(user):
             payload = self._judge(user, orders)
@@ -324,3 +329,17 @@ def test_an_unsupported_statement_is_re_asked_with_its_reason(tmp_path: Path) ->
     assert any("the number" in p for p in reasks)  # the reason, not just "try again"
     _assert_no_lie_on_the_page(model, brief)
     assert brief.stats.statements_unsupported == 0  # the re-asks fixed every lie
+
+
+def test_a_fact_the_model_drops_when_re_asked_keeps_its_quote(tmp_path: Path) -> None:
+    from briefing.chunk import chunk_documents
+
+    model = HostileModel(omits=True)
+    settings = settings_for("http://hostile.invalid/v1", tmp_path / "cache.sqlite", cache=False)
+    engine = OpenAIEngine(settings, client=model.client(), sleep=lambda _: None)
+    docs = _documents()
+    facts = engine.extract_facts("fares", docs, chunk_documents(docs))
+    lied_about = {quotes[0] for _, quotes in model.lies}
+    assert lied_about
+    assert lied_about <= {f.citations[0].quote for f in facts}
+    assert engine.unverified_returned == 0  # their quotes were found: verify replaces them

@@ -421,12 +421,15 @@ class OpenAIEngine:
             return []
 
         # Verified facts from every attempt; still-unverified ones from the final attempt only.
+        # Found quotes whose statement is unsupported are kept too, the latest per quote, unless
+        # a verified fact quotes them: verify puts the quote in place of the statement.
         verified: dict[str, Fact] = {}
+        unsupported: dict[str, Fact] = {}
         unverified: list[Fact] = []
         last = len(answer.attempts) - 1
         for n, out in enumerate(answer.attempts):
             for item in out.facts:
-                citations, problems = located(item)
+                citations, problems = located(item, support=False)
                 if not citations:
                     continue
                 fact = Fact(
@@ -438,10 +441,13 @@ class OpenAIEngine:
                     citations=tuple(citations),
                     score=item.importance / 5,
                 )
-                if not problems:
+                if problems:
+                    if n == last:
+                        unverified.append(fact)
+                elif located(item)[1]:
+                    unsupported[citations[0].quote] = fact
+                else:
                     verified.setdefault(fold_quote(fact.statement).lower(), fact)
-                elif n == last:
-                    unverified.append(fact)
         if unverified:
             with self._lock:
                 self.unverified_returned += len(unverified)
@@ -450,7 +456,9 @@ class OpenAIEngine:
                 number,
                 len(unverified),
             )
-        return [*verified.values(), *unverified]
+        quoted = {f.citations[0].quote for f in verified.values()}
+        kept = [f for quote, f in unsupported.items() if quote not in quoted]
+        return [*verified.values(), *kept, *unverified]
 
     # -- contradictions -----------------------------------------------------------------------
 
