@@ -165,6 +165,12 @@ class BriefStats(BaseModel):
     facts_dropped_unverified: int = 0
     contradictions_found: int = 0
     contradiction_sides_dropped_unverified: int = 0
+    statements_unsupported: int = Field(
+        default=0, description="Texts that asserted what their quotes do not (briefing.support)."
+    )
+    statements_replaced_by_quote: int = Field(
+        default=0, description="Of those, how many were replaced by their verbatim quote."
+    )
     omitted_facts: int = 0
     omitted_contradictions: int = 0
     omitted_other: int = 0

@@ -1,8 +1,8 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
-candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
--> compose (fit one page)
+ingest -> chunk -> retrieve -> extract (engine) -> verify (quotes, then support) -> contradict
+(engine judges candidates; staleness detected for all) -> verify -> synthesize (engine)
+-> verify -> compose (fit one page)
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from briefing.models import Brief, BriefStats, Document, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
 from briefing.sanitize import safe_message
-from briefing.verify import CitationIndex, verify_contradictions, verify_facts
+from briefing.verify import (
+    CitationIndex,
+    support_contradictions,
+    support_facts,
+    support_synthesis,
+    verify_contradictions,
+    verify_facts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,17 +81,20 @@ def build_brief(
     stats.facts_extracted = len(raw_facts)
     stats.facts_verified = len(facts)
     stats.facts_dropped_unverified = dropped
+    facts = support_facts(index, facts, stats)
 
     progress("looking for contradictions")
     candidates = propose_candidates(facts)
     judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
+    contradictions = support_contradictions(index, contradictions, stats)
     stats.contradictions_found = len(contradictions)
     stats.contradiction_sides_dropped_unverified = sides_dropped
 
     progress("writing the brief")
     synthesis = engine.synthesize(topic, facts, contradictions)
     synthesis = _verify_synthesis(index, synthesis, stats)
+    synthesis = support_synthesis(index, synthesis, facts, topic=topic, stats=stats)
     brief = compose_brief(
         topic=topic,
         topic_inferred=settings.topic is None,

@@ -60,7 +60,8 @@ from briefing.models import (
     Usage,
 )
 from briefing.sanitize import remember_secret
-from briefing.verify import CitationIndex
+from briefing.support import support_problems
+from briefing.verify import CitationIndex, fallback_title
 
 logger = logging.getLogger(__name__)
 
@@ -220,10 +221,34 @@ class OpenAIEngine:
             label="synthesis",
         )
 
+        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
+            citations: list[Citation] = []
+            for label in ids:
+                for citation in labels[label].citations if label in labels else ():
+                    if citation not in citations:
+                        citations.append(citation)
+            return tuple(citations[:3])
+
+        def unsupported(where: str, text: str, ids: Sequence[str]) -> list[str]:
+            """The shared support rule (briefing.support), so the re-ask gives the reason."""
+            quotes = [c.quote for c in cited(ids)]
+            return [
+                f"{where}: {p}; say only what the cited facts say"
+                for p in support_problems(text, quotes)
+            ]
+
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: SynthesisOut) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             if not out.title.strip():
                 errors.append("title: must not be empty")
+            all_quotes = [c.quote for f in ranked for c in f.citations]
+            for p in support_problems(out.title, all_quotes, given=fallback_title(topic)):
+                if support:
+                    errors.append(f"title: {p}; say only what the facts say")
             if not out.bottom_line:
                 errors.append("bottom_line: give 2-3 sentences")
             for part, points in (("bottom_line", out.bottom_line), ("watch", out.watch)):
@@ -231,9 +256,13 @@ class OpenAIEngine:
                     unknown = [f for f in point.facts if f not in labels]
                     if unknown or not point.facts:
                         errors.append(f"{part}.{i}.facts: cite ids from the list, not {unknown}")
+                    elif support:
+                        errors.extend(unsupported(f"{part}.{i}.text", point.text, point.facts))
             for i, actor in enumerate(out.actors):
                 if not actor.facts or any(f not in labels for f in actor.facts):
                     errors.append(f"actors.{i}.facts: cite ids from the list")
+                elif support:
+                    errors.extend(unsupported(f"actors.{i}.position", actor.position, actor.facts))
             return errors
 
         try:
@@ -242,14 +271,6 @@ class OpenAIEngine:
             self._report(exc, "synthesis")
             return self._fallback_synthesis(topic, ranked)
         out: SynthesisOut = answer.attempts[-1]
-
-        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
-            citations: list[Citation] = []
-            for label in ids:
-                for citation in labels[label].citations if label in labels else ():
-                    if citation not in citations:
-                        citations.append(citation)
-            return tuple(citations[:3])
 
         def point_fact(text: str, ids: Sequence[str], kind: str) -> Fact | None:
             citations = cited(ids)
@@ -324,7 +345,7 @@ class OpenAIEngine:
             followups=("requote",),
         )
 
-        def located(fact: Any) -> tuple[list[Citation], list[str]]:
+        def located(fact: Any, support: bool = True) -> tuple[list[Citation], list[str]]:
             citations: list[Citation] = []
             problems: list[str] = []
             for q in fact.quotes:
@@ -341,13 +362,24 @@ class OpenAIEngine:
                     citations.append(found)
             if not fact.quotes:
                 problems.append("no quote given")
+            if support and not problems:  # the shared support rule: the re-ask says why
+                quotes = [c.quote for c in citations]
+                problems.extend(
+                    f"statement not supported by its quotes: {p}"
+                    for p in support_problems(fact.statement, quotes)
+                )
             return citations, problems
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Extraction) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             for i, fact in enumerate(out.facts):
                 errors.extend(
-                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}" for p in located(fact)[1]
+                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}"
+                    for p in located(fact, support)[1]
                 )
             return errors
 
@@ -391,12 +423,15 @@ class OpenAIEngine:
             return []
 
         # Verified facts from every attempt; still-unverified ones from the final attempt only.
+        # Found quotes whose statement is unsupported are kept too, the latest per quote, unless
+        # a verified fact quotes them: verify puts the quote in place of the statement.
         verified: dict[str, Fact] = {}
+        unsupported: dict[str, Fact] = {}
         unverified: list[Fact] = []
         last = len(answer.attempts) - 1
         for n, out in enumerate(answer.attempts):
             for item in out.facts:
-                citations, problems = located(item)
+                citations, problems = located(item, support=False)
                 if not citations:
                     continue
                 fact = Fact(
@@ -408,10 +443,13 @@ class OpenAIEngine:
                     citations=tuple(citations),
                     score=item.importance / 5,
                 )
-                if not problems:
+                if problems:
+                    if n == last:
+                        unverified.append(fact)
+                elif located(item)[1]:
+                    unsupported[citations[0].quote] = fact
+                else:
                     verified.setdefault(fold_quote(fact.statement).lower(), fact)
-                elif n == last:
-                    unverified.append(fact)
         if unverified:
             with self._lock:
                 self.unverified_returned += len(unverified)
@@ -420,7 +458,9 @@ class OpenAIEngine:
                 number,
                 len(unverified),
             )
-        return [*verified.values(), *unverified]
+        quoted = {f.citations[0].quote for f in verified.values()}
+        kept = [f for quote, f in unsupported.items() if quote not in quoted]
+        return [*verified.values(), *kept, *unverified]
 
     # -- contradictions -----------------------------------------------------------------------
 
@@ -452,7 +492,11 @@ class OpenAIEngine:
             label=f"contradiction group {number}",
         )
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Judgement) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             seen: set[str] = set()
             for i, conflict in enumerate(out.conflicts):
@@ -461,6 +505,16 @@ class OpenAIEngine:
                     errors.append(f"conflicts.{i}.pair: {conflict.pair!r} is not a listed pair")
                 elif pid in seen:
                     errors.append(f"conflicts.{i}.pair: {pid} listed twice")
+                elif support:
+                    sides = (labels[pid].left, labels[pid].right)
+                    quotes = [c.quote for f in sides for c in f.citations]
+                    actors = "\n".join(f.actor for f in sides if f.actor)
+                    errors.extend(
+                        f"conflicts.{i}.summary: {p}; say only what the two statements say"
+                        for p in support_problems(
+                            conflict.summary, quotes, given=actors, framing=True
+                        )
+                    )
                 seen.add(pid)
             return errors
 
