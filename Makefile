@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[html,pdf,daily,eval,dev]'
+	$(PY) -m pip install --quiet -e '.[html,pdf,daily,docs,eval,dev]'
 	@touch $(STAMP)
 
 brief: $(STAMP)  ## the brief of the bundled examples, on stdout

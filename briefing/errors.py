@@ -16,6 +16,11 @@ class InputError(BriefingError):
         super().__init__(f"{path}: {reason}")
 
 
+class OwnBriefError(InputError):
+    """A brief this tool wrote, met among the sources: never read as one (passed over
+    quietly when it sits in a folder being read, e.g. examples/brief.pdf)."""
+
+
 class NoDocumentsError(BriefingError):
     """Nothing usable was given."""
 

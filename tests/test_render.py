@@ -55,6 +55,7 @@ def test_json_has_the_documented_fields() -> None:
         "quote": "The harbour reopened on Monday.",
         "start": 0,
         "end": 31,
+        "page": None,  # set for paged sources (PDF)
     }
 
 

@@ -1,0 +1,162 @@
+"""E-mail input: ``.eml`` messages and ``.mbox`` mailboxes, through the standard library.
+
+One document per message: the subject is its title, the sender (the display name, else the
+address) its source line, the Date header its date. The body is the HTML part when there is
+one, read by the same HTML-to-text path as web pages, else the plain-text part, whose
+hard-wrapped lines are joined into paragraphs. Attachments are not read.
+
+Newsletter furniture is marked, never cited: "view in browser" and "forward to a friend"
+lines, and the footer from the first unsubscribe / "you are receiving this" / preferences
+line in the second half of the message, or from a ``-- `` signature separator, to the end.
+Nothing in a message is run or fetched: no scripts, no remote images, no links followed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage, Message
+
+from briefing.errors import InputError
+from briefing.formats import Extracted, TextBuilder
+
+# A line that is newsletter furniture wherever it stands.
+_FURNITURE = re.compile(
+    r"view\s+(?:this\s+|it\s+|the\s+)?(?:e-?mail\s+|newsletter\s+|message\s+)?"
+    r"(?:in\s+(?:your|a|the)\s+browser|online|on\s+the\s+web|as\s+a\s+web\s*page)"
+    r"|having\s+trouble\s+(?:viewing|reading)|trouble\s+viewing"
+    r"|forward(?:ed)?\s+(?:this|it)?\s*to\s+a\s+(?:friend|colleague)"
+    r"|(?:was\s+this|this\s+(?:e-?mail|newsletter)\s+was)\s+forwarded\s+to\s+you"
+    r"|add\s+(?:us|\S+@\S+)\s+to\s+your\s+(?:address\s+book|contacts|safe\s+senders)"
+    r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
+    re.IGNORECASE,
+)
+# A line from which the rest of the message is its footer (when in the second half).
+_FOOTER = re.compile(
+    r"unsubscribe|opt[\s-]?out\b|manage\s+(?:your\s+)?(?:subscription|preferences|e-?mail)"
+    r"|update\s+(?:your\s+)?(?:subscription|preferences|e-?mail\s+preferences)"
+    r"|e-?mail\s+preferences|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this"
+    r"|(?:this\s+(?:e-?mail|message|newsletter)\s+was\s+)?sent\s+to\s+\S+@\S+"
+    r"|if\s+you\s+(?:no\s+longer\s+)?(?:wish|want)\s+to\s+(?:receive|stop)"
+    r"|no\s+longer\s+want\s+to\s+receive",
+    re.IGNORECASE,
+)
+_SHORT = 200  # longer lines are prose, whatever words they use
+_SIGNATURE = re.compile(r"^--\s?$")
+_MBOX_FROM = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
+_MBOX_ESCAPED = re.compile(rb"^>(>*From )", re.MULTILINE)
+_LIST_LINE = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox file, ``>From `` lines unescaped."""
+    data = data.replace(b"\r\n", b"\n")
+    starts = [
+        m.start()
+        for m in _MBOX_FROM.finditer(data)
+        if m.start() == 0 or data[m.start() - 2 : m.start()] == b"\n\n"
+    ]
+    if not starts or starts[0] != 0:
+        return []
+    messages: list[bytes] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(data)
+        raw = data[start:end]
+        raw = raw[raw.index(b"\n") + 1 :]  # the "From " separator line
+        messages.append(_MBOX_ESCAPED.sub(rb"\1", raw))
+    return messages
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (ValueError, IndexError, TypeError, LookupError):  # malformed encoded words
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _sender(message: Message) -> str | None:
+    name, address = email.utils.parseaddr(_header(message, "From"))
+    return (name or address or "").strip()[:120] or None
+
+
+def _date(message: Message) -> dt.date | None:
+    value = _header(message, "Date")
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+
+
+def _content(part: Message) -> str | None:
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]
+    except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+    return content if isinstance(content, str) else None
+
+
+def _plain_paragraphs(text: str) -> Iterator[str]:
+    """Hard-wrapped lines joined into paragraphs; list items and quoted lines kept apart."""
+    lines: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        if not line.strip() or _SIGNATURE.match(line) or _LIST_LINE.match(line):
+            if lines:
+                yield " ".join(lines)
+                lines = []
+            if line.strip():
+                yield line.strip()
+            continue
+        lines.append(line.strip())
+    if lines:
+        yield " ".join(lines)
+
+
+def _body_lines(message: EmailMessage, path: str) -> list[str]:
+    from briefing.ingest import html_to_text  # ingest imports the readers lazily
+
+    html = message.get_body(preferencelist=("html",))
+    plain = message.get_body(preferencelist=("plain",))
+    if html is not None and (markup := _content(html)):
+        try:
+            text, _ = html_to_text(markup.encode("utf-8"), path)
+        except InputError:
+            if plain is None:
+                raise
+        else:
+            return [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    if plain is not None and (body := _content(plain)):
+        return list(_plain_paragraphs(body))
+    raise InputError(path, "e-mail has no readable text body; skipped")
+
+
+def read_email(data: bytes, path: str) -> Extracted:
+    """One e-mail message: its body as text, newsletter furniture marked."""
+    message = email.message_from_bytes(data, policy=policy.default)
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise InputError(path, "not an e-mail message (no headers); skipped")
+    lines = _body_lines(message, path)
+    footer_from = len(lines)
+    for i, line in enumerate(lines):
+        short = len(line) <= _SHORT
+        if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
+            footer_from = i
+            break
+    builder = TextBuilder()
+    for i, line in enumerate(lines):
+        marked = len(line) <= _SHORT and _FURNITURE.search(line) is not None
+        builder.line(line, furniture=i >= footer_from or marked)
+    return Extracted(
+        text=builder.text(),
+        title=_header(message, "Subject")[:300] or None,
+        outlet=_sender(message),
+        date=_date(message),
+        furniture=tuple(builder.furniture),
+    )
