@@ -15,6 +15,7 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.cli import daily as cli_daily
+from briefing.cli import text as cli_text
 from briefing.config import Settings, load_settings
 from briefing.errors import BriefingError, RenderError
 from briefing.files import write_atomic
@@ -47,6 +48,12 @@ examples:
   cat article.txt | briefing build -             read one document from stdin
   briefing build examples/ -o brief.pdf          one-page PDF
   briefing build examples/ --engine openai       LLM engine (needs OPENAI_API_KEY)
+  briefing build report.pdf inbox/news.mbox      a PDF report and a mailbox of newsletters
+
+accepted formats: .txt .md (plain text), .html .htm (the article is extracted),
+  .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message).
+  Citations of a PDF show the page: [2, p. 14]. 'briefing text SOURCE' prints the text
+  that the citation offsets of a PDF, Word file or e-mail refer to.
 """
 
 
@@ -98,7 +105,8 @@ def _add_build(sub: argparse._SubParsersAction[_Parser]) -> None:
         "sources",
         nargs="+",
         metavar="SOURCE",
-        help="files or folders (.txt, .md, .html; folders are read recursively), or - for stdin",
+        help="files or folders (any accepted format; folders are read recursively), or - for "
+        "stdin (plain text)",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
@@ -156,6 +164,7 @@ def build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_build(sub)
     cli_daily.register(sub)  # daily, init, schedule, history
+    cli_text.register(sub, common_options())
     return parser
 
 

@@ -48,7 +48,7 @@ from briefing.daily.store import Store, normalise_statement
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, InputError, RenderError
 from briefing.files import write_atomic
-from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
+from briefing.ingest import ACCEPTED_SUFFIXES, document_from_text, load_documents
 from briefing.models import (
     Brief,
     BriefStats,
@@ -219,7 +219,7 @@ def _classify(path: Path, out: _Sources) -> None:
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         out.feed_files.append(path)
-    elif suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+    elif suffix in ACCEPTED_SUFFIXES:  # text, HTML, PDF, Word, e-mail and mailboxes
         out.files.append(path)
 
 
@@ -381,17 +381,17 @@ class _Collector:
                 continue
             try:
                 data = path.read_bytes()
-                doc, notes = load_document(data, str(path), suffix=path.suffix.lower())
+                docs, notes = load_documents(data, str(path), suffix=path.suffix.lower())
             except InputError as exc:
                 self.warnings.append(str(exc))
-                doc, notes = None, []
+                docs, notes = [], []
             except OSError as exc:
                 self.warnings.append(f"{path}: cannot read: {exc.strerror}")
                 continue
             self.warnings.extend(notes)
-            with self.store.transaction():
-                doc_id = self._add(doc, "file") if doc is not None else None
-                self.store.mark_file(str(path), st.st_size, st.st_mtime_ns, doc_id)
+            with self.store.transaction():  # an mbox: every message, in one transaction
+                ids = [self._add(doc, "file") for doc in docs]
+                self.store.mark_file(str(path), st.st_size, st.st_mtime_ns, ids[0] if ids else None)
 
     def _take(self, result: FeedResult, *, state_url: str | None) -> None:
         self.warnings.extend(result.warnings)

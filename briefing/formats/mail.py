@@ -103,9 +103,14 @@ def _content(part: Message) -> str | None:
 
 
 def _plain_paragraphs(text: str) -> Iterator[str]:
-    """Hard-wrapped lines joined into paragraphs; list items and quoted lines kept apart."""
+    """Hard-wrapped lines joined into paragraphs. A line continues into the next when it is
+    nearly as long as the wrap width (or ends in a space: format=flowed) and does not end a
+    sentence; short lines such as a footer's stay apart, and so do list items and quotes."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = sorted(len(ln.rstrip()) for ln in raw_lines if ln.strip())
+    width = max(40, lengths[int(len(lengths) * 0.9)] if lengths else 72)
     lines: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in raw_lines:
         line = raw.rstrip()
         if not line.strip() or _SIGNATURE.match(line) or _LIST_LINE.match(line):
             if lines:
@@ -114,9 +119,31 @@ def _plain_paragraphs(text: str) -> Iterator[str]:
             if line.strip():
                 yield line.strip()
             continue
+        if lines and lines[-1][-1:] in ".!?:" and line.strip()[:1].isupper():
+            yield " ".join(lines)  # a sentence ends with the line: nothing is lost by a break
+            lines = []
         lines.append(line.strip())
+        if len(line) < 0.75 * width and not raw.endswith(" "):
+            yield " ".join(lines)
+            lines = []
     if lines:
         yield " ".join(lines)
+
+
+def _unwrap_layout_tables(markup: str) -> str:
+    """Newsletters lay out their columns with tables, where the article finder sees only
+    tables; turned into plain blocks, their paragraphs read as an article's do."""
+    try:
+        import lxml.html
+    except ImportError:  # pragma: no cover - lxml comes with the html extra
+        return markup
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return markup
+    for element in root.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+        element.tag = "div"
+    return str(lxml.html.tostring(root, encoding="unicode"))
 
 
 def _body_lines(message: EmailMessage, path: str) -> list[str]:
@@ -126,7 +153,7 @@ def _body_lines(message: EmailMessage, path: str) -> list[str]:
     plain = message.get_body(preferencelist=("plain",))
     if html is not None and (markup := _content(html)):
         try:
-            text, _ = html_to_text(markup.encode("utf-8"), path)
+            text, _ = html_to_text(_unwrap_layout_tables(markup).encode("utf-8"), path)
         except InputError:
             if plain is None:
                 raise
