@@ -269,14 +269,17 @@ def _read_format(data: bytes, path: str, suffix: str) -> Document:
     else:
         from briefing.formats.mail import read_email
 
-        extracted = read_email(data, path)
+        extracted = read_email(data, path, html_to_text=html_to_text)
+    date = extracted.date
+    if extracted.dateline_wins and (dateline := _header_metadata(extracted.text).get("date")):
+        date = parse_date(dateline) or date
     return document_from_text(
         extracted.text,
         path,
         title=extracted.title,
         url=extracted.url,
         outlet=extracted.outlet,
-        date=extracted.date,
+        date=date,
         furniture=extracted.furniture,
         pages=extracted.pages,
     )

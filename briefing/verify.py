@@ -12,36 +12,14 @@ with fewer than two sides is dropped.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from briefing.lexicon import QUOTE_FOLD, fold_quote
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact
 
 logger = logging.getLogger(__name__)
 
-# Characters folded together before searching: typographic quotes and dashes.
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-    }
-)
-_SPACE = re.compile(r"\s+")
 _MIN_QUOTE_CHARS = 8
 
 
@@ -54,7 +32,7 @@ class _Normalised:
 
     @classmethod
     def of(cls, original: str) -> _Normalised:
-        folded = original.translate(_FOLD)
+        folded = original.translate(QUOTE_FOLD)
         out: list[str] = []
         starts: list[int] = []
         prev_space = True  # drop leading whitespace
@@ -70,10 +48,6 @@ class _Normalised:
                 starts.append(i)
                 prev_space = False
         return cls("".join(out), starts)
-
-
-def normalise_quote(quote: str) -> str:
-    return _SPACE.sub(" ", quote.translate(_FOLD)).strip()
 
 
 class CitationIndex:
@@ -111,7 +85,7 @@ class CitationIndex:
                 end=exact + len(quote),
                 page=doc.page_at(exact),
             )
-        needle = normalise_quote(quote)
+        needle = fold_quote(quote)
         if len(needle) < _MIN_QUOTE_CHARS:
             return None
         norm = self._normalised(doc)

@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
+from briefing.cli.common import Parser, UsageError, add_command
 from briefing.errors import BriefingError
 from briefing.files import write_atomic
 from briefing.ingest import ingest_paths
@@ -65,7 +65,7 @@ def source_document(source: str, *, max_bytes: int) -> Document:
 
 def _cmd_text(args: argparse.Namespace) -> int:
     if args.max_doc_mb <= 0:
-        raise BriefingError("--max-doc-mb must be positive")
+        raise UsageError("briefing text: error: --max-doc-mb must be positive")
     doc = source_document(args.source, max_bytes=int(args.max_doc_mb * 1024 * 1024))
     if args.json:
         data = {
@@ -89,14 +89,13 @@ def _cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
     """Add the text command to the main CLI's subparsers."""
-    p = subparsers.add_parser(
+    p = add_command(
+        sub,
         "text",
         help="print the text a source's citation offsets refer to",
         description=TEXT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
     )
     p.add_argument(
         "source", metavar="SOURCE", help="one file (any accepted format), or FILE.mbox#N"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
@@ -26,18 +25,11 @@ class Extracted:
     outlet: str | None = None
     url: str | None = None
     date: dt.date | None = None
+    # Whether a dateline in the first lines wins over ``date``: a PDF's or Word file's own
+    # dates are often the file's (created, converted), not the text's.
+    dateline_wins: bool = False
     furniture: tuple[tuple[int, int], ...] = ()
     pages: tuple[int, ...] = ()
-
-
-def first_stated_date(lines: Iterable[str]) -> dt.date | None:
-    """A date stated on one of a document's first short lines (a dateline), or None."""
-    from briefing.ingest import parse_date  # ingest imports the readers lazily
-
-    for line in lines:
-        if len(line) <= 60 and (found := parse_date(line)):
-            return found
-    return None
 
 
 class TextBuilder:

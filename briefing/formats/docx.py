@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterator
 
 from briefing.errors import InputError
-from briefing.formats import Extracted, TextBuilder, first_stated_date
+from briefing.formats import Extracted, TextBuilder
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _MAX_RATIO = 200  # unpacked/packed size above which a zip is taken for a bomb
@@ -71,7 +71,6 @@ def read_docx(data: bytes, path: str) -> Extracted:
         ) from exc
     builder = TextBuilder()
     title: str | None = None
-    first_lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in _rows(block):
@@ -84,16 +83,14 @@ def read_docx(data: bytes, path: str) -> Extracted:
         if title is None and style.lower() in ("title", "heading 1") and len(text) <= 200:
             title = text
         builder.line(text)
-        if len(first_lines) < 15:
-            first_lines.append(text)
     props = document.core_properties
-    stated = first_stated_date(first_lines)
     created = props.created if isinstance(props.created, dt.datetime) else None
     author = " ".join((props.author or "").split())
     return Extracted(
         text=builder.text(),
         title=" ".join((props.title or "").split()) or title,
         outlet=author[:120] or None,
-        date=stated or (created.date() if created is not None else None),
+        date=created.date() if created is not None else None,
+        dateline_wins=True,
         furniture=tuple(builder.furniture),
     )

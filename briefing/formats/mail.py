@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import policy
 from email.message import EmailMessage, Message
 
@@ -146,9 +146,10 @@ def _unwrap_layout_tables(markup: str) -> str:
     return str(lxml.html.tostring(root, encoding="unicode"))
 
 
-def _body_lines(message: EmailMessage, path: str) -> list[str]:
-    from briefing.ingest import html_to_text  # ingest imports the readers lazily
+HtmlToText = Callable[[bytes, str], tuple[str, dict[str, str]]]
 
+
+def _body_lines(message: EmailMessage, path: str, html_to_text: HtmlToText) -> list[str]:
     html = message.get_body(preferencelist=("html",))
     plain = message.get_body(preferencelist=("plain",))
     if html is not None and (markup := _content(html)):
@@ -164,12 +165,13 @@ def _body_lines(message: EmailMessage, path: str) -> list[str]:
     raise InputError(path, "e-mail has no readable text body; skipped")
 
 
-def read_email(data: bytes, path: str) -> Extracted:
-    """One e-mail message: its body as text, newsletter furniture marked."""
+def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> Extracted:
+    """One e-mail message: its body as text, newsletter furniture marked. ``html_to_text``
+    is the web pages' path (ingest's), so a newsletter reads as an article does."""
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise InputError(path, "not an e-mail message (no headers); skipped")
-    lines = _body_lines(message, path)
+    lines = _body_lines(message, path, html_to_text)
     footer_from = len(lines)
     for i, line in enumerate(lines):
         short = len(line) <= _SHORT

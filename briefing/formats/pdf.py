@@ -12,8 +12,8 @@ module rebuilds paragraphs from them:
   or bottom tenth of several pages) and page numbers there are furniture lines, placed first
   and last on their page, so they are kept in the text (offsets stay checkable) but never cited;
 - pages are separated by a blank line and ``pages`` holds the offset each page starts at;
-- the title is the metadata's, else the largest line on the first page; the date is one
-  stated on the first page, else the metadata's creation date.
+- the title is the metadata's, else the largest line on the first page; the date is a
+  dateline on the first page (ingest looks for it), else the metadata's creation date.
 
 PDFium is used without its form environment, so no JavaScript or form action is run, and it
 never follows external references. Encrypted, malformed and scanned (no text layer) PDFs raise
@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from briefing.errors import InputError, OwnBriefError
-from briefing.formats import Extracted, TextBuilder, first_stated_date
+from briefing.formats import Extracted, TextBuilder
 
 BRIEF_CREATOR = "briefing"  # a brief's Creator: the generator meta of templates/brief.html.j2
 _ZONE = 0.1  # share of the page height, top and bottom, where running heads and feet sit
@@ -204,10 +204,7 @@ def _title(meta: dict[str, str], first: _Page | None) -> str | None:
     return next(_clean(ln.text).strip() for ln in body if ln.size == biggest) or None
 
 
-def _date(meta: dict[str, str], first_page_text: Sequence[str]) -> dt.date | None:
-    stated = first_stated_date(first_page_text[:15])
-    if stated is not None:
-        return stated
+def _date(meta: dict[str, str]) -> dt.date | None:
     m = _PDF_DATE.match(meta.get("CreationDate") or "")
     if m:
         try:
@@ -251,8 +248,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         raise InputError(path, "PDF has no text layer (a scan?): run OCR on it first; skipped")
     _mark_furniture(pages)
     builder = TextBuilder()
-    first_page_text: list[str] = []
-    for number, page in enumerate(pages):
+    for page in pages:
         builder.new_page()
         top = sorted(
             (ln for ln in page.lines if ln.furniture and _in_zone(ln, page.height) > 0),
@@ -264,19 +260,17 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         )
         for line in top:
             builder.line(_clean(line.text), furniture=True)
-        body = _paragraphs([ln for ln in page.lines if not ln.furniture])
-        for paragraph in body:
+        for paragraph in _paragraphs([ln for ln in page.lines if not ln.furniture]):
             builder.line(paragraph)
         for line in bottom:
             builder.line(_clean(line.text), furniture=True)
-        if number == 0:
-            first_page_text = body
     author = " ".join(_clean(meta.get("Author") or "").split())
     return Extracted(
         text=builder.text(),
         title=_title(meta, pages[0] if pages else None),
         outlet=author[:120] or None,
-        date=_date(meta, first_page_text),
+        date=_date(meta),
+        dateline_wins=True,
         furniture=tuple(builder.furniture),
         pages=builder.page_starts(),
     )
