@@ -106,14 +106,15 @@ NEWSLETTER_FURNITURE = (
 )
 
 
-def report_html(pages: int = 0) -> str:
-    """The report as HTML: REPORT_PAGES, or ``pages`` pages cycling through them."""
+def report_html(pages: int = 0, *, repeat: int = 1, width: str = "8cm") -> str:
+    """The report as HTML: REPORT_PAGES, or ``pages`` sections cycling through them (one a
+    page, each paragraph ``repeat`` times: 3 fills an A4 page at full ``width``)."""
     chosen = [REPORT_PAGES[i % len(REPORT_PAGES)] for i in range(pages or len(REPORT_PAGES))]
     body = []
     for number, (heading, paragraphs) in enumerate(chosen, 1):
         title = heading if not pages else f"{heading} ({number})"
         body.append(f"<section><h2>{html.escape(title)}</h2>")
-        body.extend(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+        body.extend(f"<p>{html.escape(p)}</p>" for _ in range(repeat) for p in paragraphs)
         body.append("</section>")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(REPORT_TITLE)}</title>
@@ -125,7 +126,7 @@ def report_html(pages: int = 0) -> str:
   @bottom-left {{ content: "{REPORT_FOOTER}"; font-size: 9pt; }}
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }} }}
 section {{ break-after: page; }}
-p {{ hyphens: auto; text-align: justify; width: 8cm; font-size: 11pt; }}
+p {{ hyphens: auto; text-align: justify; width: {width}; font-size: 11pt; }}
 </style></head><body>{"".join(body)}</body></html>"""
 
 
