@@ -106,3 +106,27 @@ def test_daily_run_over_a_folder_mixing_every_format(tmp_path: Path, report: Pat
     assert result.docs_added == 8 and result.docs_in_brief == 8  # the mbox holds three
     assert result.brief is not None
     assert result.brief.stats.documents == 8
+
+
+def test_the_daily_store_keeps_page_offsets_and_opens_older_stores(
+    tmp_path: Path, report: Path
+) -> None:
+    import sqlite3
+
+    from briefing.daily.store import Store
+    from briefing.ingest import ingest_paths
+
+    (doc,) = ingest_paths([report]).documents
+    now = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
+    old = tmp_path / "old.sqlite"
+    with Store(old):
+        pass
+    db = sqlite3.connect(old)  # a store written before documents had pages
+    db.execute("ALTER TABLE documents DROP COLUMN pages")
+    db.commit()
+    db.close()
+    with Store(old) as store:
+        store.add_document(doc, origin="file", now=now)
+        (stored,) = store.pending_documents()
+    assert stored.document.pages == doc.pages and len(doc.pages) > 1
+    assert stored.document == doc
