@@ -149,3 +149,16 @@ def test_a_brief_made_by_briefing_is_not_read_as_a_source(tmp_path: Path, report
     assert in_folder.warnings == []  # our own output beside the sources is passed over
     named = ingest_paths([folder / "brief.pdf"])
     assert named.documents == [] and "a brief made by briefing" in named.warnings[0]
+
+
+def test_a_compound_broken_at_its_hyphen_keeps_it_and_a_typesetter_hyphen_goes() -> None:
+    from briefing.formats.pdf import read_pdf
+
+    compounds = "The agency set out a long-term plan for so-called hubs in well-known districts. "
+    hyphenated = "Reconstruction of infrastructure and international cooperation is indispensable. "
+    markup = (
+        f"<html lang='en'><body><p style='width: 5cm'>{compounds * 6}</p>"
+        f"<p style='width: 5cm; hyphens: auto'>{hyphenated * 4}</p></body></html>"
+    )
+    lines = read_pdf(pdf_bytes(markup), "narrow.pdf").text.split("\n")
+    assert lines == [(compounds * 6).strip(), (hyphenated * 4).strip()]

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from briefing.errors import InputError, OwnBriefError
@@ -40,6 +40,10 @@ _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
 )
 _DROP = re.compile("[\ufffe\u00ad\ufeff\u200b]")  # PDFium's soft-hyphen mark, soft hyphens
+_BREAK = re.compile(r"([^\W\d_]+)\ufffe\s*([^\W\d_]+)")
+_WORD_RUN = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
+_TRAILING_WORD = re.compile(r"[^\W\d_]+$")
+_LEADING_WORD = re.compile(r"[^\W\d_]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINE = re.compile(r"[^\r\n]+")
 _DIGITS = re.compile(r"\d+")
@@ -146,13 +150,53 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", _DROP.sub("", text.translate(_LIGATURES)))
 
 
-def _join(paragraph: str, line: str) -> str:
-    """Two lines of one paragraph; a hyphen at the line end joins the word."""
+class _Vocabulary:
+    """The words and hyphenated compounds a document uses within its lines, which decide
+    whether a hyphen at a line end is the typesetter's ("recon-struction") or the word's own
+    ("long-term"); PDFium marks both alike."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.words: Counter[str] = Counter()
+        self.compounds: Counter[str] = Counter()
+        for text in texts:
+            for m in _WORD_RUN.finditer(text):
+                word = m.group(0).lower().replace("\u2010", "-")
+                (self.compounds if "-" in word else self.words)[word] += 1
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        """Whether ``left-`` at a line end and ``right`` on the next line are one hyphenated
+        word; when the document never writes either form, the typesetter's hyphen is likelier."""
+        if not right[:1].islower():
+            return True  # "non-" + "Western", "COVID-" + "19"
+        compound = f"{left}-{right}".lower()
+        joined = (left + right).lower()
+        return self.compounds[compound] > 0 and self.compounds[compound] >= self.words[joined]
+
+
+def _join(paragraph: str, line: str, vocabulary: _Vocabulary) -> str:
+    """Two lines of one paragraph; a hyphen at the line end joins the word (and is kept when
+    the word is a hyphenated compound)."""
     if paragraph[-1:] in _HYPHENS and paragraph[-2:-1].isalpha():
-        if line[:1].islower():
+        if paragraph[-1] == "\u00ad":  # a soft hyphen is never part of the word
+            return paragraph[:-1] + line
+        left = _TRAILING_WORD.search(paragraph[:-1])
+        right = _LEADING_WORD.match(line)
+        if left and right and vocabulary.keeps_hyphen(left.group(0), right.group(0)):
+            return paragraph[:-1] + "-" + line
+        if line[:1].isalpha():
             return paragraph[:-1] + line
         return paragraph + line
     return paragraph + " " + line
+
+
+def _rejoin_breaks(text: str, vocabulary: _Vocabulary) -> str:
+    """PDFium's own joins of hyphenated lines (U+FFFE): kept as a hyphen or joined."""
+
+    def decide(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        return f"{left}-{right}" if vocabulary.keeps_hyphen(left, right) else left + right
+
+    return _BREAK.sub(decide, text)
 
 
 def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
@@ -170,19 +214,19 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     return short and (ends or starts)
 
 
-def _paragraphs(lines: Sequence[_Line]) -> list[str]:
+def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[str]:
     out: list[str] = []
     prev: _Line | None = None
     para_right = 0.0
     for line in lines:
-        text = _clean(line.text).strip()
+        text = _clean(_rejoin_breaks(line.text.translate(_LIGATURES), vocabulary)).strip()
         if not text:
             continue
         if prev is None or _breaks(prev, line, para_right):
             out.append(text)
             para_right = line.right
         else:
-            out[-1] = _join(out[-1], text)
+            out[-1] = _join(out[-1], text, vocabulary)
             para_right = max(para_right, line.right)
         prev = line
     return out
@@ -247,6 +291,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     if not any(page.lines for page in pages):
         raise InputError(path, "PDF has no text layer (a scan?): run OCR on it first; skipped")
     _mark_furniture(pages)
+    vocabulary = _Vocabulary(ln.text.translate(_LIGATURES) for p in pages for ln in p.lines)
     builder = TextBuilder()
     for page in pages:
         builder.new_page()
@@ -260,7 +305,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         )
         for line in top:
             builder.line(_clean(line.text), furniture=True)
-        for paragraph in _paragraphs([ln for ln in page.lines if not ln.furniture]):
+        for paragraph in _paragraphs([ln for ln in page.lines if not ln.furniture], vocabulary):
             builder.line(paragraph)
         for line in bottom:
             builder.line(_clean(line.text), furniture=True)
