@@ -89,10 +89,13 @@ def _month_number(name: str) -> int:
     return [m[:3] for m in _MONTHS].index(name[:3].lower()) + 1
 
 
-def _header_metadata(text: str) -> dict[str, str]:
-    """title / outlet / url / date stated in the document's first lines."""
+def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
+    """title / outlet / url / date stated in the document's first lines (``skip``: lines a
+    format reader marked as furniture, such as a PDF's running header)."""
     found: dict[str, str] = {}
-    for count, (s, e) in enumerate(paragraphs(text)):
+    skipped = set(skip)
+    lines = ((s, e) for s, e in paragraphs(text) if (s, e) not in skipped)
+    for count, (s, e) in enumerate(lines):
         if count >= 8:
             break
         line = text[s:e]
@@ -156,8 +159,8 @@ def document_from_text(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
+    header = _header_metadata(text, furniture)
     furniture = sorted(set(furniture_spans(text)) | set(furniture))
-    header = _header_metadata(text)
     if date is None and "date" in header:
         date = parse_date(header["date"])
     return Document(
@@ -271,8 +274,9 @@ def _read_format(data: bytes, path: str, suffix: str) -> Document:
 
         extracted = read_email(data, path, html_to_text=html_to_text)
     date = extracted.date
-    if extracted.dateline_wins and (dateline := _header_metadata(extracted.text).get("date")):
-        date = parse_date(dateline) or date
+    stated = _header_metadata(extracted.text, extracted.furniture).get("date")
+    if extracted.dateline_wins and stated:
+        date = parse_date(stated) or date
     return document_from_text(
         extracted.text,
         path,

@@ -162,3 +162,16 @@ def test_a_compound_broken_at_its_hyphen_keeps_it_and_a_typesetter_hyphen_goes()
     )
     lines = read_pdf(pdf_bytes(markup), "narrow.pdf").text.split("\n")
     assert lines == [(compounds * 6).strip(), (hyphenated * 4).strip()]
+
+
+def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for _, ps in REPORT_PAGES for p in ps)
+    markup = (
+        "<html><head><style>@page { @top-center { content: 'Basin Bulletin' } }"
+        "p { break-after: page; font-size: 11pt }</style></head>"
+        f"<body>{paragraphs}</body></html>"
+    )
+    (tmp_path / "untitled.pdf").write_bytes(pdf_bytes(markup))
+    (doc,) = ingest_paths([tmp_path / "untitled.pdf"]).documents
+    assert doc.text.startswith("Basin Bulletin\n")  # the header is kept, as furniture
+    assert doc.title == REPORT_PAGES[0][1][0]
