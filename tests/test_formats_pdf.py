@@ -18,6 +18,7 @@ from formats_samples import (
     REPORT_TITLE,
     make_corrupt_pdf,
     make_encrypted_pdf,
+    make_flate_pdf,
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
@@ -130,6 +131,21 @@ def test_unreadable_pdfs_give_one_warning_each_and_the_rest_is_read(
     assert "not a readable PDF" in by_file[str(broken)]
     assert "empty" in by_file[str(empty)]
     assert all("\n" not in w for w in result.warnings)
+
+
+def test_a_decompression_bomb_is_refused_before_pdfium_inflates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.formats import pdf
+
+    monkeypatch.setattr(pdf, "MAX_INFLATED_BYTES", 1_000_000)
+    small = make_flate_pdf(tmp_path / "small.pdf", 200_000)
+    bomb = make_flate_pdf(tmp_path / "bomb.pdf", 5_000_000)
+    assert bomb.stat().st_size < 20_000
+    result = ingest_paths([small, bomb])
+    assert result.documents == []  # "Hello" alone is not article text, but it was read
+    assert "no article text" in result.warnings[0]
+    assert result.warnings[1] == f"{bomb}: unpacks to over 1 MB (a decompression bomb?); skipped"
 
 
 def test_size_cap_applies_to_pdfs(report: Path) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ from briefing.errors import InputError, OwnBriefError
 from briefing.formats import Extracted, TextBuilder
 
 BRIEF_CREATOR = "briefing"  # a brief's Creator: the generator meta of templates/brief.html.j2
+MAX_INFLATED_BYTES = 250 * 1024 * 1024
+_MAX_RATIO = 50  # inflated/packed size allowed beyond MAX_INFLATED_BYTES
+_STREAM = re.compile(rb"stream\r?\n")
+_STEP = 1 << 20  # bytes inflated at a time while measuring
 _ZONE = 0.1  # share of the page height, top and bottom, where running heads and feet sit
 _SAME_HEIGHT = 0.02  # share of the page height within which a repeated line counts as fixed
 _HYPHENS = "-\u2010\u00ad"
@@ -44,6 +49,7 @@ _BREAK = re.compile(r"([^\W\d_]+)\ufffe\s*([^\W\d_]+)")
 _WORD_RUN = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _TRAILING_WORD = re.compile(r"[^\W\d_]+$")
 _LEADING_WORD = re.compile(r"[^\W\d_]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINE = re.compile(r"[^\r\n]+")
 _DIGITS = re.compile(r"\d+")
@@ -76,7 +82,7 @@ class _Page:
 
 def _utf16_indexer(text: str) -> Callable[[int], int]:
     """Maps a str index to PDFium's character index (UTF-16 code units)."""
-    if all(ord(ch) < 0x10000 for ch in text):
+    if not _ASTRAL.search(text):
         return lambda i: i
     offsets, unit = [], 0
     for ch in text:
@@ -108,6 +114,7 @@ def _read_page(page: object) -> _Page:
         return _Page(height=float(page.get_height()), lines=lines)  # type: ignore[attr-defined]
     finally:
         textpage.close()
+        page.close()  # type: ignore[attr-defined]  # its decoded content is freed page by page
 
 
 def _key(text: str) -> str:
@@ -273,10 +280,32 @@ def _open(data: bytes, path: str) -> object:
         raise InputError(path, "not a readable PDF (damaged or not a PDF); skipped") from exc
 
 
+def _check_inflated_size(data: bytes, path: str) -> None:
+    """Refuse a decompression bomb: PDFium inflates whatever a page's streams hold, with no
+    limit of its own, so the Flate streams are measured first (up to the limit, no further)."""
+    budget = max(MAX_INFLATED_BYTES, _MAX_RATIO * len(data))
+    total = 0
+    view = memoryview(data)
+    for m in _STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        pending: bytes | memoryview = view[m.end() :]
+        try:
+            while pending and total <= budget:
+                total += len(inflater.decompress(pending, _STEP))  # output dropped at once
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not Flate (an image, or an encrypted stream): PDFium's own business
+        if total > budget:
+            raise InputError(
+                path, f"unpacks to over {budget / 1e6:.0f} MB (a decompression bomb?); skipped"
+            )
+
+
 def read_pdf(data: bytes, path: str) -> Extracted:
     """The text of a PDF, one paragraph a line, with its page offsets and furniture."""
     import pypdfium2 as pdfium
 
+    _check_inflated_size(data, path)
     document = _open(data, path)
     try:
         count = len(document)  # type: ignore[arg-type]
