@@ -61,8 +61,11 @@ def test_damaged_and_bomb_word_files_warn_once_each(tmp_path: Path, note: Path) 
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"<" + b" " * 5_000_000 + b">")
     bomb.write_bytes(packed.getvalue())
-    result = ingest_paths([damaged, bomb, note])
+    protected = tmp_path / "protected.docx"  # Office encrypts into an OLE container, as .doc
+    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    result = ingest_paths([damaged, bomb, protected, note])
     assert [Path(d.path).name for d in result.documents] == ["note.docx"]
-    assert len(result.warnings) == 2
+    assert len(result.warnings) == 3
     assert result.warnings[0].startswith(f"{damaged}: not a readable Word file")
     assert result.warnings[1].startswith(f"{bomb}: unpacks to") and "zip bomb" in result.warnings[1]
+    assert result.warnings[2].startswith(f"{protected}: a Word 97-2003 or password-protected")

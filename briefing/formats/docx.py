@@ -23,10 +23,17 @@ from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and encrypted Office
 _MAX_RATIO = 200  # unpacked/packed size above which a zip is taken for a bomb
 
 
 def _check_zip(data: bytes, path: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(
+            path,
+            "a Word 97-2003 or password-protected file, not a .docx: save it as an unprotected "
+            ".docx; skipped",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
