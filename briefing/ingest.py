@@ -334,12 +334,26 @@ def _has_content(doc: Document) -> bool:
     return False
 
 
+def source_suffix(path: Path) -> str | None:
+    """The format a file in a folder is read as: its suffix when accepted, ``.eml`` for a
+    message in a Maildir (``cur/`` or ``new/`` with its sibling beside it), else None."""
+    suffix = path.suffix.lower()
+    if suffix in ACCEPTED_SUFFIXES:
+        return suffix
+    parent = path.parent
+    if parent.name in ("cur", "new") and all(
+        (parent.parent / name).is_dir() for name in ("cur", "new")
+    ):
+        return ".eml"
+    return None
+
+
 def _expand(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if any(part.startswith(".") for part in child.relative_to(path).parts):
                 continue
-            if child.is_file() and child.suffix.lower() in ACCEPTED_SUFFIXES:
+            if child.is_file() and source_suffix(child):
                 yield child
     else:
         yield path
@@ -412,7 +426,8 @@ def ingest_paths(
                 result.warnings.append(f"{file}: cannot read: {exc.strerror}")
                 result.skipped += 1
                 continue
-            add(data, str(file), file.suffix.lower(), in_folder=file != path)
+            suffix = source_suffix(file) or file.suffix.lower()
+            add(data, str(file), suffix, in_folder=file != path)
         if not found:
             result.warnings.append(
                 f"{path}: no .txt, .md, .html, .pdf, .docx, .eml or .mbox documents in this folder"

@@ -139,3 +139,19 @@ def test_not_an_mbox_and_not_an_email_warn_once(tmp_path: Path) -> None:
     assert result.documents == [] and len(result.warnings) == 2
     assert result.warnings[0].startswith(f"{fake}: not an mbox")
     assert result.warnings[1].startswith(f"{headless}: ")
+
+
+def test_a_maildir_folder_reads_its_messages(tmp_path: Path) -> None:
+    maildir = tmp_path / "Mail" / "newsletters"
+    for name in ("cur", "new", "tmp"):
+        (maildir / name).mkdir(parents=True)
+    make_eml(maildir / "cur" / "1763539200.M1P2.host:2,S", newsletter())
+    second = newsletter(MBOX_SUBJECTS[0], MBOX_BODIES[0], html_extra="")
+    make_eml(maildir / "new" / "1763625600.M3P4.host", second)
+    (maildir / "tmp" / "1763625601.M5P6.host").write_bytes(b"half-written")  # not delivered
+    (tmp_path / "Mail" / "notes").write_bytes(b"\x00\x01 not a mail folder")  # not read
+    result = ingest_paths([tmp_path / "Mail"])
+    assert result.warnings == []
+    assert sorted(d.title or "" for d in result.documents) == sorted(
+        [NEWSLETTER_SUBJECT, MBOX_SUBJECTS[0]]
+    )

@@ -41,7 +41,8 @@ examples:
   briefing build report.pdf inbox/news.mbox      a PDF report and a mailbox of newsletters
 
 accepted formats: .txt .md (plain text), .html .htm (the article is extracted),
-  .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message).
+  .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message),
+  Maildir folders (cur/, new/).
   Citations of a PDF show the page: [2, p. 14]. 'briefing text SOURCE' prints the text
   that the citation offsets of a PDF, Word file or e-mail refer to.
 """

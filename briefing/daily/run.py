@@ -47,7 +47,7 @@ from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
 from briefing.files import write_atomic
-from briefing.ingest import ACCEPTED_SUFFIXES, document_from_text, load_documents
+from briefing.ingest import document_from_text, load_documents, source_suffix
 from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
@@ -215,7 +215,7 @@ def _classify(path: Path, out: _Sources) -> None:
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         out.feed_files.append(path)
-    elif suffix in ACCEPTED_SUFFIXES:  # text, HTML, PDF, Word, e-mail and mailboxes
+    elif source_suffix(path):  # text, HTML, PDF, Word, e-mail, mailboxes, Maildir messages
         out.files.append(path)
 
 
@@ -377,7 +377,8 @@ class _Collector:
                 continue
             try:
                 data = path.read_bytes()
-                docs, notes = load_documents(data, str(path), suffix=path.suffix.lower())
+                suffix = source_suffix(path) or path.suffix.lower()
+                docs, notes = load_documents(data, str(path), suffix=suffix)
             except InputError as exc:
                 self.warnings.append(str(exc))
                 docs, notes = [], []
