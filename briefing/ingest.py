@@ -233,7 +233,7 @@ def load_document(
     if not data.strip():
         raise InputError(path, "empty file; skipped")
     if suffix in DOCUMENT_SUFFIXES:
-        doc = _read_format(data, path, suffix)
+        doc = _read_format(data, path, suffix, warnings)
     elif suffix in HTML_SUFFIXES:
         text, meta = html_to_text(data, path)
         doc = document_from_text(
@@ -256,8 +256,9 @@ def load_document(
     return doc, warnings
 
 
-def _read_format(data: bytes, path: str, suffix: str) -> Document:
-    """A PDF, Word file or e-mail through its reader in briefing.formats."""
+def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Document:
+    """A PDF, Word file or e-mail through its reader in briefing.formats; what the reader
+    left unread is added to ``warnings``."""
     from briefing.formats import Extracted
 
     extracted: Extracted
@@ -273,6 +274,7 @@ def _read_format(data: bytes, path: str, suffix: str) -> Document:
         from briefing.formats.mail import read_email
 
         extracted = read_email(data, path, html_to_text=html_to_text)
+    warnings.extend(extracted.warnings)
     date = extracted.date
     stated = _header_metadata(extracted.text, extracted.furniture).get("date")
     if extracted.dateline_wins and stated:

@@ -151,6 +151,18 @@ def make_scanned_pdf(path: Path) -> Path:
     return path
 
 
+# A 1x1 grey PNG: a scanned page's picture, for the tests' purposes.
+PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def make_partly_scanned_pdf(path: Path) -> Path:
+    """The report with a page that is only a picture (a scanned page) as its page 2."""
+    first, rest = report_html().split("</section>", 1)
+    scan = f'<section><img style="width: 15cm" src="data:image/png;base64,{PIXEL_PNG}"></section>'
+    path.write_bytes(pdf_bytes(first + "</section>" + scan + rest))
+    return path
+
+
 def make_encrypted_pdf(path: Path, source: bytes) -> Path:
     import pypdf
 

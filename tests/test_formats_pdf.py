@@ -19,6 +19,7 @@ from formats_samples import (
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_flate_pdf,
+    make_partly_scanned_pdf,
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
@@ -146,6 +147,16 @@ def test_a_decompression_bomb_is_refused_before_pdfium_inflates_it(
     assert result.documents == []  # "Hello" alone is not article text, but it was read
     assert "no article text" in result.warnings[0]
     assert result.warnings[1] == f"{bomb}: unpacks to over 1 MB (a decompression bomb?); skipped"
+
+
+def test_a_scanned_page_inside_a_report_is_named_in_one_warning(tmp_path: Path) -> None:
+    path = make_partly_scanned_pdf(tmp_path / "partly.pdf")
+    result = ingest_paths([path])
+    assert len(result.documents) == 1 and len(result.documents[0].pages) == len(REPORT_PAGES) + 1
+    assert result.warnings == [
+        f"{path}: 1 of {len(REPORT_PAGES) + 1} pages have no text layer (scanned?), so their "
+        "text is not read: page 2"
+    ]
 
 
 def test_size_cap_applies_to_pdfs(report: Path) -> None:

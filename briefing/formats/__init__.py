@@ -30,6 +30,7 @@ class Extracted:
     dateline_wins: bool = False
     furniture: tuple[tuple[int, int], ...] = ()
     pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()  # one line each, naming the file: what was left unread
 
 
 class TextBuilder:

@@ -78,6 +78,12 @@ class _Line:
 class _Page:
     height: float
     lines: list[_Line]
+    pictures: bool = False
+
+    @property
+    def scanned(self) -> bool:
+        """Pictures and no text but furniture: a scanned page (once furniture is marked)."""
+        return self.pictures and all(line.furniture for line in self.lines)
 
 
 def _utf16_indexer(text: str) -> Callable[[int], int]:
@@ -111,7 +117,11 @@ def _read_page(page: object) -> _Page:
             _, bottom, right, end_top = textpage.get_charbox(last, loose=True)
             size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first)) or (top - low)
             lines.append(_Line(body, top, bottom, end_top, left, right, size))
-        return _Page(height=float(page.get_height()), lines=lines)  # type: ignore[attr-defined]
+        pictures = False
+        if len(lines) <= 6:  # a page of text is no scan; only a nearly empty one is looked at
+            images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)  # type: ignore[attr-defined]
+            pictures = next(images, None) is not None
+        return _Page(float(page.get_height()), lines, pictures=pictures)  # type: ignore[attr-defined]
     finally:
         textpage.close()
         page.close()  # type: ignore[attr-defined]  # its decoded content is freed page by page
@@ -338,6 +348,14 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             builder.line(paragraph)
         for line in bottom:
             builder.line(_clean(line.text), furniture=True)
+    scanned = [n for n, page in enumerate(pages, 1) if page.scanned]
+    notes: tuple[str, ...] = ()
+    if scanned:
+        listed = ", ".join(str(n) for n in scanned[:8]) + (", ..." if len(scanned) > 8 else "")
+        notes = (
+            f"{path}: {len(scanned)} of {len(pages)} pages have no text layer (scanned?), so "
+            f"their text is not read: page{'s' if len(scanned) > 1 else ''} {listed}",
+        )
     author = " ".join(_clean(meta.get("Author") or "").split())
     return Extracted(
         text=builder.text(),
@@ -347,4 +365,5 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         dateline_wins=True,
         furniture=tuple(builder.furniture),
         pages=builder.page_starts(),
+        warnings=notes,
     )
