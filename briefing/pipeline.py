@@ -23,6 +23,7 @@ from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.models import Brief, BriefStats, Document, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
+from briefing.sanitize import safe_message
 from briefing.verify import CitationIndex, verify_contradictions, verify_facts
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def build_brief(
         measure=measure,
     )
     stats.usage = engine.usage
-    stats.warnings.extend(engine.warnings)
+    stats.warnings.extend(safe_message(w) for w in engine.warnings)  # an echoed key never lands
     stats.elapsed_s = round(time.perf_counter() - started, 3)
     return brief
 

@@ -152,7 +152,10 @@ def make_scanned_pdf(path: Path) -> Path:
 
 
 # A 1x1 grey PNG: a scanned page's picture, for the tests' purposes.
-PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+PIXEL_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+    "hQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def make_partly_scanned_pdf(path: Path) -> Path:

@@ -44,6 +44,7 @@ _FOOTER = re.compile(
     r"|no\s+longer\s+want\s+to\s+receive",
     re.IGNORECASE,
 )
+_UTF8_BOM = b"\xef\xbb\xbf"
 _SHORT = 200  # longer lines are prose, whatever words they use
 _SIGNATURE = re.compile(r"^--\s?$")
 _MBOX_FROM = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
@@ -154,7 +155,10 @@ def _body_lines(message: EmailMessage, path: str, html_to_text: HtmlToText) -> l
     plain = message.get_body(preferencelist=("plain",))
     if html is not None and (markup := _content(html)):
         try:
-            text, _ = html_to_text(_unwrap_layout_tables(markup).encode("utf-8"), path)
+            # Already decoded by the part's charset: a UTF-8 byte-order mark says so, over any
+            # <meta charset> the markup still carries.
+            page = _UTF8_BOM + _unwrap_layout_tables(markup).encode("utf-8")
+            text, _ = html_to_text(page, path)
         except InputError:
             if plain is None:
                 raise
