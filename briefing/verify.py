@@ -3,7 +3,8 @@
 Each citation's quote is located in its source text. The search is tolerant of differences
 in whitespace and quote marks (straight vs typographic, dashes), but the offsets it returns
 are into the original text and the quote is replaced by the exact source slice, so
-``document.text[start:end] == quote`` always holds afterwards. A fact whose citations cannot
+``document.text[start:end] == quote`` always holds afterwards; a citation of a paged source
+(a PDF) also gets the page its quote starts on. A fact whose citations cannot
 all be found is dropped and counted; a contradiction side likewise, and a contradiction left
 with fewer than two sides is dropped.
 
@@ -94,10 +95,16 @@ class CitationIndex:
         s, e = citation.start, citation.end
         in_range = s is not None and e is not None and 0 <= s < e <= len(doc.text)
         if in_range and doc.text[s:e] == quote:
-            return citation
+            return _with_page(doc, citation)
         exact = self._find_exact(doc.text, quote, s)
         if exact is not None:
-            return Citation(source_id=doc.id, quote=quote, start=exact, end=exact + len(quote))
+            return Citation(
+                source_id=doc.id,
+                quote=quote,
+                start=exact,
+                end=exact + len(quote),
+                page=doc.page_at(exact),
+            )
         needle = fold_quote(quote)
         if len(needle) < _MIN_QUOTE_CHARS:
             return None
@@ -107,7 +114,13 @@ class CitationIndex:
             return None
         start = norm.starts[pos]
         end = norm.starts[pos + len(needle) - 1] + 1
-        return Citation(source_id=doc.id, quote=doc.text[start:end], start=start, end=end)
+        return Citation(
+            source_id=doc.id,
+            quote=doc.text[start:end],
+            start=start,
+            end=end,
+            page=doc.page_at(start),
+        )
 
     @staticmethod
     def _find_exact(text: str, quote: str, hint: int | None) -> int | None:
@@ -121,6 +134,12 @@ class CitationIndex:
                 best = pos
             pos = text.find(quote, pos + 1)
         return best
+
+
+def _with_page(doc: Document, citation: Citation) -> Citation:
+    """The citation with the page its start offset falls on (None for unpaged sources)."""
+    page = doc.page_at(citation.start) if citation.start is not None else None
+    return citation if citation.page == page else citation.model_copy(update={"page": page})
 
 
 @dataclass

@@ -46,6 +46,13 @@ examples:
   cat article.txt | briefing build -             read one document from stdin
   briefing build examples/ -o brief.pdf          one-page PDF
   briefing build examples/ --engine openai       LLM engine (needs OPENAI_API_KEY)
+  briefing build report.pdf inbox/news.mbox      a PDF report and a mailbox of newsletters
+
+accepted formats: .txt .md (plain text), .html .htm (the article is extracted),
+  .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message),
+  Maildir folders (cur/, new/).
+  Citations of a PDF show the page: [2, p. 14]. 'briefing text SOURCE' prints the text
+  that the citation offsets of a PDF, Word file or e-mail refer to.
 """
 
 
@@ -57,7 +64,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "sources",
         nargs="+",
         metavar="SOURCE",
-        help="files or folders (.txt, .md, .html; folders are read recursively), or - for stdin",
+        help="files or folders (any accepted format; folders are read recursively), or - for "
+        "stdin (plain text)",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"

@@ -48,7 +48,13 @@ from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
 from briefing.files import remove_stale_temporaries_in, write_atomic
-from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
+from briefing.ingest import (
+    ACCEPTED_SUFFIXES,
+    document_from_text,
+    is_maildir_message,
+    load_documents,
+    source_suffix,
+)
 from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
@@ -218,7 +224,7 @@ def _classify(path: Path, out: _Sources) -> None:
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         out.feed_files.append(path)
-    elif suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+    elif source_suffix(path):  # text, HTML, PDF, Word, e-mail, mailboxes, Maildir messages
         out.files.append(path)
 
 
@@ -248,8 +254,8 @@ def expand_sources(config: DailyConfig) -> _Sources:
                     continue
                 _classify(match, out)  # FIFOs and devices go on, to be refused in one line
         elif path.is_dir():
-            suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(FEED_SUFFIXES)
-            for child in walk_folder(path, suffixes, out.warnings):
+            suffixes = ACCEPTED_SUFFIXES | frozenset(FEED_SUFFIXES)
+            for child in walk_folder(path, suffixes, out.warnings, also=is_maildir_message):
                 _classify(child, out)
         elif path.is_file():
             if path.suffix.lower() in FEED_SUFFIXES:
@@ -384,17 +390,18 @@ class _Collector:
                 continue
             try:
                 data = read_source(path)  # regular files only, size cap before reading
-                doc, notes = load_document(data, str(path), suffix=path.suffix.lower())
+                suffix = source_suffix(path) or path.suffix.lower()
+                docs, notes = load_documents(data, str(path), suffix=suffix)
             except InputError as exc:
                 self.warnings.append(str(exc))
-                doc, notes = None, []
+                docs, notes = [], []
             except OSError as exc:
                 self.warnings.append(f"{path}: cannot read: {exc.strerror}")
                 continue
             self.warnings.extend(notes)
-            with self.store.transaction():
-                doc_id = self._add(doc, "file") if doc is not None else None
-                self.store.mark_file(str(path), st.st_size, st.st_mtime_ns, doc_id)
+            with self.store.transaction():  # an mbox: every message, in one transaction
+                ids = [self._add(doc, "file") for doc in docs]
+                self.store.mark_file(str(path), st.st_size, st.st_mtime_ns, ids[0] if ids else None)
 
     def _take(self, result: FeedResult, *, state_url: str | None) -> None:
         self.warnings.extend(result.warnings)

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, outlet TEXT, url TEXT, date TEXT,
     text TEXT NOT NULL,
     furniture TEXT NOT NULL DEFAULT '[]',
+    pages TEXT NOT NULL DEFAULT '[]',
     added_at TEXT NOT NULL,
     added_run INTEGER,
     briefed_day TEXT,
@@ -266,6 +267,7 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.executescript(_SCHEMA)
+            self._add_pages_column()
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self._db.execute(
@@ -277,6 +279,13 @@ class Store:
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
+
+    def _add_pages_column(self) -> None:
+        """Stores made before PDF sources lack documents.pages (PDF page offsets); adding the
+        column with its empty default keeps them readable and unchanged otherwise."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "pages" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN pages TEXT NOT NULL DEFAULT '[]'")
 
     def close(self) -> None:
         self._db.close()
@@ -333,8 +342,8 @@ class Store:
                 cluster, status = match, "near_duplicate"
         self._db.execute(
             "INSERT INTO documents (id, cluster, path, origin, title, outlet, url, date, text,"
-            " furniture, added_at, added_run, shingles, signature)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " furniture, pages, added_at, added_run, shingles, signature)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id,
                 cluster,
@@ -346,6 +355,7 @@ class Store:
                 doc.date.isoformat() if doc.date else None,
                 doc.text,
                 json.dumps([[s.start, s.end] for s in doc.furniture]),
+                json.dumps(list(doc.pages)),
                 _iso(now),
                 run_id,
                 size,
@@ -409,6 +419,7 @@ class Store:
             date,
             text,
             furniture,
+            pages,
             added_at,
             briefed_day,
         ) = row
@@ -421,6 +432,7 @@ class Store:
             url=url if url is None else str(url),
             date=dt.date.fromisoformat(str(date)) if date else None,
             furniture=tuple(Span(start=s, end=e) for s, e in json.loads(str(furniture))),
+            pages=tuple(int(p) for p in json.loads(str(pages))),
         )
         return StoredDocument(
             document=doc,
@@ -431,7 +443,7 @@ class Store:
         )
 
     _DOC_COLUMNS = (
-        "id, cluster, path, origin, title, outlet, url, date, text, furniture, added_at,"
+        "id, cluster, path, origin, title, outlet, url, date, text, furniture, pages, added_at,"
         " briefed_day"
     )
 

@@ -3,8 +3,8 @@
 The stylesheet is inlined, nothing is loaded from anywhere, and every string that comes from
 a source or an engine is escaped by Jinja's autoescape: a document containing ``<script>``,
 ``<img src=...>``, CSS or Markdown shows up as that literal text. Citations are numbered
-superscripts ``[n]`` linking to ``#src-n`` in the numbered sources list, where ``n`` is the
-source's ``SourceRef.number``.
+superscripts ``[n]`` (``[n, p. 14]`` for a quote from a paged source such as a PDF) linking
+to ``#src-n`` in the numbered sources list, where ``n`` is the source's ``SourceRef.number``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from markupsafe import Markup
 from briefing import compose
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render.markdown import KIND_LABELS, quoted
+from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, quoted
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
@@ -199,6 +199,10 @@ class _SourceNumbers:
             found.add(source.number)
         return sorted(found)
 
+    def labels(self, citations: Iterable[Cited]) -> list[tuple[int, str]]:
+        """(number, "n" or "n, p. 14") per cited source, for the superscript markers."""
+        return cite_labels(citations, {sid: s.number for sid, s in self._by_id.items()})
+
     def appendix(self, brief: Brief) -> list[tuple[SourceRef, list[str]]]:
         quotes: dict[str, list[str]] = {}
         for citation in _all_citations(brief):
@@ -239,6 +243,7 @@ def render_html(
             css=Markup(_stylesheet()),
             page_css=Markup(page_css(paper, font_pt)),
             cite_numbers=numbers.numbers,
+            cite_labels=numbers.labels,
             kind_label=lambda kind: KIND_LABELS.get(kind, kind),
             quoted=quoted,
             cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
