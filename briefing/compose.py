@@ -120,7 +120,9 @@ def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceR
     return refs
 
 
-def _cited_ids(brief: Brief) -> set[str]:
+def cited_source_ids(brief: Brief) -> set[str]:
+    """Ids of the sources a brief's page cites: its items, the daily "Since yesterday" block
+    and the reprint notes. The one definition the renderers and the fit share."""
     ids: set[str] = set()
     for fact in [*brief.bottom_line, *brief.facts, *brief.watch]:
         ids.update(c.source_id for c in fact.citations)
@@ -189,49 +191,98 @@ def compose_brief(
 
 
 def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
-    return brief.model_copy(update={"sources": _source_refs(documents, _cited_ids(brief))})
+    return brief.model_copy(update={"sources": _source_refs(documents, cited_source_ids(brief))})
+
+
+# The one order in which items leave a brief that is over its budget, shared by the word fit
+# below and the PDF's one-page fit: (list, items it keeps after the step). Within a list the
+# last item goes first (lists are in priority order); the first bottom-line item never goes.
+DROP_ORDER: tuple[tuple[str, int], ...] = (
+    ("facts", 3),
+    ("watch", 1),
+    ("actors", 2),
+    ("facts", 1),
+    ("contradictions", 2),
+    ("actors", 0),
+    ("watch", 0),
+    ("facts", 0),
+    ("contradictions", 1),
+    ("bottom_line", 1),
+)
+DROPPABLE = ("bottom_line", "facts", "contradictions", "watch", "actors")
+_OMITTED_COUNTER = {
+    "bottom_line": "omitted_facts",
+    "facts": "omitted_facts",
+    "contradictions": "omitted_contradictions",
+    "watch": "omitted_other",
+    "actors": "omitted_other",
+}
+
+
+def drop_sequence(brief: Brief) -> list[tuple[str, int]]:
+    """Every droppable item as (list name, index), in the order DROP_ORDER drops them."""
+    left = {name: len(getattr(brief, name)) for name in DROPPABLE}
+    sequence: list[tuple[str, int]] = []
+    for name, keep in DROP_ORDER:
+        while left[name] > keep:
+            left[name] -= 1
+            sequence.append((name, left[name]))
+    return sequence
+
+
+def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
+    """The brief without the first ``count`` items of its drop sequence, and the counts
+    dropped per list.
+
+    Dropped facts and contradictions move to the front of ``more_facts`` /
+    ``more_contradictions`` (they stay in the JSON); every drop is counted in the stats
+    (``omitted_*``); the sources list keeps the sources still cited, renumbered from 1.
+    """
+    counts: dict[str, int] = {}
+    for name, _index in drop_sequence(brief)[:count]:
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return brief, counts
+    update: dict[str, object] = {}
+    for name, dropped in counts.items():
+        items = getattr(brief, name)
+        update[name] = list(items[: len(items) - dropped])
+    if "facts" in counts:
+        kept = len(brief.facts) - counts["facts"]
+        update["more_facts"] = [*brief.facts[kept:], *brief.more_facts]
+    if "contradictions" in counts:
+        kept = len(brief.contradictions) - counts["contradictions"]
+        update["more_contradictions"] = [*brief.contradictions[kept:], *brief.more_contradictions]
+    omitted: dict[str, int] = {}
+    for name, dropped in counts.items():
+        counter = _OMITTED_COUNTER[name]
+        omitted[counter] = omitted.get(counter, getattr(brief.stats, counter)) + dropped
+    update["stats"] = brief.stats.model_copy(update=omitted)
+    trimmed = brief.model_copy(update=update)
+    cited = cited_source_ids(trimmed)
+    kept_sources = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
+    sources = [s.model_copy(update={"number": n}) for n, s in enumerate(kept_sources, start=1)]
+    return trimmed.model_copy(update={"sources": sources}), counts
 
 
 def fit_brief(
     brief: Brief, documents: Sequence[Document], max_words: int, measure: Callable[[Brief], int]
 ) -> Brief:
-    """Drop lowest-priority items until the rendered brief fits the word budget.
-
-    Also used after a section is added to a composed brief (the daily "Since yesterday").
-    """
-    # (list name, minimum kept before moving on to the next step, stats counter)
-    steps = (
-        ("facts", 3, "omitted_facts"),
-        ("watch", 1, "omitted_other"),
-        ("actors", 2, "omitted_other"),
-        ("facts", 1, "omitted_facts"),
-        ("contradictions", 2, "omitted_contradictions"),
-        ("actors", 0, "omitted_other"),
-        ("watch", 0, "omitted_other"),
-        ("facts", 0, "omitted_facts"),
-        ("contradictions", 1, "omitted_contradictions"),
-        ("bottom_line", 1, "omitted_facts"),
-    )
-    brief = _with_sources(brief, documents)
-    words = measure(brief)
-    for field, keep, counter in steps:
-        while words > max_words:
-            items = getattr(brief, field)
-            if len(items) <= keep:
-                break
-            update: dict[str, object] = {field: items[:-1]}
-            if field == "facts":
-                update["more_facts"] = [items[-1], *brief.more_facts]
-            elif field == "contradictions":
-                update["more_contradictions"] = [items[-1], *brief.more_contradictions]
-            brief = brief.model_copy(update=update)
-            setattr(brief.stats, counter, getattr(brief.stats, counter) + 1)
-            brief = _with_sources(brief, documents)
-            words = measure(brief)
-    brief.stats.words = words
+    """Drop items in DROP_ORDER until the rendered brief fits the word budget."""
+    full = _with_sources(brief, documents)
+    fitted, words = full, measure(full)
+    for count in range(1, len(drop_sequence(full)) + 1):
+        if words <= max_words:
+            break
+        fitted = drop_items(full, count)[0]
+        words = measure(fitted)
     more_contras = [
-        c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(brief.more_contradictions, 1)
+        c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(fitted.more_contradictions, 1)
     ]
-    return brief.model_copy(
-        update={"more_facts": _numbered("m", brief.more_facts), "more_contradictions": more_contras}
+    return fitted.model_copy(
+        update={
+            "more_facts": _numbered("m", fitted.more_facts),
+            "more_contradictions": more_contras,
+            "stats": fitted.stats.model_copy(update={"words": words}),
+        }
     )

@@ -140,6 +140,9 @@ class Changes(_Frozen):
     dropped_contradictions: tuple[Contradiction, ...] = Field(
         default=(), description="Earlier contradictions no longer reported at all."
     )
+    since: dt.datetime | None = Field(
+        default=None, description="Documents that arrived after this moment count as new."
+    )
 
 
 class Usage(BaseModel):

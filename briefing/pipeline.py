@@ -96,10 +96,14 @@ def build_brief(
         max_words=settings.max_words,
         measure=measure,
     )
-    stats.usage = engine.usage
-    stats.warnings.extend(engine.warnings)
-    stats.elapsed_s = round(time.perf_counter() - started, 3)
-    return brief
+    final_stats = brief.stats.model_copy(
+        update={
+            "usage": engine.usage,
+            "warnings": [*brief.stats.warnings, *engine.warnings],
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+    return brief.model_copy(update={"stats": final_stats})
 
 
 def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:

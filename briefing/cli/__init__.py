@@ -15,16 +15,14 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.cli import daily as cli_daily
-from briefing.config import Settings, load_settings
+from briefing.config import load_settings
 from briefing.errors import BriefingError, RenderError
 from briefing.files import write_atomic
-from briefing.models import Brief
 from briefing.pipeline import build_brief_from_paths
-from briefing.render.markdown import render_json, render_markdown
+from briefing.render import FORMATS, render
 
 logger = logging.getLogger("briefing")
 
-FORMATS = ("md", "json", "html", "pdf")
 _SUFFIX_FORMATS = {
     ".md": "md",
     ".markdown": "md",
@@ -178,27 +176,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise _UsageError(f"briefing: error: --date must be YYYY-MM-DD, not {value!r}") from exc
 
 
-def render_brief(brief: Brief, fmt: str, settings: Settings, *, appendix: bool = False) -> bytes:
-    """The brief in ``fmt`` as bytes."""
-    if fmt == "md":
-        return render_markdown(brief).encode("utf-8")
-    if fmt == "json":
-        return render_json(brief).encode("utf-8")
-    if fmt == "html":
-        from briefing.render.html import render_html
-
-        return render_html(brief, paper=settings.paper, appendix=appendix).encode("utf-8")
-    if fmt == "pdf":
-        try:
-            from briefing.render.pdf import render_pdf
-        except ImportError as exc:
-            raise RenderError(
-                f"PDF output needs WeasyPrint: pip install 'briefing[pdf]' (import failed: {exc})"
-            ) from exc
-        return render_pdf(brief, paper=settings.paper, appendix=appendix).data
-    raise RenderError(f"unknown format {fmt!r}")
-
-
 class _Reporter:
     """Progress and warnings on stderr; progress only when stderr is a terminal."""
 
@@ -248,7 +225,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=reporter.progress,
         warn=reporter.warn,
     )
-    data = render_brief(brief, fmt, settings, appendix=args.appendix)
+    data = render(brief, fmt, paper=settings.paper, appendix=args.appendix)
     if args.output:
         write_atomic(Path(args.output), data)
         reporter.progress(f"wrote {args.output}")

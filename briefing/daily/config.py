@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
-
-Format = Literal["md", "json", "html", "pdf"]
+from briefing.render import Format
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 

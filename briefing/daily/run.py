@@ -34,6 +34,7 @@ from briefing.chunk import chunk_documents
 from briefing.compose import fit_brief
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig
+from briefing.daily.deliver import deliver_brief
 from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
@@ -58,13 +59,8 @@ from briefing.models import (
     Fact,
     Reprint,
 )
-from briefing.render.markdown import (
-    markdown_escape,
-    markdown_words,
-    render_json,
-    render_markdown,
-    source_numbers,
-)
+from briefing.render import render
+from briefing.render.markdown import markdown_words, source_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -170,11 +166,11 @@ def brief_contradictions(brief: Brief) -> list[Contradiction]:
 # ---------------------------------------------------------------------------- rendering
 
 
-def _daily_json(brief: Brief, info: dict[str, Any]) -> str:
+def _daily_json(brief_json: bytes, info: dict[str, Any]) -> bytes:
     """The brief's JSON plus a ``daily`` object describing the run (window, documents added)."""
-    data = json.loads(render_json(brief))
+    data = json.loads(brief_json)
     data["daily"] = info
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------- lock
@@ -275,6 +271,7 @@ class DailyResult:
     reprints: list[Reprint] = field(default_factory=list)
     plan: list[str] = field(default_factory=list)
     message: str = ""
+    rendered: dict[str, bytes] = field(default_factory=dict)  # the outputs' bytes by format
 
     @property
     def exit_code(self) -> int:
@@ -480,58 +477,39 @@ def _plan(
 
 
 def _render_outputs(
-    brief: Brief | None,
-    markdown: str,
-    json_text: str,
-    config: DailyConfig,
-    settings: Settings,
-    warnings: list[str],
+    brief: Brief, info: dict[str, Any], config: DailyConfig, paper: str, warnings: list[str]
 ) -> dict[str, bytes]:
+    """Every configured format; a format that cannot be rendered is a warning, not a failure.
+
+    A "no new sources" day gets its Markdown and JSON page only.
+    """
+    formats = config.formats if brief.sources else ["md", "json"]
     outputs: dict[str, bytes] = {}
-    for fmt in config.formats:
-        if fmt == "md":
-            outputs["md"] = markdown.encode("utf-8")
-        elif fmt == "json":
-            outputs["json"] = json_text.encode("utf-8")
-        elif brief is None:
-            continue  # a "no new sources" day has no HTML/PDF page
-        elif fmt == "html":
-            try:
-                from briefing.render.html import render_html
-            except ImportError:
-                warnings.append("html output skipped: not available in this install")
-                continue
-            outputs["html"] = render_html(brief, paper=settings.paper).encode("utf-8")
-        elif fmt == "pdf":
-            try:
-                from briefing.render.pdf import render_pdf
-            except ImportError as exc:
-                warnings.append(f"pdf output skipped: WeasyPrint is not available ({exc})")
-                continue
-            try:
-                outputs["pdf"] = render_pdf(brief, paper=settings.paper).data
-            except RenderError as exc:
-                warnings.append(f"pdf output skipped: {exc}")
+    for fmt in formats:
+        if fmt not in config.formats:
+            continue
+        try:
+            data = render(brief, fmt, paper=paper)
+        except RenderError as exc:
+            warnings.append(f"{fmt} output skipped: {exc}")
+            continue
+        outputs[fmt] = _daily_json(data, info) if fmt == "json" else data
     return outputs
 
 
-def _no_new_markdown(day: dt.date, window: _Window, zone: Any, warnings: Sequence[str]) -> str:
-    since = (
-        window.previous_run_end.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-        if window.previous_run_end
-        else "the start of the window"
+def _no_new_brief(
+    day: dt.date, window: _Window, config: DailyConfig, settings: Settings, store: Store,
+    warnings: Sequence[str],
+) -> Brief:  # fmt: skip
+    """The page of a day on which nothing new arrived: a Brief with no documents."""
+    since = window.previous_run_end.astimezone(config.zone) if window.previous_run_end else None
+    return Brief(
+        title=f"Daily brief {day.isoformat()}: no new sources",
+        topic=settings.topic or "",
+        generated=day,
+        changes=Changes(previous_day=store.previous_day_with_results(day), since=since),
+        stats=BriefStats(warnings=list(warnings)),
     )
-    lines = [
-        f"# Daily brief {day.isoformat()}: no new sources",
-        "",
-        f"**Generated:** {day.isoformat()} · **Since:** {since}",
-        "",
-        f"No new documents arrived since {since}, so there is nothing new to brief today.",
-        "",
-    ]
-    if warnings:
-        lines += ["## Warnings", ""] + [f"- {markdown_escape(w)}" for w in warnings] + [""]
-    return "\n".join(lines)
 
 
 def run_daily(
@@ -590,7 +568,7 @@ def run_daily(
                     error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
             raise
-        if deliver and result.status == "ok":
+        if deliver and result.status == "ok" and result.brief is not None:
             _deliver(config, result, store, run_id, settings.paper)
         if config.retention_days and result.status == "ok":
             removed = store.prune(now - dt.timedelta(days=config.retention_days))
@@ -673,18 +651,11 @@ def _run(
         "run_id": run_id,
     }
     changes: Changes | None = None
-    brief: Brief | None = None
     reprints: list[Reprint] = []
     if not docs:
         status: Literal["ok", "no_new"] = "no_new"
-        markdown = _no_new_markdown(day, window, config.zone, warnings)
-        empty = Brief(
-            title=f"No new sources on {day.isoformat()}",
-            topic=settings.topic or "",
-            generated=day,
-            stats=BriefStats(warnings=list(warnings)),
-        )
-        json_text = _daily_json(empty, {**info, "no_new_sources": True})
+        brief = _no_new_brief(day, window, config, settings, store, warnings)
+        info["no_new_sources"] = True
         facts: list[Fact] = []
         contradictions: list[Contradiction] = []
     else:
@@ -716,10 +687,8 @@ def _run(
                 )
         brief = brief.model_copy(update={"changes": changes, "reprints": reprints})
         brief = fit_brief(brief, docs, settings.max_words, markdown_words)
-        markdown = render_markdown(brief)
-        json_text = _daily_json(brief, info)
 
-    outputs = _render_outputs(brief, markdown, json_text, config, settings, warnings)
+    outputs = _render_outputs(brief, info, config, settings.paper, warnings)
     written: list[Path] = []
     for fmt, data in outputs.items():
         target = config.out / f"{day.isoformat()}.{fmt}"
@@ -767,6 +736,7 @@ def _run(
         brief=brief,
         reprints=reprints,
         message=message,
+        rendered=outputs,
     )
 
 
@@ -781,9 +751,10 @@ def _deliver(
 ) -> None:
     if config.email is None and not config.command:
         return
-    from briefing.daily.deliver import deliver_brief
-
-    problems = deliver_brief(config, result, paper=paper)
+    assert result.brief is not None
+    problems = deliver_brief(
+        config, result.brief, result.rendered, result.outputs, day=result.day, paper=paper
+    )
     if problems:
         result.warnings.extend(problems)
         for line in problems:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing import compose
+from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import KIND_LABELS, quoted
@@ -39,8 +39,6 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 
-# New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
-MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
@@ -185,14 +183,6 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
         yield from actor.citations
     for fact in brief.watch:
         yield from fact.citations
-
-
-def cited_source_ids(brief: Brief) -> set[str]:
-    """Ids of the sources the rendered brief cites, reprint notes included."""
-    ids = {c.source_id for c in _all_citations(brief)}
-    if brief.changes is not None:
-        ids.update(r.source_id for r in brief.reprints)
-    return ids
 
 
 class _SourceNumbers:
