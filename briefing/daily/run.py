@@ -45,11 +45,12 @@ from briefing.daily.fetch import (
     read_feed_file,
     read_url,
 )
-from briefing.daily.store import Store, normalise_statement
+from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, InputError, RenderError
 from briefing.files import write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
+from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
     BriefStats,
