@@ -123,6 +123,10 @@ def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceR
 def cited_source_ids(brief: Brief) -> set[str]:
     """Ids of the sources a brief's page cites: its items, the daily "Since yesterday" block
     and the reprint notes. The one definition the renderers and the fit share."""
+    return _item_source_ids(brief) | {r.source_id for r in brief.reprints}
+
+
+def _item_source_ids(brief: Brief) -> set[str]:
     ids: set[str] = set()
     for fact in [*brief.bottom_line, *brief.facts, *brief.watch]:
         ids.update(c.source_id for c in fact.citations)
@@ -137,8 +141,17 @@ def cited_source_ids(brief: Brief) -> set[str]:
         )
         for x in brief.changes.new_contradictions:
             ids.update(c.source_id for side in x.sides for c in side.citations)
-    ids.update(r.source_id for r in brief.reprints)
     return ids
+
+
+def _reprints_of_page(brief: Brief) -> Brief:
+    """A reprint is listed only while the page cites the story it copies."""
+    if not brief.reprints:
+        return brief
+    cited = _item_source_ids(brief)
+    return brief.model_copy(
+        update={"reprints": [r for r in brief.reprints if r.source_id in cited]}
+    )
 
 
 def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
@@ -159,6 +172,31 @@ def compose_brief(
     measure: Callable[[Brief], int],
 ) -> Brief:
     """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
+    brief = select_brief(
+        topic=topic,
+        topic_inferred=topic_inferred,
+        documents=documents,
+        facts=facts,
+        contradictions=contradictions,
+        synthesis=synthesis,
+        stats=stats,
+        today=today,
+    )
+    return fit_brief(brief, documents, max_words, measure)
+
+
+def select_brief(
+    *,
+    topic: str,
+    topic_inferred: bool,
+    documents: Sequence[Document],
+    facts: Sequence[Fact],
+    contradictions: Sequence[Contradiction],
+    synthesis: Synthesis,
+    stats: BriefStats,
+    today: dt.date,
+) -> Brief:
+    """What goes on the page, in priority order, before it is fitted to a budget."""
     bottom = list(synthesis.bottom_line[:MAX_BOTTOM_LINE])
     ranked_contras = sorted(contradictions, key=lambda c: -c.score)
     contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
@@ -171,7 +209,7 @@ def compose_brief(
     actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
     dated = sorted(d.date for d in documents if d.date is not None)
-    brief = Brief(
+    return Brief(
         title=synthesis.title,
         topic=topic,
         topic_inferred=topic_inferred,
@@ -187,10 +225,10 @@ def compose_brief(
         more_contradictions=more_contras,
         stats=stats,
     )
-    return fit_brief(brief, documents, max_words, measure)
 
 
 def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
+    brief = _reprints_of_page(brief)
     return brief.model_copy(update={"sources": _source_refs(documents, cited_source_ids(brief))})
 
 
@@ -258,7 +296,7 @@ def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
         counter = _OMITTED_COUNTER[name]
         omitted[counter] = omitted.get(counter, getattr(brief.stats, counter)) + dropped
     update["stats"] = brief.stats.model_copy(update=omitted)
-    trimmed = brief.model_copy(update=update)
+    trimmed = _reprints_of_page(brief.model_copy(update=update))
     cited = cited_source_ids(trimmed)
     kept_sources = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
     sources = [s.model_copy(update={"number": n}) for n, s in enumerate(kept_sources, start=1)]

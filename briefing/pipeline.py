@@ -2,7 +2,7 @@
 
 ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
 candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
--> compose (fit one page)
+-> compose (select) -> changes (daily briefs: against the previous brief) -> fit one page
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from briefing.changes import PreviousDay, track_changes
 from briefing.chunk import chunk_documents
-from briefing.compose import compose_brief
+from briefing.compose import fit_brief, select_brief
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
-from briefing.models import Brief, BriefStats, Document, Synthesis
+from briefing.models import Brief, BriefStats, Document, Reprint, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
 from briefing.verify import CitationIndex, verify_contradictions, verify_facts
@@ -44,8 +45,15 @@ def build_brief(
     skipped: int = 0,
     progress: Progress = _silent,
     measure: Callable[[Brief], int] = markdown_words,
+    previous: PreviousDay | None = None,
+    reprints: Sequence[Reprint] = (),
 ) -> Brief:
-    """A one-page Brief of ``documents``. Every citation in it is verified against its source."""
+    """A one-page Brief of ``documents``. Every citation in it is verified against its source.
+
+    A daily brief passes ``previous`` (what the brief before it reported): the brief then
+    gets its "Since yesterday" changes, and lists the ``reprints`` (copies of its documents
+    counted once) of the stories it cites, before its page is fitted.
+    """
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
     started = time.perf_counter()
@@ -84,7 +92,7 @@ def build_brief(
     progress("writing the brief")
     synthesis = engine.synthesize(topic, facts, contradictions)
     synthesis = _verify_synthesis(index, synthesis, stats)
-    brief = compose_brief(
+    brief = select_brief(
         topic=topic,
         topic_inferred=settings.topic is None,
         documents=documents,
@@ -93,9 +101,11 @@ def build_brief(
         synthesis=synthesis,
         stats=stats,
         today=today,
-        max_words=settings.max_words,
-        measure=measure,
     )
+    if previous is not None:
+        changes = track_changes(brief, previous)
+        brief = brief.model_copy(update={"changes": changes, "reprints": list(reprints)})
+    brief = fit_brief(brief, documents, settings.max_words, measure)
     final_stats = brief.stats.model_copy(
         update={
             "usage": engine.usage,

@@ -25,12 +25,12 @@ from daily_samples import (
     rss,
 )
 
+from briefing.changes import compare_days
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.daily.run import (
     DailyLockedError,
-    compare_days,
     run_daily,
     run_lock,
 )

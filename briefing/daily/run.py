@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from briefing.changes import PreviousDay, brief_contradictions, brief_facts
 from briefing.chunk import chunk_documents
-from briefing.compose import fit_brief
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig
 from briefing.daily.deliver import deliver_brief
@@ -50,7 +48,6 @@ from briefing.engines.base import Engine
 from briefing.errors import BriefingError, InputError, RenderError
 from briefing.files import write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
-from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
     BriefStats,
@@ -60,8 +57,8 @@ from briefing.models import (
     Fact,
     Reprint,
 )
+from briefing.pipeline import build_brief
 from briefing.render import render
-from briefing.render.markdown import markdown_words, source_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -77,91 +74,6 @@ def _silent(_: str) -> None:
 
 class DailyLockedError(BriefingError):
     """Another daily run holds the lock."""
-
-
-# ---------------------------------------------------------------------------- changes
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(normalise_statement(text).split())
-
-
-def _same(a: frozenset[str], b: frozenset[str]) -> bool:
-    if a == b:
-        return True
-    if not a or not b:
-        return False
-    return len(a & b) / len(a | b) >= SAME_FACT_JACCARD
-
-
-def _matches_any(words: frozenset[str], pool: Sequence[frozenset[str]]) -> bool:
-    return any(_same(words, other) for other in pool)
-
-
-def _contradiction_sides(c: Contradiction) -> list[frozenset[str]]:
-    return [_words(side.statement) for side in c.sides]
-
-
-def _same_contradiction(a: Contradiction, b: Contradiction) -> bool:
-    sides_a, sides_b = _contradiction_sides(a), _contradiction_sides(b)
-    return all(_matches_any(s, sides_b) for s in sides_a) and all(
-        _matches_any(s, sides_a) for s in sides_b
-    )
-
-
-def compare_days(
-    facts: Sequence[Fact],
-    contradictions: Sequence[Contradiction],
-    previous_facts: Sequence[Fact],
-    previous_contradictions: Sequence[Contradiction],
-    previous_day: dt.date,
-) -> Changes:
-    """Today's facts and contradictions against the previous day's, by normalised content."""
-    before = [_words(f.statement) for f in previous_facts]
-    new_facts = [f for f in facts if not _matches_any(_words(f.statement), before)]
-    appeared = [
-        c
-        for c in contradictions
-        if not any(_same_contradiction(c, p) for p in previous_contradictions)
-    ]
-    today_statements = [_words(f.statement) for f in facts] + [
-        s for c in contradictions for s in _contradiction_sides(c)
-    ]
-    resolved: list[Contradiction] = []
-    dropped: list[Contradiction] = []
-    for old in previous_contradictions:
-        if any(_same_contradiction(old, c) for c in contradictions):
-            continue
-        still = [s for s in _contradiction_sides(old) if _matches_any(s, today_statements)]
-        (resolved if still else dropped).append(old)
-    return Changes(
-        previous_day=previous_day,
-        new_facts=tuple(new_facts),
-        repeated_facts=len(facts) - len(new_facts),
-        new_contradictions=tuple(appeared),
-        resolved_contradictions=tuple(resolved),
-        dropped_contradictions=tuple(dropped),
-    )
-
-
-def brief_facts(brief: Brief) -> list[Fact]:
-    """Every verified fact of a brief, once each, in the brief's order."""
-    seen: set[frozenset[str]] = set()
-    out: list[Fact] = []
-    for fact in [*brief.bottom_line, *brief.facts, *brief.watch, *brief.more_facts]:
-        key = _words(fact.statement)
-        if key not in seen:
-            seen.add(key)
-            out.append(fact)
-    return out
-
-
-def brief_contradictions(brief: Brief) -> list[Contradiction]:
-    return [*brief.contradictions, *brief.more_contradictions]
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -661,33 +573,29 @@ def _run(
         contradictions: list[Contradiction] = []
     else:
         status = "ok"
-        from briefing.pipeline import build_brief
-
         progress(f"building the brief of {day.isoformat()} from {len(docs)} document(s)")
-        brief = build_brief(
-            docs, settings=settings, today=day, engine=engine, warnings=warnings, progress=progress
-        )
-        facts, contradictions = brief_facts(brief), brief_contradictions(brief)
         prev_day = store.previous_day_with_results(day)
-        if prev_day is not None:
-            prev_facts, prev_contras = store.day_results(prev_day)
-            changes = compare_days(facts, contradictions, prev_facts, prev_contras, prev_day)
-        else:
-            changes = Changes()  # the first daily brief: nothing to compare with
-        copies = store.copies([d.id for d in docs])
-        numbered = source_numbers(brief)
-        for cluster, members in copies.items():
-            if cluster not in numbered:
-                continue
-            for member in members:
-                m = member.document
-                reprints.append(
-                    Reprint(
-                        source_id=cluster, path=m.path, outlet=m.outlet, title=m.title, url=m.url
-                    )
-                )
-        brief = brief.model_copy(update={"changes": changes, "reprints": reprints})
-        brief = fit_brief(brief, docs, settings.max_words, markdown_words)
+        prev_facts, prev_contras = store.day_results(prev_day) if prev_day else ([], [])
+        before = PreviousDay(
+            day=prev_day, facts=tuple(prev_facts), contradictions=tuple(prev_contras)
+        )
+        reprints = [
+            Reprint(source_id=cluster, path=m.path, outlet=m.outlet, title=m.title, url=m.url)
+            for cluster, members in store.copies([d.id for d in docs]).items()
+            for m in (member.document for member in members)
+        ]
+        brief = build_brief(
+            docs,
+            settings=settings,
+            today=day,
+            engine=engine,
+            warnings=warnings,
+            progress=progress,
+            previous=before,
+            reprints=reprints,
+        )
+        changes, reprints = brief.changes, list(brief.reprints)
+        facts, contradictions = brief_facts(brief), brief_contradictions(brief)
 
     outputs = _render_outputs(brief, info, config, settings.paper, warnings)
     written: list[Path] = []

@@ -125,6 +125,7 @@ class StoreError(BriefingError):
 
 # ---------------------------------------------------------------------------- content keys
 
+
 def fact_key(fact: Fact) -> str:
     return statement_key(fact.statement)
 
