@@ -1,14 +1,16 @@
-"""Writing outputs atomically: a crash never leaves half a brief behind."""
+"""Writing outputs atomically (a crash never leaves half a brief behind), and the run lock."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from briefing.errors import RenderError
+from briefing.errors import BriefingError, RenderError
 
 
 def _mode_for(path: Path) -> int:
@@ -45,3 +47,43 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class RunLockedError(BriefingError):
+    """Another process holds the run lock."""
+
+
+@contextlib.contextmanager
+def run_lock(path: Path, *, now: dt.datetime, what: str = "'briefing daily' run") -> Iterator[None]:
+    """An exclusive, non-blocking lock (``filelock``: flock where it exists, else the
+    platform's own); a second holder gets RunLockedError at once. Who holds it is written
+    beside it (``<lock>.holder``) for the message the next contender prints."""
+    try:
+        import filelock
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise BriefingError(
+            "the daily job needs the 'daily' extra: pip install 'briefing[daily]'"
+        ) from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = path.with_name(path.name + ".holder")
+    lock = filelock.FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        try:
+            who = holder.read_text(encoding="utf-8").strip() or "unknown process"
+        except OSError:
+            who = "unknown process"
+        raise RunLockedError(
+            f"another {what} is in progress ({who}; lock {path}); this run exits without writing"
+        ) from None
+    try:
+        with contextlib.suppress(OSError):
+            holder.write_text(
+                f"pid {os.getpid()}, started {now.isoformat(timespec='seconds')}", encoding="utf-8"
+            )
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        lock.release()

@@ -249,15 +249,40 @@ def _has_content(doc: Document) -> bool:
     return False
 
 
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+def walk_folder(path: Path, suffixes: frozenset[str] = DOCUMENT_SUFFIXES) -> Iterator[Path]:
+    """Files under ``path`` (recursively, sorted, hidden files and folders skipped) whose
+    suffix is one of ``suffixes``; the one folder walk of ``build`` and the daily job."""
+    for child in sorted(path.rglob("*")):
+        if any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        if child.is_file() and child.suffix.lower() in suffixes:
+            yield child
+
+
 def _expand(path: Path) -> Iterator[Path]:
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if any(part.startswith(".") for part in child.relative_to(path).parts):
-                continue
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
-                yield child
+        yield from walk_folder(path)
     else:
         yield path
+
+
+def load_file(file: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, list[str]]:
+    """One Document from a file, or InputError naming it (too large, unreadable, no text)."""
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                str(file),
+                f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document "
+                "limit; skipped (raise it with --max-doc-mb)",
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(str(file), f"cannot read: {exc.strerror}") from exc
+    return load_document(data, str(file), suffix=file.suffix.lower(), max_bytes=max_bytes)
 
 
 def ingest_paths(
@@ -274,13 +299,7 @@ def ingest_paths(
     result = Ingested()
     seen: dict[str, str] = {}
 
-    def add(data: bytes, name: str, suffix: str) -> None:
-        try:
-            doc, warnings = load_document(data, name, suffix=suffix, max_bytes=max_bytes)
-        except InputError as exc:
-            result.warnings.append(str(exc))
-            result.skipped += 1
-            return
+    def add(doc: Document, warnings: list[str], name: str) -> None:
         result.warnings.extend(warnings)
         if doc.id in seen:
             result.warnings.append(f"{name}: same text as {seen[doc.id]}; counted once")
@@ -292,7 +311,13 @@ def ingest_paths(
     for raw in paths:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            add(stream.read(max_bytes + 1), "-", ".txt")
+            try:
+                doc, warnings = load_document(stream.read(max_bytes + 1), "-", max_bytes=max_bytes)
+            except InputError as exc:
+                result.warnings.append(str(exc))
+                result.skipped += 1
+                continue
+            add(doc, warnings, "-")
             continue
         path = Path(raw)
         if not path.exists():
@@ -303,23 +328,12 @@ def ingest_paths(
         for file in _expand(path):
             found = True
             try:
-                size = file.stat().st_size
-                if size > max_bytes:
-                    raise InputError(
-                        str(file),
-                        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document "
-                        "limit; skipped (raise it with --max-doc-mb)",
-                    )
-                data = file.read_bytes()
+                doc, warnings = load_file(file, max_bytes=max_bytes)
             except InputError as exc:
                 result.warnings.append(str(exc))
                 result.skipped += 1
                 continue
-            except OSError as exc:
-                result.warnings.append(f"{file}: cannot read: {exc.strerror}")
-                result.skipped += 1
-                continue
-            add(data, str(file), file.suffix.lower())
+            add(doc, warnings, str(file))
         if not found:
             result.warnings.append(f"{path}: no .txt, .md or .html documents in this directory")
     return result
