@@ -128,4 +128,6 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.contradictions,
         previous.day,
     )
-    return changes.model_copy(update={"since": previous.since})
+    return changes.model_copy(
+        update={"since": previous.since, "updated_sources": previous.updated}
+    )

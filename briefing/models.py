@@ -143,6 +143,11 @@ class Changes(_Frozen):
     since: dt.datetime | None = Field(
         default=None, description="Documents that arrived after this moment count as new."
     )
+    updated_sources: tuple[str, ...] = Field(
+        default=(),
+        description="Ids of today's sources that update a story an earlier brief had (new "
+        "sentences); a reprint is not an update.",
+    )
 
 
 class Usage(BaseModel):

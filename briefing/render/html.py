@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -185,6 +186,13 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
         yield from fact.citations
 
 
+@dataclass(frozen=True)
+class _SourceId:
+    """A bare pointer at a source, for notes that cite no quote (an updated story)."""
+
+    source_id: str
+
+
 class _SourceNumbers:
     """Maps citations to source numbers; unknown source ids get no marker (and a log line)."""
 
@@ -244,6 +252,7 @@ def render_html(
             kind_label=lambda kind: KIND_LABELS.get(kind, kind),
             quoted=quoted,
             cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
+            source_refs=lambda ids: [_SourceId(s.id) for s in brief.sources if s.id in ids],
             citations_of=lambda c: [q for side in c.sides for q in side.citations],
             max_new_facts=MAX_NEW_FACTS_SHOWN,
             date_line=date_line(brief),
