@@ -19,6 +19,7 @@ from briefing.models import (
     Contradiction,
     Document,
     Fact,
+    Reprint,
     SourceRef,
     Synthesis,
 )
@@ -144,14 +145,11 @@ def _item_source_ids(brief: Brief) -> set[str]:
     return ids
 
 
-def _reprints_of_page(brief: Brief) -> Brief:
-    """A reprint is listed only while the page cites the story it copies."""
-    if not brief.reprints:
-        return brief
+def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
+    """The brief listing the reprints of the stories its selected page cites (chosen before
+    the fit; a reprint note keeps its source listed when the fit drops the rest)."""
     cited = _item_source_ids(brief)
-    return brief.model_copy(
-        update={"reprints": [r for r in brief.reprints if r.source_id in cited]}
-    )
+    return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
 
 
 def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
@@ -228,7 +226,6 @@ def select_brief(
 
 
 def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
-    brief = _reprints_of_page(brief)
     return brief.model_copy(update={"sources": _source_refs(documents, cited_source_ids(brief))})
 
 
@@ -296,7 +293,7 @@ def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
         counter = _OMITTED_COUNTER[name]
         omitted[counter] = omitted.get(counter, getattr(brief.stats, counter)) + dropped
     update["stats"] = brief.stats.model_copy(update=omitted)
-    trimmed = _reprints_of_page(brief.model_copy(update=update))
+    trimmed = brief.model_copy(update=update)
     cited = cited_source_ids(trimmed)
     kept_sources = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
     sources = [s.model_copy(update={"number": n}) for n, s in enumerate(kept_sources, start=1)]

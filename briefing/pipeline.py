@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefing.changes import PreviousDay, track_changes
 from briefing.chunk import chunk_documents
-from briefing.compose import fit_brief, select_brief
+from briefing.compose import fit_brief, select_brief, with_reprints
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
@@ -24,6 +24,7 @@ from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.models import Brief, BriefStats, Document, Reprint, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
+from briefing.sanitize import safe_message
 from briefing.verify import CitationIndex, verify_contradictions, verify_facts
 
 logger = logging.getLogger(__name__)
@@ -104,12 +105,13 @@ def build_brief(
     )
     if previous is not None:
         changes = track_changes(brief, previous)
-        brief = brief.model_copy(update={"changes": changes, "reprints": list(reprints)})
+        brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
     brief = fit_brief(brief, documents, settings.max_words, measure)
     final_stats = brief.stats.model_copy(
         update={
             "usage": engine.usage,
-            "warnings": [*brief.stats.warnings, *engine.warnings],
+            # an echoed key never lands
+            "warnings": [*brief.stats.warnings, *(safe_message(w) for w in engine.warnings)],
             "elapsed_s": round(time.perf_counter() - started, 3),
         }
     )

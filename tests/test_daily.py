@@ -29,14 +29,11 @@ from briefing.changes import compare_days
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.daily.run import (
-    DailyLockedError,
-    run_daily,
-    run_lock,
-)
+from briefing.daily.run import run_daily
 from briefing.daily.store import Store
 from briefing.engines.offline import OfflineEngine
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, DailyLockedError
+from briefing.files import run_lock
 from briefing.models import (
     Brief,
     Changes,
@@ -100,7 +97,11 @@ def _settings() -> Settings:
 
 
 def _config(tmp: Path, **extra: object) -> DailyConfig:
-    values: dict[str, object] = {"sources": [str(tmp / "inbox")], "out": tmp / "briefs"}
+    values: dict[str, object] = {
+        "sources": [str(tmp / "inbox")],
+        "out": tmp / "briefs",
+        "allow_hosts": ["127.0.0.1"],  # the loopback test server, allowed as a user would
+    }
     values.update(extra)
     return DailyConfig.model_validate(values)
 
@@ -424,7 +425,8 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["daily", "--out", "briefs"]) == 1
     assert "no sources" in capsys.readouterr().err
-    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 1
+    # A bad --date is a usage error (exit 2), as for every command.
+    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["history", "--out", "none"]) == 1
     err = capsys.readouterr().err

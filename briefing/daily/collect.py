@@ -1,7 +1,8 @@
 """Collection: what the daily job's sources hold that the store has not taken yet.
 
-Folders and files go through the library's ingest (its folder walk, its file reader, its
-HTML-to-text path); feeds and pages through ``fetch``. Each file or feed is stored once, and
+Folders and files go through the library's readers (``sourcefiles``: the one folder walk and
+file reader; ``ingest.load_document``: decoding and the HTML-to-text path), as ``build``
+does; feeds and pages through ``fetch``. Each file or feed is stored once, and
 a run killed while collecting loses only the batch it was storing: those files are read
 again by the next run, since the store does not yet know them.
 """
@@ -9,8 +10,9 @@ again by the next run, since the store does not yet know them.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import logging
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,20 +22,21 @@ from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
     FetchedItem,
-    FetchError,
     HttpClient,
     is_url,
     read_feed_file,
     read_url,
 )
 from briefing.daily.store import AddResult, FetchState, Store
-from briefing.errors import BriefingError, InputError
-from briefing.ingest import DOCUMENT_SUFFIXES, document_from_text, load_file, walk_folder
+from briefing.errors import BriefingError, FetchError, InputError
+from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
 from briefing.models import Document
+from briefing.sourcefiles import glob_files, read_source, walk_folder
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 # Files stored per transaction: one commit per file made a 5,000-file inbox slow.
 FILE_BATCH = 250
 
@@ -102,14 +105,20 @@ def expand_sources(config: DailyConfig) -> Sources:
             continue
         path = Path(raw).expanduser()
         if any(ch in raw for ch in "*?["):
-            matches = sorted(glob.glob(str(path), recursive=True))
+            matches = glob_files(raw)
             if not matches:
                 out.warnings.append(f"{raw}: no files match this pattern")
             for match in matches:
-                if Path(match).is_file():
-                    _classify(Path(match), out)
+                try:
+                    if stat.S_ISDIR(os.stat(match).st_mode):
+                        continue
+                except OSError as exc:  # a broken link, a link loop
+                    out.warnings.append(f"{match}: cannot read: {exc.strerror}; skipped")
+                    continue
+                _classify(match, out)  # FIFOs and devices go on, to be refused in one line
         elif path.is_dir():
-            for child in walk_folder(path, DOCUMENT_SUFFIXES | frozenset(FEED_SUFFIXES)):
+            suffixes = DOCUMENT_SUFFIXES | frozenset(FEED_SUFFIXES)
+            for child in walk_folder(path, suffixes, out.warnings):
                 _classify(child, out)
         elif path.is_file():
             if path.suffix.lower() in FEED_SUFFIXES:
@@ -171,6 +180,7 @@ def collect(
                 is_seen=store.seen,
                 client=client,
                 max_entries=config.max_entries_per_feed,
+                max_bytes=config.max_bytes,
             )
         except FetchError as exc:
             out.warnings.append(str(exc))
@@ -222,7 +232,8 @@ def _files(
         with store.transaction():
             for path, size, mtime_ns in fresh[first : first + FILE_BATCH]:
                 try:
-                    doc, notes = load_file(path)
+                    data = read_source(path)  # regular files only, size cap before reading
+                    doc, notes = load_document(data, str(path), suffix=path.suffix.lower())
                 except InputError as exc:
                     out.warnings.append(str(exc))
                     doc, notes = None, []

@@ -38,21 +38,21 @@ from briefing.daily.collect import (
 )
 from briefing.daily.config import DailyConfig
 from briefing.daily.deliver import deliver_brief
-from briefing.daily.fetch import HttpClient
+from briefing.daily.fetch import FetchPolicy, HttpClient
 from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import RenderError
-from briefing.files import RunLockedError, run_lock, write_atomic
+from briefing.files import remove_stale_temporaries_in, run_lock, write_atomic
 from briefing.models import Brief, BriefStats, Changes, Document, Reprint
 from briefing.pipeline import build_brief
 from briefing.render import render
+from briefing.sanitize import safe_message
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
-DailyLockedError = RunLockedError  # another daily run holds the lock
 
-__all__ = ["DailyLockedError", "DailyResult", "run_daily", "run_lock"]
+__all__ = ["DailyResult", "run_daily"]
 
 
 def _silent(_: str) -> None:
@@ -159,6 +159,7 @@ def run_daily(
     config.out.mkdir(parents=True, exist_ok=True)
     lock = config.store_path.with_name(config.store_path.name + ".lock")
     with run_lock(lock, now=now), Store(config.store_path) as store:
+        remove_stale_temporaries_in(config.out)  # left by a run killed while writing
         window = run_window(config, store, now, day)
         run_id = store.begin_run(
             window.day, now=now, window_start=window.start, window_end=window.end, pid=os.getpid()
@@ -179,7 +180,7 @@ def run_daily(
             )
         except BaseException as exc:
             with contextlib.suppress(Exception):
-                error = f"{type(exc).__name__}: {exc}"[:2000]
+                error = safe_message(f"{type(exc).__name__}: {exc}")[:2000]
                 store.record_run(run_id, status="failed", finished_at=now, error=error)
             raise
         if deliver and result.status == "ok" and result.brief is not None:
@@ -218,7 +219,10 @@ def _run(
     progress: Progress,
 ) -> DailyResult:
     client = client or HttpClient(
-        user_agent=config.user_agent, timeout_s=config.http_timeout_s, max_bytes=config.max_bytes
+        user_agent=config.user_agent,
+        timeout_s=config.http_timeout_s,
+        max_bytes=config.max_bytes,
+        policy=FetchPolicy.allowing(config.allow_hosts),
     )
     got: Collected = collect(
         sources, store, config, window, client=client, now=now, run_id=run_id, progress=progress

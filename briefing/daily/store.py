@@ -26,7 +26,7 @@ from pathlib import Path
 
 from briefing.changes import PreviousDay
 from briefing.daily import dedup
-from briefing.errors import BriefingError
+from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Contradiction, Document, Fact, Reprint, Span
 
@@ -109,10 +109,6 @@ _RUN_VALUES = frozenset(
         "warnings", "cost_usd", "fingerprint", "outputs", "error",
     }
 )  # fmt: skip
-
-
-class StoreError(BriefingError):
-    """The corpus database cannot be opened or used."""
 
 
 def fact_key(fact: Fact) -> str:

@@ -1,0 +1,190 @@
+"""``briefing build``: sources in, one brief out (stdout or -o FILE)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+from briefing.cli.common import (
+    Parser,
+    Reporter,
+    UsageError,
+    add_command,
+    parse_date,
+    silence_stdout,
+)
+from briefing.config import load_settings
+from briefing.errors import OutputError, RenderError
+from briefing.files import check_output_path, write_atomic
+from briefing.pipeline import build_brief_from_paths
+from briefing.render import FORMATS, render
+
+_SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+
+BUILD_HELP = """\
+Build a one-page situation brief from source documents.
+
+Every statement in the brief is a verbatim, cited quote from a source, and the
+Contradictions section shows where sources or actors disagree, each side quoted.
+
+examples:
+  briefing build examples/                       Markdown brief on stdout
+  briefing build examples/ -o brief.json         JSON (format from the suffix)
+  briefing build a.txt b.md --topic "ceasefire"  focus the brief on a topic
+  cat article.txt | briefing build -             read one document from stdin
+  briefing build examples/ -o brief.pdf          one-page PDF
+  briefing build examples/ --engine openai       LLM engine (needs OPENAI_API_KEY)
+"""
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = add_command(
+        sub, "build", help="build a brief from source documents", description=BUILD_HELP
+    )
+    p.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="files or folders (.txt, .md, .html; folders are read recursively), or - for stdin",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        help="output format (default: from the -o suffix, else md)",
+    )
+    p.add_argument("--topic", help="focus the brief on this topic (default: inferred)")
+    p.add_argument(
+        "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
+    )
+    p.add_argument("--model", help="LLM model for --engine openai (default: gpt-4o-mini)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    p.add_argument("--api-key", help="API key (env OPENAI_API_KEY; prefer the environment)")
+    p.add_argument("--timeout", type=float, metavar="S", help="per-request timeout in seconds")
+    p.add_argument("--concurrency", type=int, metavar="N", help="concurrent LLM requests")
+    p.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="stop LLM calls before spending more than this",
+    )
+    p.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
+    p.add_argument("--max-words", type=int, metavar="N", help="word budget (default: 650)")
+    p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
+    p.add_argument(
+        "--appendix", action="store_true", help="PDF/HTML: add pages with every cited quote in full"
+    )
+    p.add_argument(
+        "--max-doc-mb",
+        type=float,
+        metavar="MB",
+        default=10.0,
+        help="skip documents larger than this (default: 10)",
+    )
+    p.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="generation date shown in the brief (default: today)"
+    )
+    p.set_defaults(handler=_cmd_build)
+
+
+MAX_DOC_MB = 1024.0
+
+
+def _max_doc_bytes(value: float) -> int:
+    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
+        raise UsageError(
+            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
+            f"not {value!r}"
+        )
+    return int(value * 1024 * 1024)
+
+
+def write_stdout(data: bytes) -> None:
+    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("stdout", "is closed; write the brief with -o FILE")
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write the brief: {exc.strerror or exc}") from None
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix in _SUFFIX_FORMATS:
+            return _SUFFIX_FORMATS[suffix]
+    return "md"
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    fmt = _output_format(args)
+    overrides = {
+        "engine": args.engine,
+        "model": args.model,
+        "base_url": args.base_url,
+        "api_key": args.api_key,
+        "timeout_s": args.timeout,
+        "concurrency": args.concurrency,
+        "max_cost_usd": args.max_cost,
+        "cache": False if args.no_cache else None,
+        "max_words": args.max_words,
+        "paper": args.paper,
+        "topic": args.topic,
+    }
+    settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
+    today = parse_date(args.date)
+    reporter = Reporter(args)
+    max_bytes = _max_doc_bytes(args.max_doc_mb)
+    if args.output:
+        check_output_path(Path(args.output), what="brief")  # before the work, not after it
+    elif fmt == "pdf" and sys.stdout is not None and sys.stdout.isatty():
+        raise RenderError("PDF output is not written to a terminal: use -o FILE or redirect stdout")
+    brief = build_brief_from_paths(
+        args.sources,
+        settings=settings,
+        today=today,
+        max_bytes=max_bytes,
+        progress=reporter.progress,
+        warn=reporter.warn,
+    )
+    data = render(brief, fmt, paper=settings.paper, appendix=args.appendix)
+    if args.output:
+        write_atomic(Path(args.output), data, what="brief")
+        reporter.progress(f"wrote {args.output}")
+    else:
+        write_stdout(data)
+    stats = brief.stats
+    if stats.usage.calls or stats.usage.cached_calls:
+        u = stats.usage
+        reporter.info(
+            f"{u.calls} LLM calls ({u.cached_calls} cached), {u.prompt_tokens:,} tokens in, "
+            f"{u.completion_tokens:,} out, estimated ${u.cost_usd:.4f} ({stats.model})"
+        )
+    reporter.progress(
+        f"{stats.documents} documents, {stats.facts_verified} verified facts, "
+        f"{stats.contradictions_found} contradictions, {stats.words} words, "
+        f"{stats.elapsed_s:.2f}s"
+    )
+    return 0
