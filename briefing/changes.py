@@ -128,6 +128,4 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.contradictions,
         previous.day,
     )
-    return changes.model_copy(
-        update={"since": previous.since, "updated_sources": previous.updated}
-    )
+    return changes.model_copy(update={"since": previous.since, "updated_sources": previous.updated})

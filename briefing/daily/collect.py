@@ -22,6 +22,7 @@ from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
     FetchedItem,
+    FetchPolicy,
     HttpClient,
     is_url,
     read_feed_file,
@@ -159,12 +160,19 @@ def collect(
     config: DailyConfig,
     window: Window,
     *,
-    client: HttpClient,
+    client: HttpClient | None,
     now: dt.datetime,
     run_id: int,
     progress: Progress,
 ) -> Collected:
-    """Take every new file, feed entry and page into the store."""
+    """Take every new file, feed entry and page into the store (``client``: the HTTP client,
+    by default one that follows the config's fetch policy)."""
+    client = client or HttpClient(
+        user_agent=config.user_agent,
+        timeout_s=config.http_timeout_s,
+        max_bytes=config.max_bytes,
+        policy=FetchPolicy.allowing(config.allow_hosts),
+    )
     out = Collected(warnings=list(sources.warnings))
     progress(
         f"reading {len(sources.files)} file(s), {len(sources.feed_files)} feed file(s), "

@@ -38,7 +38,7 @@ from briefing.daily.collect import (
 )
 from briefing.daily.config import DailyConfig
 from briefing.daily.deliver import deliver_brief
-from briefing.daily.fetch import FetchPolicy, HttpClient
+from briefing.daily.fetch import HttpClient
 from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import RenderError
@@ -218,12 +218,6 @@ def _run(
     client: HttpClient | None,
     progress: Progress,
 ) -> DailyResult:
-    client = client or HttpClient(
-        user_agent=config.user_agent,
-        timeout_s=config.http_timeout_s,
-        max_bytes=config.max_bytes,
-        policy=FetchPolicy.allowing(config.allow_hosts),
-    )
     got: Collected = collect(
         sources, store, config, window, client=client, now=now, run_id=run_id, progress=progress
     )
@@ -252,14 +246,8 @@ def _run(
             outputs=[str(p) for p in paths.values()],
         )
         message = f"no new sources since the last run; {paths[config.formats[0]]} is unchanged"
-        return DailyResult(
-            day=day,
-            status="unchanged",
-            run_id=run_id,
-            warnings=warnings,
-            docs_in_brief=len(docs),
-            message=message,
-        )
+        return DailyResult(day, "unchanged", run_id, warnings=warnings, message=message,
+                           docs_in_brief=len(docs))  # fmt: skip
 
     since = window.previous_run_end.astimezone(config.zone) if window.previous_run_end else None
     previous = store.previous_brief(day, since=since).model_copy(
