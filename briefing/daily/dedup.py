@@ -134,13 +134,15 @@ def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def news_sentences(doc: Document, earlier: Document) -> list[str]:
-    """Sentences of ``doc`` (normalised) that are news against ``earlier``: long enough not
-    to be a dateline or an outlet's note, and mostly made of word pairs ``earlier`` lacks (a
-    sentence an editor touched up, "on Monday" made "on Monday morning", is not news)."""
+def news_sentences(doc: Document, earlier: Sequence[Document]) -> list[str]:
+    """Sentences of ``doc`` (normalised) that are news against the ``earlier`` copies of its
+    story: long enough not to be a dateline or an outlet's note, and mostly made of word pairs
+    no earlier copy has (a sentence an editor touched up, "on Monday" made "on Monday
+    morning", is not news; nor is a sentence one copy cut and another kept)."""
     known: set[tuple[str, str]] = set()
-    for sentence in _sentences(earlier):
-        known |= _bigrams(sentence.split())
+    for copy in earlier:
+        for sentence in _sentences(copy):
+            known |= _bigrams(sentence.split())
     news = []
     for sentence in _sentences(doc):
         words = sentence.split()
@@ -152,6 +154,6 @@ def news_sentences(doc: Document, earlier: Document) -> list[str]:
     return news
 
 
-def copy_kind(doc: Document, earlier: Document) -> Literal["reprint", "update"]:
-    """How a near-duplicate ``doc`` relates to the ``earlier`` document it copies."""
+def copy_kind(doc: Document, earlier: Sequence[Document]) -> Literal["reprint", "update"]:
+    """How a near-duplicate ``doc`` relates to the ``earlier`` copies of the story it copies."""
     return "update" if news_sentences(doc, earlier) else "reprint"

@@ -314,8 +314,9 @@ class Store:
             )
         return AddResult(doc.id, status, cluster)
 
-    def _near_copy_of(self, print_: dedup.Fingerprint) -> tuple[Document, str] | None:
-        """The stored document ``print_`` most resembles, and its cluster, if it is a copy."""
+    def _near_copy_of(self, print_: dedup.Fingerprint) -> tuple[list[Document], str] | None:
+        """If ``print_`` is a copy: the story it copies (the stored document it most
+        resembles, with the other copies of its cluster) and that cluster."""
         if not print_.bands:
             return None
         marks = ",".join("?" * len(print_.bands))
@@ -337,10 +338,8 @@ class Store:
                 best = (jac, doc_id, cluster)
         if best is None:
             return None
-        row = self._db.execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id=?", (best[1],)
-        ).fetchone()
-        return self._row_document(row).document, best[2]
+        copies = self._documents("id = ? OR cluster = ?", (best[1], best[2]))
+        return [c.document for c in copies], best[2]
 
     def take_file(
         self,
