@@ -1,8 +1,10 @@
 """Composition: choose what goes on the one page, in priority order, within a word budget.
 
 Priority (highest first): bottom line, contradictions, key developments, actors, what to
-watch. While the rendered brief is over budget, the lowest-priority item goes, counted in
-``stats``; nothing is cut mid-sentence and a section that still has content keeps its heading.
+watch. ``select_brief`` chooses the page; ``fit_brief`` then drops items in ``DROP_ORDER``
+(the order the PDF's one-page fit uses too) while the rendered brief is over budget, counted
+in ``stats``; nothing is cut mid-sentence and a section that still has content keeps its
+heading. Between the two the pipeline adds a daily brief's changes and reprint notes.
 """
 
 from __future__ import annotations
@@ -154,33 +156,6 @@ def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
 
 def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
     return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(facts, 1)]
-
-
-def compose_brief(
-    *,
-    topic: str,
-    topic_inferred: bool,
-    documents: Sequence[Document],
-    facts: Sequence[Fact],
-    contradictions: Sequence[Contradiction],
-    synthesis: Synthesis,
-    stats: BriefStats,
-    today: dt.date,
-    max_words: int,
-    measure: Callable[[Brief], int],
-) -> Brief:
-    """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
-    brief = select_brief(
-        topic=topic,
-        topic_inferred=topic_inferred,
-        documents=documents,
-        facts=facts,
-        contradictions=contradictions,
-        synthesis=synthesis,
-        stats=stats,
-        today=today,
-    )
-    return fit_brief(brief, documents, max_words, measure)
 
 
 def select_brief(
