@@ -154,6 +154,14 @@ class Changes(_Frozen):
     dropped_contradictions: tuple[Contradiction, ...] = Field(
         default=(), description="Earlier contradictions no longer reported at all."
     )
+    since: dt.datetime | None = Field(
+        default=None, description="Documents that arrived after this moment count as new."
+    )
+    updated_sources: tuple[str, ...] = Field(
+        default=(),
+        description="Ids of today's sources that update a story an earlier brief had (new "
+        "sentences); a reprint is not an update.",
+    )
 
 
 class Usage(BaseModel):

@@ -18,9 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
+from briefing.render import Format
 from briefing.sanitize import remember_secret
-
-Format = Literal["md", "json", "html", "pdf"]
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 

@@ -125,6 +125,7 @@ def render_markdown(brief: Brief) -> str:
         cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
         quoted=quoted,
         kind_label=KIND_LABELS,
+        source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
     )
 
 
