@@ -4,13 +4,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test lint bench bench-openai bench-pdf bench-daily examples-pdf eval cassettes local-model clean
+.PHONY: brief test lint bench bench-openai bench-pdf bench-daily bench-formats examples-pdf eval cassettes local-model clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "briefing needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[html,pdf,daily,eval,dev]'
+	$(PY) -m pip install --quiet -e '.[html,pdf,daily,docs,eval,dev]'
 	@touch $(STAMP)
 
 brief: $(STAMP)  ## the brief of the bundled examples, on stdout
@@ -39,6 +39,9 @@ bench-pdf: $(STAMP)  ## PDF of the examples, and the one-page fit loop on ~1,400
 examples-pdf: $(STAMP)  ## regenerate examples/brief.pdf and its PNG (needs poppler-utils)
 	$(VENV)/bin/briefing build examples -o examples/brief.pdf --date 2026-11-21
 	pdftoppm -png -r 80 -singlefile examples/brief.pdf examples/brief
+
+bench-formats: $(STAMP)  ## reading a 100-page PDF report, a large .docx, an mbox of 300 messages
+	$(PY) bench/formats_bench.py --compare
 
 bench-daily: $(STAMP)  ## a daily run over a 10,000-document store
 	$(PY) bench/daily_bench.py

@@ -8,6 +8,7 @@ news corpus does. 200 source texts are held back: they are the day's new documen
 
     .venv/bin/python bench/daily_bench.py            # full size
     .venv/bin/python bench/daily_bench.py --docs 2000 --new 50   # quicker
+    .venv/bin/python bench/daily_bench.py --folder 5000   # daily vs build on one folder
 
 Writes bench/results/daily.json. Skips (exit 0 with a message) when the data is absent.
 """
@@ -21,6 +22,7 @@ import json
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,17 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from briefing.changes import brief_contradictions, brief_facts  # noqa: E402
 from briefing.config import Settings  # noqa: E402
+from briefing.daily.collect import collect, expand_sources, run_window  # noqa: E402
 from briefing.daily.config import DailyConfig  # noqa: E402
 from briefing.daily.fetch import HttpClient  # noqa: E402
-from briefing.daily.run import (  # noqa: E402
-    _Collector,
-    _window,
-    brief_contradictions,
-    brief_facts,
-    expand_sources,
-    run_daily,
-)
+from briefing.daily.run import run_daily  # noqa: E402
 from briefing.daily.store import Store  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval-data"
@@ -83,30 +80,88 @@ def seed_store(config: DailyConfig, archive: Path, texts: list[tuple[str, str]],
     started = time.perf_counter()
     past = dt.datetime(2026, 11, 18, 7, 0, tzinfo=dt.UTC)
     with Store(config.store_path) as store:
-        window = _window(config, store, past, None)
-        run_id = store.start_run(window.day, now=past, window_start=window.start,
+        window = run_window(config, store, past, None)
+        run_id = store.begin_run(window.day, now=past, window_start=window.start,
                                  window_end=window.end, pid=0)  # fmt: skip
         client = HttpClient(user_agent="bench", timeout_s=1)
-        collector = _Collector(store, config, client, past, run_id, window, lambda m: None)
-        collector.files(expand_sources(config).files)
-        with store.transaction():
-            store.mark_briefed([d.document.id for d in store.pending_documents()], window.day)
-            store.update_run(run_id, status="ok", finished_at=past, docs_added=collector.added)
+        got = collect(expand_sources(config), store, config, window, client=client, now=past,
+                      run_id=run_id, progress=lambda m: None)  # fmt: skip
+        batch = store.day_documents(window.day)
+        record = {"status": "ok", "finished_at": past, "docs_added": got.added}
+        store.commit_day(run_id, window.day, [d.id for d in batch.documents], [], [], record)
         count = store.count_documents()
-    print(f"seeded {count} documents ({collector.reprints} stored as reprints) "
+    print(f"seeded {count} documents ({got.reprints} stored as reprints) "
           f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
     return time.perf_counter() - started
+
+
+def _timed(argv: list[str], cwd: Path) -> float:
+    """Wall-clock seconds of a whole process, as /usr/bin/time reports them (when present)."""
+    time_bin = Path("/usr/bin/time")
+    if time_bin.exists():
+        proc = subprocess.run([str(time_bin), "-f", "%e", *argv], cwd=cwd, capture_output=True,
+                              text=True, check=False)  # fmt: skip
+        if proc.returncode not in (0, 3):
+            raise SystemExit(f"{argv[:3]} failed: {proc.stderr[-500:]}")
+        return float(proc.stderr.strip().splitlines()[-1])
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+    return time.perf_counter() - started
+
+
+def folder_speed(texts: list[tuple[str, str]], n: int) -> int:
+    """``daily`` against ``build`` over one folder of n small files (issue 12: within 3x)."""
+    work = Path(tempfile.mkdtemp(prefix="briefing-daily-folder-"))
+    try:
+        inbox = work / "inbox"
+        inbox.mkdir()
+        for i in range(n):
+            title, body = texts[i % len(texts)]
+            sentences = _SENTENCE.split(body)
+            k = (i // len(texts)) * 3  # another part of the text for each pass over the corpus
+            part = sentences[k : k + 3] if len(sentences) >= k + 3 else sentences[:3]
+            (inbox / f"{i:05d}.txt").write_text(
+                f"Title: {title}\nSource: Outlet {i}\n\n" + " ".join(part) + "\n"
+            )
+        (work / "briefing.toml").write_text(
+            f'[daily]\nsources = ["{inbox}"]\nout = "{work / "briefs"}"\n'
+        )
+        exe = [sys.executable, "-m", "briefing", "-q"]
+        build_s = _timed([*exe, "build", str(inbox), "-o", str(work / "build.md")], work)
+        daily_s = _timed([*exe, "daily", "--config", str(work / "briefing.toml")], work)
+        rerun_s = _timed([*exe, "daily", "--config", str(work / "briefing.toml")], work)
+        ratio = daily_s / build_s
+        report = {
+            "files": n,
+            "build_s": build_s,
+            "daily_s": daily_s,
+            "daily_rerun_s": rerun_s,
+            "ratio": round(ratio, 2),
+            "met": ratio <= 3.0,
+        }
+        print(json.dumps(report, indent=2))
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "daily_folder.json").write_text(json.dumps(report, indent=2) + "\n")
+        return 0 if report["met"] else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--new", type=int, default=200)
+    parser.add_argument(
+        "--folder", type=int, metavar="N", help="instead: daily vs build over N small files"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"skipped: {EVAL} is not present")
         return 0
+    if args.folder:
+        return folder_speed(base_texts(), args.folder)
     texts = base_texts()
     rng = random.Random(7)
     rng.shuffle(texts)

@@ -1,8 +1,10 @@
 """Composition: choose what goes on the one page, in priority order, within a word budget.
 
 Priority (highest first): bottom line, contradictions, key developments, actors, what to
-watch. While the rendered brief is over budget, the lowest-priority item goes, counted in
-``stats``; nothing is cut mid-sentence and a section that still has content keeps its heading.
+watch. ``select_brief`` chooses the page; ``fit_brief`` then drops items in ``DROP_ORDER``
+(the order the PDF's one-page fit uses too) while the rendered brief is over budget, counted
+in ``stats``; nothing is cut mid-sentence and a section that still has content keeps its
+heading. Between the two the pipeline adds a daily brief's changes and reprint notes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from briefing.models import (
     Contradiction,
     Document,
     Fact,
+    Reprint,
     SourceRef,
     Synthesis,
 )
@@ -120,7 +123,13 @@ def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceR
     return refs
 
 
-def _cited_ids(brief: Brief) -> set[str]:
+def cited_source_ids(brief: Brief) -> set[str]:
+    """Ids of the sources a brief's page cites: its items, the daily "Since yesterday" block
+    and the reprint notes. The one definition the renderers and the fit share."""
+    return _item_source_ids(brief) | {r.source_id for r in brief.reprints}
+
+
+def _item_source_ids(brief: Brief) -> set[str]:
     ids: set[str] = set()
     for fact in [*brief.bottom_line, *brief.facts, *brief.watch]:
         ids.update(c.source_id for c in fact.citations)
@@ -135,15 +144,21 @@ def _cited_ids(brief: Brief) -> set[str]:
         )
         for x in brief.changes.new_contradictions:
             ids.update(c.source_id for side in x.sides for c in side.citations)
-    ids.update(r.source_id for r in brief.reprints)
     return ids
+
+
+def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
+    """The brief listing the reprints of the stories its selected page cites (chosen before
+    the fit; a reprint note keeps its source listed when the fit drops the rest)."""
+    cited = _item_source_ids(brief)
+    return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
 
 
 def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
     return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(facts, 1)]
 
 
-def compose_brief(
+def select_brief(
     *,
     topic: str,
     topic_inferred: bool,
@@ -153,10 +168,8 @@ def compose_brief(
     synthesis: Synthesis,
     stats: BriefStats,
     today: dt.date,
-    max_words: int,
-    measure: Callable[[Brief], int],
 ) -> Brief:
-    """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
+    """What goes on the page, in priority order, before it is fitted to a budget."""
     bottom = list(synthesis.bottom_line[:MAX_BOTTOM_LINE])
     ranked_contras = sorted(contradictions, key=lambda c: -c.score)
     contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
@@ -169,7 +182,7 @@ def compose_brief(
     actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
     dated = sorted(d.date for d in documents if d.date is not None)
-    brief = Brief(
+    return Brief(
         title=synthesis.title,
         topic=topic,
         topic_inferred=topic_inferred,
@@ -185,53 +198,101 @@ def compose_brief(
         more_contradictions=more_contras,
         stats=stats,
     )
-    return fit_brief(brief, documents, max_words, measure)
 
 
 def _with_sources(brief: Brief, documents: Sequence[Document]) -> Brief:
-    return brief.model_copy(update={"sources": _source_refs(documents, _cited_ids(brief))})
+    return brief.model_copy(update={"sources": _source_refs(documents, cited_source_ids(brief))})
+
+
+# The one order in which items leave a brief that is over its budget, shared by the word fit
+# below and the PDF's one-page fit: (list, items it keeps after the step). Within a list the
+# last item goes first (lists are in priority order); the first bottom-line item never goes.
+DROP_ORDER: tuple[tuple[str, int], ...] = (
+    ("facts", 3),
+    ("watch", 1),
+    ("actors", 2),
+    ("facts", 1),
+    ("contradictions", 2),
+    ("actors", 0),
+    ("watch", 0),
+    ("facts", 0),
+    ("contradictions", 1),
+    ("bottom_line", 1),
+)
+DROPPABLE = ("bottom_line", "facts", "contradictions", "watch", "actors")
+_OMITTED_COUNTER = {
+    "bottom_line": "omitted_facts",
+    "facts": "omitted_facts",
+    "contradictions": "omitted_contradictions",
+    "watch": "omitted_other",
+    "actors": "omitted_other",
+}
+
+
+def drop_sequence(brief: Brief) -> list[tuple[str, int]]:
+    """Every droppable item as (list name, index), in the order DROP_ORDER drops them."""
+    left = {name: len(getattr(brief, name)) for name in DROPPABLE}
+    sequence: list[tuple[str, int]] = []
+    for name, keep in DROP_ORDER:
+        while left[name] > keep:
+            left[name] -= 1
+            sequence.append((name, left[name]))
+    return sequence
+
+
+def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
+    """The brief without the first ``count`` items of its drop sequence, and the counts
+    dropped per list.
+
+    Dropped facts and contradictions move to the front of ``more_facts`` /
+    ``more_contradictions`` (they stay in the JSON); every drop is counted in the stats
+    (``omitted_*``); the sources list keeps the sources still cited, renumbered from 1.
+    """
+    counts: dict[str, int] = {}
+    for name, _index in drop_sequence(brief)[:count]:
+        counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return brief, counts
+    update: dict[str, object] = {}
+    for name, dropped in counts.items():
+        items = getattr(brief, name)
+        update[name] = list(items[: len(items) - dropped])
+    if "facts" in counts:
+        kept = len(brief.facts) - counts["facts"]
+        update["more_facts"] = [*brief.facts[kept:], *brief.more_facts]
+    if "contradictions" in counts:
+        kept = len(brief.contradictions) - counts["contradictions"]
+        update["more_contradictions"] = [*brief.contradictions[kept:], *brief.more_contradictions]
+    omitted: dict[str, int] = {}
+    for name, dropped in counts.items():
+        counter = _OMITTED_COUNTER[name]
+        omitted[counter] = omitted.get(counter, getattr(brief.stats, counter)) + dropped
+    update["stats"] = brief.stats.model_copy(update=omitted)
+    trimmed = brief.model_copy(update=update)
+    cited = cited_source_ids(trimmed)
+    kept_sources = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
+    sources = [s.model_copy(update={"number": n}) for n, s in enumerate(kept_sources, start=1)]
+    return trimmed.model_copy(update={"sources": sources}), counts
 
 
 def fit_brief(
     brief: Brief, documents: Sequence[Document], max_words: int, measure: Callable[[Brief], int]
 ) -> Brief:
-    """Drop lowest-priority items until the rendered brief fits the word budget.
-
-    Also used after a section is added to a composed brief (the daily "Since yesterday").
-    """
-    # (list name, minimum kept before moving on to the next step, stats counter)
-    steps = (
-        ("facts", 3, "omitted_facts"),
-        ("watch", 1, "omitted_other"),
-        ("actors", 2, "omitted_other"),
-        ("facts", 1, "omitted_facts"),
-        ("contradictions", 2, "omitted_contradictions"),
-        ("actors", 0, "omitted_other"),
-        ("watch", 0, "omitted_other"),
-        ("facts", 0, "omitted_facts"),
-        ("contradictions", 1, "omitted_contradictions"),
-        ("bottom_line", 1, "omitted_facts"),
-    )
-    brief = _with_sources(brief, documents)
-    words = measure(brief)
-    for field, keep, counter in steps:
-        while words > max_words:
-            items = getattr(brief, field)
-            if len(items) <= keep:
-                break
-            update: dict[str, object] = {field: items[:-1]}
-            if field == "facts":
-                update["more_facts"] = [items[-1], *brief.more_facts]
-            elif field == "contradictions":
-                update["more_contradictions"] = [items[-1], *brief.more_contradictions]
-            brief = brief.model_copy(update=update)
-            setattr(brief.stats, counter, getattr(brief.stats, counter) + 1)
-            brief = _with_sources(brief, documents)
-            words = measure(brief)
-    brief.stats.words = words
+    """Drop items in DROP_ORDER until the rendered brief fits the word budget."""
+    full = _with_sources(brief, documents)
+    fitted, words = full, measure(full)
+    for count in range(1, len(drop_sequence(full)) + 1):
+        if words <= max_words:
+            break
+        fitted = drop_items(full, count)[0]
+        words = measure(fitted)
     more_contras = [
-        c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(brief.more_contradictions, 1)
+        c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(fitted.more_contradictions, 1)
     ]
-    return brief.model_copy(
-        update={"more_facts": _numbered("m", brief.more_facts), "more_contradictions": more_contras}
+    return fitted.model_copy(
+        update={
+            "more_facts": _numbered("m", fitted.more_facts),
+            "more_contradictions": more_contras,
+            "stats": fitted.stats.model_copy(update={"words": words}),
+        }
     )

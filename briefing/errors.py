@@ -5,6 +5,7 @@ their own type and traceback.
 
     BriefingError                 an expected failure whose message says what to do
     ├── InputError                a source document cannot be used (carries the path)
+    │   └── OwnBriefError         a brief briefing wrote, met among the sources
     ├── NoDocumentsError          nothing usable was given
     ├── ConfigError               a setting, flag value or config file is wrong
     ├── EngineError               the extraction engine failed in a way the user can act on
@@ -33,6 +34,11 @@ class InputError(BriefingError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class OwnBriefError(InputError):
+    """A brief this tool wrote, met among the sources: never read as one (passed over
+    quietly when it sits in a folder being read, e.g. examples/brief.pdf)."""
 
 
 class NoDocumentsError(BriefingError):

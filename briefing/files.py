@@ -5,20 +5,24 @@ over the target, so readers see yesterday's file or today's, never half of one. 
 only regular files: a device, a folder or a symbolic link at the target is refused, never
 replaced. A run killed mid-write leaves its temporary file behind; the next write of the same
 file removes it (a temporary file is stale once no process holds its lock).
+
+``run_lock`` is the daily job's lock: one run at a time per store.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from briefing.errors import OutputError
+from briefing.errors import BriefingError, DailyLockedError, OutputError
 from briefing.sanitize import one_line
 
 _TMP_SUFFIX = ".tmp"
@@ -138,3 +142,39 @@ def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def run_lock(path: Path, *, now: dt.datetime, what: str = "'briefing daily' run") -> Iterator[None]:
+    """An exclusive, non-blocking lock (``filelock``: flock where it exists, else the
+    platform's own); a second holder gets DailyLockedError at once. Who holds it is written
+    beside it (``<lock>.holder``) for the message the next contender prints."""
+    try:
+        import filelock
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise BriefingError(
+            "the daily job needs the 'daily' extra: pip install 'briefing[daily]'"
+        ) from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = path.with_name(path.name + ".holder")
+    lock = filelock.FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        try:
+            who = holder.read_text(encoding="utf-8").strip() or "unknown process"
+        except OSError:
+            who = "unknown process"
+        raise DailyLockedError(
+            f"another {what} is in progress ({who}; lock {path}); this run exits without writing"
+        ) from None
+    try:
+        with contextlib.suppress(OSError):
+            holder.write_text(
+                f"pid {os.getpid()}, started {now.isoformat(timespec='seconds')}", encoding="utf-8"
+            )
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        lock.release()

@@ -7,6 +7,7 @@ every verified citation, so anyone can check a brief against its sources.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import Literal
 
@@ -39,6 +40,16 @@ class Document(_Frozen):
     furniture: tuple[Span, ...] = Field(
         default=(), description="Page furniture (share prompts, teasers) excluded from extraction."
     )
+    pages: tuple[int, ...] = Field(
+        default=(),
+        description="Start offset of each page in text (paged sources: PDF); empty = unpaged.",
+    )
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None for an unpaged document."""
+        if not self.pages:
+            return None
+        return max(1, bisect.bisect_right(self.pages, offset))
 
 
 class Sentence(_Frozen):
@@ -66,6 +77,9 @@ class Citation(_Frozen):
     quote: str = Field(description="Exact words copied from the source.")
     start: int | None = Field(default=None, description="Start offset of the quote in the source.")
     end: int | None = Field(default=None, description="End offset of the quote in the source.")
+    page: int | None = Field(
+        default=None, description="Page the quote starts on (paged sources such as PDF), from 1."
+    )
 
 
 class Fact(_Frozen):
@@ -140,6 +154,14 @@ class Changes(_Frozen):
     dropped_contradictions: tuple[Contradiction, ...] = Field(
         default=(), description="Earlier contradictions no longer reported at all."
     )
+    since: dt.datetime | None = Field(
+        default=None, description="Documents that arrived after this moment count as new."
+    )
+    updated_sources: tuple[str, ...] = Field(
+        default=(),
+        description="Ids of today's sources that update a story an earlier brief had (new "
+        "sentences); a reprint is not an update.",
+    )
 
 
 class Usage(BaseModel):
@@ -165,6 +187,12 @@ class BriefStats(BaseModel):
     facts_dropped_unverified: int = 0
     contradictions_found: int = 0
     contradiction_sides_dropped_unverified: int = 0
+    statements_unsupported: int = Field(
+        default=0, description="Texts that asserted what their quotes do not (briefing.support)."
+    )
+    statements_replaced_by_quote: int = Field(
+        default=0, description="Of those, how many were replaced by their verbatim quote."
+    )
     omitted_facts: int = 0
     omitted_contradictions: int = 0
     omitted_other: int = 0

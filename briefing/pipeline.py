@@ -1,8 +1,8 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
-candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
--> compose (fit one page)
+ingest -> chunk -> retrieve -> extract (engine) -> verify (quotes, then support) -> contradict
+(engine judges candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
+-> compose (select) -> changes (daily briefs: against the previous brief) -> fit one page
 """
 
 from __future__ import annotations
@@ -13,18 +13,26 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from briefing.changes import PreviousDay, track_changes
 from briefing.chunk import chunk_documents
-from briefing.compose import compose_brief
+from briefing.compose import fit_brief, select_brief, with_reprints
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
-from briefing.models import Brief, BriefStats, Document, Synthesis
+from briefing.models import Brief, BriefStats, Document, Reprint, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
 from briefing.sanitize import safe_message
-from briefing.verify import CitationIndex, verify_contradictions, verify_facts
+from briefing.verify import (
+    CitationIndex,
+    support_contradictions,
+    support_facts,
+    support_synthesis,
+    verify_contradictions,
+    verify_facts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +53,15 @@ def build_brief(
     skipped: int = 0,
     progress: Progress = _silent,
     measure: Callable[[Brief], int] = markdown_words,
+    previous: PreviousDay | None = None,
+    reprints: Sequence[Reprint] = (),
 ) -> Brief:
-    """A one-page Brief of ``documents``. Every citation in it is verified against its source."""
+    """A one-page Brief of ``documents``. Every citation in it is verified against its source.
+
+    A daily brief passes ``previous`` (what the brief before it reported): the brief then
+    gets its "Since yesterday" changes, and lists the ``reprints`` (copies of its documents
+    counted once) of the stories it cites, before its page is fitted.
+    """
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
     started = time.perf_counter()
@@ -74,18 +89,21 @@ def build_brief(
     stats.facts_extracted = len(raw_facts)
     stats.facts_verified = len(facts)
     stats.facts_dropped_unverified = dropped
+    facts = support_facts(index, facts, stats)
 
     progress("looking for contradictions")
     candidates = propose_candidates(facts)
     judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
+    contradictions = support_contradictions(index, contradictions, stats)
     stats.contradictions_found = len(contradictions)
     stats.contradiction_sides_dropped_unverified = sides_dropped
 
     progress("writing the brief")
     synthesis = engine.synthesize(topic, facts, contradictions)
     synthesis = _verify_synthesis(index, synthesis, stats)
-    brief = compose_brief(
+    synthesis = support_synthesis(index, synthesis, facts, topic=topic, stats=stats)
+    brief = select_brief(
         topic=topic,
         topic_inferred=settings.topic is None,
         documents=documents,
@@ -94,13 +112,20 @@ def build_brief(
         synthesis=synthesis,
         stats=stats,
         today=today,
-        max_words=settings.max_words,
-        measure=measure,
     )
-    stats.usage = engine.usage
-    stats.warnings.extend(safe_message(w) for w in engine.warnings)  # an echoed key never lands
-    stats.elapsed_s = round(time.perf_counter() - started, 3)
-    return brief
+    if previous is not None:
+        changes = track_changes(brief, previous)
+        brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
+    brief = fit_brief(brief, documents, settings.max_words, measure)
+    final_stats = brief.stats.model_copy(
+        update={
+            "usage": engine.usage,
+            # an echoed key never lands
+            "warnings": [*brief.stats.warnings, *(safe_message(w) for w in engine.warnings)],
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+    return brief.model_copy(update={"stats": final_stats})
 
 
 def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:

@@ -21,6 +21,19 @@ _FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
 _VERBISH = re.compile(r"(?:ly|ed|ing|ize|ise|izes|ises)$")
 
 
+def _running_text(doc: Document) -> str:
+    """The document's text without its furniture (a PDF's running header repeats on every
+    page and would otherwise outvote the subject)."""
+    if not doc.furniture:
+        return doc.text
+    parts, pos = [], 0
+    for span in sorted(doc.furniture, key=lambda f: f.start):
+        parts.append(doc.text[pos : span.start])
+        pos = max(pos, span.end)
+    parts.append(doc.text[pos:])
+    return "".join(parts)
+
+
 def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     """A short topic line: the names and nouns that most documents share.
 
@@ -33,8 +46,9 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
     for doc in documents:
-        counts = Counter(_TOKEN.findall(doc.text))
-        openers = Counter(_SENTENCE_INITIAL.findall(doc.text))
+        text = _running_text(doc)
+        counts = Counter(_TOKEN.findall(text))
+        openers = Counter(_SENTENCE_INITIAL.findall(text))
         seen: set[str] = set()
         for raw, count in counts.items():
             token = _POSSESSIVE.sub("", raw)

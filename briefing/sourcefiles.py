@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from briefing.errors import InputError
@@ -77,8 +77,15 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def walk_folder(root: Path, suffixes: Iterable[str], warnings: list[str]) -> list[Path]:
-    """Files under ``root`` whose suffix is in ``suffixes``, sorted; hidden names skipped.
+def walk_folder(
+    root: Path,
+    suffixes: Iterable[str],
+    warnings: list[str],
+    *,
+    also: Callable[[Path], bool] | None = None,
+) -> list[Path]:
+    """Files under ``root`` whose suffix is in ``suffixes`` (or for which ``also`` is true,
+    e.g. Maildir messages, which have no suffix), sorted; hidden names skipped.
 
     Symbolic links to folders are not followed (no loops, no escaping the folder). Every
     folder that cannot be listed and every entry that cannot be examined (a broken link, a
@@ -104,7 +111,7 @@ def walk_folder(root: Path, suffixes: Iterable[str], warnings: list[str]) -> lis
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(path)
                     continue
-                if path.suffix.lower() not in wanted:
+                if path.suffix.lower() not in wanted and not (also is not None and also(path)):
                     continue
                 if entry.is_symlink():
                     target = os.stat(path)  # raises for a broken link or a loop

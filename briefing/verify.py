@@ -3,9 +3,15 @@
 Each citation's quote is located in its source text. The search is tolerant of differences
 in whitespace and quote marks (straight vs typographic, dashes), but the offsets it returns
 are into the original text and the quote is replaced by the exact source slice, so
-``document.text[start:end] == quote`` always holds afterwards. A fact whose citations cannot
+``document.text[start:end] == quote`` always holds afterwards; a citation of a paged source
+(a PDF) also gets the page its quote starts on. A fact whose citations cannot
 all be found is dropped and counted; a contradiction side likewise, and a contradiction left
 with fewer than two sides is dropped.
+
+Then support (the rule is in ``briefing.support``): a statement, title, bottom-line or watch
+sentence, actor's position or contradiction summary that asserts what its quotes do not is
+replaced by its quote (a title by the plain topic title, a summary by a neutral one) or dropped,
+and counted in ``stats``. Every engine's output goes through the same check.
 """
 
 from __future__ import annotations
@@ -15,7 +21,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from briefing.lexicon import QUOTE_FOLD, fold_quote
-from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact
+from briefing.models import (
+    ActorPosition,
+    BriefStats,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Document,
+    Fact,
+    Synthesis,
+)
+from briefing.support import support_problems, unnamed, written_in
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +72,11 @@ class CitationIndex:
         self._docs: Mapping[str, Document] = {d.id: d for d in documents}
         self._norm: dict[str, _Normalised] = {}
 
+    def texts_of(self, citations: Sequence[Citation]) -> list[str]:
+        """The whole texts of the documents ``citations`` quote."""
+        ids = dict.fromkeys(c.source_id for c in citations)
+        return [self._docs[i].text for i in ids if i in self._docs]
+
     def _normalised(self, doc: Document) -> _Normalised:
         norm = self._norm.get(doc.id)
         if norm is None:
@@ -74,10 +95,16 @@ class CitationIndex:
         s, e = citation.start, citation.end
         in_range = s is not None and e is not None and 0 <= s < e <= len(doc.text)
         if in_range and doc.text[s:e] == quote:
-            return citation
+            return _with_page(doc, citation)
         exact = self._find_exact(doc.text, quote, s)
         if exact is not None:
-            return Citation(source_id=doc.id, quote=quote, start=exact, end=exact + len(quote))
+            return Citation(
+                source_id=doc.id,
+                quote=quote,
+                start=exact,
+                end=exact + len(quote),
+                page=doc.page_at(exact),
+            )
         needle = fold_quote(quote)
         if len(needle) < _MIN_QUOTE_CHARS:
             return None
@@ -87,7 +114,13 @@ class CitationIndex:
             return None
         start = norm.starts[pos]
         end = norm.starts[pos + len(needle) - 1] + 1
-        return Citation(source_id=doc.id, quote=doc.text[start:end], start=start, end=end)
+        return Citation(
+            source_id=doc.id,
+            quote=doc.text[start:end],
+            start=start,
+            end=end,
+            page=doc.page_at(start),
+        )
 
     @staticmethod
     def _find_exact(text: str, quote: str, hint: int | None) -> int | None:
@@ -101,6 +134,12 @@ class CitationIndex:
                 best = pos
             pos = text.find(quote, pos + 1)
         return best
+
+
+def _with_page(doc: Document, citation: Citation) -> Citation:
+    """The citation with the page its start offset falls on (None for unpaged sources)."""
+    page = doc.page_at(citation.start) if citation.start is not None else None
+    return citation if citation.page == page else citation.model_copy(update={"page": page})
 
 
 @dataclass
@@ -174,4 +213,126 @@ def verify_all(
         facts_dropped=facts_dropped,
         sides_dropped=sides_dropped,
         contradictions_dropped=contras_dropped,
+    )
+
+
+# -- support: the words around the quotes say only what the quotes say (briefing.support) -------
+
+FALLBACK_SUMMARY = "The sources give conflicting accounts."
+_QUOTE_WORDS = (4, 80)  # a quote shorter or longer than this cannot stand in for a statement
+
+
+def fallback_title(topic: str) -> str:
+    return f"Situation brief: {topic}" if topic else "Situation brief"
+
+
+def _quotes_of(citations: Sequence[Citation]) -> list[str]:
+    return [c.quote for c in citations]
+
+
+def _usable_quote(citation: Citation) -> bool:
+    low, high = _QUOTE_WORDS
+    return low <= len(citation.quote.split()) <= high
+
+
+def _named_actor(index: CitationIndex, actor: str | None, citations: Sequence[Citation]) -> bool:
+    """Whether ``actor`` is None or every name in it is in the documents ``citations`` quote."""
+    return actor is None or not unnamed(actor, index.texts_of(citations))
+
+
+def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact | None:
+    """The fact if its statement is supported; else its first quote as the statement, or None.
+    A date not written in its quotes, or an actor its sources do not name, is removed."""
+    quotes = _quotes_of(fact.citations)
+    if fact.date and not written_in(fact.date, quotes):
+        fact = fact.model_copy(update={"date": None})
+    if not _named_actor(index, fact.actor, fact.citations):
+        stats.statements_unsupported += 1
+        fact = fact.model_copy(update={"actor": None})
+    problems = support_problems(fact.statement, quotes)
+    if not problems:
+        return fact
+    stats.statements_unsupported += 1
+    logger.debug("unsupported statement %r: %s", fact.statement[:80], "; ".join(problems))
+    if not fact.citations or not _usable_quote(fact.citations[0]):
+        return None
+    first = fact.citations[0]
+    stats.statements_replaced_by_quote += 1
+    date = fact.date if fact.date and written_in(fact.date, [first.quote]) else None
+    return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
+
+
+def support_facts(index: CitationIndex, facts: Sequence[Fact], stats: BriefStats) -> list[Fact]:
+    """Facts whose statements their quotes support: unsupported ones become their quote or go."""
+    kept = (_supported_fact(index, fact, stats) for fact in facts)
+    return [f for f in kept if f is not None]
+
+
+def support_contradictions(
+    index: CitationIndex, contradictions: Sequence[Contradiction], stats: BriefStats
+) -> list[Contradiction]:
+    """Each side's statement supported by its quotes, each summary by the sides' quotes."""
+    kept: list[Contradiction] = []
+    for contradiction in contradictions:
+        sides: list[ContradictionSide] = []
+        for side in contradiction.sides:
+            if not _named_actor(index, side.actor, side.citations):
+                stats.statements_unsupported += 1
+                side = side.model_copy(update={"actor": None})
+            if not support_problems(side.statement, _quotes_of(side.citations), framing=True):
+                sides.append(side)
+                continue
+            stats.statements_unsupported += 1
+            if side.citations:  # verified sides always have one
+                stats.statements_replaced_by_quote += 1
+                sides.append(side.model_copy(update={"statement": side.citations[0].quote}))
+        quotes = [c.quote for side in sides for c in side.citations]
+        actors = "\n".join(side.actor for side in sides if side.actor)
+        summary = contradiction.summary
+        if support_problems(summary, quotes, given=actors, framing=True):
+            stats.statements_unsupported += 1
+            summary = FALLBACK_SUMMARY
+        kept.append(contradiction.model_copy(update={"sides": tuple(sides), "summary": summary}))
+    return kept
+
+
+def support_synthesis(
+    index: CitationIndex,
+    synthesis: Synthesis,
+    facts: Sequence[Fact],
+    *,
+    topic: str,
+    stats: BriefStats,
+) -> Synthesis:
+    """Title, bottom line, watch and actors' positions, each supported by what it cites.
+
+    The title cites every fact it was written from; the plain topic title counts as quoted.
+    """
+    bottom = support_facts(index, synthesis.bottom_line, stats)
+    watch = support_facts(index, synthesis.watch, stats)
+    actors: list[ActorPosition] = []
+    for actor in synthesis.actors:
+        if not _named_actor(index, actor.name, actor.citations):
+            stats.statements_unsupported += 1
+            continue
+        if not support_problems(actor.position, _quotes_of(actor.citations)):
+            actors.append(actor)
+            continue
+        stats.statements_unsupported += 1
+        if actor.citations and _usable_quote(actor.citations[0]):
+            first = actor.citations[0]
+            stats.statements_replaced_by_quote += 1
+            actors.append(actor.model_copy(update={"position": first.quote, "citations": (first,)}))
+    quotes = [c.quote for f in [*facts, *bottom, *watch] for c in f.citations]
+    title = synthesis.title
+    if support_problems(title, quotes, given=fallback_title(topic)):
+        stats.statements_unsupported += 1
+        title = fallback_title(topic)
+    return synthesis.model_copy(
+        update={
+            "title": title,
+            "bottom_line": tuple(bottom),
+            "watch": tuple(watch),
+            "actors": tuple(actors),
+        }
     )

@@ -10,8 +10,6 @@ import ast
 import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "briefing"
 
@@ -98,11 +96,6 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.xfail(
-    reason="daily.run and daily.deliver still import each other; the daily wing restructure "
-    "(issue 9 item 4) removes the cycle, and this strict xfail then fails until it is removed",
-    strict=True,
-)
 def test_no_import_cycles_inside_briefing() -> None:
     graph = _graph()
     assert graph.get("briefing.pipeline")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefing.compose import compose_brief, select_facts
+from briefing.compose import fit_brief, select_brief, select_facts
 from briefing.models import (
     ActorPosition,
     BriefStats,
@@ -51,7 +51,7 @@ def _compose(facts: list[Fact], max_words: int = 650, contradictions: int = 0):
         )
         for k in range(contradictions)
     ]
-    return compose_brief(
+    selected = select_brief(
         topic="t",
         topic_inferred=True,
         documents=DOCS,
@@ -64,9 +64,8 @@ def _compose(facts: list[Fact], max_words: int = 650, contradictions: int = 0):
         ),
         stats=BriefStats(),
         today=dt.date(2026, 1, 1),
-        max_words=max_words,
-        measure=markdown_words,
     )
+    return fit_brief(selected, DOCS, max_words, markdown_words)
 
 
 def test_brief_fits_the_word_budget_and_keeps_the_rest_in_more_facts() -> None:

@@ -25,18 +25,15 @@ from daily_samples import (
     rss,
 )
 
+from briefing.changes import compare_days
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.daily.run import (
-    DailyLockedError,
-    compare_days,
-    run_daily,
-    run_lock,
-)
+from briefing.daily.run import run_daily
 from briefing.daily.store import Store
 from briefing.engines.offline import OfflineEngine
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, DailyLockedError
+from briefing.files import run_lock
 from briefing.models import (
     Brief,
     Changes,
@@ -231,6 +228,40 @@ def test_rerun_is_idempotent_and_deterministic(tmp_path: Path) -> None:
     with Store(config.store_path) as store:
         assert store.count_documents() == 2
         assert len(store.briefed_documents(dt.date(2026, 11, 19))) == 2
+
+
+MEDIATOR_NEWS = (
+    "The operator and the crew union agreed on Tuesday evening to meet a mediator in the "
+    "capital next week. Crossings to the outer islands would stay suspended until then, the "
+    "harbour master of Halvik told reporters."
+)
+
+
+def test_an_update_is_briefed_and_marked_but_a_reprint_is_not(tmp_path: Path) -> None:
+    # Day 2 holds yesterday's article again with a new paragraph (an update) and a reprint
+    # of it (another outlet line, a word touched up): the update's new sentences are briefed
+    # and Since yesterday marks the story updated; the reprint counts once. (Before, the
+    # update was stored as a reprint and day 2 said that no new documents arrived.)
+    _inbox(tmp_path, {"wire.txt": FERRY_STRIKE, "bridge.txt": BRIDGE_VOTE})
+    config = _config(tmp_path, formats=["md", "json"])
+    assert run_daily(config, now=DAY1, settings=_settings()).status == "ok"
+    (tmp_path / "inbox" / "wire.txt").write_text(FERRY_STRIKE + "\n\n" + MEDIATOR_NEWS + "\n")
+    (tmp_path / "inbox" / "gazette.txt").write_text(FERRY_REPRINT)
+    day2 = run_daily(config, now=DAY2, settings=_settings())
+    assert (day2.status, day2.docs_added, day2.docs_in_brief) == ("ok", 2, 1)
+    assert day2.brief is not None and day2.changes is not None
+    [source] = day2.brief.sources
+    assert day2.changes.updated_sources == (source.id,)
+    md = (tmp_path / "briefs" / "2026-11-20.md").read_text()
+    since = md[md.index("## Since yesterday") :]
+    assert "**Updated:** [1] adds new sentences" in since
+    new = [f for f in day2.changes.new_facts for c in f.citations if "mediator" in c.quote]
+    assert new, "the update's new paragraph is a new development"
+    assert "mediator" in since[: since.index("**Updated:**")]  # and it is cited on the page
+    data = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
+    assert data["daily"]["reprints"] == 1 and data["changes"]["updated_sources"] == [source.id]
+    with Store(config.store_path) as store:
+        assert store.pending_documents() == []
 
 
 class _FailingEngine(OfflineEngine):

@@ -118,7 +118,7 @@ def test_pdf_goes_to_a_redirected_stdout(
     import briefing.cli.build
 
     pdf = b"%PDF-1.7\n\x00\xff\xfe binary body"  # rendering itself is tested in test_pdf.py
-    monkeypatch.setattr(briefing.cli.build, "render_brief", lambda *a, **k: pdf)
+    monkeypatch.setattr(briefing.cli.build, "render", lambda *a, **k: pdf)
     code = main(["build", str(_doc(tmp_path)), "-f", "pdf"])
     out = capsysbinary.readouterr()
     assert code == 0 and out.out == pdf and b"Error" not in out.err
@@ -215,7 +215,7 @@ def test_store_errors_after_opening_keep_yesterdays_brief(
     def full_disk(self: Store, *a: object, **k: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Store, "update_run", full_disk)
+    monkeypatch.setattr(Store, "record_run", full_disk)
     code, _, err = _cli([*args[:-1], "2026-11-20"], capsys)
     assert code == 1
     _one_error(err, "briefing.sqlite")

@@ -21,18 +21,13 @@ pypdf = pytest.importorskip("pypdf")
 from brief_samples import cite, daily_brief, make_brief, source  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from briefing.compose import DROP_ORDER, drop_items, drop_sequence  # noqa: E402
 from briefing.config import Settings  # noqa: E402
 from briefing.errors import RenderError  # noqa: E402
 from briefing.models import Brief, Fact  # noqa: E402
 from briefing.pipeline import build_brief_from_paths  # noqa: E402
 from briefing.render.html import render_html  # noqa: E402
-from briefing.render.pdf import (  # noqa: E402
-    DROP_STAGES,
-    RefusingURLFetcher,
-    drop_sequence,
-    render_pdf,
-    trim_brief,
-)
+from briefing.render.pdf import RefusingURLFetcher, render_pdf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -195,58 +190,71 @@ def test_huge_brief_fits_one_page_and_says_what_was_left_out(huge: tuple[Brief, 
 def test_dropping_is_minimal(huge: tuple[Brief, Any]) -> None:
     brief, result = huge
     dropped = sum(result.omitted.values())
-    one_fewer = trim_brief(brief, dropped - 1)[0]
+    one_fewer = drop_items(brief, dropped - 1)[0]
     html = render_html(one_fewer, font_pt=result.font_pt)
     assert len(HTML(string=html).render().pages) > 1
 
 
-def test_facts_go_before_contradictions_and_empty_sections_lose_their_heading() -> None:
+def test_page_fit_drops_in_the_word_fits_order_and_empty_sections_lose_their_heading() -> None:
+    # The one-page fit uses compose.DROP_ORDER, as the word budget does: facts down to one
+    # before contradictions go below two, then the last facts, and one contradiction stays.
+    # (Before the order was shared, the PDF dropped every fact before any contradiction.)
     brief = make_brief(n_facts=6, n_contradictions=12, n_sources=20)
     result = render_pdf(brief)
     assert len(pdf_pages(result.data)) == 1
+    dropped = sum(result.omitted.values())
+    expected = drop_items(brief, dropped)[0]
+    assert result.brief.facts == expected.facts
+    assert result.brief.contradictions == expected.contradictions
     assert result.omitted.get("contradictions", 0) > 0
-    assert result.omitted["facts"] == 6 and not result.brief.facts
-    text = pdf_text(result.data)
-    assert "KEY DEVELOPMENTS" not in text
-    assert "CONTRADICTIONS" in text and result.brief.contradictions
+    assert result.omitted["facts"] >= 5
     assert result.brief.contradictions == brief.contradictions[: len(result.brief.contradictions)]
+    text = pdf_text(result.data)
+    assert "CONTRADICTIONS" in text and result.brief.contradictions
+    if not result.brief.facts:
+        assert "KEY DEVELOPMENTS" not in text
     assert "more contradictions in the JSON brief" in text
 
 
-def test_drop_sequence_follows_the_stages() -> None:
-    brief = make_brief(n_facts=5, n_contradictions=2, n_watch=3, n_actors=4)
+def test_drop_sequence_follows_the_shared_order() -> None:
+    brief = make_brief(n_facts=5, n_contradictions=4, n_watch=3, n_actors=4)
     sequence = drop_sequence(brief)
-    assert len(sequence) == 5 + 2 + 3 + 4
+    # every item but the first bottom-line sentence and the last contradiction can go
+    assert len(sequence) == 5 + 3 + 3 + 4 + len(brief.bottom_line) - 1
     names = [name for name, _ in sequence]
-    last_fact = max(i for i, n in enumerate(names) if n == "facts")
-    assert names.index("contradictions") > last_fact
     assert sequence[:2] == [("facts", 4), ("facts", 3)]  # lowest priority (last) first
-    assert [stage for stage, _ in DROP_STAGES][-1] == "contradictions"
+    first_contradiction = names.index("contradictions")
+    assert names[:first_contradiction].count("facts") == 4  # facts down to one first
+    assert names[-1] == "bottom_line" and [name for name, _ in DROP_ORDER][-1] == "bottom_line"
+    assert ("contradictions", 0) not in sequence and ("bottom_line", 0) not in sequence
 
 
 def test_font_steps_down_when_dropping_everything_is_not_enough() -> None:
+    # Every droppable item goes before the font steps down; in the shared drop order that
+    # includes bottom-line sentences after the first, so the overflow here is one long
+    # first sentence (which is never dropped).
     def brief_with(sentences: int) -> Brief:
         base = make_brief(n_facts=3, n_contradictions=0, n_watch=0, n_actors=0, n_sources=2)
-        long_line = [
-            Fact(
-                statement=f"Sentence {i} says the repair crews on the northern embankment "
-                "worked through the night while the council reviewed the figures again.",
-                citations=(cite(1, "repair crews"),),
-            )
+        long_line = " ".join(
+            f"Sentence {i} says the repair crews on the northern embankment "
+            "worked through the night while the council reviewed the figures again."
             for i in range(sentences)
-        ]
-        return base.model_copy(update={"bottom_line": long_line})
+        )
+        first = Fact(statement=long_line, citations=(cite(1, "repair crews"),))
+        return base.model_copy(update={"bottom_line": [first, *base.bottom_line]})
 
-    # The fewest bottom-line sentences that overflow at 10 pt even with every fact dropped.
+    # The fewest sentences that overflow at 10 pt even with everything droppable dropped.
     sentences = 18
-    while (
-        len(HTML(string=render_html(trim_brief(brief_with(sentences), 3)[0])).render().pages) == 1
-    ):
+    while True:
+        brief = brief_with(sentences)
+        bare = drop_items(brief, len(drop_sequence(brief)))[0]
+        if len(HTML(string=render_html(bare)).render().pages) > 1:
+            break
         sentences += 1
-    result = render_pdf(brief_with(sentences))
+    result = render_pdf(brief)
     assert len(pdf_pages(result.data)) == 1
     assert 9.0 <= result.font_pt < 10.0
-    assert len(result.brief.bottom_line) == sentences  # the bottom line is never dropped
+    assert result.brief.bottom_line[0] == brief.bottom_line[0]  # never dropped nor clipped
 
 
 def test_absurdly_long_strings_are_clipped_as_a_last_resort() -> None:

@@ -55,6 +55,7 @@ def test_json_has_the_documented_fields() -> None:
         "quote": "The harbour reopened on Monday.",
         "start": 0,
         "end": 31,
+        "page": None,  # set for paged sources (PDF)
     }
 
 
@@ -64,3 +65,23 @@ def test_footer_names_the_warnings() -> None:
     md = render_markdown(brief)
     assert "- Warning: feed0.xml: HTTP 500" in md and "feed4.xml" in md
     assert "feed5.xml" not in md and "2 more warnings in the JSON" in md
+
+
+def test_citations_of_paged_sources_show_their_pages() -> None:
+    from briefing.render.markdown import cite
+
+    numbers = {"d1": 1, "d2": 2}
+    unpaged = Citation(source_id="d1", quote="The harbour reopened.")
+    p14 = Citation(source_id="d2", quote="The quay was cleared.", page=14)
+    p3 = Citation(source_id="d2", quote="Divers finished work.", page=3)
+    assert cite([unpaged], numbers) == "[1]"
+    assert cite([p14], numbers) == "[2, p. 14]"
+    assert cite([p14, p3, p14], numbers) == "[2, pp. 3, 14]"
+    assert cite([p14, unpaged], numbers) == "[1; 2, p. 14]"
+    assert cite([unpaged, Citation(source_id="d2", quote="x" * 9)], numbers) == "[1, 2]"
+    brief = _brief("The harbour reopened on Monday.")
+    fact = brief.bottom_line[0]
+    paged = fact.citations[0].model_copy(update={"page": 7})
+    brief.bottom_line = [fact.model_copy(update={"citations": (paged,)})]
+    assert "“The harbour reopened on Monday.” [1, p. 7]" in render_markdown(brief)
+    assert json.loads(render_json(brief))["bottom_line"][0]["citations"][0]["page"] == 7

@@ -283,3 +283,12 @@ def test_first_daily_brief_says_there_is_nothing_to_compare() -> None:
     html = render_html(daily_brief(previous_day=None))
     assert "First daily brief: there is no earlier brief to compare with." in html
     assert "New developments" not in html
+
+
+def test_html_citation_marker_shows_the_page_of_a_paged_source() -> None:
+    brief = make_brief(n_facts=1)
+    fact = brief.facts[0]
+    paged = fact.citations[0].model_copy(update={"page": 12})
+    brief.facts = [fact.model_copy(update={"citations": (paged,)})]
+    number = next(s.number for s in brief.sources if s.id == paged.source_id)
+    assert f'<a href="#src-{number}">[{number}, p. 12]</a>' in render_html(brief)

@@ -1,4 +1,5 @@
-"""The corpus store: dedup by hash and by MinHash, FTS, per-day facts, runs, crash safety."""
+"""The corpus store: dedup by hash and by MinHash, reprints and updates, per-day facts, runs,
+crash safety, the schema upgrade."""
 
 from __future__ import annotations
 
@@ -18,15 +19,15 @@ from daily_samples import (
     make_document,
 )
 
+from briefing.daily.dedup import estimate_jaccard, minhash_signature
 from briefing.daily.store import (
+    FetchState,
     Store,
     StoreError,
     contradiction_key,
-    estimate_jaccard,
     fact_key,
-    minhash_signature,
 )
-from briefing.models import Chunk, Citation, Contradiction, ContradictionSide, Fact
+from briefing.models import Citation, Contradiction, ContradictionSide, Fact
 
 NOW = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
@@ -56,7 +57,7 @@ def test_reprinted_story_joins_the_original_as_a_copy(store: Store) -> None:
     other = make_document(ORCHARD_FROST, "frost.txt")
     assert store.add_document(original, origin="file", now=NOW).status == "new"
     added = store.add_document(reprint, origin="file", now=NOW)
-    assert added.status == "near_duplicate"
+    assert added.status == "reprint"
     assert added.cluster == original.id
     assert store.add_document(other, origin="file", now=NOW).status == "new"
     pending = [d.document.id for d in store.pending_documents()]
@@ -88,14 +89,56 @@ def test_short_and_empty_texts_do_not_crash(store: Store) -> None:
     assert store.add_document(make_document("   ", "e.txt"), origin="f", now=NOW).status == "new"
 
 
-def test_chunks_are_searchable(store: Store) -> None:
-    doc = make_document(ORCHARD_FROST, "frost.txt")
-    chunk = Chunk(id=f"{doc.id}:0", doc_id=doc.id, index=0, start=0, end=80, text=doc.text[:80])
-    store.add_document(doc, origin="file", now=NOW, chunks=[chunk])
-    hits = store.search_chunks("orchard frost")
-    assert hits == [(doc.id, doc.text[:80])]
-    assert store.search_chunks("submarine") == []
-    assert store.search_chunks('"";') == []
+UPDATE = (
+    "The operator and the union agreed on Thursday to meet a mediator in the capital next "
+    "week. Crossings to the outer islands would remain suspended until then, the harbour "
+    "master said."
+)
+
+
+def _commit(store: Store, day: dt.date, doc_ids: list[str]) -> int:
+    run = store.begin_run(day, now=NOW, window_start=None, window_end=NOW, pid=1)
+    store.commit_day(run, day, doc_ids, [], [], {"status": "ok", "finished_at": NOW})
+    return run
+
+
+def test_an_update_is_a_story_of_its_own_and_a_reprint_is_not(store: Store) -> None:
+    day1, day2 = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
+    original = make_document(FERRY_STRIKE, "wire.txt")
+    store.add_document(original, origin="file", now=NOW)
+    _commit(store, day1, [original.id])
+    update = make_document(FERRY_STRIKE + "\n\n" + UPDATE, "wire-2.txt")
+    reprint = make_document(FERRY_REPRINT, "gazette.txt", outlet="Harbour Gazette")
+    added = store.add_document(update, origin="file", now=NOW)
+    assert (added.status, added.cluster) == ("update", update.id)
+    assert store.add_document(reprint, origin="file", now=NOW).status == "reprint"
+    batch = store.day_documents(day2)
+    assert [d.id for d in batch.documents] == [update.id] and batch.pending == 1
+    assert batch.updated == [update.id]
+    # the reprint's story was briefed on day 1: it is not in day 2's brief, nor its note
+    assert batch.reprints == []
+
+
+def test_a_version_1_store_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with Store(path) as s:
+        s.add_document(make_document(FERRY_STRIKE, "wire.txt"), origin="file", now=NOW)
+    db = sqlite3.connect(path)  # make it look like schema 1: chunk/FTS tables, no band keys
+    db.executescript(
+        "DROP TABLE lsh_keys; ALTER TABLE documents DROP COLUMN updates;"
+        " CREATE TABLE chunks (rowid INTEGER PRIMARY KEY, text TEXT);"
+        " CREATE TABLE lsh (band INTEGER, key INTEGER, doc_id TEXT);"
+        " UPDATE meta SET value='1' WHERE key='schema';"
+    )
+    db.close()
+    with Store(path) as s:
+        reprint = make_document(FERRY_REPRINT, "gazette.txt")
+        assert s.add_document(reprint, origin="file", now=NOW).status == "reprint"
+    db = sqlite3.connect(path)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "chunks" not in tables and "lsh" not in tables and "lsh_keys" in tables
+    assert db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == "2"
+    db.close()
 
 
 def test_documents_round_trip_and_are_marked_briefed(store: Store) -> None:
@@ -105,7 +148,7 @@ def test_documents_round_trip_and_are_marked_briefed(store: Store) -> None:
     store.add_document(doc, origin="file", now=NOW)
     [stored] = store.pending_documents()
     assert stored.document == doc
-    store.mark_briefed([doc.id], dt.date(2026, 11, 20))
+    _commit(store, dt.date(2026, 11, 20), [doc.id])
     assert store.pending_documents() == []
     assert [d.document for d in store.briefed_documents(dt.date(2026, 11, 20))] == [doc]
 
@@ -136,42 +179,46 @@ def test_facts_are_matched_by_content_not_id(store: Store) -> None:
     )
     flipped = contra.model_copy(update={"id": "other", "sides": tuple(reversed(contra.sides))})
     assert contradiction_key(contra) == contradiction_key(flipped)
-    run = store.start_run(day, now=NOW, window_start=None, window_end=NOW, pid=1)
-    with store.transaction():
-        store.save_day_results(day, run, [a], [contra])
-    with store.transaction():  # saving again replaces, never appends
-        store.save_day_results(day, run, [a], [contra])
-    assert store.day_results(day) == ([a], [contra])
+    for _ in range(2):  # committing the day again replaces its results, never appends
+        run = store.begin_run(day, now=NOW, window_start=None, window_end=NOW, pid=1)
+        store.commit_day(run, day, [], [a], [contra], {"status": "ok"})
+    previous = store.previous_brief(day + dt.timedelta(days=1))
+    assert (previous.day, previous.facts, previous.contradictions) == (day, (a,), (contra,))
 
 
 def test_runs_history_and_stale_runs(store: Store) -> None:
     d1, d2 = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
-    r1 = store.start_run(d1, now=NOW, window_start=None, window_end=NOW, pid=1)
-    store.update_run(r1, status="ok", docs_added=3, warnings=["feed x broken"], cost_usd=0.01)
-    r2 = store.start_run(d2, now=NOW, window_start=NOW, window_end=NOW, pid=2)
-    assert store.abandon_stale_runs(NOW) == 1
-    runs = store.runs()
-    assert [(r.id, r.status) for r in runs] == [(r2, "abandoned"), (r1, "ok")]
-    assert runs[1].warnings == ["feed x broken"] and runs[1].docs_added == 3
-    last = store.last_successful_run()
-    assert last is not None and last.id == r1
-    assert store.previous_day_with_results(d2) == d1
-    assert store.previous_day_with_results(d1) is None
+    r1 = store.begin_run(d1, now=NOW, window_start=None, window_end=NOW, pid=1)
+    store.record_run(r1, status="ok", docs_added=3, warnings=["feed x broken"], cost_usd=0.01)
+    store.begin_run(d2, now=NOW, window_start=NOW, window_end=NOW, pid=2)
+    r3 = store.begin_run(d2, now=NOW, window_start=NOW, window_end=NOW, pid=3)
+    runs = store.runs()  # the run a killed process left 'running' is abandoned
+    assert [(r.id, r.status) for r in runs] == [(r3, "running"), (r1 + 1, "abandoned"), (r1, "ok")]
+    assert runs[2].warnings == ["feed x broken"] and runs[2].docs_added == 3
+    assert store.last_window_end(before_day=d2 + dt.timedelta(days=1)) == NOW
+    assert store.last_window_end(before_day=d1) is None
+    assert store.previous_brief(d2).day == d1
+    assert store.previous_brief(d1).day is None
+    assert store.newest_brief_day(other_than=d2) == d1
+    with pytest.raises(ValueError, match="unknown run column"):
+        store.record_run(r3, colour="red")
 
 
 def test_fetch_state_and_seen_entries(store: Store) -> None:
-    assert store.fetch_state("http://127.0.0.1/feed") is None
-    store.save_fetch_state(
-        "http://127.0.0.1/feed", etag='"v1"', last_modified=None, status=200, now=NOW
+    url = "http://127.0.0.1/feed"
+    assert store.fetch_state(url) is None
+    entry = make_document(BRIDGE_VOTE, url)
+    [added] = store.take_feed(
+        url, [("entry-1", entry)], now=NOW, run_id=1, state=FetchState(url, '"v1"', None)
     )
-    state = store.fetch_state("http://127.0.0.1/feed")
+    assert added.status == "new"
+    state = store.fetch_state(url)
     assert state is not None and state.etag == '"v1"'
-    assert not store.seen("entry-1")
-    store.mark_seen("entry-1", None, NOW)
-    assert store.seen("entry-1")
+    assert store.seen("entry-1") and not store.seen("entry-2")
     assert not store.file_unchanged("a.txt", 10, 5)
-    store.mark_file("a.txt", 10, 5, None)
+    assert store.take_file("a.txt", 10, 5, [], now=NOW, run_id=1) == []
     assert store.file_unchanged("a.txt", 10, 5) and not store.file_unchanged("a.txt", 11, 5)
+    assert store.known_files() == {"a.txt": (10, 5)}
 
 
 def test_prune_forgets_old_briefed_stories_only(store: Store) -> None:
@@ -179,7 +226,7 @@ def test_prune_forgets_old_briefed_stories_only(store: Store) -> None:
     new = make_document(ORCHARD_FROST, "new.txt")
     store.add_document(old, origin="file", now=NOW - dt.timedelta(days=100))
     store.add_document(new, origin="file", now=NOW)
-    store.mark_briefed([old.id, new.id], dt.date(2026, 11, 20))
+    _commit(store, dt.date(2026, 11, 20), [old.id, new.id])
     assert store.prune(NOW - dt.timedelta(days=30)) == 1
     assert not store.has_document(old.id) and store.has_document(new.id)
 

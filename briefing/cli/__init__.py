@@ -1,6 +1,7 @@
 """Command-line interface: a thin adapter over the library, and the only place that exits.
 
-Each command lives in its own module (``build``, ``daily``: daily, init, schedule, history),
+Each command lives in its own module (``build``, ``daily``: daily, init, schedule, history,
+``text``),
 parses its options and calls one library function. ``main`` turns library errors into one
 ``Error: ...`` line (exit 1) and usage errors into exit 2; bugs keep their traceback.
 """
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from briefing import __version__
-from briefing.cli import build, daily
+from briefing.cli import build, daily, text
 from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
 from briefing.errors import BriefingError, OutputError
 from briefing.sanitize import safe_message
@@ -34,6 +35,7 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     build.register(sub)
     daily.register(sub)  # daily, init, schedule, history
+    text.register(sub)
     return parser
 
 

@@ -16,14 +16,12 @@ from briefing.cli.common import (
     parse_date,
     silence_stdout,
 )
-from briefing.config import Settings, load_settings
+from briefing.config import load_settings
 from briefing.errors import OutputError, RenderError
 from briefing.files import check_output_path, write_atomic
-from briefing.models import Brief
 from briefing.pipeline import build_brief_from_paths
-from briefing.render.markdown import render_json, render_markdown
+from briefing.render import FORMATS, render
 
-FORMATS = ("md", "json", "html", "pdf")
 _SUFFIX_FORMATS = {
     ".md": "md",
     ".markdown": "md",
@@ -46,6 +44,13 @@ examples:
   cat article.txt | briefing build -             read one document from stdin
   briefing build examples/ -o brief.pdf          one-page PDF
   briefing build examples/ --engine openai       LLM engine (needs OPENAI_API_KEY)
+  briefing build report.pdf inbox/news.mbox      a PDF report and a mailbox of newsletters
+
+accepted formats: .txt .md (plain text), .html .htm (the article is extracted),
+  .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message),
+  Maildir folders (cur/, new/).
+  Citations of a PDF show the page: [2, p. 14]. 'briefing text SOURCE' prints the text
+  that the citation offsets of a PDF, Word file or e-mail refer to.
 """
 
 
@@ -57,7 +62,8 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "sources",
         nargs="+",
         metavar="SOURCE",
-        help="files or folders (.txt, .md, .html; folders are read recursively), or - for stdin",
+        help="files or folders (any accepted format; folders are read recursively), or - for "
+        "stdin (plain text)",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
@@ -140,27 +146,6 @@ def _output_format(args: argparse.Namespace) -> str:
     return "md"
 
 
-def render_brief(brief: Brief, fmt: str, settings: Settings, *, appendix: bool = False) -> bytes:
-    """The brief in ``fmt`` as bytes."""
-    if fmt == "md":
-        return render_markdown(brief).encode("utf-8")
-    if fmt == "json":
-        return render_json(brief).encode("utf-8")
-    if fmt == "html":
-        from briefing.render.html import render_html
-
-        return render_html(brief, paper=settings.paper, appendix=appendix).encode("utf-8")
-    if fmt == "pdf":
-        try:
-            from briefing.render.pdf import render_pdf
-        except ImportError as exc:
-            raise RenderError(
-                f"PDF output needs WeasyPrint: pip install 'briefing[pdf]' (import failed: {exc})"
-            ) from exc
-        return render_pdf(brief, paper=settings.paper, appendix=appendix).data
-    raise RenderError(f"unknown format {fmt!r}")
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     overrides = {
@@ -192,7 +177,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=reporter.progress,
         warn=reporter.warn,
     )
-    data = render_brief(brief, fmt, settings, appendix=args.appendix)
+    data = render(brief, fmt, paper=settings.paper, appendix=args.appendix)
     if args.output:
         write_atomic(Path(args.output), data, what="brief")
         reporter.progress(f"wrote {args.output}")

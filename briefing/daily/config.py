@@ -18,9 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
+from briefing.render import Format
 from briefing.sanitize import remember_secret
-
-Format = Literal["md", "json", "html", "pdf"]
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 
@@ -65,8 +64,8 @@ class DailyConfig(BaseModel):
 
     sources: list[str] = Field(
         default_factory=list,
-        description="Folders, files and globs of documents; RSS/Atom feeds as files or URLs; "
-        "single article URLs.",
+        description="Folders, files and globs of documents (any accepted format: a mail folder "
+        "of .eml/.mbox files too); RSS/Atom feeds as files or URLs; single article URLs.",
     )
     feeds: list[str] = Field(
         default_factory=list, description="RSS/Atom feeds (files or URLs), always read as feeds."
@@ -243,7 +242,8 @@ def example_config() -> str:
         "# cache_path: where LLM responses are cached (default: the user cache directory).",
         "",
         "[daily]",
-        "# Folders, files and globs of documents; RSS/Atom feeds as files or URLs; article URLs.",
+        "# Folders, files and globs of documents (text, HTML, PDF, Word, .eml/.mbox mail);",
+        "# RSS/Atom feeds as files or URLs; article URLs.",
         'sources = ["inbox/"]',
         '# feeds = ["https://example.org/world/rss.xml", "feeds/local.atom"]',
         "# Output folder: briefs/YYYY-MM-DD.md, .json, ... and briefs/latest.*",

@@ -6,26 +6,23 @@ never loses a brief: it comes back as a warning line naming what failed.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shlex
 import smtplib
 import ssl
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
+from briefing.daily.config import SMTP_PASSWORD_VAR, DailyConfig, EmailConfig
 from briefing.errors import BriefingError, DeliveryError
 from briefing.models import Brief
+from briefing.render import render
 from briefing.sanitize import is_secret, one_line, safe_message
-
-if TYPE_CHECKING:
-    from briefing.daily.config import DailyConfig
-    from briefing.daily.run import DailyResult
 
 logger = logging.getLogger(__name__)
 
@@ -34,34 +31,15 @@ COMMAND_TIMEOUT_S = 300.0
 SECRET_ENV_VARS = frozenset({"OPENAI_API_KEY", SMTP_PASSWORD_VAR})
 
 
-def _html_body(result: DailyResult, paper: str) -> str | None:
-    """The brief's HTML page with its "Since yesterday" section, when HTML rendering exists."""
-    for path in result.outputs:
-        if path.suffix == ".html" and path.is_file():
-            return path.read_text(encoding="utf-8")
-    if result.brief is None:
-        return None
+def _rendered(brief: Brief, outputs: Mapping[str, bytes], fmt: str, paper: str) -> bytes | None:
+    """The brief in ``fmt``: as the run already rendered it, else rendered now (the e-mail
+    always carries HTML and, when WeasyPrint is installed, the PDF)."""
+    if fmt in outputs:
+        return outputs[fmt]
     try:
-        from briefing.render.html import render_html
-    except ImportError:
-        return None
-    return render_html(result.brief, paper=paper)  # the brief carries its Since yesterday
-
-
-def _pdf_attachment(brief: Brief | None, outputs: Sequence[Path], paper: str) -> bytes | None:
-    for path in outputs:
-        if path.suffix == ".pdf" and path.is_file():
-            return path.read_bytes()
-    if brief is None:
-        return None
-    try:
-        from briefing.render.pdf import render_pdf
-    except ImportError:
-        return None
-    try:
-        return render_pdf(brief, paper=paper).data
+        return render(brief, fmt, paper=paper)
     except BriefingError as exc:
-        logger.warning("e-mail goes without the PDF: %s", exc)
+        logger.info("e-mail goes without the %s: %s", fmt, exc)
         return None
 
 
@@ -171,29 +149,41 @@ def run_command(
         )
 
 
-def deliver_brief(config: DailyConfig, result: DailyResult, *, paper: str = "a4") -> list[str]:
-    """Deliver a written brief as configured; returns one warning line per failure."""
+def deliver_brief(
+    config: DailyConfig,
+    brief: Brief,
+    outputs: Mapping[str, bytes],
+    paths: Sequence[Path],
+    *,
+    day: dt.date,
+    paper: str = "a4",
+) -> list[str]:
+    """Deliver a written brief as configured; returns one warning line per failure.
+
+    ``outputs`` are the brief's rendered formats and ``paths`` the files they were written
+    to; the command gets the Markdown file (else the first).
+    """
     problems: list[str] = []
-    if not result.outputs:
+    if not paths:
         return problems
-    main = next((p for p in result.outputs if p.suffix == ".md"), result.outputs[0])
     if config.email is not None:
         try:
-            markdown = main.read_text(encoding="utf-8") if main.suffix == ".md" else ""
-            title = result.brief.title if result.brief else "no new sources"
+            markdown = _rendered(brief, outputs, "md", paper) or b""
+            html = _rendered(brief, outputs, "html", paper)
             msg = build_message(
                 config.email,
-                day=result.day.isoformat(),
-                title=title,
-                markdown=markdown or title,
-                html=_html_body(result, paper),
-                pdf=_pdf_attachment(result.brief, result.outputs, paper),
+                day=day.isoformat(),
+                title=brief.title,
+                markdown=markdown.decode("utf-8") or brief.title,
+                html=html.decode("utf-8") if html is not None else None,
+                pdf=_rendered(brief, outputs, "pdf", paper),
             )
             send_message(config.email, msg)
             logger.info("e-mailed the brief to %s", ", ".join(config.email.to))
         except DeliveryError as exc:
             problems.append(str(exc))
     if config.command:
+        main = next((p for p in paths if p.suffix == ".md"), paths[0])
         try:
             run_command(
                 config.command,

@@ -1,13 +1,14 @@
 """The corpus store: one SQLite database that remembers what earlier daily runs saw and said.
 
-Tables: documents (keyed by content hash; near-duplicates such as a reprinted wire story
-grouped into clusters by MinHash so the story counts once and the copies stay as extra
-sources), chunks with an FTS5 index, facts and contradictions per day (matched across days by
-normalised content, never by id), runs, and fetch state (ETag / Last-Modified, feed entries
-and files already taken).
+Tables: documents (keyed by content hash; a near-copy of a stored document, found by MinHash
+in ``dedup``, is either a reprint, which joins the story's cluster and counts once, or an
+update, which is a story of its own that records the story it updates), LSH band keys,
+facts and contradictions per day (matched across days by content, never by id), runs, and
+fetch state (ETag / Last-Modified, feed entries and files already taken).
 
-The database runs in WAL mode and every change is one transaction, so a killed process loses
-at most the change it was making, never what an earlier transaction stored.
+The daily run talks to it in intentions: begin a run, take a file or a feed's items, the
+day's documents, the previous brief, commit the day. The database runs in WAL mode and every
+change is one transaction, so a killed process loses at most the change it was making.
 """
 
 from __future__ import annotations
@@ -16,34 +17,24 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.changes import PreviousDay
+from briefing.daily import dedup
 from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
-from briefing.models import Chunk, Contradiction, Document, Fact, Span
+from briefing.models import Contradiction, Document, Fact, Reprint, Span
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-
-# MinHash by one-permutation hashing: each word shingle's 64-bit hash falls in one of
-# _BINS bins and each bin keeps its minimum. LSH bands of _ROWS bins find candidates.
-_SHINGLE = 5
-_BINS = 120
-_ROWS = 3
-_MASK = (1 << 64) - 1
-# Two documents are copies of one story when their estimated Jaccard similarity and the
-# estimated share of the shorter one found in the longer are both high.
-NEAR_DUP_JACCARD = 0.5
-NEAR_DUP_CONTAINMENT = 0.8
-
-_WORD = re.compile(r"\w+")
+# 2: LSH keys carry their band; documents record the story an update updates; the chunk
+# and FTS tables that nothing read are gone.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,30 +46,20 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, outlet TEXT, url TEXT, date TEXT,
     text TEXT NOT NULL,
     furniture TEXT NOT NULL DEFAULT '[]',
+    pages TEXT NOT NULL DEFAULT '[]',
     added_at TEXT NOT NULL,
     added_run INTEGER,
     briefed_day TEXT,
     shingles INTEGER NOT NULL,
-    signature BLOB
+    signature BLOB,
+    updates TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_pending ON documents (briefed_day, cluster);
 CREATE INDEX IF NOT EXISTS documents_cluster ON documents (cluster);
 CREATE INDEX IF NOT EXISTS documents_added ON documents (added_at);
-CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, doc_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS lsh_key ON lsh (band, key);
-CREATE INDEX IF NOT EXISTS lsh_doc ON lsh (doc_id);
-CREATE TABLE IF NOT EXISTS chunks (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    doc_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts
-    USING fts5(text, content='chunks', content_rowid='rowid');
+CREATE TABLE IF NOT EXISTS lsh_keys (key INTEGER NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_keys_key ON lsh_keys (key);
+CREATE INDEX IF NOT EXISTS lsh_keys_doc ON lsh_keys (doc_id);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     day TEXT NOT NULL,
@@ -117,9 +98,18 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, doc_id TEXT
 );
 """
-
-
-# ---------------------------------------------------------------------------- content keys
+# A version-1 store: its band keys are recomputed from the stored signatures.
+_MIGRATE_1 = """
+DROP TABLE IF EXISTS chunks_fts;
+DROP TABLE IF EXISTS chunks;
+DROP TABLE IF EXISTS lsh;
+"""
+_RUN_VALUES = frozenset(
+    {
+        "status", "finished_at", "docs_added", "docs_in_brief", "facts", "contradictions",
+        "warnings", "cost_usd", "fingerprint", "outputs", "error",
+    }
+)  # fmt: skip
 
 
 def fact_key(fact: Fact) -> str:
@@ -131,79 +121,13 @@ def contradiction_key(contradiction: Contradiction) -> str:
     return hashlib.sha1("\x1f".join(sides).encode()).hexdigest()[:20]
 
 
-# ---------------------------------------------------------------------------- MinHash
-
-
-def _shingle_hashes(text: str) -> set[int]:
-    words = _WORD.findall(text.casefold())
-    if not words:
-        return set()
-    if len(words) < _SHINGLE:
-        grams = [" ".join(words)]
-    else:
-        grams = [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams
-    }
-
-
-def minhash_signature(text: str) -> tuple[list[int], int]:
-    """(signature of _BINS values, number of distinct shingles); empty signature for no words."""
-    hashes = _shingle_hashes(text)
-    if not hashes:
-        return [], 0
-    empty = _MASK
-    sig = [empty] * _BINS
-    for h in hashes:
-        b = h % _BINS
-        v = h // _BINS
-        if v < sig[b]:
-            sig[b] = v
-    # Densify: an empty bin borrows the next non-empty bin's value, offset by the distance,
-    # so two similar short texts still agree on their empty bins.
-    original = list(sig)
-    if empty in original:
-        for i in range(_BINS):
-            if original[i] != empty:
-                continue
-            for step in range(1, _BINS):
-                j = (i + step) % _BINS
-                if original[j] != empty:
-                    sig[i] = (original[j] + step * 0x9E3779B97F4A7C15) & _MASK
-                    break
-    return sig, len(hashes)
-
-
-def estimate_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
-    if not a or not b:
-        return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
-
-
-def _bands(sig: Sequence[int]) -> list[tuple[int, int]]:
-    out = []
-    for band in range(_BINS // _ROWS):
-        part = sig[band * _ROWS : (band + 1) * _ROWS]
-        digest = hashlib.blake2b(repr(tuple(part)).encode(), digest_size=7).digest()
-        out.append((band, int.from_bytes(digest, "little")))
-    return out
-
-
-def _is_near_duplicate(jaccard: float, size_a: int, size_b: int) -> bool:
-    if jaccard < NEAR_DUP_JACCARD or not size_a or not size_b:
-        return False
-    # |A ∩ B| = J (|A| + |B|) / (1 + J); containment is that over the smaller set.
-    inter = jaccard * (size_a + size_b) / (1 + jaccard)
-    return inter / min(size_a, size_b) >= NEAR_DUP_CONTAINMENT
-
-
 # ---------------------------------------------------------------------------- records
 
 
 @dataclass(frozen=True)
 class AddResult:
     doc_id: str
-    status: str  # "new" | "duplicate" | "near_duplicate"
+    status: str  # "new" | "duplicate" | "reprint" | "update"
     cluster: str
 
 
@@ -251,6 +175,34 @@ def _parse_dt(text: str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.fromisoformat(text)
 
 
+@dataclass(frozen=True)
+class DayDocuments:
+    """What a day's brief is built from."""
+
+    documents: list[Document]  # briefed on the day already, then pending, oldest first
+    pending: int  # how many of them no brief has had yet
+    reprints: list[Reprint]  # copies of these documents, counted once
+    updated: list[str]  # ids of documents that update a story an earlier day briefed
+
+
+_DOC_COLUMNS = (
+    "id, cluster, path, origin, title, outlet, url, date, text, furniture, pages, added_at,"
+    " briefed_day"
+)
+_RUN_COLUMNS = (
+    "id, day, status, started_at, finished_at, window_start, window_end, docs_added,"
+    " docs_in_brief, facts, contradictions, warnings, cost_usd, fingerprint, outputs, error"
+)
+
+
+def _sql_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    if isinstance(value, list):
+        return json.dumps(value)
+    return value
+
+
 # ---------------------------------------------------------------------------- the store
 
 
@@ -265,18 +217,50 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
-            self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                self._db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
+            row = self._meta_schema()
+            if row is not None and int(row) > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path}: written by a newer briefing (schema {row[0]}); upgrade briefing"
+                    f"{self.path}: written by a newer briefing (schema {row}); upgrade briefing"
                 )
+            if row is not None and int(row) < SCHEMA_VERSION:
+                self._migrate(int(row))
+            self._db.executescript(_SCHEMA)
+            self._add_pages_column()
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+            )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
+
+    def _add_pages_column(self) -> None:
+        """Stores made before PDF sources lack documents.pages (PDF page offsets); adding the
+        column with its empty default keeps them readable and unchanged otherwise."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "pages" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN pages TEXT NOT NULL DEFAULT '[]'")
+
+    def _meta_schema(self) -> str | None:
+        has_meta = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if has_meta is None:
+            return None
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        return None if row is None else str(row[0])
+
+    def _migrate(self, version: int) -> None:
+        logger.info("%s: upgrading the corpus store from schema %d", self.path, version)
+        with self.transaction() as db:
+            for statement in _MIGRATE_1.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("ALTER TABLE documents ADD COLUMN updates TEXT")
+            db.execute("CREATE TABLE lsh_keys (key INTEGER NOT NULL, doc_id TEXT NOT NULL)")
+            for doc_id, text in db.execute("SELECT id, text FROM documents").fetchall():
+                bands = dedup.fingerprint(str(text)).bands
+                db.executemany(
+                    "INSERT INTO lsh_keys (key, doc_id) VALUES (?,?)", [(k, doc_id) for k in bands]
+                )
 
     def close(self) -> None:
         self._db.close()
@@ -290,6 +274,9 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic change: everything inside commits together or not at all."""
+        if self._db.in_transaction:  # already inside one: part of it
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -297,6 +284,147 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ taking material in
+
+    def add_document(
+        self, doc: Document, *, origin: str, now: dt.datetime, run_id: int | None = None
+    ) -> AddResult:
+        """Add a document once: identical text is a duplicate; a near-copy of a stored
+        document is a reprint (joins its story) or an update (a story of its own)."""
+        row = self._db.execute("SELECT cluster FROM documents WHERE id=?", (doc.id,)).fetchone()
+        if row is not None:
+            return AddResult(doc.id, "duplicate", row[0])
+        print_ = dedup.fingerprint(doc.text)
+        cluster, status, updates = doc.id, "new", None
+        match = self._near_copy_of(print_)
+        if match is not None:
+            earlier, earlier_cluster = match
+            if dedup.copy_kind(doc, earlier) == "reprint":
+                cluster, status = earlier_cluster, "reprint"
+            else:
+                status, updates = "update", earlier_cluster
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO documents (id, cluster, path, origin, title, outlet, url, date, text,"
+                " furniture, pages, added_at, added_run, shingles, signature, updates)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.id, cluster, doc.path, origin, doc.title, doc.outlet, doc.url,
+                    doc.date.isoformat() if doc.date else None, doc.text,
+                    json.dumps([[s.start, s.end] for s in doc.furniture]),
+                    json.dumps(list(doc.pages)), _iso(now), run_id,
+                    print_.shingles,
+                    array("Q", print_.signature).tobytes() if print_.signature else None,
+                    updates,
+                ),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO lsh_keys (key, doc_id) VALUES (?,?)",
+                [(key, doc.id) for key in print_.bands],
+            )
+        return AddResult(doc.id, status, cluster)
+
+    def _near_copy_of(self, print_: dedup.Fingerprint) -> tuple[list[Document], str] | None:
+        """If ``print_`` is a copy: the story it copies (the stored document it most
+        resembles, with the other copies of its cluster) and that cluster."""
+        if not print_.bands:
+            return None
+        marks = ",".join("?" * len(print_.bands))
+        rows = self._db.execute(
+            "SELECT DISTINCT d.id, d.cluster, d.shingles, d.signature FROM lsh_keys k"
+            f" JOIN documents d ON d.id = k.doc_id WHERE k.key IN ({marks}) ORDER BY d.id",
+            print_.bands,
+        ).fetchall()
+        best: tuple[float, str, str] | None = None
+        for doc_id, cluster, shingles, signature in rows:
+            if signature is None:
+                continue
+            other = array("Q")
+            other.frombytes(signature)
+            jac = dedup.estimate_jaccard(print_.signature, other)
+            if dedup.is_near_duplicate(jac, print_.shingles, shingles) and (
+                best is None or jac > best[0]
+            ):
+                best = (jac, doc_id, cluster)
+        if best is None:
+            return None
+        copies = self._documents("id = ? OR cluster = ?", (best[1], best[2]))
+        return [c.document for c in copies], best[2]
+
+    def take_file(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        docs: Sequence[Document],
+        *,
+        now: dt.datetime,
+        run_id: int,
+    ) -> list[AddResult]:
+        """A file read (no ``docs``: it held no usable document; an mbox: one per message),
+        in one transaction."""
+        with self.transaction() as db:
+            results = [self.add_document(d, origin="file", now=now, run_id=run_id) for d in docs]
+            result = results[0] if results else None
+            db.execute(
+                "INSERT INTO files (path, size, mtime_ns, doc_id) VALUES (?,?,?,?)"
+                " ON CONFLICT (path) DO UPDATE SET size=excluded.size,"
+                " mtime_ns=excluded.mtime_ns, doc_id=excluded.doc_id",
+                (path, size, mtime_ns, None if result is None else result.doc_id),
+            )
+        return results
+
+    def take_feed(
+        self,
+        source: str,
+        items: Sequence[tuple[str, Document]],
+        *,
+        now: dt.datetime,
+        run_id: int,
+        state: FetchState | None = None,
+        status: int = 200,
+    ) -> list[AddResult]:
+        """A feed's (or page's) new items, keyed so they are taken once, and the URL's fetch
+        state, in one transaction."""
+        results = []
+        with self.transaction() as db:
+            for key, doc in items:
+                result = self.add_document(doc, origin=f"feed:{source}", now=now, run_id=run_id)
+                results.append(result)
+                db.execute(
+                    "INSERT OR IGNORE INTO seen (key, doc_id, seen_at) VALUES (?,?,?)",
+                    (key, result.doc_id, _iso(now)),
+                )
+            if state is not None:
+                db.execute(
+                    "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, status)"
+                    " VALUES (?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET"
+                    " etag=excluded.etag, last_modified=excluded.last_modified,"
+                    " fetched_at=excluded.fetched_at, status=excluded.status",
+                    (state.url, state.etag, state.last_modified, _iso(now), status),
+                )
+        return results
+
+    def known_files(self) -> dict[str, tuple[int, int]]:
+        """Every file taken before, with the (size, mtime_ns) it had then."""
+        return {
+            str(p): (int(size), int(mtime))
+            for p, size, mtime in self._db.execute("SELECT path, size, mtime_ns FROM files")
+        }
+
+    def file_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        row = self._db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (path,)).fetchone()
+        return row is not None and row[0] == size and row[1] == mtime_ns
+
+    def seen(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM seen WHERE key=?", (key,)).fetchone() is not None
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        row = self._db.execute(
+            "SELECT url, etag, last_modified FROM fetch_state WHERE url=?", (url,)
+        ).fetchone()
+        return None if row is None else FetchState(row[0], row[1], row[2])
 
     # ------------------------------------------------------------------ documents
 
@@ -308,110 +436,11 @@ class Store:
     def count_documents(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
-    def add_document(
-        self,
-        doc: Document,
-        *,
-        origin: str,
-        now: dt.datetime,
-        run_id: int | None = None,
-        chunks: Sequence[Chunk] = (),
-    ) -> AddResult:
-        """Add a document once: identical text is a duplicate, a near-copy joins its story.
-
-        Call inside :meth:`transaction` to make several additions atomic together.
-        """
-        row = self._db.execute("SELECT cluster FROM documents WHERE id=?", (doc.id,)).fetchone()
-        if row is not None:
-            return AddResult(doc.id, "duplicate", row[0])
-        sig, size = minhash_signature(doc.text)
-        cluster, status = doc.id, "new"
-        bands = _bands(sig) if sig else []
-        if bands:
-            match = self._find_near_duplicate(sig, size, bands)
-            if match is not None:
-                cluster, status = match, "near_duplicate"
-        self._db.execute(
-            "INSERT INTO documents (id, cluster, path, origin, title, outlet, url, date, text,"
-            " furniture, added_at, added_run, shingles, signature)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                doc.id,
-                cluster,
-                doc.path,
-                origin,
-                doc.title,
-                doc.outlet,
-                doc.url,
-                doc.date.isoformat() if doc.date else None,
-                doc.text,
-                json.dumps([[s.start, s.end] for s in doc.furniture]),
-                _iso(now),
-                run_id,
-                size,
-                array("Q", sig).tobytes() if sig else None,
-            ),
-        )
-        if bands:
-            self._db.executemany(
-                "INSERT INTO lsh (band, key, doc_id) VALUES (?,?,?)",
-                [(b, k, doc.id) for b, k in bands],
-            )
-        if status == "new":
-            self._insert_chunks(chunks)
-        return AddResult(doc.id, status, cluster)
-
-    def _find_near_duplicate(
-        self, sig: list[int], size: int, bands: list[tuple[int, int]]
-    ) -> str | None:
-        candidates: set[str] = set()
-        for band, key in bands:
-            for (doc_id,) in self._db.execute(
-                "SELECT doc_id FROM lsh WHERE band=? AND key=?", (band, key)
-            ):
-                candidates.add(doc_id)
-        best: tuple[float, str] | None = None
-        for doc_id in sorted(candidates):
-            row = self._db.execute(
-                "SELECT cluster, shingles, signature FROM documents WHERE id=?", (doc_id,)
-            ).fetchone()
-            if row is None or row[2] is None:
-                continue
-            other = array("Q")
-            other.frombytes(row[2])
-            jac = estimate_jaccard(sig, other)
-            if _is_near_duplicate(jac, size, row[1]) and (best is None or jac > best[0]):
-                best = (jac, row[0])
-        return None if best is None else best[1]
-
-    def _insert_chunks(self, chunks: Sequence[Chunk]) -> None:
-        for chunk in chunks:
-            cur = self._db.execute(
-                'INSERT OR IGNORE INTO chunks (id, doc_id, idx, start, "end", text)'
-                " VALUES (?,?,?,?,?,?)",
-                (chunk.id, chunk.doc_id, chunk.index, chunk.start, chunk.end, chunk.text),
-            )
-            if cur.rowcount:
-                self._db.execute(
-                    "INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)",
-                    (cur.lastrowid, chunk.text),
-                )
-
     def _row_document(self, row: sqlite3.Row | tuple[object, ...]) -> StoredDocument:
         (
-            doc_id,
-            cluster,
-            path,
-            origin,
-            title,
-            outlet,
-            url,
-            date,
-            text,
-            furniture,
-            added_at,
-            briefed_day,
-        ) = row
+            doc_id, cluster, path, origin, title, outlet, url, date, text, furniture, pages,
+            added_at, briefed_day,
+        ) = row  # fmt: skip
         doc = Document(
             id=str(doc_id),
             path=str(path),
@@ -421,6 +450,7 @@ class Store:
             url=url if url is None else str(url),
             date=dt.date.fromisoformat(str(date)) if date else None,
             furniture=tuple(Span(start=s, end=e) for s, e in json.loads(str(furniture))),
+            pages=tuple(int(p) for p in json.loads(str(pages))),
         )
         return StoredDocument(
             document=doc,
@@ -430,58 +460,52 @@ class Store:
             briefed_day=dt.date.fromisoformat(str(briefed_day)) if briefed_day else None,
         )
 
-    _DOC_COLUMNS = (
-        "id, cluster, path, origin, title, outlet, url, date, text, furniture, added_at,"
-        " briefed_day"
-    )
+    def _documents(self, where: str, params: tuple[object, ...] = ()) -> list[StoredDocument]:
+        rows = self._db.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE {where} ORDER BY added_at, id", params
+        ).fetchall()
+        return [self._row_document(r) for r in rows]
 
     def pending_documents(self) -> list[StoredDocument]:
         """Story representatives not yet in any brief, oldest first."""
-        rows = self._db.execute(
-            f"SELECT {self._DOC_COLUMNS} FROM documents"
-            " WHERE briefed_day IS NULL AND cluster = id ORDER BY added_at, id"
-        ).fetchall()
-        return [self._row_document(r) for r in rows]
+        return self._documents("briefed_day IS NULL AND cluster = id")
 
     def briefed_documents(self, day: dt.date) -> list[StoredDocument]:
-        rows = self._db.execute(
-            f"SELECT {self._DOC_COLUMNS} FROM documents"
-            " WHERE briefed_day = ? AND cluster = id ORDER BY added_at, id",
-            (day.isoformat(),),
-        ).fetchall()
-        return [self._row_document(r) for r in rows]
+        return self._documents("briefed_day = ? AND cluster = id", (day.isoformat(),))
 
     def copies(self, clusters: Sequence[str]) -> dict[str, list[StoredDocument]]:
         """For each story, its other copies (reprints), oldest first."""
         out: dict[str, list[StoredDocument]] = {}
-        for cluster in clusters:
-            rows = self._db.execute(
-                f"SELECT {self._DOC_COLUMNS} FROM documents"
-                " WHERE cluster = ? AND id != cluster ORDER BY added_at, id",
-                (cluster,),
-            ).fetchall()
-            if rows:
-                out[cluster] = [self._row_document(r) for r in rows]
+        for copy in self._documents("cluster != id AND cluster IN (SELECT value FROM json_each(?))",
+                                    (json.dumps(list(clusters)),)):  # fmt: skip
+            out.setdefault(copy.cluster, []).append(copy)
         return out
 
-    def mark_briefed(self, doc_ids: Sequence[str], day: dt.date) -> None:
-        self._db.executemany(
-            "UPDATE documents SET briefed_day=? WHERE id=? AND briefed_day IS NULL",
-            [(day.isoformat(), d) for d in doc_ids],
-        )
-
-    def search_chunks(self, query: str, limit: int = 10) -> list[tuple[str, str]]:
-        """(doc_id, chunk text) of the chunks best matching ``query`` (words, ANDed)."""
-        words = _WORD.findall(query)
-        if not words:
-            return []
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        rows = self._db.execute(
-            "SELECT c.doc_id, c.text FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid"
-            " WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [(str(a), str(b)) for a, b in rows]
+    def day_documents(self, day: dt.date) -> DayDocuments:
+        """The documents of ``day``'s brief: those it already had, then every story no brief
+        has had yet; with their reprints and which of them update an earlier day's story."""
+        already = self.briefed_documents(day)
+        known = {d.document.id for d in already}
+        pending = [d for d in self.pending_documents() if d.document.id not in known]
+        docs = [d.document for d in [*already, *pending]]
+        ids = json.dumps([d.id for d in docs])
+        reprints = [
+            Reprint(source_id=c.cluster, path=m.path, outlet=m.outlet, title=m.title, url=m.url)
+            for c in self._documents(
+                "cluster != id AND cluster IN (SELECT value FROM json_each(?))", (ids,)
+            )
+            for m in (c.document,)
+        ]
+        updated = [
+            str(r[0])
+            for r in self._db.execute(
+                "SELECT d.id FROM documents d JOIN documents e ON e.id = d.updates"
+                " WHERE d.id IN (SELECT value FROM json_each(?))"
+                " AND e.briefed_day IS NOT NULL AND e.briefed_day < ? ORDER BY d.id",
+                (ids, day.isoformat()),
+            )
+        ]
+        return DayDocuments(docs, len(pending), reprints, updated)
 
     def prune(self, before: dt.datetime) -> int:
         """Forget briefed stories whose every copy was added before ``before``; returns count."""
@@ -501,70 +525,14 @@ class Store:
                 ids = [
                     r[0] for r in db.execute("SELECT id FROM documents WHERE cluster=?", (cluster,))
                 ]
-                for doc_id in ids:
-                    for rowid, text in db.execute(
-                        "SELECT rowid, text FROM chunks WHERE doc_id=?", (doc_id,)
-                    ).fetchall():
-                        db.execute(
-                            "INSERT INTO chunks_fts (chunks_fts, rowid, text)"
-                            " VALUES ('delete', ?, ?)",
-                            (rowid, text),
-                        )
-                    db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-                    db.execute("DELETE FROM lsh WHERE doc_id=?", (doc_id,))
+                db.executemany("DELETE FROM lsh_keys WHERE doc_id=?", [(i,) for i in ids])
                 db.execute("DELETE FROM documents WHERE cluster=?", (cluster,))
                 removed += len(ids)
         return removed
 
-    # ------------------------------------------------------------------ fetch state
-
-    def fetch_state(self, url: str) -> FetchState | None:
-        row = self._db.execute(
-            "SELECT url, etag, last_modified FROM fetch_state WHERE url=?", (url,)
-        ).fetchone()
-        return None if row is None else FetchState(row[0], row[1], row[2])
-
-    def save_fetch_state(
-        self,
-        url: str,
-        *,
-        etag: str | None,
-        last_modified: str | None,
-        status: int,
-        now: dt.datetime,
-    ) -> None:
-        self._db.execute(
-            "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, status)"
-            " VALUES (?,?,?,?,?) ON CONFLICT (url) DO UPDATE SET"
-            " etag=excluded.etag, last_modified=excluded.last_modified,"
-            " fetched_at=excluded.fetched_at, status=excluded.status",
-            (url, etag, last_modified, _iso(now), status),
-        )
-
-    def seen(self, key: str) -> bool:
-        return self._db.execute("SELECT 1 FROM seen WHERE key=?", (key,)).fetchone() is not None
-
-    def mark_seen(self, key: str, doc_id: str | None, now: dt.datetime) -> None:
-        self._db.execute(
-            "INSERT OR IGNORE INTO seen (key, doc_id, seen_at) VALUES (?,?,?)",
-            (key, doc_id, _iso(now)),
-        )
-
-    def file_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
-        row = self._db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (path,)).fetchone()
-        return row is not None and row[0] == size and row[1] == mtime_ns
-
-    def mark_file(self, path: str, size: int, mtime_ns: int, doc_id: str | None) -> None:
-        self._db.execute(
-            "INSERT INTO files (path, size, mtime_ns, doc_id) VALUES (?,?,?,?)"
-            " ON CONFLICT (path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
-            " doc_id=excluded.doc_id",
-            (path, size, mtime_ns, doc_id),
-        )
-
     # ------------------------------------------------------------------ runs
 
-    def start_run(
+    def begin_run(
         self,
         day: dt.date,
         *,
@@ -573,7 +541,14 @@ class Store:
         window_end: dt.datetime,
         pid: int,
     ) -> int:
+        """Record a run as started (runs a killed process left 'running' become 'abandoned';
+        call while holding the run lock)."""
         with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET status='abandoned', finished_at=?,"
+                " error='process ended before the run finished' WHERE status='running'",
+                (_iso(now),),
+            )
             cur = db.execute(
                 "INSERT INTO runs (day, status, started_at, window_start, window_end, pid)"
                 " VALUES (?, 'running', ?, ?, ?, ?)",
@@ -582,41 +557,14 @@ class Store:
             assert cur.lastrowid is not None
             return cur.lastrowid
 
-    def abandon_stale_runs(self, now: dt.datetime) -> int:
-        """Mark runs left 'running' by a killed process (call while holding the run lock)."""
-        with self.transaction() as db:
-            cur = db.execute(
-                "UPDATE runs SET status='abandoned', finished_at=?,"
-                " error='process ended before the run finished' WHERE status='running'",
-                (_iso(now),),
-            )
-            return cur.rowcount
-
-    def update_run(self, run_id: int, **values: object) -> None:
-        allowed = {
-            "status",
-            "finished_at",
-            "docs_added",
-            "docs_in_brief",
-            "facts",
-            "contradictions",
-            "warnings",
-            "cost_usd",
-            "fingerprint",
-            "outputs",
-            "error",
-        }
-        cols, params = [], []
-        for key, value in values.items():
-            if key not in allowed:
-                raise ValueError(f"unknown run column {key}")
-            if isinstance(value, dt.datetime):
-                value = _iso(value)
-            elif isinstance(value, list):
-                value = json.dumps(value)
-            cols.append(f"{key}=?")
-            params.append(value)
-        self._db.execute(f"UPDATE runs SET {', '.join(cols)} WHERE id=?", (*params, run_id))
+    def record_run(self, run_id: int, **values: object) -> None:
+        """Note what a run did so far (documents added, warnings, its end, its failure)."""
+        unknown = set(values) - _RUN_VALUES
+        if unknown:
+            raise ValueError(f"unknown run column {sorted(unknown)[0]}")
+        cols = ", ".join(f"{key}=?" for key in values)
+        params = [_sql_value(v) for v in values.values()]
+        self._db.execute(f"UPDATE runs SET {cols} WHERE id=?", (*params, run_id))
 
     def _run(self, row: tuple[object, ...]) -> RunRecord:
         return RunRecord(
@@ -638,67 +586,88 @@ class Store:
             error=row[15],  # type: ignore[arg-type]
         )
 
-    _RUN_COLUMNS = (
-        "id, day, status, started_at, finished_at, window_start, window_end, docs_added,"
-        " docs_in_brief, facts, contradictions, warnings, cost_usd, fingerprint, outputs, error"
-    )
-
     def runs(self, limit: int | None = None) -> list[RunRecord]:
         """Runs, newest first."""
-        sql = f"SELECT {self._RUN_COLUMNS} FROM runs ORDER BY id DESC"
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id DESC"
         params: tuple[object, ...] = ()
         if limit is not None:
             sql += " LIMIT ?"
             params = (limit,)
         return [self._run(r) for r in self._db.execute(sql, params)]
 
-    def last_successful_run(self, *, before_day: dt.date | None = None) -> RunRecord | None:
-        """The newest successful run (optionally of a day before ``before_day``)."""
-        sql = f"SELECT {self._RUN_COLUMNS} FROM runs WHERE status IN ('ok', 'no_new', 'unchanged')"
-        params: tuple[object, ...] = ()
-        if before_day is not None:
-            sql += " AND day < ?"
-            params = (before_day.isoformat(),)
+    def last_window_end(self, *, before_day: dt.date) -> dt.datetime | None:
+        """The end of the newest successful run's window, of a day before ``before_day``."""
         row = self._db.execute(
-            sql + " ORDER BY window_end DESC, id DESC LIMIT 1", params
+            "SELECT window_end FROM runs WHERE status IN ('ok', 'no_new', 'unchanged')"
+            " AND day < ? ORDER BY window_end DESC, id DESC LIMIT 1",
+            (before_day.isoformat(),),
         ).fetchone()
-        return None if row is None else self._run(row)
+        return _parse_dt(row[0]) if row else None
 
-    def last_run_of_day(self, day: dt.date) -> RunRecord | None:
+    def unchanged_since_last_run(self, day: dt.date, fingerprint: str) -> bool:
+        """Whether the day's last finished run built a brief of the same inputs."""
         row = self._db.execute(
-            f"SELECT {self._RUN_COLUMNS} FROM runs WHERE day=? AND status IN ('ok', 'no_new')"
+            "SELECT fingerprint FROM runs WHERE day=? AND status IN ('ok', 'no_new')"
             " ORDER BY id DESC LIMIT 1",
             (day.isoformat(),),
         ).fetchone()
-        return None if row is None else self._run(row)
+        return row is not None and row[0] == fingerprint
 
-    # ------------------------------------------------------------------ facts per day
+    def newest_brief_day(self, *, other_than: dt.date) -> dt.date | None:
+        """The newest day with a finished brief other than ``other_than``."""
+        row = self._db.execute(
+            "SELECT max(day) FROM runs WHERE status IN ('ok', 'no_new') AND day != ?",
+            (other_than.isoformat(),),
+        ).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
-    def save_day_results(
+    # ------------------------------------------------------------------ a day's results
+
+    def commit_day(
         self,
-        day: dt.date,
         run_id: int,
+        day: dt.date,
+        doc_ids: Sequence[str],
         facts: Sequence[Fact],
         contradictions: Sequence[Contradiction],
+        record: Mapping[str, object],
     ) -> None:
-        """Replace the day's stored facts and contradictions (call inside a transaction)."""
+        """After the brief is on disk: its documents are briefed, its facts and
+        contradictions become the day's results, and the run is finished, all at once."""
         iso = day.isoformat()
-        self._db.execute("DELETE FROM facts WHERE day=?", (iso,))
-        self._db.execute("DELETE FROM contradictions WHERE day=?", (iso,))
-        self._db.executemany(
-            "INSERT INTO facts (day, run_id, position, key, data) VALUES (?,?,?,?,?)",
-            [(iso, run_id, i, fact_key(f), f.model_dump_json()) for i, f in enumerate(facts)],
-        )
-        self._db.executemany(
-            "INSERT INTO contradictions (day, run_id, position, key, data) VALUES (?,?,?,?,?)",
-            [
-                (iso, run_id, i, contradiction_key(c), c.model_dump_json())
-                for i, c in enumerate(contradictions)
-            ],
-        )
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE documents SET briefed_day=? WHERE id=? AND briefed_day IS NULL",
+                [(iso, d) for d in doc_ids],
+            )
+            if record.get("status") == "ok":
+                db.execute("DELETE FROM facts WHERE day=?", (iso,))
+                db.execute("DELETE FROM contradictions WHERE day=?", (iso,))
+                db.executemany(
+                    "INSERT INTO facts (day, run_id, position, key, data) VALUES (?,?,?,?,?)",
+                    [
+                        (iso, run_id, i, fact_key(f), f.model_dump_json())
+                        for i, f in enumerate(facts)
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO contradictions (day, run_id, position, key, data)"
+                    " VALUES (?,?,?,?,?)",
+                    [
+                        (iso, run_id, i, contradiction_key(c), c.model_dump_json())
+                        for i, c in enumerate(contradictions)
+                    ],
+                )
+            self.record_run(run_id, **record)
 
-    def day_results(self, day: dt.date) -> tuple[list[Fact], list[Contradiction]]:
-        iso = day.isoformat()
+    def previous_brief(self, day: dt.date, *, since: dt.datetime | None = None) -> PreviousDay:
+        """What the latest brief before ``day`` reported (a "no new sources" day has none)."""
+        row = self._db.execute(
+            "SELECT max(day) FROM runs WHERE day < ? AND status = 'ok'", (day.isoformat(),)
+        ).fetchone()
+        if not row or not row[0]:
+            return PreviousDay(since=since)
+        iso = str(row[0])
         facts = [
             Fact.model_validate_json(r[0])
             for r in self._db.execute(
@@ -711,12 +680,9 @@ class Store:
                 "SELECT data FROM contradictions WHERE day=? ORDER BY position", (iso,)
             )
         ]
-        return facts, contras
-
-    def previous_day_with_results(self, day: dt.date) -> dt.date | None:
-        """The latest day before ``day`` with a brief (a "no new sources" day has none)."""
-        row = self._db.execute(
-            "SELECT max(day) FROM runs WHERE day < ? AND status = 'ok'",
-            (day.isoformat(),),
-        ).fetchone()
-        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+        return PreviousDay(
+            day=dt.date.fromisoformat(iso),
+            facts=tuple(facts),
+            contradictions=tuple(contras),
+            since=since,
+        )

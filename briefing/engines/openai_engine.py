@@ -71,7 +71,8 @@ from briefing.models import (
     Usage,
 )
 from briefing.sanitize import remember_secret
-from briefing.verify import CitationIndex
+from briefing.support import support_problems
+from briefing.verify import CitationIndex, fallback_title
 
 logger = logging.getLogger(__name__)
 
@@ -311,10 +312,34 @@ class OpenAIEngine:
             label="synthesis",
         )
 
+        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
+            citations: list[Citation] = []
+            for label in ids:
+                for citation in labels[label].citations if label in labels else ():
+                    if citation not in citations:
+                        citations.append(citation)
+            return tuple(citations[:3])
+
+        def unsupported(where: str, text: str, ids: Sequence[str]) -> list[str]:
+            """The shared support rule (briefing.support), so the re-ask gives the reason."""
+            quotes = [c.quote for c in cited(ids)]
+            return [
+                f"{where}: {p}; say only what the cited facts say"
+                for p in support_problems(text, quotes)
+            ]
+
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: SynthesisOut) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             if not out.title.strip():
                 errors.append("title: must not be empty")
+            all_quotes = [c.quote for f in ranked for c in f.citations]
+            for p in support_problems(out.title, all_quotes, given=fallback_title(topic)):
+                if support:
+                    errors.append(f"title: {p}; say only what the facts say")
             if not out.bottom_line:
                 errors.append("bottom_line: give 2-3 sentences")
             for part, points in (("bottom_line", out.bottom_line), ("watch", out.watch)):
@@ -322,9 +347,13 @@ class OpenAIEngine:
                     unknown = [f for f in point.facts if f not in labels]
                     if unknown or not point.facts:
                         errors.append(f"{part}.{i}.facts: cite ids from the list, not {unknown}")
+                    elif support:
+                        errors.extend(unsupported(f"{part}.{i}.text", point.text, point.facts))
             for i, actor in enumerate(out.actors):
                 if not actor.facts or any(f not in labels for f in actor.facts):
                     errors.append(f"actors.{i}.facts: cite ids from the list")
+                elif support:
+                    errors.extend(unsupported(f"actors.{i}.position", actor.position, actor.facts))
             return errors
 
         try:
@@ -333,14 +362,6 @@ class OpenAIEngine:
             self._report(exc, "synthesis")
             return self._fallback_synthesis(topic, ranked)
         out: SynthesisOut = answer.attempts[-1]
-
-        def cited(ids: Sequence[str]) -> tuple[Citation, ...]:
-            citations: list[Citation] = []
-            for label in ids:
-                for citation in labels[label].citations if label in labels else ():
-                    if citation not in citations:
-                        citations.append(citation)
-            return tuple(citations[:3])
 
         def point_fact(text: str, ids: Sequence[str], kind: str) -> Fact | None:
             citations = cited(ids)
@@ -427,7 +448,7 @@ class OpenAIEngine:
                     return found
             return None
 
-        def located(fact: Any) -> tuple[list[Citation], list[str]]:
+        def located(fact: Any, support: bool = True) -> tuple[list[Citation], list[str]]:
             citations: list[Citation] = []
             problems: list[str] = []
             for q in fact.quotes:
@@ -454,13 +475,24 @@ class OpenAIEngine:
                     problems.append(f"quote not found in {label}: {q.quote[:80]!r}")
             if not fact.quotes:
                 problems.append("no quote given")
+            if support and not problems:  # the shared support rule: the re-ask says why
+                quotes = [c.quote for c in citations]
+                problems.extend(
+                    f"statement not supported by its quotes: {p}"
+                    for p in support_problems(fact.statement, quotes)
+                )
             return citations, problems
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Extraction) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             for i, fact in enumerate(out.facts):
                 errors.extend(
-                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}" for p in located(fact)[1]
+                    f"fact {i + 1} ({fact.statement[:50]!r}): {p}"
+                    for p in located(fact, support)[1]
                 )
             return errors
 
@@ -526,7 +558,7 @@ class OpenAIEngine:
         self,
         number: int | str,
         attempts: Sequence[Any],
-        located: Callable[[Any], tuple[list[Citation], list[str]]],
+        located: Callable[..., tuple[list[Citation], list[str]]],
         by_label: dict[str, Chunk],
         *,
         reported: bool = False,
@@ -535,15 +567,18 @@ class OpenAIEngine:
 
         A fact that failed in one answer and was left out of the next (the re-ask asked only
         about it) is still returned, unverified, so the verification step drops and counts
-        it: every fact the model proposed is either on the page or in the count.
+        it: every fact the model proposed is either on the page or in the count. Found quotes
+        whose statement is unsupported are kept too, the latest per quote, unless a verified
+        fact quotes them: verify puts the quote in place of the statement.
         """
         verified: dict[str, Fact] = {}
+        unsupported: dict[str, Fact] = {}
         unverified: dict[str, Fact] = {}
         proposed = 0
         for out in attempts:
             for item in out.facts:
                 proposed += 1
-                citations, problems = located(item)
+                citations, problems = located(item, support=False)
                 if not citations:  # only empty quotes: count it through one unverifiable quote
                     first = next(iter(by_label.values()))
                     citations = [Citation(source_id=first.doc_id, quote=item.statement)]
@@ -557,11 +592,15 @@ class OpenAIEngine:
                     score=item.importance / 5,
                 )
                 key = fold_quote(fact.statement).lower()
-                if not problems:
+                if problems:
+                    if key not in verified:
+                        unverified[key] = fact
+                elif located(item)[1]:
+                    unsupported[citations[0].quote] = fact
+                    unverified.pop(key, None)
+                else:
                     verified.setdefault(key, fact)
                     unverified.pop(key, None)
-                elif key not in verified:
-                    unverified[key] = fact
         if unverified:
             with self._lock:
                 self.unverified_returned += len(unverified)
@@ -570,14 +609,16 @@ class OpenAIEngine:
                 number,
                 len(unverified),
             )
-        if proposed and not verified:
+        if proposed and not verified and not unsupported:
             self._warn(
                 f"extraction batch {number}: none of the {len(unverified)} fact(s) the model "
                 "gave has a quote found in the sources"
             )
         elif not proposed and not reported:
             self._warn(f"extraction batch {number}: the model gave no facts")
-        return [*verified.values(), *unverified.values()]
+        quoted = {f.citations[0].quote for f in verified.values()}
+        kept = [f for quote, f in unsupported.items() if quote not in quoted]
+        return [*verified.values(), *kept, *unverified.values()]
 
     # -- contradictions -----------------------------------------------------------------------
 
@@ -609,7 +650,11 @@ class OpenAIEngine:
             label=f"contradiction group {number}",
         )
 
+        support_rounds: list[None] = []  # support problems are re-asked once (then verify)
+
         def check(out: Judgement) -> list[str]:
+            support = not support_rounds
+            support_rounds.append(None)
             errors: list[str] = []
             seen: set[str] = set()
             for i, conflict in enumerate(out.conflicts):
@@ -618,6 +663,16 @@ class OpenAIEngine:
                     errors.append(f"conflicts.{i}.pair: {conflict.pair!r} is not a listed pair")
                 elif pid in seen:
                     errors.append(f"conflicts.{i}.pair: {pid} listed twice")
+                elif support:
+                    sides = (labels[pid].left, labels[pid].right)
+                    quotes = [c.quote for f in sides for c in f.citations]
+                    actors = "\n".join(f.actor for f in sides if f.actor)
+                    errors.extend(
+                        f"conflicts.{i}.summary: {p}; say only what the two statements say"
+                        for p in support_problems(
+                            conflict.summary, quotes, given=actors, framing=True
+                        )
+                    )
                 seen.add(pid)
             return errors
 

@@ -3,8 +3,8 @@
 The stylesheet is inlined, nothing is loaded from anywhere, and every string that comes from
 a source or an engine is escaped by Jinja's autoescape: a document containing ``<script>``,
 ``<img src=...>``, CSS or Markdown shows up as that literal text. Citations are numbered
-superscripts ``[n]`` linking to ``#src-n`` in the numbered sources list, where ``n`` is the
-source's ``SourceRef.number``.
+superscripts ``[n]`` (``[n, p. 14]`` for a quote from a paged source such as a PDF) linking
+to ``#src-n`` in the numbered sources list, where ``n`` is the source's ``SourceRef.number``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -20,10 +21,10 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing import compose
+from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render.markdown import KIND_LABELS, quoted
+from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, quoted
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
@@ -36,10 +37,6 @@ PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 # wide enough for any printer.
 _MARGIN_MM = (11, 13)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-# New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
-MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
 
 
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
@@ -175,12 +172,11 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
         yield from fact.citations
 
 
-def cited_source_ids(brief: Brief) -> set[str]:
-    """Ids of the sources the rendered brief cites, reprint notes included."""
-    ids = {c.source_id for c in _all_citations(brief)}
-    if brief.changes is not None:
-        ids.update(r.source_id for r in brief.reprints)
-    return ids
+@dataclass(frozen=True)
+class _SourceId:
+    """A bare pointer at a source, for notes that cite no quote (an updated story)."""
+
+    source_id: str
 
 
 class _SourceNumbers:
@@ -198,6 +194,10 @@ class _SourceNumbers:
                 continue
             found.add(source.number)
         return sorted(found)
+
+    def labels(self, citations: Iterable[Cited]) -> list[tuple[int, str]]:
+        """(number, "n" or "n, p. 14") per cited source, for the superscript markers."""
+        return cite_labels(citations, {sid: s.number for sid, s in self._by_id.items()})
 
     def appendix(self, brief: Brief) -> list[tuple[SourceRef, list[str]]]:
         quotes: dict[str, list[str]] = {}
@@ -239,9 +239,11 @@ def render_html(
             css=Markup(_stylesheet()),
             page_css=Markup(page_css(paper, font_pt)),
             cite_numbers=numbers.numbers,
+            cite_labels=numbers.labels,
             kind_label=lambda kind: KIND_LABELS.get(kind, kind),
             quoted=quoted,
             cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
+            source_refs=lambda ids: [_SourceId(s.id) for s in brief.sources if s.id in ids],
             citations_of=lambda c: [q for side in c.sides for q in side.citations],
             max_new_facts=MAX_NEW_FACTS_SHOWN,
             date_line=date_line(brief),

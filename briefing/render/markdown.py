@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import jinja2
 
 from briefing.compose import MAX_NEW_FACTS_SHOWN
-from briefing.models import Brief, Citation
+from briefing.models import Brief, Citation, Reprint
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
 from briefing.text import word_count
@@ -61,11 +61,40 @@ def source_numbers(brief: Brief) -> dict[str, int]:
     return {s.id: s.number for s in brief.sources}
 
 
-def cite(citations: Sequence[Citation | Mapping[str, str]], numbers: dict[str, int]) -> str:
-    """Citation markers like ``[1]`` or ``[1, 2]`` for the sources of ``citations``."""
-    ids = [c["source_id"] if isinstance(c, Mapping) else c.source_id for c in citations]
-    nums = sorted({numbers[i] for i in ids if i in numbers})
-    return "[" + ", ".join(str(n) for n in nums) + "]" if nums else ""
+Cited = Citation | Reprint | Mapping[str, str]
+
+
+def cite_labels(citations: Iterable[Cited], numbers: Mapping[str, int]) -> list[tuple[int, str]]:
+    """(source number, label) per cited source, in number order: ``(2, "2")``, or
+    ``(2, "2, p. 14")`` / ``(2, "2, pp. 3, 14")`` when the quotes come from a paged source."""
+    pages: dict[int, set[int]] = {}
+    for c in citations:
+        source_id = c["source_id"] if isinstance(c, Mapping) else c.source_id
+        if source_id not in numbers:
+            continue
+        found = pages.setdefault(numbers[source_id], set())
+        page = c.page if isinstance(c, Citation) else None
+        if page is not None:
+            found.add(page)
+    labels: list[tuple[int, str]] = []
+    for number in sorted(pages):
+        on = sorted(pages[number])
+        if not on:
+            labels.append((number, str(number)))
+        else:
+            prefix = "p." if len(on) == 1 else "pp."
+            labels.append((number, f"{number}, {prefix} {', '.join(str(p) for p in on)}"))
+    return labels
+
+
+def cite(citations: Iterable[Cited], numbers: Mapping[str, int]) -> str:
+    """Citation markers like ``[1]``, ``[1, 2]``, or ``[2, p. 14]`` and ``[1; 2, p. 14]`` when
+    a quote comes from a paged source (a PDF)."""
+    labels = cite_labels(citations, numbers)
+    if not labels:
+        return ""
+    paged = any(label != str(number) for number, label in labels)
+    return "[" + ("; " if paged else ", ").join(label for _, label in labels) + "]"
 
 
 def quoted(statement: str, citations: Sequence[Citation]) -> bool:
@@ -96,6 +125,7 @@ def render_markdown(brief: Brief) -> str:
         cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
         quoted=quoted,
         kind_label=KIND_LABELS,
+        source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
     )
 
 

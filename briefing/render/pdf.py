@@ -6,13 +6,13 @@ needs fetching, and source text that smuggled in a URL could not make us read a 
 touch the network even if escaping failed.
 
 The one-page guarantee: lay out, count pages; while over one page drop the lowest-priority
-items in the order of DROP_STAGES: facts (last first; ``Brief.facts`` is in priority
-order), trimming the actor and watch lists on the way, and only then contradictions. A
-section whose items are all dropped loses its heading with them; a heading never goes while
-its section has content. Only when dropping
+items in ``compose.DROP_ORDER``, the order the word budget uses too (last item of a list
+first: lists are in priority order). A section whose items are all dropped loses its
+heading with them; a heading never goes while its section has content. Only when dropping
 everything droppable is not enough does the font step down, to a 9 pt floor; after that,
-over-long strings are clipped as a last resort. What was left out is recorded in the brief's
-stats (``omitted_*``) and printed on the page ("N more facts in the JSON brief").
+the last contradiction goes and over-long strings are clipped as a last resort. What was
+left out is recorded in the brief's stats (``omitted_*``) and printed on the page ("N more
+facts in the JSON brief").
 
 Finding how many items to drop is fast: the full layout is measured once (the height of
 every droppable item and of the overflow), which gives an estimate that is then checked by
@@ -29,32 +29,19 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from briefing.compose import DROPPABLE, cited_source_ids, drop_items, drop_sequence
 from briefing.errors import RenderError
-from briefing.models import Brief, SourceRef
-from briefing.render.html import PAPER_SIZES, cited_source_ids, render_html
+from briefing.models import Brief
+from briefing.render.html import PAPER_SIZES, render_html
 
 logger = logging.getLogger(__name__)
 
 BASE_FONT_PT = 10.0
 FONT_STEPS_PT = (10.0, 9.5, 9.0)
 MIN_FONT_PT = FONT_STEPS_PT[-1]
-# The droppable lists of the Brief.
-DROPPABLE = ("facts", "contradictions", "watch", "actors")
-# Drop stages, in order: (list, items it keeps after the stage). Within a list the last item
-# goes first (lists are in priority order). Every fact goes before any contradiction; like the
-# word-budget step in compose.py, a few facts outlast the tail of the actor and watch lists.
-DROP_STAGES: tuple[tuple[str, int], ...] = (
-    ("facts", 3),
-    ("watch", 1),
-    ("actors", 2),
-    ("facts", 1),
-    ("actors", 0),
-    ("watch", 0),
-    ("facts", 0),
-    ("contradictions", 0),
-)
 # Element id prefix of each droppable list's items in templates/brief.html.j2.
 _ITEM_IDS = {
+    "bottom_line": "bottom-",
     "facts": "fact-",
     "contradictions": "contradiction-",
     "watch": "watch-",
@@ -92,62 +79,8 @@ class PdfResult:
     refused_urls: list[str] = field(default_factory=list)
 
 
-def trim_brief(brief: Brief, drop: int) -> tuple[Brief, dict[str, int]]:
-    """The brief without its ``drop`` lowest-priority items, and the counts dropped per list.
-
-    As in the word-budget step of compose: dropped facts and contradictions move to the front
-    of ``more_facts`` / ``more_contradictions`` (they stay in the JSON), dropped actors and
-    watch items are counted in ``omitted_other``, and the sources list keeps only the sources
-    still cited, renumbered from 1.
-    """
-    update: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    for name, _index in drop_sequence(brief)[:drop]:
-        counts[name] = counts.get(name, 0) + 1
-    for name, count in counts.items():
-        items = getattr(brief, name)
-        update[name] = list(items[: len(items) - count])
-    if not counts:
-        return brief, counts
-    if "facts" in counts:
-        update["more_facts"] = [*brief.facts[len(update["facts"]) :], *brief.more_facts]
-    if "contradictions" in counts:
-        kept = len(update["contradictions"])
-        update["more_contradictions"] = [*brief.contradictions[kept:], *brief.more_contradictions]
-    update["stats"] = brief.stats.model_copy(
-        update={
-            "omitted_facts": brief.stats.omitted_facts + counts.get("facts", 0),
-            "omitted_contradictions": brief.stats.omitted_contradictions
-            + counts.get("contradictions", 0),
-            "omitted_other": brief.stats.omitted_other
-            + counts.get("watch", 0)
-            + counts.get("actors", 0),
-        }
-    )
-    trimmed = brief.model_copy(update=update)
-    return trimmed.model_copy(update={"sources": _cited_sources(trimmed)}), counts
-
-
-def _cited_sources(brief: Brief) -> list[SourceRef]:
-    """The sources the brief's items still cite, in their original order, renumbered."""
-    cited = cited_source_ids(brief)
-    kept = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
-    return [s.model_copy(update={"number": n}) for n, s in enumerate(kept, start=1)]
-
-
-def drop_sequence(brief: Brief) -> list[tuple[str, int]]:
-    """Every droppable item as (list name, index), in the order DROP_STAGES drops them."""
-    left = {name: len(getattr(brief, name)) for name in DROPPABLE}
-    sequence: list[tuple[str, int]] = []
-    for name, keep in DROP_STAGES:
-        while left[name] > keep:
-            left[name] -= 1
-            sequence.append((name, left[name]))
-    return sequence
-
-
 def droppable_count(brief: Brief) -> int:
-    return sum(len(getattr(brief, name)) for name in DROPPABLE)
+    return len(drop_sequence(brief))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -155,29 +88,44 @@ def _clip(text: str, limit: int) -> str:
 
 
 def clip_brief(brief: Brief, limit: int) -> Brief:
-    """Last resort: keep one bottom-line sentence and clip every remaining long string."""
+    """Last resort: keep one bottom-line sentence, no contradiction, and clip every remaining
+    long string (the word fit never drops the last contradiction; a page that cannot hold
+    it even at the floor size does)."""
     bottom = [
         f.model_copy(update={"statement": _clip(f.statement, limit)}) for f in brief.bottom_line[:1]
     ]
+    bare = brief.model_copy(
+        update={
+            "bottom_line": bottom,
+            "contradictions": [],
+            "more_contradictions": [*brief.contradictions, *brief.more_contradictions],
+        }
+    )
+    cited = cited_source_ids(bare)
+    kept = [s for s in sorted(brief.sources, key=lambda s: s.number) if s.id in cited]
     sources = [
         s.model_copy(
             update={
+                "number": number,
                 "title": _clip(s.title, limit) if s.title else s.title,
                 "path": _clip(s.path, limit),
                 "outlet": _clip(s.outlet, limit) if s.outlet else s.outlet,
                 "url": s.url if s.url is None or len(s.url) <= limit else None,
             }
         )
-        for s in brief.sources
+        for number, s in enumerate(kept, start=1)
     ]
     stats = brief.stats.model_copy(
-        update={"omitted_other": brief.stats.omitted_other + len(brief.bottom_line) - len(bottom)}
+        update={
+            "omitted_other": brief.stats.omitted_other + len(brief.bottom_line) - len(bottom),
+            "omitted_contradictions": brief.stats.omitted_contradictions
+            + len(brief.contradictions),
+        }
     )
-    return brief.model_copy(
+    return bare.model_copy(
         update={
             "title": _clip(brief.title, limit),
             "topic": _clip(brief.topic, limit),
-            "bottom_line": bottom,
             "sources": sources,
             "stats": stats,
         }
@@ -262,6 +210,12 @@ def _section_overhead(brief: Brief, heights: dict[str, float]) -> dict[str, floa
     }
 
 
+def _item_citations(name: str, item: Any) -> list[Any]:
+    if name == "contradictions":
+        return [c for side in item.sides for c in side.citations]
+    return list(item.citations)
+
+
 def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], scale: float) -> int:
     """How many items to drop to free ``overflow``, counting the source lines they take along.
 
@@ -270,19 +224,18 @@ def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], sca
     """
     items: list[tuple[float, set[int]]] = []  # in drop order
     for name, i in drop_sequence(brief):
-        obj = getattr(brief, name)[i]
-        if name == "contradictions":
-            cites = [c for side in obj.sides for c in side.citations]
-        else:
-            cites = list(obj.citations)
+        cites = _item_citations(name, getattr(brief, name)[i])
         items.append((heights.get(f"{_ITEM_IDS[name]}{i}", 0.0), _source_numbers(brief, cites)))
     users: dict[int, int] = {}
     for _, numbers in items:
         for n in numbers:
             users[n] = users.get(n, 0) + 1
-    for fact in brief.bottom_line:  # always kept: its sources never go
-        for n in _source_numbers(brief, fact.citations):
-            users[n] = users.get(n, 0) + 1_000_000
+    dropped = set(drop_sequence(brief))
+    for name in DROPPABLE:  # items never dropped (the first bottom line, the last
+        for index, obj in enumerate(getattr(brief, name)):  # contradiction) keep their sources
+            if (name, index) not in dropped:
+                for n in _source_numbers(brief, _item_citations(name, obj)):
+                    users[n] = users.get(n, 0) + 1_000_000
     overhead = _section_overhead(brief, heights)
     freed = 0.0
     for count, ((name, index), (height, numbers)) in enumerate(
@@ -353,7 +306,7 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
     def layout(drop: int, font_pt: float) -> Any:
         key = (drop, font_pt)
         if key not in cache:
-            cache[key] = layouter.layout(trim_brief(brief, drop)[0], font_pt)
+            cache[key] = layouter.layout(drop_items(brief, drop)[0], font_pt)
         return cache[key]
 
     # Every item takes at least one line, so no more than this many can share one page; the
@@ -361,10 +314,10 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
     start = max(0, total - MAX_ITEMS_ON_A_PAGE)
     full = layout(start, BASE_FONT_PT)
     if len(full.pages) == 1:
-        trimmed, counts = trim_brief(brief, start)
+        trimmed, counts = drop_items(brief, start)
         return trimmed, counts, BASE_FONT_PT, full
     overflow, heights = _measure(full)
-    measured = trim_brief(brief, start)[0]
+    measured = drop_items(brief, start)[0]
     sequence = drop_sequence(brief)
     overhead = _section_overhead(measured, heights)
 
@@ -409,11 +362,11 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
             restorable=restorable if font_pt == BASE_FONT_PT else None,
         )
         if fits(drop):
-            trimmed, counts = trim_brief(brief, drop)
+            trimmed, counts = drop_items(brief, drop)
             return trimmed, counts, font_pt, layout(drop, font_pt)
         logger.info("dropping every droppable item is not enough at %.1f pt", font_pt)
     # Even the bare brief overflows at the floor size: clip long strings, keep one bottom line.
-    bare, counts = trim_brief(brief, total)
+    bare, counts = drop_items(brief, total)
     for limit in _CLIP_LIMITS:
         clipped = clip_brief(bare, limit)
         document = layouter.layout(clipped, MIN_FONT_PT)

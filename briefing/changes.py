@@ -1,0 +1,131 @@
+"""Since yesterday: a day's results against the previous daily brief's, matched by content.
+
+A pure stage. ``build_brief(..., previous=...)`` runs it on the composed brief before the
+page is fitted, so a daily brief is composed and fitted once. Facts and contradictions are
+matched by their words (normalised, then a Jaccard overlap), never by id: ids are positions
+on a page and change from day to day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from briefing.lexicon import normalise_statement
+from briefing.models import Brief, Changes, Contradiction, Fact
+
+# Facts whose word sets overlap this much are the same development, reworded.
+SAME_FACT_JACCARD = 0.75
+
+
+class PreviousDay(BaseModel):
+    """What the daily brief before this one reported: the input of the changes stage."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    day: dt.date | None = Field(
+        default=None, description="The day of the earlier brief; None on the first daily brief."
+    )
+    facts: tuple[Fact, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
+    since: dt.datetime | None = Field(
+        default=None, description="End of the previous run: documents after it are new."
+    )
+    updated: tuple[str, ...] = Field(
+        default=(),
+        description="Ids of today's documents that update a story briefed before (new sentences).",
+    )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(normalise_statement(text).split())
+
+
+def _same(a: frozenset[str], b: frozenset[str]) -> bool:
+    if a == b:
+        return True
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= SAME_FACT_JACCARD
+
+
+def _matches_any(words: frozenset[str], pool: Sequence[frozenset[str]]) -> bool:
+    return any(_same(words, other) for other in pool)
+
+
+def _contradiction_sides(c: Contradiction) -> list[frozenset[str]]:
+    return [_words(side.statement) for side in c.sides]
+
+
+def _same_contradiction(a: Contradiction, b: Contradiction) -> bool:
+    sides_a, sides_b = _contradiction_sides(a), _contradiction_sides(b)
+    return all(_matches_any(s, sides_b) for s in sides_a) and all(
+        _matches_any(s, sides_a) for s in sides_b
+    )
+
+
+def compare_days(
+    facts: Sequence[Fact],
+    contradictions: Sequence[Contradiction],
+    previous_facts: Sequence[Fact],
+    previous_contradictions: Sequence[Contradiction],
+    previous_day: dt.date,
+) -> Changes:
+    """Today's facts and contradictions against the previous day's, by normalised content."""
+    before = [_words(f.statement) for f in previous_facts]
+    new_facts = [f for f in facts if not _matches_any(_words(f.statement), before)]
+    appeared = [
+        c
+        for c in contradictions
+        if not any(_same_contradiction(c, p) for p in previous_contradictions)
+    ]
+    today_statements = [_words(f.statement) for f in facts] + [
+        s for c in contradictions for s in _contradiction_sides(c)
+    ]
+    resolved: list[Contradiction] = []
+    dropped: list[Contradiction] = []
+    for old in previous_contradictions:
+        if any(_same_contradiction(old, c) for c in contradictions):
+            continue
+        still = [s for s in _contradiction_sides(old) if _matches_any(s, today_statements)]
+        (resolved if still else dropped).append(old)
+    return Changes(
+        previous_day=previous_day,
+        new_facts=tuple(new_facts),
+        repeated_facts=len(facts) - len(new_facts),
+        new_contradictions=tuple(appeared),
+        resolved_contradictions=tuple(resolved),
+        dropped_contradictions=tuple(dropped),
+    )
+
+
+def brief_facts(brief: Brief) -> list[Fact]:
+    """Every verified fact of a brief, once each, in the brief's order."""
+    seen: set[frozenset[str]] = set()
+    out: list[Fact] = []
+    for fact in [*brief.bottom_line, *brief.facts, *brief.watch, *brief.more_facts]:
+        key = _words(fact.statement)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
+    return out
+
+
+def brief_contradictions(brief: Brief) -> list[Contradiction]:
+    return [*brief.contradictions, *brief.more_contradictions]
+
+
+def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
+    """The "Since yesterday" of a composed brief, given what the previous brief reported."""
+    if previous.day is None:
+        return Changes(since=previous.since)  # the first daily brief: nothing to compare with
+    changes = compare_days(
+        brief_facts(brief),
+        brief_contradictions(brief),
+        previous.facts,
+        previous.contradictions,
+        previous.day,
+    )
+    return changes.model_copy(update={"since": previous.since, "updated_sources": previous.updated})

@@ -1,0 +1,112 @@
+"""``briefing text SOURCE``: the decoded text that a source's citation offsets refer to.
+
+Every citation's ``start``/``end`` in the JSON brief are offsets into this text, so anyone can
+check ``text[start:end] == quote`` for a PDF, a Word file or an e-mail as for a .txt file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from briefing.cli.common import Parser, UsageError, add_command
+from briefing.errors import BriefingError
+from briefing.files import write_atomic
+from briefing.ingest import ingest_paths
+from briefing.models import Document
+
+TEXT_HELP = """\
+Print the decoded text of one source: the text the offsets of the brief's citations
+("start", "end" in the JSON brief) refer to, so that text[start:end] == quote can be checked
+for every format. For a .txt file it is the file itself (with universal newlines); for a PDF,
+Word file or e-mail it is the text briefing extracted: one paragraph a line, the pages of a
+PDF separated by a blank line ("pages" in --json gives the offset each page starts at).
+
+examples:
+  briefing text report.pdf                     the text a PDF's citations refer to
+  briefing text report.pdf --json              with title, date, pages and furniture spans
+  briefing text inbox/weekly.mbox#2            the second message of a mailbox
+  briefing text note.docx -o note.txt          write it to a file
+"""
+
+
+def _message_target(source: str) -> tuple[str, int | None]:
+    """``inbox.mbox#2`` -> (``inbox.mbox``, 2); a path that exists as written is kept whole."""
+    base, sep, number = source.rpartition("#")
+    if sep and number.isdigit() and not Path(source).exists():
+        return base, int(number)
+    return source, None
+
+
+def source_document(source: str, *, max_bytes: int) -> Document:
+    """The one Document that ``source`` (a file, or ``file.mbox#N``) holds."""
+    target, number = _message_target(source)
+    if Path(target).is_dir():
+        raise BriefingError(f"{target}: is a folder; name one file")
+    result = ingest_paths([target], max_bytes=max_bytes)
+    if not result.documents:
+        raise BriefingError(result.warnings[0] if result.warnings else f"{target}: no text")
+    if number is not None:
+        wanted = f"{target}#{number}"
+        for doc in result.documents:
+            if doc.path == wanted:
+                return doc
+        count = len(result.documents)
+        raise BriefingError(f"{target}: no message #{number} (it holds {count} with text)")
+    if len(result.documents) > 1:
+        paths = [d.path for d in result.documents]
+        raise BriefingError(
+            f"{target} holds {len(paths)} messages: name one, e.g. {paths[0]} or {paths[-1]}"
+        )
+    return result.documents[0]
+
+
+def _cmd_text(args: argparse.Namespace) -> int:
+    if args.max_doc_mb <= 0:
+        raise UsageError("briefing text: error: --max-doc-mb must be positive")
+    doc = source_document(args.source, max_bytes=int(args.max_doc_mb * 1024 * 1024))
+    if args.json:
+        data = {
+            "path": doc.path,
+            "id": doc.id,
+            "title": doc.title,
+            "outlet": doc.outlet,
+            "date": doc.date.isoformat() if doc.date else None,
+            "pages": list(doc.pages),
+            "furniture": [[f.start, f.end] for f in doc.furniture],
+            "text": doc.text,
+        }
+        out = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        out = doc.text.encode("utf-8")
+    if args.output:
+        write_atomic(Path(args.output), out)
+    else:
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    """Add the text command to the main CLI's subparsers."""
+    p = add_command(
+        sub,
+        "text",
+        help="print the text a source's citation offsets refer to",
+        description=TEXT_HELP,
+    )
+    p.add_argument(
+        "source", metavar="SOURCE", help="one file (any accepted format), or FILE.mbox#N"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write it here instead of stdout")
+    p.add_argument("--json", action="store_true", help="JSON with metadata, pages, furniture")
+    p.add_argument(
+        "--max-doc-mb",
+        type=float,
+        metavar="MB",
+        default=10.0,
+        help="refuse documents larger than this (default: 10)",
+    )
+    p.set_defaults(handler=_cmd_text)

@@ -1,0 +1,103 @@
+"""Word input (.docx) through python-docx.
+
+The body is read in document order: each paragraph and heading is one line, each table row
+one line with its cells separated by `` | `` (a merged cell counted once). Page headers,
+footers, comments and footnotes are not part of the text. The title and date come from the
+document's properties (a date stated in the first lines wins over the creation date), the
+author becomes the source line.
+
+A .docx is a zip of XML parts: its unpacked size is checked before anything is parsed (a
+small file can unpack to gigabytes), python-docx parses XML without resolving entities or
+reaching the network, and macros (a ``vbaProject.bin`` part), embedded objects and linked
+files are never opened, let alone run. Macro-enabled ``.docm`` files are not accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+
+from briefing.errors import InputError
+from briefing.formats import Extracted, TextBuilder
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and encrypted Office
+_MAX_RATIO = 200  # unpacked/packed size above which a zip is taken for a bomb
+
+
+def _check_zip(data: bytes, path: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(
+            path,
+            "a Word 97-2003 or password-protected file, not a .docx: save it as an unprotected "
+            ".docx; skipped",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(
+            path, "not a readable Word file (damaged, or not a .docx); skipped"
+        ) from exc
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > _MAX_RATIO * max(len(data), 1):
+        raise InputError(path, f"unpacks to {unpacked / 1e6:.0f} MB (a zip bomb?); skipped")
+
+
+def _rows(table: object) -> Iterator[str]:
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell appears once per grid column
+                continue
+            seen.add(id(cell._tc))
+            text = " ".join(cell.text.split())
+            if text:
+                cells.append(text)
+        if cells:
+            yield " | ".join(cells)
+
+
+def read_docx(data: bytes, path: str) -> Extracted:
+    """The text of a .docx: paragraphs, headings and table rows, one a line."""
+    try:
+        import docx
+        from docx.table import Table
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise InputError(
+            path, "Word input needs the 'docs' extra: pip install 'briefing[docs]'"
+        ) from exc
+    _check_zip(data, path)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...
+        raise InputError(
+            path, "not a readable Word file (damaged, or not a .docx); skipped"
+        ) from exc
+    builder = TextBuilder()
+    title: str | None = None
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in _rows(block):
+                builder.line(row)
+            continue
+        text = " ".join(block.text.split())
+        if not text:
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        if title is None and style.lower() in ("title", "heading 1") and len(text) <= 200:
+            title = text
+        builder.line(text)
+    props = document.core_properties
+    created = props.created if isinstance(props.created, dt.datetime) else None
+    author = " ".join((props.author or "").split())
+    return Extracted(
+        text=builder.text(),
+        title=" ".join((props.title or "").split()) or title,
+        outlet=author[:120] or None,
+        date=created.date() if created is not None else None,
+        dateline_wins=True,
+        furniture=tuple(builder.furniture),
+    )

@@ -1,0 +1,195 @@
+"""E-mail input: ``.eml`` messages and ``.mbox`` mailboxes, through the standard library.
+
+One document per message: the subject is its title, the sender (the display name, else the
+address) its source line, the Date header its date. The body is the HTML part when there is
+one, read by the same HTML-to-text path as web pages, else the plain-text part, whose
+hard-wrapped lines are joined into paragraphs. Attachments are not read.
+
+Newsletter furniture is marked, never cited: "view in browser" and "forward to a friend"
+lines, and the footer from the first unsubscribe / "you are receiving this" / preferences
+line in the second half of the message, or from a ``-- `` signature separator, to the end.
+Nothing in a message is run or fetched: no scripts, no remote images, no links followed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Callable, Iterator
+from email import policy
+from email.message import EmailMessage, Message
+
+from briefing.errors import InputError
+from briefing.formats import Extracted, TextBuilder
+
+# A line that is newsletter furniture wherever it stands.
+_FURNITURE = re.compile(
+    r"view\s+(?:this\s+|it\s+|the\s+)?(?:e-?mail\s+|newsletter\s+|message\s+)?"
+    r"(?:in\s+(?:your|a|the)\s+browser|online|on\s+the\s+web|as\s+a\s+web\s*page)"
+    r"|having\s+trouble\s+(?:viewing|reading)|trouble\s+viewing"
+    r"|forward(?:ed)?\s+(?:this|it)?\s*to\s+a\s+(?:friend|colleague)"
+    r"|(?:was\s+this|this\s+(?:e-?mail|newsletter)\s+was)\s+forwarded\s+to\s+you"
+    r"|add\s+(?:us|\S+@\S+)\s+to\s+your\s+(?:address\s+book|contacts|safe\s+senders)"
+    r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
+    re.IGNORECASE,
+)
+# A line from which the rest of the message is its footer (when in the second half).
+_FOOTER = re.compile(
+    r"unsubscribe|opt[\s-]?out\b|manage\s+(?:your\s+)?(?:subscription|preferences|e-?mail)"
+    r"|update\s+(?:your\s+)?(?:subscription|preferences|e-?mail\s+preferences)"
+    r"|e-?mail\s+preferences|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this"
+    r"|(?:this\s+(?:e-?mail|message|newsletter)\s+was\s+)?sent\s+to\s+\S+@\S+"
+    r"|if\s+you\s+(?:no\s+longer\s+)?(?:wish|want)\s+to\s+(?:receive|stop)"
+    r"|no\s+longer\s+want\s+to\s+receive",
+    re.IGNORECASE,
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SHORT = 200  # longer lines are prose, whatever words they use
+_SIGNATURE = re.compile(r"^--\s?$")
+_MBOX_FROM = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
+_MBOX_ESCAPED = re.compile(rb"^>(>*From )", re.MULTILINE)
+_LIST_LINE = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox file, ``>From `` lines unescaped."""
+    data = data.replace(b"\r\n", b"\n")
+    starts = [
+        m.start()
+        for m in _MBOX_FROM.finditer(data)
+        if m.start() == 0 or data[m.start() - 2 : m.start()] == b"\n\n"
+    ]
+    if not starts or starts[0] != 0:
+        return []
+    messages: list[bytes] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(data)
+        raw = data[start:end]
+        raw = raw[raw.index(b"\n") + 1 :]  # the "From " separator line
+        messages.append(_MBOX_ESCAPED.sub(rb"\1", raw))
+    return messages
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (ValueError, IndexError, TypeError, LookupError):  # malformed encoded words
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _sender(message: Message) -> str | None:
+    name, address = email.utils.parseaddr(_header(message, "From"))
+    return (name or address or "").strip()[:120] or None
+
+
+def _date(message: Message) -> dt.date | None:
+    value = _header(message, "Date")
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+
+
+def _content(part: Message) -> str | None:
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]
+    except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+    return content if isinstance(content, str) else None
+
+
+def _plain_paragraphs(text: str) -> Iterator[str]:
+    """Hard-wrapped lines joined into paragraphs. A line continues into the next when it is
+    nearly as long as the wrap width (or ends in a space: format=flowed) and does not end a
+    sentence; short lines such as a footer's stay apart, and so do list items and quotes."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = sorted(len(ln.rstrip()) for ln in raw_lines if ln.strip())
+    width = max(40, lengths[int(len(lengths) * 0.9)] if lengths else 72)
+    lines: list[str] = []
+    for raw in raw_lines:
+        line = raw.rstrip()
+        if not line.strip() or _SIGNATURE.match(line) or _LIST_LINE.match(line):
+            if lines:
+                yield " ".join(lines)
+                lines = []
+            if line.strip():
+                yield line.strip()
+            continue
+        if lines and lines[-1][-1:] in ".!?:" and line.strip()[:1].isupper():
+            yield " ".join(lines)  # a sentence ends with the line: nothing is lost by a break
+            lines = []
+        lines.append(line.strip())
+        if len(line) < 0.75 * width and not raw.endswith(" "):
+            yield " ".join(lines)
+            lines = []
+    if lines:
+        yield " ".join(lines)
+
+
+def _unwrap_layout_tables(markup: str) -> str:
+    """Newsletters lay out their columns with tables, where the article finder sees only
+    tables; turned into plain blocks, their paragraphs read as an article's do."""
+    try:
+        import lxml.html
+    except ImportError:  # pragma: no cover - lxml comes with the html extra
+        return markup
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return markup
+    for element in root.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+        element.tag = "div"
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+HtmlToText = Callable[[bytes, str], tuple[str, dict[str, str]]]
+
+
+def _body_lines(message: EmailMessage, path: str, html_to_text: HtmlToText) -> list[str]:
+    html = message.get_body(preferencelist=("html",))
+    plain = message.get_body(preferencelist=("plain",))
+    if html is not None and (markup := _content(html)):
+        try:
+            # Already decoded by the part's charset: a UTF-8 byte-order mark says so, over any
+            # <meta charset> the markup still carries.
+            page = _UTF8_BOM + _unwrap_layout_tables(markup).encode("utf-8")
+            text, _ = html_to_text(page, path)
+        except InputError:
+            if plain is None:
+                raise
+        else:
+            return [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    if plain is not None and (body := _content(plain)):
+        return list(_plain_paragraphs(body))
+    raise InputError(path, "e-mail has no readable text body; skipped")
+
+
+def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> Extracted:
+    """One e-mail message: its body as text, newsletter furniture marked. ``html_to_text``
+    is the web pages' path (ingest's), so a newsletter reads as an article does."""
+    message = email.message_from_bytes(data, policy=policy.default)
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise InputError(path, "not an e-mail message (no headers); skipped")
+    lines = _body_lines(message, path, html_to_text)
+    footer_from = len(lines)
+    for i, line in enumerate(lines):
+        short = len(line) <= _SHORT
+        if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
+            footer_from = i
+            break
+    builder = TextBuilder()
+    for i, line in enumerate(lines):
+        marked = len(line) <= _SHORT and _FURNITURE.search(line) is not None
+        builder.line(line, furniture=i >= footer_from or marked)
+    return Extracted(
+        text=builder.text(),
+        title=_header(message, "Subject")[:300] or None,
+        outlet=_sender(message),
+        date=_date(message),
+        furniture=tuple(builder.furniture),
+    )

@@ -1,0 +1,71 @@
+"""Word sources: paragraphs, headings and tables as text; title and date from properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("docx")
+
+from formats_samples import (
+    DOCX_AUTHOR,
+    DOCX_CREATED,
+    DOCX_PARAGRAPHS,
+    DOCX_TABLE,
+    DOCX_TITLE,
+    make_docx,
+)
+
+from briefing.config import Settings
+from briefing.ingest import ingest_paths
+from briefing.pipeline import build_brief
+
+
+@pytest.fixture
+def note(tmp_path: Path) -> Path:
+    return make_docx(tmp_path / "note.docx")
+
+
+def test_paragraphs_headings_and_table_rows_in_document_order(note: Path) -> None:
+    result = ingest_paths([note])
+    assert result.warnings == []
+    (doc,) = result.documents
+    lines = doc.text.split("\n")
+    assert lines[0] == "Harbour reopening"
+    assert lines[1:3] == list(DOCX_PARAGRAPHS)
+    assert lines[3:6] == [" | ".join(row) for row in DOCX_TABLE]
+    assert lines[6].startswith("The council said")
+    assert doc.title == DOCX_TITLE and doc.outlet == DOCX_AUTHOR
+    assert doc.date == DOCX_CREATED.date() and doc.pages == ()
+
+
+def test_brief_of_a_word_file_cites_exact_quotes(note: Path) -> None:
+    (doc,) = ingest_paths([note]).documents
+    brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 10, 13))
+    citations = [c for f in brief.bottom_line + brief.facts for c in f.citations]
+    assert citations
+    for c in citations:
+        assert c.start is not None and c.end is not None
+        assert doc.text[c.start : c.end] == c.quote and c.page is None
+
+
+def test_damaged_and_bomb_word_files_warn_once_each(tmp_path: Path, note: Path) -> None:
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(note.read_bytes()[:400])
+    bomb = tmp_path / "bomb.docx"
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * 5_000_000 + b">")
+    bomb.write_bytes(packed.getvalue())
+    protected = tmp_path / "protected.docx"  # Office encrypts into an OLE container, as .doc
+    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    result = ingest_paths([damaged, bomb, protected, note])
+    assert [Path(d.path).name for d in result.documents] == ["note.docx"]
+    assert len(result.warnings) == 3
+    assert result.warnings[0].startswith(f"{damaged}: not a readable Word file")
+    assert result.warnings[1].startswith(f"{bomb}: unpacks to") and "zip bomb" in result.warnings[1]
+    assert result.warnings[2].startswith(f"{protected}: a Word 97-2003 or password-protected")

@@ -1,0 +1,157 @@
+"""E-mail sources: one document per message, the HTML body preferred, newsletter furniture."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("trafilatura")
+
+from formats_samples import (
+    MBOX_BODIES,
+    MBOX_SUBJECTS,
+    NEWSLETTER_BODY,
+    NEWSLETTER_DATE,
+    NEWSLETTER_FURNITURE,
+    NEWSLETTER_HTML_ONLY,
+    NEWSLETTER_SENDER,
+    NEWSLETTER_SUBJECT,
+    make_eml,
+    make_mbox,
+    newsletter,
+)
+
+from briefing.config import Settings
+from briefing.formats.mail import split_mbox
+from briefing.ingest import ingest_paths
+from briefing.models import Document
+from briefing.pipeline import build_brief
+
+
+def _cited_outside_furniture(doc: Document, docs: list[Document]) -> int:
+    brief = build_brief(docs, settings=Settings(cache=False), today=dt.date(2026, 11, 20))
+    citations = [c for f in brief.bottom_line + brief.facts for c in f.citations]
+    count = 0
+    for c in citations:
+        if c.source_id != doc.id:
+            continue
+        assert c.start is not None and c.end is not None
+        assert doc.text[c.start : c.end] == c.quote
+        assert not any(f.start < c.end and c.start < f.end for f in doc.furniture), c.quote
+        count += 1
+    return count
+
+
+def test_eml_html_body_subject_sender_and_date(tmp_path: Path) -> None:
+    result = ingest_paths([make_eml(tmp_path / "weekly.eml")])
+    assert result.warnings == []
+    (doc,) = result.documents
+    assert NEWSLETTER_HTML_ONLY in doc.text  # the HTML part, not the plain alternative
+    for paragraph in NEWSLETTER_BODY:
+        assert paragraph in doc.text.split("\n")
+    assert doc.title == NEWSLETTER_SUBJECT and doc.outlet == NEWSLETTER_SENDER
+    assert doc.date == NEWSLETTER_DATE.date()
+    shown = {doc.text[f.start : f.end] for f in doc.furniture}
+    for line in NEWSLETTER_FURNITURE:  # dropped by the article finder, or marked
+        assert line not in doc.text or line in shown
+    assert _cited_outside_furniture(doc, [doc]) >= 1
+
+
+def test_plain_only_newsletter_is_unwrapped_and_its_footer_is_furniture(tmp_path: Path) -> None:
+    message = EmailMessage()
+    message["From"] = "Valley Notes <notes@valley.example>"
+    message["Subject"] = "Valley Notes"
+    message["Date"] = "Thu, 19 Nov 2026 08:00:00 +0000"
+    wrapped = (
+        "Farmers in the southern valley said on Wednesday that the floodwater had\n"
+        "finally drained from the lower fields, and that planting would begin in March.\n"
+    )
+    message.set_content(
+        "View this email in your browser\n\n"
+        + wrapped
+        + "\nThe valley cooperative said it had ordered new seed from suppliers in the north.\n"
+        "\nYou are receiving this email because you signed up at valley.example.\n"
+        "Unsubscribe: https://valley.example/u\n"
+        "Valley Notes, 4 Mill Lane\n"
+    )
+    (doc,) = ingest_paths([make_eml(tmp_path / "notes.eml", message)]).documents
+    lines = doc.text.split("\n")
+    assert " ".join(wrapped.split()) in lines  # hard-wrapped lines joined into one paragraph
+    shown = [doc.text[f.start : f.end] for f in doc.furniture]
+    assert shown[0] == "View this email in your browser"
+    assert shown[-1] == "Valley Notes, 4 Mill Lane" and len(shown) == 4
+    assert doc.date == dt.date(2026, 11, 19)
+    assert _cited_outside_furniture(doc, [doc]) >= 1
+
+
+def test_html_only_newsletter_laid_out_with_tables(tmp_path: Path) -> None:
+    message = EmailMessage()
+    message["From"] = "news@harbour.example"
+    message["Subject"] = "Harbour bulletin"
+    cells = "".join(f"<tr><td><p>{p}</p></td></tr>" for p in NEWSLETTER_BODY)
+    message.set_content(
+        f"<html><body><table><tr><td><a href='v'>View online</a></td></tr>{cells}"
+        "<tr><td>Unsubscribe</td></tr></table></body></html>",
+        subtype="html",
+    )
+    (doc,) = ingest_paths([make_eml(tmp_path / "bulletin.eml", message)]).documents
+    for paragraph in NEWSLETTER_BODY:
+        assert paragraph in doc.text.split("\n")
+    assert doc.outlet == "news@harbour.example" and doc.date is None
+
+
+def test_mbox_of_three_messages_is_three_sources(tmp_path: Path) -> None:
+    mbox = make_mbox(tmp_path / "archive.mbox")
+    result = ingest_paths([mbox])
+    assert result.warnings == []
+    docs = result.documents
+    assert [d.path for d in docs] == [f"{mbox}#{n}" for n in (1, 2, 3)]
+    assert [d.title for d in docs] == list(MBOX_SUBJECTS)
+    for doc, body in zip(docs, MBOX_BODIES, strict=True):
+        assert body[0] in doc.text
+    assert len({d.date for d in docs}) == 3
+    assert sum(_cited_outside_furniture(d, docs) for d in docs) >= 2
+
+
+def test_mbox_unescapes_from_lines_and_a_bad_message_warns_alone(tmp_path: Path) -> None:
+    good = bytes(newsletter()).replace(b"\r\n", b"\n")
+    empty = b"From: someone@example.org\nSubject: nothing\n\n"
+    data = b"From a@b Thu Nov 19 08:00:00 2026\n" + good + b"\n>From the editor\n\n"
+    data += b"From a@b Thu Nov 19 09:00:00 2026\n" + empty
+    messages = split_mbox(data)
+    assert len(messages) == 2 and b"\nFrom the editor" in messages[0]
+    path = tmp_path / "mixed.mbox"
+    path.write_bytes(data)
+    result = ingest_paths([path])
+    assert [d.path for d in result.documents] == [f"{path}#1"]
+    assert len(result.warnings) == 1 and result.warnings[0].startswith(f"{path}#2: ")
+
+
+def test_not_an_mbox_and_not_an_email_warn_once(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.mbox"
+    fake.write_bytes(b"just some words, not a mailbox at all\n" * 3)
+    headless = tmp_path / "headless.eml"
+    headless.write_bytes(b"\n\nno headers here, only a body of text that goes on.\n")
+    result = ingest_paths([fake, headless])
+    assert result.documents == [] and len(result.warnings) == 2
+    assert result.warnings[0].startswith(f"{fake}: not an mbox")
+    assert result.warnings[1].startswith(f"{headless}: ")
+
+
+def test_a_maildir_folder_reads_its_messages(tmp_path: Path) -> None:
+    maildir = tmp_path / "Mail" / "newsletters"
+    for name in ("cur", "new", "tmp"):
+        (maildir / name).mkdir(parents=True)
+    make_eml(maildir / "cur" / "1763539200.M1P2.host:2,S", newsletter())
+    second = newsletter(MBOX_SUBJECTS[0], MBOX_BODIES[0], html_extra="")
+    make_eml(maildir / "new" / "1763625600.M3P4.host", second)
+    (maildir / "tmp" / "1763625601.M5P6.host").write_bytes(b"half-written")  # not delivered
+    (tmp_path / "Mail" / "notes").write_bytes(b"\x00\x01 not a mail folder")  # not read
+    result = ingest_paths([tmp_path / "Mail"])
+    assert result.warnings == []
+    assert sorted(d.title or "" for d in result.documents) == sorted(
+        [NEWSLETTER_SUBJECT, MBOX_SUBJECTS[0]]
+    )

@@ -1,0 +1,204 @@
+"""PDF sources: reading order, joined hyphens, running heads and feet as furniture, pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pypdfium2")
+pytest.importorskip("weasyprint")
+
+from formats_samples import (
+    REPORT_AUTHOR,
+    REPORT_FOOTER,
+    REPORT_HEADER,
+    REPORT_PAGES,
+    REPORT_TITLE,
+    make_corrupt_pdf,
+    make_encrypted_pdf,
+    make_flate_pdf,
+    make_partly_scanned_pdf,
+    make_report_pdf,
+    make_scanned_pdf,
+    pdf_bytes,
+)
+
+from briefing.config import Settings
+from briefing.ingest import ingest_paths
+from briefing.models import Brief, Citation, Document
+from briefing.pipeline import build_brief
+from briefing.render.html import render_html
+from briefing.render.markdown import render_json, render_markdown
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_report_pdf(tmp_path_factory.mktemp("pdf") / "report.pdf")
+
+
+@pytest.fixture(scope="module")
+def document(report: Path) -> Document:
+    result = ingest_paths([report])
+    assert result.warnings == []
+    (doc,) = result.documents
+    return doc
+
+
+def _citations(brief: Brief) -> list[Citation]:
+    found = [c for f in brief.bottom_line + brief.facts + brief.watch for c in f.citations]
+    found += [c for x in brief.contradictions for s in x.sides for c in s.citations]
+    return found + [c for a in brief.actors for c in a.citations]
+
+
+def test_every_paragraph_is_one_line_with_its_hyphenated_words_joined(document: Document) -> None:
+    lines = document.text.split("\n")
+    for heading, paragraphs in REPORT_PAGES:
+        assert heading in lines
+        for paragraph in paragraphs:  # justified and hyphenated in a narrow column
+            assert paragraph in lines
+    assert "\u2010" not in document.text and "\u00ad" not in document.text
+
+
+def test_running_header_footer_and_page_numbers_are_furniture(document: Document) -> None:
+    furniture = [document.text[f.start : f.end] for f in document.furniture]
+    pages = len(REPORT_PAGES)
+    assert furniture.count(REPORT_HEADER) == pages
+    feet = [line for line in furniture if REPORT_FOOTER in line]
+    assert [f"Page {n} of {pages}" in line for n, line in enumerate(feet, 1)] == [True] * pages
+    body = {p for _, paragraphs in REPORT_PAGES for p in paragraphs}
+    assert not body & set(furniture)
+
+
+def test_header_first_and_footer_last_on_each_page(document: Document) -> None:
+    starts = [*document.pages, len(document.text)]
+    for number, (heading, _) in enumerate(REPORT_PAGES):
+        page = document.text[starts[number] : starts[number + 1]].strip().split("\n")
+        assert page[0] == REPORT_HEADER and page[1] == heading
+        assert REPORT_FOOTER in page[-1] and f"Page {number + 1} of" in page[-1]
+
+
+def test_pages_and_metadata(document: Document) -> None:
+    assert len(document.pages) == len(REPORT_PAGES) and document.pages[0] == 0
+    for number, (_, paragraphs) in enumerate(REPORT_PAGES, 1):
+        for paragraph in paragraphs:
+            assert document.page_at(document.text.index(paragraph)) == number
+    assert document.title == REPORT_TITLE
+    assert document.outlet == REPORT_AUTHOR
+    assert document.date == dt.date(2026, 9, 30)
+
+
+def test_brief_of_a_pdf_cites_exact_quotes_with_their_pages(document: Document) -> None:
+    brief = build_brief([document], settings=Settings(cache=False), today=dt.date(2026, 10, 1))
+    citations = _citations(brief)
+    assert len(citations) >= 3
+    furniture = [(f.start, f.end) for f in document.furniture]
+    for c in citations:
+        assert c.start is not None and c.end is not None
+        assert document.text[c.start : c.end] == c.quote
+        assert not any(s < c.end and c.start < e for s, e in furniture), c.quote
+        expected = next(
+            n
+            for n, (_, paragraphs) in enumerate(REPORT_PAGES, 1)
+            if any(c.quote in p for p in paragraphs)
+        )
+        assert c.page == expected
+    markdown = render_markdown(brief)
+    first = citations[0]
+    assert f"[1, p. {first.page}]" in markdown or f"[1, pp. {first.page}" in markdown
+    assert f"[1, p. {first.page}]</a>" in render_html(brief) or "[1, pp. " in render_html(brief)
+    assert f'"page": {first.page}' in render_json(brief)
+    assert "Page" not in brief.topic and "Relief" not in brief.topic  # furniture is not a topic
+
+
+def test_unreadable_pdfs_give_one_warning_each_and_the_rest_is_read(
+    tmp_path: Path, report: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "report.pdf").write_bytes(report.read_bytes())
+    scanned = make_scanned_pdf(folder / "scanned.pdf")
+    locked = make_encrypted_pdf(folder / "locked.pdf", report.read_bytes())
+    broken = make_corrupt_pdf(folder / "broken.pdf")
+    empty = folder / "empty.pdf"
+    empty.write_bytes(b"")
+    result = ingest_paths([folder])
+    assert [d.path for d in result.documents] == [str(folder / "report.pdf")]
+    assert result.skipped == 4 and len(result.warnings) == 4
+    by_file = {w.split(": ", 1)[0]: w.split(": ", 1)[1] for w in result.warnings}
+    assert "no text layer" in by_file[str(scanned)]
+    assert "encrypted" in by_file[str(locked)]
+    assert "not a readable PDF" in by_file[str(broken)]
+    assert "empty" in by_file[str(empty)]
+    assert all("\n" not in w for w in result.warnings)
+
+
+def test_a_decompression_bomb_is_refused_before_pdfium_inflates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.formats import pdf
+
+    monkeypatch.setattr(pdf, "MAX_INFLATED_BYTES", 1_000_000)
+    small = make_flate_pdf(tmp_path / "small.pdf", 200_000)
+    bomb = make_flate_pdf(tmp_path / "bomb.pdf", 5_000_000)
+    assert bomb.stat().st_size < 20_000
+    result = ingest_paths([small, bomb])
+    assert result.documents == []  # "Hello" alone is not article text, but it was read
+    assert "no article text" in result.warnings[0]
+    assert result.warnings[1] == f"{bomb}: unpacks to over 1 MB (a decompression bomb?); skipped"
+
+
+def test_a_scanned_page_inside_a_report_is_named_in_one_warning(tmp_path: Path) -> None:
+    path = make_partly_scanned_pdf(tmp_path / "partly.pdf")
+    result = ingest_paths([path])
+    assert len(result.documents) == 1 and len(result.documents[0].pages) == len(REPORT_PAGES) + 1
+    assert result.warnings == [
+        f"{path}: 1 of {len(REPORT_PAGES) + 1} pages have no text layer (scanned?), so their "
+        "text is not read: page 2"
+    ]
+
+
+def test_size_cap_applies_to_pdfs(report: Path) -> None:
+    result = ingest_paths([report], max_bytes=1024)
+    assert result.documents == [] and "per-document limit" in result.warnings[0]
+
+
+def test_a_brief_made_by_briefing_is_not_read_as_a_source(tmp_path: Path, report: Path) -> None:
+    doc = ingest_paths([report]).documents[0]
+    brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 10, 1))
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "brief.pdf").write_bytes(pdf_bytes(render_html(brief)))  # as render_pdf lays it out
+    (folder / "report.pdf").write_bytes(report.read_bytes())
+    in_folder = ingest_paths([folder])
+    assert [Path(d.path).name for d in in_folder.documents] == ["report.pdf"]
+    assert in_folder.warnings == []  # our own output beside the sources is passed over
+    named = ingest_paths([folder / "brief.pdf"])
+    assert named.documents == [] and "a brief made by briefing" in named.warnings[0]
+
+
+def test_a_compound_broken_at_its_hyphen_keeps_it_and_a_typesetter_hyphen_goes() -> None:
+    from briefing.formats.pdf import read_pdf
+
+    compounds = "The agency set out a long-term plan for so-called hubs in well-known districts. "
+    hyphenated = "Reconstruction of infrastructure and international cooperation is indispensable. "
+    markup = (
+        f"<html lang='en'><body><p style='width: 5cm'>{compounds * 6}</p>"
+        f"<p style='width: 5cm; hyphens: auto'>{hyphenated * 4}</p></body></html>"
+    )
+    lines = read_pdf(pdf_bytes(markup), "narrow.pdf").text.split("\n")
+    assert lines == [(compounds * 6).strip(), (hyphenated * 4).strip()]
+
+
+def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for _, ps in REPORT_PAGES for p in ps)
+    markup = (
+        "<html><head><style>@page { @top-center { content: 'Basin Bulletin' } }"
+        "p { break-after: page; font-size: 11pt }</style></head>"
+        f"<body>{paragraphs}</body></html>"
+    )
+    (tmp_path / "untitled.pdf").write_bytes(pdf_bytes(markup))
+    (doc,) = ingest_paths([tmp_path / "untitled.pdf"]).documents
+    assert doc.text.startswith("Basin Bulletin\n")  # the header is kept, as furniture
+    assert doc.title == REPORT_PAGES[0][1][0]
