@@ -178,6 +178,7 @@ class OpenAIEngine:
         self.warnings: list[str] = []
         self.unverified_returned = 0
         self.fallback_documents: list[str] = []  # extracted offline: the model gave nothing usable
+        self._offline_ids: set[str] = set()  # the facts those documents gave
         self._lock = threading.Lock()
         if client is None:
             client = _build_client(settings, self.base_url)
@@ -257,6 +258,7 @@ class OpenAIEngine:
                 offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id])
             )
         self.fallback_documents.extend(d.path or d.id for d in missing)
+        self._offline_ids.update(f.id for f in extra)
         if not usable and not extra:
             self._warn(
                 f"the model ({self.model}) gave no usable facts and offline extraction found "
@@ -280,6 +282,12 @@ class OpenAIEngine:
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
     ) -> list[Contradiction]:
+        # Offline facts are source text: they never enter a prompt outside its data blocks.
+        candidates = [
+            c
+            for c in candidates
+            if c.left.id not in self._offline_ids and c.right.id not in self._offline_ids
+        ]
         groups = [
             list(candidates[i : i + PAIRS_PER_CALL])
             for i in range(0, len(candidates), PAIRS_PER_CALL)
@@ -293,8 +301,12 @@ class OpenAIEngine:
     def synthesize(
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
     ) -> Synthesis:
-        ranked = sorted(facts, key=lambda f: -f.score)[:SYNTH_FACTS]
+        # Offline facts are source text: they never enter a prompt outside its data blocks.
+        own = [f for f in facts if f.id not in self._offline_ids]
+        ranked = sorted(own, key=lambda f: -f.score)[:SYNTH_FACTS]
         if not ranked:
+            if facts:
+                return self._fallback_synthesis(topic, sorted(facts, key=lambda f: -f.score))
             return Synthesis(title=topic or "Situation brief")
         labels = {f"F{i}": fact for i, fact in enumerate(ranked, 1)}
         request = Request(

@@ -10,7 +10,8 @@ Strict structured outputs require every property to be present, so optional valu
 
 Bounds: every string has a ``maxLength`` and every list a ``maxItems``, so a weak model that
 loops cannot write past them when the server enforces the schema by grammar (llama.cpp does),
-and pydantic rejects an answer that breaks them when the server does not. Ids are bounded
+and pydantic enforces them when the server does not (a list is cut to its limit, an
+over-long string rejects the answer). Ids are bounded
 per request: ``extraction_schema``, ``judgement_schema`` and ``synthesis_schema`` put the ids
 of that request's blocks, pairs or facts in an ``enum``. pydantic keeps ids as plain strings
 so that the engine can look a quote with a wrong block id up in every block of the batch and
@@ -29,7 +30,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 # Long enough for a long sentence of a news article; short enough to stop a loop early.
 QUOTE_MAX_CHARS = 600
@@ -37,10 +38,10 @@ STATEMENT_MAX_CHARS = 320
 ACTOR_MAX_CHARS = 80
 DATE_MAX_CHARS = 40
 ID_MAX_CHARS = 8
-TITLE_MAX_CHARS = 120
+TITLE_MAX_CHARS = 320  # the schema asks for 12 words; this only bounds a loop
 QUOTES_PER_FACT = 2
-FACTS_PER_BLOCK = 2
-MAX_FACTS = 16
+FACTS_PER_BLOCK = 3
+MAX_FACTS = 48
 CITED_IDS = 4
 
 # Keywords OpenAI's strict structured outputs do not accept (enforced by pydantic instead).
@@ -61,6 +62,24 @@ def _drop_titles(schema: dict[str, Any]) -> None:
 
 class _Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cap_lists(cls, data: Any) -> Any:
+        """A list longer than its ``maxItems`` keeps its first items, as a grammar would.
+
+        A server that does not enforce the schema may return 38 facts for a limit of 16: the
+        answer is cut to the limit rather than rejected (a repair round trip would send all 38
+        back). Over-long strings are still rejected: cutting a statement changes its meaning.
+        """
+        if not isinstance(data, dict):
+            return data
+        for name, info in cls.model_fields.items():
+            value = data.get(name)
+            limits = [m.max_length for m in info.metadata if getattr(m, "max_length", None)]
+            if isinstance(value, list) and limits and len(value) > limits[0]:
+                data = {**data, name: value[: limits[0]]}
+        return data
 
 
 _CHUNK = "Id of the source block the quote comes from, e.g. C2."
