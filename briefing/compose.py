@@ -8,7 +8,7 @@ watch. While the rendered brief is over budget, the lowest-priority item goes, c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from briefing.models import (
     ActorPosition,
@@ -22,6 +22,7 @@ from briefing.models import (
     Synthesis,
 )
 from briefing.retrieve import content_terms
+from briefing.stories import assign_items
 
 MAX_BOTTOM_LINE = 3
 MAX_CONTRADICTIONS = 4
@@ -41,10 +42,50 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > _SIMILAR
 
 
+class Redundancy:
+    """What a page says already, so nothing is said twice (MMR-style, across all sections):
+    the quotes shown and the content terms of each statement taken."""
+
+    def __init__(self) -> None:
+        self.quotes: set[str] = set()
+        self._terms: list[frozenset[str]] = []
+
+    def novel(self, statement: str) -> bool:
+        terms = frozenset(content_terms(statement))
+        return not any(_similar(terms, t) for t in self._terms)
+
+    def take(self, fact: Fact) -> bool:
+        """Take ``fact`` when it neither quotes what is shown nor says the same; True if taken."""
+        if _quotes([fact]) & self.quotes or not self.novel(fact.statement):
+            return False
+        self.quotes |= _quotes([fact])
+        self._terms.append(frozenset(content_terms(fact.statement)))
+        return True
+
+    def take_up_to(self, facts: Iterable[Fact], limit: int) -> list[Fact]:
+        """The first ``limit`` facts that are taken, in order."""
+        taken: list[Fact] = []
+        for fact in facts:
+            if len(taken) >= limit:
+                break
+            if self.take(fact):
+                taken.append(fact)
+        return taken
+
+    def add_quotes(self, citations: Iterable[Citation]) -> None:
+        self.quotes.update(c.quote for c in citations)
+
+
 def select_facts(
-    facts: Sequence[Fact], exclude_quotes: set[str], limit: int = MAX_FACTS
+    facts: Sequence[Fact],
+    exclude_quotes: set[str],
+    limit: int = MAX_FACTS,
+    redundancy: Redundancy | None = None,
 ) -> list[Fact]:
-    """Best facts, diverse in content, covering each source before taking seconds from one."""
+    """Best facts, diverse in content, covering each source before taking seconds from one.
+
+    With ``redundancy``, a fact saying what the page already says is never chosen.
+    """
     ranked = [f for f in sorted(facts, key=lambda f: -f.score) if not _quotes([f]) & exclude_quotes]
     chosen: list[Fact] = []
     chosen_terms: list[frozenset[str]] = []
@@ -57,6 +98,8 @@ def select_facts(
 
     def novel(fact: Fact) -> bool:
         terms = frozenset(content_terms(fact.statement))
+        if redundancy is not None and not redundancy.novel(fact.statement):
+            return False
         return not any(_similar(terms, t) for t in chosen_terms)
 
     for fact in ranked:  # first pass: one fact for each source not cited yet
@@ -157,15 +200,18 @@ def compose_brief(
     measure: Callable[[Brief], int],
 ) -> Brief:
     """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
-    bottom = list(synthesis.bottom_line[:MAX_BOTTOM_LINE])
+    redundancy = Redundancy()
+    bottom = redundancy.take_up_to(synthesis.bottom_line, MAX_BOTTOM_LINE)
     ranked_contras = sorted(contradictions, key=lambda c: -c.score)
     contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
-    shown = _quotes(bottom) | {c.quote for x in contras for s in x.sides for c in s.citations}
-    watch = [f for f in synthesis.watch if not _quotes([f]) & shown][:MAX_WATCH]
-    shown |= _quotes(watch)
-    ranked_facts = select_facts(facts, shown, limit=MAX_FACTS + MAX_MORE_FACTS)
-    key_facts, more_facts = ranked_facts[:MAX_FACTS], ranked_facts[MAX_FACTS:]
-    shown |= _quotes(key_facts)
+    redundancy.add_quotes(c for x in contras for s in x.sides for c in s.citations)
+    watch = redundancy.take_up_to(synthesis.watch, MAX_WATCH)
+    key_facts = select_facts(facts, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
+    for fact in key_facts:
+        redundancy.take(fact)
+    more_facts = select_facts(
+        [f for f in facts if f not in key_facts], redundancy.quotes, limit=MAX_MORE_FACTS
+    )
     actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
     dated = sorted(d.date for d in documents if d.date is not None)
@@ -232,6 +278,11 @@ def fit_brief(
     more_contras = [
         c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(brief.more_contradictions, 1)
     ]
-    return brief.model_copy(
-        update={"more_facts": _numbered("m", brief.more_facts), "more_contradictions": more_contras}
+    return assign_items(
+        brief.model_copy(
+            update={
+                "more_facts": _numbered("m", brief.more_facts),
+                "more_contradictions": more_contras,
+            }
+        )
     )

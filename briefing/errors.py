@@ -20,6 +20,10 @@ class NoDocumentsError(BriefingError):
     """Nothing usable was given."""
 
 
+class NoMatchingDocumentsError(NoDocumentsError):
+    """Documents were read, but none is about the topic asked for."""
+
+
 class ConfigError(BriefingError):
     """A setting or config file is wrong."""
 

@@ -236,13 +236,20 @@ def load_document(
     return doc, warnings
 
 
+MIN_SENTENCE_WORDS = 4
+
+
 def _has_content(doc: Document) -> bool:
     furniture = {(f.start, f.end) for f in doc.furniture}
     for s, e in paragraphs(doc.text):
         if (s, e) in furniture:
             continue
         for ss, se in sentence_spans(doc.text, s, e):
-            if se - ss >= 40 and doc.text[se - 1] in ".!?\"'\u201d\u2019)":
+            # A real sentence, however short ("Iran denies the talks took place."): a flash or
+            # a one-line denial is a document.
+            if len(doc.text[ss:se].split()) >= MIN_SENTENCE_WORDS and doc.text[se - 1] in (
+                ".!?\"'\u201d\u2019)"
+            ):
                 return True
             if len(doc.text[ss:se].split()) >= 12:  # an excerpt cut mid-sentence
                 return True

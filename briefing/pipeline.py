@@ -1,8 +1,9 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-ingest -> chunk -> retrieve -> extract (engine) -> verify -> contradict (engine judges
-candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
--> compose (fit one page)
+ingest -> stories (group; with a topic, keep the stories about it) -> per story: chunk ->
+retrieve -> extract (engine) -> verify -> contradict within each story (engine judges
+candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify -> compose
+(one story: today's page; several: the lineup of top stories) to fit one page
 """
 
 from __future__ import annotations
@@ -20,9 +21,18 @@ from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
-from briefing.models import Brief, BriefStats, Document, Synthesis
+from briefing.lineup import NEXT_STORIES, TOP_STORIES, compose_lineup
+from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
+from briefing.stories import (
+    assign_items,
+    brief_stories,
+    contradiction_story,
+    group_stories,
+    match_topic,
+    story_of_sources,
+)
 from briefing.verify import CitationIndex, verify_contradictions, verify_facts
 
 logger = logging.getLogger(__name__)
@@ -57,33 +67,114 @@ def build_brief(
         model=engine.model,
         warnings=list(warnings),
     )
-    progress(f"chunking {len(documents)} documents")
+    stories = group_stories(documents)
+    if settings.topic:
+        stories = match_topic(stories, documents, settings.topic)
+    on_topic = {i for story in stories for i in story.source_ids}
+    briefed = [d for d in documents if d.id in on_topic]
+    off_topic = len(documents) - len(briefed)
+    progress(f"{len(stories)} stories in {len(documents)} documents; {off_topic} off the topic")
+    if len(stories) > 1:
+        brief = _build_lineup(
+            stories,
+            briefed,
+            settings=settings,
+            today=today,
+            engine=engine,
+            stats=stats,
+            measure=measure,
+            progress=progress,
+        )
+    else:
+        brief = _build_one_story(
+            stories,
+            briefed,
+            settings=settings,
+            today=today,
+            engine=engine,
+            stats=stats,
+            measure=measure,
+            progress=progress,
+        )
+    brief = assign_items(brief.model_copy(update={"documents_off_topic": off_topic}))
+    stats.usage = engine.usage
+    stats.warnings.extend(engine.warnings)
+    stats.elapsed_s = round(time.perf_counter() - started, 3)
+    return brief
+
+
+def _extract(
+    documents: Sequence[Document],
+    topic: str,
+    engine: Engine,
+    index: CitationIndex,
+    stats: BriefStats,
+) -> tuple[list[Fact], list[Document]]:
+    """Verified facts of ``documents`` and the documents they were extracted from."""
     chunks = chunk_documents(documents)
-    stats.chunks = len(chunks)
-    topic = settings.topic or infer_topic(documents)
-    progress(f"retrieving chunks for topic: {topic}")
+    stats.chunks += len(chunks)
     retrieved = [chunk for chunk, _ in retrieve_chunks(chunks, topic)]
     kept_docs = {c.doc_id for c in retrieved}
     focus = [d for d in documents if d.id in kept_docs]
-
-    progress(f"extracting facts from {len(retrieved)} chunks ({engine.name} engine)")
     raw_facts = engine.extract_facts(topic, focus, retrieved)
-    index = CitationIndex(documents)
     facts, dropped = verify_facts(index, raw_facts)
-    stats.facts_extracted = len(raw_facts)
-    stats.facts_verified = len(facts)
-    stats.facts_dropped_unverified = dropped
+    stats.facts_extracted += len(raw_facts)
+    stats.facts_verified += len(facts)
+    stats.facts_dropped_unverified += dropped
+    return facts, focus
 
-    progress("looking for contradictions")
-    candidates = propose_candidates(facts)
-    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
+
+def _contradictions(
+    facts: Sequence[Fact],
+    focus: Sequence[Document],
+    topic: str,
+    engine: Engine,
+    index: CitationIndex,
+    stats: BriefStats,
+    story_of: dict[str, str],
+) -> list[Contradiction]:
+    candidates = propose_candidates(facts, story_of=story_of)
+    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(
+        focus, story_of=story_of
+    )
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
-    stats.contradictions_found = len(contradictions)
-    stats.contradiction_sides_dropped_unverified = sides_dropped
+    stats.contradictions_found += len(contradictions)
+    stats.contradiction_sides_dropped_unverified += sides_dropped
+    return contradictions
 
+
+def _build_one_story(
+    stories: Sequence[Story],
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    today: dt.date,
+    engine: Engine,
+    stats: BriefStats,
+    measure: Callable[[Brief], int],
+    progress: Progress,
+) -> Brief:
+    """Today's one-story page: bottom line, contradictions, developments, actors, watch."""
+    topic = settings.topic or infer_topic(documents)
+    progress(f"extracting facts on: {topic} ({engine.name} engine)")
+    index = CitationIndex(documents)
+    facts, focus = _extract(documents, topic, engine, index, stats)
+    progress("looking for contradictions")
+    story_of = story_of_sources(stories)
+    contradictions = _contradictions(facts, focus, topic, engine, index, stats, story_of)
     progress("writing the brief")
     synthesis = engine.synthesize(topic, facts, contradictions)
     synthesis = _verify_synthesis(index, synthesis, stats)
+    if (
+        settings.topic is None
+        and stories
+        and synthesis.title in (topic, f"Situation brief: {topic}")
+    ):
+        # The engine only repeated the inferred topic, a list of terms: the story's own
+        # headline reads better.
+        synthesis = synthesis.model_copy(
+            update={"title": f"Situation brief: {stories[0].headline}"}
+        )
     brief = compose_brief(
         topic=topic,
         topic_inferred=settings.topic is None,
@@ -96,10 +187,56 @@ def build_brief(
         max_words=settings.max_words,
         measure=measure,
     )
-    stats.usage = engine.usage
-    stats.warnings.extend(engine.warnings)
-    stats.elapsed_s = round(time.perf_counter() - started, 3)
-    return brief
+    return brief.model_copy(update={"stories": brief_stories(stories)})
+
+
+def _build_lineup(
+    stories: Sequence[Story],
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    today: dt.date,
+    engine: Engine,
+    stats: BriefStats,
+    measure: Callable[[Brief], int],
+    progress: Progress,
+) -> Brief:
+    """A page of several stories: the top ones briefed, the next in a line, the rest counted."""
+    by_id = {d.id: d for d in documents}
+    index = CitationIndex(documents)
+    story_of = story_of_sources(stories)
+    briefed = stories[: TOP_STORIES + NEXT_STORIES]
+    facts: dict[str, list[Fact]] = {}
+    focus: list[Document] = []
+    for story in briefed:
+        docs = [by_id[i] for i in story.source_ids if i in by_id]
+        topic = settings.topic or infer_topic(docs)
+        progress(f"story {story.rank}: {story.headline}")
+        facts[story.id], story_focus = _extract(docs, topic, engine, index, stats)
+        focus.extend(story_focus)
+    topic = settings.topic or infer_topic(documents)
+    progress("looking for contradictions within each story")
+    all_facts = [f for fs in facts.values() for f in fs]
+    contradictions = _contradictions(all_facts, focus, topic, engine, index, stats, story_of)
+    syntheses: dict[str, Synthesis] = {}
+    for story in briefed[:TOP_STORIES]:
+        own = [c for c in contradictions if contradiction_story(c, story_of) == story.id]
+        synthesis = engine.synthesize(story.headline, facts[story.id], own)
+        syntheses[story.id] = _verify_synthesis(index, synthesis, stats)
+    progress("writing the brief")
+    return compose_lineup(
+        stories=stories,
+        topic=topic,
+        topic_inferred=settings.topic is None,
+        documents=documents,
+        facts=facts,
+        contradictions=contradictions,
+        syntheses=syntheses,
+        stats=stats,
+        today=today,
+        max_words=settings.max_words,
+        measure=measure,
+    )
 
 
 def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from briefing import compose
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render.markdown import KIND_LABELS, quoted
+from briefing.render.markdown import KIND_LABELS, lineup_view, quoted
 from briefing.resources import templates_dir as bundled_templates
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ _LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 # New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
 MAX_NEW_FACTS_SHOWN: int = getattr(compose, "MAX_NEW_FACTS_SHOWN", 5)
+
+
 # Territories whose paper is US Letter (glibc LC_PAPER height 279 mm); everywhere else A4.
 def templates_dir() -> Path:
     """The directory holding the brief templates (``templates/`` beside the package)."""
@@ -89,9 +91,12 @@ def date_line(brief: Brief) -> str:
 
 def source_count(brief: Brief) -> str:
     read = max(brief.stats.documents, len(brief.sources))
-    return (
-        f"{len(brief.sources)} source{'s' if len(brief.sources) != 1 else ''} cited of {read} read"
-    )
+    cited = len(brief.sources)
+    line = f"{cited} source{'s' if cited != 1 else ''} cited of {read} read"
+    if brief.documents_off_topic:
+        n = brief.documents_off_topic
+        line += f" · {n} document{'s' if n != 1 else ''} on other subjects left out"
+    return line
 
 
 def footer_text(brief: Brief) -> str:
@@ -264,6 +269,7 @@ def render_html(
             safe_url=safe_url,
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
+            lineup=lineup_view(brief),
         )
     except TemplateError as exc:
         raise RenderError(f"{templates_dir() / TEMPLATE_NAME}: template error: {exc}") from exc
