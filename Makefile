@@ -19,8 +19,9 @@ brief: $(STAMP)  ## the brief of the bundled examples, on stdout
 test: $(STAMP)  ## the whole test suite (no network, no API key)
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and formatting) and mypy --strict
 	$(VENV)/bin/ruff check briefing tests bench
+	$(VENV)/bin/ruff format --check briefing tests bench
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)  ## speed and memory of whole-process runs (reads ../shared/eval-data)

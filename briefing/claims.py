@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.retrieve import STOPWORDS
+from briefing.lexicon import STOPWORDS
 
 _REPORTING_VERBS = [
     "said",

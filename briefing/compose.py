@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
+from briefing.lexicon import content_terms
 from briefing.models import (
     ActorPosition,
     Brief,
@@ -21,7 +22,6 @@ from briefing.models import (
     SourceRef,
     Synthesis,
 )
-from briefing.retrieve import content_terms
 from briefing.stories import assign_items
 
 MAX_BOTTOM_LINE = 3

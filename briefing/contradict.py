@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from briefing.chunk import document_sentences
 from briefing.claims import YEAR, actor_key, antonym_clash, disputes, negated
 from briefing.engines.base import CandidatePair
+from briefing.lexicon import content_terms
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact, Sentence
-from briefing.retrieve import content_terms
 from briefing.text import clause_around
 
 MAX_POSTINGS = 40  # a term shared by more facts than this is too common to block on
@@ -59,7 +59,8 @@ def propose_candidates(
     cross-source pairs need two shared terms. Ranking favours pairs with a polarity or
     antonym signal, so an engine that judges only the top pairs still sees the likely ones.
     """
-    terms = [frozenset(content_terms(f.statement)) for f in facts]
+    # First-occurrence order, not set order: a brief must not depend on the hash seed.
+    terms = [tuple(dict.fromkeys(content_terms(f.statement))) for f in facts]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, ts in enumerate(terms):
         for t in ts:

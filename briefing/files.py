@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from briefing.errors import RenderError
+from briefing.errors import OutputError
 
 
 def _mode_for(path: Path) -> int:
@@ -22,13 +22,16 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``."""
+def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename over ``path``.
+
+    ``what`` names the content in the OutputError raised on failure ("brief", "config file").
+    """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise RenderError(f"{path}: output folder {directory} does not exist")
+        raise OutputError(str(path), f"cannot write the {what}: folder {directory} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -40,7 +43,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise RenderError(f"{path}: cannot write: {exc.strerror}") from exc
+        raise OutputError(str(path), f"cannot write the {what}: {exc.strerror}") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.errors import NoMatchingDocumentsError
+from briefing.lexicon import STOPWORDS, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
-from briefing.retrieve import STOPWORDS, stem
 
 logger = logging.getLogger(__name__)
 

@@ -11,36 +11,14 @@ with fewer than two sides is dropped.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from briefing.lexicon import QUOTE_FOLD, fold_quote
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact
 
 logger = logging.getLogger(__name__)
 
-# Characters folded together before searching: typographic quotes and dashes.
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-    }
-)
-_SPACE = re.compile(r"\s+")
 _MIN_QUOTE_CHARS = 8
 
 
@@ -53,7 +31,7 @@ class _Normalised:
 
     @classmethod
     def of(cls, original: str) -> _Normalised:
-        folded = original.translate(_FOLD)
+        folded = original.translate(QUOTE_FOLD)
         out: list[str] = []
         starts: list[int] = []
         prev_space = True  # drop leading whitespace
@@ -69,10 +47,6 @@ class _Normalised:
                 starts.append(i)
                 prev_space = False
         return cls("".join(out), starts)
-
-
-def normalise_quote(quote: str) -> str:
-    return _SPACE.sub(" ", quote.translate(_FOLD)).strip()
 
 
 class CitationIndex:
@@ -104,7 +78,7 @@ class CitationIndex:
         exact = self._find_exact(doc.text, quote, s)
         if exact is not None:
             return Citation(source_id=doc.id, quote=quote, start=exact, end=exact + len(quote))
-        needle = normalise_quote(quote)
+        needle = fold_quote(quote)
         if len(needle) < _MIN_QUOTE_CHARS:
             return None
         norm = self._normalised(doc)

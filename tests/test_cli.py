@@ -230,3 +230,40 @@ def test_python_dash_m_runs_without_a_traceback(tmp_path: Path) -> None:
         r"Error: no usable documents in .*missing\n",
         result.stderr,
     )
+
+
+COMMANDS_WITH_DATE = [
+    ["build", "examples"],
+    ["daily", "examples", "--out", "briefs"],
+]
+
+
+@pytest.mark.parametrize("argv", COMMANDS_WITH_DATE)
+def test_bad_date_is_a_usage_error_for_every_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--date", "2026-02-30"]) == 2
+    err = capsys.readouterr().err
+    assert "--date must be YYYY-MM-DD" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["build", "daily", "init", "schedule", "history"])
+@pytest.mark.parametrize("flag", ["-q", "-v", "--config=briefing.toml"])
+def test_shared_options_before_or_after_every_command(command: str, flag: str) -> None:
+    parser = build_parser()
+    rest = {
+        "build": ["x.txt"],
+        "daily": ["inbox"],
+        "init": [],
+        "schedule": ["--cron"],
+        "history": [],
+    }[command]
+    before = parser.parse_args([flag, command, *rest])
+    after = build_parser().parse_args([command, *rest, flag])
+    key, value = {
+        "-q": ("quiet", True),
+        "-v": ("verbose", 1),
+        "--config=briefing.toml": ("config", "briefing.toml"),
+    }[flag]
+    assert getattr(before, key) == value
+    assert getattr(after, key) == value

@@ -12,8 +12,9 @@ def test_precedence_flags_over_env_over_file_over_defaults(tmp_path: Path) -> No
     config = tmp_path / "briefing.toml"
     config.write_text('[build]\nmodel = "from-file"\nconcurrency = 2\nmax_words = 400\n')
     env = {"BRIEFING_MODEL": "from-env", "BRIEFING_CONCURRENCY": "3"}
-    settings = load_settings(config_path=config, env=env, overrides={"model": "from-flag",
-                                                                     "concurrency": None})
+    settings = load_settings(
+        config_path=config, env=env, overrides={"model": "from-flag", "concurrency": None}
+    )
     assert settings.model == "from-flag"
     assert settings.concurrency == 3
     assert settings.max_words == 400
@@ -22,9 +23,14 @@ def test_precedence_flags_over_env_over_file_over_defaults(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     ("env", "paper"),
-    [({"LANG": "en_US.UTF-8"}, "letter"), ({"LC_PAPER": "fr_CA.UTF-8"}, "letter"),
-     ({"LANG": "de_DE.UTF-8"}, "a4"), ({}, "a4"), ({"LANG": "C"}, "a4"),
-     ({"LANG": "en_US.UTF-8", "BRIEFING_PAPER": "a4"}, "a4")],
+    [
+        ({"LANG": "en_US.UTF-8"}, "letter"),
+        ({"LC_PAPER": "fr_CA.UTF-8"}, "letter"),
+        ({"LANG": "de_DE.UTF-8"}, "a4"),
+        ({}, "a4"),
+        ({"LANG": "C"}, "a4"),
+        ({"LANG": "en_US.UTF-8", "BRIEFING_PAPER": "a4"}, "a4"),
+    ],
 )
 def test_paper_defaults_from_the_locale(env: dict[str, str], paper: str) -> None:
     assert load_settings(env=env).paper == paper

@@ -390,7 +390,8 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["daily", "--out", "briefs"]) == 1
     assert "no sources" in capsys.readouterr().err
-    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 1
+    # A bad --date is a usage error (exit 2), as for every command.
+    assert main(["daily", "nowhere/", "--out", "briefs", "--date", "2026-13-01"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["history", "--out", "none"]) == 1
     err = capsys.readouterr().err
@@ -472,16 +473,17 @@ def test_since_yesterday_renders_after_the_bottom_line() -> None:
 
     fact = _fact("A new school will open in the spring.")
     brief = Brief(
-        title="T", topic="t", generated=dt.date(2026, 11, 20), bottom_line=[fact],
+        title="T",
+        topic="t",
+        generated=dt.date(2026, 11, 20),
+        bottom_line=[fact],
         sources=[SourceRef(id="s1", number=1, title="S", path="s.txt")],
         contradictions=[_conflict("The school opens in April.", "The school opens in June.")],
         changes=compare_days([fact], [], [], [], dt.date(2026, 11, 19)),
     )
     md = render_markdown(brief)
     assert (
-        md.index("## Bottom line")
-        < md.index("## Since yesterday")
-        < md.index("## Contradictions")
+        md.index("## Bottom line") < md.index("## Since yesterday") < md.index("## Contradictions")
     )
     since = md[md.index("## Since yesterday") : md.index("## Contradictions")]
     assert "Compared with the brief of 2026-11-19" in since

@@ -16,8 +16,9 @@ from daily_samples import BRIDGE_VOTE, FERRY_STRIKE
 
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig, EmailConfig
-from briefing.daily.deliver import DeliveryError, build_message, run_command, send_message
+from briefing.daily.deliver import build_message, run_command, send_message
 from briefing.daily.run import run_daily
+from briefing.errors import DeliveryError
 
 aiosmtpd = pytest.importorskip("aiosmtpd")
 from aiosmtpd.controller import Controller  # noqa: E402

@@ -24,7 +24,9 @@ from briefing.models import (
 
 DOC = document_from_text(
     "Canal Reopens\n\nThe canal reopened to barges on Tuesday after a month of repairs.\n"
-    "The port authority said traffic would return to normal within a week.\n", "canal.txt")
+    "The port authority said traffic would return to normal within a week.\n",
+    "canal.txt",
+)
 
 
 class FakeEngine:
@@ -36,34 +38,56 @@ class FakeEngine:
         self.warnings = ["the model refused one batch"]
         self.seen_candidates: list[CandidatePair] = []
 
-    def extract_facts(self, topic: str, documents: Sequence[Document],
-                      chunks: Sequence[Chunk]) -> list[Fact]:
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
         real = "The canal reopened to barges on Tuesday"
         return [
-            Fact(statement="Barges are moving again.", score=0.9,
-                 citations=(Citation(source_id=DOC.id, quote=real),)),
-            Fact(statement="Repairs cost a fortune.", score=0.8,
-                 citations=(Citation(source_id=DOC.id, quote="repairs cost ten million"),)),
-            Fact(statement="Traffic normal soon.", score=0.5, actor="The port authority",
-                 kind="claim", citations=(Citation(source_id=DOC.id,
-                                                   quote="traffic would  return to normal"),)),
+            Fact(
+                statement="Barges are moving again.",
+                score=0.9,
+                citations=(Citation(source_id=DOC.id, quote=real),),
+            ),
+            Fact(
+                statement="Repairs cost a fortune.",
+                score=0.8,
+                citations=(Citation(source_id=DOC.id, quote="repairs cost ten million"),),
+            ),
+            Fact(
+                statement="Traffic normal soon.",
+                score=0.5,
+                actor="The port authority",
+                kind="claim",
+                citations=(Citation(source_id=DOC.id, quote="traffic would  return to normal"),),
+            ),
         ]
 
-    def judge_contradictions(self, topic: str, documents: Sequence[Document],
-                             candidates: Sequence[CandidatePair]) -> list[Contradiction]:
+    def judge_contradictions(
+        self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
+    ) -> list[Contradiction]:
         self.seen_candidates = list(candidates)
-        side = ContradictionSide(statement="x", citations=(
-            Citation(source_id=DOC.id, quote="after a month of repairs"),))
-        ghost = ContradictionSide(statement="y", citations=(
-            Citation(source_id=DOC.id, quote="the canal stays closed all year"),))
+        side = ContradictionSide(
+            statement="x", citations=(Citation(source_id=DOC.id, quote="after a month of repairs"),)
+        )
+        ghost = ContradictionSide(
+            statement="y",
+            citations=(Citation(source_id=DOC.id, quote="the canal stays closed all year"),),
+        )
         return [Contradiction(kind="claim_conflict", summary="s", sides=(side, ghost))]
 
-    def synthesize(self, topic: str, facts: Sequence[Fact],
-                   contradictions: Sequence[Contradiction]) -> Synthesis:
+    def synthesize(
+        self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
+    ) -> Synthesis:
         return Synthesis(
-            title="Canal brief", bottom_line=tuple(facts[:1]),
-            actors=(ActorPosition(name="Port", position="p", citations=(
-                Citation(source_id=DOC.id, quote="no such quote in the source"),)),),
+            title="Canal brief",
+            bottom_line=tuple(facts[:1]),
+            actors=(
+                ActorPosition(
+                    name="Port",
+                    position="p",
+                    citations=(Citation(source_id=DOC.id, quote="no such quote in the source"),),
+                ),
+            ),
         )
 
 
@@ -77,11 +101,15 @@ def test_unverified_output_is_dropped_counted_and_never_rendered() -> None:
     assert stats.contradiction_sides_dropped_unverified == 1
     assert brief.contradictions == []
     assert brief.actors == []
-    quotes = [c.quote for f in [*brief.bottom_line, *brief.facts, *brief.more_facts]
-              for c in f.citations]
+    quotes = [
+        c.quote for f in [*brief.bottom_line, *brief.facts, *brief.more_facts] for c in f.citations
+    ]
     assert "traffic would return to normal" in quotes  # whitespace repaired to the source's
-    assert all(DOC.text[c.start:c.end] == c.quote
-               for f in [*brief.bottom_line, *brief.facts] for c in f.citations)
+    assert all(
+        DOC.text[c.start : c.end] == c.quote
+        for f in [*brief.bottom_line, *brief.facts]
+        for c in f.citations
+    )
     assert stats.engine == "fake" and stats.model == "fake-1"
     assert stats.usage.cost_usd == 0.001
     assert stats.warnings == ["the model refused one batch"]

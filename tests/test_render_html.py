@@ -262,8 +262,6 @@ def test_paper_for_locale(locale_name: str | None, paper: str) -> None:
     assert paper_for_locale(locale_name) == paper
 
 
-
-
 def test_since_yesterday_section_for_daily_briefs() -> None:
     html = render_html(daily_brief())
     section = html.split('id="since-yesterday"', 1)[1].split("</section>", 1)[0]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from briefing.chunk import chunk_documents
 from briefing.ingest import document_from_text
-from briefing.retrieve import ChunkIndex, content_terms, infer_topic, retrieve_chunks, stem
+from briefing.lexicon import content_terms, stem
+from briefing.retrieve import ChunkIndex, infer_topic, retrieve_chunks
 
 
 def _docs() -> list:

@@ -1,7 +1,8 @@
 """CLI commands for the scheduled brief: daily, init, schedule, history.
 
 ``register(subparsers)`` adds them to the main parser; each handler returns an exit code:
-0 success, 3 "no new sources" (daily only; a short brief still says so), 1 failure.
+0 success, 3 "no new sources" (daily only; a short brief still says so); library errors reach
+the one handler in ``briefing.cli.main`` (exit 1).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
+from briefing.cli.common import Parser, Reporter, add_command, parse_date
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.errors import BriefingError, ConfigError
+from briefing.errors import ConfigError, OutputError
 from briefing.files import write_atomic
 
 DAILY_HELP = """\
@@ -61,37 +62,10 @@ examples:
 """
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _say(args: argparse.Namespace, message: str) -> None:
-    if not getattr(args, "quiet", False):
-        print(f"briefing: {message}", file=sys.stderr)
-
-
-def _config_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config",
-        metavar="FILE",
-        default=argparse.SUPPRESS,
-        help="config file (default: ./briefing.toml or the user config dir)",
-    )
-
-
 def _daily_config(args: argparse.Namespace, **overrides: Any) -> DailyConfig:
     return load_daily_config(
         config_path=getattr(args, "config", None), env=os.environ, overrides=overrides
     )
-
-
-def _parse_day(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--date must be YYYY-MM-DD, not {value!r}") from None
 
 
 # ---------------------------------------------------------------------------- daily
@@ -100,57 +74,53 @@ def _parse_day(value: str | None) -> dt.date | None:
 def _cmd_daily(args: argparse.Namespace) -> int:
     from briefing.daily.run import run_daily
 
-    try:
-        formats = (
-            [f.strip() for f in args.formats.split(",") if f.strip()] if args.formats else None
+    reporter = Reporter(args)
+    day = parse_date(args.date)
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()] if args.formats else None
+    config = _daily_config(
+        args,
+        sources=args.sources,
+        feeds=args.feed,
+        out=args.out,
+        store=args.store,
+        formats=formats,
+        timezone=args.timezone,
+    )
+    if not config.sources and not config.feeds:
+        raise ConfigError(
+            "no sources: name folders, files or feed URLs on the command line, or set "
+            f"sources in the [daily] table of {CONFIG_FILENAME} ('briefing init' writes one)"
         )
-        config = _daily_config(
-            args,
-            sources=args.sources,
-            feeds=args.feed,
-            out=args.out,
-            store=args.store,
-            formats=formats,
-            timezone=args.timezone,
-        )
-        if not config.sources and not config.feeds:
-            raise ConfigError(
-                "no sources: name folders, files or feed URLs on the command line, or set "
-                f"sources in the [daily] table of {CONFIG_FILENAME} ('briefing init' writes one)"
-            )
-        settings = load_settings(
-            config_path=getattr(args, "config", None),
-            env=os.environ,
-            overrides={"engine": args.engine, "model": args.model, "topic": args.topic},
-        )
-        result = run_daily(
-            config,
-            now=dt.datetime.now(dt.UTC),
-            settings=settings,
-            day=_parse_day(args.date),
-            dry_run=args.dry_run,
-            force=args.force,
-            deliver=not args.no_deliver,
-            progress=lambda m: _say(args, m) if getattr(args, "verbose", 0) else None,
-        )
-    except BriefingError as exc:
-        _err(f"Error: {exc}")
-        return 1
+    settings = load_settings(
+        config_path=getattr(args, "config", None),
+        env=os.environ,
+        overrides={"engine": args.engine, "model": args.model, "topic": args.topic},
+    )
+    result = run_daily(
+        config,
+        now=dt.datetime.now(dt.UTC),
+        settings=settings,
+        day=day,
+        dry_run=args.dry_run,
+        force=args.force,
+        deliver=not args.no_deliver,
+        progress=reporter.progress if reporter.verbose else lambda _: None,
+    )
     if result.status == "dry_run":
         print("\n".join(result.plan))
         return 0
     for line in result.warnings:
-        _say(args, f"warning: {line}")
-    _say(args, result.message)
+        reporter.info(f"warning: {line}")
+    reporter.info(result.message)
     return result.exit_code
 
 
-def _add_daily(sub: Any) -> None:
-    p = sub.add_parser(
+def _add_daily(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = add_command(
+        sub,
         "daily",
         help="build today's brief from what is new since the last run",
         description=DAILY_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "sources",
@@ -172,7 +142,6 @@ def _add_daily(sub: Any) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be fetched and built")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--no-deliver", action="store_true", help="skip e-mail and command delivery")
-    _config_arg(p)
     p.set_defaults(handler=_cmd_daily)
 
 
@@ -182,25 +151,22 @@ def _add_daily(sub: Any) -> None:
 def _cmd_init(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.exists() and not args.force:
-        _err(f"Error: {path} already exists; use --force to overwrite")
-        return 1
-    try:
-        if path.parent != Path() and not path.parent.is_dir():
+        raise OutputError(str(path), "already exists; use --force to overwrite")
+    if path.parent != Path() and not path.parent.is_dir():
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, example_config())
-    except (BriefingError, OSError) as exc:
-        _err(f"Error: {exc}")
-        return 1
-    _say(args, f"wrote {path}; edit [daily] sources, then run 'briefing daily'")
+        except OSError as exc:
+            raise OutputError(
+                str(path.parent), f"cannot create the folder: {exc.strerror}"
+            ) from exc
+    write_atomic(path, example_config(), what="config file")
+    Reporter(args).info(f"wrote {path}; edit [daily] sources, then run 'briefing daily'")
     return 0
 
 
-def _add_init(sub: Any) -> None:
-    p = sub.add_parser(
-        "init",
-        help="write a commented example briefing.toml",
-        description=INIT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def _add_init(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = add_command(
+        sub, "init", help="write a commented example briefing.toml", description=INIT_HELP
     )
     p.add_argument("--path", default=CONFIG_FILENAME, help=f"where (default: ./{CONFIG_FILENAME})")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -213,43 +179,39 @@ def _add_init(sub: Any) -> None:
 def _cmd_schedule(args: argparse.Namespace) -> int:
     from briefing.daily import schedule
 
-    try:
-        at = schedule.parse_time(args.at)
-        config_path = getattr(args, "config", None)
-        if config_path is None and Path(CONFIG_FILENAME).is_file():
-            config_path = CONFIG_FILENAME
-        if config_path is not None and not Path(config_path).is_file():
-            raise ConfigError(f"{config_path}: config file not found")
-        command = schedule.daily_command(config=Path(config_path) if config_path else None)
-        workdir = Path(args.workdir or ".").absolute()
-        if args.cron:
-            log = Path(args.log).absolute() if args.log else None
-            print(schedule.cron_line(at, command, workdir=workdir, log=log))
-            return 0
-        service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
-        paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
-        checked = schedule.verify_units(paths)
-    except BriefingError as exc:
-        _err(f"Error: {exc}")
-        return 1
+    reporter = Reporter(args)
+    at = schedule.parse_time(args.at)
+    config_path = getattr(args, "config", None)
+    if config_path is None and Path(CONFIG_FILENAME).is_file():
+        config_path = CONFIG_FILENAME
+    if config_path is not None and not Path(config_path).is_file():
+        raise ConfigError(f"{config_path}: config file not found")
+    command = schedule.daily_command(config=Path(config_path) if config_path else None)
+    workdir = Path(args.workdir or ".").absolute()
+    if args.cron:
+        log = Path(args.log).absolute() if args.log else None
+        print(schedule.cron_line(at, command, workdir=workdir, log=log))
+        return 0
+    service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
+    paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
+    checked = schedule.verify_units(paths)
     for path in paths:
         print(path)
-    _say(
-        args,
+    reporter.info(
         "verified with systemd-analyze"
         if checked
         else "systemd-analyze not found: units written but not verified",
     )
-    _say(args, schedule.install_hint(*paths))
+    reporter.info(schedule.install_hint(*paths))
     return 0
 
 
-def _add_schedule(sub: Any) -> None:
-    p = sub.add_parser(
+def _add_schedule(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = add_command(
+        sub,
         "schedule",
         help="print a crontab line or write a systemd timer",
         description=SCHEDULE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--cron", action="store_true", help="print a crontab line")
@@ -259,7 +221,6 @@ def _add_schedule(sub: Any) -> None:
     p.add_argument("--name", default="briefing-daily", help="unit name (default: briefing-daily)")
     p.add_argument("--workdir", metavar="DIR", help="working directory of the run (default: .)")
     p.add_argument("--log", metavar="FILE", help="cron: append the run's output to this file")
-    _config_arg(p)
     p.set_defaults(handler=_cmd_schedule)
 
 
@@ -269,16 +230,12 @@ def _add_schedule(sub: Any) -> None:
 def _cmd_history(args: argparse.Namespace) -> int:
     from briefing.daily.store import Store
 
-    try:
-        config = _daily_config(args, out=args.out, store=args.store)
-        path = config.store_path
-        if not path.is_file():
-            raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
-        with Store(path) as store:
-            runs = store.runs(limit=args.limit)
-    except BriefingError as exc:
-        _err(f"Error: {exc}")
-        return 1
+    config = _daily_config(args, out=args.out, store=args.store)
+    path = config.store_path
+    if not path.is_file():
+        raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
+    with Store(path) as store:
+        runs = store.runs(limit=args.limit)
     if args.json:
         rows = [
             {
@@ -316,22 +273,16 @@ def _cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_history(sub: Any) -> None:
-    p = sub.add_parser(
-        "history",
-        help="list past daily runs",
-        description=HISTORY_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_history(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = add_command(sub, "history", help="list past daily runs", description=HISTORY_HELP)
     p.add_argument("--out", metavar="DIR", help="output folder of the briefs (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
     p.add_argument("--limit", type=int, default=30, help="newest N runs (default: 30)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
-    _config_arg(p)
     p.set_defaults(handler=_cmd_history)
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[Parser]) -> None:
     """Add the daily, init, schedule and history commands to the main CLI's subparsers."""
     _add_daily(subparsers)
     _add_init(subparsers)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, DeliveryError
 from briefing.models import Brief
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 COMMAND_TIMEOUT_S = 300.0
-
-
-class DeliveryError(BriefingError):
-    """The brief was written but could not be delivered."""
 
 
 def _html_body(result: DailyResult, paper: str) -> str | None:

@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import BriefingError
+from briefing.errors import FetchError
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +37,6 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 # An entry whose own content is at least this long is used as is; otherwise its page is fetched.
 _MIN_ENTRY_CHARS = 400
 _MIN_ARTICLE_CHARS = 40
-
-
-class FetchError(BriefingError):
-    """A feed, page or file could not be fetched or read. Carries what was at fault."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        self.source = source
-        self.reason = reason
-        super().__init__(f"{source}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -38,17 +38,17 @@ from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
     FetchedItem,
-    FetchError,
     HttpClient,
     is_url,
     read_feed_file,
     read_url,
 )
-from briefing.daily.store import Store, normalise_statement
+from briefing.daily.store import Store
 from briefing.engines.base import Engine
-from briefing.errors import BriefingError, InputError, RenderError
+from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
 from briefing.files import write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
+from briefing.lexicon import normalise_statement
 from briefing.models import (
     Brief,
     BriefStats,
@@ -76,10 +76,6 @@ SAME_FACT_JACCARD = 0.75
 
 def _silent(_: str) -> None:
     return None
-
-
-class DailyLockedError(BriefingError):
-    """Another daily run holds the lock."""
 
 
 # ---------------------------------------------------------------------------- changes

@@ -16,15 +16,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefing.errors import BriefingError
+from briefing.errors import ScheduleError
 from briefing.files import write_atomic
 
 DEFAULT_NAME = "briefing-daily"
 NO_NEW_SOURCES_EXIT = 3
-
-
-class ScheduleError(BriefingError):
-    """A schedule could not be produced or did not validate."""
 
 
 def parse_time(value: str) -> dt.time:

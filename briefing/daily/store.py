@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.errors import BriefingError
+from briefing.errors import StoreError
+from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Chunk, Contradiction, Document, Fact, Span
 
 logger = logging.getLogger(__name__)
@@ -118,28 +119,11 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 
-class StoreError(BriefingError):
-    """The corpus database cannot be opened or used."""
-
-
 # ---------------------------------------------------------------------------- content keys
-
-_FOLD = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
-
-
-def normalise_statement(text: str) -> str:
-    """Lower-cased words only: how statements are compared across days."""
-    return " ".join(_WORD.findall(text.translate(_FOLD).casefold()))
-
-
-def content_key(text: str) -> str:
-    return hashlib.sha1(normalise_statement(text).encode()).hexdigest()[:20]
 
 
 def fact_key(fact: Fact) -> str:
-    return content_key(fact.statement)
+    return statement_key(fact.statement)
 
 
 def contradiction_key(contradiction: Contradiction) -> str:

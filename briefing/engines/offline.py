@@ -32,6 +32,7 @@ from briefing.claims import (
     subject_entity,
 )
 from briefing.engines.base import CandidatePair
+from briefing.lexicon import content_terms, stem
 from briefing.models import (
     ActorPosition,
     Chunk,
@@ -43,7 +44,6 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
-from briefing.retrieve import content_terms, stem
 from briefing.text import clause_end, word_count
 
 _DATE_MENTION = re.compile(

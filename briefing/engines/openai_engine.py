@@ -47,6 +47,7 @@ from briefing.engines.structured import (
     Unusable,
 )
 from briefing.errors import MissingKeyError
+from briefing.lexicon import fold_quote
 from briefing.models import (
     ActorPosition,
     Chunk,
@@ -58,7 +59,7 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
-from briefing.verify import CitationIndex, normalise_quote
+from briefing.verify import CitationIndex
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class OpenAIEngine:
         seen: set[tuple[str, str]] = set()
         for batch_facts in results:
             for fact in batch_facts or []:
-                key = (normalise_quote(fact.statement).lower(), fact.citations[0].quote)
+                key = (fold_quote(fact.statement).lower(), fact.citations[0].quote)
                 if key not in seen:
                     seen.add(key)
                     facts.append(fact)
@@ -406,7 +407,7 @@ class OpenAIEngine:
                     score=item.importance / 5,
                 )
                 if not problems:
-                    verified.setdefault(normalise_quote(fact.statement).lower(), fact)
+                    verified.setdefault(fold_quote(fact.statement).lower(), fact)
                 elif n == last:
                     unverified.append(fact)
         if unverified:

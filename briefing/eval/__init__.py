@@ -7,8 +7,9 @@ same clusters, and ``harness`` runs it all through ``briefing.pipeline.build_bri
 
 from __future__ import annotations
 
+from briefing.errors import EvalDataMissing
 from briefing.eval.harness import RunPlan, format_table, pipeline_builder, run_evaluation
-from briefing.eval.loaders import EvalDataMissing, default_data_dir
+from briefing.eval.loaders import default_data_dir
 
 __all__ = [
     "EvalDataMissing",

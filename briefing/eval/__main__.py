@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.config import Settings
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, EvalDataMissing
 from briefing.eval.harness import (
     EVAL_TODAY,
     RunPlan,
@@ -32,7 +32,7 @@ from briefing.eval.harness import (
     pipeline_builder,
     run_evaluation,
 )
-from briefing.eval.loaders import EvalDataMissing, default_data_dir
+from briefing.eval.loaders import default_data_dir
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from briefing.config import Settings
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, EvalDataMissing
 from briefing.eval import baselines
-from briefing.eval.loaders import EvalDataMissing, NeusCluster, StancePair, load_fnc1, load_neus
+from briefing.eval.loaders import NeusCluster, StancePair, load_fnc1, load_neus
 from briefing.eval.metrics import (
     Detection,
     Rouge,

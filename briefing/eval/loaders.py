@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from briefing.errors import BriefingError
+from briefing.errors import EvalDataMissing
 from briefing.models import Document
 
 logger = logging.getLogger(__name__)
@@ -40,10 +40,6 @@ _ITEM = re.compile(r"^\s*TITLE=>(?P<title>.*?)\s*ARTICLE=>(?P<article>.*)$", re.
 _SEP = "[SEP]"
 
 T = TypeVar("T")
-
-
-class EvalDataMissing(BriefingError):
-    """The evaluation data (or one of its files) is not there."""
 
 
 def default_data_dir() -> Path:

@@ -1,0 +1,96 @@
+"""The one notion of "the same words": stop words, the stemmer, content terms, quote folding
+and statement keys, shared by retrieval, composition, contradiction finding, verification, the
+engines and the daily store.
+
+Stop words are data (``stopwords.txt`` beside this module, plus month and weekday names).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from importlib import resources
+
+from briefing.text import MONTH_NAMES, WEEKDAY_NAMES, words
+
+
+def _load_stopwords() -> frozenset[str]:
+    text = resources.files("briefing").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+# General English function words and news boilerplate; never topic-specific vocabulary.
+STOPWORDS: frozenset[str] = _load_stopwords() | MONTH_NAMES | WEEKDAY_NAMES
+
+# Characters folded together before comparing text: typographic quotes, dashes, no-break space.
+QUOTE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def fold_quote(text: str) -> str:
+    """``text`` with typographic marks folded and whitespace collapsed: how quotes are matched."""
+    return _SPACE.sub(" ", text.translate(QUOTE_FOLD)).strip()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer for matching (not for display)."""
+    w = word.lower().replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ness", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of ``text`` (stop words, digits and short tokens removed)."""
+    out = []
+    for token in words(text):
+        low = token.lower().replace("\u2019", "'")
+        if len(low) < 3 or low in STOPWORDS or low.isdigit():
+            continue
+        out.append(stem(low))
+    return out
+
+
+def normalise_statement(text: str) -> str:
+    """Lower-cased words only: how statements are compared (across sources and across days)."""
+    return " ".join(_WORD.findall(text.translate(QUOTE_FOLD).casefold()))
+
+
+def statement_key(text: str) -> str:
+    """A short stable key of a statement's words."""
+    return hashlib.sha1(normalise_statement(text).encode()).hexdigest()[:20]
