@@ -73,7 +73,31 @@ class Redundancy:
         return taken
 
     def add_quotes(self, citations: Iterable[Citation]) -> None:
-        self.quotes.update(c.quote for c in citations)
+        """Words shown in another form (a contradiction's sides): never repeated either."""
+        for citation in citations:
+            self.quotes.add(citation.quote)
+            self._terms.append(frozenset(content_terms(citation.quote)))
+
+
+def _side_quotes(contradiction: Contradiction) -> set[str]:
+    return {q.quote for side in contradiction.sides for q in side.citations}
+
+
+def distinct_contradictions(
+    contradictions: Sequence[Contradiction], limit: int
+) -> tuple[list[Contradiction], list[Contradiction]]:
+    """(the best ``limit`` contradictions, no two quoting the same words; the rest)."""
+    shown: list[Contradiction] = []
+    rest: list[Contradiction] = []
+    quoted: set[str] = set()
+    for contradiction in sorted(contradictions, key=lambda c: -c.score):
+        quotes = _side_quotes(contradiction)
+        if len(shown) < limit and not quotes & quoted:
+            shown.append(contradiction)
+            quoted |= quotes
+        else:
+            rest.append(contradiction)
+    return shown, rest
 
 
 def select_facts(
@@ -201,9 +225,8 @@ def compose_brief(
 ) -> Brief:
     """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
     redundancy = Redundancy()
+    contras, more_contras = distinct_contradictions(contradictions, MAX_CONTRADICTIONS)
     bottom = redundancy.take_up_to(synthesis.bottom_line, MAX_BOTTOM_LINE)
-    ranked_contras = sorted(contradictions, key=lambda c: -c.score)
-    contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
     redundancy.add_quotes(c for x in contras for s in x.sides for c in s.citations)
     watch = redundancy.take_up_to(synthesis.watch, MAX_WATCH)
     key_facts = select_facts(facts, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)

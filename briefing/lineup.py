@@ -12,7 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
-from briefing.compose import MAX_MORE_FACTS, Redundancy, fit_brief, select_facts
+from briefing.compose import (
+    MAX_MORE_FACTS,
+    Redundancy,
+    distinct_contradictions,
+    fit_brief,
+    select_facts,
+)
 from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
 from briefing.stories import brief_stories, contradiction_story, story_of_sources
 
@@ -66,6 +72,12 @@ def compose_lineup(
     for story in stories[:TOP_STORIES]:
         synthesis = syntheses.get(story.id)
         own_facts = facts.get(story.id, ())
+        own, own_more = distinct_contradictions(
+            [c for c in contradictions if contradiction_story(c, story_of) == story.id],
+            STORY_CONTRADICTIONS,
+        )
+        contras.extend(own)
+        more_contras.extend(own_more)
         chosen = redundancy.take_up_to(
             synthesis.bottom_line if synthesis else (), STORY_BOTTOM_LINE
         )
@@ -73,15 +85,7 @@ def compose_lineup(
             redundancy.take(line)
             chosen = [line]
         bottom.extend(chosen)
-        own = sorted(
-            (c for c in contradictions if contradiction_story(c, story_of) == story.id),
-            key=lambda c: -c.score,
-        )
-        contras.extend(own[:STORY_CONTRADICTIONS])
-        more_contras.extend(own[STORY_CONTRADICTIONS:])
-        redundancy.add_quotes(
-            q for c in own[:STORY_CONTRADICTIONS] for s in c.sides for q in s.citations
-        )
+        redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
         watch.extend(redundancy.take_up_to(synthesis.watch if synthesis else (), STORY_WATCH))
         shown = select_facts(own_facts, redundancy.quotes, STORY_FACTS, redundancy)
         for fact in shown:

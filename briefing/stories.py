@@ -33,8 +33,10 @@ BACKGROUND_DOCS = 200  # see _idf
 MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
-TOPIC_COVERAGE = 0.5  # share of the topic's term weight a story must contain to be on topic
-TOPIC_RELATIVE = 0.75  # ... and at least this share of the best story's coverage
+TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
+TOPIC_SEED = 0.9  # documents matching this share of the best match pick the stories briefed
+TOPIC_FELLOW = 0.3  # ... whose documents matching this share of the best come along
+TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 _TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)$")
@@ -233,43 +235,52 @@ def _rank_key(story: Story) -> tuple[int, int, int, str]:
 
 
 def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: str) -> list[Story]:
-    """The stories about ``topic``, best match first (re-ranked 1, 2, ...).
+    """The stories about ``topic``, best match first (re-ranked 1, 2, ...), holding only
+    their documents about it.
 
-    A story matches when its documents hold at least TOPIC_COVERAGE of the topic's term
-    weight (terms weighted by how rare they are in the inbox) and at least TOPIC_RELATIVE of
-    the best story's. Raises NoMatchingDocumentsError when no story does.
+    A document's match is the share of the topic's term weight (terms weighted by how rare
+    they are in the inbox) that its text holds, its headline counting extra. The documents
+    matching within TOPIC_SEED of the best one pick the stories; in those stories, their
+    fellow documents matching within TOPIC_FELLOW of the best come along (a story told in
+    other words). Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
     """
     wanted = _topic_terms(topic)
     if not wanted:
         return list(stories)
-    by_id = {d.id: d for d in documents}
-    doc_terms = {d.id: _topic_terms(d.text) for d in documents}
+    text_terms = {d.id: _topic_terms(d.text) for d in documents}
+    title_terms = {d.id: _topic_terms(d.title or "") for d in documents}
     doc_freq: Counter[str] = Counter()
-    for terms in doc_terms.values():
+    for terms in text_terms.values():
         doc_freq.update(t for t in terms if t in wanted)
-    n = len(documents)
-    weight = {t: math.log((n + 1) / (doc_freq[t] + 1)) + 1.0 for t in wanted}
+    weight = {t: _idf(doc_freq[t], len(documents)) for t in wanted}
     total = sum(weight.values())
-    scored: list[tuple[float, Story]] = []
-    for story in stories:
-        # The share of the topic's weight found in the story's documents, averaged over them.
-        shares = [
-            sum(w for t, w in weight.items() if t in doc_terms[s]) / total
-            for s in story.source_ids
-            if s in by_id
-        ]
-        scored.append((sum(shares) / len(shares) if shares else 0.0, story))
-    best = max((s for s, _ in scored), default=0.0)
+
+    def share(terms: set[str]) -> float:
+        return sum(w for t, w in weight.items() if t in terms) / total
+
+    score = {
+        d.id: share(text_terms[d.id]) + TITLE_BONUS * share(title_terms[d.id]) for d in documents
+    }
+    best = max(score.values(), default=0.0)
     if best < TOPIC_COVERAGE:
         raise NoMatchingDocumentsError(
             f"no document is about the topic {topic!r} ({len(documents)} read); "
             "try other words or leave out --topic"
         )
-    kept = [
-        (score, story)
-        for score, story in scored
-        if score >= TOPIC_COVERAGE and score >= TOPIC_RELATIVE * best
-    ]
+    kept: list[tuple[float, Story]] = []
+    for story in stories:
+        seeds = [i for i in story.source_ids if score.get(i, 0.0) >= TOPIC_SEED * best]
+        if not seeds:
+            continue
+        members = tuple(
+            i for i in story.source_ids if i in seeds or score.get(i, 0.0) >= TOPIC_FELLOW * best
+        )
+        update: dict[str, object] = {"source_ids": members}
+        if story.source_ids[0] not in members:  # the lead source left: the best match leads
+            lead = max(members, key=lambda i: score[i])
+            update["source_ids"] = (lead, *(i for i in members if i != lead))
+            update["headline"] = _headline(next(d for d in documents if d.id == lead))
+        kept.append((max(score[i] for i in seeds), story.model_copy(update=update)))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
 
