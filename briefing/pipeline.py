@@ -214,7 +214,7 @@ def _build_lineup(
         progress(f"story {story.rank}: {story.headline}")
         facts[story.id], story_focus = _extract(docs, topic, engine, index, stats)
         focus.extend(story_focus)
-    topic = settings.topic or infer_topic(documents)
+    topic = settings.topic or infer_topic(focus or documents)  # what the page is about
     progress("looking for contradictions within each story")
     all_facts = [f for fs in facts.values() for f in fs]
     contradictions = _contradictions(all_facts, focus, topic, engine, index, stats, story_of)

@@ -27,6 +27,9 @@ from briefing.models import Brief, BriefStory, Citation, Contradiction, Document
 logger = logging.getLogger(__name__)
 
 LEAD_CHARS = 2000  # a news story is told in its first paragraphs; the tail adds noise and time
+MIN_SHARED = 2  # a candidate pair shares at least this many of their distinctive terms...
+SMALL_INBOX = 200  # ... or one, in an inbox this small (where every pair is cheap)
+VECTOR_TERMS = 40  # a document is compared on its most distinctive terms
 BLOCK_TERMS = 12  # each document is blocked on its most distinctive terms
 MAX_POSTINGS = 150  # a term shared by more documents than this is too common to block on
 BACKGROUND_DOCS = 200  # see _idf
@@ -39,7 +42,7 @@ TOPIC_FELLOW = 0.3  # ... whose documents matching this share of the best come a
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 _TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)$")
+_NAME = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w'\u2019-]*")  # capitalised mid-sentence
 
 
 @dataclass
@@ -55,22 +58,20 @@ def _profile(doc: Document) -> _Profile:
     lead = doc.text[:LEAD_CHARS]
     if doc.title and doc.title not in lead:
         lead = doc.title + "\n" + lead
+    tokens = Counter(_TOKEN.findall(lead))
+    if doc.title:  # the headline names the event: its terms count again
+        tokens.update(_TOKEN.findall(doc.title))
+    mid_sentence = set(_NAME.findall(lead))
     counts: Counter[str] = Counter()
     names: set[str] = set()
-    for m in _TOKEN.finditer(lead):
-        token = m.group(0)
+    for token, count in tokens.items():
         low = token.lower().replace("\u2019", "'")
         if len(low) < 3 or low in STOPWORDS:
             continue
         term = stem(low)
-        counts[term] += 1
-        if token[0].isupper() and m.start() > 0 and not _SENTENCE_START.search(lead[: m.start()]):
+        counts[term] += count
+        if token in mid_sentence:
             names.add(term)
-    if doc.title:  # the headline names the event: its terms count again
-        for token in _TOKEN.findall(doc.title):
-            low = token.lower().replace("\u2019", "'")
-            if len(low) >= 3 and low not in STOPWORDS:
-                counts[stem(low)] += 1
     body = " ".join(doc.text.split())
     return _Profile(counts=counts, names=names, fingerprint=hash(body[:400]))
 
@@ -86,8 +87,9 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
         for term, count in p.counts.items():
             weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n)
             vec[term] = weight * (2.0 if term in p.names else 1.0)
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        vectors.append({t: w / norm for t, w in vec.items()})
+        top = sorted(vec, key=lambda t: (-vec[t], t))[:VECTOR_TERMS]
+        norm = math.sqrt(sum(vec[t] ** 2 for t in top)) or 1.0
+        vectors.append({t: vec[t] / norm for t in top})
     return vectors, doc_freq
 
 
@@ -148,7 +150,8 @@ def _candidate_pairs(
         for pos, a in enumerate(ids):
             for b in ids[pos + 1 :]:
                 shared[(a, b)] += 1
-    return [pair for pair, _ in shared.most_common()]
+    least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
+    return [pair for pair, n in shared.most_common() if n >= least]
 
 
 def group_stories(documents: Sequence[Document]) -> list[Story]:
