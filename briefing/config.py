@@ -17,6 +17,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from briefing.errors import ConfigError
+from briefing.sanitize import remember_secret
 
 CONFIG_FILENAME = "briefing.toml"
 
@@ -54,9 +55,21 @@ class Settings(BaseModel):
     model: str = Field(default="gpt-4o-mini", description="LLM model name (openai engine).")
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
     api_key: SecretStr | None = Field(default=None, description="API key (openai engine).")
-    timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout in seconds.")
+    timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Per-request timeout in seconds.",
+    )
     concurrency: int = Field(default=4, ge=1, le=64, description="Concurrent LLM requests.")
-    max_cost_usd: float | None = Field(default=None, ge=0, description="Stop before spending more.")
+    max_cost_usd: float | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="Stop before spending more.",
+    )
     cache: bool = Field(default=True, description="Cache LLM responses on disk.")
     cache_path: Path = Field(default_factory=default_cache_path)
     max_words: int = Field(default=650, ge=100, le=5000, description="Word budget of the brief.")
@@ -107,11 +120,22 @@ def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | N
 def read_config_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            data = fh.read(1_000_001)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    if len(data) > 1_000_000:
+        raise ConfigError(f"{path}: config file larger than 1 MB; is this the right file?")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: config is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 
 
 def invalid_setting(exc: ValidationError, path: Path | None, what: str) -> ConfigError:
@@ -155,6 +179,8 @@ def load_settings(
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
+    if isinstance(merged.get("api_key"), str):
+        remember_secret(merged["api_key"])  # redacted from every message from now on
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:

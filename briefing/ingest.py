@@ -3,30 +3,39 @@
 Reads ``.txt``/``.md`` (and ``.html`` through trafilatura when installed), recursively from
 directories, and ``-`` for stdin. Decoded text uses universal newlines; a document's id is a
 hash of that text. Metadata (title, outlet, URL, date) is taken only from what the document
-states about itself: an undated document stays undated.
+states about itself: an undated document stays undated. Files are found and read through
+:mod:`briefing.sourcefiles` (regular files only, the size cap before reading); a reader of
+another format takes bytes from ``read_source`` and gives them to ``load_document``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from briefing.errors import InputError
+from briefing.htmlpage import bom_encoding, decode_html, stated_date
 from briefing.models import Document, Span
+from briefing.sanitize import one_line
+from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from briefing.sourcefiles import os_reason, too_big, walk_folder
+from briefing.sourcefiles import read_source as read_source
 from briefing.text import MONTH_NAMES_IN_ORDER, furniture_spans, paragraphs, sentence_spans
 
 logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 _HEADER_FIELD = re.compile(
     r"^\s*(title|headline|source|outlet|publisher|publication|url|link|date|published|updated)"
@@ -108,9 +117,22 @@ def _header_metadata(text: str) -> dict[str, str]:
             found["title"] = line.lstrip("#").strip()
         if "url" not in found and (u := _URL.search(line)) and len(line) < 300:
             found["url"] = u.group(0)
-        if "date" not in found and len(line) <= 60 and parse_date(line):
+        if "date" not in found and _is_dateline(line):
             found["date"] = line
     return found
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line that states a date ("Published 3 May 2026", "LONDON, Nov. 19, 2026 -"),
+    not a sentence that happens to hold one."""
+    if len(line) > 60:
+        return False
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(line)
+        if m and parse_date(m.group(0)):
+            rest = (line[: m.start()] + " " + line[m.end() :]).split()
+            return len([w for w in rest if any(ch.isalnum() for ch in w)]) <= 4
+    return False
 
 
 def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | None:
@@ -123,6 +145,10 @@ def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | N
             if items:
                 return ", ".join(items)
     return None
+
+
+def _name(value: str | None) -> str | None:
+    return one_line(value) or None if value is not None else None
 
 
 def document_id(text: str) -> str:
@@ -146,19 +172,26 @@ def document_from_text(
     header = _header_metadata(text)
     if date is None and "date" in header:
         date = parse_date(header["date"])
-    return Document(
+    return Document(  # names are one line: no control character or newline reaches a page
         id=document_id(text),
-        path=path,
+        path=one_line(path),
         text=text,
-        title=title or header.get("title"),
-        url=url or header.get("url"),
-        outlet=outlet or header.get("outlet") or _trailing_outlet(text, furniture),
+        title=_name(title or header.get("title")),
+        url=_name(url or header.get("url")),
+        outlet=_name(outlet or header.get("outlet") or _trailing_outlet(text, furniture)),
         date=date,
         furniture=tuple(Span(start=s, end=e) for s, e in furniture),
     )
 
 
 def _decode(data: bytes, path: str, warnings: list[str]) -> str:
+    codec = bom_encoding(data)
+    if codec is not None and codec != "utf-8-sig":  # UTF-16/32 hold NUL bytes by design
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            warnings.append(f"{path}: not valid {codec} after its byte-order mark ({exc.reason})")
+            return data.decode(codec, errors="replace")
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file (NUL bytes); skipped")
     sample = data[:8192]
@@ -175,12 +208,12 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _html_to_text(data: bytes, path: str) -> tuple[str, dict[str, str]]:
+def _html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
     try:
         import trafilatura
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
-    html = data.decode("utf-8", errors="replace")
+    html = decode_html(data, path, warnings)
     text = trafilatura.extract(
         html, include_comments=False, include_tables=False, favor_precision=True
     )
@@ -189,15 +222,13 @@ def _html_to_text(data: bytes, path: str) -> tuple[str, dict[str, str]]:
         raise InputError(path, "no article text found in the HTML; skipped")
     info: dict[str, str] = {}
     if meta is not None:
-        for key, attr in (
-            ("title", "title"),
-            ("url", "url"),
-            ("outlet", "sitename"),
-            ("date", "date"),
-        ):
+        for key, attr in (("title", "title"), ("url", "url"), ("outlet", "sitename")):
             value = getattr(meta, attr, None)
             if value:
                 info[key] = str(value)
+    date = stated_date(html)  # not trafilatura's date: it takes any date-like number in the text
+    if date is not None:
+        info["date"] = date.isoformat()
     return str(text), info
 
 
@@ -206,16 +237,13 @@ def load_document(
 ) -> tuple[Document, list[str]]:
     """One Document from raw bytes, or InputError naming ``path``; plus repair warnings."""
     warnings: list[str] = []
+    path = one_line(path)
     if len(data) > max_bytes:
-        raise InputError(
-            path,
-            f"{len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document limit; "
-            "skipped (raise it with --max-doc-mb)",
-        )
+        raise too_big(path, len(data), max_bytes)
     if not data.strip():
         raise InputError(path, "empty file; skipped")
     if suffix in HTML_SUFFIXES:
-        text, meta = _html_to_text(data, path)
+        text, meta = _html_to_text(data, path, warnings)
         doc = document_from_text(
             text,
             path,
@@ -256,17 +284,6 @@ def _has_content(doc: Document) -> bool:
     return False
 
 
-def _expand(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if any(part.startswith(".") for part in child.relative_to(path).parts):
-                continue
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
-                yield child
-    else:
-        yield path
-
-
 def ingest_paths(
     paths: Sequence[str | Path],
     *,
@@ -302,31 +319,30 @@ def ingest_paths(
             add(stream.read(max_bytes + 1), "-", ".txt")
             continue
         path = Path(raw)
-        if not path.exists():
-            result.warnings.append(f"{path}: no such file or directory")
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as exc:
+            reason = "no such file or directory" if exc.errno == errno.ENOENT else os_reason(exc)
+            result.warnings.append(f"{one_line(path)}: {reason}")
             result.skipped += 1
             continue
-        found = False
-        for file in _expand(path):
-            found = True
+        if is_dir:
+            walk_warnings: list[str] = []
+            files = walk_folder(path, TEXT_SUFFIXES | HTML_SUFFIXES, walk_warnings)
+            result.warnings.extend(walk_warnings)
+            result.skipped += len(walk_warnings)
+            if not files and not walk_warnings:
+                result.warnings.append(
+                    f"{one_line(path)}: no .txt, .md or .html documents in this directory"
+                )
+        else:
+            files = [path]
+        for file in files:
             try:
-                size = file.stat().st_size
-                if size > max_bytes:
-                    raise InputError(
-                        str(file),
-                        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB per-document "
-                        "limit; skipped (raise it with --max-doc-mb)",
-                    )
-                data = file.read_bytes()
+                data = read_source(file, max_bytes=max_bytes)
             except InputError as exc:
                 result.warnings.append(str(exc))
                 result.skipped += 1
                 continue
-            except OSError as exc:
-                result.warnings.append(f"{file}: cannot read: {exc.strerror}")
-                result.skipped += 1
-                continue
-            add(data, str(file), file.suffix.lower())
-        if not found:
-            result.warnings.append(f"{path}: no .txt, .md or .html documents in this directory")
+            add(data, one_line(file), file.suffix.lower())
     return result

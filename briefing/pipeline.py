@@ -25,6 +25,7 @@ from briefing.lineup import NEXT_STORIES, TOP_STORIES, compose_lineup
 from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
+from briefing.sanitize import safe_message
 from briefing.stories import (
     assign_items,
     brief_stories,
@@ -98,7 +99,7 @@ def build_brief(
         )
     brief = assign_items(brief.model_copy(update={"documents_off_topic": off_topic}))
     stats.usage = engine.usage
-    stats.warnings.extend(engine.warnings)
+    stats.warnings.extend(safe_message(w) for w in engine.warnings)  # an echoed key never lands
     stats.elapsed_s = round(time.perf_counter() - started, 3)
     return brief
 

@@ -100,7 +100,11 @@ def _settings() -> Settings:
 
 
 def _config(tmp: Path, **extra: object) -> DailyConfig:
-    values: dict[str, object] = {"sources": [str(tmp / "inbox")], "out": tmp / "briefs"}
+    values: dict[str, object] = {
+        "sources": [str(tmp / "inbox")],
+        "out": tmp / "briefs",
+        "allow_hosts": ["127.0.0.1"],  # the loopback test server, allowed as a user would
+    }
     values.update(extra)
     return DailyConfig.model_validate(values)
 

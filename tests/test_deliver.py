@@ -82,7 +82,12 @@ def test_message_has_text_html_and_pdf() -> None:
 
 def test_send_with_login_to_loopback_server(smtp: tuple[_Inbox, int]) -> None:
     inbox, port = smtp
-    config = _email(port, username="ana", password="pw")
+    # The loopback test server has no TLS: logging in over it must be asked for explicitly.
+    with pytest.raises(DeliveryError, match="in clear"):
+        clear = _email(port, username="ana", password="pw")
+        send_message(clear, build_message(clear, day="d", title="t", markdown="hello"))
+    assert inbox.messages == []
+    config = _email(port, username="ana", password="pw", allow_plaintext_auth=True)
     send_message(config, build_message(config, day="d", title="t", markdown="hello"))
     [(rcpt, raw)] = inbox.messages
     assert rcpt == ["desk@example.org"]
@@ -90,10 +95,10 @@ def test_send_with_login_to_loopback_server(smtp: tuple[_Inbox, int]) -> None:
         "hello"
     )
     with pytest.raises(DeliveryError, match="failed"):
-        bad = _email(port, username="ana", password="wrong", timeout_s=1)
+        bad = _email(port, username="ana", password="wrong", timeout_s=1, allow_plaintext_auth=True)
         send_message(bad, build_message(bad, day="d", title="t", markdown="x"))
     with pytest.raises(DeliveryError, match="BRIEFING_SMTP_PASSWORD"):
-        nopw = _email(port, username="ana")
+        nopw = _email(port, username="ana", allow_plaintext_auth=True)
         send_message(nopw, build_message(nopw, day="d", title="t", markdown="x"))
 
 

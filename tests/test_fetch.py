@@ -19,6 +19,7 @@ from daily_samples import (
 
 from briefing.daily.fetch import (
     FetchError,
+    FetchPolicy,
     HttpClient,
     looks_like_feed,
     parse_feed,
@@ -27,6 +28,8 @@ from briefing.daily.fetch import (
 )
 
 UA = "briefing-test/1.0"
+# The fetch policy refuses loopback addresses; these tests allow 127.0.0.1 the way a user would.
+LOOPBACK = FetchPolicy.allowing(["127.0.0.1"])
 T0 = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 
 
@@ -43,7 +46,7 @@ def server() -> Iterator[LoopbackServer]:
 
 @pytest.fixture
 def client() -> HttpClient:
-    return HttpClient(user_agent=UA, timeout_s=2.0, max_bytes=20_000)
+    return HttpClient(user_agent=UA, timeout_s=2.0, max_bytes=20_000, policy=LOOPBACK)
 
 
 def test_get_sends_user_agent_and_honours_etag(server: LoopbackServer, client: HttpClient) -> None:
@@ -76,7 +79,7 @@ def test_http_failures_are_fetch_errors_naming_the_url(
 def test_slow_server_times_out(server: LoopbackServer) -> None:
     server.routes["/slow"] = Route("slow", delay_s=1.0)
     with pytest.raises(FetchError, match=r"timed out after 0\.3 s"):
-        HttpClient(user_agent=UA, timeout_s=0.3).get(server.url("/slow"))
+        HttpClient(user_agent=UA, timeout_s=0.3, policy=LOOPBACK).get(server.url("/slow"))
 
 
 def test_unreachable_and_unsupported_urls(client: HttpClient) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 
 from briefing import __version__
 from briefing.cli import build, daily
-from briefing.cli.common import Parser, UsageError, common_options
-from briefing.errors import BriefingError
+from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
+from briefing.errors import BriefingError, OutputError
+from briefing.sanitize import safe_message
 
 __all__ = ["build_parser", "main"]
 
@@ -37,6 +37,24 @@ def build_parser() -> Parser:
     return parser
 
 
+def _redact_record(record: logging.LogRecord) -> bool:
+    """Log lines are one line each and never carry a secret."""
+    record.msg, record.args = safe_message(record.getMessage()), None
+    return True
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None
+
+
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = (
         logging.ERROR
@@ -45,6 +63,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("briefing: %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_redact_record)
     root = logging.getLogger("briefing")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -61,18 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         _configure_logging(args.verbose, args.quiet)
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        _flush_stdout()  # a full or closed stdout is an Error line here, not at exit
+        return code
     except UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(safe_message(exc), file=sys.stderr)
         return 2
     except BriefingError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {safe_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         return 1

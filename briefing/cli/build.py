@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
 
-from briefing.cli.common import Parser, Reporter, UsageError, add_command, parse_date
+from briefing.cli.common import (
+    Parser,
+    Reporter,
+    UsageError,
+    add_command,
+    parse_date,
+    silence_stdout,
+)
 from briefing.config import Settings, load_settings
-from briefing.errors import RenderError
-from briefing.files import write_atomic
+from briefing.errors import OutputError, RenderError
+from briefing.files import check_output_path, write_atomic
 from briefing.models import Brief
 from briefing.pipeline import build_brief_from_paths
 from briefing.render.markdown import render_json, render_markdown
@@ -94,6 +102,34 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.set_defaults(handler=_cmd_build)
 
 
+MAX_DOC_MB = 1024.0
+
+
+def _max_doc_bytes(value: float) -> int:
+    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
+        raise UsageError(
+            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
+            f"not {value!r}"
+        )
+    return int(value * 1024 * 1024)
+
+
+def write_stdout(data: bytes) -> None:
+    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("stdout", "is closed; write the brief with -o FILE")
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write the brief: {exc.strerror or exc}") from None
+
+
 def _output_format(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
@@ -143,13 +179,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = parse_date(args.date)
     reporter = Reporter(args)
-    if args.max_doc_mb <= 0:
-        raise UsageError("briefing: error: --max-doc-mb must be positive")
+    max_bytes = _max_doc_bytes(args.max_doc_mb)
+    if args.output:
+        check_output_path(Path(args.output), what="brief")  # before the work, not after it
+    elif fmt == "pdf" and sys.stdout is not None and sys.stdout.isatty():
+        raise RenderError("PDF output is not written to a terminal: use -o FILE or redirect stdout")
     brief = build_brief_from_paths(
         args.sources,
         settings=settings,
         today=today,
-        max_bytes=int(args.max_doc_mb * 1024 * 1024),
+        max_bytes=max_bytes,
         progress=reporter.progress,
         warn=reporter.warn,
     )
@@ -158,10 +197,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         write_atomic(Path(args.output), data, what="brief")
         reporter.progress(f"wrote {args.output}")
     else:
-        if fmt == "pdf":
-            raise RenderError("PDF output needs -o FILE (it is not written to a terminal)")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_stdout(data)
     stats = brief.stats
     if stats.usage.calls or stats.usage.cached_calls:
         u = stats.usage

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+
+from briefing.errors import OutputError
+from briefing.sanitize import redact, safe_message
+
+# The earliest --date: earlier days cannot be placed in every time zone (year 1 east of UTC
+# would start in year 0).
+EARLIEST_DAY = dt.date(1900, 1, 1)
 
 
 class UsageError(Exception):
@@ -66,13 +74,21 @@ def parse_date(value: str | None, flag: str = "--date") -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"briefing: error: {flag} must be YYYY-MM-DD, not {value!r}") from None
+    if day < EARLIEST_DAY:
+        raise UsageError(
+            f"briefing: error: {flag} must be {EARLIEST_DAY.isoformat()} or later, not {value}"
+        )
+    return day
 
 
 class Reporter:
-    """Progress and warnings on stderr; progress only when stderr is a terminal or with -v."""
+    """Progress and warnings on stderr; progress only when stderr is a terminal or with -v.
+
+    Every line is one line with no secret in it: a file name cannot forge an ``Error:`` line.
+    """
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.quiet = bool(getattr(args, "quiet", False))
@@ -81,13 +97,41 @@ class Reporter:
 
     def progress(self, message: str) -> None:
         if not self.quiet and (self.tty or self.verbose):
-            print(f"briefing: {message}", file=sys.stderr)
+            print(f"briefing: {safe_message(message)}", file=sys.stderr)
 
     def info(self, message: str) -> None:
         """A line worth seeing even when stderr is not a terminal (cost, outcome); not with -q."""
         if not self.quiet:
-            print(f"briefing: {message}", file=sys.stderr)
+            print(f"briefing: {safe_message(message)}", file=sys.stderr)
+
+    def block(self, text: str) -> None:
+        """Several lines of our own (an install hint), kept as lines; not with -q."""
+        if not self.quiet:
+            print(f"briefing: {redact(text)}", file=sys.stderr)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            print(f"Warning: {message}", file=sys.stderr)
+            print(f"Warning: {safe_message(message)}", file=sys.stderr)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def emit(text: object) -> None:
+    """A command's result on stdout; OutputError (one line) when stdout is closed or full."""
+    if sys.stdout is None:
+        raise OutputError("stdout", "is closed; nothing could be written")
+    try:
+        print(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None

@@ -11,14 +11,16 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from briefing.cli.common import Parser, Reporter, add_command, parse_date
+from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.errors import ConfigError, OutputError
+from briefing.errors import ConfigError, OutputError, StoreError
 from briefing.files import write_atomic
+from briefing.sanitize import one_line
 
 DAILY_HELP = """\
 Build today's brief from what arrived since the last run, and say what changed.
@@ -85,7 +87,10 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         store=args.store,
         formats=formats,
         timezone=args.timezone,
+        allow_hosts=args.allow_host,
     )
+    if config.out.exists() and not config.out.is_dir():
+        raise OutputError(str(config.out), "output folder is a file; name a folder with --out")
     if not config.sources and not config.feeds:
         raise ConfigError(
             "no sources: name folders, files or feed URLs on the command line, or set "
@@ -96,18 +101,24 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         env=os.environ,
         overrides={"engine": args.engine, "model": args.model, "topic": args.topic},
     )
-    result = run_daily(
-        config,
-        now=dt.datetime.now(dt.UTC),
-        settings=settings,
-        day=day,
-        dry_run=args.dry_run,
-        force=args.force,
-        deliver=not args.no_deliver,
-        progress=reporter.progress if reporter.verbose else lambda _: None,
-    )
+    try:
+        result = run_daily(
+            config,
+            now=dt.datetime.now(dt.UTC),
+            settings=settings,
+            day=day,
+            dry_run=args.dry_run,
+            force=args.force,
+            deliver=not args.no_deliver,
+            progress=reporter.progress if reporter.verbose else lambda _: None,
+        )
+    except sqlite3.Error as exc:  # the store broke after it was opened (disk full, read-only)
+        raise StoreError(f"{config.store_path}: corpus store error: {exc}") from exc
+    except OSError as exc:  # the output folder or the store's folder cannot be written
+        where = exc.filename if exc.filename is not None else config.out
+        raise OutputError(str(where), exc.strerror or str(exc)) from exc
     if result.status == "dry_run":
-        print("\n".join(result.plan))
+        emit("\n".join(one_line(line) for line in result.plan))  # a file name is one line
         return 0
     for line in result.warnings:
         reporter.info(f"warning: {line}")
@@ -142,6 +153,13 @@ def _add_daily(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be fetched and built")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--no-deliver", action="store_true", help="skip e-mail and command delivery")
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="fetch from this host although it is loopback/private (an intranet feed); "
+        "repeatable, adds to [daily] allow_hosts",
+    )
     p.set_defaults(handler=_cmd_daily)
 
 
@@ -190,19 +208,19 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir or ".").absolute()
     if args.cron:
         log = Path(args.log).absolute() if args.log else None
-        print(schedule.cron_line(at, command, workdir=workdir, log=log))
+        emit(schedule.cron_line(at, command, workdir=workdir, log=log))
         return 0
     service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
     paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
     checked = schedule.verify_units(paths)
     for path in paths:
-        print(path)
+        emit(path)
     reporter.info(
         "verified with systemd-analyze"
         if checked
         else "systemd-analyze not found: units written but not verified",
     )
-    reporter.info(schedule.install_hint(*paths))
+    reporter.block(schedule.install_hint(*paths))
     return 0
 
 
@@ -234,8 +252,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
     path = config.store_path
     if not path.is_file():
         raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
-    with Store(path) as store:
-        runs = store.runs(limit=args.limit)
+    try:
+        with Store(path) as store:
+            runs = store.runs(limit=args.limit)
+    except sqlite3.Error as exc:  # a store that opens but cannot be read (another schema)
+        raise StoreError(f"{path}: corpus store error: {exc}") from exc
     if args.json:
         rows = [
             {
@@ -255,29 +276,42 @@ def _cmd_history(args: argparse.Namespace) -> int:
             }
             for r in runs
         ]
-        print(json.dumps(rows, indent=2))
+        emit(json.dumps(rows, indent=2))
         return 0
     header = (
         f"{'run':>4}  {'date':10}  {'status':10}  {'added':>5}  {'docs':>4}  "
         f"{'facts':>5}  {'contra':>6}  {'warn':>4}  {'cost $':>7}  started (UTC)"
     )
-    print(header)
+    emit(header)
     for r in runs:
-        print(
+        emit(
             f"{r.id:>4}  {r.day.isoformat():10}  {r.status:10}  {r.docs_added:>5}  "
             f"{r.docs_in_brief:>4}  {r.facts:>5}  {r.contradictions:>6}  {len(r.warnings):>4}  "
             f"{r.cost_usd:>7.4f}  {r.started_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
         )
     if not runs:
-        print("(no runs yet)")
+        emit("(no runs yet)")
     return 0
+
+
+def _run_count(value: str) -> int:
+    """A --limit: a whole number of runs from 1 to 100000 (argparse makes anything else exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 100000, not {value!r}")
+    return number
 
 
 def _add_history(sub: argparse._SubParsersAction[Parser]) -> None:
     p = add_command(sub, "history", help="list past daily runs", description=HISTORY_HELP)
     p.add_argument("--out", metavar="DIR", help="output folder of the briefs (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
-    p.add_argument("--limit", type=int, default=30, help="newest N runs (default: 30)")
+    p.add_argument(
+        "--limit", type=_run_count, default=30, help="newest N runs (1-100000; default: 30)"
+    )
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_cmd_history)
 

@@ -18,10 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
+from briefing.sanitize import remember_secret
 
 Format = Literal["md", "json", "html", "pdf"]
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
+
+# Bounds that keep dates and durations computable: a window of at most a year, a retention of
+# at most a century.
+MAX_WINDOW_HOURS = 24 * 366
+MAX_RETENTION_DAYS = 36_600
 
 SMTP_USER_VAR = "BRIEFING_SMTP_USER"
 SMTP_PASSWORD_VAR = "BRIEFING_SMTP_PASSWORD"
@@ -39,7 +45,12 @@ class EmailConfig(BaseModel):
     security: Literal["starttls", "ssl", "none"] = Field(
         default="starttls", description="Transport security."
     )
-    timeout_s: float = Field(default=30.0, gt=0)
+    allow_plaintext_auth: bool = Field(
+        default=False,
+        description='Log in even with security = "none" (the password crosses the network in '
+        "clear); refused unless set.",
+    )
+    timeout_s: float = Field(default=30.0, gt=0, le=600, allow_inf_nan=False)
     subject: str = Field(default="Daily brief {date}: {title}", description="Subject template.")
     username: str | None = Field(default=None, description=f"Login; or set {SMTP_USER_VAR}.")
     password: SecretStr | None = Field(
@@ -71,15 +82,34 @@ class DailyConfig(BaseModel):
     window_hours: float = Field(
         default=24.0,
         gt=0,
+        le=MAX_WINDOW_HOURS,
+        allow_inf_nan=False,
         description="Oldest feed entry taken when there is no earlier successful run.",
     )
     retention_days: int | None = Field(
-        default=None, ge=1, description="Forget briefed documents older than this; None = keep."
+        default=None,
+        ge=1,
+        le=MAX_RETENTION_DAYS,
+        description="Forget briefed documents older than this; None = keep.",
     )
     user_agent: str = Field(default="briefing-daily/0.1 (+https://example.invalid/briefing)")
-    http_timeout_s: float = Field(default=20.0, gt=0, description="Per-request HTTP timeout.")
-    max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest response read.")
-    max_entries_per_feed: int = Field(default=100, ge=1)
+    http_timeout_s: float = Field(
+        default=20.0, gt=0, le=600, allow_inf_nan=False, description="Deadline of one fetch."
+    )
+    max_bytes: int = Field(
+        default=5_000_000, ge=1024, le=1_000_000_000, description="Largest response read."
+    )
+    max_entries_per_feed: int = Field(default=100, ge=1, le=100_000)
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts (names or IP addresses) that may be fetched although they are "
+        "loopback, private or link-local: an intranet feed. Empty: only public addresses.",
+    )
+    command_env_secrets: bool = Field(
+        default=False,
+        description="Pass OPENAI_API_KEY and the SMTP password on to the delivery command "
+        "(default: removed from its environment).",
+    )
     email: EmailConfig | None = None
     command: list[str] | None = Field(
         default=None, description="Command run after each brief; '{path}' is the brief's path."
@@ -90,8 +120,19 @@ class DailyConfig(BaseModel):
     def _known_zone(cls, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+            # OSError: a name such as "America" is a folder of the zone database, not a zone
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)"
+            ) from None
+        return value
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        for host in value:
+            if not host.strip() or any(ch in host for ch in "/@ \t\r\n"):
+                raise ValueError(f"{host!r} is not a host name or IP address")
         return value
 
     @field_validator("formats")
@@ -138,8 +179,10 @@ def load_daily_config(
             if isinstance(merged.get(key), list):
                 merged[key] = [_relative_to(base, item) for item in merged[key]]
     for key, value in (overrides or {}).items():
-        if value is None or (key in ("sources", "feeds") and not value):
+        if value is None or (key in ("sources", "feeds", "allow_hosts") and not value):
             continue
+        if key == "allow_hosts" and isinstance(merged.get(key), list):
+            value = [*merged[key], *value]  # --allow-host adds to the config file's hosts
         merged[key] = value
     email = merged.get("email")
     if isinstance(email, dict):
@@ -152,6 +195,7 @@ def load_daily_config(
             )
         if env.get(SMTP_PASSWORD_VAR):
             email["password"] = env[SMTP_PASSWORD_VAR]
+            remember_secret(env[SMTP_PASSWORD_VAR])
         merged["email"] = email
     try:
         return DailyConfig.model_validate(merged)
@@ -215,6 +259,8 @@ def example_config() -> str:
         "# retention_days = 90   # forget briefed documents older than this",
         "# http_timeout_s = 20",
         "# max_bytes = 5000000   # largest feed or page read",
+        "# Loopback/private hosts are never fetched, except those named here (an intranet feed):",
+        '# allow_hosts = ["intranet.example.lan"]',
         "# Optional: run a command with each brief's path.",
         '# command = ["notify-send", "Daily brief", "{path}"]',
         "",

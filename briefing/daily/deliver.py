@@ -7,6 +7,7 @@ never loses a brief: it comes back as a warning line naming what failed.
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 import smtplib
 import ssl
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from briefing.daily.config import SMTP_PASSWORD_VAR, EmailConfig
 from briefing.errors import BriefingError, DeliveryError
 from briefing.models import Brief
+from briefing.sanitize import is_secret, one_line, safe_message
 
 if TYPE_CHECKING:
     from briefing.daily.config import DailyConfig
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 COMMAND_TIMEOUT_S = 300.0
+# Never handed to the delivery command unless [daily] command_env_secrets = true.
+SECRET_ENV_VARS = frozenset({"OPENAI_API_KEY", SMTP_PASSWORD_VAR})
 
 
 def _html_body(result: DailyResult, paper: str) -> str | None:
@@ -72,7 +76,7 @@ def build_message(
 ) -> EmailMessage:
     """The e-mail: Markdown as the text part, HTML as the alternative, PDF attached."""
     msg = EmailMessage()
-    msg["Subject"] = email.subject.format(date=day, title=title)
+    msg["Subject"] = one_line(email.subject.format(date=day, title=one_line(title)))
     msg["From"] = email.sender
     msg["To"] = ", ".join(email.to)
     msg["Date"] = formatdate(localtime=False)
@@ -103,6 +107,12 @@ def send_message(email: EmailConfig, msg: EmailMessage) -> None:
             if email.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
             if email.username:
+                if email.security == "none" and not email.allow_plaintext_auth:
+                    raise DeliveryError(
+                        f"e-mail to {where}: refusing to send the SMTP password in clear "
+                        '(security = "none"); use "starttls" or "ssl", or set '
+                        "allow_plaintext_auth = true in [daily.email]"
+                    )
                 if email.password is None:
                     raise DeliveryError(
                         f"e-mail to {where}: username {email.username!r} is set but no password; "
@@ -116,8 +126,19 @@ def send_message(email: EmailConfig, msg: EmailMessage) -> None:
         raise DeliveryError(f"e-mail via {where} failed: cannot connect ({exc})") from None
 
 
-def run_command(command: Sequence[str] | str, path: Path) -> None:
-    """Run ``command`` with ``{path}`` replaced by the brief's path (appended when absent)."""
+def command_environment(*, keep_secrets: bool = False) -> dict[str, str]:
+    """The delivery command's environment: ours without the API key and SMTP password
+    (nor any variable holding a remembered secret) unless ``keep_secrets``."""
+    if keep_secrets:
+        return dict(os.environ)
+    return {k: v for k, v in os.environ.items() if k not in SECRET_ENV_VARS and not is_secret(v)}
+
+
+def run_command(
+    command: Sequence[str] | str, path: Path, *, env: dict[str, str] | None = None
+) -> None:
+    """Run ``command`` with ``{path}`` replaced by the brief's path (appended when absent),
+    in ``env`` (default: :func:`command_environment`, without secrets)."""
     argv = shlex.split(command) if isinstance(command, str) else list(command)
     if not argv:
         return
@@ -127,7 +148,12 @@ def run_command(command: Sequence[str] | str, path: Path) -> None:
         argv.append(str(path))
     try:
         proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+            check=False,
+            env=env if env is not None else command_environment(),
         )
     except FileNotFoundError:
         raise DeliveryError(f"delivery command {argv[0]!r} not found") from None
@@ -140,7 +166,8 @@ def run_command(command: Sequence[str] | str, path: Path) -> None:
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
         raise DeliveryError(
-            f"delivery command {argv[0]!r} exited with {proc.returncode}: {tail[0][:200]}"
+            f"delivery command {argv[0]!r} exited with {proc.returncode}: "
+            f"{safe_message(tail[0])[:200]}"
         )
 
 
@@ -168,7 +195,11 @@ def deliver_brief(config: DailyConfig, result: DailyResult, *, paper: str = "a4"
             problems.append(str(exc))
     if config.command:
         try:
-            run_command(config.command, main)
+            run_command(
+                config.command,
+                main,
+                env=command_environment(keep_secrets=config.command_env_secrets),
+            )
         except DeliveryError as exc:
             problems.append(str(exc))
     return problems

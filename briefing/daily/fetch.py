@@ -1,10 +1,11 @@
 """Fetching: RSS/Atom feeds (files or URLs) and article pages, politely and defensively.
 
-HTTP goes through :class:`HttpClient`: a user agent, a total deadline per request, conditional
-GET (ETag / Last-Modified) and a size cap. Feeds are parsed with feedparser; article pages are
-reduced to their main text with trafilatura. Nothing here touches the store: callers pass the
-conditional-GET state in and save what comes back only after the items are stored, so a crash
-between the two re-fetches rather than loses.
+HTTP goes through :class:`HttpClient` (``webclient.py``): a fetch policy checked at every
+redirect, one deadline per fetch, conditional GET (ETag / Last-Modified) and a size cap.
+Feeds are parsed with feedparser (given a stream of bytes, never a path or URL it could open
+itself); article pages are reduced to their main text with trafilatura. Nothing here touches
+the store: callers pass the conditional-GET state in and save what comes back only after the
+items are stored, so a crash between the two re-fetches rather than loses.
 
 Every failure is a :class:`FetchError` naming the feed, page or file; the daily run turns it
 into a warning, never a failed run.
@@ -14,22 +15,40 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import gzip
 import hashlib
+import io
 import logging
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import FetchError
+from briefing.daily.webclient import FetchPolicy, HttpClient, Response
+from briefing.errors import FetchError, InputError
+from briefing.htmlpage import decode_html, stated_date
+from briefing.sanitize import one_line
+from briefing.sourcefiles import read_source
+
+__all__ = [
+    "FEED_SUFFIXES",
+    "Article",
+    "FeedResult",
+    "FetchError",
+    "FetchPolicy",
+    "FetchedItem",
+    "HttpClient",
+    "Response",
+    "extract_article",
+    "is_url",
+    "looks_like_feed",
+    "parse_feed",
+    "read_feed_file",
+    "read_url",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +56,8 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 # An entry whose own content is at least this long is used as is; otherwise its page is fetched.
 _MIN_ENTRY_CHARS = 400
 _MIN_ARTICLE_CHARS = 40
-
-
-@dataclass(frozen=True)
-class Response:
-    url: str
-    status: int
-    body: bytes
-    content_type: str = ""
-    etag: str | None = None
-    last_modified: str | None = None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
+# The linked pages of one feed may take this many fetch deadlines (http_timeout_s) in all.
+PAGE_BUDGET_DEADLINES = 5
 
 
 @dataclass(frozen=True)
@@ -77,95 +84,6 @@ class FeedResult:
     status: int = 200
     skipped_old: int = 0
     skipped_seen: int = 0
-
-
-class HttpClient:
-    """GET with a user agent, a total deadline, conditional headers and a size cap."""
-
-    def __init__(self, *, user_agent: str, timeout_s: float = 20.0, max_bytes: int = 5_000_000):
-        self.user_agent = user_agent
-        self.timeout_s = timeout_s
-        self.max_bytes = max_bytes
-        self._opener = urllib.request.build_opener()
-
-    def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
-    ) -> Response:
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise FetchError(url, f"unsupported URL scheme {scheme!r} (use http or https)")
-        headers = {
-            "User-Agent": self.user_agent,
-            "Accept-Encoding": "gzip, deflate",
-            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9,"
-            " text/html;q=0.8, */*;q=0.5",
-        }
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        request = urllib.request.Request(url, headers=headers)
-        deadline = time.monotonic() + self.timeout_s
-        try:
-            with self._opener.open(request, timeout=self.timeout_s) as resp:
-                length = resp.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
-                    raise FetchError(
-                        url, f"response of {length} bytes exceeds the {self.max_bytes}-byte cap"
-                    )
-                body = self._read_capped(url, resp, deadline)
-                body = self._decode(url, body, resp.headers.get("Content-Encoding", ""))
-                return Response(
-                    url=resp.geturl(),
-                    status=resp.status,
-                    body=body,
-                    content_type=resp.headers.get("Content-Type", ""),
-                    etag=resp.headers.get("ETag"),
-                    last_modified=resp.headers.get("Last-Modified"),
-                )
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code == 304:
-                return Response(
-                    url=url, status=304, body=b"", etag=etag, last_modified=last_modified
-                )
-            raise FetchError(url, f"HTTP {exc.code} {exc.reason}") from None
-        except urllib.error.URLError as exc:
-            raise FetchError(url, f"cannot connect: {exc.reason}") from None
-        except TimeoutError:
-            raise FetchError(url, f"timed out after {self.timeout_s:g} s") from None
-        except OSError as exc:  # connection reset, http.client errors are OSError or below
-            raise FetchError(url, f"network error: {exc}") from None
-        except ValueError as exc:  # http.client.HTTPException subclasses, malformed URLs
-            raise FetchError(url, f"bad response: {exc}") from None
-
-    def _read_capped(self, url: str, resp: Any, deadline: float) -> bytes:
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            if time.monotonic() > deadline:
-                raise FetchError(url, f"timed out after {self.timeout_s:g} s")
-            block = resp.read(65536)
-            if not block:
-                return b"".join(parts)
-            total += len(block)
-            if total > self.max_bytes:
-                raise FetchError(url, f"response exceeds the {self.max_bytes}-byte cap")
-            parts.append(block)
-
-    def _decode(self, url: str, body: bytes, encoding: str) -> bytes:
-        encoding = encoding.strip().lower()
-        if encoding not in ("gzip", "deflate"):
-            return body
-        try:
-            wbits = 31 if encoding == "gzip" else zlib.MAX_WBITS
-            inflater = zlib.decompressobj(wbits)
-            out = inflater.decompress(body, self.max_bytes + 1)
-        except (zlib.error, gzip.BadGzipFile) as exc:
-            raise FetchError(url, f"cannot decompress response: {exc}") from None
-        if len(out) > self.max_bytes:
-            raise FetchError(url, f"response exceeds the {self.max_bytes}-byte cap")
-        return out
 
 
 # ---------------------------------------------------------------------------- HTML to text
@@ -225,8 +143,18 @@ class Article:
     date: dt.date | None = None
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Article | None:
-    """The main text of a web page (trafilatura), or None when it has none worth keeping."""
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str = "",
+    warnings: list[str] | None = None,
+) -> Article | None:
+    """The main text of a web page (trafilatura), or None when it has none worth keeping.
+
+    Bytes are decoded in the charset the page (or ``content_type``) declares, a guess being a
+    warning; the date is only one the page states in its metadata.
+    """
     try:
         import trafilatura  # optional dependency, imported when a page is actually read
     except ImportError:
@@ -234,6 +162,10 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article | None
             url or "page", "reading web pages needs trafilatura: pip install 'briefing[daily]'"
         ) from None
 
+    if isinstance(html, bytes):
+        html = decode_html(
+            html, url or "page", warnings if warnings is not None else [], content_type=content_type
+        )
     doc: Any
     try:
         doc = trafilatura.bare_extraction(
@@ -244,12 +176,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article | None
         doc = None
     if doc is None or not getattr(doc, "text", None):
         return None  # no main text found: better nothing than menus and footers
-    date = None
-    if getattr(doc, "date", None):
-        try:
-            date = dt.date.fromisoformat(str(doc.date)[:10])
-        except ValueError:
-            date = None
+    date = stated_date(html)  # not doc.date: trafilatura takes any date-like number in the text
     text = str(doc.text)
     if len(text) < _MIN_ARTICLE_CHARS:
         return None
@@ -265,7 +192,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article | None
 
 
 def is_url(source: str) -> bool:
-    return urllib.parse.urlsplit(source).scheme in ("http", "https")
+    """Whether a source names a web address (even a malformed one, which the client then
+    refuses in one line) rather than a file."""
+    return source[:8].lower().startswith(("http://", "https://"))
 
 
 def looks_like_feed(body: bytes, content_type: str = "") -> bool:
@@ -285,8 +214,17 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            except (OverflowError, ValueError, OSError):  # a date no clock can hold
+                return None
     return None
+
+
+def _label(text: str | None) -> str:
+    """An entry's title or link as it appears in a warning: one line, at most 120 characters."""
+    line = one_line(text or "")
+    return line if len(line) <= 120 else line[:119] + "\u2026"
 
 
 def _entry_key(entry: Any, source: str) -> str:
@@ -329,7 +267,12 @@ def parse_feed(
             source, "reading feeds needs feedparser: pip install 'briefing[daily]'"
         ) from None
 
-    parsed = feedparser.parse(body)
+    # A stream, never bytes or a string: feedparser opens a string or bytes that names a file
+    # or a URL itself, so a remote feed whose body is "/etc/passwd" would brief a local file.
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except Exception as exc:  # a parser crash on hostile input is that feed's problem only
+        raise FetchError(source, f"feed parser failed ({type(exc).__name__})") from None
     entries = list(parsed.get("entries") or ())
     if parsed.get("bozo") and not entries:
         reason = parsed.get("bozo_exception") or "no entries"
@@ -343,6 +286,15 @@ def parse_feed(
         problem, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType
     ):
         result.warnings.append(f"{source}: malformed feed, read what could be read ({problem})")
+    if len(entries) > max_entries:
+        result.warnings.append(
+            f"{source}: {len(entries)} entries, only the first {max_entries} read "
+            "(raise [daily] max_entries_per_feed)"
+        )
+    # The linked pages of one feed share a budget, so a feed of slow links cannot hold the run
+    # for entries x deadline: past it, entries keep their own summaries.
+    budget_ends = time.monotonic() + PAGE_BUDGET_DEADLINES * (client.timeout_s if client else 0)
+    budget_warned = False
     for entry in entries[:max_entries]:
         key = _entry_key(entry, source)
         published = _entry_time(entry)
@@ -357,16 +309,29 @@ def parse_feed(
         link = entry.get("link") or None
         title = entry.get("title") or None
         text = html_fragment_to_text(_entry_content(entry))
-        if len(text) < _MIN_ENTRY_CHARS and link and client is not None and is_url(link):
+        wants_page = len(text) < _MIN_ENTRY_CHARS and link and client is not None and is_url(link)
+        if wants_page and time.monotonic() > budget_ends:
+            wants_page = False
+            if not budget_warned:
+                budget_warned = True
+                result.warnings.append(
+                    f"{source}: linked pages took over {PAGE_BUDGET_DEADLINES} fetch deadlines; "
+                    "the remaining entries use their own summaries"
+                )
+        if wants_page and link and client is not None:
             try:
                 page = client.get(link)
-                article = extract_article(page.body, page.url)
+                article = extract_article(
+                    page.body, page.url, content_type=page.content_type, warnings=result.warnings
+                )
                 if article is not None and len(article.text) > len(text):
                     text = article.text
             except FetchError as exc:
-                result.warnings.append(f"{source}: entry {title or link}: {exc}")
+                result.warnings.append(f"{source}: entry {_label(title or link)}: {exc}")
         if len(text) < _MIN_ARTICLE_CHARS:
-            result.warnings.append(f"{source}: entry {title or link or key} has no usable text")
+            result.warnings.append(
+                f"{source}: entry {_label(title or link or key)} has no usable text"
+            )
             continue
         result.items.append(
             FetchedItem(
@@ -382,11 +347,12 @@ def parse_feed(
     return result
 
 
-def read_feed_file(path: Path, **kwargs: Any) -> FeedResult:
+def read_feed_file(path: Path, *, max_bytes: int = 5_000_000, **kwargs: Any) -> FeedResult:
+    """A feed stored as a file: a regular file only, never more than ``max_bytes`` read."""
     try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise FetchError(str(path), f"cannot read feed file: {exc.strerror}") from None
+        body = read_source(path, max_bytes=max_bytes)
+    except InputError as exc:
+        raise FetchError(exc.path, f"cannot read feed file: {exc.reason}") from None
     return parse_feed(body, str(path), **kwargs)
 
 
@@ -424,7 +390,12 @@ def read_url(
         if is_seen(key):
             result.skipped_seen += 1
         else:
-            article = extract_article(response.body, response.url)
+            article = extract_article(
+                response.body,
+                response.url,
+                content_type=response.content_type,
+                warnings=result.warnings,
+            )
             if article is None:
                 raise FetchError(url, "no article text found on the page")
             published = (

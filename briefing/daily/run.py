@@ -18,11 +18,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import glob
 import hashlib
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,7 @@ from briefing.daily.fetch import (
     FEED_SUFFIXES,
     FeedResult,
     FetchedItem,
+    FetchPolicy,
     HttpClient,
     is_url,
     read_feed_file,
@@ -46,7 +47,7 @@ from briefing.daily.fetch import (
 from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, DailyLockedError, FetchError, InputError, RenderError
-from briefing.files import write_atomic
+from briefing.files import remove_stale_temporaries_in, write_atomic
 from briefing.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, document_from_text, load_document
 from briefing.lexicon import normalise_statement
 from briefing.models import (
@@ -65,6 +66,8 @@ from briefing.render.markdown import (
     render_markdown,
     source_numbers,
 )
+from briefing.sanitize import safe_message
+from briefing.sourcefiles import glob_files, read_source, walk_folder
 
 logger = logging.getLogger(__name__)
 
@@ -233,17 +236,21 @@ def expand_sources(config: DailyConfig) -> _Sources:
             continue
         path = Path(raw).expanduser()
         if any(ch in raw for ch in "*?["):
-            matches = sorted(glob.glob(str(path), recursive=True))
+            matches = glob_files(raw)
             if not matches:
                 out.warnings.append(f"{raw}: no files match this pattern")
             for match in matches:
-                if Path(match).is_file():
-                    _classify(Path(match), out)
+                try:
+                    if stat.S_ISDIR(os.stat(match).st_mode):
+                        continue
+                except OSError as exc:  # a broken link, a link loop
+                    out.warnings.append(f"{match}: cannot read: {exc.strerror}; skipped")
+                    continue
+                _classify(match, out)  # FIFOs and devices go on, to be refused in one line
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel):
-                    _classify(child, out)
+            suffixes = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(FEED_SUFFIXES)
+            for child in walk_folder(path, suffixes, out.warnings):
+                _classify(child, out)
         elif path.is_file():
             if path.suffix.lower() in FEED_SUFFIXES:
                 out.feed_files.append(path)
@@ -376,7 +383,7 @@ class _Collector:
             if self.store.file_unchanged(str(path), st.st_size, st.st_mtime_ns):
                 continue
             try:
-                data = path.read_bytes()
+                data = read_source(path)  # regular files only, size cap before reading
                 doc, notes = load_document(data, str(path), suffix=path.suffix.lower())
             except InputError as exc:
                 self.warnings.append(str(exc))
@@ -414,6 +421,7 @@ class _Collector:
                     is_seen=self.store.seen,
                     client=self.client,
                     max_entries=self.config.max_entries_per_feed,
+                    max_bytes=self.config.max_bytes,
                 )
             except FetchError as exc:
                 self.warnings.append(str(exc))
@@ -559,6 +567,7 @@ def run_daily(
     lock = config.store_path.with_name(config.store_path.name + ".lock")
     with run_lock(lock, now=now), Store(config.store_path) as store:
         store.abandon_stale_runs(now)
+        remove_stale_temporaries_in(config.out)  # left by a run killed while writing
         window = _window(config, store, now, day)
         run_id = store.start_run(
             window.day, now=now, window_start=window.start, window_end=window.end, pid=os.getpid()
@@ -583,7 +592,7 @@ def run_daily(
                     run_id,
                     status="failed",
                     finished_at=now,
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                    error=safe_message(f"{type(exc).__name__}: {exc}")[:2000],
                 )
             raise
         if deliver and result.status == "ok":
@@ -610,7 +619,10 @@ def _run(
     progress: Progress,
 ) -> DailyResult:
     client = client or HttpClient(
-        user_agent=config.user_agent, timeout_s=config.http_timeout_s, max_bytes=config.max_bytes
+        user_agent=config.user_agent,
+        timeout_s=config.http_timeout_s,
+        max_bytes=config.max_bytes,
+        policy=FetchPolicy.allowing(config.allow_hosts),
     )
     collector = _Collector(store, config, client, now, run_id, window, progress)
     collector.warnings.extend(sources.warnings)

@@ -23,6 +23,19 @@ DEFAULT_NAME = "briefing-daily"
 NO_NEW_SOURCES_EXIT = 3
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_value(what: str, value: str) -> str:
+    """``value`` unchanged, or ScheduleError when it holds a newline or control character,
+    which would end the crontab line or unit directive it lands in and start another."""
+    if _UNSAFE.search(value):
+        raise ScheduleError(
+            f"{what} {value!r} contains a newline or control character; not scheduled"
+        )
+    return value
+
+
 def parse_time(value: str) -> dt.time:
     """``HH:MM`` (24-hour) as a time, or ScheduleError."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
@@ -58,6 +71,11 @@ def cron_line(
     at: dt.time, command: Sequence[str], *, workdir: Path, log: Path | None = None
 ) -> str:
     """A crontab line running ``command`` every day at ``at`` (in the cron daemon's time zone)."""
+    check_value("--workdir", str(workdir))
+    for arg in command:
+        check_value("command argument", arg)
+    if log is not None:
+        check_value("--log", str(log))
     shell = f"cd {shlex.quote(str(workdir.absolute()))} && {shlex.join(command)}"
     if log is not None:
         shell += f" >> {shlex.quote(str(log.absolute()))} 2>&1"
@@ -81,6 +99,12 @@ def systemd_units(
     environment_file: Path | None = None,
 ) -> tuple[str, str]:
     """(service, timer) unit texts. The timer is Persistent, so a missed run happens at boot."""
+    check_value("--workdir", str(workdir))
+    check_value("--name", name)
+    for arg in command:
+        check_value("command argument", arg)
+    if environment_file is not None:
+        check_value("environment file", str(environment_file))
     exec_start = " ".join(_systemd_quote(a) for a in command)
     env_line = (
         f"EnvironmentFile=-{_systemd_quote(str(environment_file.absolute()))}\n"

@@ -59,6 +59,7 @@ from briefing.models import (
     Synthesis,
     Usage,
 )
+from briefing.sanitize import remember_secret
 from briefing.verify import CitationIndex
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def _short_id(*parts: str) -> str:
 
 def _build_client(settings: Settings, base_url: str) -> openai.OpenAI:
     key = settings.api_key.get_secret_value() if settings.api_key is not None else ""
+    remember_secret(key)  # redacted from any error body that echoes it
     if not key:
         if settings.base_url is None:
             raise MissingKeyError(

@@ -24,6 +24,7 @@ from tenacity import (
 )
 
 from briefing.errors import EngineError, MissingKeyError
+from briefing.sanitize import safe_message
 
 MAX_ATTEMPTS = 5
 MAX_RETRY_SECONDS = 180.0
@@ -115,4 +116,7 @@ def status_error(exc: openai.APIStatusError, base_url: str, model: str) -> Engin
         return EngineError(
             f"{base_url}: still failing after {MAX_ATTEMPTS} attempts (HTTP {status}); try later"
         )
-    return EngineError(f"{base_url}: request rejected (HTTP {status}): {exc.message}")
+    # An endpoint may echo the request, key included, in its error body: never repeat it.
+    return EngineError(
+        f"{base_url}: request rejected (HTTP {status}): {safe_message(exc.message)[:300]}"
+    )

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import KIND_LABELS, lineup_view, quoted
 from briefing.resources import templates_dir as bundled_templates
+from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,6 @@ PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 # wide enough for any printer.
 _MARGIN_MM = (11, 13)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 
 # New developments listed under "Since yesterday" (daily briefs), as in the Markdown brief.
@@ -136,19 +135,6 @@ def omitted_note(brief: Brief) -> str | None:
         items = f"{other} actor or watch item{'s' if other != 1 else ''}"
         note = f"{note} {items} left out for space.".strip()
     return note or None
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is a plain http(s) link, else None (shown as text, never linked)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() in _LINKABLE_SCHEMES and parts.netloc:
-        return url.strip()
-    return None
 
 
 def text_dir(text: str | None) -> str:

@@ -13,6 +13,7 @@ from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.lineup import TOP_STORIES
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Fact
 from briefing.resources import templates_dir
+from briefing.sanitize import one_line, safe_url
 from briefing.stories import contradiction_story, fact_story, story_of_sources
 from briefing.text import word_count
 
@@ -20,8 +21,27 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def markdown_escape(text: str) -> str:
-    """Source text as literal Markdown: markup characters are escaped, newlines folded."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Source text as literal Markdown: markup characters escaped, newlines and control
+    characters folded into spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def markdown_link(url: str | None) -> str:
+    """An http(s) URL as an autolink ``<url>``; any other scheme (``javascript:``, ``data:``)
+    or a URL that could break out of the brackets is shown as escaped text, never linked."""
+    if not url:
+        return ""
+    safe = safe_url(url)
+    return f"<{safe}>" if safe is not None else markdown_escape(url)
+
+
+def markdown_code(text: str) -> str:
+    """``text`` as an inline code span, its fence longer than any backtick run inside."""
+    text = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +55,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_escape
+    env.filters["mdlink"] = markdown_link
+    env.filters["mdcode"] = markdown_code
     return env
 
 

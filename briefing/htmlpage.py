@@ -1,0 +1,153 @@
+"""An HTML page's bytes: which charset it is in, and the date it states about itself.
+
+The charset comes from what the document says (a byte-order mark, then ``<meta charset>`` /
+``http-equiv``, then the HTTP ``Content-Type`` when fetched); a page that says nothing and is
+not valid UTF-8 is guessed with charset-normalizer and the guess is a warning. The date comes
+only from places that state one (``article:published_time`` and kin, JSON-LD
+``datePublished``, ``<time datetime>`` marked as the publication time): never from a number
+that happens to be in the text or the title.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_DATE_META = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created",
+    "pubdate", "publishdate", "publish-date", "publication_date", "sailthru.date",
+    "parsely-pub-date", "article.published", "citation_publication_date",
+)  # fmt: skip
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([a-zA-Z_:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_JSON_LD = re.compile(
+    r"""<script[^>]+application/ld\+json[^>]*>(.*?)</script>""", re.IGNORECASE | re.DOTALL
+)
+_TIME_TAG = re.compile(r"<time\b[^>]*>", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The codec a byte-order mark names (UTF-8/16/32), or None."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
+def _known(codec: str) -> str | None:
+    try:
+        return codecs.lookup(codec).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: str = "") -> str:
+    """The page as text, in the charset it declares; a guess (with a warning) when it does not."""
+    declared = bom_encoding(data)
+    if declared is None:
+        m = _META_CHARSET.search(data[:8192])
+        declared = _known(m.group(1).decode("ascii")) if m else None
+    if declared is None and (m2 := _HEADER_CHARSET.search(content_type)):
+        declared = _known(m2.group(1))
+    elif (
+        declared is not None
+        and declared.startswith(("utf-16", "utf-32"))
+        and not bom_encoding(data)
+    ):
+        declared = "utf-8"  # as browsers do: a page that can say so in ASCII is not UTF-16
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            warnings.append(f"{source}: not valid {declared} as it declares; decoded with repairs")
+            return data.decode(declared, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    guess = _guess(data)
+    warnings.append(f"{source}: no charset declared and not UTF-8; decoded as {guess} (a guess)")
+    return data.decode(guess, errors="replace")
+
+
+def _guess(data: bytes) -> str:
+    try:
+        import charset_normalizer
+    except ImportError:  # pragma: no cover - installed with the html extra
+        return "cp1252"
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    return _known(best.encoding) or "cp1252" if best is not None else "cp1252"
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+        for m in _ATTR.finditer(tag)
+    }
+
+
+def _iso_date(value: object) -> dt.date | None:
+    m = _ISO_DATE.match(str(value))
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _json_ld_dates(node: object) -> list[object]:
+    found: list[object] = []
+    if isinstance(node, dict):
+        for key in ("datePublished", "dateCreated"):
+            if key in node:
+                found.append(node[key])
+        for value in node.values():
+            found += _json_ld_dates(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _json_ld_dates(value)
+    return found
+
+
+def stated_date(html: str) -> dt.date | None:
+    """The publication date the page states in its metadata, or None."""
+    by_name: dict[str, str] = {}
+    for tag in _META_TAG.findall(html[:200_000]):
+        attrs = _attrs(tag)
+        name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if name in _DATE_META and "content" in attrs:
+            by_name.setdefault(name, attrs["content"])
+    for name in _DATE_META:
+        if name in by_name and (date := _iso_date(by_name[name])):
+            return date
+    for block in _JSON_LD.findall(html[:500_000]):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        for value in _json_ld_dates(data):
+            if date := _iso_date(value):
+                return date
+    for tag in _TIME_TAG.findall(html[:500_000]):
+        attrs = _attrs(tag)
+        if ("pubdate" in tag.lower() or attrs.get("itemprop", "").lower() == "datepublished") and (
+            date := _iso_date(attrs.get("datetime", ""))
+        ):
+            return date
+    return None

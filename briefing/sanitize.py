@@ -1,0 +1,72 @@
+"""Making stranger-written strings safe for where they land: one line, a safe link, no secret.
+
+Source documents, feeds and file names are written by people the user does not control. A
+name with a newline or an escape code could forge an ``Error:`` line on the terminal or a
+heading in a brief; a ``javascript:`` URL would become a live link; an endpoint echoing the
+API key in an error body would put the key on the screen and in the run history. The helpers
+here are used at the edges: by the renderers, the CLI's reporter and the error messages.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterable
+
+# C0 and C1 control characters, DEL, and the Unicode bidi overrides/isolates and line and
+# paragraph separators, which can reorder or break what a terminal or viewer shows.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+REDACTED = "[redacted]"
+_MIN_SECRET_CHARS = 6
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: control characters and newlines become spaces, runs collapse."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL with a host and nothing that could break out of a
+    link; None otherwise (``javascript:``, ``data:``, ``file:``, relative paths...)."""
+    if not url:
+        return None
+    url = url.strip()
+    if _CONTROL.search(url) or any(ch in url for ch in " <>\"'`\\"):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+_SECRETS: set[str] = set()
+
+
+def remember_secret(value: str | None) -> None:
+    """Note a secret (an API key, a password) that :func:`redact` must remove wherever it
+    appears. Called where secrets are read: the settings and the daily config."""
+    if value and len(value) >= _MIN_SECRET_CHARS:
+        _SECRETS.add(value)
+
+
+def is_secret(value: str) -> bool:
+    """Whether ``value`` is a remembered secret."""
+    return value in _SECRETS
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every remembered secret, and each of ``secrets``, replaced by
+    ``[redacted]``: for any message about to be printed, logged or stored."""
+    for secret in sorted({*_SECRETS, *(s for s in secrets if s)}, key=len, reverse=True):
+        if len(secret) >= _MIN_SECRET_CHARS and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def safe_message(text: object, secrets: Iterable[str | None] = ()) -> str:
+    """A message for the terminal, a log or the run history: one line, no secret in it."""
+    return one_line(redact(str(text), secrets))

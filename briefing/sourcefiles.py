@@ -1,0 +1,137 @@
+"""Finding and reading source files without being turned against the user.
+
+``read_source`` is the one way a source file's bytes are read (by ``build``, ``daily`` and
+every format reader): only a regular file (a FIFO, device or socket is refused before it is
+opened, so nothing blocks), never more than the size cap (checked before reading, and the
+read stops one byte past it). ``walk_folder`` lists a folder without following links to
+folders and turns every OS error (an unreadable folder, a link loop, a path too long) into a
+warning naming the path; ``glob_files`` expands a pattern the same way.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from briefing.errors import InputError
+from briefing.sanitize import one_line
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return exc.strerror or str(exc)
+
+
+def too_big(path: str, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        path,
+        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB per-document limit; "
+        "skipped (raise it with --max-doc-mb)",
+    )
+
+
+def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one source file, or InputError naming it.
+
+    Only a regular file is read (a FIFO, device or socket is refused before it is opened, so
+    nothing blocks), and never more than ``max_bytes``: the size is checked before reading and
+    the read itself stops one byte past the cap. Every reader (build, daily, other formats)
+    goes through here.
+    """
+    name = one_line(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
+        if st.st_size > max_bytes:
+            raise too_big(name, st.st_size, max_bytes)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())  # what was opened, not what was stat-ed a moment ago
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {os_reason(exc)}") from None
+    if len(data) > max_bytes:
+        raise too_big(name, max(len(data), st.st_size), max_bytes)
+    return data
+
+
+def walk_folder(root: Path, suffixes: Iterable[str], warnings: list[str]) -> list[Path]:
+    """Files under ``root`` whose suffix is in ``suffixes``, sorted; hidden names skipped.
+
+    Symbolic links to folders are not followed (no loops, no escaping the folder). Every
+    folder that cannot be listed and every entry that cannot be examined (a broken link, a
+    link loop, a path too long) is a warning naming it, never a silent gap or a traceback.
+    Iterative, so a folder nested thousands deep cannot exhaust the stack.
+    """
+    wanted = frozenset(s.lower() for s in suffixes)
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            warnings.append(f"{one_line(folder)}: cannot read folder: {os_reason(exc)}; skipped")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                    continue
+                if path.suffix.lower() not in wanted:
+                    continue
+                if entry.is_symlink():
+                    target = os.stat(path)  # raises for a broken link or a loop
+                    if stat.S_ISDIR(target.st_mode):
+                        continue  # a link to a folder: not followed
+            except OSError as exc:
+                warnings.append(f"{one_line(path)}: cannot read: {os_reason(exc)}; skipped")
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def glob_files(pattern: str) -> list[Path]:
+    """Paths matching a glob (``inbox/**/*.txt``), sorted; hidden names and links to folders
+    are not followed (``glob.glob`` would loop through ``up -> ..`` for ever)."""
+    parts = Path(pattern).expanduser().parts
+    magic = next((i for i, part in enumerate(parts) if any(ch in part for ch in "*?[")), None)
+    if magic is None:
+        return [Path(pattern).expanduser()]
+    base = Path(*parts[:magic]) if magic else Path()
+    rest = "/".join(parts[magic:])
+    try:
+        matches = [
+            match
+            for match in base.glob(rest)
+            if not any(p.startswith(".") for p in match.relative_to(base).parts)
+        ]
+    except (OSError, ValueError):
+        return []
+    return sorted(matches)

@@ -1,0 +1,291 @@
+"""Hostile files for build and daily: FIFOs, devices, huge or unreadable files, odd encodings,
+link loops, deep folders and names with newlines. Every case is one warning (or one error),
+no hang, no traceback, the other documents still briefed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST
+
+from briefing.cli import main
+from briefing.daily.config import DailyConfig
+from briefing.daily.run import run_daily
+from briefing.errors import InputError
+from briefing.htmlpage import decode_html, stated_date
+from briefing.ingest import ingest_paths, load_document
+from briefing.sourcefiles import read_source, walk_folder
+
+DAY = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
+needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+not_root = pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads all")
+
+
+def _inbox(tmp: Path) -> Path:
+    inbox = tmp / "inbox"
+    inbox.mkdir()
+    (inbox / "ferry.txt").write_text(FERRY_STRIKE)
+    return inbox
+
+
+def _lines_naming(text: str, needle: str) -> list[str]:
+    return [ln for ln in text.splitlines() if needle in ln]
+
+
+def _run_build(
+    args: list[str], capsys: pytest.CaptureFixture[str], timeout_s: float = 20.0
+) -> tuple[int, str, str]:
+    """``main(args)`` in a thread, failing (not hanging) the test when it blocks."""
+    result: dict[str, int] = {}
+    worker = threading.Thread(target=lambda: result.update(code=main(args)), daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    assert not worker.is_alive(), f"briefing {' '.join(args)} hung"
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return result["code"], out.out, out.err
+
+
+# ---------------------------------------------------------------------------- special files
+
+
+@needs_posix
+def test_a_fifo_named_txt_is_skipped_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    os.mkfifo(inbox / "pipe.txt")
+    code, out, err = _run_build(["build", str(inbox)], capsys)
+    assert code == 0 and "# " in out
+    [line] = _lines_naming(err, "pipe.txt")
+    assert line.startswith("Warning:") and "FIFO" in line
+    code, _, err = _run_build(["build", str(inbox / "pipe.txt")], capsys)
+    assert code == 1 and len(_lines_naming(err, "pipe.txt")) == 2  # its warning, then the Error
+
+
+def test_build_dev_zero_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run_build(["build", "/dev/zero"], capsys, timeout_s=10)
+    assert code == 1 and out == ""
+    assert "character device" in err and err.count("Error:") == 1
+
+
+def test_size_cap_applies_before_reading(tmp_path: Path) -> None:
+    sparse = tmp_path / "huge.txt"
+    with sparse.open("wb") as fh:  # 50 GB apparent size, no blocks on disk
+        fh.truncate(50 * 1024**3)
+    with pytest.raises(InputError, match="over the 1 MB"):
+        read_source(sparse, max_bytes=1_000_000)
+    result = ingest_paths([tmp_path], max_bytes=1_000_000)
+    assert result.documents == [] and len(result.warnings) == 1
+
+
+def test_daily_skips_a_huge_sparse_file_and_later_runs_still_work(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    with (inbox / "huge.txt").open("wb") as fh:
+        fh.truncate(20 * 1024**3)
+    config = DailyConfig.model_validate({"sources": [str(inbox)], "out": tmp_path / "briefs"})
+    first = run_daily(config, now=DAY, settings=_settings())
+    assert first.status == "ok" and first.docs_added == 1
+    assert len([w for w in first.warnings if "huge.txt" in w]) == 1
+    (inbox / "bridge.txt").write_text(BRIDGE_VOTE)
+    second = run_daily(config, now=DAY + dt.timedelta(days=1), settings=_settings())
+    assert second.status == "ok" and second.docs_added == 1
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from briefing.config import Settings
+
+    return Settings(cache=False)
+
+
+# ---------------------------------------------------------------------------- walking
+
+
+def test_link_loops_and_broken_links_are_warnings(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "loop.txt").symlink_to(inbox / "loop.txt")
+    (inbox / "dangling.md").symlink_to(tmp_path / "gone.md")
+    (inbox / "up").symlink_to(tmp_path)  # a link to a folder: not followed (no cycle)
+    warnings: list[str] = []
+    files = walk_folder(inbox, {".txt", ".md"}, warnings)
+    assert [f.name for f in files] == ["ferry.txt"]
+    assert len(warnings) == 2
+    assert any("loop.txt" in w and "link loop" in w for w in warnings)
+    assert any("dangling.md" in w and "No such file" in w for w in warnings)
+    result = ingest_paths([inbox])
+    assert len(result.documents) == 1 and len(result.warnings) == 2
+
+
+@not_root
+def test_an_unreadable_folder_is_a_warning(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    locked = inbox / "locked"
+    locked.mkdir()
+    (locked / "inside.txt").write_text(BRIDGE_VOTE)
+    locked.chmod(0)
+    try:
+        result = ingest_paths([inbox])
+        assert len(result.documents) == 1
+        [warning] = result.warnings
+        assert "locked" in warning and "cannot read folder" in warning
+    finally:
+        locked.chmod(0o755)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_warning_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    warnings: list[str] = []
+    assert [f.name for f in walk_folder(inbox, {".txt"}, warnings)] == ["ferry.txt"]
+    assert warnings == [f"{inbox / 'locked'}: cannot read folder: Permission denied; skipped"]
+
+
+def test_a_folder_nested_past_the_path_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = _inbox(tmp_path)
+    part = "d" * 200
+    levels = 4200 // (len(part) + 1) + 1  # the deepest folder's path is over PATH_MAX (4096)
+    monkeypatch.chdir(inbox)
+    for _ in range(levels):  # relative steps: each mkdir stays under the limit
+        os.mkdir(part)
+        os.chdir(part)
+    Path("deep.txt").write_text(ORCHARD_FROST)
+    monkeypatch.chdir(tmp_path)
+    try:
+        warnings: list[str] = []
+        files = walk_folder(inbox, {".txt"}, warnings)
+        assert [f.name for f in files] == ["ferry.txt"]
+        assert len(warnings) == 1 and "too long" in warnings[0].lower()
+        result = ingest_paths([inbox])
+        assert len(result.documents) == 1 and len(result.warnings) == 1
+    finally:
+        shutil.rmtree(inbox / part)  # fd-based, so it can remove what paths cannot reach
+
+
+def test_names_with_newlines_and_escapes_cannot_forge_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    evil = "x\nError: all your sources were deleted\x1b[2J.txt"
+    (inbox / evil).write_bytes(b"\x00\x01binary")
+    code, out, err = _run_build(["build", str(inbox)], capsys)
+    assert code == 0
+    assert not any(ln.startswith("Error:") for ln in err.splitlines())
+    assert "\x1b" not in err and "\x1b" not in out
+    [line] = _lines_naming(err, "all your sources")
+    assert line.startswith("Warning:")
+
+
+# ---------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_decoded(codec: str) -> None:
+    text = "Ferry strike\n\n" + FERRY_STRIKE
+    bom = "" if codec in ("utf-16", "utf-32") else "\ufeff"  # the plain codecs write their own
+    doc, warnings = load_document((bom + text).encode(codec), "wide.txt")
+    assert doc.text == load_document(text.encode(), "narrow.txt")[0].text
+    assert warnings == []
+
+
+def test_html_charset_comes_from_the_page_or_is_a_flagged_guess() -> None:
+    text = "Le café du Pont-Neuf a fermé: «grève» des employés, dit-on à la mairie."
+    declared = f'<html><head><meta charset="windows-1252"></head><body><p>{text}</p>'.encode(
+        "cp1252"
+    )
+    warnings: list[str] = []
+    assert text in decode_html(declared, "page.html", warnings) and warnings == []
+    undeclared = f"<html><body><p>{text}</p></body></html>".encode("cp1252")
+    page = decode_html(undeclared, "page.html", warnings)
+    assert "café" in page and len(warnings) == 1 and "guess" in warnings[0]
+    header = decode_html(undeclared, "p", [], content_type="text/html; charset=ISO-8859-1")
+    assert text in header
+
+
+def test_windows_1252_html_file_is_read_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = "Le maire a déclaré que la récolte était perdue à quatre-vingts pour cent."
+    body = "".join(f"<p>{s.strip()}.</p>" for s in ORCHARD_FROST.split(".") if s.strip())
+    page = f"<html><head><title>Gel</title></head><body><article>{body}<p>{said}</p>"
+    data = (page + "</article></body></html>").encode("cp1252")
+    doc, warnings = load_document(data, "page.html", suffix=".html")
+    assert said in doc.text
+    assert len(warnings) == 1 and "guess" in warnings[0]
+    (tmp_path / "page.html").write_bytes(data)
+    code, _, err = _run_build(["build", str(tmp_path / "page.html")], capsys)
+    assert code == 0 and len(_lines_naming(err, "page.html")) == 1
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def test_dates_only_from_where_a_date_is_stated() -> None:
+    undated = "Ticket 2019-03-04 was mentioned, and 12/05/2018 too, in this plain page."
+    html = f"<html><head><title>Storm of 2019-03-04</title></head><body><p>{undated}</p>"
+    assert stated_date(html) is None
+    meta = '<meta property="article:published_time" content="2026-11-18T10:00:00Z">'
+    assert stated_date(html.replace("<head>", "<head>" + meta)) == dt.date(2026, 11, 18)
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+    ld += '"2026-11-17"}</script>'
+    assert stated_date(html + ld) == dt.date(2026, 11, 17)
+
+    body = FERRY_STRIKE.split("\n", 1)[-1]
+    sentence = "Officials said the 2019-03-04 agreement still applies to the port."
+    doc, _ = load_document(f"Ferry strike\n\n{sentence}\n\n{body}".encode(), "a.txt")
+    assert doc.date is None
+    doc, _ = load_document(
+        f"Ferry strike\n\nPublished 19 November 2026\n\n{body}".encode(), "b.txt"
+    )
+    assert doc.date == dt.date(2026, 11, 19)
+
+
+def test_daily_globs_do_not_follow_links_to_folders(tmp_path: Path) -> None:
+    from briefing.daily.run import expand_sources
+
+    inbox = _inbox(tmp_path)
+    (inbox / "up").symlink_to(tmp_path)  # two links up: glob.glob would walk 2**40 paths
+    (inbox / "again").symlink_to(tmp_path)
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "bridge.txt").write_text(BRIDGE_VOTE)
+    (inbox / ".hidden.txt").write_text(ORCHARD_FROST)
+    config = DailyConfig.model_validate(
+        {"sources": [str(inbox / "**" / "*.txt")], "out": tmp_path / "briefs"}
+    )
+    found = expand_sources(config)
+    assert sorted(p.name for p in found.files) == ["bridge.txt", "ferry.txt"]
+
+
+def test_a_glob_matching_a_broken_link_is_a_warning(tmp_path: Path) -> None:
+    from briefing.daily.run import expand_sources
+
+    inbox = _inbox(tmp_path)
+    (inbox / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    config = DailyConfig.model_validate(
+        {"sources": [str(inbox / "*.txt")], "out": tmp_path / "briefs"}
+    )
+    found = expand_sources(config)
+    assert [p.name for p in found.files] == ["ferry.txt"]
+    assert len(found.warnings) == 1 and "gone.txt" in found.warnings[0]
+
+
+def test_a_page_claiming_utf16_in_ascii_is_read_as_utf8() -> None:
+    warnings: list[str] = []
+    page = decode_html('<meta charset="utf-16"><p>café</p>'.encode(), "p.html", warnings)
+    assert "café" in page and warnings == []

