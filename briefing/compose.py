@@ -140,6 +140,16 @@ def select_facts(
     return chosen
 
 
+def bottom_line_of(items: Sequence[Fact], redundancy: Redundancy, limit: int) -> list[Fact]:
+    """The bottom line: its items in order, none saying what an earlier one says, and never
+    empty when there is something to say."""
+    chosen = redundancy.take_up_to(items, limit)
+    if not chosen and items:
+        chosen = [items[0]]
+        redundancy.add_quotes(items[0].citations)
+    return chosen
+
+
 def _overlaps(citation: Citation, spans: Sequence[Citation]) -> bool:
     return any(
         c.source_id == citation.source_id
@@ -226,7 +236,7 @@ def compose_brief(
     """The Brief that fits ``max_words`` as measured by ``measure`` (words of the rendering)."""
     redundancy = Redundancy()
     contras, more_contras = distinct_contradictions(contradictions, MAX_CONTRADICTIONS)
-    bottom = redundancy.take_up_to(synthesis.bottom_line, MAX_BOTTOM_LINE)
+    bottom = bottom_line_of(synthesis.bottom_line, redundancy, MAX_BOTTOM_LINE)
     redundancy.add_quotes(c for x in contras for s in x.sides for c in s.citations)
     watch = redundancy.take_up_to(synthesis.watch, MAX_WATCH)
     key_facts = select_facts(facts, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)

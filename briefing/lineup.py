@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from briefing.compose import (
     MAX_MORE_FACTS,
     Redundancy,
+    bottom_line_of,
     distinct_contradictions,
     fit_brief,
     select_facts,
@@ -78,12 +79,15 @@ def compose_lineup(
         )
         contras.extend(own)
         more_contras.extend(own_more)
-        chosen = redundancy.take_up_to(
-            synthesis.bottom_line if synthesis else (), STORY_BOTTOM_LINE
+        chosen = bottom_line_of(
+            synthesis.bottom_line if synthesis else (), redundancy, STORY_BOTTOM_LINE
         )
         if not chosen and (line := _one_line(own_facts, redundancy)) is not None:
             redundancy.take(line)
             chosen = [line]
+        if not chosen and own_facts:  # a flash: its one line is its headline, cited once
+            chosen = [max(own_facts, key=lambda f: f.score)]
+            redundancy.add_quotes(chosen[0].citations)
         bottom.extend(chosen)
         redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
         watch.extend(redundancy.take_up_to(synthesis.watch if synthesis else (), STORY_WATCH))
@@ -96,6 +100,8 @@ def compose_lineup(
     for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:
         own_facts = facts.get(story.id, ())
         line = _one_line(own_facts, redundancy)
+        if line is None and own_facts:  # its only line repeats its headline: still cited
+            line = max(own_facts, key=lambda f: f.score)
         if line is not None:
             redundancy.take(line)
             bottom.append(line)

@@ -227,7 +227,7 @@ def _build_lineup(
     progress("writing the brief")
     return compose_lineup(
         stories=stories,
-        topic=topic,
+        topic=settings.topic or f"{len(stories)} stories in {len(documents)} documents",
         topic_inferred=settings.topic is None,
         documents=documents,
         facts=facts,

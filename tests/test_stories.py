@@ -225,3 +225,35 @@ def test_cross_story_contradiction_is_never_proposed() -> None:
     assert propose_candidates([left, right])  # a pair worth judging within one story
     assert propose_candidates([left, right], story_of={"d1": "s1", "d2": "s2"}) == []
     assert propose_candidates([left, right], story_of={"d1": "s1", "d2": "s1"})
+
+
+def test_the_multi_story_pdf_is_one_page_with_the_stories() -> None:
+    pytest.importorskip("weasyprint")
+    import io
+
+    import pypdf
+
+    from briefing.render.pdf import render_pdf
+
+    docs, _ = _inbox()
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    result = render_pdf(brief)
+    pages = pypdf.PdfReader(io.BytesIO(result.data)).pages
+    assert len(pages) == 1 == result.pages
+    assert "top stories" in pages[0].extract_text().lower()
+
+
+def test_story_metrics_of_the_mixed_inbox_evaluation() -> None:
+    from briefing.eval.metrics import adjusted_rand_index, near_duplicate_pairs, purity
+
+    assert adjusted_rand_index(list("aabbcc"), list("xxyyzz")) == 1.0
+    assert adjusted_rand_index(list("aabb"), list("xyxy")) < 0.0
+    assert purity(list("aabb"), list("xxxx")) == 0.5  # one group mixing two clusters
+    assert purity(list("xxxx"), list("aabb")) == 1.0  # completeness: split, not mixed
+    docs, _ = _inbox()
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    # Bottom lines, facts and watch items never repeat one another (a contradiction's side may
+    # still quote a bottom-line sentence: see eval/README.md).
+    assert near_duplicate_pairs(brief.model_copy(update={"contradictions": []})) == []
+    doubled = brief.model_copy(update={"facts": [*brief.facts, brief.facts[0]]})
+    assert near_duplicate_pairs(doubled.model_copy(update={"contradictions": []}))

@@ -224,6 +224,23 @@ def format_mixed(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def write_inbox(data_dir: Path, seed: int, folder: Path) -> int:
+    """Write the mix12 inbox of ``seed`` as one .txt file per article (headline, blank line,
+    text), for a look at the brief a user would get: ``briefing build DIR``."""
+    try:
+        clusters = load_neus(data_dir).items
+    except EvalDataMissing as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for cluster in chosen:
+        for k, doc in enumerate(cluster.documents, 1):
+            (folder / f"{cluster.id}-{k}.txt").write_text(doc.text, encoding="utf-8")
+    print(f"wrote {3 * len(chosen)} articles of {len(chosen)} stories to {folder}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m briefing.eval.mixed",
@@ -233,10 +250,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=5, help="mix12 inboxes (default 5)")
     parser.add_argument("--targets", type=int, default=30, help="corpus topic targets (30)")
     parser.add_argument("-v", "--verbose", action="store_true", help="progress on stderr")
+    parser.add_argument(
+        "--write-inbox",
+        type=Path,
+        metavar="DIR",
+        help="only write the mix12 inbox of --seeds N as .txt files to DIR (for briefing build)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger(__name__).setLevel(logging.INFO if args.verbose else logging.WARNING)
     data_dir = args.data if args.data is not None else default_data_dir()
+    if args.write_inbox is not None:
+        return write_inbox(data_dir, args.seeds, args.write_inbox)
     try:
         result = run_mixed(data_dir, seeds=args.seeds, targets=args.targets)
     except EvalDataMissing as exc:
