@@ -257,3 +257,18 @@ def test_story_metrics_of_the_mixed_inbox_evaluation() -> None:
     assert near_duplicate_pairs(brief.model_copy(update={"contradictions": []})) == []
     doubled = brief.model_copy(update={"facts": [*brief.facts, brief.facts[0]]})
     assert near_duplicate_pairs(doubled.model_copy(update={"contradictions": []}))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Officials and said that nothing had changed at the port.", "Officials"),
+        ("The minister met the envoys, and said the deal was close.", None),
+        ("Smith and Jones said the deal was off.", "Smith and Jones"),
+        ("He said the talks were over.", "He"),
+    ],
+)
+def test_an_actor_is_never_a_bare_conjunction(sentence: str, actor: str | None) -> None:
+    from briefing.claims import attribute
+
+    assert attribute(sentence).actor == actor
