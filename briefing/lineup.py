@@ -90,8 +90,13 @@ def compose_lineup(
             redundancy.add_quotes(chosen[0].citations)
         bottom.extend(chosen)
         redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
-        watch.extend(redundancy.take_up_to(synthesis.watch if synthesis else (), STORY_WATCH))
-        shown = select_facts(own_facts, redundancy.quotes, STORY_FACTS, redundancy)
+        heading = {story.headline}  # shown as the story's heading: not repeated under it
+        own_watch = [
+            f for f in (synthesis.watch if synthesis else ()) if f.statement not in heading
+        ]
+        watch.extend(redundancy.take_up_to(own_watch, STORY_WATCH))
+        listed = [f for f in own_facts if f.statement.strip() not in heading]
+        shown = select_facts(listed, redundancy.quotes, STORY_FACTS, redundancy)
         for fact in shown:
             redundancy.take(fact)
         key.extend(shown)

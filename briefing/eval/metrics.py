@@ -64,7 +64,8 @@ def bottom_line_text(brief: Brief) -> str:
 
 
 def brief_text(brief: Brief) -> str:
-    """The words of the one-page brief: title and every section; no source list, no appendix."""
+    """The words of the one-page brief: title, story headlines and every section; no source
+    list, no appendix."""
     parts: list[str] = [brief.title]
     parts += [f.statement for f in brief.bottom_line]
     parts += [f.statement for f in brief.facts]
@@ -73,6 +74,11 @@ def brief_text(brief: Brief) -> str:
         parts.append(c.summary)
         parts += [s.statement for s in c.sides]
     parts += [f.statement for f in brief.watch]
+    from briefing.render.markdown import lineup_view
+
+    lineup = lineup_view(brief)  # a page of several stories also shows their headlines
+    if lineup is not None:
+        parts += [view.story.headline for view in [*lineup.top, *lineup.next]]
     return "\n".join(p.strip() for p in parts if p.strip())
 
 
