@@ -45,6 +45,10 @@ class NoDocumentsError(BriefingError):
     """Nothing usable was given."""
 
 
+class NoMatchingDocumentsError(NoDocumentsError):
+    """Documents were read, but none is about the topic asked for."""
+
+
 class ConfigError(BriefingError):
     """A setting, flag value or config file is wrong."""
 
