@@ -7,6 +7,7 @@ def test_public_api_is_pinned() -> None:
     assert briefing.__all__ == sorted(briefing.__all__)
     assert set(briefing.__all__) == {
         "ActorPosition",
+        "FORMATS",
         "Brief",
         "BriefStats",
         "BriefingError",
@@ -21,15 +22,19 @@ def test_public_api_is_pinned() -> None:
         "InputError",
         "MissingKeyError",
         "NoDocumentsError",
+        "NoMatchingDocumentsError",
+        "OutputError",
         "RenderError",
         "Settings",
         "SourceRef",
+        "Story",
         "__version__",
         "build_brief",
         "build_brief_from_paths",
         "document_from_text",
         "ingest_paths",
         "load_settings",
+        "render",
         "render_json",
         "render_markdown",
     }
