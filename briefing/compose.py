@@ -232,8 +232,19 @@ def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
     return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
 
 
-def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
+def numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
+    """``facts`` with ids ``b1``, ``b2``... (``prefix`` names the section)."""
     return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(facts, 1)]
+
+
+def source_dating(documents: Sequence[Document]) -> dict[str, object]:
+    """The page header's dating of its sources: the span of stated dates, and how many are
+    undated (an undated document stays undated)."""
+    dated = sorted(d.date for d in documents if d.date is not None)
+    return {
+        "source_dates": (dated[0], dated[-1]) if dated else None,
+        "undated_sources": sum(1 for d in documents if d.date is None),
+    }
 
 
 def select_brief(
@@ -261,19 +272,17 @@ def select_brief(
     )
     actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
-    dated = sorted(d.date for d in documents if d.date is not None)
     return Brief(
+        **source_dating(documents),
         title=synthesis.title,
         topic=topic,
         topic_inferred=topic_inferred,
         generated=today,
-        source_dates=(dated[0], dated[-1]) if dated else None,
-        undated_sources=sum(1 for d in documents if d.date is None),
-        bottom_line=_numbered("b", bottom),
-        facts=_numbered("f", key_facts),
+        bottom_line=numbered("b", bottom),
+        facts=numbered("f", key_facts),
         actors=actors,
         contradictions=[c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(contras, 1)],
-        watch=_numbered("w", watch),
+        watch=numbered("w", watch),
         more_facts=more_facts,
         more_contradictions=more_contras,
         stats=stats,
@@ -380,7 +389,7 @@ def fit_brief(
     return assign_items(
         fitted.model_copy(
             update={
-                "more_facts": _numbered("m", fitted.more_facts),
+                "more_facts": numbered("m", fitted.more_facts),
                 "more_contradictions": more_contras,
                 "stats": fitted.stats.model_copy(update={"words": words}),
             }

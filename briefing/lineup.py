@@ -17,7 +17,9 @@ from briefing.compose import (
     Redundancy,
     bottom_line_of,
     distinct_contradictions,
+    numbered,
     select_facts,
+    source_dating,
 )
 from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
 from briefing.stories import brief_stories, contradiction_story, story_of_sources
@@ -30,10 +32,6 @@ STORY_CONTRADICTIONS = 2
 STORY_WATCH = 1
 STORY_MORE_FACTS = 10  # per story, in the JSON
 _SENTENCE_END = ".!?\u2026\"'\u201d\u2019)"
-
-
-def _numbered(prefix: str, items: Sequence[Fact]) -> list[Fact]:
-    return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(items, 1)]
 
 
 def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
@@ -117,18 +115,16 @@ def select_lineup(
         # the page says how many stories it holds.
         else f"Situation brief: {lead.headline}, among other stories"
     )
-    dated = sorted(d.date for d in documents if d.date is not None)
     brief = Brief(
+        **source_dating(documents),
         title=title,
         topic=topic,
         topic_inferred=topic_inferred,
         generated=today,
-        source_dates=(dated[0], dated[-1]) if dated else None,
-        undated_sources=sum(1 for d in documents if d.date is None),
-        bottom_line=_numbered("b", bottom),
-        facts=_numbered("f", key),
+        bottom_line=numbered("b", bottom),
+        facts=numbered("f", key),
         contradictions=[c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(contras, 1)],
-        watch=_numbered("w", watch),
+        watch=numbered("w", watch),
         more_facts=more[: MAX_MORE_FACTS * 2],
         more_contradictions=more_contras,
         stories=brief_stories(stories),
