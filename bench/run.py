@@ -5,7 +5,9 @@ excerpts + the FNC-1 bodies, from ../shared/eval-data); and that corpus replicat
 documents (each copy varied by a line so that content-hash dedup keeps it). Each corpus is
 written as .txt files to a temporary folder, then `briefing build FOLDER -o brief.json` runs as
 a separate process under /usr/bin/time (wall seconds, peak RSS). Prints a Markdown table;
-`--json FILE` also writes the figures.
+`--json FILE` also writes the figures. Each run is paired with the physical floor: a Python
+process that only reads the same files and tokenises them with a regex ("x floor" = build /
+floor, medians).
 
     python bench/run.py [--data ../shared/eval-data] [--repeat 3] [--sizes 10000]
 """
@@ -55,6 +57,28 @@ def write_corpus(texts: list[str], size: int, folder: Path) -> None:
         if i >= len(texts):
             text = f"Copy {i // len(texts)} of a syndicated story.\n\n{text}"
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+
+
+FLOOR_SCRIPT = r"""
+import re, sys
+from pathlib import Path
+token = re.compile(r"\w+")
+n = 0
+for path in sorted(Path(sys.argv[1]).rglob("*")):
+    if path.is_file():
+        n += len(token.findall(path.read_text(encoding="utf-8", errors="replace")))
+print(n)
+"""
+
+
+def floor_once(folder: Path) -> float:
+    """Wall seconds of the physical floor: a Python process that only reads the same files and
+    tokenises them with a regex."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", FLOOR_SCRIPT, str(folder)], check=True, capture_output=True
+    )
+    return time.perf_counter() - started
 
 
 def run_once(folder: Path, out: Path) -> tuple[float, float]:
@@ -107,8 +131,9 @@ def main() -> int:
         else:
             print(f"note: {args.data} not found; only the examples are timed", file=sys.stderr)
         for name, folder, docs in corpora:
-            walls, rsss = [], []
+            walls, rsss, floors = [], [], []
             for _ in range(args.repeat):
+                floors.append(floor_once(folder))
                 wall, rss = run_once(folder, tmpdir / "brief.json")
                 walls.append(wall)
                 rsss.append(rss)
@@ -122,6 +147,9 @@ def main() -> int:
                     "wall_s_max": round(max(walls), 2),
                     "peak_rss_mb": round(max(rsss), 1),
                     "ms_per_doc": round(1000 * statistics.median(walls) / docs, 3),
+                    "floor_s_median": round(statistics.median(floors), 2),
+                    "x_floor": round(statistics.median(walls) / statistics.median(floors), 1),
+                    "stories": len(brief.get("stories", [])),
                     "target_s": TARGETS.get(key),
                     "words": brief["stats"]["words"],
                     "facts_verified": brief["stats"]["facts_verified"],
@@ -132,14 +160,16 @@ def main() -> int:
         f"{platform.python_version()}, {args.repeat} runs each, whole process\n"
     )
     print(
-        "| corpus | documents | wall s (median) | wall s (max) | peak RSS MB | ms/doc | target s |"
+        "| corpus | documents | wall s (median) | wall s (max) | peak RSS MB | ms/doc | "
+        "floor s | x floor | stories | target s |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         target = f"< {r['target_s']:g}" if r["target_s"] else "-"
         print(
             f"| {r['corpus']} | {r['documents']} | {r['wall_s_median']} | {r['wall_s_max']} | "
-            f"{r['peak_rss_mb']} | {r['ms_per_doc']} | {target} |"
+            f"{r['peak_rss_mb']} | {r['ms_per_doc']} | {r['floor_s_median']} | "
+            f"{r['x_floor']} | {r['stories']} | {target} |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

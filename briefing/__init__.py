@@ -16,6 +16,8 @@ from briefing.errors import (
     InputError,
     MissingKeyError,
     NoDocumentsError,
+    NoMatchingDocumentsError,
+    OutputError,
     RenderError,
 )
 from briefing.ingest import document_from_text, ingest_paths
@@ -30,11 +32,14 @@ from briefing.models import (
     Document,
     Fact,
     SourceRef,
+    Story,
 )
 from briefing.pipeline import build_brief, build_brief_from_paths
+from briefing.render import FORMATS, render
 from briefing.render.markdown import render_json, render_markdown
 
 __all__ = [
+    "FORMATS",
     "ActorPosition",
     "Brief",
     "BriefStats",
@@ -50,15 +55,19 @@ __all__ = [
     "InputError",
     "MissingKeyError",
     "NoDocumentsError",
+    "NoMatchingDocumentsError",
+    "OutputError",
     "RenderError",
     "Settings",
     "SourceRef",
+    "Story",
     "__version__",
     "build_brief",
     "build_brief_from_paths",
     "document_from_text",
     "ingest_paths",
     "load_settings",
+    "render",
     "render_json",
     "render_markdown",
 ]

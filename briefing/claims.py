@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefing.lexicon import STOPWORDS
+
 _REPORTING_VERBS = [
     "said",
     "says",
@@ -166,7 +168,9 @@ _MAIN_VERB = re.compile(
     r"\b(?:[a-z]+ed|is|was|are|were|has|have|had|will|would|can|could|made|gave|took|offered|"
     r"issued|held|met|sent|went|came|made|said|says|told)\b"
 )
-_LEADING = re.compile(r"^(?:and|but|so|while|whereas|as|because|when|after|before|then)\s+", re.I)
+_LEADING = re.compile(
+    r"^(?:and|but|so|while|whereas|as|because|when|after|before|then)(?:\s+|$)", re.I
+)
 _TRAILING_ADVERB = re.compile(
     r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
 )
@@ -259,8 +263,13 @@ def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
     text = _LEADING.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
+    text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
     if not text:
         return None
+    if text.lower() not in _PRONOUNS and not any(
+        w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text)
+    ):
+        return None  # "and", "but also": a fragment, not an actor
     n_words = len(text.split())
     if n_words > 10:
         names = re.findall(r"(?:[A-Z][\w'\u2019.-]+\s+){1,3}[A-Z][\w'\u2019.-]+", text)

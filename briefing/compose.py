@@ -10,7 +10,7 @@ heading. Between the two the pipeline adds a daily brief's changes and reprint n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from briefing.lexicon import content_terms
 from briefing.models import (
@@ -25,6 +25,7 @@ from briefing.models import (
     SourceRef,
     Synthesis,
 )
+from briefing.stories import assign_items
 
 MAX_BOTTOM_LINE = 3
 MAX_CONTRADICTIONS = 4
@@ -32,7 +33,6 @@ MAX_FACTS = 8
 MAX_ACTORS = 5
 MAX_WATCH = 3
 MAX_MORE_FACTS = 40
-MAX_NEW_FACTS_SHOWN = 5  # daily briefs: new developments listed under Since yesterday
 _SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
 
 
@@ -44,10 +44,74 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > _SIMILAR
 
 
+class Redundancy:
+    """What a page says already, so nothing is said twice (MMR-style, across all sections):
+    the quotes shown and the content terms of each statement taken."""
+
+    def __init__(self) -> None:
+        self.quotes: set[str] = set()
+        self._terms: list[frozenset[str]] = []
+
+    def novel(self, statement: str) -> bool:
+        terms = frozenset(content_terms(statement))
+        return not any(_similar(terms, t) for t in self._terms)
+
+    def take(self, fact: Fact) -> bool:
+        """Take ``fact`` when it neither quotes what is shown nor says the same; True if taken."""
+        if _quotes([fact]) & self.quotes or not self.novel(fact.statement):
+            return False
+        self.quotes |= _quotes([fact])
+        self._terms.append(frozenset(content_terms(fact.statement)))
+        return True
+
+    def take_up_to(self, facts: Iterable[Fact], limit: int) -> list[Fact]:
+        """The first ``limit`` facts that are taken, in order."""
+        taken: list[Fact] = []
+        for fact in facts:
+            if len(taken) >= limit:
+                break
+            if self.take(fact):
+                taken.append(fact)
+        return taken
+
+    def add_quotes(self, citations: Iterable[Citation]) -> None:
+        """Words shown in another form (a contradiction's sides): never repeated either."""
+        for citation in citations:
+            self.quotes.add(citation.quote)
+            self._terms.append(frozenset(content_terms(citation.quote)))
+
+
+def _side_quotes(contradiction: Contradiction) -> set[str]:
+    return {q.quote for side in contradiction.sides for q in side.citations}
+
+
+def distinct_contradictions(
+    contradictions: Sequence[Contradiction], limit: int
+) -> tuple[list[Contradiction], list[Contradiction]]:
+    """(the best ``limit`` contradictions, no two quoting the same words; the rest)."""
+    shown: list[Contradiction] = []
+    rest: list[Contradiction] = []
+    quoted: set[str] = set()
+    for contradiction in sorted(contradictions, key=lambda c: -c.score):
+        quotes = _side_quotes(contradiction)
+        if len(shown) < limit and not quotes & quoted:
+            shown.append(contradiction)
+            quoted |= quotes
+        else:
+            rest.append(contradiction)
+    return shown, rest
+
+
 def select_facts(
-    facts: Sequence[Fact], exclude_quotes: set[str], limit: int = MAX_FACTS
+    facts: Sequence[Fact],
+    exclude_quotes: set[str],
+    limit: int = MAX_FACTS,
+    redundancy: Redundancy | None = None,
 ) -> list[Fact]:
-    """Best facts, diverse in content, covering each source before taking seconds from one."""
+    """Best facts, diverse in content, covering each source before taking seconds from one.
+
+    With ``redundancy``, a fact saying what the page already says is never chosen.
+    """
     ranked = [f for f in sorted(facts, key=lambda f: -f.score) if not _quotes([f]) & exclude_quotes]
     chosen: list[Fact] = []
     chosen_terms: list[frozenset[str]] = []
@@ -60,6 +124,8 @@ def select_facts(
 
     def novel(fact: Fact) -> bool:
         terms = frozenset(content_terms(fact.statement))
+        if redundancy is not None and not redundancy.novel(fact.statement):
+            return False
         return not any(_similar(terms, t) for t in chosen_terms)
 
     for fact in ranked:  # first pass: one fact for each source not cited yet
@@ -73,6 +139,16 @@ def select_facts(
         if fact not in chosen and novel(fact):
             take(fact)
     chosen.sort(key=lambda f: -f.score)
+    return chosen
+
+
+def bottom_line_of(items: Sequence[Fact], redundancy: Redundancy, limit: int) -> list[Fact]:
+    """The bottom line: its items in order, none saying what an earlier one says, and never
+    empty when there is something to say."""
+    chosen = redundancy.take_up_to(items, limit)
+    if not chosen and items:
+        chosen = [items[0]]
+        redundancy.add_quotes(items[0].citations)
     return chosen
 
 
@@ -140,7 +216,9 @@ def _item_source_ids(brief: Brief) -> set[str]:
         ids.update(c.source_id for c in actor.citations)
     if brief.changes is not None:  # a daily brief's "Since yesterday" cites sources too
         ids.update(
-            c.source_id for f in brief.changes.new_facts[:MAX_NEW_FACTS_SHOWN] for c in f.citations
+            c.source_id
+            for f in brief.changes.new_facts[: brief.changes.shown_new_facts]
+            for c in f.citations
         )
         for x in brief.changes.new_contradictions:
             ids.update(c.source_id for side in x.sides for c in side.citations)
@@ -154,8 +232,19 @@ def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
     return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
 
 
-def _numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
+def numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
+    """``facts`` with ids ``b1``, ``b2``... (``prefix`` names the section)."""
     return [f.model_copy(update={"id": f"{prefix}{i}"}) for i, f in enumerate(facts, 1)]
+
+
+def source_dating(documents: Sequence[Document]) -> dict[str, object]:
+    """The page header's dating of its sources: the span of stated dates, and how many are
+    undated (an undated document stays undated)."""
+    dated = sorted(d.date for d in documents if d.date is not None)
+    return {
+        "source_dates": (dated[0], dated[-1]) if dated else None,
+        "undated_sources": sum(1 for d in documents if d.date is None),
+    }
 
 
 def select_brief(
@@ -170,30 +259,30 @@ def select_brief(
     today: dt.date,
 ) -> Brief:
     """What goes on the page, in priority order, before it is fitted to a budget."""
-    bottom = list(synthesis.bottom_line[:MAX_BOTTOM_LINE])
-    ranked_contras = sorted(contradictions, key=lambda c: -c.score)
-    contras, more_contras = ranked_contras[:MAX_CONTRADICTIONS], ranked_contras[MAX_CONTRADICTIONS:]
-    shown = _quotes(bottom) | {c.quote for x in contras for s in x.sides for c in s.citations}
-    watch = [f for f in synthesis.watch if not _quotes([f]) & shown][:MAX_WATCH]
-    shown |= _quotes(watch)
-    ranked_facts = select_facts(facts, shown, limit=MAX_FACTS + MAX_MORE_FACTS)
-    key_facts, more_facts = ranked_facts[:MAX_FACTS], ranked_facts[MAX_FACTS:]
-    shown |= _quotes(key_facts)
+    redundancy = Redundancy()
+    contras, more_contras = distinct_contradictions(contradictions, MAX_CONTRADICTIONS)
+    bottom = bottom_line_of(synthesis.bottom_line, redundancy, MAX_BOTTOM_LINE)
+    redundancy.add_quotes(c for x in contras for s in x.sides for c in s.citations)
+    watch = redundancy.take_up_to(synthesis.watch, MAX_WATCH)
+    key_facts = select_facts(facts, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
+    for fact in key_facts:
+        redundancy.take(fact)
+    more_facts = select_facts(
+        [f for f in facts if f not in key_facts], redundancy.quotes, limit=MAX_MORE_FACTS
+    )
     actors = _pick_actors(synthesis.actors, [*bottom, *key_facts, *watch])
 
-    dated = sorted(d.date for d in documents if d.date is not None)
     return Brief(
+        **source_dating(documents),
         title=synthesis.title,
         topic=topic,
         topic_inferred=topic_inferred,
         generated=today,
-        source_dates=(dated[0], dated[-1]) if dated else None,
-        undated_sources=sum(1 for d in documents if d.date is None),
-        bottom_line=_numbered("b", bottom),
-        facts=_numbered("f", key_facts),
+        bottom_line=numbered("b", bottom),
+        facts=numbered("f", key_facts),
         actors=actors,
         contradictions=[c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(contras, 1)],
-        watch=_numbered("w", watch),
+        watch=numbered("w", watch),
         more_facts=more_facts,
         more_contradictions=more_contras,
         stats=stats,
@@ -237,6 +326,10 @@ def drop_sequence(brief: Brief) -> list[tuple[str, int]]:
         while left[name] > keep:
             left[name] -= 1
             sequence.append((name, left[name]))
+        if name == "contradictions" and keep == 1 and brief.changes is not None:
+            # a daily brief's "Since yesterday" list shortens before the bottom line goes
+            shown = min(brief.changes.shown_new_facts, len(brief.changes.new_facts))
+            sequence.extend(("changes", i) for i in range(shown - 1, 0, -1))
     return sequence
 
 
@@ -254,6 +347,10 @@ def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
     if not counts:
         return brief, counts
     update: dict[str, object] = {}
+    shortened = counts.pop("changes", 0)
+    if shortened and brief.changes is not None:
+        shown = min(brief.changes.shown_new_facts, len(brief.changes.new_facts)) - shortened
+        update["changes"] = brief.changes.model_copy(update={"shown_new_facts": shown})
     for name, dropped in counts.items():
         items = getattr(brief, name)
         update[name] = list(items[: len(items) - dropped])
@@ -289,10 +386,12 @@ def fit_brief(
     more_contras = [
         c.model_copy(update={"id": f"mc{i}"}) for i, c in enumerate(fitted.more_contradictions, 1)
     ]
-    return fitted.model_copy(
-        update={
-            "more_facts": _numbered("m", fitted.more_facts),
-            "more_contradictions": more_contras,
-            "stats": fitted.stats.model_copy(update={"words": words}),
-        }
+    return assign_items(
+        fitted.model_copy(
+            update={
+                "more_facts": numbered("m", fitted.more_facts),
+                "more_contradictions": more_contras,
+                "stats": fitted.stats.model_copy(update={"words": words}),
+            }
+        )
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from briefing.chunk import document_sentences
@@ -48,8 +48,12 @@ def _start(fact: Fact) -> int:
     return c.start if c is not None and c.start is not None else 0
 
 
-def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[CandidatePair]:
+def propose_candidates(
+    facts: Sequence[Fact], *, limit: int = 80, story_of: Mapping[str, str] | None = None
+) -> list[CandidatePair]:
     """Fact pairs that share subject terms, best first, at most ``limit``.
+
+    With ``story_of`` (source id -> story id), a pair is proposed only within one story.
 
     Same-source pairs are kept only when close together and one of them reports a dispute;
     cross-source pairs need two shared terms. Ranking favours pairs with a polarity or
@@ -77,6 +81,8 @@ def propose_candidates(facts: Sequence[Fact], *, limit: int = 80) -> list[Candid
     scored: list[tuple[float, CandidatePair]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
+        if story_of is not None and story_of.get(_source(left)) != story_of.get(_source(right)):
+            continue
         dispute = disps[a] or disps[b]
         weight = sum(math.log(1 + n / len(postings[t])) for t in common)
         if _source(left) == _source(right):
@@ -205,8 +211,11 @@ def _label(doc: Document) -> str:
     return doc.path
 
 
-def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Contradiction]:
-    """The same person called "former <title>" in one source and "<title>" in another."""
+def detect_temporal(
+    documents: Sequence[Document], *, limit: int = 3, story_of: Mapping[str, str] | None = None
+) -> list[Contradiction]:
+    """The same person called "former <title>" in one source and "<title>" in another (with
+    ``story_of``, source id -> story id: two sources of one story)."""
     by_person: dict[tuple[str, str], list[_RoleMention]] = defaultdict(list)
     for doc in documents:
         for mention in _role_mentions(doc):
@@ -216,7 +225,16 @@ def detect_temporal(documents: Sequence[Document], *, limit: int = 3) -> list[Co
     for (_, title), mentions in by_person.items():
         former = [m for m in mentions if m.former]
         current = [m for m in mentions if not m.former]
-        pair = next(((f, c) for f in former for c in current if f.doc_id != c.doc_id), None)
+        pair = next(
+            (
+                (f, c)
+                for f in former
+                for c in current
+                if f.doc_id != c.doc_id
+                and (story_of is None or story_of.get(f.doc_id) == story_of.get(c.doc_id))
+            ),
+            None,
+        )
         if pair is None:
             continue
         old, new = pair

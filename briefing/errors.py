@@ -7,6 +7,7 @@ their own type and traceback.
     ├── InputError                a source document cannot be used (carries the path)
     │   └── OwnBriefError         a brief briefing wrote, met among the sources
     ├── NoDocumentsError          nothing usable was given
+    │   └── NoMatchingDocumentsError  nothing is about the --topic
     ├── ConfigError               a setting, flag value or config file is wrong
     ├── EngineError               the extraction engine failed in a way the user can act on
     │   └── MissingKeyError       no API key, or the key was rejected
@@ -43,6 +44,10 @@ class OwnBriefError(InputError):
 
 class NoDocumentsError(BriefingError):
     """Nothing usable was given."""
+
+
+class NoMatchingDocumentsError(NoDocumentsError):
+    """Documents were read, but none is about the topic asked for."""
 
 
 class ConfigError(BriefingError):

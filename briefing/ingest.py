@@ -283,6 +283,9 @@ def load_document(
     return doc, warnings
 
 
+MIN_SENTENCE_WORDS = 4
+
+
 def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Document:
     """A PDF, Word file or e-mail through its reader in briefing.formats; what the reader
     left unread is added to ``warnings``."""
@@ -358,7 +361,11 @@ def _has_content(doc: Document) -> bool:
         if (s, e) in furniture:
             continue
         for ss, se in sentence_spans(doc.text, s, e):
-            if se - ss >= 40 and doc.text[se - 1] in ".!?\"'\u201d\u2019)":
+            # A real sentence, however short ("Iran denies the talks took place."): a flash or
+            # a one-line denial is a document.
+            if len(doc.text[ss:se].split()) >= MIN_SENTENCE_WORDS and doc.text[se - 1] in (
+                ".!?\"'\u201d\u2019)"
+            ):
                 return True
             if len(doc.text[ss:se].split()) >= 12:  # an excerpt cut mid-sentence
                 return True

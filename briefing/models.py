@@ -127,6 +127,18 @@ class SourceRef(_Frozen):
     date: dt.date | None = None
 
 
+class Story(_Frozen):
+    """One event or development, covered by one or more of the documents."""
+
+    id: str = Field(description="Story id within one brief: s1, s2, ... by rank.")
+    rank: int = Field(ge=0, description="1 = the story the brief leads with.")
+    headline: str = Field(description="A source's own headline for the story.")
+    source_ids: tuple[str, ...] = Field(description="Documents covering it, lead source first.")
+    outlets: int = Field(default=1, description="Independent outlets (reprints count once).")
+    latest: dt.date | None = Field(default=None, description="Latest stated source date.")
+    terms: tuple[str, ...] = Field(default=(), description="Its most distinctive (stemmed) terms.")
+
+
 class Reprint(_Frozen):
     """A copy of a cited story (a wire story reprinted elsewhere), counted once."""
 
@@ -145,6 +157,12 @@ class Changes(_Frozen):
     )
     new_facts: tuple[Fact, ...] = Field(default=(), description="Developments not reported then.")
     repeated_facts: int = Field(default=0, description="Facts the previous brief already had.")
+    shown_new_facts: int = Field(
+        default=5,
+        ge=0,
+        description="How many new developments the page lists; the page fit lowers it "
+        "(down to one) when the page is over budget. All of them stay in new_facts.",
+    )
     new_contradictions: tuple[Contradiction, ...] = Field(
         default=(), description="Contradictions that appeared."
     )
@@ -162,6 +180,22 @@ class Changes(_Frozen):
         description="Ids of today's sources that update a story an earlier brief had (new "
         "sentences); a reprint is not an update.",
     )
+
+
+class BriefStory(_Frozen):
+    """A story of the brief and the ids of its items (every fact, contradiction and watch item
+    of the brief, on the page or in ``more_*``, belongs to exactly one story)."""
+
+    id: str
+    rank: int
+    headline: str
+    source_ids: tuple[str, ...]
+    outlets: int = 1
+    latest: dt.date | None = None
+    bottom_line: tuple[str, ...] = Field(default=(), description="Ids of its bottom-line items.")
+    facts: tuple[str, ...] = Field(default=(), description="Ids of its facts and more_facts.")
+    contradictions: tuple[str, ...] = Field(default=(), description="Ids of its contradictions.")
+    watch: tuple[str, ...] = Field(default=(), description="Ids of its what-to-watch items.")
 
 
 class Usage(BaseModel):
@@ -228,6 +262,12 @@ class Brief(BaseModel):
         default_factory=list, description="Verified contradictions that did not fit (JSON only)."
     )
     sources: list[SourceRef] = Field(default_factory=list)
+    stories: list[BriefStory] = Field(
+        default_factory=list, description="The stories briefed, by rank; one = a one-story brief."
+    )
+    documents_off_topic: int = Field(
+        default=0, description="Documents left out as not about the topic asked for."
+    )
     changes: Changes | None = Field(
         default=None, description="Daily briefs only: what changed since the previous day."
     )

@@ -1,8 +1,10 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-ingest -> chunk -> retrieve -> extract (engine) -> verify (quotes, then support) -> contradict
-(engine judges candidates; staleness detected for all) -> verify -> synthesize (engine) -> verify
--> compose (select) -> changes (daily briefs: against the previous brief) -> fit one page
+ingest -> stories (group; with a topic, keep the stories about it) -> per story: chunk ->
+retrieve -> extract (engine) -> verify (quotes, then support) -> contradict within each story
+(engine judges candidates; staleness detected for all) -> verify -> synthesize (engine) ->
+verify -> compose (select: one story, today's page; several, the lineup of top stories) ->
+changes (daily briefs: against the previous brief) -> fit one page, once
 """
 
 from __future__ import annotations
@@ -21,10 +23,27 @@ from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
-from briefing.models import Brief, BriefStats, Document, Reprint, Synthesis
+from briefing.lineup import NEXT_STORIES, TOP_STORIES, select_lineup
+from briefing.models import (
+    Brief,
+    BriefStats,
+    Contradiction,
+    Document,
+    Fact,
+    Reprint,
+    Story,
+    Synthesis,
+)
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
 from briefing.sanitize import safe_message
+from briefing.stories import (
+    brief_stories,
+    contradiction_story,
+    group_stories,
+    match_topic,
+    story_of_sources,
+)
 from briefing.verify import (
     CitationIndex,
     support_contradictions,
@@ -56,11 +75,14 @@ def build_brief(
     previous: PreviousDay | None = None,
     reprints: Sequence[Reprint] = (),
 ) -> Brief:
-    """A one-page Brief of ``documents``. Every citation in it is verified against its source.
+    """A one-page Brief of ``documents``. Every citation in it is verified against its source,
+    and every statement is supported by its quotes.
 
-    A daily brief passes ``previous`` (what the brief before it reported): the brief then
-    gets its "Since yesterday" changes, and lists the ``reprints`` (copies of its documents
-    counted once) of the stories it cites, before its page is fitted.
+    The documents are grouped into stories; with ``settings.topic`` only the stories about it
+    are briefed (NoMatchingDocumentsError when none is). A daily brief passes ``previous``
+    (what the brief before it reported): the brief then gets its "Since yesterday" changes,
+    and lists the ``reprints`` (copies of its documents counted once) of the stories it
+    cites, before its page is fitted.
     """
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
@@ -73,36 +95,116 @@ def build_brief(
         model=engine.model,
         warnings=list(warnings),
     )
-    progress(f"chunking {len(documents)} documents")
+    stories = group_stories(documents)
+    if settings.topic:
+        stories = match_topic(stories, documents, settings.topic)
+    on_topic = {i for story in stories for i in story.source_ids}
+    briefed = [d for d in documents if d.id in on_topic]
+    off_topic = len(documents) - len(briefed)
+    progress(f"{len(stories)} stories in {len(documents)} documents; {off_topic} off the topic")
+    select = _select_lineup if len(stories) > 1 else _select_one_story
+    brief = select(stories, briefed, settings=settings, today=today, engine=engine, stats=stats,
+                   progress=progress)  # fmt: skip
+    brief = brief.model_copy(update={"documents_off_topic": off_topic})
+    if previous is not None:
+        changes = track_changes(brief, previous)
+        brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
+    brief = fit_brief(brief, briefed, settings.max_words, measure)
+    final_stats = brief.stats.model_copy(
+        update={
+            "usage": engine.usage,
+            # an echoed key never lands
+            "warnings": [*brief.stats.warnings, *(safe_message(w) for w in engine.warnings)],
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+    return brief.model_copy(update={"stats": final_stats})
+
+
+def _extract(
+    documents: Sequence[Document],
+    topic: str,
+    engine: Engine,
+    index: CitationIndex,
+    stats: BriefStats,
+) -> tuple[list[Fact], list[Document]]:
+    """Verified, supported facts of ``documents`` and the documents they were taken from."""
     chunks = chunk_documents(documents)
-    stats.chunks = len(chunks)
-    topic = settings.topic or infer_topic(documents)
-    progress(f"retrieving chunks for topic: {topic}")
+    stats.chunks += len(chunks)
     retrieved = [chunk for chunk, _ in retrieve_chunks(chunks, topic)]
     kept_docs = {c.doc_id for c in retrieved}
     focus = [d for d in documents if d.id in kept_docs]
-
-    progress(f"extracting facts from {len(retrieved)} chunks ({engine.name} engine)")
     raw_facts = engine.extract_facts(topic, focus, retrieved)
-    index = CitationIndex(documents)
     facts, dropped = verify_facts(index, raw_facts)
-    stats.facts_extracted = len(raw_facts)
-    stats.facts_verified = len(facts)
-    stats.facts_dropped_unverified = dropped
-    facts = support_facts(index, facts, stats)
+    stats.facts_extracted += len(raw_facts)
+    stats.facts_verified += len(facts)
+    stats.facts_dropped_unverified += dropped
+    return support_facts(index, facts, stats), focus
 
-    progress("looking for contradictions")
-    candidates = propose_candidates(facts)
-    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(focus)
+
+def _contradictions(
+    facts: Sequence[Fact],
+    focus: Sequence[Document],
+    topic: str,
+    engine: Engine,
+    index: CitationIndex,
+    stats: BriefStats,
+    story_of: dict[str, str],
+) -> list[Contradiction]:
+    candidates = propose_candidates(facts, story_of=story_of)
+    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(
+        focus, story_of=story_of
+    )
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
     contradictions = support_contradictions(index, contradictions, stats)
-    stats.contradictions_found = len(contradictions)
-    stats.contradiction_sides_dropped_unverified = sides_dropped
+    stats.contradictions_found += len(contradictions)
+    stats.contradiction_sides_dropped_unverified += sides_dropped
+    return contradictions
 
-    progress("writing the brief")
-    synthesis = engine.synthesize(topic, facts, contradictions)
+
+def _synthesis(
+    index: CitationIndex,
+    engine: Engine,
+    topic: str,
+    facts: Sequence[Fact],
+    contradictions: Sequence[Contradiction],
+    stats: BriefStats,
+) -> Synthesis:
+    synthesis = engine.synthesize(topic, list(facts), list(contradictions))
     synthesis = _verify_synthesis(index, synthesis, stats)
-    synthesis = support_synthesis(index, synthesis, facts, topic=topic, stats=stats)
+    return support_synthesis(index, synthesis, list(facts), topic=topic, stats=stats)
+
+
+def _select_one_story(
+    stories: Sequence[Story],
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    today: dt.date,
+    engine: Engine,
+    stats: BriefStats,
+    progress: Progress,
+) -> Brief:
+    """Today's one-story page: bottom line, contradictions, developments, actors, watch."""
+    topic = settings.topic or infer_topic(documents)
+    progress(f"extracting facts on: {topic} ({engine.name} engine)")
+    index = CitationIndex(documents)
+    facts, focus = _extract(documents, topic, engine, index, stats)
+    progress("looking for contradictions")
+    story_of = story_of_sources(stories)
+    contradictions = _contradictions(facts, focus, topic, engine, index, stats, story_of)
+    progress("writing the brief")
+    synthesis = _synthesis(index, engine, topic, facts, contradictions, stats)
+    if (
+        settings.topic is None
+        and stories
+        and synthesis.title in (topic, f"Situation brief: {topic}")
+    ):
+        # The engine only repeated the inferred topic, a list of terms: the story's own
+        # headline reads better.
+        synthesis = synthesis.model_copy(
+            update={"title": f"Situation brief: {stories[0].headline}"}
+        )
     brief = select_brief(
         topic=topic,
         topic_inferred=settings.topic is None,
@@ -113,19 +215,52 @@ def build_brief(
         stats=stats,
         today=today,
     )
-    if previous is not None:
-        changes = track_changes(brief, previous)
-        brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
-    brief = fit_brief(brief, documents, settings.max_words, measure)
-    final_stats = brief.stats.model_copy(
-        update={
-            "usage": engine.usage,
-            # an echoed key never lands
-            "warnings": [*brief.stats.warnings, *(safe_message(w) for w in engine.warnings)],
-            "elapsed_s": round(time.perf_counter() - started, 3),
-        }
+    return brief.model_copy(update={"stories": brief_stories(stories)})
+
+
+def _select_lineup(
+    stories: Sequence[Story],
+    documents: Sequence[Document],
+    *,
+    settings: Settings,
+    today: dt.date,
+    engine: Engine,
+    stats: BriefStats,
+    progress: Progress,
+) -> Brief:
+    """A page of several stories: the top ones briefed, the next in a line, the rest counted."""
+    by_id = {d.id: d for d in documents}
+    index = CitationIndex(documents)
+    story_of = story_of_sources(stories)
+    briefed = stories[: TOP_STORIES + NEXT_STORIES]
+    facts: dict[str, list[Fact]] = {}
+    focus: list[Document] = []
+    for story in briefed:
+        docs = [by_id[i] for i in story.source_ids if i in by_id]
+        topic = settings.topic or infer_topic(docs)
+        progress(f"story {story.rank}: {story.headline}")
+        facts[story.id], story_focus = _extract(docs, topic, engine, index, stats)
+        focus.extend(story_focus)
+    topic = settings.topic or infer_topic(focus or documents)  # what the page is about
+    progress("looking for contradictions within each story")
+    all_facts = [f for fs in facts.values() for f in fs]
+    contradictions = _contradictions(all_facts, focus, topic, engine, index, stats, story_of)
+    syntheses: dict[str, Synthesis] = {}
+    for story in briefed[:TOP_STORIES]:
+        own = [c for c in contradictions if contradiction_story(c, story_of) == story.id]
+        syntheses[story.id] = _synthesis(index, engine, story.headline, facts[story.id], own, stats)
+    progress("writing the brief")
+    return select_lineup(
+        stories=stories,
+        topic=settings.topic or f"{len(stories)} stories in {len(documents)} documents",
+        topic_inferred=settings.topic is None,
+        documents=documents,
+        facts=facts,
+        contradictions=contradictions,
+        syntheses=syntheses,
+        stats=stats,
+        today=today,
     )
-    return brief.model_copy(update={"stats": final_stats})
 
 
 def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:

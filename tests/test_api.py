@@ -4,9 +4,15 @@ import briefing
 
 
 def test_public_api_is_pinned() -> None:
-    assert briefing.__all__ == sorted(briefing.__all__)
+    # sorted as ruff's RUF022 keeps it: CONSTANTS, then Classes, then functions
+    def group(name: str) -> tuple[int, str]:
+        kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
+        return kind, name
+
+    assert briefing.__all__ == sorted(briefing.__all__, key=group)
     assert set(briefing.__all__) == {
         "ActorPosition",
+        "FORMATS",
         "Brief",
         "BriefStats",
         "BriefingError",
@@ -21,15 +27,19 @@ def test_public_api_is_pinned() -> None:
         "InputError",
         "MissingKeyError",
         "NoDocumentsError",
+        "NoMatchingDocumentsError",
+        "OutputError",
         "RenderError",
         "Settings",
         "SourceRef",
+        "Story",
         "__version__",
         "build_brief",
         "build_brief_from_paths",
         "document_from_text",
         "ingest_paths",
         "load_settings",
+        "render",
         "render_json",
         "render_markdown",
     }

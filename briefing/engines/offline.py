@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from briefing.chunk import document_sentences
@@ -61,6 +62,7 @@ _WATCH_CUE = re.compile(
     r"(?:clear )?(?:sign|signal|warning|test))\b",
     re.IGNORECASE,
 )
+SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
 
@@ -73,6 +75,7 @@ class _Candidate:
     ordinal: int
     terms: frozenset[str]
     actor: str | None
+    headline: bool = False  # the document's first line: its headline, full stop or not
 
 
 def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[_Candidate]:
@@ -111,6 +114,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     ordinal=ordinal,
                     terms=frozenset(content_terms(text)),
                     actor=actor,
+                    headline=text.strip() == (titles or {}).get(doc_id),
                 )
                 if MIN_WORDS <= n_words <= MAX_WORDS and (
                     _ENDS_SENTENCE.search(text) or text == (titles or {}).get(doc_id)
@@ -159,7 +163,7 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score += 0.04
         if HEDGE.search(c.text):
             score -= 0.08
-        if not _ENDS_SENTENCE.search(c.text):
+        if c.headline or not _ENDS_SENTENCE.search(c.text):
             score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
         if ANAPHORIC.match(c.text):
             score -= 0.12  # "This statement ...", "He added ...": needs its context
@@ -184,6 +188,7 @@ class OfflineEngine:
     def __init__(self) -> None:
         self.usage = Usage()
         self.warnings: list[str] = []
+        self._headlines: set[str] = set()  # ids of facts that are a document's headline
 
     # --- extraction -------------------------------------------------------------------
     def extract_facts(
@@ -195,6 +200,8 @@ class OfflineEngine:
         scores = _score(candidates, topic, n_docs)
         facts: list[Fact] = []
         for c, score in zip(candidates, scores, strict=True):
+            if c.headline:
+                self._headlines.add(f"{c.doc_id}:{c.start}")
             date = _DATE_MENTION.search(c.text)
             facts.append(
                 Fact(
@@ -238,7 +245,7 @@ class OfflineEngine:
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
     ) -> Synthesis:
         ranked = sorted(facts, key=lambda f: -f.score)
-        bottom = _bottom_line(ranked)
+        bottom = _bottom_line(ranked, self._headlines)
         used = {f.id for f in bottom}
         watch = [f for f in ranked if f.id not in used and FORWARD.search(f.statement)]
         watch.sort(key=lambda f: -(f.score + (0.6 if _WATCH_CUE.search(f.statement) else 0.0)))
@@ -254,27 +261,55 @@ def _source(fact: Fact) -> str:
     return fact.citations[0].source_id if fact.citations else ""
 
 
-def _bottom_line(ranked: Sequence[Fact]) -> list[Fact]:
-    """2-3 of the highest-scoring facts, from as many different sources as possible."""
-    sentences = [f for f in ranked if _ENDS_SENTENCE.search(f.statement)]
+def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset()) -> list[Fact]:
+    """2-3 of the highest-scoring facts, from as many different sources as possible, never two
+    saying the same thing (a source saying the same is cited beside the first)."""
+    sentences = [f for f in ranked if _ENDS_SENTENCE.search(f.statement) and f.id not in headlines]
     if len(sentences) >= 2:
         ranked = sentences  # headlines are for key developments, not the bottom line
     sources = {_source(f) for f in ranked}
     want = min(3, max(2, len(sources)))
     chosen: list[Fact] = []
+    chosen_terms: list[frozenset[str]] = []
     used_sources: set[str] = set()
+
+    def same_as(fact: Fact) -> int | None:  # two bottom-line items never say the same thing
+        terms = frozenset(content_terms(fact.statement))
+        for i, t in enumerate(chosen_terms):
+            if terms and t and len(terms & t) / len(terms | t) > SAME_THING:
+                return i
+        return None
+
+    def take(fact: Fact) -> None:
+        chosen.append(fact)
+        chosen_terms.append(frozenset(content_terms(fact.statement)))
+        used_sources.add(_source(fact))
+
     for fact in ranked:
-        if _source(fact) not in used_sources:
-            chosen.append(fact)
-            used_sources.add(_source(fact))
         if len(chosen) == want:
             break
+        if _source(fact) in used_sources:
+            continue
+        same = same_as(fact)
+        if same is None:
+            take(fact)
+        elif fact_source_is_new(chosen[same], fact):
+            # Another source says the same thing: it corroborates the item, cited beside it.
+            chosen[same] = chosen[same].model_copy(
+                update={"citations": (*chosen[same].citations, *fact.citations)}
+            )
+    used_sources.update(c.source_id for f in chosen for c in f.citations)
     for fact in ranked:
         if len(chosen) >= want:
             break
-        if fact not in chosen:
-            chosen.append(fact)
+        if fact not in chosen and same_as(fact) is None:
+            take(fact)
     return chosen
+
+
+def fact_source_is_new(fact: Fact, other: Fact) -> bool:
+    """Whether ``other`` is from a source that ``fact`` does not cite yet."""
+    return _source(other) not in {c.source_id for c in fact.citations}
 
 
 def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPosition]:

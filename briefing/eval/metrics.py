@@ -64,7 +64,8 @@ def bottom_line_text(brief: Brief) -> str:
 
 
 def brief_text(brief: Brief) -> str:
-    """The words of the one-page brief: title and every section; no source list, no appendix."""
+    """The words of the one-page brief: title, story headlines and every section; no source
+    list, no appendix."""
     parts: list[str] = [brief.title]
     parts += [f.statement for f in brief.bottom_line]
     parts += [f.statement for f in brief.facts]
@@ -73,6 +74,11 @@ def brief_text(brief: Brief) -> str:
         parts.append(c.summary)
         parts += [s.statement for s in c.sides]
     parts += [f.statement for f in brief.watch]
+    from briefing.render.markdown import lineup_view
+
+    lineup = lineup_view(brief)  # a page of several stories also shows their headlines
+    if lineup is not None:
+        parts += [view.story.headline for view in [*lineup.top, *lineup.next]]
     return "\n".join(p.strip() for p in parts if p.strip())
 
 
@@ -313,3 +319,73 @@ def score_detection(outcomes: Iterable[tuple[bool, bool]]) -> Detection:
 def mean(values: Iterable[float]) -> float:
     items = list(values)
     return sum(items) / len(items) if items else 0.0
+
+
+# --- stories: grouping, topic focus, redundancy ---------------------------------------------
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def adjusted_rand_index(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Hubert and Arabie's adjusted Rand index of two labelings of the same items (1 = same)."""
+    from collections import Counter
+
+    n = len(gold)
+    if n < 2:
+        return 1.0
+    both = sum(_pairs(v) for v in Counter(zip(gold, predicted, strict=True)).values())
+    a = sum(_pairs(v) for v in Counter(gold).values())
+    b = sum(_pairs(v) for v in Counter(predicted).values())
+    expected = a * b / _pairs(n)
+    best = (a + b) / 2
+    return 1.0 if best == expected else (both - expected) / (best - expected)
+
+
+def purity(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Share of items whose predicted group's majority gold label is their own (1 = no group
+    mixes two gold clusters). Swap the arguments for completeness."""
+    from collections import Counter
+
+    groups: dict[str, Counter[str]] = {}
+    for g, p in zip(gold, predicted, strict=True):
+        groups.setdefault(p, Counter())[g] += 1
+    return sum(c.most_common(1)[0][1] for c in groups.values()) / len(gold) if gold else 1.0
+
+
+def page_statements(brief: Brief) -> list[tuple[str, str]]:
+    """(group, statement) of every statement on the page; sides of one contradiction share a
+    group (they are meant to overlap)."""
+    out = [("f", f.statement) for f in [*brief.bottom_line, *brief.facts, *brief.watch]]
+    for i, c in enumerate(brief.contradictions):
+        out.extend((f"c{i}", side.statement) for side in c.sides)
+    return out
+
+
+_PAGE_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def near_duplicate_pairs(brief: Brief, threshold: float = 0.6) -> list[tuple[str, str]]:
+    """Pairs of page statements whose word sets overlap by ``threshold`` (Jaccard) or more:
+    two items saying the same thing (measured on plain lower-cased words, not on the terms
+    the composer's own redundancy control uses)."""
+    items = [(g, s, set(_PAGE_WORD.findall(s.lower()))) for g, s in page_statements(brief)]
+    found: list[tuple[str, str]] = []
+    for i, (g1, s1, w1) in enumerate(items):
+        for g2, s2, w2 in items[i + 1 :]:
+            if g1 == g2 and g1 != "f":
+                continue
+            if w1 and w2 and len(w1 & w2) / len(w1 | w2) >= threshold:
+                found.append((s1, s2))
+    return found
+
+
+def cross_story_contradictions(brief: Brief, story_of: Mapping[str, str]) -> int:
+    """Contradictions (on the page or in the JSON) whose sides cite sources of different
+    stories, by the gold ``story_of`` (source id -> cluster)."""
+    count = 0
+    for c in [*brief.contradictions, *brief.more_contradictions]:
+        stories = {story_of.get(q.source_id) for side in c.sides for q in side.citations}
+        count += len(stories) > 1
+    return count

@@ -21,10 +21,9 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing.compose import MAX_NEW_FACTS_SHOWN
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, quoted
+from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, lineup_view, quoted
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
@@ -87,9 +86,12 @@ def date_line(brief: Brief) -> str:
 
 def source_count(brief: Brief) -> str:
     read = max(brief.stats.documents, len(brief.sources))
-    return (
-        f"{len(brief.sources)} source{'s' if len(brief.sources) != 1 else ''} cited of {read} read"
-    )
+    cited = len(brief.sources)
+    line = f"{cited} source{'s' if cited != 1 else ''} cited of {read} read"
+    if brief.documents_off_topic:
+        n = brief.documents_off_topic
+        line += f" · {n} document{'s' if n != 1 else ''} on other subjects left out"
+    return line
 
 
 def footer_text(brief: Brief) -> str:
@@ -156,7 +158,7 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
         yield from fact.citations
     changes = brief.changes  # daily briefs only
     if changes is not None:
-        for fact in changes.new_facts[:MAX_NEW_FACTS_SHOWN]:
+        for fact in changes.new_facts[: changes.shown_new_facts]:
             yield from fact.citations
         for contradiction in changes.new_contradictions:
             for side in contradiction.sides:
@@ -245,7 +247,6 @@ def render_html(
             cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
             source_refs=lambda ids: [_SourceId(s.id) for s in brief.sources if s.id in ids],
             citations_of=lambda c: [q for side in c.sides for q in side.citations],
-            max_new_facts=MAX_NEW_FACTS_SHOWN,
             date_line=date_line(brief),
             source_count=source_count(brief),
             omitted_note=omitted_note(brief),
@@ -254,6 +255,7 @@ def render_html(
             safe_url=safe_url,
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
+            lineup=lineup_view(brief),
         )
     except TemplateError as exc:
         raise RenderError(f"{templates_dir() / TEMPLATE_NAME}: template error: {exc}") from exc

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jinja2
 
-from briefing.compose import MAX_NEW_FACTS_SHOWN
-from briefing.models import Brief, Citation, Reprint
+from briefing.lineup import TOP_STORIES
+from briefing.models import Brief, BriefStory, Citation, Contradiction, Fact, Reprint
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
+from briefing.stories import contradiction_story, fact_story, story_of_sources
 from briefing.text import word_count
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -98,13 +100,58 @@ def cite(citations: Iterable[Cited], numbers: Mapping[str, int]) -> str:
 
 
 def quoted(statement: str, citations: Sequence[Citation]) -> bool:
-    """Whether the statement is itself the (single) verbatim quote, so it needs no repeat."""
-    return len(citations) == 1 and " ".join(statement.split()) == " ".join(
-        citations[0].quote.split()
-    )
+    """Whether the statement is itself the verbatim quote of its first citation, so it needs no
+    repeat (further citations are sources saying the same thing, cited beside it)."""
+    return bool(citations) and " ".join(statement.split()) == " ".join(citations[0].quote.split())
 
 
 MAX_WARNINGS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """One story of a multi-story page, with its items that are on the page."""
+
+    story: BriefStory
+    bottom_line: list[Fact]
+    facts: list[Fact]
+    contradictions: list[Contradiction]
+    watch: list[Fact]
+
+
+@dataclass(frozen=True)
+class LineupView:
+    top: list[StoryView]
+    next: list[StoryView]
+    more: int  # stories with nothing on the page (listed in the JSON)
+
+
+def lineup_view(brief: Brief) -> LineupView | None:
+    """How a brief of several stories is laid out (None: a one-story brief, today's layout).
+
+    Items are placed by the source they cite, so the view holds after any trimming.
+    """
+    if len(brief.stories) < 2:
+        return None
+    story_of = story_of_sources(brief.stories)
+    views: list[StoryView] = []
+    for story in brief.stories:
+        views.append(
+            StoryView(
+                story=story,
+                bottom_line=[f for f in brief.bottom_line if fact_story(f, story_of) == story.id],
+                facts=[f for f in brief.facts if fact_story(f, story_of) == story.id],
+                contradictions=[
+                    c for c in brief.contradictions if contradiction_story(c, story_of) == story.id
+                ],
+                watch=[f for f in brief.watch if fact_story(f, story_of) == story.id],
+            )
+        )
+    shown = [v for v in views if v.bottom_line or v.facts or v.contradictions or v.watch]
+    top = [v for v in shown if v.story.rank <= TOP_STORIES]
+    rest = [v for v in shown if v.story.rank > TOP_STORIES]
+    return LineupView(top=top, next=rest, more=len(views) - len(shown))
+
 
 KIND_LABELS = {
     "claim_conflict": "Conflicting claims",
@@ -119,13 +166,13 @@ def render_markdown(brief: Brief) -> str:
     return template.render(
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
-        max_new_facts=MAX_NEW_FACTS_SHOWN,
         max_warnings=MAX_WARNINGS_SHOWN,
         citations_of=lambda c: [q for side in c.sides for q in side.citations],
         cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
         quoted=quoted,
         kind_label=KIND_LABELS,
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
+        lineup=lineup_view(brief),
     )
 
 

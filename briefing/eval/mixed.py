@@ -1,0 +1,275 @@
+"""Mixed inboxes: many unrelated stories in one folder, as an analyst's inbox holds them.
+
+Built from the development data only (NeuS ``val`` clusters, FNC-1 article bodies as
+unrelated distractors), through the public ``build_brief``:
+
+- **mix12**: for each seed, 12 random NeuS clusters (36 articles) in one inbox. Without a
+  topic: how ``stories[]`` matches the clusters (adjusted Rand index, purity, completeness),
+  contradictions citing two clusters, near-duplicate pairs on the page. With each cluster's
+  roundup headline as ``--topic``: topic precision (share of the cited sources from that
+  cluster) and recall (share of its sources cited).
+- **corpus**: every NeuS ``val`` article plus every FNC-1 body (about 1,400 documents) in one
+  inbox: the same grouping figures over the NeuS articles, and topic precision/recall for a
+  seeded sample of target clusters.
+
+Examples::
+
+    python -m briefing.eval.mixed                 # both, 5 seeds, 30 corpus targets (~2 min)
+    python -m briefing.eval.mixed --seeds 2 --targets 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.config import Settings
+from briefing.errors import BriefingError, EvalDataMissing
+from briefing.eval.loaders import (
+    NeusCluster,
+    default_data_dir,
+    load_fnc1,
+    load_neus,
+)
+from briefing.eval.metrics import (
+    adjusted_rand_index,
+    cited_sources,
+    cross_story_contradictions,
+    mean,
+    near_duplicate_pairs,
+    purity,
+)
+from briefing.models import Brief, Document
+
+logger = logging.getLogger(__name__)
+
+EVAL_TODAY = dt.date(2026, 1, 1)
+MIX_CLUSTERS = 12
+
+
+@dataclass
+class MixedScores:
+    """Figures of one kind of mixed inbox, summed over its inboxes and targets."""
+
+    inboxes: int = 0
+    documents: int = 0
+    ari: list[float] = field(default_factory=list)
+    purity: list[float] = field(default_factory=list)
+    completeness: list[float] = field(default_factory=list)
+    stories: list[int] = field(default_factory=list)
+    cross_story: int = 0
+    near_duplicates: int = 0
+    pages: int = 0
+    precision: list[float] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+    no_match: int = 0  # targets for which the build said nothing is about the topic
+    seconds: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "inboxes": self.inboxes,
+            "documents_per_inbox": self.documents // max(self.inboxes, 1),
+            "ari": round(mean(self.ari), 3),
+            "purity": round(mean(self.purity), 3),
+            "completeness": round(mean(self.completeness), 3),
+            "stories": round(mean(self.stories), 1),
+            "cross_story_contradictions": self.cross_story,
+            "near_duplicate_pairs": self.near_duplicates,
+            "pages": self.pages,
+            "topic_targets": len(self.precision),
+            "topic_precision": round(mean(self.precision), 3),
+            "topic_recall": round(mean(self.recall), 3),
+            "topic_no_match": self.no_match,
+            "seconds_per_build": round(mean(self.seconds), 2),
+        }
+
+
+def _build(documents: Sequence[Document], topic: str | None) -> tuple[Brief | None, float]:
+    from briefing.pipeline import build_brief
+
+    started = time.perf_counter()
+    try:
+        brief = build_brief(documents, settings=Settings(topic=topic), today=EVAL_TODAY)
+    except BriefingError as exc:
+        logger.info("no brief (%s): %s", topic, exc)
+        return None, time.perf_counter() - started
+    return brief, time.perf_counter() - started
+
+
+def _score_grouping(
+    scores: MixedScores, brief: Brief, gold: dict[str, str], seconds: float
+) -> None:
+    predicted = {i: s.id for s in brief.stories for i in s.source_ids}
+    ids = [i for i in gold if i in predicted]
+    g = [gold[i] for i in ids]
+    p = [predicted[i] for i in ids]
+    scores.ari.append(adjusted_rand_index(g, p))
+    scores.purity.append(purity(g, p))
+    scores.completeness.append(purity(p, g))
+    scores.stories.append(len(brief.stories))
+    scores.cross_story += cross_story_contradictions(brief, gold)
+    _score_page(scores, brief)
+    scores.seconds.append(seconds)
+
+
+def _score_page(scores: MixedScores, brief: Brief) -> None:
+    scores.pages += 1
+    pairs = near_duplicate_pairs(brief)
+    scores.near_duplicates += len(pairs)
+    for a, b in pairs:
+        logger.info("near-duplicate pair: %r / %r", a[:80], b[:80])
+
+
+def _score_topic(
+    scores: MixedScores,
+    documents: Sequence[Document],
+    target: NeusCluster,
+    gold: dict[str, str],
+) -> None:
+    brief, seconds = _build(documents, target.roundup_title)
+    scores.seconds.append(seconds)
+    wanted = {d.id for d in target.documents}
+    if brief is None:
+        scores.no_match += 1
+        scores.precision.append(0.0)
+        scores.recall.append(0.0)
+        return
+    cited = cited_sources(brief)
+    scores.precision.append(len(cited & wanted) / len(cited) if cited else 0.0)
+    scores.recall.append(len(cited & wanted) / len(wanted))
+    scores.cross_story += cross_story_contradictions(brief, gold)
+    _score_page(scores, brief)
+
+
+def evaluate_mix12(clusters: Sequence[NeusCluster], seeds: int) -> dict[str, Any]:
+    scores = MixedScores()
+    for seed in range(1, seeds + 1):
+        chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
+        documents = [d for c in chosen for d in c.documents]
+        gold = {d.id: c.id for c in chosen for d in c.documents}
+        random.Random(seed).shuffle(documents)
+        scores.inboxes += 1
+        scores.documents += len(documents)
+        brief, seconds = _build(documents, None)
+        if brief is not None:
+            _score_grouping(scores, brief, gold, seconds)
+        for target in chosen:
+            _score_topic(scores, documents, target, gold)
+        logger.info("mix12 seed %d: %s", seed, scores.summary())
+    return scores.summary()
+
+
+def evaluate_corpus(
+    clusters: Sequence[NeusCluster], distractors: Sequence[Document], targets: int
+) -> dict[str, Any]:
+    scores = MixedScores(inboxes=1)
+    documents = [d for c in clusters for d in c.documents]
+    gold = {d.id: c.id for c in clusters for d in c.documents}
+    known = set(gold)
+    documents += [d for d in distractors if d.id not in known]
+    scores.documents = len(documents)
+    brief, seconds = _build(documents, None)
+    if brief is not None:
+        _score_grouping(scores, brief, gold, seconds)
+    for target in random.Random(1354).sample(list(clusters), min(targets, len(clusters))):
+        _score_topic(scores, documents, target, gold)
+    return scores.summary()
+
+
+def fnc1_bodies(data_dir: Path) -> list[Document]:
+    """Every FNC-1 article body once, as a document (unrelated news: distractors)."""
+    pairs = load_fnc1(data_dir, stances=("agree", "disagree", "discuss", "unrelated")).items
+    bodies: dict[str, Document] = {}
+    for pair in pairs:
+        bodies.setdefault(pair.body.id, pair.body)
+    return list(bodies.values())
+
+
+def run_mixed(data_dir: Path, *, seeds: int = 5, targets: int = 30) -> dict[str, Any]:
+    clusters = load_neus(data_dir).items
+    result: dict[str, Any] = {"mix12": evaluate_mix12(clusters, seeds)}
+    result["corpus"] = evaluate_corpus(clusters, fnc1_bodies(data_dir), targets)
+    return result
+
+
+def format_mixed(result: dict[str, Any]) -> str:
+    keys = [
+        ("documents_per_inbox", "documents"),
+        ("stories", "stories"),
+        ("ari", "ARI"),
+        ("purity", "purity"),
+        ("completeness", "completeness"),
+        ("topic_precision", "topic precision"),
+        ("topic_recall", "topic recall"),
+        ("topic_no_match", "topic: no match"),
+        ("cross_story_contradictions", "cross-story contradictions"),
+        ("near_duplicate_pairs", "near-duplicate pairs"),
+        ("pages", "pages checked"),
+        ("seconds_per_build", "s per build"),
+    ]
+    lines = [
+        "| inbox | " + " | ".join(label for _, label in keys) + " |",
+        "|---" * (len(keys) + 1) + "|",
+    ]
+    for name, summary in result.items():
+        lines.append(f"| {name} | " + " | ".join(str(summary[k]) for k, _ in keys) + " |")
+    return "\n".join(lines)
+
+
+def write_inbox(data_dir: Path, seed: int, folder: Path) -> int:
+    """Write the mix12 inbox of ``seed`` as one .txt file per article (headline, blank line,
+    text), for a look at the brief a user would get: ``briefing build DIR``."""
+    try:
+        clusters = load_neus(data_dir).items
+    except EvalDataMissing as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for cluster in chosen:
+        for k, doc in enumerate(cluster.documents, 1):
+            (folder / f"{cluster.id}-{k}.txt").write_text(doc.text, encoding="utf-8")
+    print(f"wrote {3 * len(chosen)} articles of {len(chosen)} stories to {folder}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m briefing.eval.mixed",
+        description="Measure story grouping and topic focus on mixed inboxes of dev data.",
+    )
+    parser.add_argument("--data", type=Path, help="eval data folder (default ../shared/eval-data)")
+    parser.add_argument("--seeds", type=int, default=5, help="mix12 inboxes (default 5)")
+    parser.add_argument("--targets", type=int, default=30, help="corpus topic targets (30)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="progress on stderr")
+    parser.add_argument(
+        "--write-inbox",
+        type=Path,
+        metavar="DIR",
+        help="only write the mix12 inbox of --seeds N as .txt files to DIR (for briefing build)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger(__name__).setLevel(logging.INFO if args.verbose else logging.WARNING)
+    data_dir = args.data if args.data is not None else default_data_dir()
+    if args.write_inbox is not None:
+        return write_inbox(data_dir, args.seeds, args.write_inbox)
+    try:
+        result = run_mixed(data_dir, seeds=args.seeds, targets=args.targets)
+    except EvalDataMissing as exc:
+        print(f"Skipped: {exc}", file=sys.stderr)
+        return 0 if args.data is None else 1
+    print(format_mixed(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The multi-story page: which stories lead, which get one line, which are only counted.
+
+The top stories each get their headline, a one- or two-sentence bottom line, a few key facts,
+their own contradictions and what to watch; the next stories one cited line each; the rest are
+counted on the page and listed in the JSON. Nothing said once on the page is said again
+(redundancy control across sections and stories), and the word budget is kept by the same
+drop order as the one-story page (``compose.fit_brief``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from briefing.compose import (
+    MAX_MORE_FACTS,
+    Redundancy,
+    bottom_line_of,
+    distinct_contradictions,
+    numbered,
+    select_facts,
+    source_dating,
+)
+from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
+from briefing.stories import brief_stories, contradiction_story, story_of_sources
+
+TOP_STORIES = 3  # briefed in full
+NEXT_STORIES = 5  # one line each
+STORY_BOTTOM_LINE = 2
+STORY_FACTS = 3
+STORY_CONTRADICTIONS = 2
+STORY_WATCH = 1
+STORY_MORE_FACTS = 10  # per story, in the JSON
+_SENTENCE_END = ".!?\u2026\"'\u201d\u2019)"
+
+
+def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
+    """A next story's line: its best sentence (a headline only when it has no sentence)."""
+    ranked = sorted(facts, key=lambda f: -f.score)
+    sentences = [f for f in ranked if f.statement.rstrip()[-1:] in _SENTENCE_END]
+    for fact in [*sentences, *ranked]:
+        if redundancy.novel(fact.statement):
+            return fact
+    return None
+
+
+def select_lineup(
+    *,
+    stories: Sequence[Story],
+    topic: str,
+    topic_inferred: bool,
+    documents: Sequence[Document],
+    facts: Mapping[str, Sequence[Fact]],
+    contradictions: Sequence[Contradiction],
+    syntheses: Mapping[str, Synthesis],
+    stats: BriefStats,
+    today: dt.date,
+) -> Brief:
+    """What goes on a page of several stories, before it is fitted (``compose.fit_brief``)."""
+    story_of = story_of_sources(stories)
+    redundancy = Redundancy()
+    bottom: list[Fact] = []
+    key: list[Fact] = []
+    more: list[Fact] = []
+    watch: list[Fact] = []
+    contras: list[Contradiction] = []
+    more_contras: list[Contradiction] = []
+    for story in stories[:TOP_STORIES]:
+        synthesis = syntheses.get(story.id)
+        own_facts = facts.get(story.id, ())
+        own, own_more = distinct_contradictions(
+            [c for c in contradictions if contradiction_story(c, story_of) == story.id],
+            STORY_CONTRADICTIONS,
+        )
+        contras.extend(own)
+        more_contras.extend(own_more)
+        chosen = bottom_line_of(
+            synthesis.bottom_line if synthesis else (), redundancy, STORY_BOTTOM_LINE
+        )
+        if not chosen and (line := _one_line(own_facts, redundancy)) is not None:
+            redundancy.take(line)
+            chosen = [line]
+        if not chosen and own_facts:  # a flash: its one line is its headline, cited once
+            chosen = [max(own_facts, key=lambda f: f.score)]
+            redundancy.add_quotes(chosen[0].citations)
+        bottom.extend(chosen)
+        redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
+        heading = {story.headline}  # shown as the story's heading: not repeated under it
+        own_watch = [
+            f for f in (synthesis.watch if synthesis else ()) if f.statement not in heading
+        ]
+        watch.extend(redundancy.take_up_to(own_watch, STORY_WATCH))
+        listed = [f for f in own_facts if f.statement.strip() not in heading]
+        shown = select_facts(listed, redundancy.quotes, STORY_FACTS, redundancy)
+        for fact in shown:
+            redundancy.take(fact)
+        key.extend(shown)
+        rest = [f for f in own_facts if f not in shown]
+        more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
+    for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:
+        own_facts = facts.get(story.id, ())
+        line = _one_line(own_facts, redundancy)
+        if line is None and own_facts:  # its only line repeats its headline: still cited
+            line = max(own_facts, key=lambda f: f.score)
+        if line is not None:
+            redundancy.take(line)
+            bottom.append(line)
+        rest = sorted((f for f in own_facts if f is not line), key=lambda f: -f.score)
+        more.extend(rest[:STORY_MORE_FACTS])
+    lead = stories[0]
+    title = (
+        f"Situation brief: {topic}"
+        if not topic_inferred
+        # No count in the title: every word of it is checked against the page's quotes, and
+        # the page says how many stories it holds.
+        else f"Situation brief: {lead.headline}, among other stories"
+    )
+    brief = Brief(
+        **source_dating(documents),
+        title=title,
+        topic=topic,
+        topic_inferred=topic_inferred,
+        generated=today,
+        bottom_line=numbered("b", bottom),
+        facts=numbered("f", key),
+        contradictions=[c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(contras, 1)],
+        watch=numbered("w", watch),
+        more_facts=more[: MAX_MORE_FACTS * 2],
+        more_contradictions=more_contras,
+        stories=brief_stories(stories),
+        stats=stats,
+    )
+    return brief

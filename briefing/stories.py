@@ -1,0 +1,372 @@
+"""Stories: documents grouped by the event they cover, ranked, and matched against a topic.
+
+A story is one event or development covered by one or more sources. Grouping is blocking
+over each document's most distinctive content terms (an inverted index: only documents that
+share a rare-enough term are ever compared, never all pairs), then a cosine check of their
+TF-IDF vectors (sublinear term frequency, names counted twice), then union-find. Documents
+dated far apart are never joined. Stories are ranked by independent outlets (a reprint,
+the same text under another outlet, counts once), then recency, then size.
+
+With a topic, ``match_topic`` keeps the stories whose text covers the topic's distinctive
+terms, so a folder of many subjects is briefed on the one asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefing.errors import NoMatchingDocumentsError
+from briefing.lexicon import STOPWORDS, stem
+from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
+from briefing.text import sentence_spans
+
+logger = logging.getLogger(__name__)
+
+LEAD_CHARS = 2000  # a news story is told in its first paragraphs; the tail adds noise and time
+MIN_SHARED = 2  # a candidate pair shares at least this many of their distinctive terms...
+SMALL_INBOX = 200  # ... or one, in an inbox this small (where every pair is cheap)
+VECTOR_TERMS = 40  # a document is compared on its most distinctive terms
+BLOCK_TERMS = 12  # each document is blocked on its most distinctive terms
+MAX_POSTINGS = 150  # a term shared by more documents than this is too common to block on
+BACKGROUND_DOCS = 200  # see _idf
+MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
+LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
+MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
+TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
+TOPIC_SEED = 0.9  # documents matching this share of the best match pick the stories briefed
+TOPIC_FELLOW = 0.3  # ... whose documents matching this share of the best come along
+TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
+
+_TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*")
+_NAME = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w'\u2019-]*")  # capitalised mid-sentence
+
+
+@dataclass
+class _Profile:
+    """A document's weighted content terms (lead text and title)."""
+
+    counts: Counter[str]
+    names: set[str]
+    fingerprint: int
+
+
+def _profile(doc: Document) -> _Profile:
+    lead = doc.text[:LEAD_CHARS]
+    if doc.title and doc.title not in lead:
+        lead = doc.title + "\n" + lead
+    tokens = Counter(_TOKEN.findall(lead))
+    if doc.title:  # the headline names the event: its terms count again
+        tokens.update(_TOKEN.findall(doc.title))
+    mid_sentence = set(_NAME.findall(lead))
+    counts: Counter[str] = Counter()
+    names: set[str] = set()
+    for token, count in tokens.items():
+        low = token.lower().replace("\u2019", "'")
+        if len(low) < 3 or low in STOPWORDS:
+            continue
+        term = stem(low)
+        counts[term] += count
+        if token in mid_sentence:
+            names.add(term)
+    body = " ".join(doc.text.split())
+    return _Profile(counts=counts, names=names, fingerprint=hash(body[:400]))
+
+
+def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Counter[str]]:
+    doc_freq: Counter[str] = Counter()
+    for p in profiles:
+        doc_freq.update(p.counts.keys())
+    n = len(profiles)
+    vectors: list[dict[str, float]] = []
+    for p in profiles:
+        vec: dict[str, float] = {}
+        for term, count in p.counts.items():
+            weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n)
+            vec[term] = weight * (2.0 if term in p.names else 1.0)
+        top = sorted(vec, key=lambda t: (-vec[t], t))[:VECTOR_TERMS]
+        norm = math.sqrt(sum(vec[t] ** 2 for t in top)) or 1.0
+        vectors.append({t: vec[t] / norm for t in top})
+    return vectors, doc_freq
+
+
+def _idf(doc_freq: int, n_docs: int) -> float:
+    """Smoothed idf over the inbox plus BACKGROUND_DOCS imaginary unrelated documents, so a
+    small inbox does not take the words all its documents share for common words."""
+    return math.log((n_docs + BACKGROUND_DOCS + 1) / (doc_freq + 1)) + 1.0
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _centroid_cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    na = math.sqrt(sum(w * w for w in a.values())) or 1.0
+    nb = math.sqrt(sum(w * w for w in b.values())) or 1.0
+    return _cosine(a, b) / (na * nb)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _apart(a: Document, b: Document) -> bool:
+    return (
+        a.date is not None and b.date is not None and abs((a.date - b.date).days) > MAX_DAYS_APART
+    )
+
+
+def _candidate_pairs(
+    vectors: Sequence[dict[str, float]], doc_freq: Counter[str]
+) -> list[tuple[int, int]]:
+    """Document pairs sharing one of their distinctive terms, most shared terms first."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, vec in enumerate(vectors):
+        top = sorted(vec, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
+        for term in top:
+            if doc_freq[term] <= MAX_POSTINGS or len(vectors) <= MAX_POSTINGS:
+                postings[term].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for ids in postings.values():
+        if len(ids) > MAX_POSTINGS:
+            continue
+        for pos, a in enumerate(ids):
+            for b in ids[pos + 1 :]:
+                shared[(a, b)] += 1
+    least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
+    return [pair for pair, n in shared.most_common() if n >= least]
+
+
+def group_stories(documents: Sequence[Document]) -> list[Story]:
+    """The documents grouped into stories, best-ranked first (``rank`` 1, 2, ...)."""
+    if not documents:
+        return []
+    profiles = [_profile(d) for d in documents]
+    vectors, doc_freq = _vectors(profiles)
+    groups = _UnionFind(len(documents))
+    sums = [dict(v) for v in vectors]  # per root: the sum of its members' vectors
+    sizes = [1] * len(vectors)
+    pairs = []
+    for a, b in _candidate_pairs(vectors, doc_freq):
+        if _apart(documents[a], documents[b]):
+            continue
+        same = profiles[a].fingerprint == profiles[b].fingerprint
+        cos = 1.0 if same else _cosine(vectors[a], vectors[b])
+        if cos >= LINK_COSINE:
+            pairs.append((cos, a, b))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    for cos, a, b in pairs:
+        ra, rb = groups.find(a), groups.find(b)
+        if ra == rb:
+            continue
+        if cos < 1.0 and _cosine(sums[ra], sums[rb]) / (sizes[ra] * sizes[rb]) < MERGE_COSINE:
+            continue
+        groups.union(ra, rb)
+        root, other = (ra, rb) if groups.find(ra) == ra else (rb, ra)
+        for t, w in sums[other].items():
+            sums[root][t] = sums[root].get(t, 0.0) + w
+        sums[other] = {}
+        sizes[root] += sizes[other]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(documents)):
+        members[groups.find(i)].append(i)
+    stories = [_story(documents, ids, profiles, vectors) for ids in members.values()]
+    stories.sort(key=_rank_key)
+    return [s.model_copy(update={"id": f"s{i}", "rank": i}) for i, s in enumerate(stories, 1)]
+
+
+def _story(
+    documents: Sequence[Document],
+    ids: Sequence[int],
+    profiles: Sequence[_Profile],
+    vectors: Sequence[dict[str, float]],
+) -> Story:
+    centroid: dict[str, float] = defaultdict(float)
+    for i in ids:
+        for term, weight in vectors[i].items():
+            centroid[term] += weight
+    lead = max(ids, key=lambda i: (_cosine(vectors[i], centroid), -i))
+    ordered = [lead, *(i for i in ids if i != lead)]
+    copies: set[int] = set()
+    outlets: set[str] = set()
+    for i in ordered:
+        fingerprint = profiles[i].fingerprint
+        if fingerprint in copies:
+            continue  # a reprint of a story already counted
+        copies.add(fingerprint)
+        doc = documents[i]
+        outlets.add((doc.outlet or doc.url or doc.id).lower())
+    dates = [d for d in (documents[i].date for i in ids) if d is not None]
+    return Story(
+        id="",
+        rank=0,
+        headline=_headline(documents[lead]),
+        source_ids=tuple(documents[i].id for i in ordered),
+        outlets=len(outlets),
+        latest=max(dates) if dates else None,
+        terms=tuple(sorted(centroid, key=lambda t: (-centroid[t], t))[:8]),
+    )
+
+
+HEADLINE_WORDS = 25  # a first line longer than this is a paragraph, not a headline
+
+
+def _headline(doc: Document) -> str:
+    """The document's title; else its first line when it is headline-sized; else the first
+    sentence of that paragraph (cut at a word if still long): never a whole paragraph."""
+    if doc.title and doc.title.strip():
+        return doc.title.strip()
+    first = doc.text.strip().split("\n", 1)[0].strip()
+    if len(first.split()) > HEADLINE_WORDS:
+        span = next(sentence_spans(first), None)
+        if span is not None:
+            first = first[span[0] : span[1]].strip()
+    if len(first) <= 200:
+        return first
+    return first[:199].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def _rank_key(story: Story) -> tuple[int, int, int, str]:
+    latest = story.latest.toordinal() if story.latest else 0
+    return (-story.outlets, -latest, -len(story.source_ids), story.headline)
+
+
+def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: str) -> list[Story]:
+    """The stories about ``topic``, best match first (re-ranked 1, 2, ...), holding only
+    their documents about it.
+
+    A document's match is the share of the topic's term weight (terms weighted by how rare
+    they are in the inbox) that its text holds, its headline counting extra. The documents
+    matching within TOPIC_SEED of the best one pick the stories; in those stories, their
+    fellow documents matching within TOPIC_FELLOW of the best come along (a story told in
+    other words). Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
+    """
+    wanted = _topic_terms(topic)
+    if not wanted:
+        return list(stories)
+    text_terms = {d.id: _topic_terms(d.text) for d in documents}
+    title_terms = {d.id: _topic_terms(d.title or "") for d in documents}
+    doc_freq: Counter[str] = Counter()
+    for terms in text_terms.values():
+        doc_freq.update(t for t in terms if t in wanted)
+    weight = {t: _idf(doc_freq[t], len(documents)) for t in wanted}
+    total = sum(weight.values())
+
+    def share(terms: set[str]) -> float:
+        return sum(w for t, w in weight.items() if t in terms) / total
+
+    score = {
+        d.id: share(text_terms[d.id]) + TITLE_BONUS * share(title_terms[d.id]) for d in documents
+    }
+    best = max(score.values(), default=0.0)
+    if best < TOPIC_COVERAGE:
+        raise NoMatchingDocumentsError(
+            f"no document is about the topic {topic!r} ({len(documents)} read); "
+            "try other words or leave out --topic"
+        )
+    kept: list[tuple[float, Story]] = []
+    for story in stories:
+        seeds = [i for i in story.source_ids if score.get(i, 0.0) >= TOPIC_SEED * best]
+        if not seeds:
+            continue
+        members = tuple(
+            i for i in story.source_ids if i in seeds or score.get(i, 0.0) >= TOPIC_FELLOW * best
+        )
+        update: dict[str, object] = {"source_ids": members}
+        if story.source_ids[0] not in members:  # the lead source left: the best match leads
+            lead = max(members, key=lambda i: score[i])
+            update["source_ids"] = (lead, *(i for i in members if i != lead))
+            update["headline"] = _headline(next(d for d in documents if d.id == lead))
+        kept.append((max(score[i] for i in seeds), story.model_copy(update=update)))
+    kept.sort(key=lambda x: (-x[0], x[1].rank))
+    return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
+
+
+def _topic_terms(text: str) -> set[str]:
+    """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
+    (stem evacuate) meets "evacuated" (stem evacuat)."""
+    out: set[str] = set()
+    for token in _TOKEN.findall(text):
+        low = token.lower().replace("\u2019", "'")
+        if len(low) >= 3 and low not in STOPWORDS:
+            term = stem(low)
+            out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
+    return out
+
+
+def story_of_sources(stories: Sequence[Story | BriefStory]) -> dict[str, str]:
+    """Source id -> id of the story it belongs to."""
+    return {source: story.id for story in stories for source in story.source_ids}
+
+
+def _first_source(citations: Sequence[Citation]) -> str:
+    return citations[0].source_id if citations else ""
+
+
+def fact_story(fact: Fact, story_of: dict[str, str]) -> str | None:
+    return story_of.get(_first_source(fact.citations))
+
+
+def contradiction_story(contradiction: Contradiction, story_of: dict[str, str]) -> str | None:
+    sides = contradiction.sides
+    return story_of.get(_first_source(sides[0].citations)) if sides else None
+
+
+def brief_stories(stories: Sequence[Story]) -> list[BriefStory]:
+    return [
+        BriefStory(
+            id=s.id,
+            rank=s.rank,
+            headline=s.headline,
+            source_ids=s.source_ids,
+            outlets=s.outlets,
+            latest=s.latest,
+        )
+        for s in stories
+    ]
+
+
+def assign_items(brief: Brief) -> Brief:
+    """The brief with each story's item ids filled in from where its items are cited."""
+    if not brief.stories:
+        return brief
+    story_of = story_of_sources(brief.stories)
+    ids: dict[str, dict[str, list[str]]] = {
+        s.id: {"bottom_line": [], "facts": [], "contradictions": [], "watch": []}
+        for s in brief.stories
+    }
+
+    def add(story: str | None, field: str, item_id: str) -> None:
+        if story in ids:
+            ids[story][field].append(item_id)
+
+    for fact in brief.bottom_line:
+        add(fact_story(fact, story_of), "bottom_line", fact.id)
+    for fact in [*brief.facts, *brief.more_facts]:
+        add(fact_story(fact, story_of), "facts", fact.id)
+    for fact in brief.watch:
+        add(fact_story(fact, story_of), "watch", fact.id)
+    for c in [*brief.contradictions, *brief.more_contradictions]:
+        add(contradiction_story(c, story_of), "contradictions", c.id)
+    stories = [
+        s.model_copy(update={k: tuple(v) for k, v in ids[s.id].items()}) for s in brief.stories
+    ]
+    return brief.model_copy(update={"stories": stories})

@@ -1,0 +1,274 @@
+"""Stories: grouping a mixed inbox, topic focus, a multi-story page, redundancy control."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing import Settings, build_brief, document_from_text, render_markdown
+from briefing.cli import main
+from briefing.contradict import propose_candidates
+from briefing.errors import NoMatchingDocumentsError
+from briefing.ingest import ingest_paths
+from briefing.models import Citation, Fact
+from briefing.render.html import render_html
+from briefing.stories import group_stories, match_topic
+
+TODAY = dt.date(2026, 3, 2)
+
+# Three unrelated events, each told by two or three outlets in their own words.
+STORIES = {
+    "port": [
+        (
+            "Dockworkers strike shuts Valparaiso port",
+            "Dockworkers in Valparaiso walked off the job on Monday, halting container traffic "
+            "at Chile's second-largest port. The union said the strike would continue until the "
+            "port operator agreed to new safety rules for night shifts. Shipping lines diverted "
+            "vessels to San Antonio while the stoppage lasted.",
+        ),
+        (
+            "Chilean port strike strands container ships",
+            "A strike by Valparaiso dockworkers left container ships waiting offshore on Monday. "
+            "The port operator said it had offered talks with the union on night-shift safety. "
+            "Exporters of fruit warned that a long stoppage at the port would spoil cargo.",
+        ),
+        (
+            "Valparaiso dock union vows to keep strike going",
+            "The dockworkers union in Valparaiso said its strike would go on until night-shift "
+            "safety rules change. The port operator denied that night shifts were unsafe. "
+            "Container traffic at the Chilean port was at a standstill for a second day.",
+        ),
+    ],
+    "volcano": [
+        (
+            "Lava reaches road near Grindavik as Reykjanes eruption grows",
+            "Lava from the eruption on the Reykjanes peninsula reached the main road to "
+            "Grindavik on Tuesday, Iceland's Meteorological Office said. Residents of Grindavik "
+            "had been evacuated before the fissure opened. The Blue Lagoon spa closed its doors.",
+        ),
+        (
+            "Iceland eruption: Grindavik evacuated again",
+            "Authorities in Iceland evacuated Grindavik again as a new fissure opened on the "
+            "Reykjanes peninsula. The Meteorological Office said lava was flowing toward the "
+            "town's defensive barriers. Flights at Keflavik airport were not affected.",
+        ),
+    ],
+    "rates": [
+        (
+            "Norges Bank holds interest rate at 4.5 percent",
+            "Norway's central bank, Norges Bank, kept its policy interest rate at 4.5 percent on "
+            "Thursday and said inflation in Norway was still too high. Governor Ida Wolden Bache "
+            "said the krone's weakness was pushing up import prices.",
+        ),
+        (
+            "Norway central bank signals no rate cut before autumn",
+            "Norges Bank left the interest rate unchanged and signalled that a cut was unlikely "
+            "before the autumn. Governor Wolden Bache said Norwegian inflation had fallen less "
+            "than expected. Economists had expected the central bank to hold.",
+        ),
+    ],
+}
+
+
+def _inbox() -> tuple[list, dict[str, str]]:
+    docs, label = [], {}
+    for name, articles in STORIES.items():
+        for k, (title, body) in enumerate(articles):
+            doc = document_from_text(f"{title}\n\n{body}\n", f"{name}-{k}.txt")
+            docs.append(doc)
+            label[doc.id] = name
+    return docs, label
+
+
+def test_a_mixed_inbox_gives_its_known_stories() -> None:
+    docs, label = _inbox()
+    stories = group_stories(docs)
+    assert sorted(sorted(label[i] for i in s.source_ids) for s in stories) == sorted(
+        [name] * len(articles) for name, articles in STORIES.items()
+    )
+    assert [s.rank for s in stories] == [1, 2, 3]
+    assert stories[0].outlets == 3  # the port strike: three outlets lead
+    assert all(s.headline for s in stories)
+
+
+def test_the_multi_story_brief_leads_with_top_stories_each_with_its_items() -> None:
+    docs, label = _inbox()
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    assert len(brief.stories) == 3
+    markdown = render_markdown(brief)
+    assert "## Top stories" in markdown and "## Bottom line" not in markdown
+    for story in brief.stories:
+        assert f". {story.headline}" in markdown
+    lead = brief.stories[0]
+    assert {label[i] for i in lead.source_ids} == {"port"}  # three outlets: it leads
+    assert brief.title == f"Situation brief: {lead.headline}, among other stories"
+    # Every fact and contradiction of the brief belongs to exactly one story, and the one whose
+    # sources it cites.
+    data = json.loads(brief.model_dump_json())
+    owner: dict[str, str] = {}
+    for story in data["stories"]:
+        for field in ("facts", "contradictions", "bottom_line", "watch"):
+            for item in story[field]:
+                assert (field, item) not in owner
+                owner[(field, item)] = story["id"]
+    by_story = {s.id: set(s.source_ids) for s in brief.stories}
+    for fact in [*brief.facts, *brief.more_facts]:
+        assert ("facts", fact.id) in owner
+        assert fact.citations[0].source_id in by_story[owner[("facts", fact.id)]]
+    for c in [*brief.contradictions, *brief.more_contradictions]:
+        story = by_story[owner[("contradictions", c.id)]]
+        assert all(q.source_id in story for side in c.sides for q in side.citations)
+    assert "Top stories" in render_html(brief)
+
+
+def test_one_story_keeps_the_one_story_page() -> None:
+    docs, _ = _inbox()
+    brief = build_brief(docs[:3], settings=Settings(), today=TODAY)
+    assert len(brief.stories) == 1
+    assert "## Bottom line" in render_markdown(brief)
+    assert brief.title.startswith("Situation brief: ")
+    assert "," not in brief.title.removeprefix("Situation brief: ")[:12]
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["Iceland volcano eruption", "Lava reaches road near Grindavik", "Did Grindavik evacuate?"],
+)
+def test_topic_cites_only_the_target_story(topic: str) -> None:
+    docs, label = _inbox()
+    brief = build_brief(docs, settings=Settings(topic=topic), today=TODAY)
+    cited = {s.id for s in brief.sources}
+    assert cited and all(label[i] == "volcano" for i in cited)
+    assert cited == {d.id for d in docs if label[d.id] == "volcano"}
+    assert brief.documents_off_topic == 5
+    assert "5 documents on other subjects left out" in render_markdown(brief)
+
+
+def test_a_topic_nothing_is_about_is_an_error(tmp_path: Path, capsys) -> None:
+    docs, _ = _inbox()
+    with pytest.raises(NoMatchingDocumentsError, match="Brexit"):
+        build_brief(docs, settings=Settings(topic="Brexit negotiations"), today=TODAY)
+    with pytest.raises(NoMatchingDocumentsError):
+        match_topic(group_stories(docs), docs, "Brexit negotiations")
+    for doc in docs:
+        (tmp_path / Path(doc.path).name).write_text(doc.text, encoding="utf-8")
+    out = tmp_path / "brief.md"
+    code = main(["build", str(tmp_path), "--topic", "Brexit negotiations", "-o", str(out)])
+    assert code == 1
+    assert "Error:" in capsys.readouterr().err and "Brexit" not in (
+        out.read_text() if out.exists() else ""
+    )
+
+
+def test_a_one_sentence_document_is_briefed(tmp_path: Path) -> None:
+    (tmp_path / "flash.txt").write_text("Iran denies the talks took place.\n", encoding="utf-8")
+    (tmp_path / "denial.txt").write_text(
+        "Denial\n\nThe ministry said no talks were held.\n", encoding="utf-8"
+    )
+    ingested = ingest_paths([tmp_path])
+    assert len(ingested.documents) == 2 and not ingested.warnings
+    brief = build_brief(ingested.documents, settings=Settings(), today=TODAY)
+    assert {s.id for s in brief.sources} == {d.id for d in ingested.documents}
+
+
+def test_no_two_bottom_line_items_say_the_same_thing_and_no_sentence_repeats() -> None:
+    lead = "The finance minister of Peru resigned on Tuesday after losing a confidence vote."
+    docs = [
+        document_from_text(
+            f"Peru minister quits\n\n{lead} {lead} Congress voted 70 to 40 against him. "
+            "The president named a successor within hours.\n",
+            "a.txt",
+        ),
+        document_from_text(
+            "Peru finance minister out\n\nPeru's finance minister resigned on Tuesday after "
+            "losing a confidence vote in Congress. Bond prices fell slightly on the news.\n",
+            "b.txt",
+        ),
+    ]
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    statements = [f.statement for f in [*brief.bottom_line, *brief.facts, *brief.watch]]
+    assert len(statements) == len(set(statements))
+    words = [set(s.lower().replace(".", "").split()) for s in statements]
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            assert len(a & b) / len(a | b) <= 0.6
+    assert {s.id for s in brief.sources} == {d.id for d in docs}  # both still cited
+
+
+def test_a_headline_ending_with_a_full_stop_is_not_the_bottom_line() -> None:
+    doc = document_from_text(
+        "Port of Valparaiso closes after dockworkers walk out.\n\nDockworkers in Valparaiso "
+        "walked off the job on Monday, halting container traffic. The union wants new safety "
+        "rules for night shifts. Shipping lines diverted vessels to San Antonio.\n",
+        "a.txt",
+    )
+    brief = build_brief([doc], settings=Settings(), today=TODAY)
+    assert doc.title == "Port of Valparaiso closes after dockworkers walk out."
+    assert all(f.statement != doc.title for f in brief.bottom_line)
+
+
+def _fact(source: str, text: str, actor: str) -> Fact:
+    return Fact(
+        statement=text,
+        actor=actor,
+        kind="claim",
+        citations=(Citation(source_id=source, quote=text, start=0, end=len(text)),),
+    )
+
+
+def test_cross_story_contradiction_is_never_proposed() -> None:
+    left = _fact("d1", "The minister said the harbour strike talks had collapsed.", "The minister")
+    right = _fact("d2", "The union said the harbour strike talks had not collapsed.", "The union")
+    assert propose_candidates([left, right])  # a pair worth judging within one story
+    assert propose_candidates([left, right], story_of={"d1": "s1", "d2": "s2"}) == []
+    assert propose_candidates([left, right], story_of={"d1": "s1", "d2": "s1"})
+
+
+def test_the_multi_story_pdf_is_one_page_with_the_stories() -> None:
+    pytest.importorskip("weasyprint")
+    import io
+
+    import pypdf
+
+    from briefing.render.pdf import render_pdf
+
+    docs, _ = _inbox()
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    result = render_pdf(brief)
+    pages = pypdf.PdfReader(io.BytesIO(result.data)).pages
+    assert len(pages) == 1 == result.pages
+    assert "top stories" in pages[0].extract_text().lower()
+
+
+def test_story_metrics_of_the_mixed_inbox_evaluation() -> None:
+    from briefing.eval.metrics import adjusted_rand_index, near_duplicate_pairs, purity
+
+    assert adjusted_rand_index(list("aabbcc"), list("xxyyzz")) == 1.0
+    assert adjusted_rand_index(list("aabb"), list("xyxy")) < 0.0
+    assert purity(list("aabb"), list("xxxx")) == 0.5  # one group mixing two clusters
+    assert purity(list("xxxx"), list("aabb")) == 1.0  # completeness: split, not mixed
+    docs, _ = _inbox()
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    # Bottom lines, facts and watch items never repeat one another (a contradiction's side may
+    # still quote a bottom-line sentence: see eval/README.md).
+    assert near_duplicate_pairs(brief.model_copy(update={"contradictions": []})) == []
+    doubled = brief.model_copy(update={"facts": [*brief.facts, brief.facts[0]]})
+    assert near_duplicate_pairs(doubled.model_copy(update={"contradictions": []}))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Officials and said that nothing had changed at the port.", "Officials"),
+        ("The minister met the envoys, and said the deal was close.", None),
+        ("Smith and Jones said the deal was off.", "Smith and Jones"),
+        ("He said the talks were over.", "He"),
+    ],
+)
+def test_an_actor_is_never_a_bare_conjunction(sentence: str, actor: str | None) -> None:
+    from briefing.claims import attribute
+
+    assert attribute(sentence).actor == actor
