@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import stat
@@ -92,9 +91,7 @@ def _remove_stale(directory: Path, name_pattern: str) -> int:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < _STALE_AFTER_S:
                 continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            if not _lock(fd, wait=False):
                 continue  # a live writer holds it
             with contextlib.suppress(OSError):
                 os.unlink(stale)
@@ -102,6 +99,20 @@ def _remove_stale(directory: Path, name_pattern: str) -> int:
         finally:
             os.close(fd)
     return removed
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """An exclusive flock on ``fd`` (True when held). Where fcntl does not exist (Windows),
+    temporaries are not marked live and stale ones are told apart by their age alone."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - POSIX here
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None:
@@ -127,7 +138,7 @@ def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None
         raise OutputError(name, f"cannot write the {what}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # marks it live for remove_stale_temporaries
+            _lock(fh.fileno(), wait=True)  # marks it live for remove_stale_temporaries
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
