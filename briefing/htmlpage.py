@@ -1,11 +1,12 @@
-"""An HTML page's bytes: which charset it is in, and the date it states about itself.
+"""An HTML page: which charset its bytes are in, its main text, and the date it states.
 
 The charset comes from what the document says (a byte-order mark, then ``<meta charset>`` /
 ``http-equiv``, then the HTTP ``Content-Type`` when fetched); a page that says nothing and is
 not valid UTF-8 is guessed with charset-normalizer and the guess is a warning. The date comes
 only from places that state one (``article:published_time`` and kin, JSON-LD
 ``datePublished``, ``<time datetime>`` marked as the publication time): never from a number
-that happens to be in the text or the title.
+that happens to be in the text or the title. The main text (``main_text``, trafilatura) is
+the one HTML-to-text path for files (ingest) and fetched pages (daily) alike.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import logging
 import re
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -151,3 +157,45 @@ def stated_date(html: str) -> dt.date | None:
         ):
             return date
     return None
+
+
+@dataclass(frozen=True)
+class MainText:
+    """A page's article text and what the page states about itself."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+
+
+def main_text(html: str, *, url: str | None = None) -> MainText | None:
+    """The main text of a page (menus, comments and tables left out) and its stated metadata,
+    or None when it has no article text. Raises ImportError without trafilatura."""
+    import trafilatura  # optional dependency (the html / daily extras)
+
+    meta: Any
+    try:
+        text = trafilatura.extract(
+            html, url=url, include_comments=False, include_tables=False, favor_precision=True
+        )
+        meta = trafilatura.extract_metadata(html, default_url=url)
+    except Exception as exc:  # trafilatura raises assorted parser errors on odd pages
+        logger.debug("trafilatura failed on %s: %s", url or "a page", exc)
+        return None
+    if not text:
+        return None
+
+    def stated(attr: str) -> str | None:
+        value = getattr(meta, attr, None) if meta is not None else None
+        return str(value) if value else None
+
+    # the date only from where the page states one: trafilatura's takes any date-like number
+    return MainText(
+        text=str(text),
+        title=stated("title"),
+        outlet=stated("sitename"),
+        url=stated("url"),
+        date=stated_date(html),
+    )

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefing.errors import InputError, OwnBriefError
-from briefing.htmlpage import bom_encoding, decode_html, stated_date
+from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
 from briefing.sanitize import one_line
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
@@ -227,26 +227,19 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
 
 def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
     try:
-        import trafilatura
+        page = main_text(decode_html(data, path, warnings))
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
-    html = decode_html(data, path, warnings)
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=False, favor_precision=True
-    )
-    meta = trafilatura.extract_metadata(html)
-    if not text:
+    if page is None:
         raise InputError(path, "no article text found in the HTML; skipped")
-    info: dict[str, str] = {}
-    if meta is not None:
-        for key, attr in (("title", "title"), ("url", "url"), ("outlet", "sitename")):
-            value = getattr(meta, attr, None)
-            if value:
-                info[key] = str(value)
-    date = stated_date(html)  # not trafilatura's date: it takes any date-like number in the text
-    if date is not None:
-        info["date"] = date.isoformat()
-    return str(text), info
+    info = {
+        key: value
+        for key, value in (("title", page.title), ("url", page.url), ("outlet", page.outlet))
+        if value
+    }
+    if page.date is not None:
+        info["date"] = page.date.isoformat()
+    return page.text, info
 
 
 def load_document(

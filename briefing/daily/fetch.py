@@ -29,7 +29,7 @@ from typing import Any
 
 from briefing.daily.webclient import FetchPolicy, HttpClient, Response
 from briefing.errors import FetchError, InputError
-from briefing.htmlpage import decode_html, stated_date
+from briefing.htmlpage import decode_html, main_text
 from briefing.sanitize import one_line
 from briefing.sourcefiles import read_source
 
@@ -155,37 +155,19 @@ def extract_article(
     Bytes are decoded in the charset the page (or ``content_type``) declares, a guess being a
     warning; the date is only one the page states in its metadata.
     """
-    try:
-        import trafilatura  # optional dependency, imported when a page is actually read
-    except ImportError:
-        raise FetchError(
-            url or "page", "reading web pages needs trafilatura: pip install 'briefing[daily]'"
-        ) from None
-
     if isinstance(html, bytes):
         html = decode_html(
             html, url or "page", warnings if warnings is not None else [], content_type=content_type
         )
-    doc: Any
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=False, with_metadata=True
-        )
-    except Exception as exc:  # trafilatura raises assorted parser errors on odd pages
-        logger.debug("trafilatura failed on %s: %s", url, exc)
-        doc = None
-    if doc is None or not getattr(doc, "text", None):
+        page = main_text(html, url=url)
+    except ImportError:
+        raise FetchError(
+            url or "page", "reading web pages needs trafilatura: pip install 'briefing[daily]'"
+        ) from None
+    if page is None or len(page.text) < _MIN_ARTICLE_CHARS:
         return None  # no main text found: better nothing than menus and footers
-    date = stated_date(html)  # not doc.date: trafilatura takes any date-like number in the text
-    text = str(doc.text)
-    if len(text) < _MIN_ARTICLE_CHARS:
-        return None
-    return Article(
-        text=text,
-        title=getattr(doc, "title", None) or None,
-        outlet=getattr(doc, "sitename", None) or None,
-        date=date,
-    )
+    return Article(text=page.text, title=page.title, outlet=page.outlet, date=page.date)
 
 
 # ---------------------------------------------------------------------------- feeds
