@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -198,10 +199,8 @@ class BriefStory(_Frozen):
     watch: tuple[str, ...] = Field(default=(), description="Ids of its what-to-watch items.")
 
 
-class Usage(BaseModel):
-    """What an engine spent. Mutable: engines add to it as they go."""
-
-    model_config = ConfigDict(extra="forbid")
+class Usage(_Frozen):
+    """What an engine spent on one call of its interface, or on a whole brief (their sum)."""
 
     calls: int = 0
     cached_calls: int = 0
@@ -209,10 +208,45 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float = 0.0
 
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            calls=self.calls + other.calls,
+            cached_calls=self.cached_calls + other.cached_calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
 
-class BriefStats(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(
+            calls=self.calls - other.calls,
+            cached_calls=self.cached_calls - other.cached_calls,
+            prompt_tokens=self.prompt_tokens - other.prompt_tokens,
+            completion_tokens=self.completion_tokens - other.completion_tokens,
+            cost_usd=self.cost_usd - other.cost_usd,
+        )
 
+
+@dataclass
+class Tally:
+    """What the stages count while a brief is built: the one mutable accumulator, owned by
+    ``briefing.pipeline`` and handed to the verify and support checks, frozen into
+    ``BriefStats`` once the brief's content is chosen."""
+
+    chunks: int = 0
+    facts_extracted: int = 0
+    facts_verified: int = 0
+    facts_dropped_unverified: int = 0
+    contradictions_found: int = 0
+    contradiction_sides_dropped_unverified: int = 0
+    statements_unsupported: int = 0
+    statements_replaced_by_quote: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class BriefStats(_Frozen):
     documents: int = 0
     documents_skipped: int = 0
     chunks: int = 0
@@ -235,12 +269,10 @@ class BriefStats(BaseModel):
     engine: str = ""
     model: str | None = None
     usage: Usage = Field(default_factory=Usage)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
 
-class Brief(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Brief(_Frozen):
     title: str
     topic: str
     topic_inferred: bool = False

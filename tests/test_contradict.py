@@ -81,8 +81,8 @@ def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -
     )
     engine = OfflineEngine()
     docs = [one, two, three]
-    facts = engine.extract_facts("strike", docs, chunk_documents(docs))
-    found = engine.judge_contradictions("strike", docs, propose_candidates(facts))
+    facts = engine.extract_facts("strike", docs, chunk_documents(docs)).value
+    found = engine.judge_contradictions("strike", docs, propose_candidates(facts)).value
     kinds = {c.kind for c in found}
     assert "reported_dispute" in kinds
     dispute = next(c for c in found if c.kind == "reported_dispute")
@@ -94,6 +94,6 @@ def test_unrelated_sentences_are_not_contradictions() -> None:
     a = document_from_text("The museum said it will open a new wing in spring.", "a.txt")
     b = document_from_text("The football club said it did not sign the striker.", "b.txt")
     engine = OfflineEngine()
-    facts = engine.extract_facts("news", [a, b], chunk_documents([a, b]))
-    assert engine.judge_contradictions("news", [a, b], propose_candidates(facts)) == []
+    facts = engine.extract_facts("news", [a, b], chunk_documents([a, b])).value
+    assert engine.judge_contradictions("news", [a, b], propose_candidates(facts)).value == []
     assert list(itertools.chain(detect_temporal([a, b]))) == []

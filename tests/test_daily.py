@@ -31,6 +31,7 @@ from briefing.config import Settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.daily.run import run_daily
 from briefing.daily.store import Store
+from briefing.engines.base import EngineResult
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import ConfigError, DailyLockedError
 from briefing.files import run_lock
@@ -144,7 +145,7 @@ def test_several_days_each_brief_covers_only_its_new_material(
     assert "reprint" not in names and "wire-ferry.txt" in names
     assert any("down.xml" in w and "HTTP 500" in w for w in day1.warnings)
     assert any("broken.rss" in w for w in day1.warnings)
-    assert day1.brief.stats.warnings == day1.warnings  # the footer counts them
+    assert list(day1.brief.stats.warnings) == day1.warnings  # the footer counts them
     assert not any(path == "/story/archive" for path, _ in server.requests)  # outside window
     md1 = (tmp_path / "briefs" / "2026-11-19.md").read_text()
     assert "First daily brief" in md1
@@ -356,7 +357,7 @@ class _BlockingEngine(OfflineEngine):
 
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
-    ) -> list[Fact]:
+    ) -> EngineResult[list[Fact]]:
         self.entered.set()
         assert self.release.wait(30)
         return super().extract_facts(topic, documents, chunks)

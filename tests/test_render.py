@@ -61,7 +61,10 @@ def test_json_has_the_documented_fields() -> None:
 
 def test_footer_names_the_warnings() -> None:
     brief = _brief("The harbour reopened on Monday.")
-    brief.stats.warnings = [f"feed{i}.xml: HTTP 500" for i in range(7)]
+    warned = brief.stats.model_copy(
+        update={"warnings": [f"feed{i}.xml: HTTP 500" for i in range(7)]}
+    )
+    brief = brief.model_copy(update={"stats": warned})
     md = render_markdown(brief)
     assert "- Warning: feed0.xml: HTTP 500" in md and "feed4.xml" in md
     assert "feed5.xml" not in md and "2 more warnings in the JSON" in md
@@ -82,6 +85,8 @@ def test_citations_of_paged_sources_show_their_pages() -> None:
     brief = _brief("The harbour reopened on Monday.")
     fact = brief.bottom_line[0]
     paged = fact.citations[0].model_copy(update={"page": 7})
-    brief.bottom_line = [fact.model_copy(update={"citations": (paged,)})]
+    brief = brief.model_copy(
+        update={"bottom_line": [fact.model_copy(update={"citations": (paged,)})]}
+    )
     assert "“The harbour reopened on Monday.” [1, p. 7]" in render_markdown(brief)
     assert json.loads(render_json(brief))["bottom_line"][0]["citations"][0]["page"] == 7

@@ -31,7 +31,7 @@ from briefing.claims import (
     refutes,
     subject_entity,
 )
-from briefing.engines.base import CandidatePair
+from briefing.engines.base import CandidatePair, EngineResult
 from briefing.lexicon import content_terms, stem
 from briefing.models import (
     ActorPosition,
@@ -42,7 +42,6 @@ from briefing.models import (
     Document,
     Fact,
     Synthesis,
-    Usage,
 )
 from briefing.text import clause_end, word_count
 
@@ -186,14 +185,12 @@ class OfflineEngine:
     model: str | None = None
 
     def __init__(self) -> None:
-        self.usage = Usage()
-        self.warnings: list[str] = []
         self._headlines: set[str] = set()  # ids of facts that are a document's headline
 
     # --- extraction -------------------------------------------------------------------
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
-    ) -> list[Fact]:
+    ) -> EngineResult[list[Fact]]:
         titles = {d.id: d.title.strip() for d in documents if d.title}
         candidates = _sentences(chunks, titles)
         n_docs = len({c.doc_id for c in candidates}) or 1
@@ -216,12 +213,12 @@ class OfflineEngine:
                     score=round(score, 4),
                 )
             )
-        return facts
+        return EngineResult(facts)
 
     # --- contradictions ---------------------------------------------------------------
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
-    ) -> list[Contradiction]:
+    ) -> EngineResult[list[Contradiction]]:
         """Rule-based judging; for a reported dispute keeps the one claim it most likely answers."""
         docs = {d.id: d for d in documents}
         best_dispute: dict[str, tuple[float, Contradiction]] = {}
@@ -238,22 +235,24 @@ class OfflineEngine:
             else:
                 conflicts.append(contradiction)
         disputes_found = [_with_same_actor_context(c, docs) for _, c in best_dispute.values()]
-        return merge_contradictions([*disputes_found, *conflicts])
+        return EngineResult(merge_contradictions([*disputes_found, *conflicts]))
 
     # --- synthesis --------------------------------------------------------------------
     def synthesize(
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
-    ) -> Synthesis:
+    ) -> EngineResult[Synthesis]:
         ranked = sorted(facts, key=lambda f: -f.score)
         bottom = _bottom_line(ranked, self._headlines)
         used = {f.id for f in bottom}
         watch = [f for f in ranked if f.id not in used and FORWARD.search(f.statement)]
         watch.sort(key=lambda f: -(f.score + (0.6 if _WATCH_CUE.search(f.statement) else 0.0)))
-        return Synthesis(
-            title=f"Situation brief: {topic}",
-            bottom_line=tuple(bottom),
-            watch=tuple(watch[:3]),
-            actors=tuple(_actor_positions(ranked)),
+        return EngineResult(
+            Synthesis(
+                title=f"Situation brief: {topic}",
+                bottom_line=tuple(bottom),
+                watch=tuple(watch[:3]),
+                actors=tuple(_actor_positions(ranked)),
+            )
         )
 
 
