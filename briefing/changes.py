@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefing.lexicon import normalise_statement
-from briefing.models import Brief, Changes, Contradiction, Fact
+from briefing.models import Brief, BriefStats, Changes, Contradiction, Fact
 
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
@@ -129,3 +129,17 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.day,
     )
     return changes.model_copy(update={"since": previous.since, "updated_sources": previous.updated})
+
+
+def quiet_day_brief(
+    day: dt.date, previous: PreviousDay, *, topic: str | None, warnings: Sequence[str]
+) -> Brief:
+    """The brief of a day on which nothing new arrived: no documents, only what it compares
+    with; the same templates render it (their "no new sources" page)."""
+    return Brief(
+        title=f"Daily brief {day.isoformat()}: no new sources",
+        topic=topic or "",
+        generated=day,
+        changes=Changes(previous_day=previous.day, since=previous.since),
+        stats=BriefStats(warnings=tuple(warnings)),
+    )
