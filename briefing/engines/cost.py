@@ -89,10 +89,4 @@ class Meter:
         self.cost_usd = 0.0
 
     def snapshot(self) -> Usage:
-        return Usage(
-            calls=self.calls,
-            cached_calls=self.cached_calls,
-            prompt_tokens=self.prompt_tokens,
-            completion_tokens=self.completion_tokens,
-            cost_usd=self.cost_usd,
-        )
+        return Usage(**vars(self))
