@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefing.lexicon import QUOTE_FOLD, fold_quote
 from briefing.models import (
@@ -142,17 +142,6 @@ def _with_page(doc: Document, citation: Citation) -> Citation:
     return citation if citation.page == page else citation.model_copy(update={"page": page})
 
 
-@dataclass
-class Verification:
-    """Verified facts and contradictions, with counts of what was dropped."""
-
-    facts: list[Fact] = field(default_factory=list)
-    contradictions: list[Contradiction] = field(default_factory=list)
-    facts_dropped: int = 0
-    sides_dropped: int = 0
-    contradictions_dropped: int = 0
-
-
 def _verify_citations(
     index: CitationIndex, citations: Sequence[Citation]
 ) -> tuple[Citation, ...] | None:
@@ -196,24 +185,6 @@ def verify_contradictions(
         if len(sides) >= 2:
             kept.append(contradiction.model_copy(update={"sides": tuple(sides)}))
     return kept, sides_dropped, len(contradictions) - len(kept)
-
-
-def verify_all(
-    documents: Sequence[Document],
-    facts: Sequence[Fact],
-    contradictions: Sequence[Contradiction] = (),
-) -> Verification:
-    """Verify facts and contradictions against their sources in one pass."""
-    index = CitationIndex(documents)
-    kept_facts, facts_dropped = verify_facts(index, facts)
-    kept_contras, sides_dropped, contras_dropped = verify_contradictions(index, contradictions)
-    return Verification(
-        facts=kept_facts,
-        contradictions=kept_contras,
-        facts_dropped=facts_dropped,
-        sides_dropped=sides_dropped,
-        contradictions_dropped=contras_dropped,
-    )
 
 
 # -- support: the words around the quotes say only what the quotes say (briefing.support) -------

@@ -40,6 +40,7 @@ from openai_fixtures import (
 )
 from pydantic import ValidationError
 from vcr.errors import CannotOverwriteExistingCassetteException
+from verifying import verify_all
 
 from briefing.engines import openai_engine
 from briefing.engines.base import CandidatePair, Engine
@@ -51,7 +52,6 @@ from briefing.engines.transport import MAX_ATTEMPTS, is_transient
 from briefing.errors import EngineError, MissingKeyError
 from briefing.ingest import ingest_paths
 from briefing.models import Brief, Citation, Fact
-from briefing.verify import verify_all
 
 
 class Sleeps(list[float]):

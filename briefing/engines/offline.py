@@ -434,15 +434,6 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     return claim, refutation
 
 
-def _named_shared(left: str, right: str, shared: Sequence[str]) -> bool:
-    """Whether a shared term is a name: capitalised somewhere other than a sentence start."""
-    for text in (left, right):
-        for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'\u2019-]+)", text):
-            if stem(m.group(1).lower()) in shared:
-                return True
-    return False
-
-
 def _with_same_actor_context(
     contradiction: Contradiction, docs: dict[str, Document]
 ) -> Contradiction:
