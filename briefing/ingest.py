@@ -267,7 +267,10 @@ def load_document(
     else:
         doc = document_from_text(_decode(data, path, warnings), path)
     if not _has_content(doc):
-        raise InputError(path, "no article text (only headings or page furniture); skipped")
+        raise InputError(
+            path,
+            "no article text (only headings, page furniture or words without sentences); skipped",
+        )
     if _INJECTION.search(doc.text):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
@@ -277,6 +280,7 @@ def load_document(
 
 
 MIN_SENTENCE_WORDS = 4
+MAX_RUN_WORDS = 400  # more words than this with no sentence end: a log line or a dump, not prose
 
 
 def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Document:
@@ -354,13 +358,14 @@ def _has_content(doc: Document) -> bool:
         if (s, e) in furniture:
             continue
         for ss, se in sentence_spans(doc.text, s, e):
+            words = len(doc.text[ss:se].split())
+            if words > MAX_RUN_WORDS:
+                continue
             # A real sentence, however short ("Iran denies the talks took place."): a flash or
             # a one-line denial is a document.
-            if len(doc.text[ss:se].split()) >= MIN_SENTENCE_WORDS and doc.text[se - 1] in (
-                ".!?\"'\u201d\u2019)"
-            ):
+            if words >= MIN_SENTENCE_WORDS and doc.text[se - 1] in ".!?\"'\u201d\u2019)":
                 return True
-            if len(doc.text[ss:se].split()) >= 12:  # an excerpt cut mid-sentence
+            if words >= 12:  # an excerpt cut mid-sentence
                 return True
     return False
 

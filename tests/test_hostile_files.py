@@ -315,3 +315,19 @@ def test_a_page_claiming_utf16_in_ascii_is_read_as_utf8() -> None:
     warnings: list[str] = []
     page = decode_html('<meta charset="utf-16"><p>café</p>'.encode(), "p.html", warnings)
     assert "café" in page and warnings == []
+
+
+def test_a_run_of_words_without_sentences_is_not_a_document() -> None:
+    # A log line, a table dump or minified text: one "sentence" of 400,000 words.
+    with pytest.raises(InputError, match="words without sentences"):
+        load_document(("word " * 400_000).encode(), "dump.txt")
+
+
+def test_a_run_on_line_never_becomes_a_fact() -> None:
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+    from briefing.ingest import document_from_text
+
+    doc = document_from_text(f"Harbour news today\n\n{'lorem ipsum ' * 5_000}\n", "a.txt")
+    facts = OfflineEngine().extract_facts("harbour", [doc], chunk_documents([doc])).value
+    assert [f.statement for f in facts] == ["Harbour news today"]  # the headline, not the run

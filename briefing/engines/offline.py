@@ -84,6 +84,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
     A document with no such sentence (an excerpt cut mid-sentence, a two-line note)
     contributes its unterminated sentences of at least FALLBACK_WORDS words instead, or else
     any sentence of three words or more (a headline), so every source can still be cited.
+    A run of more than 2 * MAX_WORDS words without a sentence end is never a candidate.
     """
     by_doc: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
@@ -98,13 +99,16 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             for sentence in chunk.sentences:
                 text = sentence.text
+                n_words = word_count(text)
+                if n_words > 2 * MAX_WORDS:  # a run-on: a log line, a table dump, no full stops
+                    ordinal += 1
+                    continue
                 attribution = attribute(text)
                 actor = attribution.actor
                 if is_pronoun(actor):
                     actor = last_actor
                 elif actor:
                     last_actor = actor
-                n_words = word_count(text)
                 candidate = _Candidate(
                     doc_id=doc_id,
                     start=sentence.start,
