@@ -150,6 +150,19 @@ class Reprint(_Frozen):
     url: str | None = None
 
 
+class StoryChange(_Frozen):
+    """Where a story stands against the previous daily brief."""
+
+    headline: str
+    status: Literal["new", "developing", "updated", "quiet"] = Field(
+        description="new: not in the previous brief; developing: new facts on a story it had; "
+        "updated: a source it had came back with new sentences; quiet: in the previous brief, "
+        "nothing on it today."
+    )
+    story_id: str | None = Field(default=None, description="Today's story; None when quiet.")
+    new_facts: int = Field(default=0, description="Facts on it the previous brief did not have.")
+
+
 class Changes(_Frozen):
     """What changed since the previous daily brief, matched by content, never by id."""
 
@@ -180,6 +193,9 @@ class Changes(_Frozen):
         default=(),
         description="Ids of today's sources that update a story an earlier brief had (new "
         "sentences); a reprint is not an update.",
+    )
+    stories: tuple[StoryChange, ...] = Field(
+        default=(), description="Each story's standing: new, developing, updated or gone quiet."
     )
 
 

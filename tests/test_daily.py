@@ -259,6 +259,12 @@ def test_an_update_is_briefed_and_marked_but_a_reprint_is_not(tmp_path: Path) ->
     new = [f for f in day2.changes.new_facts for c in f.citations if "mediator" in c.quote]
     assert new, "the update's new paragraph is a new development"
     assert "mediator" in since[: since.index("**Updated:**")]  # and it is cited on the page
+    # per story: the ferry story is updated, the bridge story (day 1 only) has gone quiet
+    status = {c.status: c.headline for c in day2.changes.stories}
+    assert set(status) == {"updated", "quiet"} and "bridge" in status["quiet"].lower()
+    assert (
+        f"- Updated: {status['updated']}" in since and f"- Gone quiet: {status['quiet']}" in since
+    )
     data = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
     assert data["daily"]["reprints"] == 1 and data["changes"]["updated_sources"] == [source.id]
     with Store(config.store_path) as store:

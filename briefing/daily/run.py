@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing.changes import brief_contradictions, brief_facts, quiet_day_brief
+from briefing.changes import brief_contradictions, brief_facts, quiet_day_brief, story_statements
 from briefing.config import Settings
 from briefing.daily.collect import (
     Collected,
@@ -277,6 +277,7 @@ def _run(
             "fingerprint": fingerprint,
             "outputs": [str(p) for p in written],
         },
+        stories=story_statements(brief),
     )
     if not written:
         message = "nothing written (no output formats)"
