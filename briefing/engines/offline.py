@@ -499,15 +499,21 @@ def _contradiction(
     refutes: bool = False,
 ) -> Contradiction:
     subject = _subject(first, shared)
-    a = _display(first.actor, "One source")
-    b = _display(second.actor, "another source")
+    a, b = first.actor, second.actor  # a side without an actor is named by its source on the page
     if refutes:
-        who = a if first.actor else "another source"
-        summary = f"{b} calls into question what {who} reports ({subject})."
+        doubter = _display(b, "Another source" if a else "One source")
+        doubted = a or ("another source" if b else "another")
+        summary = f"{doubter} calls into question what {doubted} reports ({subject})."
     elif kind == "reported_dispute":
-        summary = f"{b} disputes {a} ({subject})."
+        summary = f"{_display(b, 'Another source')} disputes {a or 'one source'} ({subject})."
+    elif a and b:
+        summary = f"{_display(a, '')} and {b} give incompatible accounts ({subject})."
+    elif a or b:
+        summary = (
+            f"{_display(a or b, '')} and another source give incompatible accounts ({subject})."
+        )
     else:
-        summary = f"{a} and {b} give incompatible accounts ({subject})."
+        summary = f"Two sources give incompatible accounts ({subject})."
     return Contradiction(
         kind=kind,
         summary=summary,
