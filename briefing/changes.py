@@ -161,7 +161,7 @@ _STORY_STATUSES = (
     ("updated", "Updated"),
     ("quiet", "Gone quiet"),
 )
-STORIES_SHOWN_PER_STATUS = 3  # the rest are in the JSON
+CHANGES_SHOWN = 3  # stories per status, contradictions per list, on the page; all in the JSON
 
 
 def story_moves(changes: Changes) -> list[tuple[str, list[StoryChange], int]]:
@@ -170,7 +170,7 @@ def story_moves(changes: Changes) -> list[tuple[str, list[StoryChange], int]]:
     for status, label in _STORY_STATUSES:
         group = [s for s in changes.stories if s.status == status]
         if group:
-            shown = group[:STORIES_SHOWN_PER_STATUS]
+            shown = group[:CHANGES_SHOWN]
             moves.append((label, shown, len(group) - len(shown)))
     return moves
 

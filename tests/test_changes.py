@@ -84,3 +84,25 @@ def test_each_story_is_new_developing_or_gone_quiet() -> None:
     # Only news is listed: the same facts again are not a developing story.
     again = track_changes(day1, previous)
     assert [c.status for c in again.stories] == []
+
+
+def test_long_change_lists_show_three_and_count_the_rest() -> None:
+    from brief_samples import daily_brief, make_brief
+
+    from briefing.render.html import render_html
+
+    brief = daily_brief(n_sources=3)
+    assert brief.changes is not None
+    many = make_brief(n_contradictions=5, n_sources=3).contradictions
+    stories = [{"headline": f"Story {i}", "status": "quiet"} for i in range(5)]
+    changes = brief.changes.model_validate(
+        {**brief.changes.model_dump(), "new_contradictions": [c.model_dump() for c in many],
+         "stories": stories}
+    )  # fmt: skip
+    brief = brief.model_copy(update={"changes": changes})
+    md = render_markdown(brief)
+    since = md[md.index("## Since yesterday") :]
+    assert sum(c.summary in since for c in many) == 3 and "(and 2 more in the JSON)" in since
+    assert "- Gone quiet: Story 0; Story 1; Story 2 (and 2 more in the JSON)" in since
+    html = render_html(brief)
+    assert sum(c.summary in html for c in many) == 3 and html.count("more in the JSON") >= 2

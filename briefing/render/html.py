@@ -21,7 +21,7 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing.changes import story_moves
+from briefing.changes import CHANGES_SHOWN, story_moves
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, lineup_view, quoted
@@ -255,6 +255,7 @@ def render_html(
             format_date=format_date,
             safe_url=safe_url,
             story_moves=story_moves(brief.changes) if brief.changes else [],
+            changes_shown=CHANGES_SHOWN,
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
             lineup=lineup_view(brief),

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jinja2
 
-from briefing.changes import story_moves
+from briefing.changes import CHANGES_SHOWN, story_moves
 from briefing.lineup import TOP_STORIES
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Fact, Reprint
 from briefing.resources import templates_dir
@@ -175,6 +175,7 @@ def render_markdown(brief: Brief) -> str:
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
         lineup=lineup_view(brief),
         story_moves=story_moves(brief.changes) if brief.changes else [],
+        changes_shown=CHANGES_SHOWN,
     )
 
 
