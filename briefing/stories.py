@@ -45,13 +45,13 @@ SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
-TOPIC_SEED = 0.9  # documents matching this share of the best match pick the stories briefed
-TOPIC_FELLOW = 0.2  # ... whose documents matching this share of the best come along
-TOPIC_RELATED = 0.4  # a document of another story matching this share of the best, and
-FEEDBACK_COSINE = 0.25  # ... this close to a chosen story's seeds, joins that story
+TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
+TOPIC_FELLOW = 0.0  # ... whose documents matching this share of the best come along
+TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
+FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
-_TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*")
+_TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d%?|(?<![\w.,])\d%")  # two digits or a percentage
 
 
@@ -146,7 +146,8 @@ def _candidate_pairs(
     """Document pairs sharing one of their distinctive terms, most shared terms first."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(vectors):
-        top = sorted(vec, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
+        pairable = [t for t in vec if doc_freq[t] > 1]  # a term of one document pairs nothing
+        top = sorted(pairable, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
         for term in top:
             if doc_freq[term] <= MAX_POSTINGS or len(vectors) <= MAX_POSTINGS:
                 postings[term].append(i)
@@ -390,13 +391,14 @@ def _related(
 
 def _topic_terms(text: str) -> set[str]:
     """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
-    (stem evacuate) meets "evacuated" (stem evacuat)."""
+    (stem evacuate) meets "evacuated" (stem evacuat); a hyphenated word counts as its parts,
+    so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"."""
     out: set[str] = set()
     for token in _TOKEN.findall(text):
-        low = token.lower().replace("\u2019", "'")
-        if len(low) >= 3 and low not in STOPWORDS:
-            term = stem(low)
-            out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
+        for part in token.lower().replace("\u2019", "'").split("-"):
+            if len(part) >= 3 and part not in STOPWORDS:
+                term = stem(part)
+                out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
     return out
 
 
