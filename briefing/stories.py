@@ -46,7 +46,6 @@ LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same stor
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
-TOPIC_FELLOW = 0.0  # ... whose documents matching this share of the best come along
 TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
 FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
@@ -299,18 +298,16 @@ def _rank_key(story: Story) -> tuple[int, int, int, str]:
 
 
 def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: str) -> list[Story]:
-    """The stories about ``topic``, best match first (re-ranked 1, 2, ...), holding only
-    their documents about it.
+    """The stories about ``topic``, best match first (re-ranked 1, 2, ...).
 
     A document's match is the share of the topic's term weight (terms weighted by how rare
     they are in the inbox) that its text holds, its headline counting extra. The documents
-    matching within TOPIC_SEED of the best one are the seeds: they pick the stories, and a
-    story is taken as a unit (its documents matching within TOPIC_FELLOW of the best come
-    along: a story told in other words). A document outside those stories joins the seed
-    story it is closest to when it is close to the seeds' own text (FEEDBACK_COSINE, the
-    relevance feedback of retrieval) and matches the topic within TOPIC_RELATED of the best:
-    a story the grouping split in two is briefed whole. Raises NoMatchingDocumentsError when
-    no document holds TOPIC_COVERAGE.
+    matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
+    briefed, each as a unit (a story's other outlets tell it in their own words, not the
+    topic's). A document of another story joins the chosen story it is closest to when it
+    matches within TOPIC_RELATED of the best and is FEEDBACK_COSINE close to that story's
+    seeds (the relevance feedback of retrieval): a story the grouping split in two is
+    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
     """
     wanted = _topic_terms(topic)
     if not wanted:
@@ -337,37 +334,30 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
     chosen = {s.id: s for s in stories if seeds.intersection(s.source_ids)}
-    members = {
-        sid: [i for i in s.source_ids if i in seeds or score.get(i, 0.0) >= TOPIC_FELLOW * best]
-        for sid, s in chosen.items()
-    }
-    for doc_id, sid in _related(documents, seeds, chosen, score, best).items():
-        members[sid].append(doc_id)
+    members = {sid: list(story.source_ids) for sid, story in chosen.items()}
+    taken = {i for story in chosen.values() for i in story.source_ids}
+    related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
+    if related:
+        for doc_id, (sid, close) in _closeness(documents, related, seeds, chosen).items():
+            if close >= FEEDBACK_COSINE:
+                members[sid].append(doc_id)
     kept: list[tuple[float, Story]] = []
     for sid, story in chosen.items():
-        ids = members[sid]
-        update: dict[str, object] = {"source_ids": tuple(ids)}
-        if story.source_ids[0] not in ids:  # the lead source left: the best match leads
-            lead = max(ids, key=lambda i: score[i])
-            update["source_ids"] = (lead, *(i for i in ids if i != lead))
-            update["headline"] = _headline(next(d for d in documents if d.id == lead))
-        kept.append((max(score[i] for i in ids if i in seeds), story.model_copy(update=update)))
+        match = max(score[i] for i in story.source_ids if i in seeds)
+        kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
 
 
-def _related(
+def _closeness(
     documents: Sequence[Document],
+    candidates: Sequence[Document],
     seeds: set[str],
     chosen: dict[str, Story],
-    score: dict[str, float],
-    best: float,
-) -> dict[str, str]:
-    """Documents outside the chosen stories that tell a chosen story: document id -> the id of
-    the chosen story whose seeds it is closest to."""
-    taken = {i for s in chosen.values() for i in s.source_ids}
-    if not any(score[d.id] >= TOPIC_RELATED * best and d.id not in taken for d in documents):
-        return {}
+) -> dict[str, tuple[str, float]]:
+    """Candidate id -> (the chosen story whose seeds it is closest to, its cosine to their
+    text): the relevance feedback of retrieval, which tells a document of the story told in
+    other words from one that only shares the topic's words."""
     vectors, _ = _vectors([_profile(d) for d in documents])
     vector_of = {d.id: v for d, v in zip(documents, vectors, strict=True)}
     centroids: dict[str, dict[str, float]] = {}
@@ -378,14 +368,11 @@ def _related(
                 for term, w in vector_of[i].items():
                     centroid[term] += w
         centroids[sid] = centroid
-    found: dict[str, str] = {}
-    for doc in documents:
-        if doc.id in taken or score[doc.id] < TOPIC_RELATED * best:
-            continue
-        closeness = {sid: _centroid_cosine(vector_of[doc.id], c) for sid, c in centroids.items()}
-        sid = max(closeness, key=lambda k: (closeness[k], k))
-        if closeness[sid] >= FEEDBACK_COSINE:
-            found[doc.id] = sid
+    found: dict[str, tuple[str, float]] = {}
+    for doc in candidates:
+        close = {sid: _centroid_cosine(vector_of[doc.id], c) for sid, c in centroids.items()}
+        sid = max(close, key=lambda k: (close[k], k))
+        found[doc.id] = (sid, close[sid])
     return found
 
 
