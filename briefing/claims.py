@@ -169,7 +169,15 @@ _MAIN_VERB = re.compile(
     r"issued|held|met|sent|went|came|made|said|says|told)\b"
 )
 _LEADING = re.compile(
-    r"^(?:and|but|so|while|whereas|as|because|when|after|before|then)(?:\s+|$)", re.I
+    r"^(?:(?:and|but|so|while|whilst|whereas|as|because|when|after|before|then|though|although|"
+    r"even|if|since|unless|until|once)(?:\s+|$))+",
+    re.I,
+)
+# An auxiliary or copula inside a would-be actor makes it a clause ("X's plan has created"),
+# not the name of who said something.
+_CLAUSE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|shall|must|does|did|"
+    r"been|being)\b"
 )
 _TRAILING_ADVERB = re.compile(
     r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
@@ -264,7 +272,7 @@ def _clean_actor(text: str) -> str | None:
     text = _LEADING.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
-    if not text:
+    if not text or _CLAUSE_VERB.search(text):
         return None
     if text.lower() not in _PRONOUNS and not any(
         w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text)

@@ -33,6 +33,11 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
             "Ann Lee",
             "confirmed",
         ),
+        # An actor is a name, never a fragment: a leading "though" or "even if" is not part
+        # of it, and a clause ("... has created") is not one.
+        ("The data was released, though the agency said it was late.", "the agency", "said"),
+        ("Even if the council insisted on a vote, it was delayed.", "the council", "insisted"),
+        ("The mayor's fondness for travel has created added costs for the city.", None, None),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
