@@ -20,7 +20,7 @@ from briefing.claims import YEAR, actor_key, antonym_clash, disputes, negated
 from briefing.engines.base import CandidatePair
 from briefing.lexicon import content_terms
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact, Sentence
-from briefing.text import clause_around
+from briefing.text import clause_around, short_name
 
 MAX_POSTINGS = 40  # a term shared by more facts than this is too common to block on
 SAME_SOURCE_WINDOW = 2500  # characters: a reported dispute refers to a nearby claim
@@ -203,12 +203,7 @@ def _latest_year(doc: Document) -> tuple[int, Citation] | None:
 
 def _label(doc: Document) -> str:
     """A short name for a source: its outlet, else its title (at most 8 words), else its path."""
-    if doc.outlet:
-        return doc.outlet
-    if doc.title:
-        title_words = doc.title.split()
-        return " ".join(title_words[:8]) + ("\u2026" if len(title_words) > 8 else "")
-    return doc.path
+    return short_name(doc.outlet, doc.title) or doc.path
 
 
 def detect_temporal(

@@ -292,3 +292,14 @@ def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
                 end = close + 1 if close >= 0 else len(text)
             return end
     return len(text.rstrip())
+
+
+def short_name(outlet: str | None, title: str | None, *, max_words: int = 8) -> str | None:
+    """How a source is named where a label is due: its outlet, else its title (at most
+    ``max_words`` words), else None."""
+    if outlet:
+        return outlet
+    if title:
+        words = title.split()
+        return " ".join(words[:max_words]) + ("\u2026" if len(words) > max_words else "")
+    return None

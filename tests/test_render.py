@@ -185,3 +185,19 @@ def test_on_a_page_of_stories_a_side_points_to_its_storys_line() -> None:
     assert "## Top stories" in md
     assert md.count(said) == 1
     assert "- **The port authority:** (see story 1, line 1) [1]" in md
+
+
+def test_a_side_without_an_actor_is_named_by_its_source() -> None:
+    from brief_samples import make_brief
+
+    from briefing.render.html import render_html
+
+    brief = make_brief(n_contradictions=1, n_sources=3)
+    c = brief.contradictions[0]
+    unnamed = c.model_copy(update={"sides": (c.sides[0].model_copy(update={"actor": None}),
+                                             c.sides[1])})  # fmt: skip
+    brief = brief.model_copy(update={"contradictions": [unnamed]})
+    ref = next(s for s in brief.sources if s.id == c.sides[0].citations[0].source_id)
+    assert ref.outlet and f"- **{ref.outlet}:**" in render_markdown(brief)
+    html = render_html(brief)
+    assert f'<span class="side-actor">{ref.outlet}</span>' in html and "Unattributed" not in html

@@ -31,6 +31,7 @@ from briefing.render.markdown import (
     cite_labels,
     lineup_view,
     quoted,
+    side_label,
 )
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
@@ -265,6 +266,7 @@ def render_html(
             safe_url=safe_url,
             story_moves=story_moves(brief.changes) if brief.changes else [],
             changes_shown=CHANGES_SHOWN,
+            side_label=lambda side: side_label(side, brief),
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
             lineup=lineup_view(brief),

@@ -24,7 +24,7 @@ from briefing.models import (
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
 from briefing.stories import contradiction_story, fact_story, story_of_sources
-from briefing.text import word_count
+from briefing.text import short_name, word_count
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -211,6 +211,15 @@ KIND_LABELS = {
 }
 
 
+def side_label(side: ContradictionSide, brief: Brief) -> str:
+    """Who a contradiction side is: its actor, else the source it quotes, by name."""
+    if side.actor:
+        return side.actor
+    source = side.citations[0].source_id if side.citations else None
+    ref = next((s for s in brief.sources if s.id == source), None)
+    return (short_name(ref.outlet, ref.title) if ref else None) or "Unattributed"
+
+
 def render_markdown(brief: Brief) -> str:
     template = _environment().get_template("brief.md.j2")
     numbers = source_numbers(brief)
@@ -228,6 +237,7 @@ def render_markdown(brief: Brief) -> str:
         lineup=lineup_view(brief),
         story_moves=story_moves(brief.changes) if brief.changes else [],
         changes_shown=CHANGES_SHOWN,
+        side_label=lambda side: side_label(side, brief),
     )
 
 
