@@ -62,6 +62,25 @@ _INJECTION = re.compile(
     r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
     re.IGNORECASE,
 )
+# Literals that any match of _INJECTION contains once lower-cased, chosen without "i" and "s"
+# (the letters whose case-insensitive matches lower() can turn into something else: "\u0130",
+# "\u0131", "\u017f"): a text holding none of them cannot match, and most texts hold none,
+# so the slow case-insensitive scan runs on few documents.
+_INJECTION_CLUES = ("gnore", "regard", "forget", "prompt", "tart|>")
+_INJECTION_YOU_ARE_NOW = re.compile(r"are\s+now\s")
+_INJECTION_ACT_AS = re.compile(r"act\s+a")
+
+
+def _addresses_model(text: str) -> bool:
+    """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply."""
+    low = text.lower()
+    if not (
+        any(clue in low for clue in _INJECTION_CLUES)
+        or ("now" in low and _INJECTION_YOU_ARE_NOW.search(low))
+        or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
+    ):
+        return False
+    return _INJECTION.search(text) is not None
 
 
 @dataclass
@@ -268,7 +287,7 @@ def load_document(
         doc = document_from_text(_decode(data, path, warnings), path)
     if not _has_content(doc):
         raise InputError(path, "no article text (only headings or page furniture); skipped")
-    if _INJECTION.search(doc.text):
+    if _addresses_model(doc.text):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"
