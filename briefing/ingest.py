@@ -55,7 +55,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
     r"\s+(?:instructions?|prompts?|rules?)|\byou\s+are\s+now\s+(?:a|an|in)\b|\bsystem\s+prompt\b"
@@ -231,7 +231,7 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file (NUL bytes); skipped")
     sample = data[:8192]
-    control = len(_CONTROL_BYTES.findall(sample))
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and control / len(sample) > 0.05:
         raise InputError(path, "looks like a binary file (control bytes); skipped")
     try:
