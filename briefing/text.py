@@ -245,10 +245,9 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     """
     lines = list(paragraphs(text))
     spans: list[tuple[int, int]] = []
-    last_prose = -1
-    for i, (s, e) in enumerate(lines):
-        if _is_prose(text[s:e]):
-            last_prose = i
+    last_prose = next(
+        (i for i in range(len(lines) - 1, -1, -1) if _is_prose(text[slice(*lines[i])])), -1
+    )
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if _FURNITURE_LINE.match(line) or (
