@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import threading
 
+from briefing.models import Usage
+
 # Estimated prices in USD per million tokens (input, output), as published by OpenAI.
 # Longest matching prefix wins. Unknown models (local servers) are priced at zero.
 PRICES: dict[str, tuple[float, float]] = {
@@ -71,3 +73,20 @@ class Budget:
         with self._lock:
             self.reserved -= reservation
             self.spent += actual
+
+
+class Meter:
+    """The running totals of what an engine's calls spent; guarded by the caller's lock.
+
+    ``snapshot`` freezes them into a ``Usage``: what crosses the engine interface.
+    """
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.cached_calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.cost_usd = 0.0
+
+    def snapshot(self) -> Usage:
+        return Usage(**vars(self))

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState
 
 from briefing.engines.cache import LLMCache, cache_key
-from briefing.engines.cost import Budget, estimate_tokens
+from briefing.engines.cost import Budget, Meter, estimate_tokens
 from briefing.engines.ladder import (
     SCHEMA_MODES,
     Ladder,
@@ -45,7 +45,6 @@ from briefing.engines.prompts import Prompts
 from briefing.engines.schemas import compact_schema, response_schema, schema_fingerprint
 from briefing.engines.transport import MAX_ATTEMPTS, retrying, status_error
 from briefing.errors import EngineError
-from briefing.models import Usage
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +140,7 @@ class StructuredCaller:
         cache: LLMCache | None,
         ladder: Ladder,
         budget: Budget,
-        usage: Usage,
+        meter: Meter,
         prompts: Prompts | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -152,7 +151,7 @@ class StructuredCaller:
         self.cache = cache
         self.ladder = ladder
         self.budget = budget
-        self.usage = usage
+        self.meter = meter
         self.prompts = prompts or Prompts()
         self.stats = CallStats()
         self._sleep = sleep
@@ -193,7 +192,7 @@ class StructuredCaller:
                 answer = self._from_cache(request, hit, check)
                 if answer is not None:
                     with self._lock:
-                        self.usage.cached_calls += 1
+                        self.meter.cached_calls += 1
                     return answer
 
         system = {"role": "system", "content": self.prompts.render("system")}
@@ -277,7 +276,7 @@ class StructuredCaller:
         if isinstance(cutoff, str):
             if not attempts:
                 with self._lock:
-                    self.usage.cached_calls += 1
+                    self.meter.cached_calls += 1
                 raise LengthCutOff(request.label, cutoff)
             return Answer(attempts=attempts, errors=errors, cached=True, cut_off=True)
         if not attempts:
@@ -342,9 +341,9 @@ class StructuredCaller:
             completion_tokens = int(usage.get("completion_tokens") or estimate_tokens(content))
             actual = self.budget.cost(prompt_tokens, completion_tokens)
             with self._lock:
-                self.usage.prompt_tokens += prompt_tokens
-                self.usage.completion_tokens += completion_tokens
-                self.usage.cost_usd += actual
+                self.meter.prompt_tokens += prompt_tokens
+                self.meter.completion_tokens += completion_tokens
+                self.meter.cost_usd += actual
         finally:
             self.budget.settle(reservation, actual)
         return self._interpret(mode, raw, content, request)
@@ -383,7 +382,7 @@ class StructuredCaller:
         def once() -> Any:
             with self._lock:
                 self.stats.requests += 1
-                self.usage.calls += 1
+                self.meter.calls += 1
             if mode in SCHEMA_MODES:
                 schema = response_schema(
                     request.schema, official=self._official, loose=mode == "json_schema_loose"
