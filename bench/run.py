@@ -7,7 +7,8 @@ written as .txt files to a temporary folder, then `briefing build FOLDER -o brie
 a separate process under /usr/bin/time (wall seconds, peak RSS). Prints a Markdown table;
 `--json FILE` also writes the figures. Each run is paired with the physical floor: a Python
 process that only reads the same files and tokenises them with a regex ("x floor" = build /
-floor, medians).
+floor, medians). The 1-minute load average is printed with the figures: the ratio, measured in
+the same run, is what compares across runs on a shared machine.
 
     python bench/run.py [--data ../shared/eval-data] [--repeat 3] [--sizes 10000]
 """
@@ -116,6 +117,7 @@ def main() -> int:
     args = parser.parse_args()
 
     rows = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         tmpdir = Path(tmp)
         corpora: list[tuple[str, Path, int]] = [("examples", REPO / "examples", 2)]
@@ -153,23 +155,26 @@ def main() -> int:
                     "target_s": TARGETS.get(key),
                     "words": brief["stats"]["words"],
                     "facts_verified": brief["stats"]["facts_verified"],
+                    "load_1min": round(os.getloadavg()[0], 2),
                 }
             )
+    load_after = os.getloadavg()
     print(
         f"briefing bench on {platform.node()} ({os.cpu_count()} cores), Python "
-        f"{platform.python_version()}, {args.repeat} runs each, whole process\n"
+        f"{platform.python_version()}, {args.repeat} runs each, whole process; 1-minute load "
+        f"average {load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
     )
     print(
         "| corpus | documents | wall s (median) | wall s (max) | peak RSS MB | ms/doc | "
-        "floor s | x floor | stories | target s |"
+        "floor s | x floor | stories | target s | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         target = f"< {r['target_s']:g}" if r["target_s"] else "-"
         print(
             f"| {r['corpus']} | {r['documents']} | {r['wall_s_median']} | {r['wall_s_max']} | "
             f"{r['peak_rss_mb']} | {r['ms_per_doc']} | {r['floor_s_median']} | "
-            f"{r['x_floor']} | {r['stories']} | {target} |"
+            f"{r['x_floor']} | {r['stories']} | {target} | {r['load_1min']} |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

@@ -58,13 +58,32 @@ _DATE_PATTERNS = (
     re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
     r"\s+(?:instructions?|prompts?|rules?)|\byou\s+are\s+now\s+(?:a|an|in)\b|\bsystem\s+prompt\b"
     r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
     re.IGNORECASE,
 )
+# Literals that any match of _INJECTION contains once lower-cased, chosen without "i" and "s"
+# (the letters whose case-insensitive matches lower() can turn into something else: "\u0130",
+# "\u0131", "\u017f"): a text holding none of them cannot match, and most texts hold none,
+# so the slow case-insensitive scan runs on few documents.
+_INJECTION_CLUES = ("gnore", "regard", "forget", "prompt", "tart|>")
+_INJECTION_YOU_ARE_NOW = re.compile(r"are\s+now\s")
+_INJECTION_ACT_AS = re.compile(r"act\s+a")
+
+
+def _addresses_model(text: str) -> bool:
+    """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply."""
+    low = text.lower()
+    if not (
+        any(clue in low for clue in _INJECTION_CLUES)
+        or ("now" in low and _INJECTION_YOU_ARE_NOW.search(low))
+        or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
+    ):
+        return False
+    return _INJECTION.search(text) is not None
 
 
 @dataclass
@@ -215,7 +234,7 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks like a binary file (NUL bytes); skipped")
     sample = data[:8192]
-    control = len(_CONTROL_BYTES.findall(sample))
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and control / len(sample) > 0.05:
         raise InputError(path, "looks like a binary file (control bytes); skipped")
     try:
@@ -274,7 +293,7 @@ def load_document(
             path,
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
-    if _INJECTION.search(doc.text):
+    if _addresses_model(doc.text):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"

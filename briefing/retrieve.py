@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from briefing.lexicon import STOPWORDS, stem
 from briefing.models import Chunk, Document
@@ -46,24 +47,16 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
     for doc in documents:
-        text = _running_text(doc)
-        counts = Counter(_TOKEN.findall(text))
-        openers = Counter(_SENTENCE_INITIAL.findall(text))
-        seen: set[str] = set()
-        for raw, count in counts.items():
-            token = _POSSESSIVE.sub("", raw)
-            low = token.lower()
-            if len(low) < 3 or low in STOPWORDS or _VERBISH.search(low):
-                continue
-            key = stem(low)
-            if key in _REPORTING_STEMS:
-                continue
-            display.setdefault(key, Counter())[token] += count
+        terms, keys = _document_terms(_running_text(doc))
+        for key, token, count, capital in terms:
+            forms = display.get(key)
+            if forms is None:
+                forms = display[key] = Counter()
+            forms[token] += count
             coll_freq[key] += count
-            if token[0].isupper():
-                capitalised[key] += max(0, count - openers[raw])
-            seen.add(key)
-        doc_freq.update(seen)
+            if capital is not None:
+                capitalised[key] += capital
+        doc_freq.update(keys)
     if not doc_freq:
         return "untitled"
 
@@ -81,6 +74,43 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
         if len(chosen) == max_terms:
             break
     return ", ".join(chosen)
+
+
+_TopicTerms = tuple[tuple[tuple[str, str, int, int | None], ...], frozenset[str]]
+
+
+@lru_cache(maxsize=2048)
+def _document_terms(text: str) -> _TopicTerms:
+    """What ``infer_topic`` counts in one document's running text: (stem, displayed form,
+    count, capitalised count or None for a lower-case form) in first-occurrence order, and
+    the set of stems. Kept for the documents last asked about: the page's topic is inferred
+    over the documents whose stories' topics were just inferred."""
+    counts = Counter(_TOKEN.findall(text))
+    openers = Counter(_SENTENCE_INITIAL.findall(text))
+    terms = []
+    for raw, count in counts.items():
+        term = _topic_term(raw)
+        if term is None:
+            continue
+        key, token = term
+        capital = max(0, count - openers[raw]) if token[0].isupper() else None
+        terms.append((key, token, count, capital))
+    return tuple(terms), frozenset(key for key, _, _, _ in terms)
+
+
+@lru_cache(maxsize=65536)
+def _topic_term(raw: str) -> tuple[str, str] | None:
+    """The stem a topic counts ``raw`` under and its displayed form (without a possessive),
+    or None for a short, stop, verb-like or reporting word. A word's every occurrence in
+    every document asks the same question: the answer is kept."""
+    token = _POSSESSIVE.sub("", raw)
+    low = token.lower()
+    if len(low) < 3 or low in STOPWORDS or _VERBISH.search(low):
+        return None
+    key = stem(low)
+    if key in _REPORTING_STEMS:
+        return None
+    return key, token
 
 
 _SENTENCE_INITIAL = re.compile(

@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from briefing.errors import InputError
 from briefing.sanitize import one_line
@@ -69,11 +70,22 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             st = os.fstat(fh.fileno())  # what was opened, not what was stat-ed a moment ago
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
-            data = fh.read(max_bytes + 1)
+            data = _read_capped(fh, st.st_size, max_bytes + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read: {os_reason(exc)}") from None
     if len(data) > max_bytes:
         raise too_big(name, max(len(data), st.st_size), max_bytes)
+    return data
+
+
+def _read_capped(fh: BinaryIO, size: int, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``fh``, to its end. ``size`` (what fstat says) is read first:
+    ``fh.read(limit)`` would allocate the whole cap (10 MB) for every 4 kB article. A file
+    that grew since is read on to the cap."""
+    hint = min(size + 1, limit)
+    data = fh.read(hint)
+    if len(data) == hint < limit:  # not at its end yet: it grew, or fstat gave no size
+        data += fh.read(limit - hint)
     return data
 
 

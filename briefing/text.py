@@ -102,19 +102,22 @@ _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0400-\u04ff])")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_DOTTED_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_OPENING_WORD = re.compile(r"[\"'\u201c\u2018(\[]?([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff0-9][\w'\u2019-]*")
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of non-empty lines, stripped of surrounding whitespace."""
-    for m in _PARAGRAPH.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            yield start, end
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of non-empty lines of ``text[start:end]`` (offsets into ``text``; ``start`` and
+    ``end`` not negative), stripped of surrounding whitespace."""
+    for m in _PARAGRAPH.finditer(text, start, len(text) if end is None else end):
+        lo, hi = m.start(), m.end()
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if hi > lo:
+            yield lo, hi
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -130,7 +133,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word in _BEFORE_NUMBER:  # "No. 5", "Fig. 2"; but "said no. The ..." ends a sentence
         return text[dot + 1 : dot + 3].strip()[:1].isdigit()
     # A single capital initial ("J. Smith") or dotted initials ("U.S.").
-    return len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return len(word) == 1 or bool(_DOTTED_INITIALS.fullmatch(word))
 
 
 _SENTENCE_OPENERS = frozenset(
@@ -170,16 +173,14 @@ _SENTENCE_OPENERS = frozenset(
 def _starts_sentence(text: str, pos: int) -> bool:
     """Whether the word at ``pos`` is one that opens sentences rather than continues names
     ("U.S. The ..." ends a sentence, "U.S. Army" does not)."""
-    m = re.match(r"[\"'\u201c\u2018(\[]?([A-Za-z]+)", text[pos : pos + 20])
+    m = _OPENING_WORD.match(text[pos : pos + 20])
     return m is not None and m.group(1) in _SENTENCE_OPENERS
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """Sentence spans within ``text[start:end]``; a line break always ends a sentence."""
-    stop = len(text) if end is None else end
-    for p_start, p_end in paragraphs(text[start:stop]):
-        p_start += start
-        p_end += start
+    """Sentence spans within ``text[start:end]`` (``start`` and ``end`` not negative); a line
+    break always ends a sentence."""
+    for p_start, p_end in paragraphs(text, start, end):
         s = p_start
         for m in _BOUNDARY.finditer(text, p_start, p_end):
             cut = m.end()
@@ -244,10 +245,9 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     """
     lines = list(paragraphs(text))
     spans: list[tuple[int, int]] = []
-    last_prose = -1
-    for i, (s, e) in enumerate(lines):
-        if _is_prose(text[s:e]):
-            last_prose = i
+    last_prose = next(
+        (i for i in range(len(lines) - 1, -1, -1) if _is_prose(text[slice(*lines[i])])), -1
+    )
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if _FURNITURE_LINE.match(line) or (

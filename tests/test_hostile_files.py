@@ -5,6 +5,7 @@ no hang, no traceback, the other documents still briefed."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import threading
@@ -19,7 +20,7 @@ from briefing.daily.run import run_daily
 from briefing.errors import InputError
 from briefing.htmlpage import decode_html, stated_date
 from briefing.ingest import ingest_paths, load_document
-from briefing.sourcefiles import read_source, walk_folder
+from briefing.sourcefiles import _read_capped, read_source, walk_folder
 
 DAY = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
@@ -82,6 +83,16 @@ def test_size_cap_applies_before_reading(tmp_path: Path) -> None:
         read_source(sparse, max_bytes=1_000_000)
     result = ingest_paths([tmp_path], max_bytes=1_000_000)
     assert result.documents == [] and len(result.warnings) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 9, 10, 11, 40])
+@pytest.mark.parametrize("data", [b"", b"x", b"0123456789", b"0123456789" * 3])
+def test_a_read_stops_at_the_end_or_one_byte_past_the_cap_whatever_fstat_said(
+    data: bytes, size: int
+) -> None:
+    # read_source reads the size fstat gave; a file that grew since (or whose size fstat
+    # does not know, as in /proc) is still read on, to one byte past the cap.
+    assert _read_capped(io.BytesIO(data), size, 11) == data[:11]
 
 
 def test_daily_skips_a_huge_sparse_file_and_later_runs_still_work(tmp_path: Path) -> None:

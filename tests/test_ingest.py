@@ -5,9 +5,18 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.errors import InputError
-from briefing.ingest import document_from_text, ingest_paths, load_document, parse_date
+from briefing.ingest import (
+    _INJECTION,
+    _addresses_model,
+    document_from_text,
+    ingest_paths,
+    load_document,
+    parse_date,
+)
 
 ARTICLE = (
     "Council Approves New Budget\n"
@@ -148,3 +157,22 @@ def test_html_goes_through_the_article_extractor() -> None:
 def test_load_document_raises_input_error_naming_the_file() -> None:
     with pytest.raises(InputError, match=r"^blank\.txt: empty file"):
         load_document(b"  \n ", "blank.txt")
+
+
+_MODEL_WORDS = [
+    "ignore", "IGNORE", "\u0130gnore", "disregard", "d\u0131\u017fregard", "forget", "all", "any",
+    "the", "previous", "pr\u0131or", "above", "earlier", "instructions", "prompt", "rules", "you",
+    "are", "now", "a", "an", "in", "system", "\u017fystem", "act", "as", "model", "assistant",
+    "<|im_start|>", "<|IM_START|>", "said", "\n", "\u2003",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MODEL_WORDS), max_size=10))
+def test_the_cheap_check_for_text_addressed_to_a_model_agrees_with_the_pattern(
+    words: list[str],
+) -> None:
+    # The pre-check on lower-cased literals must never miss what the case-insensitive pattern
+    # finds, including through dotless i, long s and capital I with a dot.
+    text = " ".join(words)
+    assert _addresses_model(text) == (_INJECTION.search(text) is not None)

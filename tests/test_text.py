@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.text import clause_around, clause_end, furniture_spans, sentence_spans, word_count
+from briefing.text import (
+    clause_around,
+    clause_end,
+    furniture_spans,
+    paragraphs,
+    sentence_spans,
+    word_count,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,17 @@ def test_clauses() -> None:
 
 def test_word_count() -> None:
     assert word_count("It's a well-known fact: 3 cats.") == 6
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab .?!\n\u2003\u201cU.S."), max_size=120),
+    st.integers(0, 130),
+    st.integers(0, 130),
+)
+def test_spans_of_a_range_are_the_spans_of_its_slice(text: str, start: int, end: int) -> None:
+    start, end = min(start, end), max(start, end)
+    shifted = [(start + s, start + e) for s, e in sentence_spans(text[start:end])]
+    assert list(sentence_spans(text, start, end)) == shifted
+    shifted = [(start + s, start + e) for s, e in paragraphs(text[start:end])]
+    assert list(paragraphs(text, start, end)) == shifted
