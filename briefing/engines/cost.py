@@ -9,6 +9,8 @@ servers) cost nothing here, and ``--max-cost`` cannot limit them.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 # Estimated prices in USD per million tokens (input, output), as published by OpenAI.
 # Longest matching prefix wins. Unknown models (local servers) are priced at zero.
@@ -38,6 +40,43 @@ def estimate_tokens(text: str) -> int:
 
 class BudgetExhausted(Exception):
     """The next request could exceed ``--max-cost``; it was not sent."""
+
+
+class TimeUp(BudgetExhausted):
+    """The ``--llm-budget`` (wall-clock seconds for one brief's LLM calls) is spent."""
+
+
+class Deadline:
+    """The wall-clock budget of an engine's LLM calls (``--llm-budget``), from its first call.
+
+    A slow local model can take minutes per call; with a budget, no request is started after
+    it, a request still running is cut at it, and re-asks stop; what the engine did not get
+    is left to the offline fallback. ``seconds=None``: no limit.
+    """
+
+    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._started: float | None = None
+        self.hit = False
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self._clock()
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below 0), or None without a budget."""
+        if self.seconds is None:
+            return None
+        if self._started is None:
+            self._started = self._clock()
+        return max(0.0, self.seconds - (self._clock() - self._started))
+
+    def check(self) -> None:
+        """Raise TimeUp once the budget is spent."""
+        if self.remaining() == 0.0:
+            self.hit = True
+            raise TimeUp
 
 
 class Budget:
