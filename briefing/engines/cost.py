@@ -59,6 +59,13 @@ class Deadline:
         self._clock = clock
         self._started: float | None = None
         self.hit = False
+        self._seconds_spent = 0.0  # in requests that completed, for the pace
+        self._tokens_done = 0
+        self._completions: list[int] = []
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._clock()
 
     def start(self) -> None:
         if self._started is None:
@@ -71,6 +78,30 @@ class Deadline:
         if self._started is None:
             self._started = self._clock()
         return max(0.0, self.seconds - (self._clock() - self._started))
+
+    def record(self, seconds: float, prompt_tokens: int, completion_tokens: int) -> None:
+        """A request took ``seconds`` for these tokens: the pace of the next ones."""
+        with self._lock:
+            self._seconds_spent += seconds
+            self._tokens_done += prompt_tokens + completion_tokens
+            self._completions.append(completion_tokens)
+
+    def affords(self, prompt_tokens: int, max_tokens: int) -> bool:
+        """Whether a request of this size is likely to end within the budget.
+
+        Its time is predicted at the pace of the requests so far (seconds per prompt and
+        completion token), its answer as long as their average answer (at most
+        ``max_tokens``). Before any request has ended, only a spent budget says no.
+        """
+        remaining = self.remaining()
+        if remaining is None:
+            return True
+        with self._lock:
+            if not self._tokens_done:
+                return remaining > 0
+            pace = self._seconds_spent / self._tokens_done
+            answer = min(max_tokens, sum(self._completions) // len(self._completions))
+        return pace * (prompt_tokens + answer) <= remaining
 
     def check(self) -> None:
         """Raise TimeUp once the budget is spent."""

@@ -225,13 +225,17 @@ class StructuredCaller:
             "content": self.prompts.render(request.template, **request.variables),
         }
         messages = [system, first]
+        self.deadline.check()  # TimeUp: not sent
+        if not self.deadline.affords(_messages_tokens(messages), request.max_tokens):
+            self.deadline.hit = True
+            logger.info("%s: would not end within the time budget; not sent", request.label)
+            raise TimeUp
         contents: list[str] = []
         attempts: list[Any] = []
         errors: list[str] = []
         cutoff: str | None = None
         previous: list[str] = []
         shortened = False  # re-asks stopped by the time budget: not cached
-        self.deadline.check()  # TimeUp: not sent
         for attempt in range(MAX_REASKS + 1):
             try:
                 content, parsed, errors = self._complete(messages, request)
@@ -265,9 +269,6 @@ class StructuredCaller:
                 logger.info("%s: time budget spent; not re-asking", request.label)
                 shortened = True
                 break
-            with self._lock:
-                self.stats.reasks += 1
-            logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
             shown = errors[:_MAX_ERRORS_SHOWN]
             if parsed is None:
                 repair = self.prompts.render(
@@ -283,6 +284,13 @@ class StructuredCaller:
                     {"role": "assistant", "content": content[:_MAX_ECHO_CHARS]},
                     {"role": "user", "content": self.prompts.render("reask", errors=shown)},
                 ]
+            if not self.deadline.affords(_messages_tokens(messages), request.max_tokens):
+                logger.info("%s: a re-ask would not end within the time budget", request.label)
+                shortened = True
+                break
+            with self._lock:
+                self.stats.reasks += 1
+            logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
         if not attempts:
             raise Unusable(request.label, errors, contents[-1] if contents else "")
         if self.cache is not None and not shortened:
@@ -356,9 +364,11 @@ class StructuredCaller:
         actual = 0.0
         try:
             params = self._params_for(mode, messages, request)
+            began = self.deadline.now()
             reply = self._streamed(params, request) if self.stream else self._whole(params)
             prompt_tokens = reply.prompt_tokens or prompt_estimate
             completion_tokens = reply.completion_tokens or estimate_tokens(reply.content)
+            self.deadline.record(self.deadline.now() - began, prompt_tokens, completion_tokens)
             actual = self.budget.cost(prompt_tokens, completion_tokens)
             with self._lock:
                 self.usage.prompt_tokens += prompt_tokens
