@@ -41,8 +41,11 @@ from briefing.pipeline import build_brief  # noqa: E402
 TODAY = dt.date(2026, 1, 1)
 
 
-def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
+def _row(brief: Brief, engine: Any, seconds: float, documents: list[Document]) -> dict[str, Any]:
     st = brief.stats
+    offline = len(getattr(engine, "_offline_ids", ()))  # the fallback's facts, all verified
+    fell_back = set(getattr(engine, "fallback_documents", ()))
+    by_model = {d.id for d in documents if (d.path or d.id) not in fell_back}
     unsupported = getattr(st, "statements_unsupported", None)
     shown = len(brief.facts) + len(brief.bottom_line)
     return {
@@ -59,9 +62,16 @@ def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
         "contradictions": st.contradictions_found,
         "fallback_documents": len(getattr(engine, "fallback_documents", [])),
         "loops_stopped": engine.caller.stats.loops_stopped if hasattr(engine, "caller") else 0,
+        # The model's own: proposed, quote found, and on the page (facts of documents that
+        # did not fall back); statements_unsupported counts only LLM-written text.
+        "model_proposed": st.facts_extracted - offline,
+        "model_verified": st.facts_verified - offline,
+        "statements_unsupported": unsupported,
         "model_facts": sum(
-            1 for f in brief.facts if f.id not in getattr(engine, "_offline_ids", ())
-        ),
+            1 for f in brief.facts if f.citations and f.citations[0].source_id in by_model
+        )
+        if engine.name == "openai"
+        else None,
         "documents": st.documents,
         "seconds": round(seconds, 1),
         "tokens_in": st.usage.prompt_tokens,
@@ -74,7 +84,7 @@ def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
 def _build(documents: list[Document], engine: Any, settings: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     brief = build_brief(documents, settings=settings, today=TODAY, engine=engine)
-    return _row(brief, engine, time.perf_counter() - started)
+    return _row(brief, engine, time.perf_counter() - started, documents)
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -85,6 +95,9 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     keys = (
         "facts",
         "model_facts",
+        "model_proposed",
+        "model_verified",
+        "statements_unsupported",
         "proposed",
         "quote_verified_share",
         "supported_share",
