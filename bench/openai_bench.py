@@ -114,8 +114,8 @@ def run_pipeline(engine: OpenAIEngine, docs: list[Document]) -> tuple[int, int]:
 def run_map_reduce(engine: OpenAIEngine, docs: list[Document]) -> tuple[int, int]:
     chunks = chunk_documents(docs)
     index = CitationIndex(docs)
-    facts, _ = verify_facts(index, engine.extract_facts(CORPUS_TOPIC, docs, chunks))
-    judged = engine.judge_contradictions(CORPUS_TOPIC, docs, propose_candidates(facts))
+    facts, _ = verify_facts(index, engine.extract_facts(CORPUS_TOPIC, docs, chunks).value)
+    judged = engine.judge_contradictions(CORPUS_TOPIC, docs, propose_candidates(facts)).value
     contradictions, _, _ = verify_contradictions(index, judged)
     engine.synthesize(CORPUS_TOPIC, facts, contradictions)
     return len(facts), len(contradictions)

@@ -14,10 +14,27 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from briefing.lexicon import normalise_statement
-from briefing.models import Brief, Changes, Contradiction, Fact
+from briefing.models import (
+    Brief,
+    BriefStats,
+    Changes,
+    Contradiction,
+    Fact,
+    StoryChange,
+)
+from briefing.stories import fact_story, story_of_sources
 
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
+
+
+class PreviousStory(BaseModel):
+    """A story of the previous brief: its headline and the statements of its facts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    headline: str
+    statements: tuple[str, ...] = ()
 
 
 class PreviousDay(BaseModel):
@@ -30,6 +47,7 @@ class PreviousDay(BaseModel):
     )
     facts: tuple[Fact, ...] = ()
     contradictions: tuple[Contradiction, ...] = ()
+    stories: tuple[PreviousStory, ...] = ()
     since: dt.datetime | None = Field(
         default=None, description="End of the previous run: documents after it are new."
     )
@@ -128,4 +146,109 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.contradictions,
         previous.day,
     )
-    return changes.model_copy(update={"since": previous.since, "updated_sources": previous.updated})
+    return changes.model_copy(
+        update={
+            "since": previous.since,
+            "updated_sources": previous.updated,
+            "stories": _story_changes(brief, previous, changes.new_facts),
+        }
+    )
+
+
+_STORY_STATUSES = (
+    ("new", "New"),
+    ("developing", "Developing"),
+    ("updated", "Updated"),
+    ("quiet", "Gone quiet"),
+)
+CHANGES_SHOWN = 3  # stories per status, contradictions per list, on the page; all in the JSON
+
+
+def story_moves(changes: Changes) -> list[tuple[str, list[StoryChange], int]]:
+    """For the page: (label, the stories shown, how many more) for each status that has any."""
+    moves = []
+    for status, label in _STORY_STATUSES:
+        group = [s for s in changes.stories if s.status == status]
+        if group:
+            shown = group[:CHANGES_SHOWN]
+            moves.append((label, shown, len(group) - len(shown)))
+    return moves
+
+
+def story_statements(brief: Brief) -> list[PreviousStory]:
+    """The brief's stories as the next day's brief compares with them."""
+    facts = _facts_by_story(brief)
+    return [
+        PreviousStory(
+            headline=story.headline, statements=tuple(f.statement for f in facts[story.id])
+        )
+        for story in brief.stories
+    ]
+
+
+def _facts_by_story(brief: Brief) -> dict[str, list[Fact]]:
+    """Every fact of the brief under the story its first citation's source belongs to."""
+    story_of = story_of_sources(brief.stories)
+    grouped: dict[str, list[Fact]] = {story.id: [] for story in brief.stories}
+    for fact in brief_facts(brief):
+        story = fact_story(fact, story_of)
+        if story in grouped:
+            grouped[story].append(fact)
+    return grouped
+
+
+def _story_changes(
+    brief: Brief, previous: PreviousDay, new_facts: Sequence[Fact]
+) -> tuple[StoryChange, ...]:
+    """Each of today's stories that is new, developing or updated, then each of the previous
+    brief's stories that nothing today continues (gone quiet). A story is matched with an
+    earlier one by a shared fact or the same headline, by content as everywhere here."""
+    facts = _facts_by_story(brief)
+    fresh = {_words(f.statement) for f in new_facts}
+    earlier = [
+        (story, [_words(s) for s in story.statements], _words(story.headline))
+        for story in previous.stories
+    ]
+    continued: set[int] = set()
+    out: list[StoryChange] = []
+    for story in brief.stories:
+        words = [_words(f.statement) for f in facts[story.id]]
+        headline = _words(story.headline)
+        matches = {
+            k
+            for k, (_, statements, title) in enumerate(earlier)
+            if _same(headline, title) or any(_matches_any(w, statements) for w in words)
+        }
+        continued |= matches
+        added = sum(1 for w in words if w in fresh)
+        if set(story.source_ids) & set(previous.updated):
+            status = "updated"
+        elif not matches:
+            status = "new"
+        elif added:
+            status = "developing"
+        else:
+            continue  # only what the previous brief already had: not news
+        out.append(
+            StoryChange(headline=story.headline, status=status, story_id=story.id, new_facts=added)
+        )
+    out.extend(
+        StoryChange(headline=story.headline, status="quiet")
+        for k, (story, _, _) in enumerate(earlier)
+        if k not in continued
+    )
+    return tuple(out)
+
+
+def quiet_day_brief(
+    day: dt.date, previous: PreviousDay, *, topic: str | None, warnings: Sequence[str]
+) -> Brief:
+    """The brief of a day on which nothing new arrived: no documents, only what it compares
+    with; the same templates render it (their "no new sources" page)."""
+    return Brief(
+        title=f"Daily brief {day.isoformat()}: no new sources",
+        topic=topic or "",
+        generated=day,
+        changes=Changes(previous_day=previous.day, since=previous.since),
+        stats=BriefStats(warnings=tuple(warnings)),
+    )

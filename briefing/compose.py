@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
-from briefing.lexicon import content_terms
+from briefing.lexicon import SAME_WORDS, content_terms, word_overlap
 from briefing.models import (
     ActorPosition,
     Brief,
@@ -51,10 +51,15 @@ class Redundancy:
     def __init__(self) -> None:
         self.quotes: set[str] = set()
         self._terms: list[frozenset[str]] = []
+        self._said: list[str] = []
 
     def novel(self, statement: str) -> bool:
+        """Whether ``statement`` says something new: its content terms are not mostly those of
+        a statement taken, nor do its words read as one (``lexicon.word_overlap``)."""
         terms = frozenset(content_terms(statement))
-        return not any(_similar(terms, t) for t in self._terms)
+        return not any(_similar(terms, t) for t in self._terms) and not any(
+            word_overlap(statement, said) >= SAME_WORDS for said in self._said
+        )
 
     def take(self, fact: Fact) -> bool:
         """Take ``fact`` when it neither quotes what is shown nor says the same; True if taken."""
@@ -62,6 +67,7 @@ class Redundancy:
             return False
         self.quotes |= _quotes([fact])
         self._terms.append(frozenset(content_terms(fact.statement)))
+        self._said.append(fact.statement)
         return True
 
     def take_up_to(self, facts: Iterable[Fact], limit: int) -> list[Fact]:
@@ -79,6 +85,7 @@ class Redundancy:
         for citation in citations:
             self.quotes.add(citation.quote)
             self._terms.append(frozenset(content_terms(citation.quote)))
+            self._said.append(citation.quote)
 
 
 def _side_quotes(contradiction: Contradiction) -> set[str]:
@@ -126,7 +133,9 @@ def select_facts(
         terms = frozenset(content_terms(fact.statement))
         if redundancy is not None and not redundancy.novel(fact.statement):
             return False
-        return not any(_similar(terms, t) for t in chosen_terms)
+        return not any(_similar(terms, t) for t in chosen_terms) and not any(
+            word_overlap(fact.statement, f.statement) >= SAME_WORDS for f in chosen
+        )
 
     for fact in ranked:  # first pass: one fact for each source not cited yet
         if len(chosen) >= limit:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefing.errors import InputError, OwnBriefError
+from briefing.formats.feed import FEED_SUFFIXES  # many entries: one document each
 from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
 from briefing.sanitize import one_line
@@ -40,7 +41,9 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 # Formats read by briefing.formats (the 'docs' extra for PDF and Word).
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".eml"})
 MAILBOX_SUFFIXES = frozenset({".mbox"})  # many messages: one document each
-ACCEPTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | MAILBOX_SUFFIXES
+ACCEPTED_SUFFIXES = (
+    TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | MAILBOX_SUFFIXES | FEED_SUFFIXES
+)
 
 _HEADER_FIELD = re.compile(
     r"^\s*(title|headline|source|outlet|publisher|publication|url|link|date|published|updated)"
@@ -267,7 +270,10 @@ def load_document(
     else:
         doc = document_from_text(_decode(data, path, warnings), path)
     if not _has_content(doc):
-        raise InputError(path, "no article text (only headings or page furniture); skipped")
+        raise InputError(
+            path,
+            "no article text (only headings, page furniture or words without sentences); skipped",
+        )
     if _INJECTION.search(doc.text):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
@@ -277,6 +283,7 @@ def load_document(
 
 
 MIN_SENTENCE_WORDS = 4
+MAX_RUN_WORDS = 400  # more words than this with no sentence end: a log line or a dump, not prose
 
 
 def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Document:
@@ -319,8 +326,11 @@ def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Do
 def load_documents(
     data: bytes, path: str, *, suffix: str = ".txt", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[Document], list[str]]:
-    """The Documents of one input: one, or one per message of an .mbox file (named
-    ``path#N``, a bad message a warning). Raises InputError when there is none."""
+    """The Documents of one input: one, or one per message of an .mbox file or per entry of
+    an RSS/Atom feed (named ``path#N``, a bad one a warning). Raises InputError when there is
+    none."""
+    if suffix in FEED_SUFFIXES:
+        return _feed_documents(data, path, max_bytes=max_bytes)
     if suffix not in MAILBOX_SUFFIXES:
         doc, warnings = load_document(data, path, suffix=suffix, max_bytes=max_bytes)
         return [doc], warnings
@@ -348,19 +358,49 @@ def load_documents(
     return documents, notes
 
 
+def _feed_documents(data: bytes, path: str, *, max_bytes: int) -> tuple[list[Document], list[str]]:
+    """One Document per entry of the feed in ``data``: its text as the feed holds it (nothing
+    is fetched), the entry's title and link, the feed's title as the outlet."""
+    from briefing.formats.feed import read_feed
+
+    path = one_line(path)
+    if len(data) > max_bytes:
+        raise too_big(path, len(data), max_bytes)
+    feed = read_feed(data, path)
+    documents: list[Document] = []
+    notes = list(feed.warnings)
+    for number, entry in enumerate(feed.entries, 1):
+        doc = document_from_text(
+            entry.text,
+            f"{path}#{number}",
+            title=entry.title,
+            url=entry.url,
+            outlet=feed.title,
+            date=entry.published.date() if entry.published else None,
+        )
+        if _has_content(doc):
+            documents.append(doc)
+        else:
+            notes.append(f"{doc.path}: entry without article text; skipped")
+    if not documents:
+        raise InputError(path, f"none of its {len(feed.entries)} entries has article text; skipped")
+    return documents, notes
+
+
 def _has_content(doc: Document) -> bool:
     furniture = {(f.start, f.end) for f in doc.furniture}
     for s, e in paragraphs(doc.text):
         if (s, e) in furniture:
             continue
         for ss, se in sentence_spans(doc.text, s, e):
+            words = len(doc.text[ss:se].split())
+            if words > MAX_RUN_WORDS:
+                continue
             # A real sentence, however short ("Iran denies the talks took place."): a flash or
             # a one-line denial is a document.
-            if len(doc.text[ss:se].split()) >= MIN_SENTENCE_WORDS and doc.text[se - 1] in (
-                ".!?\"'\u201d\u2019)"
-            ):
+            if words >= MIN_SENTENCE_WORDS and doc.text[se - 1] in ".!?\"'\u201d\u2019)":
                 return True
-            if len(doc.text[ss:se].split()) >= 12:  # an excerpt cut mid-sentence
+            if words >= 12:  # an excerpt cut mid-sentence
                 return True
     return False
 

@@ -94,3 +94,15 @@ def normalise_statement(text: str) -> str:
 def statement_key(text: str) -> str:
     """A short stable key of a statement's words."""
     return hashlib.sha1(normalise_statement(text).encode()).hexdigest()[:20]
+
+
+_PAGE_WORD = re.compile(r"[\w'\u2019-]+")
+SAME_WORDS = 0.6  # word overlap (Jaccard) at which two statements on a page say the same thing
+
+
+def word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the plain lower-cased words of two statements (0 to 1): how a reader
+    sees two lines of a page as the same sentence, stop words and all."""
+    wa = set(_PAGE_WORD.findall(a.lower()))
+    wb = set(_PAGE_WORD.findall(b.lower()))
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -149,6 +150,19 @@ class Reprint(_Frozen):
     url: str | None = None
 
 
+class StoryChange(_Frozen):
+    """Where a story stands against the previous daily brief."""
+
+    headline: str
+    status: Literal["new", "developing", "updated", "quiet"] = Field(
+        description="new: not in the previous brief; developing: new facts on a story it had; "
+        "updated: a source it had came back with new sentences; quiet: in the previous brief, "
+        "nothing on it today."
+    )
+    story_id: str | None = Field(default=None, description="Today's story; None when quiet.")
+    new_facts: int = Field(default=0, description="Facts on it the previous brief did not have.")
+
+
 class Changes(_Frozen):
     """What changed since the previous daily brief, matched by content, never by id."""
 
@@ -180,6 +194,9 @@ class Changes(_Frozen):
         description="Ids of today's sources that update a story an earlier brief had (new "
         "sentences); a reprint is not an update.",
     )
+    stories: tuple[StoryChange, ...] = Field(
+        default=(), description="Each story's standing: new, developing, updated or gone quiet."
+    )
 
 
 class BriefStory(_Frozen):
@@ -198,10 +215,8 @@ class BriefStory(_Frozen):
     watch: tuple[str, ...] = Field(default=(), description="Ids of its what-to-watch items.")
 
 
-class Usage(BaseModel):
-    """What an engine spent. Mutable: engines add to it as they go."""
-
-    model_config = ConfigDict(extra="forbid")
+class Usage(_Frozen):
+    """What an engine spent on one call of its interface, or on a whole brief (their sum)."""
 
     calls: int = 0
     cached_calls: int = 0
@@ -209,10 +224,33 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float = 0.0
 
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(**{k: getattr(self, k) + getattr(other, k) for k in Usage.model_fields})
 
-class BriefStats(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(**{k: getattr(self, k) - getattr(other, k) for k in Usage.model_fields})
 
+
+@dataclass
+class Tally:
+    """What the stages count while a brief is built: the one mutable accumulator, owned by
+    ``briefing.pipeline`` and handed to the verify and support checks, frozen into
+    ``BriefStats`` once the brief's content is chosen."""
+
+    chunks: int = 0
+    facts_extracted: int = 0
+    facts_verified: int = 0
+    facts_dropped_unverified: int = 0
+    contradictions_found: int = 0
+    contradiction_sides_dropped_unverified: int = 0
+    statements_unsupported: int = 0
+    statements_replaced_by_quote: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class BriefStats(_Frozen):
     documents: int = 0
     documents_skipped: int = 0
     chunks: int = 0
@@ -235,12 +273,10 @@ class BriefStats(BaseModel):
     engine: str = ""
     model: str | None = None
     usage: Usage = Field(default_factory=Usage)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
 
-class Brief(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Brief(_Frozen):
     title: str
     topic: str
     topic_inferred: bool = False

@@ -13,14 +13,16 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from briefing.changes import PreviousDay, track_changes
 from briefing.chunk import chunk_documents
 from briefing.compose import fit_brief, select_brief, with_reprints
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
-from briefing.engines import Engine, create_engine
+from briefing.engines import Engine, EngineResult, create_engine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.lineup import NEXT_STORIES, TOP_STORIES, select_lineup
@@ -33,6 +35,8 @@ from briefing.models import (
     Reprint,
     Story,
     Synthesis,
+    Tally,
+    Usage,
 )
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
@@ -56,6 +60,7 @@ from briefing.verify import (
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _silent(_: str) -> None:
@@ -87,12 +92,10 @@ def build_brief(
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
     started = time.perf_counter()
-    engine = engine if engine is not None else create_engine(settings)
-    stats = BriefStats(
+    run = _Run(
+        engine if engine is not None else create_engine(settings),
         documents=len(documents),
-        documents_skipped=skipped,
-        engine=engine.name,
-        model=engine.model,
+        skipped=skipped,
         warnings=list(warnings),
     )
     stories = group_stories(documents)
@@ -103,76 +106,91 @@ def build_brief(
     off_topic = len(documents) - len(briefed)
     progress(f"{len(stories)} stories in {len(documents)} documents; {off_topic} off the topic")
     select = _select_lineup if len(stories) > 1 else _select_one_story
-    brief = select(stories, briefed, settings=settings, today=today, engine=engine, stats=stats,
-                   progress=progress)  # fmt: skip
+    brief = select(stories, briefed, settings=settings, today=today, run=run, progress=progress)
     brief = brief.model_copy(update={"documents_off_topic": off_topic})
     if previous is not None:
         changes = track_changes(brief, previous)
         brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
     brief = fit_brief(brief, briefed, settings.max_words, measure)
-    final_stats = brief.stats.model_copy(
-        update={
-            "usage": engine.usage,
-            # an echoed key never lands
-            "warnings": [*brief.stats.warnings, *(safe_message(w) for w in engine.warnings)],
-            "elapsed_s": round(time.perf_counter() - started, 3),
-        }
-    )
-    return brief.model_copy(update={"stats": final_stats})
+    elapsed = round(time.perf_counter() - started, 3)
+    return brief.model_copy(update={"stats": brief.stats.model_copy(update={"elapsed_s": elapsed})})
+
+
+@dataclass
+class _Run:
+    """One build's running state: what its stages counted, and what its engine calls spent and
+    reported (each call returns them with its result; nothing is read back from the engine)."""
+
+    engine: Engine
+    documents: int
+    skipped: int
+    warnings: list[str]
+    tally: Tally = field(default_factory=Tally)
+    usage: Usage = field(default_factory=Usage)
+
+    def take(self, result: EngineResult[T]) -> T:
+        self.usage += result.usage
+        self.warnings.extend(safe_message(w) for w in result.warnings)  # never an echoed key
+        return result.value
+
+    def stats(self) -> BriefStats:
+        """The frozen stats of the brief, once its content is chosen."""
+        return BriefStats(
+            documents=self.documents,
+            documents_skipped=self.skipped,
+            engine=self.engine.name,
+            model=self.engine.model,
+            usage=self.usage,
+            warnings=tuple(self.warnings),
+            **self.tally.counts(),
+        )
 
 
 def _extract(
-    documents: Sequence[Document],
-    topic: str,
-    engine: Engine,
-    index: CitationIndex,
-    stats: BriefStats,
+    documents: Sequence[Document], topic: str, run: _Run, index: CitationIndex
 ) -> tuple[list[Fact], list[Document]]:
     """Verified, supported facts of ``documents`` and the documents they were taken from."""
     chunks = chunk_documents(documents)
-    stats.chunks += len(chunks)
+    run.tally.chunks += len(chunks)
     retrieved = [chunk for chunk, _ in retrieve_chunks(chunks, topic)]
     kept_docs = {c.doc_id for c in retrieved}
     focus = [d for d in documents if d.id in kept_docs]
-    raw_facts = engine.extract_facts(topic, focus, retrieved)
+    raw_facts = run.take(run.engine.extract_facts(topic, focus, retrieved))
     facts, dropped = verify_facts(index, raw_facts)
-    stats.facts_extracted += len(raw_facts)
-    stats.facts_verified += len(facts)
-    stats.facts_dropped_unverified += dropped
-    return support_facts(index, facts, stats), focus
+    run.tally.facts_extracted += len(raw_facts)
+    run.tally.facts_verified += len(facts)
+    run.tally.facts_dropped_unverified += dropped
+    return support_facts(index, facts, run.tally), focus
 
 
 def _contradictions(
     facts: Sequence[Fact],
     focus: Sequence[Document],
     topic: str,
-    engine: Engine,
+    run: _Run,
     index: CitationIndex,
-    stats: BriefStats,
     story_of: dict[str, str],
 ) -> list[Contradiction]:
     candidates = propose_candidates(facts, story_of=story_of)
-    judged = engine.judge_contradictions(topic, focus, candidates) + detect_temporal(
-        focus, story_of=story_of
-    )
+    judged = run.take(run.engine.judge_contradictions(topic, focus, candidates))
+    judged += detect_temporal(focus, story_of=story_of)
     contradictions, sides_dropped, _ = verify_contradictions(index, judged)
-    contradictions = support_contradictions(index, contradictions, stats)
-    stats.contradictions_found += len(contradictions)
-    stats.contradiction_sides_dropped_unverified += sides_dropped
+    contradictions = support_contradictions(index, contradictions, run.tally)
+    run.tally.contradictions_found += len(contradictions)
+    run.tally.contradiction_sides_dropped_unverified += sides_dropped
     return contradictions
 
 
 def _synthesis(
     index: CitationIndex,
-    engine: Engine,
+    run: _Run,
     topic: str,
     facts: Sequence[Fact],
     contradictions: Sequence[Contradiction],
-    stats: BriefStats,
 ) -> Synthesis:
-    synthesis = engine.synthesize(topic, list(facts), list(contradictions))
-    synthesis = _verify_synthesis(index, synthesis, stats)
-    return support_synthesis(index, synthesis, list(facts), topic=topic, stats=stats)
+    synthesis = run.take(run.engine.synthesize(topic, list(facts), list(contradictions)))
+    synthesis = _verify_synthesis(index, synthesis, run.tally)
+    return support_synthesis(index, synthesis, list(facts), topic=topic, tally=run.tally)
 
 
 def _select_one_story(
@@ -181,20 +199,19 @@ def _select_one_story(
     *,
     settings: Settings,
     today: dt.date,
-    engine: Engine,
-    stats: BriefStats,
+    run: _Run,
     progress: Progress,
 ) -> Brief:
     """Today's one-story page: bottom line, contradictions, developments, actors, watch."""
     topic = settings.topic or infer_topic(documents)
-    progress(f"extracting facts on: {topic} ({engine.name} engine)")
+    progress(f"extracting facts on: {topic} ({run.engine.name} engine)")
     index = CitationIndex(documents)
-    facts, focus = _extract(documents, topic, engine, index, stats)
+    facts, focus = _extract(documents, topic, run, index)
     progress("looking for contradictions")
     story_of = story_of_sources(stories)
-    contradictions = _contradictions(facts, focus, topic, engine, index, stats, story_of)
+    contradictions = _contradictions(facts, focus, topic, run, index, story_of)
     progress("writing the brief")
-    synthesis = _synthesis(index, engine, topic, facts, contradictions, stats)
+    synthesis = _synthesis(index, run, topic, facts, contradictions)
     if (
         settings.topic is None
         and stories
@@ -212,7 +229,7 @@ def _select_one_story(
         facts=facts,
         contradictions=contradictions,
         synthesis=synthesis,
-        stats=stats,
+        stats=run.stats(),
         today=today,
     )
     return brief.model_copy(update={"stories": brief_stories(stories)})
@@ -224,8 +241,7 @@ def _select_lineup(
     *,
     settings: Settings,
     today: dt.date,
-    engine: Engine,
-    stats: BriefStats,
+    run: _Run,
     progress: Progress,
 ) -> Brief:
     """A page of several stories: the top ones briefed, the next in a line, the rest counted."""
@@ -239,16 +255,16 @@ def _select_lineup(
         docs = [by_id[i] for i in story.source_ids if i in by_id]
         topic = settings.topic or infer_topic(docs)
         progress(f"story {story.rank}: {story.headline}")
-        facts[story.id], story_focus = _extract(docs, topic, engine, index, stats)
+        facts[story.id], story_focus = _extract(docs, topic, run, index)
         focus.extend(story_focus)
     topic = settings.topic or infer_topic(focus or documents)  # what the page is about
     progress("looking for contradictions within each story")
     all_facts = [f for fs in facts.values() for f in fs]
-    contradictions = _contradictions(all_facts, focus, topic, engine, index, stats, story_of)
+    contradictions = _contradictions(all_facts, focus, topic, run, index, story_of)
     syntheses: dict[str, Synthesis] = {}
     for story in briefed[:TOP_STORIES]:
         own = [c for c in contradictions if contradiction_story(c, story_of) == story.id]
-        syntheses[story.id] = _synthesis(index, engine, story.headline, facts[story.id], own, stats)
+        syntheses[story.id] = _synthesis(index, run, story.headline, facts[story.id], own)
     progress("writing the brief")
     return select_lineup(
         stories=stories,
@@ -258,12 +274,12 @@ def _select_lineup(
         facts=facts,
         contradictions=contradictions,
         syntheses=syntheses,
-        stats=stats,
+        stats=run.stats(),
         today=today,
     )
 
 
-def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefStats) -> Synthesis:
+def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, tally: Tally) -> Synthesis:
     bottom, dropped_bottom = verify_facts(index, synthesis.bottom_line)
     watch, dropped_watch = verify_facts(index, synthesis.watch)
     actors = []
@@ -272,8 +288,8 @@ def _verify_synthesis(index: CitationIndex, synthesis: Synthesis, stats: BriefSt
         if actor.citations and all(c is not None for c in located):
             actors.append(actor.model_copy(update={"citations": tuple(c for c in located if c)}))
         else:
-            stats.facts_dropped_unverified += 1
-    stats.facts_dropped_unverified += dropped_bottom + dropped_watch
+            tally.facts_dropped_unverified += 1
+    tally.facts_dropped_unverified += dropped_bottom + dropped_watch
     return synthesis.model_copy(
         update={"bottom_line": tuple(bottom), "watch": tuple(watch), "actors": tuple(actors)}
     )

@@ -87,7 +87,9 @@ def walk_folder(
     """Files under ``root`` whose suffix is in ``suffixes`` (or for which ``also`` is true,
     e.g. Maildir messages, which have no suffix), sorted; hidden names skipped.
 
-    Symbolic links to folders are not followed (no loops, no escaping the folder). Every
+    Symbolic links to folders are not followed (no loops, no escaping the folder), nor links
+    to files outside it: a link dropped into an inbox cannot make a brief quote
+    ``/etc/passwd`` or a key file the user never named. Every
     folder that cannot be listed and every entry that cannot be examined (a broken link, a
     link loop, a path too long) is a warning naming it, never a silent gap or a traceback.
     Iterative, so a folder nested thousands deep cannot exhaust the stack.
@@ -117,6 +119,9 @@ def walk_folder(
                     target = os.stat(path)  # raises for a broken link or a loop
                     if stat.S_ISDIR(target.st_mode):
                         continue  # a link to a folder: not followed
+                    if _escapes(path, root):
+                        warnings.append(_outside(path, root))
+                        continue
             except OSError as exc:
                 warnings.append(f"{one_line(path)}: cannot read: {os_reason(exc)}; skipped")
                 continue
@@ -124,9 +129,22 @@ def walk_folder(
     return sorted(found)
 
 
-def glob_files(pattern: str) -> list[Path]:
+def _escapes(link: Path, root: Path) -> bool:
+    """Whether the symbolic link ``link`` leads to a file outside the folder ``root``."""
+    try:
+        return not Path(os.path.realpath(link)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return True
+
+
+def _outside(link: Path, root: Path) -> str:
+    return f"{one_line(link)}: a link to a file outside {one_line(root)}; not followed"
+
+
+def glob_files(pattern: str, warnings: list[str] | None = None) -> list[Path]:
     """Paths matching a glob (``inbox/**/*.txt``), sorted; hidden names and links to folders
-    are not followed (``glob.glob`` would loop through ``up -> ..`` for ever)."""
+    are not followed (``glob.glob`` would loop through ``up -> ..`` for ever), nor links to
+    files outside the pattern's folder (each a line in ``warnings``)."""
     parts = Path(pattern).expanduser().parts
     magic = next((i for i, part in enumerate(parts) if any(ch in part for ch in "*?[")), None)
     if magic is None:
@@ -141,4 +159,11 @@ def glob_files(pattern: str) -> list[Path]:
         ]
     except (OSError, ValueError):
         return []
-    return sorted(matches)
+    kept = []
+    for match in sorted(matches):
+        if match.is_symlink() and _escapes(match, base):
+            if warnings is not None:
+                warnings.append(_outside(match, base))
+            continue
+        kept.append(match)
+    return kept

@@ -3,9 +3,12 @@
 A story is one event or development covered by one or more sources. Grouping is blocking
 over each document's most distinctive content terms (an inverted index: only documents that
 share a rare-enough term are ever compared, never all pairs), then a cosine check of their
-TF-IDF vectors (sublinear term frequency, names counted twice), then union-find. Documents
-dated far apart are never joined. Stories are ranked by independent outlets (a reprint,
-the same text under another outlet, counts once), then recency, then size.
+TF-IDF vectors (sublinear term frequency, idf raised to IDF_POWER so rare names and an
+event's own figures weigh most; a name shared by several developments of one subject is not
+doubled), then average-link union-find, then a second pass that joins a story split in two
+to the one story it is clearly closest to. Documents dated far apart are never joined.
+Stories are ranked by independent outlets (a reprint, the same text under another outlet,
+counts once), then recency, then size.
 
 With a topic, ``match_topic`` keeps the stories whose text covers the topic's distinctive
 terms, so a folder of many subjects is briefed on the one asked for.
@@ -13,6 +16,7 @@ terms, so a folder of many subjects is briefed on the one asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import re
@@ -31,19 +35,23 @@ LEAD_CHARS = 2000  # a news story is told in its first paragraphs; the tail adds
 MIN_SHARED = 2  # a candidate pair shares at least this many of their distinctive terms...
 SMALL_INBOX = 200  # ... or one, in an inbox this small (where every pair is cheap)
 VECTOR_TERMS = 40  # a document is compared on its most distinctive terms
+IDF_POWER = 1.5  # rare terms (names, figures) weigh more than idf alone gives them
 BLOCK_TERMS = 12  # each document is blocked on its most distinctive terms
 MAX_POSTINGS = 150  # a term shared by more documents than this is too common to block on
 BACKGROUND_DOCS = 200  # see _idf
 MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
+SPLIT_COSINE = 0.15  # a story this close to another, and clearly closest to it, joins it
+SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
-TOPIC_SEED = 0.9  # documents matching this share of the best match pick the stories briefed
-TOPIC_FELLOW = 0.3  # ... whose documents matching this share of the best come along
+TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
+TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
+FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
-_TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*")
-_NAME = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w'\u2019-]*")  # capitalised mid-sentence
+_TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d%?|(?<![\w.,])\d%")  # two digits or a percentage
 
 
 @dataclass
@@ -51,7 +59,6 @@ class _Profile:
     """A document's weighted content terms (lead text and title)."""
 
     counts: Counter[str]
-    names: set[str]
     fingerprint: int
 
 
@@ -62,19 +69,17 @@ def _profile(doc: Document) -> _Profile:
     tokens = Counter(_TOKEN.findall(lead))
     if doc.title:  # the headline names the event: its terms count again
         tokens.update(_TOKEN.findall(doc.title))
-    mid_sentence = set(_NAME.findall(lead))
     counts: Counter[str] = Counter()
-    names: set[str] = set()
     for token, count in tokens.items():
         low = token.lower().replace("\u2019", "'")
         if len(low) < 3 or low in STOPWORDS:
             continue
         term = stem(low)
         counts[term] += count
-        if token in mid_sentence:
-            names.add(term)
+    for number in _NUMBER.findall(lead):  # "943,000", "14.7%": an event's own figures
+        counts["#" + number.replace(",", "")] += 1
     body = " ".join(doc.text.split())
-    return _Profile(counts=counts, names=names, fingerprint=hash(body[:400]))
+    return _Profile(counts=counts, fingerprint=hash(body[:400]))
 
 
 def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Counter[str]]:
@@ -86,8 +91,8 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
     for p in profiles:
         vec: dict[str, float] = {}
         for term, count in p.counts.items():
-            weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n)
-            vec[term] = weight * (2.0 if term in p.names else 1.0)
+            weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n) ** IDF_POWER
+            vec[term] = weight
         top = sorted(vec, key=lambda t: (-vec[t], t))[:VECTOR_TERMS]
         norm = math.sqrt(sum(vec[t] ** 2 for t in top)) or 1.0
         vectors.append({t: vec[t] / norm for t in top})
@@ -140,7 +145,8 @@ def _candidate_pairs(
     """Document pairs sharing one of their distinctive terms, most shared terms first."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(vectors):
-        top = sorted(vec, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
+        pairable = [t for t in vec if doc_freq[t] > 1]  # a term of one document pairs nothing
+        top = sorted(pairable, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
         for term in top:
             if doc_freq[term] <= MAX_POSTINGS or len(vectors) <= MAX_POSTINGS:
                 postings[term].append(i)
@@ -185,12 +191,54 @@ def group_stories(documents: Sequence[Document]) -> list[Story]:
             sums[root][t] = sums[root].get(t, 0.0) + w
         sums[other] = {}
         sizes[root] += sizes[other]
+    _merge_split_stories(documents, groups, sums, sizes, pairs)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(documents)):
         members[groups.find(i)].append(i)
     stories = [_story(documents, ids, profiles, vectors) for ids in members.values()]
     stories.sort(key=_rank_key)
     return [s.model_copy(update={"id": f"s{i}", "rank": i}) for i, s in enumerate(stories, 1)]
+
+
+def _merge_split_stories(
+    documents: Sequence[Document],
+    groups: _UnionFind,
+    sums: list[dict[str, float]],
+    sizes: list[int],
+    pairs: Sequence[tuple[float, int, int]],
+) -> None:
+    """Second pass: a story joins the one story it is clearly closest to.
+
+    The first pass keeps stories apart when their average similarity is below MERGE_COSINE,
+    which splits a story whose outlets tell it in different words. Here each story looks at
+    the stories its documents were linked to: when the closest holds SPLIT_COSINE and is
+    SPLIT_MARGIN times closer than the next one, they are one story told twice. A story close
+    to several (one subject, several developments: impeachment day 2 and day 3) stays apart.
+    """
+    near: dict[int, set[int]] = defaultdict(set)
+    for _, a, b in pairs:
+        ra, rb = groups.find(a), groups.find(b)
+        if ra != rb:
+            near[ra].add(rb)
+            near[rb].add(ra)
+    spans: dict[int, list[dt.date]] = defaultdict(list)
+    for i, doc in enumerate(documents):
+        if doc.date is not None:
+            spans[groups.find(i)].append(doc.date)
+    joins: list[tuple[int, int]] = []
+    for root, others in near.items():
+        scored = sorted(
+            ((_cosine(sums[root], sums[o]) / (sizes[root] * sizes[o]), o) for o in others),
+            reverse=True,
+        )
+        best, other = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
+            dates = spans[root] + spans[other]
+            if not dates or (max(dates) - min(dates)).days <= MAX_DAYS_APART:
+                joins.append((root, other))
+    for a, b in joins:
+        groups.union(a, b)
 
 
 def _story(
@@ -250,14 +298,16 @@ def _rank_key(story: Story) -> tuple[int, int, int, str]:
 
 
 def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: str) -> list[Story]:
-    """The stories about ``topic``, best match first (re-ranked 1, 2, ...), holding only
-    their documents about it.
+    """The stories about ``topic``, best match first (re-ranked 1, 2, ...).
 
     A document's match is the share of the topic's term weight (terms weighted by how rare
     they are in the inbox) that its text holds, its headline counting extra. The documents
-    matching within TOPIC_SEED of the best one pick the stories; in those stories, their
-    fellow documents matching within TOPIC_FELLOW of the best come along (a story told in
-    other words). Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
+    matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
+    briefed, each as a unit (a story's other outlets tell it in their own words, not the
+    topic's). A document of another story joins the chosen story it is closest to when it
+    matches within TOPIC_RELATED of the best and is FEEDBACK_COSINE close to that story's
+    seeds (the relevance feedback of retrieval): a story the grouping split in two is
+    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
     """
     wanted = _topic_terms(topic)
     if not wanted:
@@ -282,33 +332,60 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             f"no document is about the topic {topic!r} ({len(documents)} read); "
             "try other words or leave out --topic"
         )
+    seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
+    chosen = {s.id: s for s in stories if seeds.intersection(s.source_ids)}
+    members = {sid: list(story.source_ids) for sid, story in chosen.items()}
+    taken = {i for story in chosen.values() for i in story.source_ids}
+    related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
+    if related:
+        for doc_id, (sid, close) in _closeness(documents, related, seeds, chosen).items():
+            if close >= FEEDBACK_COSINE:
+                members[sid].append(doc_id)
     kept: list[tuple[float, Story]] = []
-    for story in stories:
-        seeds = [i for i in story.source_ids if score.get(i, 0.0) >= TOPIC_SEED * best]
-        if not seeds:
-            continue
-        members = tuple(
-            i for i in story.source_ids if i in seeds or score.get(i, 0.0) >= TOPIC_FELLOW * best
-        )
-        update: dict[str, object] = {"source_ids": members}
-        if story.source_ids[0] not in members:  # the lead source left: the best match leads
-            lead = max(members, key=lambda i: score[i])
-            update["source_ids"] = (lead, *(i for i in members if i != lead))
-            update["headline"] = _headline(next(d for d in documents if d.id == lead))
-        kept.append((max(score[i] for i in seeds), story.model_copy(update=update)))
+    for sid, story in chosen.items():
+        match = max(score[i] for i in story.source_ids if i in seeds)
+        kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
 
 
+def _closeness(
+    documents: Sequence[Document],
+    candidates: Sequence[Document],
+    seeds: set[str],
+    chosen: dict[str, Story],
+) -> dict[str, tuple[str, float]]:
+    """Candidate id -> (the chosen story whose seeds it is closest to, its cosine to their
+    text): the relevance feedback of retrieval, which tells a document of the story told in
+    other words from one that only shares the topic's words."""
+    vectors, _ = _vectors([_profile(d) for d in documents])
+    vector_of = {d.id: v for d, v in zip(documents, vectors, strict=True)}
+    centroids: dict[str, dict[str, float]] = {}
+    for sid, story in chosen.items():
+        centroid: dict[str, float] = defaultdict(float)
+        for i in story.source_ids:
+            if i in seeds:
+                for term, w in vector_of[i].items():
+                    centroid[term] += w
+        centroids[sid] = centroid
+    found: dict[str, tuple[str, float]] = {}
+    for doc in candidates:
+        close = {sid: _centroid_cosine(vector_of[doc.id], c) for sid, c in centroids.items()}
+        sid = max(close, key=lambda k: (close[k], k))
+        found[doc.id] = (sid, close[sid])
+    return found
+
+
 def _topic_terms(text: str) -> set[str]:
     """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
-    (stem evacuate) meets "evacuated" (stem evacuat)."""
+    (stem evacuate) meets "evacuated" (stem evacuat); a hyphenated word counts as its parts,
+    so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"."""
     out: set[str] = set()
     for token in _TOKEN.findall(text):
-        low = token.lower().replace("\u2019", "'")
-        if len(low) >= 3 and low not in STOPWORDS:
-            term = stem(low)
-            out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
+        for part in token.lower().replace("\u2019", "'").split("-"):
+            if len(part) >= 3 and part not in STOPWORDS:
+                term = stem(part)
+                out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
     return out
 
 

@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefing.lexicon import QUOTE_FOLD, fold_quote
 from briefing.models import (
     ActorPosition,
-    BriefStats,
     Citation,
     Contradiction,
     ContradictionSide,
     Document,
     Fact,
     Synthesis,
+    Tally,
 )
 from briefing.support import support_problems, unnamed, written_in
 
@@ -142,17 +142,6 @@ def _with_page(doc: Document, citation: Citation) -> Citation:
     return citation if citation.page == page else citation.model_copy(update={"page": page})
 
 
-@dataclass
-class Verification:
-    """Verified facts and contradictions, with counts of what was dropped."""
-
-    facts: list[Fact] = field(default_factory=list)
-    contradictions: list[Contradiction] = field(default_factory=list)
-    facts_dropped: int = 0
-    sides_dropped: int = 0
-    contradictions_dropped: int = 0
-
-
 def _verify_citations(
     index: CitationIndex, citations: Sequence[Citation]
 ) -> tuple[Citation, ...] | None:
@@ -198,24 +187,6 @@ def verify_contradictions(
     return kept, sides_dropped, len(contradictions) - len(kept)
 
 
-def verify_all(
-    documents: Sequence[Document],
-    facts: Sequence[Fact],
-    contradictions: Sequence[Contradiction] = (),
-) -> Verification:
-    """Verify facts and contradictions against their sources in one pass."""
-    index = CitationIndex(documents)
-    kept_facts, facts_dropped = verify_facts(index, facts)
-    kept_contras, sides_dropped, contras_dropped = verify_contradictions(index, contradictions)
-    return Verification(
-        facts=kept_facts,
-        contradictions=kept_contras,
-        facts_dropped=facts_dropped,
-        sides_dropped=sides_dropped,
-        contradictions_dropped=contras_dropped,
-    )
-
-
 # -- support: the words around the quotes say only what the quotes say (briefing.support) -------
 
 FALLBACK_SUMMARY = "The sources give conflicting accounts."
@@ -240,36 +211,36 @@ def _named_actor(index: CitationIndex, actor: str | None, citations: Sequence[Ci
     return actor is None or not unnamed(actor, index.texts_of(citations))
 
 
-def _supported_fact(index: CitationIndex, fact: Fact, stats: BriefStats) -> Fact | None:
+def _supported_fact(index: CitationIndex, fact: Fact, tally: Tally) -> Fact | None:
     """The fact if its statement is supported; else its first quote as the statement, or None.
     A date not written in its quotes, or an actor its sources do not name, is removed."""
     quotes = _quotes_of(fact.citations)
     if fact.date and not written_in(fact.date, quotes):
         fact = fact.model_copy(update={"date": None})
     if not _named_actor(index, fact.actor, fact.citations):
-        stats.statements_unsupported += 1
+        tally.statements_unsupported += 1
         fact = fact.model_copy(update={"actor": None})
     problems = support_problems(fact.statement, quotes)
     if not problems:
         return fact
-    stats.statements_unsupported += 1
+    tally.statements_unsupported += 1
     logger.debug("unsupported statement %r: %s", fact.statement[:80], "; ".join(problems))
     if not fact.citations or not _usable_quote(fact.citations[0]):
         return None
     first = fact.citations[0]
-    stats.statements_replaced_by_quote += 1
+    tally.statements_replaced_by_quote += 1
     date = fact.date if fact.date and written_in(fact.date, [first.quote]) else None
     return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
 
 
-def support_facts(index: CitationIndex, facts: Sequence[Fact], stats: BriefStats) -> list[Fact]:
+def support_facts(index: CitationIndex, facts: Sequence[Fact], tally: Tally) -> list[Fact]:
     """Facts whose statements their quotes support: unsupported ones become their quote or go."""
-    kept = (_supported_fact(index, fact, stats) for fact in facts)
+    kept = (_supported_fact(index, fact, tally) for fact in facts)
     return [f for f in kept if f is not None]
 
 
 def support_contradictions(
-    index: CitationIndex, contradictions: Sequence[Contradiction], stats: BriefStats
+    index: CitationIndex, contradictions: Sequence[Contradiction], tally: Tally
 ) -> list[Contradiction]:
     """Each side's statement supported by its quotes, each summary by the sides' quotes."""
     kept: list[Contradiction] = []
@@ -277,20 +248,20 @@ def support_contradictions(
         sides: list[ContradictionSide] = []
         for side in contradiction.sides:
             if not _named_actor(index, side.actor, side.citations):
-                stats.statements_unsupported += 1
+                tally.statements_unsupported += 1
                 side = side.model_copy(update={"actor": None})
             if not support_problems(side.statement, _quotes_of(side.citations), framing=True):
                 sides.append(side)
                 continue
-            stats.statements_unsupported += 1
+            tally.statements_unsupported += 1
             if side.citations:  # verified sides always have one
-                stats.statements_replaced_by_quote += 1
+                tally.statements_replaced_by_quote += 1
                 sides.append(side.model_copy(update={"statement": side.citations[0].quote}))
         quotes = [c.quote for side in sides for c in side.citations]
         actors = "\n".join(side.actor for side in sides if side.actor)
         summary = contradiction.summary
         if support_problems(summary, quotes, given=actors, framing=True):
-            stats.statements_unsupported += 1
+            tally.statements_unsupported += 1
             summary = FALLBACK_SUMMARY
         kept.append(contradiction.model_copy(update={"sides": tuple(sides), "summary": summary}))
     return kept
@@ -302,31 +273,31 @@ def support_synthesis(
     facts: Sequence[Fact],
     *,
     topic: str,
-    stats: BriefStats,
+    tally: Tally,
 ) -> Synthesis:
     """Title, bottom line, watch and actors' positions, each supported by what it cites.
 
     The title cites every fact it was written from; the plain topic title counts as quoted.
     """
-    bottom = support_facts(index, synthesis.bottom_line, stats)
-    watch = support_facts(index, synthesis.watch, stats)
+    bottom = support_facts(index, synthesis.bottom_line, tally)
+    watch = support_facts(index, synthesis.watch, tally)
     actors: list[ActorPosition] = []
     for actor in synthesis.actors:
         if not _named_actor(index, actor.name, actor.citations):
-            stats.statements_unsupported += 1
+            tally.statements_unsupported += 1
             continue
         if not support_problems(actor.position, _quotes_of(actor.citations)):
             actors.append(actor)
             continue
-        stats.statements_unsupported += 1
+        tally.statements_unsupported += 1
         if actor.citations and _usable_quote(actor.citations[0]):
             first = actor.citations[0]
-            stats.statements_replaced_by_quote += 1
+            tally.statements_replaced_by_quote += 1
             actors.append(actor.model_copy(update={"position": first.quote, "citations": (first,)}))
     quotes = [c.quote for f in [*facts, *bottom, *watch] for c in f.citations]
     title = synthesis.title
     if support_problems(title, quotes, given=fallback_title(topic)):
-        stats.statements_unsupported += 1
+        tally.statements_unsupported += 1
         title = fallback_title(topic)
     return synthesis.model_copy(
         update={

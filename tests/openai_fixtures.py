@@ -185,7 +185,7 @@ def settings_for(base_url: str, cache_path: Path, **overrides: Any) -> Settings:
 
 def extract_flow(engine: OpenAIEngine) -> Any:
     docs = synthetic_documents()
-    return engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    return engine.extract_facts(TOPIC, docs, paragraph_chunks(docs)).value
 
 
 def whole_brief_flow(engine: OpenAIEngine) -> Any:
@@ -238,7 +238,7 @@ def real_facts() -> list[Any]:
 def real_extract_flow(engine: OpenAIEngine) -> Any:
     """Extraction of the first article's first two paragraphs: small enough for a CPU model."""
     docs = synthetic_documents()
-    return engine.extract_facts(TOPIC, docs[:1], paragraph_chunks(docs)[:2])
+    return engine.extract_facts(TOPIC, docs[:1], paragraph_chunks(docs)[:2]).value
 
 
 def real_cutoff_flow(engine: OpenAIEngine) -> Any:
@@ -259,11 +259,11 @@ def real_judge_flow(engine: OpenAIEngine) -> Any:
         CandidatePair(left=done, right=never, shared_terms=("review",)),
         CandidatePair(left=never, right=fares, shared_terms=("ferry",)),
     ]
-    return engine.judge_contradictions(TOPIC, synthetic_documents(), pairs)
+    return engine.judge_contradictions(TOPIC, synthetic_documents(), pairs).value
 
 
 def real_synthesis_flow(engine: OpenAIEngine) -> Any:
-    return engine.synthesize(TOPIC, real_facts(), [])
+    return engine.synthesize(TOPIC, real_facts(), []).value
 
 
 @dataclass(frozen=True)

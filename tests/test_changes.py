@@ -6,11 +6,11 @@ import datetime as dt
 
 from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, make_document
 
-from briefing.changes import PreviousDay, brief_facts, track_changes
+from briefing.changes import PreviousDay, brief_facts, story_statements, track_changes
 from briefing.config import Settings
 from briefing.models import Reprint
 from briefing.pipeline import build_brief
-from briefing.render.markdown import markdown_words
+from briefing.render.markdown import markdown_words, render_markdown
 
 DAY = dt.date(2026, 11, 20)
 DOCS = [make_document(FERRY_STRIKE, "ferry.txt"), make_document(BRIDGE_VOTE, "bridge.txt")]
@@ -50,3 +50,59 @@ def test_track_changes_is_pure_and_reprints_follow_the_page() -> None:
         reprints=reprints,
     )
     assert [r.path for r in daily.reprints] == ["copy.txt"]  # only stories the page cites
+
+
+def test_each_story_is_new_developing_or_gone_quiet() -> None:
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(story_statements(day1))
+    )
+    assert {s.headline for s in previous.stories} == {st.headline for st in day1.stories}
+    later = (
+        "The operator and the crew union agreed on Tuesday evening to meet a mediator in the "
+        "capital next week, the harbour master of Halvik told reporters."
+    )
+    day2_docs = [
+        make_document(f"{FERRY_STRIKE}\n\n{later}\n", "ferry-2.txt"),
+        make_document(ORCHARD_FROST, "orchard.txt"),
+    ]
+    day2 = build_brief(
+        day2_docs, settings=Settings(cache=False), today=DAY + dt.timedelta(days=1),
+        previous=previous,
+    )  # fmt: skip
+    assert day2.changes is not None
+    status = {c.headline: c.status for c in day2.changes.stories}
+    ferry, bridge = (next(s.headline for s in day1.stories if w in s.headline.lower())
+                     for w in ("ferry", "bridge"))  # fmt: skip
+    orchard = next(s.headline for s in day2.stories if s.source_ids == (day2_docs[1].id,))
+    assert status == {ferry: "developing", orchard: "new", bridge: "quiet"}
+    developing = next(c for c in day2.changes.stories if c.status == "developing")
+    assert developing.new_facts >= 1 and developing.story_id in {s.id for s in day2.stories}
+    md = render_markdown(day2)
+    since = md[md.index("## Since yesterday") :]
+    assert f"- Gone quiet: {bridge}" in since and f"- New: {orchard}" in since
+    # Only news is listed: the same facts again are not a developing story.
+    again = track_changes(day1, previous)
+    assert [c.status for c in again.stories] == []
+
+
+def test_long_change_lists_show_three_and_count_the_rest() -> None:
+    from brief_samples import daily_brief, make_brief
+
+    from briefing.render.html import render_html
+
+    brief = daily_brief(n_sources=3)
+    assert brief.changes is not None
+    many = make_brief(n_contradictions=5, n_sources=3).contradictions
+    stories = [{"headline": f"Story {i}", "status": "quiet"} for i in range(5)]
+    changes = brief.changes.model_validate(
+        {**brief.changes.model_dump(), "new_contradictions": [c.model_dump() for c in many],
+         "stories": stories}
+    )  # fmt: skip
+    brief = brief.model_copy(update={"changes": changes})
+    md = render_markdown(brief)
+    since = md[md.index("## Since yesterday") :]
+    assert sum(c.summary in since for c in many) == 3 and "(and 2 more in the JSON)" in since
+    assert "- Gone quiet: Story 0; Story 1; Story 2 (and 2 more in the JSON)" in since
+    html = render_html(brief)
+    assert sum(c.summary in html for c in many) == 3 and html.count("more in the JSON") >= 2

@@ -107,3 +107,17 @@ def test_sources_list_only_cited_documents_numbered_in_input_order() -> None:
     facts = [_fact(i, 2) for i in range(10)]
     brief = _compose(facts)
     assert [(s.id, s.number) for s in brief.sources] == [("d2", 1)]
+
+
+def test_two_outlets_headlines_in_the_same_words_are_not_both_taken() -> None:
+    from briefing.compose import Redundancy
+    from briefing.models import Citation, Fact
+
+    a = "Trump delays State of the Union Address until shutdown ends"
+    b = "President Donald Trump Postpones State Of The Union Until Shutdown Ends"
+    first = Fact(statement=a, citations=(Citation(source_id="d1", quote=a),))
+    second = Fact(statement=b, citations=(Citation(source_id="d2", quote=b),))
+    redundancy = Redundancy()
+    assert redundancy.take(first)
+    assert not redundancy.take(second)  # their content terms differ, their words do not
+    assert select_facts([first, second], set()) == [first]

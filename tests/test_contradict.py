@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from briefing.chunk import chunk_documents
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines.offline import OfflineEngine
@@ -81,8 +83,8 @@ def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -
     )
     engine = OfflineEngine()
     docs = [one, two, three]
-    facts = engine.extract_facts("strike", docs, chunk_documents(docs))
-    found = engine.judge_contradictions("strike", docs, propose_candidates(facts))
+    facts = engine.extract_facts("strike", docs, chunk_documents(docs)).value
+    found = engine.judge_contradictions("strike", docs, propose_candidates(facts)).value
     kinds = {c.kind for c in found}
     assert "reported_dispute" in kinds
     dispute = next(c for c in found if c.kind == "reported_dispute")
@@ -94,6 +96,34 @@ def test_unrelated_sentences_are_not_contradictions() -> None:
     a = document_from_text("The museum said it will open a new wing in spring.", "a.txt")
     b = document_from_text("The football club said it did not sign the striker.", "b.txt")
     engine = OfflineEngine()
-    facts = engine.extract_facts("news", [a, b], chunk_documents([a, b]))
-    assert engine.judge_contradictions("news", [a, b], propose_candidates(facts)) == []
+    facts = engine.extract_facts("news", [a, b], chunk_documents([a, b])).value
+    assert engine.judge_contradictions("news", [a, b], propose_candidates(facts)).value == []
     assert list(itertools.chain(detect_temporal([a, b]))) == []
+
+
+@pytest.mark.parametrize(
+    ("left_actor", "right_actor", "refutes", "expected"),
+    [
+        (None, None, True, "One source calls into question what another reports (port)."),
+        ("the union", None, True,
+         "Another source calls into question what the union reports (port)."),
+        (None, "the mayor", True,
+         "The mayor calls into question what another source reports (port)."),
+        (None, None, False, "Two sources give incompatible accounts (port)."),
+        ("the union", "a port spokesman", False,
+         "The union and a port spokesman give incompatible accounts (port)."),
+    ],
+)  # fmt: skip
+def test_a_summary_reads_as_a_sentence_whoever_is_named(
+    left_actor: str | None, right_actor: str | None, refutes: bool, expected: str
+) -> None:
+    from briefing.engines.offline import _contradiction
+
+    def fact(text: str, actor: str | None) -> Fact:
+        quote = Citation(source_id="s", quote=text, start=0, end=len(text))
+        return Fact(statement=text, actor=actor, citations=(quote,))
+
+    left = fact("The port will reopen on Monday.", left_actor)
+    right = fact("The port reopening is a hoax.", right_actor)
+    made = _contradiction("claim_conflict", left, right, ["port"], 0.7, refutes=refutes)
+    assert made.summary == expected

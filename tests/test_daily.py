@@ -31,6 +31,7 @@ from briefing.config import Settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.daily.run import run_daily
 from briefing.daily.store import Store
+from briefing.engines.base import EngineResult
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import ConfigError, DailyLockedError
 from briefing.files import run_lock
@@ -144,7 +145,7 @@ def test_several_days_each_brief_covers_only_its_new_material(
     assert "reprint" not in names and "wire-ferry.txt" in names
     assert any("down.xml" in w and "HTTP 500" in w for w in day1.warnings)
     assert any("broken.rss" in w for w in day1.warnings)
-    assert day1.brief.stats.warnings == day1.warnings  # the footer counts them
+    assert list(day1.brief.stats.warnings) == day1.warnings  # the footer counts them
     assert not any(path == "/story/archive" for path, _ in server.requests)  # outside window
     md1 = (tmp_path / "briefs" / "2026-11-19.md").read_text()
     assert "First daily brief" in md1
@@ -258,6 +259,12 @@ def test_an_update_is_briefed_and_marked_but_a_reprint_is_not(tmp_path: Path) ->
     new = [f for f in day2.changes.new_facts for c in f.citations if "mediator" in c.quote]
     assert new, "the update's new paragraph is a new development"
     assert "mediator" in since[: since.index("**Updated:**")]  # and it is cited on the page
+    # per story: the ferry story is updated, the bridge story (day 1 only) has gone quiet
+    status = {c.status: c.headline for c in day2.changes.stories}
+    assert set(status) == {"updated", "quiet"} and "bridge" in status["quiet"].lower()
+    assert (
+        f"- Updated: {status['updated']}" in since and f"- Gone quiet: {status['quiet']}" in since
+    )
     data = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
     assert data["daily"]["reprints"] == 1 and data["changes"]["updated_sources"] == [source.id]
     with Store(config.store_path) as store:
@@ -356,7 +363,7 @@ class _BlockingEngine(OfflineEngine):
 
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
-    ) -> list[Fact]:
+    ) -> EngineResult[list[Fact]]:
         self.entered.set()
         assert self.release.wait(30)
         return super().extract_facts(topic, documents, chunks)

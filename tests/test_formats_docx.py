@@ -43,6 +43,19 @@ def test_paragraphs_headings_and_table_rows_in_document_order(note: Path) -> Non
     assert doc.date == DOCX_CREATED.date() and doc.pages == ()
 
 
+@pytest.mark.parametrize("author", ["python-docx", "Author", "Microsoft Office User"])
+def test_a_generators_default_properties_are_not_the_documents(tmp_path: Path, author: str) -> None:
+    import docx
+
+    document = docx.Document()  # python-docx's template: author and a 2013 creation date
+    document.core_properties.author = author
+    document.add_paragraph("The ferry service resumed on Monday after the storm.")
+    path = tmp_path / "plain.docx"
+    document.save(str(path))
+    (doc,) = ingest_paths([path]).documents
+    assert doc.outlet is None and doc.date is None
+
+
 def test_brief_of_a_word_file_cites_exact_quotes(note: Path) -> None:
     (doc,) = ingest_paths([note]).documents
     brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 10, 13))

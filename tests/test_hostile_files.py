@@ -121,6 +121,32 @@ def test_link_loops_and_broken_links_are_warnings(tmp_path: Path) -> None:
     assert len(result.documents) == 1 and len(result.warnings) == 2
 
 
+def test_links_to_files_outside_the_folder_are_not_followed(tmp_path: Path) -> None:
+    from briefing.daily.run import expand_sources
+
+    inbox = _inbox(tmp_path)
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text(BRIDGE_VOTE)  # prose a brief would gladly quote
+    (inbox / "notes.txt").symlink_to(secret)
+    (inbox / "again.txt").symlink_to(inbox / "ferry.txt")  # inside the folder: followed
+    warnings: list[str] = []
+    files = walk_folder(inbox, {".txt"}, warnings)
+    assert [f.name for f in files] == ["again.txt", "ferry.txt"]
+    assert len(warnings) == 1 and "notes.txt" in warnings[0] and "outside" in warnings[0]
+    result = ingest_paths([inbox])
+    assert all("council" not in d.text.lower() for d in result.documents)
+    assert any("notes.txt" in w for w in result.warnings)
+    config = DailyConfig.model_validate(
+        {"sources": [str(inbox / "*.txt")], "out": tmp_path / "briefs"}
+    )
+    found = expand_sources(config)
+    assert sorted(p.name for p in found.files) == ["again.txt", "ferry.txt"]
+    assert any("notes.txt" in w and "outside" in w for w in found.warnings)
+    # A link named on the command line is what the user asked for: it is read.
+    assert len(ingest_paths([inbox / "notes.txt"]).documents) == 1
+
+
 @not_root
 def test_an_unreadable_folder_is_a_warning(tmp_path: Path) -> None:
     inbox = _inbox(tmp_path)
@@ -289,3 +315,19 @@ def test_a_page_claiming_utf16_in_ascii_is_read_as_utf8() -> None:
     warnings: list[str] = []
     page = decode_html('<meta charset="utf-16"><p>café</p>'.encode(), "p.html", warnings)
     assert "café" in page and warnings == []
+
+
+def test_a_run_of_words_without_sentences_is_not_a_document() -> None:
+    # A log line, a table dump or minified text: one "sentence" of 400,000 words.
+    with pytest.raises(InputError, match="words without sentences"):
+        load_document(("word " * 400_000).encode(), "dump.txt")
+
+
+def test_a_run_on_line_never_becomes_a_fact() -> None:
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+    from briefing.ingest import document_from_text
+
+    doc = document_from_text(f"Harbour news today\n\n{'lorem ipsum ' * 5_000}\n", "a.txt")
+    facts = OfflineEngine().extract_facts("harbour", [doc], chunk_documents([doc])).value
+    assert [f.statement for f in facts] == ["Harbour news today"]  # the headline, not the run

@@ -342,7 +342,7 @@ def test_a_fact_the_model_drops_when_re_asked_keeps_its_quote(tmp_path: Path) ->
     settings = settings_for("http://hostile.invalid/v1", tmp_path / "cache.sqlite", cache=False)
     engine = OpenAIEngine(settings, client=model.client(), sleep=lambda _: None)
     docs = _documents()
-    facts = engine.extract_facts("fares", docs, chunk_documents(docs))
+    facts = engine.extract_facts("fares", docs, chunk_documents(docs)).value
     lied_about = {quotes[0] for _, quotes in model.lies}
     assert lied_about
     assert lied_about <= {f.citations[0].quote for f in facts}

@@ -20,11 +20,11 @@ import openai
 import pytest
 import yaml
 from openai_fixtures import CASSETTES, TOPIC, paragraph_chunks, settings_for, synthetic_documents
+from verifying import verify_all
 
 from briefing.engines.cost import Deadline, TimeUp, estimate_tokens
 from briefing.engines.ladder import is_looping, repeats_itself
 from briefing.engines.openai_engine import OpenAIEngine
-from briefing.verify import verify_all
 
 QUOTE = "Council leader Mara Quill said the ferry service lost 4.2 million dollars last year"
 FACT = {
@@ -102,7 +102,7 @@ def test_a_streamed_answer_that_loops_is_stopped_after_a_few_repeats(tmp_path: P
     client = _streaming_client(lambda: _in_pieces(looping), pulled, bodies)
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", stream=True)
     engine = OpenAIEngine(settings, client=client)
-    facts = engine.extract_facts(TOPIC, docs, chunks)
+    facts = engine.extract_facts(TOPIC, docs, chunks).value
 
     assert bodies[0]["stream"] is True and len(bodies) == 1  # a loop is not split or doubled
     assert engine.caller.stats.loops_stopped == 1
@@ -123,7 +123,7 @@ def test_a_streamed_answer_is_parsed_and_its_usage_counted(tmp_path: Path) -> No
     client = _streaming_client(lambda: _in_pieces(answer), pulled, bodies, usage)
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", stream=True)
     engine = OpenAIEngine(settings, client=client)
-    facts = engine.extract_facts(TOPIC, docs, chunks)
+    facts = engine.extract_facts(TOPIC, docs, chunks).value
 
     assert sum(pulled) == len(answer) and engine.caller.stats.loops_stopped == 0
     assert [f.citations[0].quote for f in verify_all(docs, facts).facts] == [QUOTE]
@@ -215,7 +215,7 @@ def test_llm_budget_stops_requests_and_leaves_the_rest_to_offline_extraction(
     engine = OpenAIEngine(settings, client=client, clock=clock, batch_tokens=one_doc_per_batch)
     batches = engine._batches(chunks)
     assert len(batches) >= 2 and {c.doc_id for c in batches[0]} == {docs[0].id}
-    facts = engine.extract_facts(TOPIC, docs, chunks)
+    facts = engine.extract_facts(TOPIC, docs, chunks).value
 
     assert len(bodies) == 1  # the second batch would have ended past the budget
     assert any("--llm-budget of 60 s" in w for w in engine.warnings)

@@ -40,6 +40,7 @@ from openai_fixtures import (
 )
 from pydantic import ValidationError
 from vcr.errors import CannotOverwriteExistingCassetteException
+from verifying import verify_all
 
 from briefing.engines import openai_engine
 from briefing.engines.base import CandidatePair, Engine
@@ -51,7 +52,6 @@ from briefing.engines.transport import MAX_ATTEMPTS, is_transient
 from briefing.errors import EngineError, MissingKeyError
 from briefing.ingest import ingest_paths
 from briefing.models import Brief, Citation, Fact
-from briefing.verify import verify_all
 
 
 class Sleeps(list[float]):
@@ -232,7 +232,7 @@ def test_length_cutoff_on_one_chunk_doubles_the_output_budget_once(tmp_path: Pat
     chunks = paragraph_chunks(docs)[:1]
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
-    facts = engine.extract_facts(TOPIC, docs, chunks)
+    facts = engine.extract_facts(TOPIC, docs, chunks).value
     budgets = [r["max_tokens"] for r in endpoint.requests]
     assert budgets == [budgets[0], 2 * budgets[0]]  # raised once, then given up
     assert facts == [] and any("cut off" in w for w in engine.warnings)
@@ -298,7 +298,7 @@ def test_a_server_without_any_response_format_ends_on_the_plain_rung(tmp_path: P
     settings = settings_for("http://old.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client("http://old.invalid/v1"))
     docs = synthetic_documents()
-    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs)).value
     modes = [(r.get("response_format") or {}).get("type") for r in endpoint.requests]
     assert modes == ["json_schema", "json_object", None]
     assert engine.ladder.mode == "plain" and engine.caller.stats.fallbacks == [
@@ -314,7 +314,7 @@ def test_plain_rung_extracts_json_from_a_chatty_reply(tmp_path: Path) -> None:
     engine = OpenAIEngine(settings, client=endpoint.client("http://plain.invalid/v1"))
     engine.ladder.settle("plain")
     docs = synthetic_documents()
-    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs)).value
     assert "response_format" not in endpoint.requests[0]
     assert facts and verify_all(docs, facts).facts_dropped == 0
 
@@ -448,15 +448,15 @@ def test_max_cost_stops_before_exceeding_and_keeps_what_was_done(
     )
     engine = OpenAIEngine(settings, client=endpoint.client(), batch_tokens=80)
     batches = len(engine._batches(chunks))
-    facts = engine.extract_facts(TOPIC, docs, chunks)
+    facts = engine.extract_facts(TOPIC, docs, chunks).value
     assert batches > 2
     assert len(endpoint.requests) == 1
     assert facts, "the batch done before the limit is kept"
     assert 0 < engine.usage.cost_usd <= limit
     assert sum("--max-cost" in w for w in engine.warnings) == 1
     # Judging and synthesis after the stop send nothing either, and still return.
-    assert engine.judge_contradictions(TOPIC, docs, _pairs()) == []
-    assert engine.synthesize(TOPIC, facts, []).bottom_line
+    assert engine.judge_contradictions(TOPIC, docs, _pairs()).value == []
+    assert engine.synthesize(TOPIC, facts, []).value.bottom_line
     assert len(endpoint.requests) == 1
 
 
@@ -467,6 +467,24 @@ def test_max_cost_below_one_request_sends_nothing(tmp_path: Path) -> None:
     assert extract_flow(engine) == []
     assert endpoint.requests == [] and engine.usage.cost_usd == 0.0
     assert any("--max-cost" in w for w in engine.warnings)
+
+
+def test_each_result_carries_what_its_call_spent_and_warned(tmp_path: Path) -> None:
+    endpoint = FakeEndpoint()
+    settings = settings_for(
+        "http://fake.invalid/v1", tmp_path / "c.sqlite", model="local-model", max_cost_usd=1.0
+    )
+    engine = OpenAIEngine(settings, client=endpoint.client())  # warns: no price known
+    docs = synthetic_documents()
+    extracted = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    assert extracted.value and extracted.usage.calls == len(endpoint.requests) > 0
+    assert extracted.usage.prompt_tokens > 0 and extracted.usage.cost_usd == 0.0
+    assert [w for w in extracted.warnings if "no price known" in w] == [engine.warnings[0]]
+    sent = len(endpoint.requests)
+    synthesized = engine.synthesize(TOPIC, extracted.value, [])
+    assert synthesized.usage.calls == len(endpoint.requests) - sent > 0
+    assert not any("no price known" in w for w in synthesized.warnings)  # reported once
+    assert extracted.usage + synthesized.usage == engine.usage
 
 
 def test_usage_and_cost_come_from_the_responses(tmp_path: Path) -> None:
@@ -520,7 +538,7 @@ def test_judge_sees_only_the_given_pairs_and_cites_their_facts(tmp_path: Path) -
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client())
     pairs = _pairs()
-    found = engine.judge_contradictions(TOPIC, synthetic_documents(), pairs)
+    found = engine.judge_contradictions(TOPIC, synthetic_documents(), pairs).value
     prompt = _last_user_message(endpoint.requests[0])
     assert prompt.count(" vs ") == len(pairs) and "P3:" not in prompt
     assert prompt.count(pairs[0].right.statement) == 1  # shared statements listed once
@@ -535,7 +553,7 @@ def test_synthesis_cites_the_facts_it_uses(tmp_path: Path) -> None:
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client())
     facts = [p.left for p in _pairs()] + [_pairs()[1].right]
-    synthesis = engine.synthesize(TOPIC, facts, [])
+    synthesis = engine.synthesize(TOPIC, facts, []).value
     assert synthesis.title
     assert 1 <= len(synthesis.bottom_line) <= 3
     known = {c for f in facts for c in f.citations}
@@ -550,7 +568,7 @@ def test_synthesis_falls_back_to_top_facts_when_refused(tmp_path: Path) -> None:
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client())
     facts = [p.left for p in _pairs()]
-    synthesis = engine.synthesize(TOPIC, facts, [])
+    synthesis = engine.synthesize(TOPIC, facts, []).value
     assert list(synthesis.bottom_line) == facts[:2]
     assert any("refused synthesis" in w for w in engine.warnings)
 
@@ -741,7 +759,7 @@ def test_a_re_ask_answered_word_for_word_the_same_is_not_repeated(tmp_path: Path
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
     docs = synthetic_documents()
-    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs)).value
     assert engine.caller.stats.reasks == 1 and len(endpoint.requests) == 2
     assert verify_all(docs, facts).facts_dropped == 1
 
@@ -834,7 +852,7 @@ def test_a_document_the_model_gives_nothing_for_is_extracted_offline(tmp_path: P
     docs = synthetic_documents()
     from briefing.chunk import chunk_documents  # offline extraction reads the chunks' sentences
 
-    facts = engine.extract_facts(TOPIC, docs, chunk_documents(docs))
+    facts = engine.extract_facts(TOPIC, docs, chunk_documents(docs)).value
     verified = verify_all(docs, facts).facts
     assert {c.source_id for f in verified for c in f.citations} == {d.id for d in docs}
     assert len(engine.fallback_documents) == 2
@@ -864,7 +882,7 @@ def test_a_cut_off_during_a_re_ask_keeps_what_the_first_answer_verified(tmp_path
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
     engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
     docs = synthetic_documents()
-    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs))
+    facts = engine.extract_facts(TOPIC, docs, paragraph_chunks(docs)).value
     verification = verify_all(docs, facts)
     assert len(endpoint.requests) == 2
     assert verification.facts and verification.facts_dropped == 1

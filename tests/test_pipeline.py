@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from briefing import Settings, build_brief, document_from_text
-from briefing.engines.base import CandidatePair
+from briefing.engines.base import CandidatePair, EngineResult
 from briefing.errors import NoDocumentsError
 from briefing.models import (
     ActorPosition,
@@ -34,15 +34,14 @@ class FakeEngine:
     model = "fake-1"
 
     def __init__(self) -> None:
-        self.usage = Usage(calls=3, prompt_tokens=100, completion_tokens=20, cost_usd=0.001)
-        self.warnings = ["the model refused one batch"]
         self.seen_candidates: list[CandidatePair] = []
 
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
-    ) -> list[Fact]:
+    ) -> EngineResult[list[Fact]]:
         real = "The canal reopened to barges on Tuesday"
-        return [
+        spent = Usage(calls=2, prompt_tokens=80, completion_tokens=15, cost_usd=0.0005)
+        return EngineResult(usage=spent, value=[
             Fact(
                 statement="Barges are moving again.",
                 score=0.9,
@@ -60,11 +59,11 @@ class FakeEngine:
                 kind="claim",
                 citations=(Citation(source_id=DOC.id, quote="traffic would  return to normal"),),
             ),
-        ]
+        ])  # fmt: skip
 
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
-    ) -> list[Contradiction]:
+    ) -> EngineResult[list[Contradiction]]:
         self.seen_candidates = list(candidates)
         side = ContradictionSide(
             statement="x", citations=(Citation(source_id=DOC.id, quote="after a month of repairs"),)
@@ -73,12 +72,14 @@ class FakeEngine:
             statement="y",
             citations=(Citation(source_id=DOC.id, quote="the canal stays closed all year"),),
         )
-        return [Contradiction(kind="claim_conflict", summary="s", sides=(side, ghost))]
+        found = [Contradiction(kind="claim_conflict", summary="s", sides=(side, ghost))]
+        return EngineResult(found, warnings=("the model refused one batch",))
 
     def synthesize(
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
-    ) -> Synthesis:
-        return Synthesis(
+    ) -> EngineResult[Synthesis]:
+        spent = Usage(calls=1, prompt_tokens=20, completion_tokens=5, cost_usd=0.0005)
+        return EngineResult(usage=spent, value=Synthesis(
             title="Canal brief",
             bottom_line=tuple(facts[:1]),
             actors=(
@@ -88,7 +89,7 @@ class FakeEngine:
                     citations=(Citation(source_id=DOC.id, quote="no such quote in the source"),),
                 ),
             ),
-        )
+        ))  # fmt: skip
 
 
 def test_unverified_output_is_dropped_counted_and_never_rendered() -> None:
@@ -111,8 +112,9 @@ def test_unverified_output_is_dropped_counted_and_never_rendered() -> None:
         for c in f.citations
     )
     assert stats.engine == "fake" and stats.model == "fake-1"
-    assert stats.usage.cost_usd == 0.001
-    assert stats.warnings == ["the model refused one batch"]
+    # what each call returned, added up: nothing is read back from the engine
+    assert stats.usage == Usage(calls=3, prompt_tokens=100, completion_tokens=20, cost_usd=0.001)
+    assert stats.warnings == ("the model refused one batch",)
 
 
 def test_no_documents_is_an_error() -> None:

@@ -61,7 +61,10 @@ def test_json_has_the_documented_fields() -> None:
 
 def test_footer_names_the_warnings() -> None:
     brief = _brief("The harbour reopened on Monday.")
-    brief.stats.warnings = [f"feed{i}.xml: HTTP 500" for i in range(7)]
+    warned = brief.stats.model_copy(
+        update={"warnings": [f"feed{i}.xml: HTTP 500" for i in range(7)]}
+    )
+    brief = brief.model_copy(update={"stats": warned})
     md = render_markdown(brief)
     assert "- Warning: feed0.xml: HTTP 500" in md and "feed4.xml" in md
     assert "feed5.xml" not in md and "2 more warnings in the JSON" in md
@@ -82,6 +85,103 @@ def test_citations_of_paged_sources_show_their_pages() -> None:
     brief = _brief("The harbour reopened on Monday.")
     fact = brief.bottom_line[0]
     paged = fact.citations[0].model_copy(update={"page": 7})
-    brief.bottom_line = [fact.model_copy(update={"citations": (paged,)})]
+    brief = brief.model_copy(
+        update={"bottom_line": [fact.model_copy(update={"citations": (paged,)})]}
+    )
     assert "“The harbour reopened on Monday.” [1, p. 7]" in render_markdown(brief)
     assert json.loads(render_json(brief))["bottom_line"][0]["citations"][0]["page"] == 7
+
+
+def _disputed(brief: Brief, side_quote: str, *, source_id: str = "d1") -> Brief:
+    """``brief`` with one contradiction: a side quoting ``side_quote`` against another."""
+    from briefing.models import Contradiction, ContradictionSide
+
+    other = "The harbour stays closed until June."
+    sides = (
+        ContradictionSide(
+            actor="The port authority",
+            statement=side_quote,
+            citations=(Citation(source_id=source_id, quote=side_quote, start=0, end=40),),
+        ),
+        ContradictionSide(
+            actor="The union",
+            statement=other,
+            citations=(Citation(source_id="d1", quote=other, start=50, end=86),),
+        ),
+    )
+    contradiction = Contradiction(
+        id="c1", kind="claim_conflict", summary="Open or not.", sides=sides
+    )
+    return brief.model_copy(update={"contradictions": [contradiction]})
+
+
+def test_a_side_quoting_the_bottom_line_points_to_it_instead_of_repeating_it() -> None:
+    said = "The harbour reopened on Monday after a week of repairs."
+    brief = _disputed(_brief(said), said)
+    md = render_markdown(brief)
+    assert md.count(said) == 1  # once, in the bottom line
+    assert "- **The port authority:** (see bottom line 1) [1]" in md
+    assert "- **The union:** “The harbour stays closed until June.” [1]" in md
+    from briefing.render.html import render_html
+
+    html = render_html(brief)
+    assert html.count(said) == 1
+    assert '<span class="see">(see bottom line 1)</span>' in html
+    # The JSON keeps every side whole: a reader of the data needs no page to resolve it.
+    side = json.loads(render_json(brief))["contradictions"][0]["sides"][0]
+    assert side["statement"] == said and side["citations"][0]["quote"] == said
+
+
+def test_a_side_saying_something_else_is_shown_in_full() -> None:
+    said = "The harbour reopened on Monday after a week of repairs."
+    brief = _disputed(_brief(said), "Ferries are still running a reduced timetable.")
+    md = render_markdown(brief)
+    assert "(see bottom line" not in md
+    assert "“Ferries are still running a reduced timetable.” [1]" in md
+
+
+def test_another_outlets_near_identical_sentence_points_to_the_bottom_line() -> None:
+    said = "Trump delays State of the Union address until shutdown ends"
+    brief = _disputed(
+        _brief(said), "President Donald Trump postpones State of the Union until shutdown ends"
+    )
+    brief = brief.model_copy(
+        update={"sources": [*brief.sources, SourceRef(id="d2", number=2, title="B", path="b.txt")]}
+    )
+    sides = brief.contradictions[0].sides
+    moved = sides[0].model_copy(
+        update={"citations": (sides[0].citations[0].model_copy(update={"source_id": "d2"}),)}
+    )
+    contradiction = brief.contradictions[0].model_copy(update={"sides": (moved, sides[1])})
+    md = render_markdown(brief.model_copy(update={"contradictions": [contradiction]}))
+    assert "- **The port authority:** (see bottom line 1) [2]" in md
+    assert "postpones" not in md
+
+
+def test_on_a_page_of_stories_a_side_points_to_its_storys_line() -> None:
+    from briefing.models import BriefStory
+
+    said = "The harbour reopened on Monday after a week of repairs."
+    other = "Snow closed the mountain pass overnight."
+    brief = _disputed(_brief(said), said)
+    brief = brief.model_copy(
+        update={
+            "bottom_line": [
+                Fact(
+                    id="b1",
+                    statement=other,
+                    citations=(Citation(source_id="d2", quote=other, start=0, end=40),),
+                ),
+                brief.bottom_line[0].model_copy(update={"id": "b2"}),
+            ],
+            "sources": [*brief.sources, SourceRef(id="d2", number=2, title="Pass", path="b.txt")],
+            "stories": [
+                BriefStory(id="s1", rank=1, headline="Harbour reopens", source_ids=("d1",)),
+                BriefStory(id="s2", rank=2, headline="Pass closed", source_ids=("d2",)),
+            ],
+        }
+    )
+    md = render_markdown(brief)
+    assert "## Top stories" in md
+    assert md.count(said) == 1
+    assert "- **The port authority:** (see story 1, line 1) [1]" in md

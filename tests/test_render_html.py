@@ -158,7 +158,7 @@ def test_date_line(dates: tuple[dt.date, dt.date] | None, undated: int, expected
 
 def test_header_counts_sources_cited_of_read() -> None:
     brief = make_brief(n_sources=3)
-    brief.stats.documents = 1400
+    brief = brief.model_copy(update={"stats": brief.stats.model_copy(update={"documents": 1400})})
     assert "3 sources cited of 1400 read" in render_html(brief)
 
 
@@ -173,7 +173,7 @@ def test_footer_shows_model_and_cost_only_when_an_llm_was_used() -> None:
 def test_left_out_items_are_announced() -> None:
     brief = make_brief(n_facts=2)
     brief = brief.model_copy(update={"more_facts": make_brief(n_facts=7).facts})
-    brief.stats.omitted_other = 2
+    brief = brief.model_copy(update={"stats": brief.stats.model_copy(update={"omitted_other": 2})})
     html = render_html(brief)
     assert "7 more facts in the JSON brief." in html
     assert "2 actor or watch items left out for space." in html
@@ -289,6 +289,6 @@ def test_html_citation_marker_shows_the_page_of_a_paged_source() -> None:
     brief = make_brief(n_facts=1)
     fact = brief.facts[0]
     paged = fact.citations[0].model_copy(update={"page": 12})
-    brief.facts = [fact.model_copy(update={"citations": (paged,)})]
+    brief = brief.model_copy(update={"facts": [fact.model_copy(update={"citations": (paged,)})]})
     number = next(s.number for s in brief.sources if s.id == paged.source_id)
     assert f'<a href="#src-{number}">[{number}, p. 12]</a>' in render_html(brief)

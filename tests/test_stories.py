@@ -272,3 +272,74 @@ def test_an_actor_is_never_a_bare_conjunction(sentence: str, actor: str | None) 
     from briefing.claims import attribute
 
     assert attribute(sentence).actor == actor
+
+
+_EXPORTERS = (
+    "Fruit exporters count losses\n\nChilean fruit exporters said cherries were rotting in "
+    "containers stuck at Valparaiso. The growers association asked the government to mediate "
+    "between the dockworkers and the operator.\n"
+)
+
+
+def test_a_story_told_in_other_words_rejoins_the_story_it_is_clearly_closest_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs, label = _inbox()
+    extra = document_from_text(_EXPORTERS, "port-exporters.txt")
+    label[extra.id] = "port"
+    grouped = sorted(sorted(label[i] for i in s.source_ids) for s in group_stories([*docs, extra]))
+    assert grouped == [["port"] * 4, ["rates"] * 2, ["volcano"] * 2]
+    # It is the second pass that joins it: the first keeps it apart (average similarity low).
+    monkeypatch.setattr("briefing.stories.SPLIT_COSINE", 2.0)
+    assert len(group_stories([*docs, extra])) == 4
+
+
+def test_the_topic_takes_a_matched_story_whole() -> None:
+    docs, label = _inbox()
+    extra = document_from_text(_EXPORTERS, "port-exporters.txt")
+    label[extra.id] = "port"
+    brief = build_brief(
+        [*docs, extra], settings=Settings(topic="Valparaiso port strike"), today=TODAY
+    )
+    cited = {s.id for s in brief.sources}
+    assert cited == {i for i, name in label.items() if name == "port"}  # exporters too
+
+
+def test_topic_words_match_across_hyphens_and_quotation_marks() -> None:
+    docs = [
+        document_from_text(
+            "Fact check: no suitcases of ballots\n\nA fact check of the video found no "
+            "suitcases of ballots were hidden under the table in Atlanta.\n",
+            "a.txt",
+        ),
+        document_from_text(
+            "Harbour reopens\n\nThe harbour in Leith reopened on Monday after repairs.\n", "b.txt"
+        ),
+    ]
+    kept = match_topic(group_stories(docs), docs, "Fact-Checking the 'Suitcase' Claims")
+    assert [s.source_ids for s in kept] == [(docs[0].id,)]
+
+
+def test_a_headline_ending_with_a_full_stop_is_the_headline_not_the_lead() -> None:
+    docs = [
+        document_from_text(
+            "Peru's finance minister quits after losing vote.\n\nThe finance minister of Peru "
+            "resigned on Tuesday after losing a confidence vote. Congress voted 70 to 40 "
+            "against him. The president named a successor within hours.\n",
+            "a.txt",
+        ),
+        document_from_text(
+            "Minister out in Lima.\n\nPeru's finance minister resigned on Tuesday after a "
+            "confidence vote in Congress. Bond prices fell slightly on the news.\n",
+            "b.txt",
+        ),
+    ]
+    assert [d.title for d in docs] == [
+        "Peru's finance minister quits after losing vote.",
+        "Minister out in Lima.",
+    ]
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    titles = {d.title for d in docs}
+    assert brief.stories[0].headline in titles
+    assert brief.title.removeprefix("Situation brief: ") in titles  # a headline, not keywords
+    assert brief.bottom_line and brief.bottom_line[0].statement not in titles

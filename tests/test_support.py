@@ -12,13 +12,13 @@ from briefing.ingest import ingest_paths
 from briefing.models import (
     ActorPosition,
     Brief,
-    BriefStats,
     Citation,
     Contradiction,
     ContradictionSide,
     Document,
     Fact,
     Synthesis,
+    Tally,
 )
 from briefing.pipeline import build_brief
 from briefing.support import quantities, support_problems
@@ -142,7 +142,7 @@ def _fact(statement: str, quote: str, source: str = "d1") -> Fact:
 
 
 def test_unsupported_fact_is_replaced_by_its_quote_and_counted() -> None:
-    stats = BriefStats()
+    stats = Tally()
     good = _fact("Officials said the ministry did not sign the agreement in Geneva.", SIGNING)
     bad = _fact("The ministry signed the agreement in Geneva.", SIGNING)
     short = _fact("Ferries stopped in 1999.", "Ferries stopped.")
@@ -157,12 +157,12 @@ def test_unsupported_fact_is_replaced_by_its_quote_and_counted() -> None:
 @pytest.mark.parametrize(("date", "kept"), [("28 June", True), ("28 June 2023", False)])
 def test_a_fact_date_must_be_written_in_its_quotes(date: str, kept: bool) -> None:
     fact = _fact(FARES, FARES).model_copy(update={"date": date})
-    (out,) = support_facts(_index(FARES), [fact], BriefStats())
+    (out,) = support_facts(_index(FARES), [fact], Tally())
     assert out.date == (date if kept else None)
 
 
 def test_synthesis_title_bottom_line_and_actors_are_checked() -> None:
-    stats = BriefStats()
+    stats = Tally()
     fact = _fact(FARES, FARES)
     synthesis = Synthesis(
         title="Ceasefire signed by 47 delegates in Geneva",
@@ -177,7 +177,7 @@ def test_synthesis_title_bottom_line_and_actors_are_checked() -> None:
         ),
     )
     index = _index(FARES)
-    out = support_synthesis(index, synthesis, [fact], topic="Bergen ferry fares", stats=stats)
+    out = support_synthesis(index, synthesis, [fact], topic="Bergen ferry fares", tally=stats)
     assert out.title == fallback_title("Bergen ferry fares")
     assert out.bottom_line[0].statement == FARES
     assert out.watch == synthesis.watch
@@ -201,14 +201,14 @@ def test_contradiction_summary_and_sides_are_checked() -> None:
             ),
         ),
     )
-    stats = BriefStats()
+    stats = Tally()
     index = _index(FARES, other)
     (out,) = support_contradictions(index, [contradiction], stats)
     assert out.summary == FALLBACK_SUMMARY
     assert out.sides[1].statement == other
     assert stats.statements_unsupported == 2
     fine = contradiction.model_copy(update={"summary": "The operator and the union disagree."})
-    (kept,) = support_contradictions(index, [fine], BriefStats())
+    (kept,) = support_contradictions(index, [fine], Tally())
     assert kept.summary == fine.summary
 
 
@@ -218,7 +218,7 @@ def test_actors_must_be_named_in_the_cited_documents() -> None:
     quoted = _fact(FARES, FARES)
     named = quoted.model_copy(update={"actor": "Kari Olsen"})  # named earlier in the document
     invented = quoted.model_copy(update={"actor": "The Geneva delegation"})
-    stats = BriefStats()
+    stats = Tally()
     kept = support_facts(index, [named, invented], stats)
     assert [f.actor for f in kept] == ["Kari Olsen", None]
     positions = (
@@ -226,7 +226,7 @@ def test_actors_must_be_named_in_the_cited_documents() -> None:
         ActorPosition(name="Geneva delegates", position=FARES, citations=quoted.citations),
     )
     synthesis = Synthesis(title=fallback_title("fares"), actors=positions)
-    out = support_synthesis(index, synthesis, [quoted], topic="fares", stats=stats)
+    out = support_synthesis(index, synthesis, [quoted], topic="fares", tally=stats)
     assert [a.name for a in out.actors] == ["Minister Olsen"]
     assert stats.statements_unsupported == 2
 

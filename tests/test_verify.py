@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from verifying import verify_all
+
 from briefing.ingest import document_from_text
 from briefing.models import Citation, Contradiction, ContradictionSide, Fact
-from briefing.verify import CitationIndex, verify_all
+from briefing.verify import CitationIndex
 
 TEXT = (
     "The minister said: \u201cWe will not   negotiate\u201d.\n"

@@ -48,7 +48,8 @@ examples:
 
 accepted formats: .txt .md (plain text), .html .htm (the article is extracted),
   .pdf (text layer; no scans), .docx (Word), .eml and .mbox (one source per message),
-  Maildir folders (cur/, new/).
+  Maildir folders (cur/, new/), .rss .atom .rdf .xml feeds (one source per entry, as the
+  file holds it: nothing is fetched).
   Citations of a PDF show the page: [2, p. 14]. 'briefing text SOURCE' prints the text
   that the citation offsets of a PDF, Word file or e-mail refer to.
 """

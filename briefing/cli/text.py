@@ -58,7 +58,8 @@ def source_document(source: str, *, max_bytes: int) -> Document:
     if len(result.documents) > 1:
         paths = [d.path for d in result.documents]
         raise BriefingError(
-            f"{target} holds {len(paths)} messages: name one, e.g. {paths[0]} or {paths[-1]}"
+            f"{target} holds {len(paths)} documents (messages or entries): name one, "
+            f"e.g. {paths[0]} or {paths[-1]}"
         )
     return result.documents[0]
 

@@ -112,7 +112,7 @@ def expand_sources(config: DailyConfig) -> Sources:
             continue
         path = Path(raw).expanduser()
         if any(ch in raw for ch in "*?["):
-            matches = glob_files(raw)
+            matches = glob_files(raw, out.warnings)
             if not matches:
                 out.warnings.append(f"{raw}: no files match this pattern")
             for match in matches:

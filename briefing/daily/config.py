@@ -9,8 +9,10 @@ the file: they come from the environment mapping the CLI passes in.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -146,6 +148,19 @@ class DailyConfig(BaseModel):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def fingerprint(self, doc_ids: Iterable[str], settings: Settings) -> str:
+        """What a day's brief depends on: a rerun with the same fingerprint changes nothing."""
+        basis = {
+            "docs": sorted(doc_ids),
+            "engine": settings.engine,
+            "model": settings.model if settings.engine != "offline" else None,
+            "topic": settings.topic,
+            "max_words": settings.max_words,
+            "paper": settings.paper,
+            "formats": self.formats,
+        }
+        return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:24]
 
     def local_day(self, moment: dt.datetime) -> dt.date:
         """The calendar day of ``moment`` in the configured time zone (naive = UTC)."""

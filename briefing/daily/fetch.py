@@ -13,22 +13,18 @@ into a warning, never a failed run.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import hashlib
-import io
 import logging
-import re
 import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from briefing.daily.webclient import FetchPolicy, HttpClient, Response
 from briefing.errors import FetchError, InputError
+from briefing.formats.feed import FEED_SUFFIXES, looks_like_feed, read_feed
 from briefing.htmlpage import decode_html, main_text
 from briefing.sanitize import one_line
 from briefing.sourcefiles import read_source
@@ -52,7 +48,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 # An entry whose own content is at least this long is used as is; otherwise its page is fetched.
 _MIN_ENTRY_CHARS = 400
 _MIN_ARTICLE_CHARS = 40
@@ -87,52 +82,6 @@ class FeedResult:
 
 
 # ---------------------------------------------------------------------------- HTML to text
-
-
-class _TextParser(HTMLParser):
-    _BLOCK = frozenset(
-        (
-            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "section", "article", "tr", "pre", "figcaption",
-        )
-    )  # fmt: skip
-    _SKIP = frozenset(("script", "style", "noscript", "template"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def _plain(html: str) -> str:
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
-    return "\n".join(ln for ln in lines if ln)
-
-
-def html_fragment_to_text(html: str) -> str:
-    """Text of a feed entry's HTML (or plain) content, paragraphs on their own lines."""
-    if "<" not in html:
-        return "\n".join(ln.strip() for ln in html.splitlines() if ln.strip())
-    return _plain(html)
 
 
 @dataclass(frozen=True)
@@ -179,52 +128,10 @@ def is_url(source: str) -> bool:
     return source[:8].lower().startswith(("http://", "https://"))
 
 
-def looks_like_feed(body: bytes, content_type: str = "") -> bool:
-    """Whether a response or file is RSS/Atom rather than an HTML page."""
-    ctype = content_type.lower()
-    if any(t in ctype for t in ("rss", "atom", "/xml", "+xml")):
-        return True
-    head = body[:1024].lstrip().lower()
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    if head.startswith(b"<?xml"):
-        return b"<html" not in head
-    return head.startswith((b"<rss", b"<feed", b"<rdf"))
-
-
-def _entry_time(entry: Any) -> dt.datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
-            except (OverflowError, ValueError, OSError):  # a date no clock can hold
-                return None
-    return None
-
-
 def _label(text: str | None) -> str:
     """An entry's title or link as it appears in a warning: one line, at most 120 characters."""
     line = one_line(text or "")
     return line if len(line) <= 120 else line[:119] + "\u2026"
-
-
-def _entry_key(entry: Any, source: str) -> str:
-    ident = entry.get("id") or entry.get("link")
-    if not ident:
-        basis = f"{source}\x1f{entry.get('title', '')}\x1f{entry.get('summary', '')}"
-        ident = hashlib.sha1(basis.encode()).hexdigest()
-    return f"entry:{ident}"
-
-
-def _entry_content(entry: Any) -> str:
-    best = ""
-    for part in entry.get("content") or ():
-        value = part.get("value") or ""
-        if len(value) > len(best):
-            best = value
-    summary = entry.get("summary") or ""
-    return best if len(best) >= len(summary) else summary
 
 
 def parse_feed(
@@ -243,31 +150,11 @@ def parse_feed(
     to its main text; a page that fails is a warning and the entry's own summary is used.
     """
     try:
-        import feedparser
-    except ImportError:
-        raise FetchError(
-            source, "reading feeds needs feedparser: pip install 'briefing[daily]'"
-        ) from None
-
-    # A stream, never bytes or a string: feedparser opens a string or bytes that names a file
-    # or a URL itself, so a remote feed whose body is "/etc/passwd" would brief a local file.
-    try:
-        parsed = feedparser.parse(io.BytesIO(body))
-    except Exception as exc:  # a parser crash on hostile input is that feed's problem only
-        raise FetchError(source, f"feed parser failed ({type(exc).__name__})") from None
-    entries = list(parsed.get("entries") or ())
-    if parsed.get("bozo") and not entries:
-        reason = parsed.get("bozo_exception") or "no entries"
-        raise FetchError(source, f"not a readable RSS/Atom feed ({reason})")
-    if not entries and not parsed.get("version"):
-        raise FetchError(source, "not an RSS/Atom feed")
-    outlet = (parsed.get("feed") or {}).get("title") or None
-    result = FeedResult(source=source)
-    problem = parsed.get("bozo_exception")
-    if parsed.get("bozo") and not isinstance(
-        problem, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType
-    ):
-        result.warnings.append(f"{source}: malformed feed, read what could be read ({problem})")
+        feed = read_feed(body, source)
+    except InputError as exc:
+        raise FetchError(exc.path, exc.reason) from None
+    entries = feed.entries
+    result = FeedResult(source=source, warnings=list(feed.warnings))
     if len(entries) > max_entries:
         result.warnings.append(
             f"{source}: {len(entries)} entries, only the first {max_entries} read "
@@ -278,8 +165,13 @@ def parse_feed(
     budget_ends = time.monotonic() + PAGE_BUDGET_DEADLINES * (client.timeout_s if client else 0)
     budget_warned = False
     for entry in entries[:max_entries]:
-        key = _entry_key(entry, source)
-        published = _entry_time(entry)
+        key, published, link, title, text = (
+            entry.key,
+            entry.published,
+            entry.url,
+            entry.title,
+            entry.text,
+        )
         if published is not None and (
             (since is not None and published <= since) or (until is not None and published > until)
         ):
@@ -288,9 +180,6 @@ def parse_feed(
         if is_seen(key):
             result.skipped_seen += 1
             continue
-        link = entry.get("link") or None
-        title = entry.get("title") or None
-        text = html_fragment_to_text(_entry_content(entry))
         wants_page = len(text) < _MIN_ENTRY_CHARS and link and client is not None and is_url(link)
         if wants_page and time.monotonic() > budget_ends:
             wants_page = False
@@ -322,7 +211,7 @@ def parse_feed(
                 text=text,
                 url=link,
                 title=title,
-                outlet=outlet,
+                outlet=feed.title,
                 published=published,
             )
         )

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing.changes import PreviousDay, brief_contradictions, brief_facts
+from briefing.changes import brief_contradictions, brief_facts, quiet_day_brief, story_statements
 from briefing.config import Settings
 from briefing.daily.collect import (
     Collected,
@@ -43,7 +42,7 @@ from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import RenderError
 from briefing.files import remove_stale_temporaries_in, run_lock, write_atomic
-from briefing.models import Brief, BriefStats, Changes, Document, Reprint
+from briefing.models import Brief, Changes, Reprint
 from briefing.pipeline import build_brief
 from briefing.render import render
 from briefing.sanitize import safe_message
@@ -81,19 +80,6 @@ class DailyResult:
         return 3 if self.status in ("no_new", "unchanged") else 0
 
 
-def _fingerprint(docs: Sequence[Document], settings: Settings, config: DailyConfig) -> str:
-    basis = {
-        "docs": sorted(d.id for d in docs),
-        "engine": settings.engine,
-        "model": settings.model if settings.engine != "offline" else None,
-        "topic": settings.topic,
-        "max_words": settings.max_words,
-        "paper": settings.paper,
-        "formats": config.formats,
-    }
-    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:24]
-
-
 def _render_outputs(
     brief: Brief, info: dict[str, Any], config: DailyConfig, paper: str, warnings: list[str]
 ) -> dict[str, bytes]:
@@ -114,20 +100,6 @@ def _render_outputs(
             ).encode("utf-8")
         outputs[fmt] = data
     return outputs
-
-
-def _no_new_brief(
-    day: dt.date, previous: PreviousDay, settings: Settings, warnings: list[str]
-) -> Brief:
-    """The page of a day on which nothing new arrived: a Brief with no documents."""
-    changes = Changes(previous_day=previous.day, since=previous.since)
-    return Brief(
-        title=f"Daily brief {day.isoformat()}: no new sources",
-        topic=settings.topic or "",
-        generated=day,
-        changes=changes,
-        stats=BriefStats(warnings=list(warnings)),
-    )
 
 
 def run_daily(
@@ -230,7 +202,7 @@ def _run(
     batch = store.day_documents(day)
     docs = batch.documents
     paths = {fmt: config.out / f"{day.isoformat()}.{fmt}" for fmt in config.formats}
-    fingerprint = _fingerprint(docs, settings, config)
+    fingerprint = config.fingerprint((d.id for d in docs), settings)
     if (
         not force
         and not batch.pending
@@ -267,7 +239,7 @@ def _run(
             reprints=batch.reprints,
         )
     else:
-        brief = _no_new_brief(day, previous, settings, warnings)
+        brief = quiet_day_brief(day, previous, topic=settings.topic, warnings=warnings)
     facts, contradictions = brief_facts(brief), brief_contradictions(brief)
     info: dict[str, Any] = {
         "day": day.isoformat(),
@@ -305,6 +277,7 @@ def _run(
             "fingerprint": fingerprint,
             "outputs": [str(p) for p in written],
         },
+        stories=story_statements(brief),
     )
     if not written:
         message = "nothing written (no output formats)"

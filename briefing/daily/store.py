@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.changes import PreviousDay
+from briefing.changes import PreviousDay, PreviousStory
 from briefing.daily import dedup
 from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
@@ -90,6 +90,10 @@ CREATE TABLE IF NOT EXISTS contradictions (
     key TEXT NOT NULL, data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS contradictions_day ON contradictions (day);
+CREATE TABLE IF NOT EXISTS stories (
+    day TEXT NOT NULL, run_id INTEGER NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_day ON stories (day);
 CREATE TABLE IF NOT EXISTS fetch_state (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, fetched_at TEXT, status INTEGER
 );
@@ -631,9 +635,10 @@ class Store:
         facts: Sequence[Fact],
         contradictions: Sequence[Contradiction],
         record: Mapping[str, object],
+        stories: Sequence[PreviousStory] = (),
     ) -> None:
-        """After the brief is on disk: its documents are briefed, its facts and
-        contradictions become the day's results, and the run is finished, all at once."""
+        """After the brief is on disk: its documents are briefed, its facts, contradictions
+        and stories become the day's results, and the run is finished, all at once."""
         iso = day.isoformat()
         with self.transaction() as db:
             db.executemany(
@@ -643,6 +648,11 @@ class Store:
             if record.get("status") == "ok":
                 db.execute("DELETE FROM facts WHERE day=?", (iso,))
                 db.execute("DELETE FROM contradictions WHERE day=?", (iso,))
+                db.execute("DELETE FROM stories WHERE day=?", (iso,))
+                db.executemany(
+                    "INSERT INTO stories (day, run_id, position, data) VALUES (?,?,?,?)",
+                    [(iso, run_id, i, s.model_dump_json()) for i, s in enumerate(stories)],
+                )
                 db.executemany(
                     "INSERT INTO facts (day, run_id, position, key, data) VALUES (?,?,?,?,?)",
                     [
@@ -680,9 +690,16 @@ class Store:
                 "SELECT data FROM contradictions WHERE day=? ORDER BY position", (iso,)
             )
         ]
+        stories = [
+            PreviousStory.model_validate_json(r[0])
+            for r in self._db.execute(
+                "SELECT data FROM stories WHERE day=? ORDER BY position", (iso,)
+            )
+        ]
         return PreviousDay(
             day=dt.date.fromisoformat(iso),
             facts=tuple(facts),
             contradictions=tuple(contras),
+            stories=tuple(stories),
             since=since,
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from briefing.config import Settings
-from briefing.engines.base import CandidatePair, Engine
+from briefing.engines.base import CandidatePair, Engine, EngineResult
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import ConfigError
 
-__all__ = ["CandidatePair", "Engine", "OfflineEngine", "create_engine"]
+__all__ = ["CandidatePair", "Engine", "EngineResult", "OfflineEngine", "create_engine"]
 
 
 def create_engine(settings: Settings) -> Engine:

@@ -12,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from briefing.models import Usage
+
 # Estimated prices in USD per million tokens (input, output), as published by OpenAI.
 # Longest matching prefix wins. Unknown models (local servers) are priced at zero.
 PRICES: dict[str, tuple[float, float]] = {
@@ -141,3 +143,20 @@ class Budget:
         with self._lock:
             self.reserved -= reservation
             self.spent += actual
+
+
+class Meter:
+    """The running totals of what an engine's calls spent; guarded by the caller's lock.
+
+    ``snapshot`` freezes them into a ``Usage``: what crosses the engine interface.
+    """
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.cached_calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.cost_usd = 0.0
+
+    def snapshot(self) -> Usage:
+        return Usage(**vars(self))

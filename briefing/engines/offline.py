@@ -31,7 +31,7 @@ from briefing.claims import (
     refutes,
     subject_entity,
 )
-from briefing.engines.base import CandidatePair
+from briefing.engines.base import CandidatePair, EngineResult
 from briefing.lexicon import content_terms, stem
 from briefing.models import (
     ActorPosition,
@@ -42,7 +42,6 @@ from briefing.models import (
     Document,
     Fact,
     Synthesis,
-    Usage,
 )
 from briefing.text import clause_end, word_count
 
@@ -85,6 +84,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
     A document with no such sentence (an excerpt cut mid-sentence, a two-line note)
     contributes its unterminated sentences of at least FALLBACK_WORDS words instead, or else
     any sentence of three words or more (a headline), so every source can still be cited.
+    A run of more than 2 * MAX_WORDS words without a sentence end is never a candidate.
     """
     by_doc: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
@@ -99,13 +99,16 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             for sentence in chunk.sentences:
                 text = sentence.text
+                n_words = word_count(text)
+                if n_words > 2 * MAX_WORDS:  # a run-on: a log line, a table dump, no full stops
+                    ordinal += 1
+                    continue
                 attribution = attribute(text)
                 actor = attribution.actor
                 if is_pronoun(actor):
                     actor = last_actor
                 elif actor:
                     last_actor = actor
-                n_words = word_count(text)
                 candidate = _Candidate(
                     doc_id=doc_id,
                     start=sentence.start,
@@ -186,14 +189,12 @@ class OfflineEngine:
     model: str | None = None
 
     def __init__(self) -> None:
-        self.usage = Usage()
-        self.warnings: list[str] = []
         self._headlines: set[str] = set()  # ids of facts that are a document's headline
 
     # --- extraction -------------------------------------------------------------------
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
-    ) -> list[Fact]:
+    ) -> EngineResult[list[Fact]]:
         titles = {d.id: d.title.strip() for d in documents if d.title}
         candidates = _sentences(chunks, titles)
         n_docs = len({c.doc_id for c in candidates}) or 1
@@ -216,12 +217,12 @@ class OfflineEngine:
                     score=round(score, 4),
                 )
             )
-        return facts
+        return EngineResult(facts)
 
     # --- contradictions ---------------------------------------------------------------
     def judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
-    ) -> list[Contradiction]:
+    ) -> EngineResult[list[Contradiction]]:
         """Rule-based judging; for a reported dispute keeps the one claim it most likely answers."""
         docs = {d.id: d for d in documents}
         best_dispute: dict[str, tuple[float, Contradiction]] = {}
@@ -238,22 +239,24 @@ class OfflineEngine:
             else:
                 conflicts.append(contradiction)
         disputes_found = [_with_same_actor_context(c, docs) for _, c in best_dispute.values()]
-        return merge_contradictions([*disputes_found, *conflicts])
+        return EngineResult(merge_contradictions([*disputes_found, *conflicts]))
 
     # --- synthesis --------------------------------------------------------------------
     def synthesize(
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
-    ) -> Synthesis:
+    ) -> EngineResult[Synthesis]:
         ranked = sorted(facts, key=lambda f: -f.score)
         bottom = _bottom_line(ranked, self._headlines)
         used = {f.id for f in bottom}
         watch = [f for f in ranked if f.id not in used and FORWARD.search(f.statement)]
         watch.sort(key=lambda f: -(f.score + (0.6 if _WATCH_CUE.search(f.statement) else 0.0)))
-        return Synthesis(
-            title=f"Situation brief: {topic}",
-            bottom_line=tuple(bottom),
-            watch=tuple(watch[:3]),
-            actors=tuple(_actor_positions(ranked)),
+        return EngineResult(
+            Synthesis(
+                title=f"Situation brief: {topic}",
+                bottom_line=tuple(bottom),
+                watch=tuple(watch[:3]),
+                actors=tuple(_actor_positions(ranked)),
+            )
         )
 
 
@@ -435,15 +438,6 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     return claim, refutation
 
 
-def _named_shared(left: str, right: str, shared: Sequence[str]) -> bool:
-    """Whether a shared term is a name: capitalised somewhere other than a sentence start."""
-    for text in (left, right):
-        for m in re.finditer(r"(?<=[\w,;:] )([A-Z][\w'\u2019-]+)", text):
-            if stem(m.group(1).lower()) in shared:
-                return True
-    return False
-
-
 def _with_same_actor_context(
     contradiction: Contradiction, docs: dict[str, Document]
 ) -> Contradiction:
@@ -505,15 +499,21 @@ def _contradiction(
     refutes: bool = False,
 ) -> Contradiction:
     subject = _subject(first, shared)
-    a = _display(first.actor, "One source")
-    b = _display(second.actor, "another source")
+    a, b = first.actor, second.actor  # a side without an actor is named by its source on the page
     if refutes:
-        who = a if first.actor else "another source"
-        summary = f"{b} calls into question what {who} reports ({subject})."
+        doubter = _display(b, "Another source" if a else "One source")
+        doubted = a or ("another source" if b else "another")
+        summary = f"{doubter} calls into question what {doubted} reports ({subject})."
     elif kind == "reported_dispute":
-        summary = f"{b} disputes {a} ({subject})."
+        summary = f"{_display(b, 'Another source')} disputes {a or 'one source'} ({subject})."
+    elif a and b:
+        summary = f"{_display(a, '')} and {b} give incompatible accounts ({subject})."
+    elif a or b:
+        summary = (
+            f"{_display(a or b, '')} and another source give incompatible accounts ({subject})."
+        )
     else:
-        summary = f"{a} and {b} give incompatible accounts ({subject})."
+        summary = f"Two sources give incompatible accounts ({subject})."
     return Contradiction(
         kind=kind,
         summary=summary,

@@ -12,11 +12,12 @@ Map-reduce within a budget:
 - ``synthesize`` writes the title, bottom line, watch list and actors from the verified facts
   it is given, citing fact ids; each sentence inherits the citations of the facts it cites.
 
-Refusals, content-filter stops and batches that never produce valid JSON are reported in
-``engine.warnings`` (the pipeline copies them into ``stats.warnings``) and skipped; a length
-cut-off splits the batch once, or doubles the output budget once for a single chunk.
-``engine.usage`` holds calls, tokens and estimated cost; ``--max-cost`` stops before a request
-that could exceed it, keeping what was done.
+Each returns an ``EngineResult``: refusals, content-filter stops and batches that never
+produce valid JSON are skipped and reported in its ``warnings`` (the pipeline copies them into
+``stats.warnings``), and its ``usage`` holds the calls, tokens and estimated cost it spent; a
+length cut-off splits the batch once, or doubles the output budget once for a single chunk.
+``engine.usage`` is the running total, which ``--max-cost`` limits: the engine stops before a
+request that could exceed it, keeping what was done.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ import openai
 from pydantic import ValidationError
 
 from briefing.config import Settings
-from briefing.engines.base import CandidatePair
+from briefing.engines.base import CandidatePair, EngineResult
 from briefing.engines.cache import LLMCache
 from briefing.engines.cost import (
     Budget,
     BudgetExhausted,
     Deadline,
+    Meter,
     estimate_tokens,
     price_for,
 )
@@ -84,6 +86,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 R = TypeVar("R")
+_T = TypeVar("_T")
 
 # Context windows in tokens; longest matching prefix wins; unknown (local) models get 8k.
 CONTEXT_TOKENS: dict[str, int] = {
@@ -181,8 +184,10 @@ class OpenAIEngine:
         self.settings = settings
         self.model: str | None = settings.model
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.usage = Usage()
-        self.warnings: list[str] = []
+        self.meter = Meter()
+        self.warnings: list[str] = []  # every warning so far; each result carries its own
+        self._reported_usage = Usage()
+        self._reported_warnings = 0
         self.unverified_returned = 0
         self.fallback_documents: list[str] = []  # extracted offline: the model gave nothing usable
         self._offline_ids: set[str] = set()  # the facts those documents gave
@@ -211,7 +216,7 @@ class OpenAIEngine:
             cache=cache,
             ladder=self.ladder,
             budget=self.budget,
-            usage=self.usage,
+            meter=self.meter,
             sleep=sleep,
             deadline=self.deadline,
             stream=settings.stream,
@@ -223,6 +228,36 @@ class OpenAIEngine:
     # -- the Engine protocol ------------------------------------------------------------------
 
     def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> EngineResult[list[Fact]]:
+        return self._result(self._extract_facts(topic, documents, chunks))
+
+    def judge_contradictions(
+        self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
+    ) -> EngineResult[list[Contradiction]]:
+        return self._result(self._judge_contradictions(topic, documents, candidates))
+
+    def synthesize(
+        self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
+    ) -> EngineResult[Synthesis]:
+        return self._result(self._synthesize(topic, facts, contradictions))
+
+    def _result(self, value: _T) -> EngineResult[_T]:
+        """``value`` with what was spent and warned since the last result (the constructor's
+        warnings ride on the first one)."""
+        with self._lock:
+            total = self.usage
+            spent, self._reported_usage = total - self._reported_usage, total
+            warned = tuple(self.warnings[self._reported_warnings :])
+            self._reported_warnings = len(self.warnings)
+        return EngineResult(value, usage=spent, warnings=warned)
+
+    @property
+    def usage(self) -> Usage:
+        """What every call of this engine has spent so far (``--max-cost`` limits its cost)."""
+        return self.meter.snapshot()
+
+    def _extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
     ) -> list[Fact]:
         self.deadline.start()  # --llm-budget counts from the first LLM work of the brief
@@ -267,7 +302,7 @@ class OpenAIEngine:
         extra: list[Fact] = []
         for doc in missing:
             extra.extend(
-                offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id])
+                offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id]).value
             )
         self.fallback_documents.extend(d.path or d.id for d in missing)
         self._offline_ids.update(f.id for f in extra)
@@ -291,7 +326,7 @@ class OpenAIEngine:
             )
         return extra
 
-    def judge_contradictions(
+    def _judge_contradictions(
         self, topic: str, documents: Sequence[Document], candidates: Sequence[CandidatePair]
     ) -> list[Contradiction]:
         # Offline facts are source text: they never enter a prompt outside its data blocks.
@@ -310,7 +345,7 @@ class OpenAIEngine:
             found.extend(result or [])
         return found
 
-    def synthesize(
+    def _synthesize(
         self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
     ) -> Synthesis:
         # Offline facts are source text: they never enter a prompt outside its data blocks.

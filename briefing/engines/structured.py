@@ -38,7 +38,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState
 
 from briefing.engines.cache import LLMCache, cache_key
-from briefing.engines.cost import Budget, Deadline, TimeUp, estimate_tokens
+from briefing.engines.cost import Budget, Deadline, Meter, TimeUp, estimate_tokens
 from briefing.engines.ladder import (
     SCHEMA_MODES,
     Ladder,
@@ -51,7 +51,6 @@ from briefing.engines.prompts import Prompts
 from briefing.engines.schemas import compact_schema, response_schema, schema_fingerprint
 from briefing.engines.transport import MAX_ATTEMPTS, retrying, status_error
 from briefing.errors import EngineError
-from briefing.models import Usage
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ class StructuredCaller:
         cache: LLMCache | None,
         ladder: Ladder,
         budget: Budget,
-        usage: Usage,
+        meter: Meter,
         prompts: Prompts | None = None,
         sleep: Callable[[float], None] = time.sleep,
         deadline: Deadline | None = None,
@@ -175,7 +174,7 @@ class StructuredCaller:
         self.cache = cache
         self.ladder = ladder
         self.budget = budget
-        self.usage = usage
+        self.meter = meter
         self.prompts = prompts or Prompts()
         self.stats = CallStats()
         self._sleep = sleep
@@ -216,7 +215,7 @@ class StructuredCaller:
                 answer = self._from_cache(request, hit, check)
                 if answer is not None:
                     with self._lock:
-                        self.usage.cached_calls += 1
+                        self.meter.cached_calls += 1
                     return answer
 
         system = {"role": "system", "content": self.prompts.render("system")}
@@ -319,7 +318,7 @@ class StructuredCaller:
         if isinstance(cutoff, str):
             if not attempts:
                 with self._lock:
-                    self.usage.cached_calls += 1
+                    self.meter.cached_calls += 1
                 raise LengthCutOff(request.label, cutoff)
             return Answer(attempts=attempts, errors=errors, cached=True, cut_off=True)
         if not attempts:
@@ -371,9 +370,9 @@ class StructuredCaller:
             self.deadline.record(self.deadline.now() - began, prompt_tokens, completion_tokens)
             actual = self.budget.cost(prompt_tokens, completion_tokens)
             with self._lock:
-                self.usage.prompt_tokens += prompt_tokens
-                self.usage.completion_tokens += completion_tokens
-                self.usage.cost_usd += actual
+                self.meter.prompt_tokens += prompt_tokens
+                self.meter.completion_tokens += completion_tokens
+                self.meter.cost_usd += actual
         finally:
             self.budget.settle(reservation, actual)
         return self._interpret(mode, reply, request)
@@ -429,7 +428,7 @@ class StructuredCaller:
         def once() -> Any:
             with self._lock:
                 self.stats.requests += 1
-                self.usage.calls += 1
+                self.meter.calls += 1
             try:
                 return send()
             except openai.APITimeoutError:

@@ -22,7 +22,7 @@ import csv
 import logging
 import random
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -254,8 +254,3 @@ def load_fnc1(
             )
         )
     return loaded
-
-
-def iter_documents(clusters: Sequence[NeusCluster | StancePair]) -> Iterator[Document]:
-    for cluster in clusters:
-        yield from cluster.documents

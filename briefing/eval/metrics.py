@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from briefing.lexicon import SAME_WORDS, word_overlap
 from briefing.models import Brief, Citation, Document
 
 # --- the text of a brief ------------------------------------------------------------------
@@ -357,26 +358,28 @@ def purity(gold: Sequence[str], predicted: Sequence[str]) -> float:
 def page_statements(brief: Brief) -> list[tuple[str, str]]:
     """(group, statement) of every statement on the page; sides of one contradiction share a
     group (they are meant to overlap)."""
+    from briefing.render.markdown import back_references
+
+    see = back_references(brief)  # a side shown as "(see bottom line 1)" repeats nothing
     out = [("f", f.statement) for f in [*brief.bottom_line, *brief.facts, *brief.watch]]
     for i, c in enumerate(brief.contradictions):
-        out.extend((f"c{i}", side.statement) for side in c.sides)
+        out.extend(
+            (f"c{i}", side.statement) for k, side in enumerate(c.sides) if (c.id, k) not in see
+        )
     return out
 
 
-_PAGE_WORD = re.compile(r"[\w'\u2019-]+")
-
-
-def near_duplicate_pairs(brief: Brief, threshold: float = 0.6) -> list[tuple[str, str]]:
+def near_duplicate_pairs(brief: Brief, threshold: float = SAME_WORDS) -> list[tuple[str, str]]:
     """Pairs of page statements whose word sets overlap by ``threshold`` (Jaccard) or more:
     two items saying the same thing (measured on plain lower-cased words, not on the terms
     the composer's own redundancy control uses)."""
-    items = [(g, s, set(_PAGE_WORD.findall(s.lower()))) for g, s in page_statements(brief)]
+    items = page_statements(brief)
     found: list[tuple[str, str]] = []
-    for i, (g1, s1, w1) in enumerate(items):
-        for g2, s2, w2 in items[i + 1 :]:
+    for i, (g1, s1) in enumerate(items):
+        for g2, s2 in items[i + 1 :]:
             if g1 == g2 and g1 != "f":
                 continue
-            if w1 and w2 and len(w1 & w2) / len(w1 | w2) >= threshold:
+            if word_overlap(s1, s2) >= threshold:
                 found.append((s1, s2))
     return found
 

@@ -7,7 +7,8 @@ unrelated distractors), through the public ``build_brief``:
   topic: how ``stories[]`` matches the clusters (adjusted Rand index, purity, completeness),
   contradictions citing two clusters, near-duplicate pairs on the page. With each cluster's
   roundup headline as ``--topic``: topic precision (share of the cited sources from that
-  cluster) and recall (share of its sources cited).
+  cluster) and recall (share of its sources cited). With the roundup headlines of 12
+  clusters *not* in the inbox: how many are briefed anyway (each should say "no match").
 - **corpus**: every NeuS ``val`` article plus every FNC-1 body (about 1,400 documents) in one
   inbox: the same grouping figures over the NeuS articles, and topic precision/recall for a
   seeded sample of target clusters.
@@ -71,6 +72,8 @@ class MixedScores:
     precision: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
     no_match: int = 0  # targets for which the build said nothing is about the topic
+    unrelated: int = 0  # topics of stories not in the inbox (each should get "no match")
+    unrelated_briefed: int = 0  # ... for which a brief was built all the same
     seconds: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -88,6 +91,8 @@ class MixedScores:
             "topic_precision": round(mean(self.precision), 3),
             "topic_recall": round(mean(self.recall), 3),
             "topic_no_match": self.no_match,
+            "unrelated_topics": self.unrelated,
+            "unrelated_briefed": self.unrelated_briefed,
             "seconds_per_build": round(mean(self.seconds), 2),
         }
 
@@ -163,6 +168,10 @@ def evaluate_mix12(clusters: Sequence[NeusCluster], seeds: int) -> dict[str, Any
             _score_grouping(scores, brief, gold, seconds)
         for target in chosen:
             _score_topic(scores, documents, target, gold)
+        outside = [c for c in clusters if c not in chosen]
+        for other in random.Random(seed).sample(outside, MIX_CLUSTERS):
+            scores.unrelated += 1
+            scores.unrelated_briefed += _build(documents, other.roundup_title)[0] is not None
         logger.info("mix12 seed %d: %s", seed, scores.summary())
     return scores.summary()
 
@@ -210,6 +219,7 @@ def format_mixed(result: dict[str, Any]) -> str:
         ("topic_precision", "topic precision"),
         ("topic_recall", "topic recall"),
         ("topic_no_match", "topic: no match"),
+        ("unrelated_briefed", "unrelated topics briefed"),
         ("cross_story_contradictions", "cross-story contradictions"),
         ("near_duplicate_pairs", "near-duplicate pairs"),
         ("pages", "pages checked"),
@@ -220,7 +230,11 @@ def format_mixed(result: dict[str, Any]) -> str:
         "|---" * (len(keys) + 1) + "|",
     ]
     for name, summary in result.items():
-        lines.append(f"| {name} | " + " | ".join(str(summary[k]) for k, _ in keys) + " |")
+        cells = [str(summary[k]) for k, _ in keys]
+        unrelated = [k for k, _ in keys].index("unrelated_briefed")
+        total = summary.get("unrelated_topics", 0)
+        cells[unrelated] = f"{summary['unrelated_briefed']} of {total}" if total else "-"
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

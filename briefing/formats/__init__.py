@@ -1,4 +1,4 @@
-"""Readers of document formats beyond plain text and HTML: PDF, Word (.docx) and e-mail.
+"""Readers of document formats beyond plain text and HTML: PDF, Word (.docx), e-mail, feeds.
 
 Each reader turns a file's bytes (already size-capped and read by :mod:`briefing.ingest`) into
 an :class:`Extracted`: the decoded text that every offset of the brief refers to, the lines of

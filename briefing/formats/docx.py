@@ -4,7 +4,9 @@ The body is read in document order: each paragraph and heading is one line, each
 one line with its cells separated by `` | `` (a merged cell counted once). Page headers,
 footers, comments and footnotes are not part of the text. The title and date come from the
 document's properties (a date stated in the first lines wins over the creation date), the
-author becomes the source line.
+author becomes the source line. Properties a generator or template left in place (author
+"python-docx", "Apache POI", a placeholder such as "Author") are not the document's: such a
+file names no author and no creation date, rather than a library and its template's date.
 
 A .docx is a zip of XML parts: its unpacked size is checked before anything is parsed (a
 small file can unpack to gigabytes), python-docx parses XML without resolving entities or
@@ -25,6 +27,14 @@ from briefing.formats import Extracted, TextBuilder
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and encrypted Office
 _MAX_RATIO = 200  # unpacked/packed size above which a zip is taken for a bomb
+# Authors written by libraries, templates and installers, not by a person or an organisation.
+_PLACEHOLDER_AUTHORS = frozenset(
+    {
+        "python-docx", "docx4j", "apache poi", "openpyxl", "phpword", "docx.js", "officegen",
+        "aspose", "author", "unknown", "user", "admin", "administrator", "owner",
+        "microsoft office user", "windows user", "default",
+    }
+)  # fmt: skip
 
 
 def _check_zip(data: bytes, path: str) -> None:
@@ -93,6 +103,8 @@ def read_docx(data: bytes, path: str) -> Extracted:
     props = document.core_properties
     created = props.created if isinstance(props.created, dt.datetime) else None
     author = " ".join((props.author or "").split())
+    if author.casefold() in _PLACEHOLDER_AUTHORS:
+        author, created = "", None  # the template's properties, never filled in
     return Extracted(
         text=builder.text(),
         title=" ".join((props.title or "").split()) or title,

@@ -21,9 +21,17 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
+from briefing.changes import CHANGES_SHOWN, story_moves
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
-from briefing.render.markdown import KIND_LABELS, Cited, cite_labels, lineup_view, quoted
+from briefing.render.markdown import (
+    KIND_LABELS,
+    Cited,
+    back_references,
+    cite_labels,
+    lineup_view,
+    quoted,
+)
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
@@ -234,9 +242,11 @@ def render_html(
     brief cites, in full, grouped by source.
     """
     numbers = _SourceNumbers(brief.sources)
+    refs = back_references(brief)
     try:
         template = _environment().get_template(TEMPLATE_NAME)
         return template.render(
+            see=lambda c, k: refs.get((c.id, k)),
             brief=brief,
             css=Markup(_stylesheet()),
             page_css=Markup(page_css(paper, font_pt)),
@@ -253,6 +263,8 @@ def render_html(
             footer=footer_text(brief),
             format_date=format_date,
             safe_url=safe_url,
+            story_moves=story_moves(brief.changes) if brief.changes else [],
+            changes_shown=CHANGES_SHOWN,
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
             lineup=lineup_view(brief),

@@ -9,8 +9,18 @@ from functools import lru_cache
 
 import jinja2
 
+from briefing.changes import CHANGES_SHOWN, story_moves
+from briefing.lexicon import SAME_WORDS, fold_quote, word_overlap
 from briefing.lineup import TOP_STORIES
-from briefing.models import Brief, BriefStory, Citation, Contradiction, Fact, Reprint
+from briefing.models import (
+    Brief,
+    BriefStory,
+    Citation,
+    Contradiction,
+    ContradictionSide,
+    Fact,
+    Reprint,
+)
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
 from briefing.stories import contradiction_story, fact_story, story_of_sources
@@ -153,6 +163,47 @@ def lineup_view(brief: Brief) -> LineupView | None:
     return LineupView(top=top, next=rest, more=len(views) - len(shown))
 
 
+def _repeats(side: ContradictionSide, fact: Fact) -> bool:
+    """Whether a contradiction side shows what ``fact`` shows: the same quoted words of one
+    source (one quote holding the other) or a sentence a reader takes for the same one."""
+    for a in side.citations:
+        for b in fact.citations:
+            if a.source_id == b.source_id:
+                qa, qb = fold_quote(a.quote), fold_quote(b.quote)
+                if qa and qb and (qa in qb or qb in qa):
+                    return True
+    return word_overlap(side.statement, fact.statement) >= SAME_WORDS
+
+
+def back_references(brief: Brief) -> dict[tuple[str, int], str]:
+    """Where the page already shows what a contradiction side says, so the side points there
+    instead of repeating it: (contradiction id, side index) -> ``"bottom line 1"``, or
+    ``"story 2, key development 1"`` on a page of several stories.
+
+    Only items printed above the contradiction count: on a one-story page the bottom line;
+    on a page of several stories, the story's own lines and key developments. The JSON keeps
+    every side whole; the Markdown, HTML and PDF pages show the reference.
+    """
+    lineup = lineup_view(brief)
+    earlier: list[tuple[list[Contradiction], list[tuple[str, Fact]]]] = []
+    if lineup is None:
+        shown = [(f"bottom line {i}", f) for i, f in enumerate(brief.bottom_line, 1)]
+        earlier.append((list(brief.contradictions), shown))
+    else:
+        for n, view in enumerate(lineup.top, 1):
+            shown = [(f"story {n}, line {i}", f) for i, f in enumerate(view.bottom_line, 1)]
+            shown += [(f"story {n}, key development {i}", f) for i, f in enumerate(view.facts, 1)]
+            earlier.append((view.contradictions, shown))
+    found: dict[tuple[str, int], str] = {}
+    for contradictions, shown in earlier:
+        for c in contradictions:
+            for k, side in enumerate(c.sides):
+                label = next((lab for lab, fact in shown if _repeats(side, fact)), None)
+                if label is not None:
+                    found[(c.id, k)] = label
+    return found
+
+
 KIND_LABELS = {
     "claim_conflict": "Conflicting claims",
     "reported_dispute": "Reported dispute",
@@ -163,7 +214,9 @@ KIND_LABELS = {
 def render_markdown(brief: Brief) -> str:
     template = _environment().get_template("brief.md.j2")
     numbers = source_numbers(brief)
+    refs = back_references(brief)
     return template.render(
+        see=lambda c, k: refs.get((c.id, k)),
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
         max_warnings=MAX_WARNINGS_SHOWN,
@@ -173,6 +226,8 @@ def render_markdown(brief: Brief) -> str:
         kind_label=KIND_LABELS,
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
         lineup=lineup_view(brief),
+        story_moves=story_moves(brief.changes) if brief.changes else [],
+        changes_shown=CHANGES_SHOWN,
     )
 
 

@@ -1,0 +1,167 @@
+"""RSS and Atom feeds (.rss, .atom, .rdf, .xml): one document per entry.
+
+The feed is parsed with feedparser, given a stream of bytes and never a path or URL (feedparser
+opens a string that names a file or a URL itself, so a feed whose body is "/etc/passwd" would
+brief a local file). Each entry's text is its longest content (or summary), HTML reduced to
+paragraphs; its title, link, the feed's title (as the outlet) and the entry's stated time are
+its metadata. Nothing is fetched here: ``briefing build`` briefs what the feed file holds, and
+the daily job (``briefing.daily.fetch``) adds the linked page of an entry whose text is short.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from briefing.errors import InputError
+
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str  # what marks it as taken: "entry:<id>", else its link, else a hash of its text
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+    warnings: tuple[str, ...] = ()  # one line each, naming the feed
+
+
+def looks_like_feed(body: bytes, content_type: str = "") -> bool:
+    """Whether a response or file is RSS/Atom rather than an HTML page."""
+    ctype = content_type.lower()
+    if any(t in ctype for t in ("rss", "atom", "/xml", "+xml")):
+        return True
+    head = body[:1024].lstrip().lower()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    if head.startswith(b"<?xml"):
+        return b"<html" not in head
+    return head.startswith((b"<rss", b"<feed", b"<rdf"))
+
+
+def read_feed(body: bytes, source: str) -> Feed:
+    """Every entry of the feed in ``body``; InputError naming ``source`` when it is none."""
+    try:
+        import feedparser
+    except ImportError:
+        raise InputError(
+            source, "reading feeds needs feedparser: pip install 'briefing[feeds]'"
+        ) from None
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except Exception as exc:  # a parser crash on hostile input is that feed's problem only
+        raise InputError(source, f"feed parser failed ({type(exc).__name__})") from None
+    entries = list(parsed.get("entries") or ())
+    if parsed.get("bozo") and not entries:
+        reason = parsed.get("bozo_exception") or "no entries"
+        raise InputError(source, f"not a readable RSS/Atom feed ({reason}); skipped")
+    if not entries and not parsed.get("version"):
+        raise InputError(source, "not an RSS/Atom feed; skipped")
+    warnings: list[str] = []
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not isinstance(
+        problem, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType
+    ):
+        warnings.append(f"{source}: malformed feed, read what could be read ({problem})")
+    return Feed(
+        title=(parsed.get("feed") or {}).get("title") or None,
+        entries=tuple(
+            FeedEntry(
+                key=_entry_key(entry, source),
+                text=html_fragment_to_text(_entry_content(entry)),
+                title=entry.get("title") or None,
+                url=entry.get("link") or None,
+                published=_entry_time(entry),
+            )
+            for entry in entries
+        ),
+        warnings=tuple(warnings),
+    )
+
+
+def _entry_time(entry: Any) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            except (OverflowError, ValueError, OSError):  # a date no clock can hold
+                return None
+    return None
+
+
+def _entry_key(entry: Any, source: str) -> str:
+    ident = entry.get("id") or entry.get("link")
+    if not ident:
+        basis = f"{source}\x1f{entry.get('title', '')}\x1f{entry.get('summary', '')}"
+        ident = hashlib.sha1(basis.encode()).hexdigest()
+    return f"entry:{ident}"
+
+
+def _entry_content(entry: Any) -> str:
+    best = ""
+    for part in entry.get("content") or ():
+        value = part.get("value") or ""
+        if len(value) > len(best):
+            best = value
+    summary = entry.get("summary") or ""
+    return best if len(best) >= len(summary) else summary
+
+
+# ---------------------------------------------------------------------------- HTML fragments
+
+
+class _TextParser(HTMLParser):
+    _BLOCK = frozenset(
+        (
+            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+            "blockquote", "section", "article", "tr", "pre", "figcaption",
+        )
+    )  # fmt: skip
+    _SKIP = frozenset(("script", "style", "noscript", "template"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_fragment_to_text(html: str) -> str:
+    """Text of a feed entry's HTML (or plain) content, paragraphs on their own lines."""
+    if "<" not in html:
+        return "\n".join(ln.strip() for ln in html.splitlines() if ln.strip())
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
+    return "\n".join(ln for ln in lines if ln)

@@ -1,0 +1,79 @@
+"""RSS/Atom feed files given to `briefing build`: one document per entry, nothing fetched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("feedparser")
+
+from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, LoopbackServer, Route, article_html, rss
+
+from briefing.cli import main
+from briefing.config import Settings
+from briefing.ingest import ingest_paths
+from briefing.pipeline import build_brief
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour Post</title><id>urn:hp</id>
+<updated>2026-11-19T09:00:00Z</updated>
+<entry><title>Bridge vote</title><id>urn:hp:1</id><link href="https://example.org/bridge"/>
+<updated>2026-11-19T09:00:00Z</updated>
+<content type="html">&lt;p&gt;{body}&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def _feed(tmp_path: Path, link: str = "https://example.org/ferry") -> Path:
+    ferry = {"title": "Ferry strike", "link": link, "guid": "f1",
+             "pubDate": "Fri, 20 Nov 2026 07:00:00 GMT", "description": FERRY_STRIKE}  # fmt: skip
+    teaser = {"title": "Teaser", "guid": "t1", "description": "Read more"}
+    path = tmp_path / "wire.rss"
+    path.write_text(rss("Valley Wire", [ferry, teaser]))
+    return path
+
+
+def test_each_entry_is_a_document_with_its_metadata(tmp_path: Path) -> None:
+    atom = tmp_path / "post.atom"
+    atom.write_text(ATOM.format(body=BRIDGE_VOTE))
+    result = ingest_paths([_feed(tmp_path), atom])
+    ferry, bridge = result.documents
+    assert (ferry.title, ferry.outlet, ferry.url) == (
+        "Ferry strike", "Valley Wire", "https://example.org/ferry"
+    )  # fmt: skip
+    assert ferry.date == dt.date(2026, 11, 20) and ferry.path.endswith("wire.rss#1")
+    assert (bridge.title, bridge.outlet, bridge.date) == (
+        "Bridge vote", "Harbour Post", dt.date(2026, 11, 19)
+    )  # fmt: skip
+    assert result.warnings == [f"{tmp_path / 'wire.rss'}#2: entry without article text; skipped"]
+    brief = build_brief(result.documents, settings=Settings(), today=dt.date(2026, 11, 20))
+    texts = {d.id: d.text for d in result.documents}
+    cited = [c for f in [*brief.bottom_line, *brief.facts] for c in f.citations]
+    assert {c.source_id for c in cited} == set(texts)
+    assert all(texts[c.source_id][c.start : c.end] == c.quote for c in cited)
+
+
+def test_a_feed_file_fetches_nothing_its_entries_link_to(tmp_path: Path) -> None:
+    server = LoopbackServer()
+    try:
+        server.routes["/ferry"] = Route(article_html("Ferry", FERRY_STRIKE * 3))
+        feed = _feed(tmp_path, link=server.url("/ferry"))
+        assert main(["build", str(feed), "-o", str(tmp_path / "b.md"), "-q"]) == 0
+        assert server.requests == []  # briefed from what the file holds
+    finally:
+        server.close()
+
+
+def test_xml_that_is_not_a_feed_is_one_line_and_the_rest_is_briefed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>')
+    (tmp_path / "inbox" / "passwd.xml").write_text("/etc/passwd")  # never opened as a path
+    (tmp_path / "inbox" / "ferry.txt").write_text(FERRY_STRIKE)
+    assert main(["build", str(tmp_path / "inbox"), "-o", str(tmp_path / "b.md")]) == 0
+    err = capsys.readouterr().err
+    assert "sitemap.xml: not an RSS/Atom feed; skipped" in err
+    assert "passwd.xml" in err and "root:" not in (tmp_path / "b.md").read_text()
+    assert "Traceback" not in err
