@@ -128,7 +128,7 @@ def serving(
     params.api_keys = [key]
     # One core less than the machine has: llama.cpp's threads wait for each other at every
     # layer, and one that loses its core to another process stalls them all (SmolLM2-135M on
-    # 2 busy cores: 2-10 tokens/s with 2 threads, 22-27 with 1; bench/README.md).
+    # 2 busy cores: 2-10 tokens/s with 2 threads, 22-27 with 1; eval/README.md).
     threads = threads or max(1, min(4, (os.cpu_count() or 2) - 1))
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
