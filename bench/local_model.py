@@ -112,7 +112,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(path: Path, alias: str, *, port: int, key: str, ctx: int) -> Iterator[str]:
+def serving(
+    path: Path, alias: str, *, port: int, key: str, ctx: int, threads: int = 0
+) -> Iterator[str]:
     """An OpenAI-compatible llama.cpp server on 127.0.0.1 for the duration of the block."""
     import xllamacpp
 
@@ -124,7 +126,10 @@ def serving(path: Path, alias: str, *, port: int, key: str, ctx: int) -> Iterato
     params.hostnames = ["127.0.0.1"]
     params.port = port
     params.api_keys = [key]
-    threads = max(1, min(2, os.cpu_count() or 1))
+    # One core less than the machine has: llama.cpp's threads wait for each other at every
+    # layer, and one that loses its core to another process stalls them all (SmolLM2-135M on
+    # 2 busy cores: 2-10 tokens/s with 2 threads, 22-27 with 1; eval/README.md).
+    threads = threads or max(1, min(4, (os.cpu_count() or 2) - 1))
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     started = time.perf_counter()
@@ -145,7 +150,8 @@ def _run(args: argparse.Namespace) -> int:
     path, alias = model_path(args.model)
     key = "local-" + secrets.token_hex(12)
     command = list(args.command or ["build", "examples"])
-    with serving(path, alias, port=args.port or _free_port(), key=key, ctx=args.ctx) as url:
+    port = args.port or _free_port()
+    with serving(path, alias, port=port, key=key, ctx=args.ctx, threads=args.threads) as url:
         argv = [
             str(Path(sys.executable).with_name("briefing")),
             *command,
@@ -159,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
             str(args.timeout),
             "--concurrency",
             "1",
+            "--stream",  # a model that repeats itself is stopped there, not at its output limit
+            *(["--llm-budget", str(args.llm_budget)] if args.llm_budget else []),
         ]
         env = {**os.environ, "OPENAI_API_KEY": key}
         started = time.perf_counter()
@@ -173,7 +181,8 @@ def _run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     path, alias = model_path(args.model)
     key = os.environ.get("LOCAL_MODEL_KEY") or "local-" + secrets.token_hex(12)
-    with serving(path, alias, port=args.port or 8765, key=key, ctx=args.ctx) as url:
+    port = args.port or 8765
+    with serving(path, alias, port=port, key=key, ctx=args.ctx, threads=args.threads) as url:
         print(f"OPENAI_BASE_URL={url} BRIEFING_MODEL={alias}", flush=True)
         if not os.environ.get("LOCAL_MODEL_KEY"):
             print(f"OPENAI_API_KEY={key}", flush=True)
@@ -193,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="smollm2", help="smollm2, qwen0.5b, qwen1.5b or a .gguf")
     parser.add_argument("--port", type=int, default=0, help="default: a free port (run), 8765")
     parser.add_argument("--ctx", type=int, default=8192, help="context window in tokens")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: up to 2)")
     parser.add_argument("--timeout", type=float, default=600.0, help="per-request timeout, s")
+    parser.add_argument(
+        "--llm-budget", type=float, default=0.0, help="briefing --llm-budget in s (0: none)"
+    )
     argv = list(sys.argv[1:] if argv is None else argv)
     split = argv.index("--") if "--" in argv else len(argv)
     args = parser.parse_args(argv[:split])

@@ -1,7 +1,7 @@
 """The LLM engine with a real local model against the offline engine, on a few eval clusters.
 
-    python bench/local_model_eval.py --model smollm2 --neus 3 --fnc1 3
-    python bench/local_model_eval.py --model qwen1.5b --neus 2 --fnc1 2 --out /tmp/q.json
+    python bench/local_model_eval.py --model smollm2 --neus 8 --fnc1 2 --llm-budget 240
+    python bench/local_model_eval.py --model qwen1.5b --neus 3 --fnc1 1 --out /tmp/q.json
 
 For each of the first N NeuS dev clusters and a seeded stratified sample of FNC-1 dev pairs
 (``briefing.eval.loaders``, data from ../shared/eval-data, never copied), a brief is built with
@@ -9,7 +9,9 @@ the offline engine and with the OpenAI engine against the model served on 127.0.
 ``bench/local_model.py`` (same process, stopped at the end). Per brief: facts on the page,
 facts the engine proposed, the share of proposed facts whose quotes verified, the share of
 statements supported (when the build reports ``statements_unsupported``), contradictions,
-whether the offline fallback was used, wall time and tokens. The cache is off.
+whether the offline fallback was used, loops stopped, wall time and tokens. The cache is
+off; answers are streamed (a model that repeats itself is stopped) and ``--llm-budget`` bounds
+each brief's LLM time as ``make local-model`` does.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ from briefing.pipeline import build_brief  # noqa: E402
 TODAY = dt.date(2026, 1, 1)
 
 
-def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
+def _row(brief: Brief, engine: Any, seconds: float, documents: list[Document]) -> dict[str, Any]:
     st = brief.stats
+    offline = len(getattr(engine, "_offline_ids", ()))  # the fallback's facts, all verified
+    fell_back = set(getattr(engine, "fallback_documents", ()))
+    by_model = {d.id for d in documents if (d.path or d.id) not in fell_back}
     unsupported = getattr(st, "statements_unsupported", None)
     shown = len(brief.facts) + len(brief.bottom_line)
     return {
@@ -56,6 +61,17 @@ def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
         else 1 - unsupported / (shown + unsupported),
         "contradictions": st.contradictions_found,
         "fallback_documents": len(getattr(engine, "fallback_documents", [])),
+        "loops_stopped": engine.caller.stats.loops_stopped if hasattr(engine, "caller") else 0,
+        # The model's own: proposed, quote found, and on the page (facts of documents that
+        # did not fall back); statements_unsupported counts only LLM-written text.
+        "model_proposed": st.facts_extracted - offline,
+        "model_verified": st.facts_verified - offline,
+        "statements_unsupported": unsupported,
+        "model_facts": sum(
+            1 for f in brief.facts if f.citations and f.citations[0].source_id in by_model
+        )
+        if engine.name == "openai"
+        else None,
         "documents": st.documents,
         "seconds": round(seconds, 1),
         "tokens_in": st.usage.prompt_tokens,
@@ -68,7 +84,7 @@ def _row(brief: Brief, engine: Any, seconds: float) -> dict[str, Any]:
 def _build(documents: list[Document], engine: Any, settings: Settings) -> dict[str, Any]:
     started = time.perf_counter()
     brief = build_brief(documents, settings=settings, today=TODAY, engine=engine)
-    return _row(brief, engine, time.perf_counter() - started)
+    return _row(brief, engine, time.perf_counter() - started, documents)
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -76,7 +92,18 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         values = [r[key] for r in rows if r[key] is not None]
         return round(statistics.mean(values), 3) if values else None
 
-    keys = ("facts", "proposed", "quote_verified_share", "supported_share", "contradictions")
+    keys = (
+        "facts",
+        "model_facts",
+        "model_proposed",
+        "model_verified",
+        "statements_unsupported",
+        "proposed",
+        "quote_verified_share",
+        "supported_share",
+        "contradictions",
+        "loops_stopped",
+    )
     out = {k: mean(k) for k in keys}
     out.update(
         {k: mean(k) for k in ("seconds", "tokens_in", "tokens_out", "calls", "fallback_documents")}
@@ -92,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fnc1", type=int, default=1, help="FNC-1 dev pairs per stance")
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--llm-budget", type=float, default=240.0, help="s per brief; 0: none")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: no eval data; nothing measured")
@@ -116,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                 "cache": False,
                 "concurrency": 1,
                 "timeout_s": 900.0,
+                "stream": True,
+                "llm_budget_s": args.llm_budget or None,
             }
         )
         for name, documents in items:
@@ -123,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             llm = _build(documents, OpenAIEngine(llm_settings), llm_settings)
             results["items"][name] = {"offline": offline, "llm": llm}
             print(name, "offline", offline, "\n   llm", llm, flush=True)
+            if args.out:  # what is done survives a stopped run
+                args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     for engine in ("offline", "llm"):
         for data in ("neus", "fnc1"):
             rows = [v[engine] for k, v in results["items"].items() if k.startswith(data)]

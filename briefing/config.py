@@ -70,6 +70,17 @@ class Settings(BaseModel):
         allow_inf_nan=False,
         description="Stop before spending more.",
     )
+    llm_budget_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=86_400,
+        allow_inf_nan=False,
+        description="Wall-clock seconds the LLM calls of one brief may take; then offline.",
+    )
+    stream: bool = Field(
+        default=False,
+        description="Stream LLM answers and stop a model that repeats itself (local models).",
+    )
     cache: bool = Field(default=True, description="Cache LLM responses on disk.")
     cache_path: Path = Field(default_factory=default_cache_path)
     max_words: int = Field(default=650, ge=100, le=5000, description="Word budget of the brief.")
@@ -89,6 +100,7 @@ ENV_VARS: dict[str, str] = {
     "BRIEFING_TIMEOUT": "timeout_s",
     "BRIEFING_CONCURRENCY": "concurrency",
     "BRIEFING_MAX_COST": "max_cost_usd",
+    "BRIEFING_LLM_BUDGET": "llm_budget_s",
     "BRIEFING_CACHE_PATH": "cache_path",
     "BRIEFING_MAX_WORDS": "max_words",
     "BRIEFING_PAPER": "paper",

@@ -90,6 +90,17 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         metavar="USD",
         help="stop LLM calls before spending more than this",
     )
+    p.add_argument(
+        "--llm-budget",
+        type=float,
+        metavar="S",
+        help="give the LLM calls of this brief at most S seconds; then offline extraction",
+    )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream LLM answers and stop a model that repeats itself (local models)",
+    )
     p.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     p.add_argument("--max-words", type=int, metavar="N", help="word budget (default: 650)")
     p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
@@ -157,6 +168,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         "timeout_s": args.timeout,
         "concurrency": args.concurrency,
         "max_cost_usd": args.max_cost,
+        "llm_budget_s": args.llm_budget,
+        "stream": True if args.stream else None,
         "cache": False if args.no_cache else None,
         "max_words": args.max_words,
         "paper": args.paper,

@@ -9,6 +9,8 @@ servers) cost nothing here, and ``--max-cost`` cannot limit them.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 from briefing.models import Usage
 
@@ -40,6 +42,74 @@ def estimate_tokens(text: str) -> int:
 
 class BudgetExhausted(Exception):
     """The next request could exceed ``--max-cost``; it was not sent."""
+
+
+class TimeUp(BudgetExhausted):
+    """The ``--llm-budget`` (wall-clock seconds for one brief's LLM calls) is spent."""
+
+
+class Deadline:
+    """The wall-clock budget of an engine's LLM calls (``--llm-budget``), from its first call.
+
+    A slow local model can take minutes per call; with a budget, no request is started after
+    it, a request still running is cut at it, and re-asks stop; what the engine did not get
+    is left to the offline fallback. ``seconds=None``: no limit.
+    """
+
+    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._started: float | None = None
+        self.hit = False
+        self._seconds_spent = 0.0  # in requests that completed, for the pace
+        self._tokens_done = 0
+        self._completions: list[int] = []
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._clock()
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self._clock()
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below 0), or None without a budget."""
+        if self.seconds is None:
+            return None
+        if self._started is None:
+            self._started = self._clock()
+        return max(0.0, self.seconds - (self._clock() - self._started))
+
+    def record(self, seconds: float, prompt_tokens: int, completion_tokens: int) -> None:
+        """A request took ``seconds`` for these tokens: the pace of the next ones."""
+        with self._lock:
+            self._seconds_spent += seconds
+            self._tokens_done += prompt_tokens + completion_tokens
+            self._completions.append(completion_tokens)
+
+    def affords(self, prompt_tokens: int, max_tokens: int) -> bool:
+        """Whether a request of this size is likely to end within the budget.
+
+        Its time is predicted at the pace of the requests so far (seconds per prompt and
+        completion token), its answer as long as their average answer (at most
+        ``max_tokens``). Before any request has ended, only a spent budget says no.
+        """
+        remaining = self.remaining()
+        if remaining is None:
+            return True
+        with self._lock:
+            if not self._tokens_done:
+                return remaining > 0
+            pace = self._seconds_spent / self._tokens_done
+            answer = min(max_tokens, sum(self._completions) // len(self._completions))
+        return pace * (prompt_tokens + answer) <= remaining
+
+    def check(self) -> None:
+        """Raise TimeUp once the budget is spent."""
+        if self.remaining() == 0.0:
+            self.hit = True
+            raise TimeUp
 
 
 class Budget:

@@ -168,6 +168,35 @@ _LOOP_MIN_CHARS = 400
 _LOOP_RATIO = 0.12
 
 
+_REPEAT_WINDOW = 200
+_REPEAT_TIMES = 4
+
+
+def repeats_itself(reply: str) -> bool:
+    """Whether the reply's last 200 characters occur 4 times in it (overlaps count).
+
+    A model stuck on a line, a JSON item or a phrase writes the same 200 characters again
+    and again: a loop of period p is caught after about 3p + 200 characters, which a
+    streamed answer can stop at, long before its output limit. Sound output does not
+    repeat 200 characters four times: field names between values are shorter than that.
+    """
+    if len(reply) < _REPEAT_WINDOW + _REPEAT_WINDOW // 2:
+        return False
+    tail = reply[-_REPEAT_WINDOW:]
+    found, pos = 0, -1
+    while found < _REPEAT_TIMES:
+        pos = reply.find(tail, pos + 1)
+        if pos < 0:
+            return False
+        found += 1
+    return True
+
+
+def is_looping(reply: str) -> bool:
+    """A loop by either test: the tail repeats itself, or the tail compresses to nothing."""
+    return repeats_itself(reply) or looks_repetitive(reply)
+
+
 def looks_repetitive(reply: str) -> bool:
     """Whether a reply ends in a loop: its last 2,000 characters compress to almost nothing.
 

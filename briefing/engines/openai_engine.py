@@ -37,8 +37,15 @@ from pydantic import ValidationError
 from briefing.config import Settings
 from briefing.engines.base import CandidatePair, EngineResult
 from briefing.engines.cache import LLMCache
-from briefing.engines.cost import Budget, BudgetExhausted, Meter, estimate_tokens, price_for
-from briefing.engines.ladder import Ladder, looks_repetitive, salvage_items
+from briefing.engines.cost import (
+    Budget,
+    BudgetExhausted,
+    Deadline,
+    Meter,
+    estimate_tokens,
+    price_for,
+)
+from briefing.engines.ladder import Ladder, is_looping, salvage_items
 from briefing.engines.offline import OfflineEngine
 from briefing.engines.schemas import (
     ExtractedFact,
@@ -171,6 +178,7 @@ class OpenAIEngine:
         client: openai.OpenAI | None = None,
         cache: LLMCache | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         batch_tokens: int | None = None,
     ) -> None:
         self.settings = settings
@@ -198,6 +206,7 @@ class OpenAIEngine:
                 "--max-cost cannot limit it"
             )
         self.budget = Budget(settings.max_cost_usd, prices)
+        self.deadline = Deadline(settings.llm_budget_s, clock)
         self.ladder = Ladder(self.base_url, store=cache)
         self.caller = StructuredCaller(
             client,
@@ -209,9 +218,12 @@ class OpenAIEngine:
             budget=self.budget,
             meter=self.meter,
             sleep=sleep,
+            deadline=self.deadline,
+            stream=settings.stream,
         )
         self.batch_tokens = batch_tokens or batch_budget(settings.model)
         self._budget_warned = False
+        self._time_warned = False
 
     # -- the Engine protocol ------------------------------------------------------------------
 
@@ -248,6 +260,7 @@ class OpenAIEngine:
     def _extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
     ) -> list[Fact]:
+        self.deadline.start()  # --llm-budget counts from the first LLM work of the brief
         index = CitationIndex(documents)
         docs = {d.id: d for d in documents}
         batches = self._batches(chunks)
@@ -566,7 +579,7 @@ class OpenAIEngine:
         try:
             answer = self.caller.ask(request, check, followup)
         except LengthCutOff as exc:
-            looping = looks_repetitive(exc.content)
+            looping = is_looping(exc.content)
             if not looping and may_shrink and len(batch) > 1:
                 half = len(batch) // 2
                 logger.info("extraction batch %s cut off; splitting it in two", number)
@@ -584,10 +597,14 @@ class OpenAIEngine:
                     topic, batch, number, index, docs, max_tokens=max_tokens * 2, may_shrink=False
                 )
             salvaged = _salvage(exc.content, schema)
-            why = "the model repeated itself up to" if looping else "cut off at"
+            why = (
+                "the model repeated itself (stopped there, within"
+                if looping
+                else "cut off at (the output limit of"
+            )
             self._warn(
-                f"extraction batch {number} ({len(batch)} chunks): {why} the output limit of "
-                f"{max_tokens} tokens; kept the {len(salvaged.facts)} complete fact(s) before it"
+                f"extraction batch {number} ({len(batch)} chunks): {why} {max_tokens} tokens); "
+                f"kept the {len(salvaged.facts)} complete fact(s) before it"
             )
             return self._facts_of(number, [salvaged], located, by_label, reported=True)
         except (Refused, ContentFiltered, Unusable) as exc:
@@ -780,8 +797,8 @@ class OpenAIEngine:
                         future.cancel()
                     raise
         skipped = sum(1 for r in results if r is None)
-        if skipped and self.budget.exhausted:
-            self._warn_budget(f"{skipped} of {len(jobs)} {what} not sent")
+        if skipped and (self.budget.exhausted or self.deadline.hit):
+            self._warn_budget(f"{skipped} of {len(jobs)} {what} not sent or cut short")
         return results
 
     def _guard(self, job: Callable[[], R], what: str) -> R | None:
@@ -803,6 +820,17 @@ class OpenAIEngine:
             self._warn_budget(f"{where} not sent")
 
     def _warn_budget(self, detail: str) -> None:
+        if self.deadline.hit:
+            with self._lock:
+                if self._time_warned:
+                    return
+                self._time_warned = True
+            self._warn(
+                f"stopped LLM calls at the --llm-budget of {self.settings.llm_budget_s:g} s: "
+                f"{detail}; documents the model gave no facts for fall back to offline "
+                "extraction"
+            )
+            return
         with self._lock:
             if self._budget_warned:
                 return

@@ -15,7 +15,11 @@ sends it through the OpenAI SDK, validating the answer with pydantic:
   ``Answer`` is returned with ``cut_off`` set.
 - Before every request its worst-case cost is reserved against ``--max-cost``
   (``briefing.engines.cost``); ``BudgetExhausted`` is raised instead of sending a request
-  that could exceed it.
+  that could exceed it. With ``--llm-budget`` no request starts after the deadline, a request
+  still running is cut at it, and re-asks stop (``TimeUp``; earlier attempts are kept).
+- With ``stream`` set (``--stream``) the answer is read as it is written, and a model that
+  repeats itself (``briefing.engines.ladder.is_looping``) is stopped there instead of at its
+  output limit: ``LengthCutOff`` with what it wrote, as if the limit had been reached.
 """
 
 from __future__ import annotations
@@ -28,18 +32,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
+import httpx2
 import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState
 
 from briefing.engines.cache import LLMCache, cache_key
-from briefing.engines.cost import Budget, Meter, estimate_tokens
+from briefing.engines.cost import Budget, Deadline, Meter, TimeUp, estimate_tokens
 from briefing.engines.ladder import (
     SCHEMA_MODES,
     Ladder,
     Mode,
     extract_json_text,
     is_format_rejection,
+    is_looping,
 )
 from briefing.engines.prompts import Prompts
 from briefing.engines.schemas import compact_schema, response_schema, schema_fingerprint
@@ -53,6 +59,7 @@ T = TypeVar("T", bound=BaseModel)
 MAX_REASKS = 2
 _MAX_ERRORS_SHOWN = 10
 _MAX_ECHO_CHARS = 4000
+LOOP_CHECK_CHARS = 120  # a streamed answer is checked for a loop every this many characters
 
 
 class Refused(Exception):
@@ -117,6 +124,17 @@ def _messages_tokens(messages: Sequence[dict[str, str]]) -> int:
     return sum(estimate_tokens(m["content"]) + 4 for m in messages)
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """What one request gave back, whether read whole or streamed."""
+
+    content: str
+    finish_reason: str | None
+    refusal: str | None
+    prompt_tokens: int  # 0: not reported (estimated by the caller)
+    completion_tokens: int
+
+
 @dataclass
 class CallStats:
     """Counters beyond token usage, for tests, logs and the benchmark."""
@@ -124,6 +142,7 @@ class CallStats:
     requests: int = 0
     retries: int = 0
     reasks: int = 0
+    loops_stopped: int = 0  # streamed answers stopped because the model repeated itself
     fallbacks: list[str] = field(default_factory=list)
 
 
@@ -143,8 +162,12 @@ class StructuredCaller:
         meter: Meter,
         prompts: Prompts | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        deadline: Deadline | None = None,
+        stream: bool = False,
     ) -> None:
         self.client = client
+        self.deadline = deadline or Deadline(None)
+        self.stream = stream
         self.base_url = base_url
         self.model = model
         self.timeout_s = timeout_s
@@ -201,14 +224,25 @@ class StructuredCaller:
             "content": self.prompts.render(request.template, **request.variables),
         }
         messages = [system, first]
+        self.deadline.check()  # TimeUp: not sent
+        if not self.deadline.affords(_messages_tokens(messages), request.max_tokens):
+            self.deadline.hit = True
+            logger.info("%s: would not end within the time budget; not sent", request.label)
+            raise TimeUp
         contents: list[str] = []
         attempts: list[Any] = []
         errors: list[str] = []
         cutoff: str | None = None
         previous: list[str] = []
+        shortened = False  # re-asks stopped by the time budget: not cached
         for attempt in range(MAX_REASKS + 1):
             try:
                 content, parsed, errors = self._complete(messages, request)
+            except TimeUp:
+                if not attempts:
+                    raise
+                logger.info("%s: time budget spent during a re-ask", request.label)
+                return Answer(attempts=attempts, errors=errors, cached=False)
             except LengthCutOff as exc:
                 cutoff = exc.content
                 if self.cache is not None:
@@ -230,9 +264,10 @@ class StructuredCaller:
             if attempt == MAX_REASKS:
                 logger.info("%s: %d problem(s) left after re-asking", request.label, len(errors))
                 break
-            with self._lock:
-                self.stats.reasks += 1
-            logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
+            if self.deadline.remaining() == 0.0:
+                logger.info("%s: time budget spent; not re-asking", request.label)
+                shortened = True
+                break
             shown = errors[:_MAX_ERRORS_SHOWN]
             if parsed is None:
                 repair = self.prompts.render(
@@ -248,9 +283,16 @@ class StructuredCaller:
                     {"role": "assistant", "content": content[:_MAX_ECHO_CHARS]},
                     {"role": "user", "content": self.prompts.render("reask", errors=shown)},
                 ]
+            if not self.deadline.affords(_messages_tokens(messages), request.max_tokens):
+                logger.info("%s: a re-ask would not end within the time budget", request.label)
+                shortened = True
+                break
+            with self._lock:
+                self.stats.reasks += 1
+            logger.info("%s: re-asking about %d problem(s)", request.label, len(errors))
         if not attempts:
             raise Unusable(request.label, errors, contents[-1] if contents else "")
-        if self.cache is not None:
+        if self.cache is not None and not shortened:
             self.cache.put(key, self.model, {"contents": contents})
         return Answer(attempts=attempts, errors=errors, cached=False)
 
@@ -320,25 +362,12 @@ class StructuredCaller:
         reservation = self.budget.reserve(prompt_estimate, request.max_tokens)
         actual = 0.0
         try:
-            raw = self._send(mode, messages, request)
-            try:
-                body = raw.http_response.json()
-            except ValueError as exc:
-                raise EngineError(
-                    f"{self.base_url}: the answer is not JSON; is --base-url an "
-                    "OpenAI-compatible endpoint (usually ending in /v1)?"
-                ) from exc
-            if not isinstance(body, dict) or not body.get("choices"):
-                raise EngineError(
-                    f"{self.base_url}: the answer has no choices; is --base-url an "
-                    "OpenAI-compatible endpoint (usually ending in /v1)?"
-                )
-            usage = body.get("usage") or {}
-            prompt_tokens = int(usage.get("prompt_tokens") or prompt_estimate)
-            choices = body.get("choices") or [{}]
-            message = choices[0].get("message") or {}
-            content = message.get("content") or ""
-            completion_tokens = int(usage.get("completion_tokens") or estimate_tokens(content))
+            params = self._params_for(mode, messages, request)
+            began = self.deadline.now()
+            reply = self._streamed(params, request) if self.stream else self._whole(params)
+            prompt_tokens = reply.prompt_tokens or prompt_estimate
+            completion_tokens = reply.completion_tokens or estimate_tokens(reply.content)
+            self.deadline.record(self.deadline.now() - began, prompt_tokens, completion_tokens)
             actual = self.budget.cost(prompt_tokens, completion_tokens)
             with self._lock:
                 self.meter.prompt_tokens += prompt_tokens
@@ -346,20 +375,18 @@ class StructuredCaller:
                 self.meter.cost_usd += actual
         finally:
             self.budget.settle(reservation, actual)
-        return self._interpret(mode, raw, content, request)
+        return self._interpret(mode, reply, request)
 
     def _interpret(
-        self, mode: Mode, raw: Any, content: str, request: Request
+        self, mode: Mode, reply: _Reply, request: Request
     ) -> tuple[str, BaseModel | None, list[str]]:
-        completion = raw.parse()
-        choice = completion.choices[0]
-        if choice.finish_reason == "length":
+        content = reply.content
+        if reply.finish_reason == "length":
             raise LengthCutOff(request.label, content)
-        if choice.finish_reason == "content_filter":
+        if reply.finish_reason == "content_filter":
             raise ContentFiltered(request.label)
-        refusal = getattr(choice.message, "refusal", None)
-        if refusal:
-            raise Refused(str(refusal))
+        if reply.refusal:
+            raise Refused(reply.refusal)
         if not content.strip():
             return content, None, ["the reply is empty"]
         text = content if mode in SCHEMA_MODES else extract_json_text(content)
@@ -368,37 +395,47 @@ class StructuredCaller:
         except ValidationError as exc:
             return content, None, _format_validation(exc)
 
-    def _send(self, mode: Mode, messages: list[dict[str, str]], request: Request) -> Any:
-        completions = self.client.chat.completions.with_raw_response
+    def _params_for(
+        self, mode: Mode, messages: list[dict[str, str]], request: Request
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.model,
             "messages": cast(Any, messages),
-            "timeout": self.timeout_s,
             **self._params,
         }
         # api.openai.com wants max_completion_tokens; many compatible servers know max_tokens only.
         params["max_completion_tokens" if self._official else "max_tokens"] = request.max_tokens
+        if mode in SCHEMA_MODES:
+            schema = response_schema(
+                request.schema, official=self._official, loose=mode == "json_schema_loose"
+            )
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": request.schema.__name__, "strict": True, "schema": schema},
+            }
+        elif mode == "json_object":
+            params["response_format"] = {"type": "json_object"}
+        return params
+
+    def _timeout(self) -> float:
+        """The request timeout: --timeout, or less when the time budget ends sooner."""
+        remaining = self.deadline.remaining()
+        return self.timeout_s if remaining is None else max(0.01, min(self.timeout_s, remaining))
+
+    def _transport(self, send: Callable[[], Any]) -> Any:
+        """``send`` through the one retry layer; transport failures as one-line errors."""
 
         def once() -> Any:
             with self._lock:
                 self.stats.requests += 1
                 self.meter.calls += 1
-            if mode in SCHEMA_MODES:
-                schema = response_schema(
-                    request.schema, official=self._official, loose=mode == "json_schema_loose"
-                )
-                response_format = {
-                    "type": "json_schema",
-                    "json_schema": {
-                        "name": request.schema.__name__,
-                        "strict": True,
-                        "schema": schema,
-                    },
-                }
-                return completions.create(response_format=cast(Any, response_format), **params)
-            if mode == "json_object":
-                return completions.create(response_format={"type": "json_object"}, **params)
-            return completions.create(**params)
+            try:
+                return send()
+            except openai.APITimeoutError:
+                if self.deadline.remaining() == 0.0:
+                    self.deadline.hit = True
+                    raise TimeUp from None
+                raise
 
         try:
             return retrying(self._sleep, self._log_retry)(once)
@@ -414,6 +451,90 @@ class StructuredCaller:
                 f"{self.base_url}: cannot connect after {MAX_ATTEMPTS} attempts ({exc.message}); "
                 "check --base-url and the network"
             ) from exc
+
+    def _whole(self, params: dict[str, Any]) -> _Reply:
+        completions = self.client.chat.completions.with_raw_response
+        raw = self._transport(lambda: completions.create(timeout=self._timeout(), **params))
+        try:
+            body = raw.http_response.json()
+        except ValueError as exc:
+            raise EngineError(
+                f"{self.base_url}: the answer is not JSON; is --base-url an "
+                "OpenAI-compatible endpoint (usually ending in /v1)?"
+            ) from exc
+        if not isinstance(body, dict) or not body.get("choices"):
+            raise EngineError(
+                f"{self.base_url}: the answer has no choices; is --base-url an "
+                "OpenAI-compatible endpoint (usually ending in /v1)?"
+            )
+        usage = body.get("usage") or {}
+        choice = (body.get("choices") or [{}])[0]
+        message = choice.get("message") or {}
+        return _Reply(
+            content=message.get("content") or "",
+            finish_reason=choice.get("finish_reason"),
+            refusal=str(message["refusal"]) if message.get("refusal") else None,
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+        )
+
+    def _streamed(self, params: dict[str, Any], request: Request) -> _Reply:
+        """The answer read as it is written, stopped as soon as it loops.
+
+        A loop is reported as a length cut-off (``finish_reason: "length"``) with the text
+        written so far, so the engine keeps its complete items and warns, as at the limit;
+        usage is then estimated (the server's usage comes only at the end of a stream).
+        """
+        stream = self._transport(
+            lambda: self.client.chat.completions.create(
+                stream=True,
+                stream_options={"include_usage": True},
+                timeout=self._timeout(),
+                **params,
+            )
+        )
+        parts: list[str] = []
+        refusal: list[str] = []
+        finish: str | None = None
+        size = checked = 0
+        prompt_tokens = completion_tokens = 0
+        try:
+            for chunk in stream:
+                if chunk.usage is not None:
+                    prompt_tokens = chunk.usage.prompt_tokens
+                    completion_tokens = chunk.usage.completion_tokens
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        parts.append(choice.delta.content)
+                        size += len(choice.delta.content)
+                    if getattr(choice.delta, "refusal", None):
+                        refusal.append(str(choice.delta.refusal))
+                    finish = choice.finish_reason or finish
+                if size - checked >= LOOP_CHECK_CHARS and finish is None:
+                    checked = size
+                    if is_looping("".join(parts)):
+                        logger.info("%s: the model repeats itself; stopped", request.label)
+                        with self._lock:
+                            self.stats.loops_stopped += 1
+                        finish = "length"
+                        break
+        except httpx2.TimeoutException as exc:
+            if self.deadline.remaining() == 0.0:
+                self.deadline.hit = True
+                raise TimeUp from exc
+            raise EngineError(
+                f"{self.base_url}: the answer stalled for {self.timeout_s:g} s; "
+                "raise --timeout or try later"
+            ) from exc
+        finally:
+            stream.close()
+        return _Reply(
+            content="".join(parts),
+            finish_reason=finish,
+            refusal="".join(refusal) or None,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+        )
 
     def _log_retry(self, state: RetryCallState) -> None:
         with self._lock:
