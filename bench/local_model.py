@@ -116,7 +116,12 @@ def serving(
     path: Path, alias: str, *, port: int, key: str, ctx: int, threads: int = 0
 ) -> Iterator[str]:
     """An OpenAI-compatible llama.cpp server on 127.0.0.1 for the duration of the block."""
-    import xllamacpp
+    try:
+        import xllamacpp
+    except ImportError:
+        raise SystemExit(
+            "xllamacpp is not installed: run `make local-model MODEL=...` (or pip install xllamacpp)"
+        ) from None
 
     params: Any = xllamacpp.CommonParams()
     params.model.path = str(path)
