@@ -46,6 +46,8 @@ LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same stor
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
+STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
+#                   this share of the best story's average
 TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
 FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
@@ -333,7 +335,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             "try other words or leave out --topic"
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
-    chosen = {s.id: s for s in stories if seeds.intersection(s.source_ids)}
+    chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
+    seeds = {i for story in chosen.values() for i in story.source_ids if i in seeds}
     members = {sid: list(story.source_ids) for sid, story in chosen.items()}
     taken = {i for story in chosen.values() for i in story.source_ids}
     related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
@@ -347,6 +350,17 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
+
+
+def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[str, Story]:
+    """The chosen stories whose documents match the topic, on average, within STORY_MATCH of
+    the best story's: a story where one document happens to use the topic's words among
+    other subjects is not briefed beside the story all of whose sources are about it."""
+    mean = {
+        sid: sum(score[i] for i in s.source_ids) / len(s.source_ids) for sid, s in chosen.items()
+    }
+    best = max(mean.values(), default=0.0)
+    return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
 
 
 def _closeness(
