@@ -43,6 +43,7 @@ MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
 SPLIT_COSINE = 0.15  # a story this close to another, and clearly closest to it, joins it
 SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
+CONTINUES_COSINE = 0.25  # a story this close to one of the previous brief's continues it
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
@@ -401,6 +402,31 @@ def _topic_terms(text: str) -> set[str]:
                 term = stem(part)
                 out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
     return out
+
+
+def same_stories(
+    today: Sequence[tuple[str, Sequence[str]]], earlier: Sequence[tuple[str, Sequence[str]]]
+) -> dict[int, int]:
+    """Today's story index -> the earlier story it continues, for stories given as (headline,
+    statements): the earlier story closest by the grouping's TF-IDF cosine, when within
+    CONTINUES_COSINE and clearly closest (SPLIT_MARGIN). Another outlet's account of
+    yesterday's story continues it, though it shares no sentence with it."""
+    if not today or not earlier:
+        return {}
+    profiles = [
+        _profile(Document(id=str(n), path="", title=headline, text=" ".join(statements)))
+        for n, (headline, statements) in enumerate([*earlier, *today])
+    ]
+    vectors, _ = _vectors(profiles)
+    old, new = vectors[: len(earlier)], vectors[len(earlier) :]
+    found: dict[int, int] = {}
+    for n, vector in enumerate(new):
+        ranked = sorted(((_cosine(vector, o), k) for k, o in enumerate(old)), reverse=True)
+        best, k = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best >= CONTINUES_COSINE and best >= SPLIT_MARGIN * runner_up:
+            found[n] = k
+    return found
 
 
 def story_of_sources(stories: Sequence[Story | BriefStory]) -> dict[str, str]:
