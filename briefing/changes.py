@@ -22,7 +22,7 @@ from briefing.models import (
     Fact,
     StoryChange,
 )
-from briefing.stories import fact_story, story_of_sources
+from briefing.stories import fact_story, same_stories, story_of_sources
 
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
@@ -202,16 +202,21 @@ def _story_changes(
 ) -> tuple[StoryChange, ...]:
     """Each of today's stories that is new, developing or updated, then each of the previous
     brief's stories that nothing today continues (gone quiet). A story is matched with an
-    earlier one by a shared fact or the same headline, by content as everywhere here."""
+    earlier one by a shared fact, the same headline, or its words (``stories.same_stories``:
+    another outlet's account of the same story), by content as everywhere here."""
     facts = _facts_by_story(brief)
     fresh = {_words(f.statement) for f in new_facts}
     earlier = [
         (story, [_words(s) for s in story.statements], _words(story.headline))
         for story in previous.stories
     ]
+    told_again = same_stories(
+        [(s.headline, [f.statement for f in facts[s.id]]) for s in brief.stories],
+        [(s.headline, s.statements) for s in previous.stories],
+    )
     continued: set[int] = set()
     out: list[StoryChange] = []
-    for story in brief.stories:
+    for n, story in enumerate(brief.stories):
         words = [_words(f.statement) for f in facts[story.id]]
         headline = _words(story.headline)
         matches = {
@@ -219,6 +224,8 @@ def _story_changes(
             for k, (_, statements, title) in enumerate(earlier)
             if _same(headline, title) or any(_matches_any(w, statements) for w in words)
         }
+        if n in told_again:
+            matches.add(told_again[n])
         continued |= matches
         added = sum(1 for w in words if w in fresh)
         if set(story.source_ids) & set(previous.updated):

@@ -43,9 +43,12 @@ MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
 SPLIT_COSINE = 0.15  # a story this close to another, and clearly closest to it, joins it
 SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
+CONTINUES_COSINE = 0.25  # a story this close to one of the previous brief's continues it
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
+STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
+#                   this share of the best story's average
 TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
 FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
@@ -333,7 +336,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             "try other words or leave out --topic"
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
-    chosen = {s.id: s for s in stories if seeds.intersection(s.source_ids)}
+    chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
+    seeds = {i for story in chosen.values() for i in story.source_ids if i in seeds}
     members = {sid: list(story.source_ids) for sid, story in chosen.items()}
     taken = {i for story in chosen.values() for i in story.source_ids}
     related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
@@ -347,6 +351,17 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
+
+
+def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[str, Story]:
+    """The chosen stories whose documents match the topic, on average, within STORY_MATCH of
+    the best story's: a story where one document happens to use the topic's words among
+    other subjects is not briefed beside the story all of whose sources are about it."""
+    mean = {
+        sid: sum(score[i] for i in s.source_ids) / len(s.source_ids) for sid, s in chosen.items()
+    }
+    best = max(mean.values(), default=0.0)
+    return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
 
 
 def _closeness(
@@ -387,6 +402,31 @@ def _topic_terms(text: str) -> set[str]:
                 term = stem(part)
                 out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
     return out
+
+
+def same_stories(
+    today: Sequence[tuple[str, Sequence[str]]], earlier: Sequence[tuple[str, Sequence[str]]]
+) -> dict[int, int]:
+    """Today's story index -> the earlier story it continues, for stories given as (headline,
+    statements): the earlier story closest by the grouping's TF-IDF cosine, when within
+    CONTINUES_COSINE and clearly closest (SPLIT_MARGIN). Another outlet's account of
+    yesterday's story continues it, though it shares no sentence with it."""
+    if not today or not earlier:
+        return {}
+    profiles = [
+        _profile(Document(id=str(n), path="", title=headline, text=" ".join(statements)))
+        for n, (headline, statements) in enumerate([*earlier, *today])
+    ]
+    vectors, _ = _vectors(profiles)
+    old, new = vectors[: len(earlier)], vectors[len(earlier) :]
+    found: dict[int, int] = {}
+    for n, vector in enumerate(new):
+        ranked = sorted(((_cosine(vector, o), k) for k, o in enumerate(old)), reverse=True)
+        best, k = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best >= CONTINUES_COSINE and best >= SPLIT_MARGIN * runner_up:
+            found[n] = k
+    return found
 
 
 def story_of_sources(stories: Sequence[Story | BriefStory]) -> dict[str, str]:

@@ -86,6 +86,36 @@ def test_each_story_is_new_developing_or_gone_quiet() -> None:
     assert [c.status for c in again.stories] == []
 
 
+def test_another_outlets_account_of_a_story_is_developing_not_new() -> None:
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(story_statements(day1))
+    )
+    retold = make_document(  # the ferry strike in other words: no sentence in common
+        "Halvik ferry strike leaves outer islands cut off\n\nNo ferries sailed from Halvik to "
+        "the outer islands for a second day as the crews' strike over pay went on. Island "
+        "shopkeepers said shelves of milk and bread were empty. The ferry operator repeated "
+        "that its three percent wage offer was fair, while the crews' union said it would not "
+        "return until talks resumed.\n",
+        "ferry-other-outlet.txt",
+    )
+    day2 = build_brief(
+        [retold, make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False),
+        today=DAY + dt.timedelta(days=1),
+        previous=previous,
+    )
+    assert day2.changes is not None
+    ferry = next(s.headline for s in previous.stories if "ferry" in s.headline.lower())
+    bridge = next(s.headline for s in previous.stories if "bridge" in s.headline.lower())
+    status = {c.headline: c.status for c in day2.changes.stories}
+    retold_story = next(s.headline for s in day2.stories if retold.id in s.source_ids)
+    assert status[retold_story] == "developing"  # not "new" beside a "gone quiet" ferry
+    assert ferry not in status and status[bridge] == "quiet"
+    orchard = next(h for h in status if h not in (retold_story, bridge))
+    assert status[orchard] == "new"  # an unrelated story is not taken for a continuation
+
+
 def test_long_change_lists_show_three_and_count_the_rest() -> None:
     from brief_samples import daily_brief, make_brief
 
@@ -106,3 +136,20 @@ def test_long_change_lists_show_three_and_count_the_rest() -> None:
     assert "- Gone quiet: Story 0; Story 1; Story 2 (and 2 more in the JSON)" in since
     html = render_html(brief)
     assert sum(c.summary in html for c in many) == 3 and html.count("more in the JSON") >= 2
+
+
+def test_new_developments_cut_by_the_page_fit_are_counted() -> None:
+    from brief_samples import daily_brief
+
+    from briefing.render.html import render_html
+
+    brief = daily_brief(n_sources=3)
+    assert brief.changes is not None
+    first = brief.changes.new_facts[0]
+    facts = (first, first.model_copy(update={"statement": "The timetable was printed again."}))
+    cut = brief.changes.model_copy(update={"new_facts": facts, "shown_new_facts": 1})
+    brief = brief.model_copy(update={"changes": cut})
+    more = len(cut.new_facts) - 1
+    md = render_markdown(brief)
+    assert f"- (and {more} more in the JSON)" in md[md.index("**New developments**") :]
+    assert f"and {more} more in the JSON</li>" in render_html(brief)

@@ -343,3 +343,44 @@ def test_a_headline_ending_with_a_full_stop_is_the_headline_not_the_lead() -> No
     assert brief.stories[0].headline in titles
     assert brief.title.removeprefix("Situation brief: ") in titles  # a headline, not keywords
     assert brief.bottom_line and brief.bottom_line[0].statement not in titles
+
+
+_WINE_FAIR = [
+    (
+        "Chilean wineries court Asian buyers at Santiago fair",
+        "Chilean wineries signed export deals with buyers from Korea and Japan at the Santiago "
+        "wine fair on Monday. Organisers said the Valparaiso port strike had not kept foreign "
+        "buyers away. Carmenere from the Colchagua valley drew the largest orders.",
+    ),
+    (
+        "Santiago wine fair closes with record orders",
+        "The Santiago wine fair closed with record orders for Chilean carmenere, its organisers "
+        "said. Buyers from Korea and Japan accounted for half of the deals signed. Colchagua "
+        "valley wineries reported the strongest demand in a decade.",
+    ),
+]
+
+
+def test_a_story_that_only_mentions_the_topic_is_not_briefed_beside_it(monkeypatch) -> None:
+    docs, label = _inbox()
+    for n, (title, body) in enumerate(_WINE_FAIR):
+        doc = document_from_text(f"{title}\n\n{body}\n", f"wine-{n}.txt")
+        docs.append(doc)
+        label[doc.id] = "wine"
+    stories = group_stories(docs)
+    assert sorted(sorted(label[i] for i in s.source_ids) for s in stories) == [
+        ["port"] * 3,
+        ["rates"] * 2,
+        ["volcano"] * 2,
+        ["wine"] * 2,
+    ]
+
+    def briefed() -> list[list[str]]:
+        kept = match_topic(stories, docs, "Valparaiso port strike")
+        return [sorted({label[i] for i in s.source_ids}) for s in kept]
+
+    assert briefed() == [["port"]]
+    # The wine fair's first article does match the topic as well as the port story's own
+    # articles do; it is its story's average that keeps the story out.
+    monkeypatch.setattr("briefing.stories.STORY_MATCH", 0.0)
+    assert briefed() == [["port"], ["wine"]]
