@@ -24,6 +24,7 @@ from briefing.models import (
 )
 from briefing.stories import fact_story, same_stories, story_of_sources
 
+_SENTENCE_ENDS = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")")  # a sentence, not a headline
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
 
@@ -146,13 +147,42 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.contradictions,
         previous.day,
     )
+    stories = _story_changes(brief, previous, changes.new_facts)
+    listed, on_page = _unseen_first(brief, changes.new_facts, stories)
     return changes.model_copy(
         update={
+            "new_facts": listed + on_page,
+            "shown_new_facts": min(changes.shown_new_facts, len(listed)),
             "since": previous.since,
             "updated_sources": previous.updated,
-            "stories": _story_changes(brief, previous, changes.new_facts),
+            "stories": stories,
         }
     )
+
+
+def _unseen_first(
+    brief: Brief, new_facts: Sequence[Fact], stories: Sequence[StoryChange]
+) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
+    """Today's new facts split into those not printed above "Since yesterday" (an updated or
+    developing story's first, sentences before headlines, then in the brief's order), which
+    "New developments" lists, and
+    those printed above it, which it only counts: no sentence is said twice in a row. Above it
+    stand the bottom line of a one-story page, and every story of a page of several."""
+    above = [f.statement for f in brief.bottom_line]
+    if len(brief.stories) > 1:  # the lineup: each story's lines, facts, sides and watch
+        above += [f.statement for f in [*brief.facts, *brief.watch]]
+        above += [side.statement for c in brief.contradictions for side in c.sides]
+    shown = {_words(statement) for statement in above}
+    moving = {c.story_id for c in stories if c.status in ("updated", "developing")}
+    story_of = story_of_sources(brief.stories)
+    unseen = [f for f in new_facts if _words(f.statement) not in shown]
+    unseen.sort(  # stable: the brief's order within each group; a headline after sentences
+        key=lambda f: (
+            fact_story(f, story_of) not in moving,
+            not f.statement.rstrip().endswith(_SENTENCE_ENDS),
+        )
+    )
+    return tuple(unseen), tuple(f for f in new_facts if _words(f.statement) in shown)
 
 
 _STORY_STATUSES = (

@@ -116,6 +116,31 @@ def test_another_outlets_account_of_a_story_is_developing_not_new() -> None:
     assert status[orchard] == "new"  # an unrelated story is not taken for a continuation
 
 
+def test_new_developments_never_repeat_what_the_page_printed_above() -> None:
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(story_statements(day1))
+    )
+    later = (
+        "The operator and the crew union agreed on Tuesday evening to meet a mediator in the "
+        "capital next week, the harbour master of Halvik told reporters."
+    )
+    day2 = build_brief(
+        [make_document(f"{FERRY_STRIKE}\n\n{later}\n", "ferry-2.txt"),
+         make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False), today=DAY + dt.timedelta(days=1), previous=previous,
+    )  # fmt: skip
+    assert day2.changes is not None and len(day2.stories) == 2  # the lineup page
+    md = render_markdown(day2)
+    above, since = md[: md.index("## Since yesterday")], md[md.index("## Since yesterday") :]
+    new = since[since.index("**New developments**") :].split("\n\n")[0]
+    listed = [line for line in new.splitlines()[1:] if line.startswith("- \u201c")]
+    assert all(line[2 : line.rindex("\u201d") + 1] not in above for line in listed)
+    unseen = [f for f in day2.changes.new_facts if f"\u201c{f.statement}\u201d" not in above]
+    assert day2.changes.shown_new_facts == min(5, len(unseen))  # the rest are only counted
+    assert len(day2.changes.new_facts) > len(listed)  # the JSON keeps every new fact
+
+
 def test_long_change_lists_show_three_and_count_the_rest() -> None:
     from brief_samples import daily_brief, make_brief
 
