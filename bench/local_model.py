@@ -120,7 +120,7 @@ def serving(
         import xllamacpp
     except ImportError:
         raise SystemExit(
-            "xllamacpp is not installed: run `make local-model MODEL=...` (or pip install xllamacpp)"
+            "xllamacpp is not installed: run `make local-model MODEL=...` or pip install xllamacpp"
         ) from None
 
     params: Any = xllamacpp.CommonParams()
