@@ -201,3 +201,28 @@ def test_a_side_without_an_actor_is_named_by_its_source() -> None:
     assert ref.outlet and f"- **{ref.outlet}:**" in render_markdown(brief)
     html = render_html(brief)
     assert f'<span class="side-actor">{ref.outlet}</span>' in html and "Unattributed" not in html
+
+
+def test_a_name_heading_a_line_starts_with_a_capital_unless_written_in_mixed_case() -> None:
+    from brief_samples import make_brief
+
+    from briefing.models import ActorPosition
+    from briefing.render.html import render_html
+
+    brief = make_brief(n_contradictions=1, n_sources=3)
+    c = brief.contradictions[0]
+    sides = (c.sides[0].model_copy(update={"actor": "a senior US official"}),
+             c.sides[1].model_copy(update={"actor": "eBay"}))  # fmt: skip
+    cited = c.sides[0].citations
+    actor = ActorPosition(name="officials", position=cited[0].quote, citations=cited)
+    brief = brief.model_copy(
+        update={"contradictions": [c.model_copy(update={"sides": sides})], "actors": [actor]}
+    )
+    md = render_markdown(brief)
+    assert "- **A senior US official:**" in md and "- **eBay:**" in md
+    assert "- **Officials:**" in md and "a senior US official:" not in md
+    html = render_html(brief)
+    assert '<span class="side-actor">A senior US official</span>' in html
+    assert '<span class="actor-name">Officials</span>' in html
+    # the JSON keeps the actor as the source wrote it
+    assert json.loads(render_json(brief))["actors"][0]["name"] == "officials"

@@ -27,6 +27,7 @@ from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import (
     KIND_LABELS,
     Cited,
+    as_label,
     back_references,
     cite_labels,
     lineup_view,
@@ -55,7 +56,7 @@ def templates_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=True,
         undefined=StrictUndefined,
@@ -63,6 +64,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["label"] = as_label
+    return env
 
 
 @lru_cache(maxsize=1)

@@ -66,7 +66,15 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = markdown_escape
     env.filters["mdlink"] = markdown_link
     env.filters["mdcode"] = markdown_code
+    env.filters["label"] = as_label
     return env
+
+
+def as_label(name: str) -> str:
+    """A name as it heads a line: "a senior US official" -> "A senior US official"; a first
+    word written in mixed case ("eBay", "iPhone maker") is left as it is."""
+    first = name.split(" ", 1)[0]
+    return name[:1].upper() + name[1:] if first.islower() and first.isalpha() else name
 
 
 def source_numbers(brief: Brief) -> dict[str, int]:
@@ -214,7 +222,7 @@ KIND_LABELS = {
 def side_label(side: ContradictionSide, brief: Brief) -> str:
     """Who a contradiction side is: its actor, else the source it quotes, by name."""
     if side.actor:
-        return side.actor
+        return as_label(side.actor)
     source = side.citations[0].source_id if side.citations else None
     ref = next((s for s in brief.sources if s.id == source), None)
     return (short_name(ref.outlet, ref.title) if ref else None) or "Unattributed"
