@@ -56,10 +56,13 @@ def bom_encoding(data: bytes) -> str | None:
 
 
 def _known(codec: str) -> str | None:
+    """The name of ``codec`` when it is a text encoding: a page's charset may name any Python
+    codec ("zlib", "base64", "rot13"), and those are not ways to read text."""
     try:
-        return codecs.lookup(codec).name
+        info = codecs.lookup(codec)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: str = "") -> str:
@@ -79,15 +82,21 @@ def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: 
     if declared is not None:
         try:
             return data.decode(declared)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
+            pass
+        try:  # a codec that cannot repair ("idna", "undefined") falls through to a guess
+            text = data.decode(declared, errors="replace")
+        except (UnicodeError, LookupError):
+            pass
+        else:
             warnings.append(f"{source}: not valid {declared} as it declares; decoded with repairs")
-            return data.decode(declared, errors="replace")
+            return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     guess = _guess(data)
-    warnings.append(f"{source}: no charset declared and not UTF-8; decoded as {guess} (a guess)")
+    warnings.append(f"{source}: no usable charset declared and not UTF-8; decoded as {guess} (a guess)")
     return data.decode(guess, errors="replace")
 
 

@@ -255,6 +255,23 @@ def test_html_charset_comes_from_the_page_or_is_a_flagged_guess() -> None:
     assert text in header
 
 
+@pytest.mark.parametrize(
+    "charset", ["zlib", "base64", "hex", "rot13", "uu", "bz2", "idna", "undefined", "punycode"]
+)
+def test_a_page_declaring_a_codec_that_is_not_a_text_encoding_is_read_with_a_guess(
+    charset: str,
+) -> None:
+    said = "Iran said the talks would continue next week, officials said."
+    page = f'<html><head><meta charset="{charset}"></head><body><p>{said}</p></body></html>'
+    data = page.encode("ascii") + b"\xe9"  # not UTF-8 either: the guess path
+    warnings: list[str] = []
+    assert said in decode_html(data, "page.html", warnings)
+    assert len(warnings) == 1 and "page.html" in warnings[0]
+    remote: list[str] = []  # the daily fetcher passes the server's Content-Type
+    header = f"text/html; charset={charset}"
+    assert said in decode_html(data, "https://example.org/a", remote, content_type=header)
+
+
 def test_windows_1252_html_file_is_read_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
