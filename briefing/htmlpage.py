@@ -96,7 +96,9 @@ def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: 
     except UnicodeDecodeError:
         pass
     guess = _guess(data)
-    warnings.append(f"{source}: no usable charset declared and not UTF-8; decoded as {guess} (a guess)")
+    warnings.append(
+        f"{source}: no usable charset declared and not UTF-8; decoded as {guess} (a guess)"
+    )
     return data.decode(guess, errors="replace")
 
 

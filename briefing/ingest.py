@@ -264,6 +264,20 @@ def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict
     return page.text, info
 
 
+# What briefing writes into its own Markdown and HTML briefs (templates/brief.*.j2), so a
+# brief saved beside its sources is not read back as one of them the next time.
+MARKDOWN_BRIEF_MARK = b"<!-- generator: briefing -->"
+_HTML_BRIEF_MARK = re.compile(rb'<meta\s+name="generator"\s+content="briefing"\s*/?>', re.I)
+
+
+def is_own_brief(data: bytes, suffix: str) -> bool:
+    """Whether ``data`` is a Markdown or HTML brief this tool wrote (a PDF brief is known by
+    its Creator, in briefing.formats.pdf)."""
+    if suffix in HTML_SUFFIXES:
+        return _HTML_BRIEF_MARK.search(data[:4096]) is not None
+    return suffix in TEXT_SUFFIXES and data.rstrip().endswith(MARKDOWN_BRIEF_MARK)
+
+
 def load_document(
     data: bytes, path: str, *, suffix: str = ".txt", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Document, list[str]]:
@@ -274,6 +288,8 @@ def load_document(
         raise too_big(path, len(data), max_bytes)
     if not data.strip():
         raise InputError(path, "empty file; skipped")
+    if is_own_brief(data, suffix):
+        raise OwnBriefError(path, "a brief made by briefing, not a source; skipped")
     if suffix in DOCUMENT_SUFFIXES:
         doc = _read_format(data, path, suffix, warnings)
     elif suffix in HTML_SUFFIXES:
@@ -440,6 +456,37 @@ def is_maildir_message(path: Path) -> bool:
     return parent.name in ("cur", "new") and all(
         (parent.parent / name).is_dir() for name in ("cur", "new")
     )
+
+
+def source_at(output: Path, paths: Sequence[str | Path]) -> str | None:
+    """The source among ``paths`` that writing ``output`` would replace: an input file itself,
+    or a file a folder walk would read as a source (not a brief this tool wrote); None when
+    writing there loses no source."""
+    try:
+        if not output.is_file():
+            return None
+        target = output.resolve()
+    except OSError:
+        return None
+    for given in paths:
+        if str(given) == "-":
+            continue
+        path = Path(given)
+        try:
+            if path.is_file() and os.path.samefile(path, output):
+                return str(given)
+            if not path.is_dir() or not target.is_relative_to(path.resolve()):
+                continue
+            suffix = output.suffix.lower()
+            if suffix not in ACCEPTED_SUFFIXES:
+                continue
+            load_documents(output.read_bytes(), str(output), suffix=suffix)
+        except (OSError, ValueError):
+            continue
+        except InputError:  # our own brief (OwnBriefError), or nothing a brief would use
+            continue
+        return str(output)
+    return None
 
 
 def ingest_paths(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import shutil
 import threading
@@ -359,3 +360,52 @@ def test_a_run_on_line_never_becomes_a_fact() -> None:
     doc = document_from_text(f"Harbour news today\n\n{'lorem ipsum ' * 5_000}\n", "a.txt")
     facts = OfflineEngine().extract_facts("harbour", [doc], chunk_documents([doc])).value
     assert [f.statement for f in facts] == ["Harbour news today"]  # the headline, not the run
+
+
+# ----------------------------------------------------------------- a brief among its sources
+
+
+def test_the_output_never_overwrites_a_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    source = inbox / "ferry.txt"
+    for args in (["build", str(source), "-o", str(source)],
+                 ["build", str(inbox), "-o", str(source)]):  # fmt: skip
+        code, _, err = _run_build(args, capsys)
+        assert code == 1 and "is one of this brief's sources" in err
+        assert source.read_text() == FERRY_STRIKE  # refused before any work, nothing lost
+
+
+@pytest.mark.parametrize("name", ["brief.md", "brief.html"])
+def test_a_brief_written_among_its_sources_is_not_read_back_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "orchard.txt").write_text(ORCHARD_FROST)
+    out = inbox / name
+    for _ in range(2):  # the second build finds the first one's brief in the folder
+        code, _, err = _run_build(["build", str(inbox), "-o", str(out)], capsys)
+        assert code == 0 and name not in err
+    as_json = tmp_path / "brief.json"
+    code, _, _ = _run_build(["build", str(inbox), "-o", str(as_json)], capsys)
+    assert code == 0 and json.loads(as_json.read_text())["stats"]["documents"] == 2
+    # named on the command line it is still refused, with one line saying why
+    code, _, err = _run_build(["build", str(out), str(inbox / "orchard.txt")], capsys)
+    assert code == 0 and len(_lines_naming(err, name)) == 1 and "made by briefing" in err
+
+
+def test_a_daily_brief_written_inside_its_source_folder_is_not_a_source_the_next_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    out = inbox / "briefs"
+    code, _, _ = _run_build(["daily", str(inbox), "--out", str(out), "--date", "2026-11-20"],
+                            capsys)  # fmt: skip
+    assert code == 0 and (out / "2026-11-20.md").is_file()
+    (inbox / "orchard.txt").write_text(ORCHARD_FROST)
+    code, _, _ = _run_build(["daily", str(inbox), "--out", str(out), "--date", "2026-11-21"],
+                            capsys)  # fmt: skip
+    assert code == 0
+    day2 = json.loads((out / "2026-11-21.json").read_text())
+    assert [s["path"] for s in day2["sources"]] == [str(inbox / "orchard.txt")]

@@ -19,8 +19,10 @@ from briefing.cli.common import (
 from briefing.config import load_settings
 from briefing.errors import OutputError, RenderError
 from briefing.files import check_output_path, write_atomic
+from briefing.ingest import source_at
 from briefing.pipeline import build_brief_from_paths
 from briefing.render import FORMATS, render
+from briefing.sanitize import one_line
 
 _SUFFIX_FORMATS = {
     ".md": "md",
@@ -181,6 +183,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     max_bytes = _max_doc_bytes(args.max_doc_mb)
     if args.output:
         check_output_path(Path(args.output), what="brief")  # before the work, not after it
+        if source_at(Path(args.output), args.sources) is not None:
+            raise OutputError(
+                one_line(args.output),
+                "is one of this brief's sources; refusing to overwrite it (name another file)",
+            )
     elif fmt == "pdf" and sys.stdout is not None and sys.stdout.isatty():
         raise RenderError("PDF output is not written to a terminal: use -o FILE or redirect stdout")
     brief = build_brief_from_paths(
