@@ -21,9 +21,26 @@ REDACTED = "[redacted]"
 _MIN_SECRET_CHARS = 6
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def one_line(text: object) -> str:
-    """``text`` on one line: control characters and newlines become spaces, runs collapse."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()
+    """``text`` on one line: control characters and newlines become spaces, runs collapse;
+    bytes a file name held that are not UTF-8 (lone surrogates) are shown as ``\\xff``."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(text))).strip()
+
+
+def as_text(name: object) -> str:
+    """``name`` (a path) as text that can be written anywhere: the bytes of a file name that
+    are not UTF-8 (Python's lone surrogates) shown as ``\\xff``; other text unchanged."""
+    line = str(name)
+    if not _SURROGATE.search(line):
+        return line
+    try:
+        raw = line.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        raw = line.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def safe_url(url: str | None) -> str | None:

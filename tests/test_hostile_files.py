@@ -409,3 +409,24 @@ def test_a_daily_brief_written_inside_its_source_folder_is_not_a_source_the_next
     assert code == 0
     day2 = json.loads((out / "2026-11-21.json").read_text())
     assert [s["path"] for s in day2["sources"]] == [str(inbox / "orchard.txt")]
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format_and_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    raw = os.fsencode(inbox) + b"/bad\xff\xfename.txt"
+    try:
+        with open(raw, "w") as fh:
+            fh.write(ORCHARD_FROST)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    for fmt in ("md", "json", "html", "pdf"):
+        out = tmp_path / f"brief.{fmt}"
+        code, _, err = _run_build(["build", str(inbox), "-o", str(out)], capsys, 60)
+        assert code == 0, err
+    assert "bad\\xff\\xfename.txt" in (tmp_path / "brief.md").read_text(encoding="utf-8")
+    briefs = tmp_path / "briefs"
+    for day, expected in (("2026-11-20", 0), ("2026-11-21", 3)):  # 3: nothing new the next day
+        args = ["daily", str(inbox), "--out", str(briefs), "--date", day]
+        assert _run_build(args, capsys)[0] == expected

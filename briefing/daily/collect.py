@@ -38,6 +38,7 @@ from briefing.ingest import (
     source_suffix,
 )
 from briefing.models import Document
+from briefing.sanitize import as_text, one_line
 from briefing.sourcefiles import glob_files, read_source, walk_folder
 
 logger = logging.getLogger(__name__)
@@ -240,7 +241,7 @@ def _files(
         except OSError as exc:
             out.warnings.append(f"{path}: cannot read: {exc.strerror}")
             continue
-        if known.get(str(path)) != (st.st_size, st.st_mtime_ns):
+        if known.get(as_text(path)) != (st.st_size, st.st_mtime_ns):
             fresh.append((path, st.st_size, st.st_mtime_ns))
     for first in range(0, len(fresh), FILE_BATCH):
         with store.transaction():
@@ -254,7 +255,7 @@ def _files(
                     docs, notes = [], []
                 out.warnings.extend(notes)
                 for result in store.take_file(
-                    str(path), size, mtime_ns, docs, now=now, run_id=run_id
+                    as_text(path), size, mtime_ns, docs, now=now, run_id=run_id
                 ):
                     out.count(result)
 
@@ -290,12 +291,14 @@ def plan(config: DailyConfig, store: Store | None, sources: Sources, window: Win
     ]
     known = store.known_files() if store else {}
     new_files = [
-        p for p in sources.files if known.get(str(p)) != (p.stat().st_size, p.stat().st_mtime_ns)
+        p
+        for p in sources.files
+        if known.get(as_text(p)) != (p.stat().st_size, p.stat().st_mtime_ns)
     ]
     lines.append(
         f"would read {len(new_files)} new or changed file(s) of {len(sources.files)} found"
     )
-    lines += [f"  {p}" for p in new_files[:50]]
+    lines += [f"  {one_line(p)}" for p in new_files[:50]]
     for path in sources.feed_files:
         lines.append(f"would read feed file {path}")
     for url, _ in sources.urls:
