@@ -113,7 +113,8 @@ def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | N
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"{path}: config file not found")
+            what = "not a regular file" if path.exists() else "config file not found"
+            raise ConfigError(f"{path}: {what}")
         return path
     if env.get("BRIEFING_CONFIG"):
         path = Path(env["BRIEFING_CONFIG"])
@@ -148,6 +149,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: not a config file (values nested too deeply)") from None
 
 
 def invalid_setting(exc: ValidationError, path: Path | None, what: str) -> ConfigError:

@@ -430,3 +430,38 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format_and_the_s
     for day, expected in (("2026-11-20", 0), ("2026-11-21", 3)):  # 3: nothing new the next day
         args = ["daily", str(inbox), "--out", str(briefs), "--date", day]
         assert _run_build(args, capsys)[0] == expected
+
+
+def _nested_email(depth: int) -> bytes:
+    parts = ['From: a@example.org\nSubject: deep\nContent-Type: multipart/mixed; boundary="b0"\n\n']
+    parts += [
+        f'--b{i}\nContent-Type: multipart/mixed; boundary="b{i + 1}"\n\n' for i in range(depth)
+    ]
+    parts.append(f"--b{depth}\nContent-Type: text/plain\n\n{ORCHARD_FROST}\n")
+    parts += [f"--b{i}--\n" for i in range(depth, -1, -1)]
+    return "".join(parts).encode()
+
+
+def test_an_email_nested_too_deeply_is_one_warning_and_the_rest_is_briefed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "deep.eml").write_bytes(_nested_email(1200))
+    mbox = b"From x@y Mon Jan  1 00:00:00 2024\n" + _nested_email(1200)
+    (inbox / "box.mbox").write_bytes(mbox)
+    code, _, err = _run_build(["build", str(inbox), "-o", str(tmp_path / "b.json")], capsys)
+    assert code == 0 and "nested too deeply" in err
+    assert len(_lines_naming(err, "deep.eml")) == 1 and len(_lines_naming(err, "box.mbox")) == 1
+    assert json.loads((tmp_path / "b.json").read_text())["stats"]["documents"] == 1
+
+
+def test_a_config_nested_too_deeply_or_not_a_file_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    code, _, err = _run_build(["build", str(inbox), "--config", str(deep)], capsys)
+    assert code == 1 and "nested too deeply" in err and err.count("\n") == 1
+    code, _, err = _run_build(["build", str(inbox), "--config", str(tmp_path)], capsys)
+    assert code == 1 and "not a regular file" in err

@@ -172,6 +172,13 @@ def _body_lines(message: EmailMessage, path: str, html_to_text: HtmlToText) -> l
 def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> Extracted:
     """One e-mail message: its body as text, newsletter furniture marked. ``html_to_text``
     is the web pages' path (ingest's), so a newsletter reads as an article does."""
+    try:
+        return _read_email(data, path, html_to_text)
+    except RecursionError:  # the standard library parses nested parts recursively
+        raise InputError(path, "MIME parts nested too deeply to read; skipped") from None
+
+
+def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> Extracted:
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise InputError(path, "not an e-mail message (no headers); skipped")
