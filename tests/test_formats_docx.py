@@ -82,3 +82,24 @@ def test_damaged_and_bomb_word_files_warn_once_each(tmp_path: Path, note: Path) 
     assert result.warnings[0].startswith(f"{damaged}: not a readable Word file")
     assert result.warnings[1].startswith(f"{bomb}: unpacks to") and "zip bomb" in result.warnings[1]
     assert result.warnings[2].startswith(f"{protected}: a Word 97-2003 or password-protected")
+
+
+def test_the_heading_title_is_found_without_searching_the_styles_per_paragraph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document()
+    document.add_heading("Harbour reopening", level=1)
+    for n in range(300):
+        document.add_paragraph(f"Paragraph {n} of the harbour report says the quay reopened.")
+    path = tmp_path / "report.docx"
+    document.save(str(path))
+
+    def searched(self: Paragraph) -> object:  # python-docx scans every style of the file
+        raise AssertionError("Paragraph.style looked up per paragraph")
+
+    monkeypatch.setattr(Paragraph, "style", property(searched))
+    (doc,) = ingest_paths([path]).documents
+    assert doc.title == "Harbour reopening"

@@ -88,6 +88,7 @@ def read_docx(data: bytes, path: str) -> Extracted:
         ) from exc
     builder = TextBuilder()
     title: str | None = None
+    style_names: dict[str, str] | None = None  # style id -> name, read once when first needed
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in _rows(block):
@@ -96,9 +97,13 @@ def read_docx(data: bytes, path: str) -> Extracted:
         text = " ".join(block.text.split())
         if not text:
             continue
-        style = (block.style.name if block.style is not None else "") or ""
-        if title is None and style.lower() in ("title", "heading 1") and len(text) <= 200:
-            title = text
+        if title is None and len(text) <= 200 and (style_id := block._p.style):
+            # ``block.style`` searches every style of the file for each paragraph (a file
+            # of many styles and paragraphs took minutes); one table of them does not.
+            if style_names is None:
+                style_names = {s.style_id: s.name or "" for s in document.styles}
+            if style_names.get(style_id, "").lower() in ("title", "heading 1"):
+                title = text
         builder.line(text)
     props = document.core_properties
     created = props.created if isinstance(props.created, dt.datetime) else None
