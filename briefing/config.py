@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, FlagError
 from briefing.sanitize import remember_secret
 
 CONFIG_FILENAME = "briefing.toml"
@@ -153,9 +153,20 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not a config file (values nested too deeply)") from None
 
 
-def invalid_setting(exc: ValidationError, path: Path | None, what: str) -> ConfigError:
-    """One line naming the first invalid setting and the file it came from."""
+# Settings whose command-line flag is not the setting's name with dashes.
+_FLAG_OF = {"timeout_s": "--timeout", "max_cost_usd": "--max-cost", "llm_budget_s": "--llm-budget"}
+
+
+def invalid_setting(
+    exc: ValidationError, path: Path | None, what: str, flags: Collection[str] = ()
+) -> ConfigError:
+    """One line naming the first invalid setting and where it came from: a FlagError (exit 2)
+    when its value was given on the command line (``flags``: the settings flags set)."""
     first = exc.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else ""
+    if key in flags:
+        flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
+        return FlagError(f"briefing: error: invalid {flag}: {first['msg']}")
     where = ".".join(str(p) for p in first["loc"]) or what
     source = f" (from {path})" if path else ""
     return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
@@ -199,4 +210,5 @@ def load_settings(
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        raise invalid_setting(exc, path, "setting") from exc
+        given = {k for k, v in (overrides or {}).items() if v is not None}
+        raise invalid_setting(exc, path, "setting", given) from exc

@@ -8,7 +8,8 @@ their own type and traceback.
     │   └── OwnBriefError         a brief briefing wrote, met among the sources
     ├── NoDocumentsError          nothing usable was given
     │   └── NoMatchingDocumentsError  nothing is about the --topic
-    ├── ConfigError               a setting, flag value or config file is wrong
+    ├── ConfigError               a setting or config file is wrong
+    │   └── FlagError             a command-line flag's value is wrong (a usage error: exit 2)
     ├── EngineError               the extraction engine failed in a way the user can act on
     │   └── MissingKeyError       no API key, or the key was rejected
     ├── RenderError               the brief could not be rendered
@@ -52,6 +53,10 @@ class NoMatchingDocumentsError(NoDocumentsError):
 
 class ConfigError(BriefingError):
     """A setting, flag value or config file is wrong."""
+
+
+class FlagError(ConfigError):
+    """A value given on the command line is not valid: a usage error (exit 2), not a failure."""
 
 
 class EngineError(BriefingError):

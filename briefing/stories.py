@@ -310,11 +310,15 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     topic's). A document of another story joins the chosen story it is closest to when it
     matches within TOPIC_RELATED of the best and is FEEDBACK_COSINE close to that story's
     seeds (the relevance feedback of retrieval): a story the grouping split in two is
-    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE.
+    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE, or
+    when the topic has no word to match ("(", "the").
     """
     wanted = _topic_terms(topic)
     if not wanted:
-        return list(stories)
+        raise NoMatchingDocumentsError(
+            f"the topic {topic!r} has no words to look for in the documents; "
+            "try other words or leave out --topic"
+        )
     text_terms = {d.id: _topic_terms(d.text) for d in documents}
     title_terms = {d.id: _topic_terms(d.title or "") for d in documents}
     doc_freq: Counter[str] = Counter()
@@ -394,11 +398,15 @@ def _closeness(
 def _topic_terms(text: str) -> set[str]:
     """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
     (stem evacuate) meets "evacuated" (stem evacuat); a hyphenated word counts as its parts,
-    so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"."""
+    so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"; a two-letter
+    word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us")."""
     out: set[str] = set()
     for token in _TOKEN.findall(text):
-        for part in token.lower().replace("\u2019", "'").split("-"):
-            if len(part) >= 3 and part not in STOPWORDS:
+        for written in token.replace("\u2019", "'").split("-"):
+            part = written.lower()
+            if len(written) == 2 and written.isupper():  # EU, UN, UK, AI, US: an acronym
+                out.add(part.upper())
+            elif len(part) >= 3 and part not in STOPWORDS:
                 term = stem(part)
                 out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
     return out

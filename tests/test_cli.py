@@ -267,3 +267,46 @@ def test_shared_options_before_or_after_every_command(command: str, flag: str) -
     }[flag]
     assert getattr(before, key) == value
     assert getattr(after, key) == value
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["build", str(EXAMPLES), "--max-words", "-5"], "--max-words"),
+        (["build", str(EXAMPLES), "--concurrency", "0"], "--concurrency"),
+        (["build", str(EXAMPLES), "--timeout", "-1"], "--timeout"),
+        (["daily", str(EXAMPLES), "--out", "OUT", "--timezone", "Mars/Base"], "--timezone"),
+        (["daily", str(EXAMPLES), "--out", "OUT", "--formats", "md,exe"], "--formats"),
+    ],
+)
+def test_an_invalid_flag_value_is_a_usage_error(
+    args: list[str], flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    code, out, err = _run(args, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"briefing: error: invalid {flag}: ") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()  # nothing was done
+
+
+def test_the_same_value_in_a_config_file_is_a_failure_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "briefing.toml"
+    config.write_text("[build]\nmax_words = -5\n")
+    code, _, err = _run(["build", str(EXAMPLES), "--config", str(config)], capsys)
+    assert code == 1 and str(config) in err and "max_words" in err
+
+
+@pytest.mark.parametrize("topic", ["(", ".*", "the of"])
+def test_a_topic_with_no_word_to_look_for_is_one_error_line(
+    topic: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["build", str(EXAMPLES), "--topic", topic], capsys)
+    assert code == 1 and out == "" and "has no words to look for" in err
+    assert err.count("\n") == 1
+
+
+def test_a_two_letter_acronym_is_a_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["build", str(EXAMPLES), "--topic", "US"], capsys)
+    assert code == 0 and out.startswith("# Situation brief: US")

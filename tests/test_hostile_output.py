@@ -376,10 +376,10 @@ def test_daily_settings_out_of_range_are_one_line(
     [
         (["build", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),
         (["build", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
-        (["build", "{doc}", "--timeout", "nan"], 1, "timeout_s"),
+        (["build", "{doc}", "--timeout", "nan"], 2, "--timeout"),  # a flag's value: usage
         (["build", "{doc}", "--date", "0001-01-01"], 2, "--date"),
         (["daily", "{dir}", "--date", "0001-01-01", "--timezone", "Asia/Tokyo"], 2, "--date"),
-        (["daily", "{dir}", "--timezone", "America"], 1, "America"),
+        (["daily", "{dir}", "--timezone", "America"], 2, "America"),
     ],
 )
 def test_flags_out_of_range_are_one_line(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from briefing import __version__
 from briefing.cli import build, daily, text
 from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
-from briefing.errors import BriefingError, OutputError
+from briefing.errors import BriefingError, FlagError, OutputError
 from briefing.sanitize import safe_message
 
 __all__ = ["build_parser", "main"]
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = handler(args)
         _flush_stdout()  # a full or closed stdout is an Error line here, not at exit
         return code
-    except UsageError as exc:
+    except (UsageError, FlagError) as exc:
         print(safe_message(exc), file=sys.stderr)
         return 2
     except BriefingError as exc:

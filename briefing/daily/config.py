@@ -214,7 +214,8 @@ def load_daily_config(
     try:
         return DailyConfig.model_validate(merged)
     except ValidationError as exc:
-        raise invalid_setting(exc, path, "daily setting") from exc
+        given = {k for k, v in (overrides or {}).items() if v is not None and v != []}
+        raise invalid_setting(exc, path, "daily setting", given) from exc
 
 
 def _relative_to(base: Path, item: Any) -> Any:
