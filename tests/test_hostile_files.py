@@ -465,3 +465,16 @@ def test_a_config_nested_too_deeply_or_not_a_file_is_one_error_line(
     assert code == 1 and "nested too deeply" in err and err.count("\n") == 1
     code, _, err = _run_build(["build", str(inbox), "--config", str(tmp_path)], capsys)
     assert code == 1 and "not a regular file" in err
+
+
+def test_daily_names_a_bad_file_in_one_warning_line_as_build_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "empty.txt").write_text("")
+    args = ["daily", str(inbox), "--out", str(tmp_path / "briefs"), "--date", "2026-11-20"]
+    code, _, err = _run_build(args, capsys)
+    assert code == 0
+    assert _lines_naming(err, "empty.txt") == [
+        f"Warning: {inbox / 'empty.txt'}: empty file; skipped"
+    ]

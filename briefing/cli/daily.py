@@ -121,7 +121,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         emit("\n".join(one_line(line) for line in result.plan))  # a file name is one line
         return 0
     for line in result.warnings:
-        reporter.info(f"warning: {line}")
+        reporter.warn(line)
     reporter.info(result.message)
     return result.exit_code
 

@@ -53,6 +53,10 @@ class Response:
         return self.status == 304
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is internal ("loopback", "private", ...), or None for a public one."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -111,8 +115,8 @@ class FetchPolicy:
             if kind is not None:
                 raise FetchError(
                     url,
-                    f"refused: {host} is a {kind} address ({address}); to read an internal feed "
-                    "add the host to [daily] allow_hosts or pass --allow-host",
+                    f"refused: {host} is {_article(kind)} {kind} address ({address}); to read an "
+                    "internal feed add the host to [daily] allow_hosts or pass --allow-host",
                 )
 
 
