@@ -145,8 +145,8 @@ def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[st
             continue
         if "title" not in found and len(line) <= 200:
             found["title"] = line.lstrip("#").strip()
-        if "url" not in found and (u := _URL.search(line)) and len(line) < 300:
-            found["url"] = u.group(0)
+        if "url" not in found and (u := _URL.fullmatch(line.strip().strip("<>"))):
+            found["url"] = u.group(0)  # a line that is only a link: the article's own
         if "date" not in found and _is_dateline(line):
             found["date"] = line
     return found

@@ -310,3 +310,21 @@ def test_a_topic_with_no_word_to_look_for_is_one_error_line(
 def test_a_two_letter_acronym_is_a_topic(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["build", str(EXAMPLES), "--topic", "US"], capsys)
     assert code == 0 and out.startswith("# Situation brief: US")
+
+
+@pytest.mark.parametrize("name", ["brief.docx", "brief.odt", ""])
+def test_an_output_name_whose_format_cannot_be_told_is_a_usage_error(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / name) if name else ""
+    code, stdout, err = _run(["build", str(EXAMPLES), "-o", out], capsys)
+    assert code == 2 and stdout == "" and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written, under that name or any other
+    if name:  # -f says what to write under an unusual name
+        assert _run(["build", str(EXAMPLES), "-o", out, "-f", "md", "-q"], capsys)[0] == 0
+        assert (tmp_path / name).read_text().startswith("# Situation brief")
+
+
+def test_a_txt_output_is_the_markdown_brief(tmp_path: Path, capsys) -> None:
+    code, _, _ = _run(["build", str(EXAMPLES), "-o", str(tmp_path / "brief.txt"), "-q"], capsys)
+    assert code == 0 and (tmp_path / "brief.txt").read_text().startswith("# Situation brief")

@@ -36,6 +36,20 @@ def test_metadata_is_what_the_document_states() -> None:
     assert doc.url == "https://news.example.org/budget"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "![photo](http://169.254.169.254/latest/meta-data/x.png)",
+        "Read the full report at http://10.0.0.7/report and tell us what you think.",
+    ],
+)
+def test_a_link_inside_a_line_is_not_the_documents_own_address(line: str) -> None:
+    body = ARTICLE.split("\n\n", 1)[1]
+    doc = document_from_text(f"Council Approves New Budget\n{line}\n\n{body}", "x.txt")
+    assert doc.url is None  # only a line that is a link (or a URL: field) names the source
+    assert document_from_text(ARTICLE, "x.txt").url == "https://news.example.org/budget"
+
+
 def test_undated_document_stays_undated() -> None:
     doc = document_from_text("Headline\n\nA sentence about events that happened on 28 June.\n", "x")
     assert doc.date is None

@@ -150,13 +150,26 @@ def write_stdout(data: bytes) -> None:
         raise OutputError("stdout", f"cannot write the brief: {exc.strerror or exc}") from None
 
 
+# Suffixes that are plainly text: the Markdown brief is what they get.
+_TEXT_SUFFIXES = frozenset({"", ".txt", ".text"})
+
+
 def _output_format(args: argparse.Namespace) -> str:
+    """The format -f names, else the one -o's suffix names; a suffix of another kind of file
+    (.docx, .odt) is a usage error rather than Markdown under that name."""
+    if args.output is not None and not str(args.output).strip():
+        raise UsageError("briefing build: error: -o needs a file name")
     if args.format:
         return str(args.format)
     if args.output:
         suffix = Path(args.output).suffix.lower()
         if suffix in _SUFFIX_FORMATS:
             return _SUFFIX_FORMATS[suffix]
+        if suffix not in _TEXT_SUFFIXES:
+            raise UsageError(
+                f"briefing build: error: cannot tell the format from {one_line(suffix)!r}: "
+                "name the file .md, .json, .html or .pdf, or pass -f"
+            )
     return "md"
 
 
