@@ -121,3 +121,38 @@ def test_two_outlets_headlines_in_the_same_words_are_not_both_taken() -> None:
     assert redundancy.take(first)
     assert not redundancy.take(second)  # their content terms differ, their words do not
     assert select_facts([first, second], set()) == [first]
+
+
+def test_the_page_does_not_depend_on_where_the_sources_sit_or_what_they_cost(
+    tmp_path,
+) -> None:
+    from pathlib import Path
+
+    from briefing.config import Settings
+    from briefing.pipeline import build_brief_from_paths
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    near = tmp_path / "a"
+    far = tmp_path / ("deeply-nested-folder-" * 4) / "with" / "many" / "more" / "words"
+    for folder in (near, far):
+        folder.mkdir(parents=True)
+        for source in examples.glob("*.txt"):
+            (folder / source.name).write_bytes(source.read_bytes())
+    day = dt.date(2026, 3, 5)
+    for budget in (260, 420, 650):  # budgets where the fit drops items
+        settings = Settings(cache=False, max_words=budget)
+        a, b = (build_brief_from_paths([str(f)], settings=settings, today=day) for f in (near, far))
+        assert [f.statement for f in a.facts] == [f.statement for f in b.facts]
+        assert [f.statement for f in a.bottom_line] == [f.statement for f in b.bottom_line]
+        assert a.stats.words == b.stats.words <= budget
+        # a brief that cost something (an LLM run) is fitted like its cached rerun
+        paid = a.model_copy(
+            update={"stats": a.stats.model_copy(update={"usage": a.stats.usage + _cost(0.0123)})}
+        )
+        assert markdown_words(paid) == markdown_words(a)
+
+
+def _cost(usd: float):
+    from briefing.engines.base import Usage
+
+    return Usage(calls=3, prompt_tokens=900, completion_tokens=300, cost_usd=usd)

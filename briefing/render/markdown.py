@@ -253,5 +253,14 @@ def render_json(brief: Brief) -> str:
     return brief.model_dump_json(indent=2) + "\n"
 
 
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_STATS_LINE = re.compile(r"^\*[^*\n]* engine\b[^\n]*\*$", re.MULTILINE)
+
+
 def markdown_words(brief: Brief) -> int:
-    return word_count(render_markdown(brief))
+    """The words of the page the word budget counts: everything a reader reads, but not the
+    file paths of the sources list (they depend on where the files are, not on the brief) nor
+    the engine and cost line (a cached rerun costs nothing): the same sources give the same
+    page wherever they sit and however the answers were obtained."""
+    page = _STATS_LINE.sub("", _CODE_SPAN.sub("", render_markdown(brief)))
+    return word_count(page)
