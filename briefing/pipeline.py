@@ -308,10 +308,13 @@ def build_brief_from_paths(
     """Ingest ``paths`` (files, folders, '-') and build their brief.
 
     Each bad input is reported through ``warn`` (and kept in ``stats.warnings``); raises
-    NoDocumentsError, naming what was tried, when nothing usable is left.
+    NoDocumentsError, naming what was tried, when nothing usable is left (the one reason
+    itself when a single input was given and failed: one line, not a warning and an error).
     """
     progress(f"reading {len(paths)} source path(s)")
     ingested = ingest_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    if not ingested.documents and len(ingested.warnings) == 1:
+        raise NoDocumentsError(ingested.warnings[0])
     for line in ingested.warnings:
         if warn is not None:
             warn(line)

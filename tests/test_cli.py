@@ -121,9 +121,12 @@ def test_no_usable_document_exits_1_with_one_line(
     code, out, err = _run(["build", str(empty), "-o", str(out_file)], capsys)
     assert code == 1
     assert out == ""
-    assert err.splitlines()[-1].startswith("Error: no usable documents")
-    assert "Traceback" not in err
+    assert err.splitlines() == [f"Error: {empty}: empty file; skipped"]  # one line, the reason
     assert not out_file.exists()
+    missing = tmp_path / "missing.txt"
+    code, _, err = _run(["build", str(empty), str(missing)], capsys)  # several: each, then all
+    assert code == 1 and len(err.splitlines()) == 3
+    assert err.splitlines()[-1].startswith("Error: no usable documents")
 
 
 def test_a_failed_write_leaves_no_partial_file_and_keeps_the_old_one(
@@ -225,11 +228,7 @@ def test_python_dash_m_runs_without_a_traceback(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1
-    assert re.fullmatch(
-        r"Warning: .*missing: no such file or directory\n"
-        r"Error: no usable documents in .*missing\n",
-        result.stderr,
-    )
+    assert re.fullmatch(r"Error: .*missing: no such file or directory\n", result.stderr)
 
 
 COMMANDS_WITH_DATE = [
