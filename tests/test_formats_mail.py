@@ -155,3 +155,23 @@ def test_a_maildir_folder_reads_its_messages(tmp_path: Path) -> None:
     assert sorted(d.title or "" for d in result.documents) == sorted(
         [NEWSLETTER_SUBJECT, MBOX_SUBJECTS[0]]
     )
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_plain_body_labelled_utf16_is_read_as_the_text_it_is(
+    tmp_path: Path, charset: str
+) -> None:
+    said = "The harbour reopened on Monday after three weeks of repairs, the port authority said."
+    raw = (
+        f"From: news@example.org\nSubject: Harbour news\n"
+        f"Content-Type: text/plain; charset={charset}\n\n{said}\n"
+    )
+    (tmp_path / "label.eml").write_text(raw, encoding="ascii")
+    result = ingest_paths([tmp_path / "label.eml"])
+    assert [d.text.strip().splitlines()[-1] for d in result.documents] == [said]
+    real = EmailMessage()  # a body that really is UTF-16 is still read as UTF-16
+    real["From"], real["Subject"] = "news@example.org", "Harbour news"
+    real.set_content(said, charset="utf-16")
+    (tmp_path / "real.eml").write_bytes(real.as_bytes())
+    (doc,) = ingest_paths([tmp_path / "real.eml"]).documents
+    assert said in doc.text

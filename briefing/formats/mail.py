@@ -95,6 +95,11 @@ def _date(message: Message) -> dt.date | None:
 
 
 def _content(part: Message) -> str | None:
+    charset = (part.get_content_charset() or "").lower()
+    if charset.startswith(("utf-16", "utf-32")):  # as browsers do with such a label: UTF-16
+        payload = part.get_payload(decode=True)  # text without NUL bytes is not UTF-16
+        if isinstance(payload, bytes) and b"\x00" not in payload[:4096]:
+            return payload.decode("utf-8", errors="replace")
     try:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
