@@ -278,21 +278,50 @@ def _story(
 
 
 HEADLINE_WORDS = 25  # a first line longer than this is a paragraph, not a headline
+TITLE_WORDS = 20  # a "title" of more words that ends a sentence is a lead: no headline
+UNTITLED_WORDS = 16  # an untitled document's heading: its lead's first clause, or this many words
+# A wire dateline before the lead: "(CNN) --", "LONDON (Reuters) -", "WASHINGTON \u2014".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*\s*)?(?:\([^)]{1,40}\)\s*)?"
+    r"(?:--|\u2014|\u2013|-)\s+"
+)
 
 
 def _headline(doc: Document) -> str:
     """The document's title; else its first line when it is headline-sized; else the first
-    sentence of that paragraph (cut at a word if still long): never a whole paragraph."""
-    if doc.title and doc.title.strip():
-        return doc.title.strip()
-    first = doc.text.strip().split("\n", 1)[0].strip()
-    if len(first.split()) > HEADLINE_WORDS:
-        span = next(sentence_spans(first), None)
-        if span is not None:
-            first = first[span[0] : span[1]].strip()
-    if len(first) <= 200:
+    sentence of that paragraph without its dateline ("(CNN) --", "LONDON (Reuters) -"), cut
+    after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead."""
+    title = (doc.title or "").strip()
+    if title and not _is_lead(title):
+        return title
+    first = title or doc.text.strip().split("\n", 1)[0].strip()
+    if len(first.split()) <= HEADLINE_WORDS and first[-1:] not in ".!?":
+        return first if len(first) <= 200 else _cut(first.split(), 30)
+    span = next(sentence_spans(first), None)
+    if span is not None:
+        first = first[span[0] : span[1]].strip()
+    first = _DATELINE.sub("", first, count=1) or first
+    words = first.split()
+    if len(words) <= UNTITLED_WORDS:
         return first
-    return first[:199].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    clause = next(  # the lead's first clause, when it is headline-sized
+        (
+            i
+            for i in range(6, min(len(words), UNTITLED_WORDS + 5))
+            if words[i - 1][-1:] in ",;:\u2014"
+        ),
+        None,
+    )
+    return _cut(words, clause or UNTITLED_WORDS)
+
+
+def _is_lead(line: str) -> bool:
+    """A title that is a long sentence: the first line of a text with no headline."""
+    return len(line.split()) > TITLE_WORDS and line[-1:] in '.!?\u201d"'
+
+
+def _cut(words: list[str], n: int) -> str:
+    return " ".join(words[:n]).rstrip(",;:-\u2014") + "\u2026"
 
 
 def _rank_key(story: Story) -> tuple[int, int, int, str]:

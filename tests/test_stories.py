@@ -384,3 +384,40 @@ def test_a_story_that_only_mentions_the_topic_is_not_briefed_beside_it(monkeypat
     # articles do; it is its story's average that keeps the story out.
     monkeypatch.setattr("briefing.stories.STORY_MATCH", 0.0)
     assert briefed() == [["port"], ["wine"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        (  # a wire lead with no headline: its dateline goes, its first clause heads the story
+            "(CNN) -- The cardiac arrest leading to the singer's death happened as her doctor "
+            "began a biopsy on her vocal cords, a source close to the investigation told CNN."
+            "\n\nMore.\n",
+            "The cardiac arrest leading to the singer's death happened as her doctor began a "
+            "biopsy on her vocal cords\u2026",
+        ),
+        (
+            "LONDON (Reuters) - Britain will send 300 more troops to Estonia next spring to "
+            "reinforce the NATO battlegroup there, the defence ministry said on Monday.\n\nMore.\n",
+            "Britain will send 300 more troops to Estonia next spring to reinforce the NATO "
+            "battlegroup there\u2026",
+        ),
+        (  # no clause boundary early enough: cut at a word
+            "Officials in the northern province confirmed that the old bridge over the river had "
+            "been closed to all traffic after engineers found cracks in two of its piers.\n\nx\n",
+            "Officials in the northern province confirmed that the old bridge over the river had "
+            "been closed\u2026",
+        ),
+        ("The council voted to close the bridge.\n\nIt will reopen in May.\n",
+         "The council voted to close the bridge."),
+        ("Peru's finance minister quits after losing vote.\n\nThe minister resigned.\n",
+         "Peru's finance minister quits after losing vote."),
+        ("Harbour reopens after storm\n\nThe harbour reopened on Monday.\n",
+         "Harbour reopens after storm"),
+    ],
+)  # fmt: skip
+def test_a_story_headline_is_a_heading_never_a_long_lead(text: str, headline: str) -> None:
+    doc = document_from_text(text, "x.txt")
+    (story,) = group_stories([doc])
+    assert story.headline == headline
+    assert len(story.headline.split()) <= 25
