@@ -256,6 +256,17 @@ def source_dating(documents: Sequence[Document]) -> dict[str, object]:
     }
 
 
+def _sources(fact: Fact) -> set[str]:
+    return {c.source_id for c in fact.citations}
+
+
+def _in_heading(fact: Fact, title: str) -> bool:
+    """Whether the page's title already says ``fact`` word for word (a source's headline as
+    the title, and the same headline as a key development)."""
+    statement = " ".join(fact.statement.split())
+    return len(statement.split()) >= 4 and statement in " ".join(title.split())
+
+
 def select_brief(
     *,
     topic: str,
@@ -273,7 +284,12 @@ def select_brief(
     bottom = bottom_line_of(synthesis.bottom_line, redundancy, MAX_BOTTOM_LINE)
     redundancy.add_quotes(c for x in contras for s in x.sides for c in s.citations)
     watch = redundancy.take_up_to(synthesis.watch, MAX_WATCH)
-    key_facts = select_facts(facts, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
+    shown = {c.source_id for f in bottom for c in f.citations}
+    shown |= {c.source_id for x in contras for side in x.sides for c in side.citations}
+    listed = [  # the title's own words are not a key development when their source is cited
+        f for f in facts if not (_in_heading(f, synthesis.title) and _sources(f) <= shown)
+    ]
+    key_facts = select_facts(listed, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
     for fact in key_facts:
         redundancy.take(fact)
     more_facts = select_facts(

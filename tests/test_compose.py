@@ -156,3 +156,26 @@ def _cost(usd: float):
     from briefing.engines.base import Usage
 
     return Usage(calls=3, prompt_tokens=900, completion_tokens=300, cost_usd=usd)
+
+
+def test_the_headline_that_titles_the_page_is_not_also_a_key_development() -> None:
+    facts = [_fact(i, i % 3) for i in range(8)]
+    headline = _fact(50, 0, words=9, score=0.99)  # source 0's headline, also the page's title
+    lone = _fact(60, 2, words=9, score=0.98)  # another headline in the title, of a source
+    title = f"Situation brief: {headline.statement} / {lone.statement}"
+
+    def page(bottom: list[Fact]) -> list[str]:
+        brief = select_brief(
+            topic="t", topic_inferred=True, documents=DOCS,
+            facts=[headline, lone, *facts[2:]], contradictions=[],
+            synthesis=Synthesis(title=title, bottom_line=tuple(bottom)),
+            stats=BriefStats(), today=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        return [f.statement for f in brief.facts]
+
+    # source 0 is cited by the bottom line: its headline is said once, in the title
+    shown = page([facts[0]])
+    assert headline.statement not in shown
+    # source 2 is cited nowhere else: its headline stays, so every source is cited
+    assert lone.statement in shown
+    assert lone.statement not in page([facts[0], facts[2]])  # now source 2 is cited above
