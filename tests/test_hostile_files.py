@@ -410,6 +410,7 @@ def test_a_daily_brief_written_inside_its_source_folder_is_not_a_source_the_next
     assert code == 0
     day2 = json.loads((out / "2026-11-21.json").read_text())
     assert [s["path"] for s in day2["sources"]] == [str(inbox / "orchard.txt")]
+    assert not [w for w in day2["stats"]["warnings"] if "briefs" in w]  # passed over quietly
 
 
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format_and_the_store(

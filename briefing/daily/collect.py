@@ -29,7 +29,7 @@ from briefing.daily.fetch import (
     read_url,
 )
 from briefing.daily.store import AddResult, FetchState, Store
-from briefing.errors import BriefingError, FetchError, InputError
+from briefing.errors import BriefingError, FetchError, InputError, OwnBriefError
 from briefing.ingest import (
     ACCEPTED_SUFFIXES,
     document_from_text,
@@ -250,6 +250,9 @@ def _files(
                     data = read_source(path)  # regular files only, size cap before reading
                     suffix = source_suffix(path) or path.suffix.lower()
                     docs, notes = load_documents(data, str(path), suffix=suffix)
+                except OwnBriefError as exc:  # our own output beside the sources: not news
+                    logger.info("%s", exc)
+                    docs, notes = [], []
                 except InputError as exc:
                     out.warnings.append(str(exc))
                     docs, notes = [], []
