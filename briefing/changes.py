@@ -148,11 +148,9 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.day,
     )
     stories = _story_changes(brief, previous, changes.new_facts)
-    listed, on_page = _unseen_first(brief, changes.new_facts, stories)
     return changes.model_copy(
         update={
-            "new_facts": listed + on_page,
-            "shown_new_facts": min(changes.shown_new_facts, len(listed)),
+            "new_facts": _moving_first(brief, changes.new_facts, stories),
             "since": previous.since,
             "updated_sources": previous.updated,
             "stories": stories,
@@ -160,29 +158,40 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
     )
 
 
-def _unseen_first(
+def _moving_first(
     brief: Brief, new_facts: Sequence[Fact], stories: Sequence[StoryChange]
-) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
-    """Today's new facts split into those not printed above "Since yesterday" (an updated or
-    developing story's first, sentences before headlines, then in the brief's order), which
-    "New developments" lists, and
-    those printed above it, which it only counts: no sentence is said twice in a row. Above it
-    stand the bottom line of a one-story page, and every story of a page of several."""
+) -> tuple[Fact, ...]:
+    """Today's new facts, an updated story's first, then a developing story's, then the rest;
+    sentences before headlines; otherwise in the brief's order."""
+    rank = {"updated": 0, "developing": 1}
+    order = {c.story_id: rank[c.status] for c in stories if c.story_id and c.status in rank}
+    story_of = story_of_sources(brief.stories)
+    return tuple(
+        sorted(  # stable
+            new_facts,
+            key=lambda f: (
+                order.get(fact_story(f, story_of) or "", 2),
+                not f.statement.rstrip().endswith(_SENTENCE_ENDS),
+            ),
+        )
+    )
+
+
+def listed_developments(brief: Brief) -> list[Fact]:
+    """The new facts "New developments" lists on the page as it stands (the fit may have
+    dropped items): the first ``shown_new_facts`` of those not printed above it, so no sentence
+    is said twice in a row; the rest are only counted. Above it stand the bottom line of a
+    one-story page, and every story of a page of several."""
+    changes = brief.changes
+    if changes is None:
+        return []
     above = [f.statement for f in brief.bottom_line]
     if len(brief.stories) > 1:  # the lineup: each story's lines, facts, sides and watch
         above += [f.statement for f in [*brief.facts, *brief.watch]]
         above += [side.statement for c in brief.contradictions for side in c.sides]
     shown = {_words(statement) for statement in above}
-    moving = {c.story_id for c in stories if c.status in ("updated", "developing")}
-    story_of = story_of_sources(brief.stories)
-    unseen = [f for f in new_facts if _words(f.statement) not in shown]
-    unseen.sort(  # stable: the brief's order within each group; a headline after sentences
-        key=lambda f: (
-            fact_story(f, story_of) not in moving,
-            not f.statement.rstrip().endswith(_SENTENCE_ENDS),
-        )
-    )
-    return tuple(unseen), tuple(f for f in new_facts if _words(f.statement) in shown)
+    unseen = [f for f in changes.new_facts if _words(f.statement) not in shown]
+    return unseen[: changes.shown_new_facts]
 
 
 _STORY_STATUSES = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
+from briefing.changes import listed_developments
 from briefing.lexicon import SAME_WORDS, content_terms, word_overlap
 from briefing.models import (
     ActorPosition,
@@ -224,11 +225,7 @@ def _item_source_ids(brief: Brief) -> set[str]:
     for actor in brief.actors:
         ids.update(c.source_id for c in actor.citations)
     if brief.changes is not None:  # a daily brief's "Since yesterday" cites sources too
-        ids.update(
-            c.source_id
-            for f in brief.changes.new_facts[: brief.changes.shown_new_facts]
-            for c in f.citations
-        )
+        ids.update(c.source_id for f in listed_developments(brief) for c in f.citations)
         for x in brief.changes.new_contradictions:
             ids.update(c.source_id for side in x.sides for c in side.citations)
     return ids

@@ -6,7 +6,13 @@ import datetime as dt
 
 from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, make_document
 
-from briefing.changes import PreviousDay, brief_facts, story_statements, track_changes
+from briefing.changes import (
+    PreviousDay,
+    brief_facts,
+    listed_developments,
+    story_statements,
+    track_changes,
+)
 from briefing.config import Settings
 from briefing.models import Reprint
 from briefing.pipeline import build_brief
@@ -137,7 +143,10 @@ def test_new_developments_never_repeat_what_the_page_printed_above() -> None:
     listed = [line for line in new.splitlines()[1:] if line.startswith("- \u201c")]
     assert all(line[2 : line.rindex("\u201d") + 1] not in above for line in listed)
     unseen = [f for f in day2.changes.new_facts if f"\u201c{f.statement}\u201d" not in above]
-    assert day2.changes.shown_new_facts == min(5, len(unseen))  # the rest are only counted
+    assert len(listed) == min(day2.changes.shown_new_facts, len(unseen))  # the rest counted
+    assert [f"\u201c{f.statement}\u201d" for f in listed_developments(day2)] == [
+        line[2 : line.rindex("\u201d") + 1] for line in listed
+    ]
     assert len(day2.changes.new_facts) > len(listed)  # the JSON keeps every new fact
 
 
@@ -178,3 +187,39 @@ def test_new_developments_cut_by_the_page_fit_are_counted() -> None:
     md = render_markdown(brief)
     assert f"- (and {more} more in the JSON)" in md[md.index("**New developments**") :]
     assert f"and {more} more in the JSON</li>" in render_html(brief)
+
+
+def test_an_updates_new_sentence_dropped_from_the_page_leads_new_developments() -> None:
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
+    later = (
+        "The operator and the crew union agreed on Tuesday evening to meet a mediator in the "
+        "capital next week, the harbour master of Halvik told reporters."
+    )
+    update = make_document(f"{FERRY_STRIKE}\n\n{later}\n", "ferry.txt")
+    previous = PreviousDay(
+        day=DAY,
+        facts=tuple(brief_facts(day1)),
+        stories=tuple(story_statements(day1)),
+        updated=(update.id,),
+    )
+    day2 = build_brief(
+        [update, make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False), today=DAY + dt.timedelta(days=1), previous=previous,
+    )  # fmt: skip
+    assert day2.changes is not None
+    assert {c.status for c in day2.changes.stories} >= {"updated", "new"}
+    assert "mediator" in day2.changes.new_facts[0].statement  # the update's sentence first
+
+    def without_it(items: list) -> list:
+        return [f for f in items if "mediator" not in f.statement]
+
+    # as if the page fit had dropped it from the story above: it is listed, and first
+    fitted = day2.model_copy(
+        update={k: without_it(getattr(day2, k)) for k in ("bottom_line", "facts", "watch")}
+    )
+    printed = [f.statement for f in [*day2.bottom_line, *day2.facts, *day2.watch]]
+    assert any("mediator" in p for p in printed)  # on the page above: not listed again
+    assert all("mediator" not in f.statement for f in listed_developments(day2))
+    assert "mediator" in listed_developments(fitted)[0].statement
+    md = render_markdown(fitted)
+    assert "mediator" in md[md.index("**New developments**") :]

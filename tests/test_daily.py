@@ -514,6 +514,7 @@ def test_since_yesterday_renders_after_the_bottom_line() -> None:
     from briefing.render.markdown import render_markdown
 
     fact = _fact("A new school will open in the spring.")
+    later = _fact("A new library will open in the summer.")
     brief = Brief(
         title="T",
         topic="t",
@@ -521,7 +522,7 @@ def test_since_yesterday_renders_after_the_bottom_line() -> None:
         bottom_line=[fact],
         sources=[SourceRef(id="s1", number=1, title="S", path="s.txt")],
         contradictions=[_conflict("The school opens in April.", "The school opens in June.")],
-        changes=compare_days([fact], [], [], [], dt.date(2026, 11, 19)),
+        changes=compare_days([fact, later], [], [], [], dt.date(2026, 11, 19)),
     )
     md = render_markdown(brief)
     assert (
@@ -529,7 +530,8 @@ def test_since_yesterday_renders_after_the_bottom_line() -> None:
     )
     since = md[md.index("## Since yesterday") : md.index("## Contradictions")]
     assert "Compared with the brief of 2026-11-19" in since
-    assert "spring" in since and "[1]" in since
+    assert "**New developments** (2):" in since and "summer" in since and "[1]" in since
+    assert "spring" not in since  # the bottom line just above says it: not twice in a row
 
 
 # ---------------------------------------------------------------------------- config

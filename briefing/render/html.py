@@ -21,7 +21,7 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing.changes import CHANGES_SHOWN, story_moves
+from briefing.changes import CHANGES_SHOWN, listed_developments, story_moves
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import (
@@ -170,7 +170,7 @@ def _all_citations(brief: Brief) -> Iterable[Citation]:
         yield from fact.citations
     changes = brief.changes  # daily briefs only
     if changes is not None:
-        for fact in changes.new_facts[: changes.shown_new_facts]:
+        for fact in listed_developments(brief):
             yield from fact.citations
         for contradiction in changes.new_contradictions:
             for side in contradiction.sides:
@@ -268,6 +268,7 @@ def render_html(
             format_date=format_date,
             safe_url=safe_url,
             story_moves=story_moves(brief.changes) if brief.changes else [],
+            developments=listed_developments(brief),
             changes_shown=CHANGES_SHOWN,
             side_label=lambda side: side_label(side, brief),
             text_dir=text_dir,

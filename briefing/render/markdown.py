@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jinja2
 
-from briefing.changes import CHANGES_SHOWN, story_moves
+from briefing.changes import CHANGES_SHOWN, listed_developments, story_moves
 from briefing.lexicon import SAME_WORDS, fold_quote, word_overlap
 from briefing.lineup import TOP_STORIES
 from briefing.models import (
@@ -244,6 +244,7 @@ def render_markdown(brief: Brief) -> str:
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
         lineup=lineup_view(brief),
         story_moves=story_moves(brief.changes) if brief.changes else [],
+        developments=listed_developments(brief),
         changes_shown=CHANGES_SHOWN,
         side_label=lambda side: side_label(side, brief),
     )
