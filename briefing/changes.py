@@ -23,8 +23,8 @@ from briefing.models import (
     StoryChange,
 )
 from briefing.stories import fact_story, same_stories, story_of_sources
+from briefing.text import ends_sentence
 
-_SENTENCE_ENDS = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")")  # a sentence, not a headline
 # Facts whose word sets overlap this much are the same development, reworded.
 SAME_FACT_JACCARD = 0.75
 
@@ -171,7 +171,7 @@ def _moving_first(
             new_facts,
             key=lambda f: (
                 order.get(fact_story(f, story_of) or "", 2),
-                not f.statement.rstrip().endswith(_SENTENCE_ENDS),
+                not ends_sentence(f.statement),
             ),
         )
     )

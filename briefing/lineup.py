@@ -23,6 +23,7 @@ from briefing.compose import (
 )
 from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
 from briefing.stories import brief_stories, contradiction_story, story_of_sources
+from briefing.text import ends_sentence
 
 TOP_STORIES = 3  # briefed in full
 NEXT_STORIES = 5  # one line each
@@ -31,13 +32,12 @@ STORY_FACTS = 3
 STORY_CONTRADICTIONS = 2
 STORY_WATCH = 1
 STORY_MORE_FACTS = 10  # per story, in the JSON
-_SENTENCE_END = ".!?\u2026\"'\u201d\u2019)"
 
 
 def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
     """A next story's line: its best sentence (a headline only when it has no sentence)."""
     ranked = sorted(facts, key=lambda f: -f.score)
-    sentences = [f for f in ranked if f.statement.rstrip()[-1:] in _SENTENCE_END]
+    sentences = [f for f in ranked if ends_sentence(f.statement)]
     for fact in [*sentences, *ranked]:
         if redundancy.novel(fact.statement):
             return fact

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
-from briefing.text import sentence_spans
+from briefing.text import ends_sentence, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ def _headline(doc: Document) -> str:
     if title and not _is_lead(title):
         return title
     first = title or doc.text.strip().split("\n", 1)[0].strip()
-    if len(first.split()) <= HEADLINE_WORDS and first[-1:] not in ".!?":
+    if len(first.split()) <= HEADLINE_WORDS and not ends_sentence(first):
         return first if len(first) <= 200 else _cut(first.split(), 30)
     span = next(sentence_spans(first), None)
     if span is not None:
@@ -317,7 +317,7 @@ def _headline(doc: Document) -> str:
 
 def _is_lead(line: str) -> bool:
     """A title that is a long sentence: the first line of a text with no headline."""
-    return len(line.split()) > TITLE_WORDS and line[-1:] in '.!?\u201d"'
+    return len(line.split()) > TITLE_WORDS and ends_sentence(line)
 
 
 def _cut(words: list[str], n: int) -> str:

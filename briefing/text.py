@@ -228,6 +228,14 @@ _FURNITURE_LINE = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+\S.{0,80}$")
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends as a sentence does (a stop, then any closing quote or bracket),
+    not as a headline or a fragment."""
+    return _ENDS_SENTENCE.search(text.rstrip()) is not None
+
+
 _TERMINAL = re.compile(r"[.!?\u2026:;\"'\u201d\u2019)]$")
 
 
