@@ -216,8 +216,14 @@ def _merge_split_stories(
     which splits a story whose outlets tell it in different words. Here each story looks at
     the stories its documents were linked to: when the closest holds SPLIT_COSINE and is
     SPLIT_MARGIN times closer than the next one, they are one story told twice. A story close
-    to several (one subject, several developments: impeachment day 2 and day 3) stays apart.
+    to several (one subject, several developments: impeachment day 2 and day 3) stays apart,
+    unless those several are also close to each other: three outlets' accounts of one event,
+    each in its own words, are three stories equally close to one another, and one story.
     """
+
+    def closeness(a: int, b: int) -> float:
+        return _cosine(sums[a], sums[b]) / (sizes[a] * sizes[b])
+
     near: dict[int, set[int]] = defaultdict(set)
     for _, a, b in pairs:
         ra, rb = groups.find(a), groups.find(b)
@@ -230,12 +236,13 @@ def _merge_split_stories(
             spans[groups.find(i)].append(doc.date)
     joins: list[tuple[int, int]] = []
     for root, others in near.items():
-        scored = sorted(
-            ((_cosine(sums[root], sums[o]) / (sizes[root] * sizes[o]), o) for o in others),
-            reverse=True,
-        )
+        scored = sorted(((closeness(root, o), o) for o in others), reverse=True)
         best, other = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        # a runner-up close to both is the same story again, not a rival development
+        rivals = [
+            c for c, o in scored[1:] if c < SPLIT_COSINE or closeness(other, o) < SPLIT_COSINE
+        ]
+        runner_up = rivals[0] if rivals else 0.0
         if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
             dates = spans[root] + spans[other]
             if not dates or (max(dates) - min(dates)).days <= MAX_DAYS_APART:

@@ -294,6 +294,17 @@ def test_a_story_told_in_other_words_rejoins_the_story_it_is_clearly_closest_to(
     assert len(group_stories([*docs, extra])) == 4
 
 
+def test_three_accounts_equally_close_to_one_another_are_one_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With the first pass joining nothing, each port account has two neighbours equally
+    # close: neither is "clearly closest", yet all three are close to each other.
+    monkeypatch.setattr("briefing.stories.MERGE_COSINE", 2.0)
+    docs, label = _inbox()
+    grouped = sorted(sorted(label[i] for i in s.source_ids) for s in group_stories(docs))
+    assert grouped == [["port"] * 3, ["rates"] * 2, ["volcano"] * 2]
+
+
 def test_the_topic_takes_a_matched_story_whole() -> None:
     docs, label = _inbox()
     extra = document_from_text(_EXPORTERS, "port-exporters.txt")
