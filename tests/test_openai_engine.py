@@ -859,6 +859,30 @@ def test_a_document_the_model_gives_nothing_for_is_extracted_offline(tmp_path: P
     assert any("offline extraction" in w for w in engine.warnings)
 
 
+def test_a_document_the_model_gives_few_facts_for_is_filled_in_offline(tmp_path: Path) -> None:
+    from briefing.chunk import chunk_documents
+    from briefing.engines.openai_engine import FILL_BELOW
+
+    endpoint = FakeEndpoint(facts_per_block=1)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client(), sleep=Sleeps())
+    docs = synthetic_documents()
+    facts = engine.extract_facts(TOPIC, docs, chunk_documents(docs)).value
+    verified = verify_all(docs, facts).facts
+    offline = [f for f in verified if f.id in engine._offline_ids]
+    model = [f for f in verified if f.id not in engine._offline_ids]
+    assert model and offline  # the model's facts stay; offline sentences fill in
+    for doc in docs:  # every document now has at least FILL_BELOW facts, the model's first
+        own = [f.id in engine._offline_ids for f in verified if f.citations[0].source_id == doc.id]
+        assert len(own) >= FILL_BELOW and own.count(False) < FILL_BELOW
+    spans = [(c.source_id, c.start, c.end) for f in model for c in f.citations]
+    for fact in offline:  # never a sentence the model already quoted
+        for c in fact.citations:
+            assert not any(s == c.source_id and a < c.end and c.start < b for s, a, b in spans)
+    assert engine.fallback_documents == []  # no document was given up on
+    assert any("fewer than" in w and "offline extraction" in w for w in engine.warnings)
+
+
 def test_a_cut_off_answer_is_cached_like_any_other(tmp_path: Path) -> None:
     endpoint = FakeEndpoint(faults=[{"finish_length": True}] * 3)
     settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", concurrency=1)

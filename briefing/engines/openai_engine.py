@@ -27,6 +27,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -105,6 +106,9 @@ JUDGE_TOKENS_PER_PAIR = 96
 SYNTH_MAX_TOKENS = 1_500
 PAIRS_PER_CALL = 80
 SYNTH_FACTS = 20
+# A document the model gave fewer verified facts than this is filled in by offline extraction
+# (sentences the model's quotes do not touch), so a weak model's page is not a thin one.
+FILL_BELOW = 3
 
 
 def context_tokens(model: str) -> int:
@@ -287,37 +291,49 @@ class OpenAIEngine:
         chunks: Sequence[Chunk],
         facts: Sequence[Fact],
     ) -> list[Fact]:
-        """Offline extraction for each document the model gave no usable (verified) fact for."""
-        usable = {
-            c.source_id
-            for f in facts
-            if f.citations and all(c.start is not None for c in f.citations)
-            for c in f.citations
-        }
+        """Offline extraction for each document the model gave no usable (verified) fact for,
+        and, for one it gave fewer than FILL_BELOW, the best sentences its quotes leave out."""
+        spans: dict[str, list[tuple[int, int]]] = {}  # what the verified quotes cover
+        count: Counter[str] = Counter()  # verified facts per document
+        for f in facts:
+            if f.citations and all(c.start is not None for c in f.citations):
+                count.update({c.source_id for c in f.citations})
+                for c in f.citations:
+                    spans.setdefault(c.source_id, []).append((c.start or 0, c.end or 0))
         sent = {c.doc_id for c in chunks}
-        missing = [d for d in documents if d.id in sent and d.id not in usable]
-        if not missing:
-            return []
+        missing = [d for d in documents if d.id in sent and d.id not in spans]
+        thin = [d for d in documents if 0 < count[d.id] < FILL_BELOW]
         offline = OfflineEngine()
         extra: list[Fact] = []
-        for doc in missing:
-            extra.extend(
-                offline.extract_facts(topic, [doc], [c for c in chunks if c.doc_id == doc.id]).value
-            )
+        filled = 0
+        for doc in [*missing, *thin]:
+            own = [c for c in chunks if c.doc_id == doc.id]
+            found = offline.extract_facts(topic, [doc], own).value
+            if doc.id in spans:  # thin: only sentences the model's quotes do not touch
+                found = [f for f in found if not _touches(f, spans[doc.id])]
+                found = sorted(found, key=lambda f: -f.score)[: FILL_BELOW - count[doc.id]]
+                filled += len(found)
+            extra.extend(found)
         self.fallback_documents.extend(d.path or d.id for d in missing)
         self._offline_ids.update(f.id for f in extra)
-        if not usable and not extra:
+        if filled:
+            self._warn(
+                f"the model gave fewer than {FILL_BELOW} usable facts for {len(thin)} of "
+                f"{len(sent)} documents ({_names(thin)}); {filled} facts of theirs come from "
+                "offline extraction"
+            )
+        if not missing:
+            return extra
+        if not spans and not extra:
             self._warn(
                 f"the model ({self.model}) gave no usable facts and offline extraction found "
                 "none either: this brief has no facts"
             )
             return []
-        names = ", ".join(d.path or d.title or d.id for d in missing[:5])
-        names += f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        if usable:
+        if spans:
             self._warn(
                 f"the model gave no usable facts for {len(missing)} of {len(sent)} documents "
-                f"({names}); their facts come from offline extraction"
+                f"({_names(missing)}); their facts come from offline extraction"
             )
         else:
             self._warn(
@@ -857,3 +873,18 @@ class OpenAIEngine:
     def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
+
+
+def _touches(fact: Fact, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether any of ``fact``'s quotes overlaps one of ``spans`` (start, end) of its source."""
+    return any(
+        c.start is not None and c.end is not None and c.start < end and start < c.end
+        for c in fact.citations
+        for start, end in spans
+    )
+
+
+def _names(documents: Sequence[Document]) -> str:
+    """Up to five documents' names for a warning line, and how many more."""
+    names = ", ".join(d.path or d.title or d.id for d in documents[:5])
+    return names + (f" and {len(documents) - 5} more" if len(documents) > 5 else "")
