@@ -223,6 +223,19 @@ ANAPHORIC = re.compile(
     r"^(?:This|That|These|Those|It|He|She|They|Such|The\s+(?:former|latter|move|statement|"
     r"remarks?|comments?|decision))\b"
 )
+# A sentence opening on a connective answers the one before it: it does not stand alone.
+CONNECTIVE = re.compile(
+    r"^(?:But|However|Yet|Still|And|Also|Meanwhile|Instead|Nonetheless|Nevertheless|Moreover|"
+    r"Furthermore|(?:In|By)\s+contrast|On\s+the\s+other\s+hand|Even\s+so)\b"
+)
+
+
+def needs_context(statement: str) -> bool:
+    """Whether ``statement`` leans on the sentence before it ("This statement ...", "He
+    added ...", "But ..."): not one to stand alone as a bottom line or a story's one line."""
+    return bool(ANAPHORIC.match(statement) or CONNECTIVE.match(statement))
+
+
 NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"hundred|thousand|million|billion)\b",

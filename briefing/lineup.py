@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from briefing.claims import needs_context
 from briefing.compose import (
     MAX_MORE_FACTS,
     Redundancy,
@@ -35,10 +36,12 @@ STORY_MORE_FACTS = 10  # per story, in the JSON
 
 
 def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
-    """A next story's line: its best sentence (a headline only when it has no sentence)."""
+    """A next story's line: its best sentence that stands alone (a headline only when it has no
+    sentence)."""
     ranked = sorted(facts, key=lambda f: -f.score)
     sentences = [f for f in ranked if ends_sentence(f.statement)]
-    for fact in [*sentences, *ranked]:
+    standalone = [f for f in sentences if not needs_context(f.statement)]
+    for fact in [*standalone, *sentences, *ranked]:
         if redundancy.novel(fact.statement):
             return fact
     return None

@@ -61,3 +61,41 @@ def test_subject_entity() -> None:
     assert subject_entity("Norway has hosted several rounds of talks.") == "Norway"
     assert subject_entity("Acting as host, Norway has hosted talks.") == "Norway"
     assert subject_entity("It has rained all week.") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("This statement contradicts the minister's account.", True),
+        ("He added that the port would reopen.", True),
+        ("But the union rejected the offer on Tuesday.", True),
+        ("In contrast, the operator said night shifts were safe.", True),
+        ("Butchers in Lyon went on strike on Tuesday.", False),  # a word, not "But"
+        ("The union rejected the offer on Tuesday.", False),
+        ("Thistle growers met in Leeds.", False),
+    ],
+)
+def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:
+    from briefing.claims import needs_context
+
+    assert needs_context(sentence) is leans
+
+
+def test_the_bottom_line_is_made_of_sentences_that_stand_alone() -> None:
+    import datetime as dt
+
+    from briefing import Settings, build_brief, document_from_text
+    from briefing.claims import needs_context
+
+    texts = [
+        "Port strike enters second week\n\nBut the dockworkers union in Valparaiso said on Monday "
+        "that its strike over night-shift safety would go on. The port operator offered talks "
+        "on night-shift safety rules. Container ships waited offshore for a second week.\n",
+        "Valparaiso port stays shut\n\nThis statement from the union came as container traffic "
+        "at the Valparaiso port stayed at a standstill. Exporters of fruit said a long "
+        "stoppage at the port would spoil cargo. The dockworkers union met the operator.\n",
+    ]
+    docs = [document_from_text(t, f"port-{i}.txt") for i, t in enumerate(texts)]
+    brief = build_brief(docs, settings=Settings(), today=dt.date(2026, 3, 2))
+    assert len(brief.bottom_line) >= 2
+    assert not any(needs_context(f.statement) for f in brief.bottom_line)

@@ -27,6 +27,7 @@ from briefing.claims import (
     attribute,
     disputes,
     is_pronoun,
+    needs_context,
     negated,
     refutes,
     subject_entity,
@@ -270,6 +271,9 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
     sentences = [f for f in ranked if _ENDS_SENTENCE.search(f.statement) and f.id not in headlines]
     if len(sentences) >= 2:
         ranked = sentences  # headlines are for key developments, not the bottom line
+    standalone = [f for f in ranked if not needs_context(f.statement)]
+    if len(standalone) >= 2:
+        ranked = standalone  # "This statement ...", "But ...": not without the one before
     sources = {_source(f) for f in ranked}
     want = min(3, max(2, len(sources)))
     chosen: list[Fact] = []
