@@ -179,6 +179,11 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|shall|must|does|did|"
     r"been|being)\b"
 )
+# A singular pronoun or demonstrative followed by more words opens a clause ("That brings the
+# total of jobless" before "claims", "It's more than all the jobs" before "added"), not a name.
+_CLAUSE_START = re.compile(
+    r"^(?:this|that|it|there|what|he|she|they|we|i|you)(?:['\u2019]s)?\s", re.I
+)
 _TRAILING_ADVERB = re.compile(
     r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
 )
@@ -285,7 +290,7 @@ def _clean_actor(text: str) -> str | None:
     text = _LEADING.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
-    if not text or _CLAUSE_VERB.search(text):
+    if not text or _CLAUSE_VERB.search(text) or _CLAUSE_START.match(text):
         return None
     if text.lower() not in _PRONOUNS and not any(
         w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text)

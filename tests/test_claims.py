@@ -38,6 +38,11 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ("The data was released, though the agency said it was late.", "the agency", "said"),
         ("Even if the council insisted on a vote, it was delayed.", "the council", "insisted"),
         ("The mayor's fondness for travel has created added costs for the city.", None, None),
+        # "claims" and "added" as nouns and participles after a clause's opening pronoun
+        ("That brings the total of jobless claims to 26 million.", None, None),
+        ("That's more than all the jobs added in ten years.", None, None),
+        ("Those officials said the port was safe.", "Those officials", "said"),
+        ("He said the port was safe.", "He", "said"),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
