@@ -104,3 +104,25 @@ def test_the_bottom_line_is_made_of_sentences_that_stand_alone() -> None:
     brief = build_brief(docs, settings=Settings(), today=dt.date(2026, 3, 2))
     assert len(brief.bottom_line) >= 2
     assert not any(needs_context(f.statement) for f in brief.bottom_line)
+
+
+def test_a_second_outlet_restating_a_bottom_line_item_corroborates_it() -> None:
+    import datetime as dt
+
+    from briefing import Settings, build_brief, document_from_text
+
+    first = (
+        "Port ban lifted\n\nThe Valparaiso port authority on Monday lifted the ban on night "
+        "shifts for dockworkers in a 5-2 vote. Exporters of fruit welcomed the decision.\n"
+    )
+    # Fewer than half its words are the first lead's, but it says all the first lead says.
+    second = (
+        "Chile strike ends\n\nThe Valparaiso port authority lifted its ban on night shifts for "
+        "Chilean dockworkers on Monday, ending a week-long strike that had stranded container "
+        "ships offshore. Shipping lines said the backlog would take a week to clear.\n"
+    )
+    docs = [document_from_text(t, f"port-{i}.txt") for i, t in enumerate((first, second))]
+    brief = build_brief(docs, settings=Settings(), today=dt.date(2026, 3, 2))
+    leads = [f for f in brief.bottom_line if "port authority" in f.statement]
+    assert len(leads) == 1  # said once ...
+    assert {c.source_id for c in leads[0].citations} == {d.id for d in docs}  # ... cited twice

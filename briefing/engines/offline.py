@@ -62,6 +62,10 @@ _WATCH_CUE = re.compile(
     r"(?:clear )?(?:sign|signal|warning|test))\b",
     re.IGNORECASE,
 )
+# A statement holding this share of a bottom-line item's content terms says that item again
+# (three outlets' leads on one event), when both have at least COVER_MIN terms.
+COVERS = 0.7
+COVER_MIN = 4
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
@@ -280,11 +284,21 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
     chosen_terms: list[frozenset[str]] = []
     used_sources: set[str] = set()
 
-    def same_as(fact: Fact) -> int | None:  # two bottom-line items never say the same thing
+    def same_as(fact: Fact) -> tuple[int, bool] | None:
+        """(the chosen item ``fact`` says the same as, whether it says all of that item) or
+        None: two bottom-line items never say the same thing."""
         terms = frozenset(content_terms(fact.statement))
         for i, t in enumerate(chosen_terms):
-            if terms and t and len(terms & t) / len(terms | t) > SAME_THING:
-                return i
+            if not (terms and t):
+                continue
+            shared = len(terms & t)
+            if shared / len(terms | t) > SAME_THING:
+                return i, True
+            if min(len(terms), len(t)) >= COVER_MIN:
+                if shared >= COVERS * len(t):  # it says what the item says, in its own words
+                    return i, True
+                if shared >= COVERS * len(terms):  # it says part of what the item says
+                    return i, False
         return None
 
     def take(fact: Fact) -> None:
@@ -300,10 +314,11 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         same = same_as(fact)
         if same is None:
             take(fact)
-        elif fact_source_is_new(chosen[same], fact):
+        elif same[1] and fact_source_is_new(chosen[same[0]], fact):
             # Another source says the same thing: it corroborates the item, cited beside it.
-            chosen[same] = chosen[same].model_copy(
-                update={"citations": (*chosen[same].citations, *fact.citations)}
+            item = chosen[same[0]]
+            chosen[same[0]] = item.model_copy(
+                update={"citations": (*item.citations, *fact.citations)}
             )
     used_sources.update(c.source_id for f in chosen for c in f.citations)
     for fact in ranked:
