@@ -219,6 +219,16 @@ FORWARD = re.compile(
     r"still)|likely|warning|signals?)\b",
     re.IGNORECASE,
 )
+# What is still to come, for "What to watch": a plan, a schedule, a deadline, a pending
+# decision. Narrower than FORWARD, which also takes a past warning or a "could" for a signal.
+AHEAD = re.compile(
+    r"\b(?:will|won't|(?:is|are)\s+(?:set|due|poised|expected|likely)\s+to|expected\s+to|"
+    r"plans?\s+to|scheduled|upcoming|next\s+(?:week|month|year|step|round|meeting|session|"
+    r"phase|stage|election|vote|hearing|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)|deadline|to\s+watch|watch\s+for|in\s+the\s+coming\s+(?:days|weeks|months)|"
+    r"whether)\b",
+    re.IGNORECASE,
+)
 HEDGE = re.compile(
     r"\b(?:might|perhaps|arguably|seems?|appears?\s+to|in\s+(?:our|my)\s+view|we\s+believe|"
     r"should|must|ought)\b",

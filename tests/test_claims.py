@@ -126,3 +126,20 @@ def test_a_second_outlet_restating_a_bottom_line_item_corroborates_it() -> None:
     leads = [f for f in brief.bottom_line if "port authority" in f.statement]
     assert len(leads) == 1  # said once ...
     assert {c.source_id for c in leads[0].citations} == {d.id for d in docs}  # ... cited twice
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ahead"),
+    [
+        ("Pelosi and Mnuchin plan to speak again Wednesday.", True),
+        ("The full Senate will vote to confirm or reject her.", True),
+        ("The court is expected to rule next week.", True),
+        ("Navarro laid out the warning in two memos in January.", False),  # a past warning
+        ("Early data signals the vaccine is effective.", False),
+        ("The ceasefire meant fighters could lay down arms.", False),
+    ],
+)
+def test_what_is_still_to_come_is_recognised(sentence: str, ahead: bool) -> None:
+    from briefing.claims import AHEAD
+
+    assert bool(AHEAD.search(sentence)) is ahead

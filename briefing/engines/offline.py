@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from briefing.chunk import document_sentences
 from briefing.claims import (
+    AHEAD,
     ANAPHORIC,
     FORWARD,
     HEDGE,
@@ -253,7 +254,14 @@ class OfflineEngine:
         ranked = sorted(facts, key=lambda f: -f.score)
         bottom = _bottom_line(ranked, self._headlines)
         used = {f.id for f in bottom}
-        watch = [f for f in ranked if f.id not in used and FORWARD.search(f.statement)]
+        watch = [
+            f
+            for f in ranked
+            if f.id not in used
+            and AHEAD.search(f.statement)
+            and _ENDS_SENTENCE.search(f.statement)  # a headline is not something to watch
+            and not needs_context(f.statement)
+        ]
         watch.sort(key=lambda f: -(f.score + (0.6 if _WATCH_CUE.search(f.statement) else 0.0)))
         return EngineResult(
             Synthesis(
