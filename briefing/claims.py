@@ -361,9 +361,14 @@ def is_pronoun(actor: str | None) -> bool:
 
 
 def actor_key(actor: str) -> str:
-    """A normalised form for grouping the same actor ('The ministry' ~ 'the ministry')."""
+    """A normalised form for grouping the same actor ('The ministry' ~ 'the ministry',
+    'Ms. Granholm' ~ 'Granholm')."""
     key = _DETERMINER.sub("", actor.strip()).lower().replace("\u2019", "'")
-    return re.sub(r"\s+", " ", key)
+    key = re.sub(r"\s+", " ", key)
+    return _HONORIFIC.sub("", key) or key
+
+
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|prof|sen|rep|gov|gen|lt|col|sgt|rev)\.? (?=\S)")
 
 
 def negated(text: str) -> bool:

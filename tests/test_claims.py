@@ -143,3 +143,29 @@ def test_what_is_still_to_come_is_recognised(sentence: str, ahead: bool) -> None
     from briefing.claims import AHEAD
 
     assert bool(AHEAD.search(sentence)) is ahead
+
+
+def test_an_actor_quoted_before_the_attribution_holds_the_quote_as_position() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Port to reopen\n\n“The port will reopen on Monday after the repairs,” Ms.\u00a0Soto "
+        "told the Valparaiso daily El Mercurio. Soto said the dockworkers would be paid for "
+        "the days lost. Earlier this month, the port operator said the repairs would cost "
+        "two million dollars.\n"
+    )
+    docs = [document_from_text(text, "port.txt")]
+    engine = OfflineEngine()
+    facts = engine.extract_facts("port", docs, chunk_documents(docs)).value
+    actors = engine.synthesize("port", facts, []).value.actors
+    soto = [a for a in actors if "Soto" in a.name]
+    assert len({a.name for a in soto}) == 1  # "Ms. Soto" and "Soto" are one actor
+    positions = {a.position for a in soto}
+    assert "The port will reopen on Monday after the repairs" in positions  # not "told ..."
+    assert "said the dockworkers would be paid for the days lost." in positions
+    operator = [a.position for a in actors if "operator" in a.name]
+    assert operator == ["said the repairs would cost two million dollars."]  # not the time
+    for a in actors:  # every position is verbatim where its citation says
+        assert text.find(a.position) >= 0 and a.citations[0].quote == a.position

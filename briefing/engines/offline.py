@@ -349,30 +349,31 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     doers ("Oman has hosted ...") from sentences whose subject is a name, weighted less.
     Composition shows each actor's first position that the brief does not already quote.
     """
-    claims: dict[str, list[tuple[Fact, str, int]]] = defaultdict(list)
+    claims: dict[str, list[tuple[Fact, str, tuple[int, int]]]] = defaultdict(list)
     weight: dict[str, float] = defaultdict(float)
     names: dict[str, str] = {}
     for fact in ranked:
+        text = fact.statement
         if fact.actor and fact.kind == "claim":
             actor, factor = fact.actor, 1.0
-            verb_at = attribute(fact.statement).verb_start
-            offset = verb_at if verb_at > 0 and fact.statement.find(actor) < verb_at else 0
+            span = _claim_span(text, text.find(actor), attribute(text).verb_start)
         else:
-            subject = subject_entity(fact.statement)
+            subject = subject_entity(text)
             if subject is None:
                 continue
             actor, factor = subject, 0.5
-            offset = max(fact.statement.find(subject), 0)
+            offset = max(text.find(subject), 0)
+            span = (offset, clause_end(text, offset))
         key = actor_key(actor)
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
-        claims[key].append((fact, actor, offset))
+        claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
     for key in sorted(weight, key=lambda k: -weight[k]):
-        for fact, _, offset in claims[key][:per_actor]:
+        for fact, _, (offset, end) in claims[key][:per_actor]:
             citation = fact.citations[0]
             start = (citation.start or 0) + offset
-            quote = fact.statement[offset : clause_end(fact.statement, offset)]
+            quote = fact.statement[offset:end]
             positions.append(
                 ActorPosition(
                     name=_display(names[key], names[key]),
@@ -388,6 +389,33 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 )
             )
     return positions
+
+
+_QUOTED_BEFORE = re.compile(r"[\u201d\"],?\s*$")  # "'The port will reopen,' the minister said"
+_CLAUSE_BEFORE = re.compile(r",\s*$")  # "The port will reopen, the minister said on Monday."
+_QUOTE_MARKS = " \t\u201c\u201d\"',"
+VENUE_WORDS = 8  # "said on Monday", "told CNN's State of the Union": no more than this ...
+_CLAIM_AFTER = re.compile(  # ... and no claim: "said the repairs would cost ..."
+    r"\b(?:that|is|are|was|were|has|have|had|will|would|can|could|should|must|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def _claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
+    """Where an attributed claim is in its sentence: from the reporting verb to the end of its
+    clause ("X said the port will reopen"), or, when the actor and verb come after the claim
+    ("'The port will reopen,' X told CNN"), the claim before them, without its quotation
+    marks; the whole sentence when neither is clear."""
+    if verb_at <= 0 or not 0 <= actor_at < verb_at:
+        return 0, clause_end(statement, 0)
+    head, tail = statement[:actor_at], statement[verb_at:]
+    venue = len(tail.split()) <= VENUE_WORDS and not _CLAIM_AFTER.search(tail)
+    if _QUOTED_BEFORE.search(head) or (_CLAUSE_BEFORE.search(head) and venue):
+        start = len(head) - len(head.lstrip(_QUOTE_MARKS))
+        end = len(head.rstrip(_QUOTE_MARKS))
+        if len(head[start:end].split()) >= 3:
+            return start, end
+    return verb_at, clause_end(statement, verb_at)
 
 
 # --- contradiction rules (shared with tests; pure functions) ---------------------------
