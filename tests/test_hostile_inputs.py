@@ -126,3 +126,44 @@ def test_entity_settling_is_linear_on_unterminated_sections() -> None:
     with pytest.raises(Exception):  # noqa: B017 - whatever the parser says; it must be quick
         read_feed(body, "cdata.rss")
     assert (dt.datetime.now() - start).total_seconds() < 10
+
+
+# ---------------------------------------------------------------------------- deep HTML
+
+
+def _deep_page(depth: int, text: str, tag: str = "div") -> str:
+    return (
+        "<html><head><title>Deep page</title></head><body>"
+        + f"<{tag}>" * depth
+        + f"<p>{text}</p>"
+        + f"</{tag}>" * depth
+        + "</body></html>"
+    )
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_text_nested_past_the_parser_depth_is_read_with_one_warning(
+    depth: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text(_deep_page(depth, FERRY_STRIKE))
+    start = dt.datetime.now()
+    code, text, err = _build([page], tmp_path / "b.md", capsys)
+    assert code == 0 and (dt.datetime.now() - start).total_seconds() < 30
+    assert "ferry" in text.lower()
+    assert err.count("\n") == 1 and "deep.html: elements nested deeper than 255" in err
+
+
+def test_a_deep_page_is_read_by_daily(
+    server: RawServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.behaviours["/deep"] = ok(_deep_page(50_000, BRIDGE_VOTE).encode(), "text/html")
+    (tmp_path / "inbox").mkdir()
+    args = [
+        "daily", str(tmp_path / "inbox"), server.url("/deep"), "--out", str(tmp_path / "briefs"),
+        "--date", "2026-11-20", "--allow-host", "127.0.0.1",
+    ]  # fmt: skip
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "/deep: elements nested deeper than 255" in err
+    assert "bridge" in (tmp_path / "briefs" / "2026-11-20.md").read_text().lower()

@@ -25,10 +25,10 @@ import io
 import re
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
-from html.parser import HTMLParser
 from typing import Any
 
 from briefing.errors import InputError
+from briefing.htmlpage import html_fragment_to_text
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
@@ -236,48 +236,3 @@ def _entry_content(entry: Any) -> str:
             best = value
     summary = entry.get("summary") or ""
     return best if len(best) >= len(summary) else summary
-
-
-# ---------------------------------------------------------------------------- HTML fragments
-
-
-class _TextParser(HTMLParser):
-    _BLOCK = frozenset(
-        (
-            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "section", "article", "tr", "pre", "figcaption",
-        )
-    )  # fmt: skip
-    _SKIP = frozenset(("script", "style", "noscript", "template"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_fragment_to_text(html: str) -> str:
-    """Text of a feed entry's HTML (or plain) content, paragraphs on their own lines."""
-    if "<" not in html:
-        return "\n".join(ln.strip() for ln in html.splitlines() if ln.strip())
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
-    return "\n".join(ln for ln in lines if ln)
