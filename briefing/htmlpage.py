@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from briefing.entities import settle_entities
+
 logger = logging.getLogger(__name__)
 
 _BOMS = (
@@ -180,7 +182,7 @@ class MainText:
     outlet: str | None = None
     url: str | None = None
     date: dt.date | None = None
-    note: str | None = None  # how the text was read when not as an article (for a warning)
+    notes: tuple[str, ...] = ()  # what was left out or read otherwise, for warnings
 
 
 # libxml2 (under lxml and trafilatura) drops whatever is nested deeper than this: a page of
@@ -211,8 +213,16 @@ def nests_too_deep(html: str, limit: int = PARSER_MAX_DEPTH) -> bool:
 
 def main_text(html: str, *, url: str | None = None) -> MainText | None:
     """The main text of a page (menus, comments and tables left out) and its stated metadata,
-    or None when it has no article text. Raises ImportError without trafilatura."""
+    or None when it has no article text. Its entity references are settled first (nothing
+    external read, no bomb expanded, an undefined one dropped: :mod:`briefing.entities`).
+    Raises ImportError without trafilatura."""
     import trafilatura  # optional dependency (the html / daily extras)
+
+    notes: list[str] = []
+    if "&" in html:
+        raw, settled = settle_entities(html.encode("utf-8", "surrogatepass"))
+        html = raw.decode("utf-8", "surrogatepass")
+        notes += settled
 
     meta: Any
     try:
@@ -223,11 +233,10 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
     except Exception as exc:  # trafilatura raises assorted parser errors on odd pages
         logger.debug("trafilatura failed on %s: %s", url or "a page", exc)
         return None
-    note = None
     if nests_too_deep(html):  # the article finder saw only what was nested shallow enough
         whole = html_fragment_to_text(html)
         if len(whole) > 2 * len(text or ""):
-            note = (
+            notes.append(
                 f"elements nested deeper than {PARSER_MAX_DEPTH} levels; its text read whole, "
                 "not as an article"
             )
@@ -246,7 +255,7 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
         outlet=stated("sitename"),
         url=stated("url"),
         date=stated_date(html),
-        note=note,
+        notes=tuple(notes),
     )
 
 

@@ -254,8 +254,7 @@ def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
     if page is None:
         raise InputError(path, "no article text found in the HTML; skipped")
-    if page.note:
-        warnings.append(f"{path}: {page.note}")
+    warnings.extend(f"{path}: {note}" for note in page.notes)
     info = {
         key: value
         for key, value in (("title", page.title), ("url", page.url), ("outlet", page.outlet))

@@ -167,3 +167,63 @@ def test_a_deep_page_is_read_by_daily(
     err = capsys.readouterr().err
     assert "Traceback" not in err and "/deep: elements nested deeper than 255" in err
     assert "bridge" in (tmp_path / "briefs" / "2026-11-20.md").read_text().lower()
+
+
+# ---------------------------------------------------------------------------- HTML entities
+
+
+def test_html_entities_are_settled_as_in_feeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    laughs = "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10)
+    )
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE html [{laughs}<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Vote &xxe;&lol9; caf&eacute;'
+        f"</title></head><body><article><p>{FERRY_STRIKE} &lol9; &xxe;</p>"
+        f"<p>{BRIDGE_VOTE}</p></article></body></html>"
+    )
+    for fmt in ("md", "html", "json"):
+        code, text, err = _build([page], tmp_path / f"b.{fmt}", capsys)
+        assert code == 0 and SECRET not in text and "lollol" not in text
+        page_text = "\n".join(ln for ln in text.splitlines() if "left out" not in ln)
+        assert "xxe" not in page_text and "lol9" not in page_text
+        assert "Vote café" in text
+        assert err.count("\n") == 1 and "page.html: entities left out (&xxe;, &lol9;)" in err
+
+
+# ---------------------------------------------------------------------------- Word files
+
+
+def test_a_word_file_without_properties_has_no_made_up_title(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from briefing.ingest import ingest_paths
+
+    pytest.importorskip("docx")
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in (FERRY_STRIKE, BRIDGE_VOTE))
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/'
+        'document.xml"/></Relationships>',
+        "word/document.xml": '<?xml version="1.0"?><w:document xmlns:w="http://schemas.'
+        f'openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>',
+    }
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    (tmp_path / "memo.docx").write_bytes(data.getvalue())
+    (doc,) = ingest_paths([tmp_path / "memo.docx"]).documents
+    assert doc.title != "Word Document"

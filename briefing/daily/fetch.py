@@ -116,8 +116,8 @@ def extract_article(
         ) from None
     if page is None or len(page.text) < _MIN_ARTICLE_CHARS:
         return None  # no main text found: better nothing than menus and footers
-    if page.note and warnings is not None:
-        warnings.append(f"{display_url(url) if url else 'page'}: {page.note}")
+    if warnings is not None:
+        warnings.extend(f"{display_url(url) if url else 'page'}: {note}" for note in page.notes)
     return Article(text=page.text, title=page.title, outlet=page.outlet, date=page.date)
 
 
