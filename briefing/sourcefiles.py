@@ -20,7 +20,8 @@ from typing import BinaryIO
 from briefing.errors import InputError
 from briefing.sanitize import one_line
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_MB = 1024 * 1024  # what --max-doc-mb counts in, so the message names the number it took
+DEFAULT_MAX_BYTES = 10 * _MB
 
 _FILE_KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -44,7 +45,7 @@ def os_reason(exc: OSError) -> str:
 def too_big(path: str, size: int, max_bytes: int) -> InputError:
     return InputError(
         path,
-        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB per-document limit; "
+        f"{size / _MB:.1f} MB is over the {max_bytes / _MB:.4g} MB per-document limit; "
         "skipped (raise it with --max-doc-mb)",
     )
 

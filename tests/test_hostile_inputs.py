@@ -227,3 +227,13 @@ def test_a_word_file_without_properties_has_no_made_up_title(tmp_path: Path) -> 
     (tmp_path / "memo.docx").write_bytes(data.getvalue())
     (doc,) = ingest_paths([tmp_path / "memo.docx"]).documents
     assert doc.title != "Word Document"
+
+
+def test_the_size_limit_is_named_in_the_units_of_its_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(FERRY_STRIKE * (3 * 1024 * 1024 // len(FERRY_STRIKE) + 1))
+    code = main(["build", str(big), "--max-doc-mb", "2.5", "-o", str(tmp_path / "b.md")])
+    err = capsys.readouterr().err
+    assert code == 1 and "3.0 MB is over the 2.5 MB per-document limit" in err
