@@ -547,8 +547,8 @@ def ingest_paths(
             result.skipped += len(walk_warnings)
             if not files and not walk_warnings:
                 result.warnings.append(
-                    f"{one_line(path)}: no .txt, .md, .html, .pdf, .docx, .eml or .mbox documents "
-                    "in this directory"
+                    f"{one_line(path)}: no .txt, .md, .html, .pdf, .docx, .eml, .mbox or feed "
+                    "(.rss, .atom, .xml) documents in this directory"
                 )
         else:
             files = [path]

@@ -237,3 +237,35 @@ def test_the_size_limit_is_named_in_the_units_of_its_flag(
     code = main(["build", str(big), "--max-doc-mb", "2.5", "-o", str(tmp_path / "b.md")])
     err = capsys.readouterr().err
     assert code == 1 and "3.0 MB is over the 2.5 MB per-document limit" in err
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ('engine = "openai"\n', "unknown key 'engine'"),
+        ("[buidl]\nengine = 'offline'\n", "unknown table [buidl]"),
+    ],
+)
+def test_a_setting_outside_its_table_is_one_error_not_ignored(
+    toml: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "briefing.toml"
+    config.write_text(toml)
+    (tmp_path / "ferry.txt").write_text(FERRY_STRIKE)
+    source = str(tmp_path / "ferry.txt")
+    build = ["build", source, "-o", str(tmp_path / "b.md")]
+    for command in (build, ["daily", source, "--out", str(tmp_path / "d")]):
+        assert main(["--config", str(config), *command]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("Error: ") and said in err
+
+
+def test_an_empty_folder_names_every_format_it_looked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", str(tmp_path), "-o", str(tmp_path.parent / "b.md")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".rss" in err and ".mbox" in err
