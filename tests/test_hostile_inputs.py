@@ -269,3 +269,31 @@ def test_an_empty_folder_names_every_format_it_looked_for(
     assert main(["build", str(tmp_path), "-o", str(tmp_path.parent / "b.md")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and ".rss" in err and ".mbox" in err
+
+
+# ---------------------------------------------------------------------------- unbroken runs
+
+
+def test_a_100k_character_word_title_or_link_reaches_no_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    word = "Zq" * 50_000
+    (tmp_path / "words.txt").write_text(
+        f"Harbour notes\n\n{FERRY_STRIKE} The council discussed {word} at length on Tuesday. "
+        f"The {word} reported the {word} budget."
+    )
+    link = "https://example.org/" + "a" * 100_000
+    (tmp_path / "wire.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>W{word}</title><item>'
+        f"<title>{word}</title><link>{link}</link><description>{BRIDGE_VOTE}</description>"
+        "</item></channel></rss>"
+    )
+    for fmt in ("md", "html", "json", "pdf"):
+        start = dt.datetime.now()
+        code, text, _ = _build(
+            [tmp_path / "words.txt", tmp_path / "wire.rss"], tmp_path / f"b.{fmt}", capsys
+        )
+        assert code == 0 and (dt.datetime.now() - start).total_seconds() < 60
+        assert "ZqZq" * 200 not in text and "a" * 3000 not in text
+        if fmt == "md":
+            assert "ferry" in text.lower() and "bridge" in text.lower()
