@@ -172,9 +172,22 @@ def invalid_setting(
     return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
 
 
+CONFIG_TABLES = ("build", "daily")
+
+
 def config_table(path: Path, name: str) -> dict[str, Any]:
-    """The ``[name]`` table of the config file at ``path`` (empty when absent)."""
-    table = read_config_file(path).get(name, {})
+    """The ``[name]`` table of the config file at ``path`` (empty when absent). Anything else
+    at the top of the file is refused, as an unknown key in a table is: a setting written
+    outside its table (``engine = "openai"`` above ``[build]``) or a misspelt table would
+    otherwise be ignored without a word."""
+    config = read_config_file(path)
+    for key, value in config.items():
+        if key not in CONFIG_TABLES:
+            what = f"table [{key}]" if isinstance(value, dict) else f"key {key!r}"
+            raise ConfigError(
+                f"{path}: unknown {what}; settings go in the [build] or [daily] table"
+            )
+    table = config.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{name}] must be a table")
     return table

@@ -17,7 +17,10 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
+
+from briefing.entities import settle_entities
 
 logger = logging.getLogger(__name__)
 
@@ -179,12 +182,47 @@ class MainText:
     outlet: str | None = None
     url: str | None = None
     date: dt.date | None = None
+    notes: tuple[str, ...] = ()  # what was left out or read otherwise, for warnings
+
+
+# libxml2 (under lxml and trafilatura) drops whatever is nested deeper than this: a page of
+# 100,000 nested <div>s would lose its text and read as "no article text".
+PARSER_MAX_DEPTH = 255
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})\b[^<>]*?(/?)>")
+# Elements that never hold others or whose end tag may be left out: they say nothing of depth.
+_NO_DEPTH = frozenset(
+    (
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody",
+        "tfoot", "colgroup", "rb", "rt", "rp", "optgroup", "html", "head", "body",
+    )
+)  # fmt: skip
+
+
+def nests_too_deep(html: str, limit: int = PARSER_MAX_DEPTH) -> bool:
+    """Whether the page nests elements deeper than ``limit`` (one linear scan of its tags)."""
+    depth = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _NO_DEPTH:
+            continue
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        if depth > limit:
+            return True
+    return False
 
 
 def main_text(html: str, *, url: str | None = None) -> MainText | None:
     """The main text of a page (menus, comments and tables left out) and its stated metadata,
-    or None when it has no article text. Raises ImportError without trafilatura."""
+    or None when it has no article text. Its entity references are settled first (nothing
+    external read, no bomb expanded, an undefined one dropped: :mod:`briefing.entities`).
+    Raises ImportError without trafilatura."""
     import trafilatura  # optional dependency (the html / daily extras)
+
+    notes: list[str] = []
+    if "&" in html:
+        raw, settled = settle_entities(html.encode("utf-8", "surrogatepass"))
+        html = raw.decode("utf-8", "surrogatepass")
+        notes += settled
 
     meta: Any
     try:
@@ -195,6 +233,14 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
     except Exception as exc:  # trafilatura raises assorted parser errors on odd pages
         logger.debug("trafilatura failed on %s: %s", url or "a page", exc)
         return None
+    if nests_too_deep(html):  # the article finder saw only what was nested shallow enough
+        whole = html_fragment_to_text(html)
+        if len(whole) > 2 * len(text or ""):
+            notes.append(
+                f"elements nested deeper than {PARSER_MAX_DEPTH} levels; its text read whole, "
+                "not as an article"
+            )
+            text = whole
     if not text:
         return None
 
@@ -209,4 +255,49 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
         outlet=stated("sitename"),
         url=stated("url"),
         date=stated_date(html),
+        notes=tuple(notes),
     )
+
+
+class _TextParser(HTMLParser):
+    _BLOCK = frozenset(
+        (
+            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+            "blockquote", "section", "article", "tr", "pre", "figcaption",
+        )
+    )  # fmt: skip
+    _SKIP = frozenset(("script", "style", "noscript", "template", "title"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_fragment_to_text(html: str) -> str:
+    """Text of HTML (or plain) content, paragraphs on their own lines: a feed entry's, or a
+    page's nested too deeply for the article finder. The standard library's parser keeps no
+    tree, so no depth or size of nesting can exhaust the stack."""
+    if "<" not in html:
+        return "\n".join(ln.strip() for ln in html.splitlines() if ln.strip())
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
+    return "\n".join(ln for ln in lines if ln)

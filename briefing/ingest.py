@@ -28,7 +28,7 @@ from briefing.errors import InputError, OwnBriefError
 from briefing.formats.feed import FEED_SUFFIXES  # many entries: one document each
 from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
-from briefing.sanitize import one_line
+from briefing.sanitize import MAX_URL_CHARS, one_line
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from briefing.sourcefiles import os_reason, too_big, walk_folder
 from briefing.sourcefiles import read_source as read_source
@@ -177,8 +177,21 @@ def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | N
     return None
 
 
+MAX_NAME_CHARS = 300  # a title or outlet longer than this is cut (a feed's 1 MB <title>)
+
+
 def _name(value: str | None) -> str | None:
-    return one_line(value) or None if value is not None else None
+    if value is None:
+        return None
+    name = one_line(value[: MAX_NAME_CHARS * 4])
+    if len(name) > MAX_NAME_CHARS:
+        name = name[: MAX_NAME_CHARS - 1].rstrip() + "\u2026"
+    return name or None
+
+
+def _link(value: str | None) -> str | None:
+    """A URL the document states, or None when it is too long to be one (never cut short)."""
+    return _name(value) if value is not None and len(value) <= MAX_URL_CHARS else None
 
 
 def document_id(text: str) -> str:
@@ -215,7 +228,7 @@ def document_from_text(
         path=one_line(path),
         text=text,
         title=_name(title or header.get("title")),
-        url=_name(url or header.get("url")),
+        url=_link(url or header.get("url")),
         outlet=_name(outlet or header.get("outlet") or _trailing_outlet(text, furniture)),
         date=date,
         furniture=tuple(Span(start=s, end=e) for s, e in furniture),
@@ -254,6 +267,7 @@ def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict
         raise InputError(path, "HTML needs the 'html' extra: pip install 'briefing[html]'") from exc
     if page is None:
         raise InputError(path, "no article text found in the HTML; skipped")
+    warnings.extend(f"{path}: {note}" for note in page.notes)
     info = {
         key: value
         for key, value in (("title", page.title), ("url", page.url), ("outlet", page.outlet))
@@ -546,8 +560,8 @@ def ingest_paths(
             result.skipped += len(walk_warnings)
             if not files and not walk_warnings:
                 result.warnings.append(
-                    f"{one_line(path)}: no .txt, .md, .html, .pdf, .docx, .eml or .mbox documents "
-                    "in this directory"
+                    f"{one_line(path)}: no .txt, .md, .html, .pdf, .docx, .eml, .mbox or feed "
+                    "(.rss, .atom, .xml) documents in this directory"
                 )
         else:
             files = [path]

@@ -35,6 +35,10 @@ def _running_text(doc: Document) -> str:
     return "".join(parts)
 
 
+# Longer than any word a topic line could show (a URL, a hash, a hostile 100 kB "word").
+MAX_WORD_CHARS = 40
+
+
 def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     """A short topic line: the names and nouns that most documents share.
 
@@ -105,7 +109,7 @@ def _topic_term(raw: str) -> tuple[str, str] | None:
     every document asks the same question: the answer is kept."""
     token = _POSSESSIVE.sub("", raw)
     low = token.lower()
-    if len(low) < 3 or low in STOPWORDS or _VERBISH.search(low):
+    if len(low) < 3 or len(low) > MAX_WORD_CHARS or low in STOPWORDS or _VERBISH.search(low):
         return None
     key = stem(low)
     if key in _REPORTING_STEMS:

@@ -22,6 +22,7 @@ _MIN_SECRET_CHARS = 6
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_URL_CHARS = 2048  # longer is no link a reader follows (and no line can break it)
 
 
 def one_line(text: object) -> str:
@@ -46,7 +47,7 @@ def as_text(name: object) -> str:
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is an http(s) URL with a host and nothing that could break out of a
     link; None otherwise (``javascript:``, ``data:``, ``file:``, relative paths...)."""
-    if not url:
+    if not url or len(url) > MAX_URL_CHARS:
         return None
     url = url.strip()
     if _CONTROL.search(url) or any(ch in url for ch in " <>\"'`\\"):

@@ -20,7 +20,8 @@ from typing import BinaryIO
 from briefing.errors import InputError
 from briefing.sanitize import one_line
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_MB = 1024 * 1024  # what --max-doc-mb counts in
+DEFAULT_MAX_BYTES = 10 * _MB
 
 _FILE_KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -42,9 +43,12 @@ def os_reason(exc: OSError) -> str:
 
 
 def too_big(path: str, size: int, max_bytes: int) -> InputError:
+    # The limit as it was given: --max-doc-mb counts in MiB (10 -> 10485760 bytes), a config's
+    # byte count is usually decimal (5000000); both read back as the number that was typed.
+    unit = _MB if (max_bytes * 100) % _MB == 0 else 1_000_000
     return InputError(
         path,
-        f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB per-document limit; "
+        f"{size / unit:.1f} MB is over the {max_bytes / unit:g} MB per-document limit; "
         "skipped (raise it with --max-doc-mb)",
     )
 

@@ -244,6 +244,17 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 80 and _TERMINAL.search(line) is not None
 
 
+# More characters than this without a space is no word of prose (a tracking link, a dump, a
+# hostile 100 kB "word"): quoted, it would fill the page, and no line can break it.
+MAX_UNBROKEN_CHARS = 300
+_UNBROKEN_RUN = re.compile(rf"\S{{{MAX_UNBROKEN_CHARS + 1}}}")
+
+
+def has_unbroken_run(text: str) -> bool:
+    """Whether ``text`` holds more than MAX_UNBROKEN_CHARS characters without a space."""
+    return len(text) > MAX_UNBROKEN_CHARS and _UNBROKEN_RUN.search(text) is not None
+
+
 def furniture_spans(text: str) -> list[tuple[int, int]]:
     """Spans of page furniture: share prompts, teasers, 'Latest Post', credits, source lists.
 

@@ -32,6 +32,7 @@ from briefing.models import (
     Tally,
 )
 from briefing.support import support_problems, unnamed, written_in
+from briefing.text import has_unbroken_run
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +204,8 @@ def _quotes_of(citations: Sequence[Citation]) -> list[str]:
 
 def _usable_quote(citation: Citation) -> bool:
     low, high = _QUOTE_WORDS
-    return low <= len(citation.quote.split()) <= high
+    quote = citation.quote
+    return low <= len(quote.split()) <= high and not has_unbroken_run(quote)
 
 
 def _named_actor(index: CitationIndex, actor: str | None, citations: Sequence[Citation]) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.daily.webclient import FetchPolicy, HttpClient, Response
+from briefing.daily.webclient import FetchPolicy, HttpClient, Response, display_url
 from briefing.errors import FetchError, InputError
 from briefing.formats.feed import FEED_SUFFIXES, looks_like_feed, read_feed
 from briefing.htmlpage import decode_html, main_text
@@ -116,6 +116,8 @@ def extract_article(
         ) from None
     if page is None or len(page.text) < _MIN_ARTICLE_CHARS:
         return None  # no main text found: better nothing than menus and footers
+    if warnings is not None:
+        warnings.extend(f"{display_url(url) if url else 'page'}: {note}" for note in page.notes)
     return Article(text=page.text, title=page.title, outlet=page.outlet, date=page.date)
 
 

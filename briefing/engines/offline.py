@@ -45,7 +45,7 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.text import clause_end, word_count
+from briefing.text import clause_end, has_unbroken_run, word_count
 
 _DATE_MENTION = re.compile(
     r"\b(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -106,7 +106,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
             for sentence in chunk.sentences:
                 text = sentence.text
                 n_words = word_count(text)
-                if n_words > 2 * MAX_WORDS:  # a run-on: a log line, a table dump, no full stops
+                if n_words > 2 * MAX_WORDS or has_unbroken_run(text):  # a run-on, a dump
                     ordinal += 1
                     continue
                 attribution = attribute(text)

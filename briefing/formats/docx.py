@@ -37,6 +37,10 @@ _PLACEHOLDER_AUTHORS = frozenset(
 )  # fmt: skip
 
 
+# What python-docx fills in when a file has no properties part (docProps/core.xml).
+_LIBRARY_DEFAULT_TITLE = ("Word Document", "python-docx")
+
+
 def _check_zip(data: bytes, path: str) -> None:
     if data.startswith(_OLE_MAGIC):
         raise InputError(
@@ -107,12 +111,15 @@ def read_docx(data: bytes, path: str) -> Extracted:
         builder.line(text)
     props = document.core_properties
     created = props.created if isinstance(props.created, dt.datetime) else None
+    stated_title = " ".join((props.title or "").split())
+    if (stated_title, props.last_modified_by) == _LIBRARY_DEFAULT_TITLE:
+        stated_title = ""  # no properties part: python-docx filled in its own defaults
     author = " ".join((props.author or "").split())
     if author.casefold() in _PLACEHOLDER_AUTHORS:
         author, created = "", None  # the template's properties, never filled in
     return Extracted(
         text=builder.text(),
-        title=" ".join((props.title or "").split()) or title,
+        title=stated_title or title,
         outlet=author[:120] or None,
         date=created.date() if created is not None else None,
         dateline_wins=True,

@@ -4,8 +4,13 @@ The feed is parsed with feedparser, given a stream of bytes and never a path or 
 opens a string that names a file or a URL itself, so a feed whose body is "/etc/passwd" would
 brief a local file). Each entry's text is its longest content (or summary), HTML reduced to
 paragraphs; its title, link, the feed's title (as the outlet) and the entry's stated time are
-its metadata. Nothing is fetched here: ``briefing build`` briefs what the feed file holds, and
-the daily job (``briefing.daily.fetch``) adds the linked page of an entry whose text is short.
+its metadata.
+
+Entities are settled before the parser sees the feed (:mod:`briefing.entities`): no external
+DTD or entity is read, no entity bomb expands, an undefined reference is dropped with a warning.
+
+Nothing is fetched here: ``briefing build`` briefs what the feed file holds, and the daily job
+(``briefing.daily.fetch``) adds the linked page of an entry whose text is short.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import calendar
 import datetime as dt
 import hashlib
 import io
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
+from briefing.entities import settle_entities
 from briefing.errors import InputError
+from briefing.htmlpage import html_fragment_to_text
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
@@ -61,6 +66,9 @@ def read_feed(body: bytes, source: str) -> Feed:
         raise InputError(
             source, "reading feeds needs feedparser: pip install 'briefing[feeds]'"
         ) from None
+    warnings: list[str] = []
+    body, notes = settle_entities(body)
+    warnings.extend(f"{source}: {note}" for note in notes)
     try:
         parsed = feedparser.parse(io.BytesIO(body))
     except Exception as exc:  # a parser crash on hostile input is that feed's problem only
@@ -71,7 +79,6 @@ def read_feed(body: bytes, source: str) -> Feed:
         raise InputError(source, f"not a readable RSS/Atom feed ({reason}); skipped")
     if not entries and not parsed.get("version"):
         raise InputError(source, "not an RSS/Atom feed; skipped")
-    warnings: list[str] = []
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(
         problem, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType
@@ -120,48 +127,3 @@ def _entry_content(entry: Any) -> str:
             best = value
     summary = entry.get("summary") or ""
     return best if len(best) >= len(summary) else summary
-
-
-# ---------------------------------------------------------------------------- HTML fragments
-
-
-class _TextParser(HTMLParser):
-    _BLOCK = frozenset(
-        (
-            "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-            "blockquote", "section", "article", "tr", "pre", "figcaption",
-        )
-    )  # fmt: skip
-    _SKIP = frozenset(("script", "style", "noscript", "template"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_fragment_to_text(html: str) -> str:
-    """Text of a feed entry's HTML (or plain) content, paragraphs on their own lines."""
-    if "<" not in html:
-        return "\n".join(ln.strip() for ln in html.splitlines() if ln.strip())
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
-    return "\n".join(ln for ln in lines if ln)
