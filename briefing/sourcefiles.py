@@ -42,24 +42,30 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def too_big(path: str, size: int, max_bytes: int) -> InputError:
+BUILD_LIMIT = "--max-doc-mb"  # how a user of `briefing build` raises the limit
+DAILY_LIMIT = "max_bytes in the [daily] config"  # ... and of `briefing daily`
+
+
+def too_big(path: str, size: int, max_bytes: int, raise_with: str = BUILD_LIMIT) -> InputError:
     # The limit as it was given: --max-doc-mb counts in MiB (10 -> 10485760 bytes), a config's
     # byte count is usually decimal (5000000); both read back as the number that was typed.
     unit = _MB if (max_bytes * 100) % _MB == 0 else 1_000_000
     return InputError(
         path,
         f"{size / unit:.1f} MB is over the {max_bytes / unit:g} MB per-document limit; "
-        "skipped (raise it with --max-doc-mb)",
+        f"skipped (raise it with {raise_with})",
     )
 
 
-def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_source(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, raise_with: str = BUILD_LIMIT
+) -> bytes:
     """The bytes of one source file, or InputError naming it.
 
     Only a regular file is read (a FIFO, device or socket is refused before it is opened, so
     nothing blocks), and never more than ``max_bytes``: the size is checked before reading and
     the read itself stops one byte past the cap. Every reader (build, daily, other formats)
-    goes through here.
+    goes through here; ``raise_with`` says how its user raises the cap.
     """
     name = one_line(path)
     try:
@@ -67,7 +73,7 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
         if st.st_size > max_bytes:
-            raise too_big(name, st.st_size, max_bytes)
+            raise too_big(name, st.st_size, max_bytes, raise_with)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
         with os.fdopen(fd, "rb") as fh:
@@ -78,7 +84,7 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except OSError as exc:
         raise InputError(name, f"cannot read: {os_reason(exc)}") from None
     if len(data) > max_bytes:
-        raise too_big(name, max(len(data), st.st_size), max_bytes)
+        raise too_big(name, max(len(data), st.st_size), max_bytes, raise_with)
     return data
 
 

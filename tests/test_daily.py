@@ -614,3 +614,17 @@ def test_article_url_is_fetched_once_and_retention_forgets_old_stories(
         kept = {Path(d.document.path).name for d in store.briefed_documents(DAY2.date())}
         assert kept == {"b.txt"}
         assert store.briefed_documents(DAY1.date()) == []
+
+
+def test_a_file_over_the_size_limit_names_the_setting_daily_has(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": ORCHARD_FROST})
+    big = FERRY_STRIKE * (11 * 1024 * 1024 // len(FERRY_STRIKE) + 1)  # over build's 10 MB
+    (tmp_path / "inbox" / "big.txt").write_text(big)
+    result = run_daily(_config(tmp_path), now=DAY1, settings=_settings())
+    (warning,) = [w for w in result.warnings if "big.txt" in w]
+    assert "max_bytes in the [daily] config" in warning and "--max-doc-mb" not in warning
+    # ... and raising it is heard: the file is read under a larger max_bytes
+    again = run_daily(
+        _config(tmp_path, max_bytes=20_000_000, out=tmp_path / "b2"), now=DAY1, settings=_settings()
+    )
+    assert not [w for w in again.warnings if "big.txt" in w]

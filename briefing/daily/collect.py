@@ -39,7 +39,13 @@ from briefing.ingest import (
 )
 from briefing.models import Document
 from briefing.sanitize import as_text, one_line
-from briefing.sourcefiles import glob_files, read_source, walk_folder
+from briefing.sourcefiles import (
+    DAILY_LIMIT,
+    DEFAULT_MAX_BYTES,
+    glob_files,
+    read_source,
+    walk_folder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +191,8 @@ def collect(
         f"reading {len(sources.files)} file(s), {len(sources.feed_files)} feed file(s), "
         f"{len(sources.urls)} URL(s)"
     )
-    _files(sources.files, store, out, now=now, run_id=run_id)
+    limit = max(config.max_bytes, DEFAULT_MAX_BYTES)
+    _files(sources.files, store, out, now=now, run_id=run_id, limit=limit)
     for path in sources.feed_files:
         try:
             result = read_feed_file(
@@ -232,6 +239,7 @@ def _files(
     *,
     now: dt.datetime,
     run_id: int,
+    limit: int,
 ) -> None:
     known = store.known_files()
     fresh: list[tuple[Path, int, int]] = []
@@ -247,9 +255,11 @@ def _files(
         with store.transaction():
             for path, size, mtime_ns in fresh[first : first + FILE_BATCH]:
                 try:
-                    data = read_source(path)  # regular files only, size cap before reading
+                    # regular files only, the size cap (the config's, at least the build's)
+                    # before reading
+                    data = read_source(path, max_bytes=limit, raise_with=DAILY_LIMIT)
                     suffix = source_suffix(path) or path.suffix.lower()
-                    docs, notes = load_documents(data, str(path), suffix=suffix)
+                    docs, notes = load_documents(data, str(path), suffix=suffix, max_bytes=limit)
                 except OwnBriefError as exc:  # our own output beside the sources: not news
                     logger.info("%s", exc)
                     docs, notes = [], []

@@ -98,7 +98,11 @@ class DailyConfig(BaseModel):
         default=20.0, gt=0, le=600, allow_inf_nan=False, description="Deadline of one fetch."
     )
     max_bytes: int = Field(
-        default=5_000_000, ge=1024, le=1_000_000_000, description="Largest response read."
+        default=5_000_000,
+        ge=1024,
+        le=1_000_000_000,
+        description="Largest feed or page read; a source file may be as large as this or "
+        "10 MiB, whichever is larger.",
     )
     max_entries_per_feed: int = Field(default=100, ge=1, le=100_000)
     allow_hosts: list[str] = Field(
@@ -274,7 +278,7 @@ def example_config() -> str:
         "window_hours = 24",
         "# retention_days = 90   # forget briefed documents older than this",
         "# http_timeout_s = 20",
-        "# max_bytes = 5000000   # largest feed or page read",
+        "# max_bytes = 5000000   # largest feed or page read (files: this or 10 MiB, the larger)",
         "# Loopback/private hosts are never fetched, except those named here (an intranet feed):",
         '# allow_hosts = ["intranet.example.lan"]',
         "# Optional: run a command with each brief's path.",

@@ -27,7 +27,7 @@ from briefing.errors import FetchError, InputError
 from briefing.formats.feed import FEED_SUFFIXES, looks_like_feed, read_feed
 from briefing.htmlpage import decode_html, main_text
 from briefing.sanitize import one_line
-from briefing.sourcefiles import read_source
+from briefing.sourcefiles import DAILY_LIMIT, read_source
 
 __all__ = [
     "FEED_SUFFIXES",
@@ -223,7 +223,7 @@ def parse_feed(
 def read_feed_file(path: Path, *, max_bytes: int = 5_000_000, **kwargs: Any) -> FeedResult:
     """A feed stored as a file: a regular file only, never more than ``max_bytes`` read."""
     try:
-        body = read_source(path, max_bytes=max_bytes)
+        body = read_source(path, max_bytes=max_bytes, raise_with=DAILY_LIMIT)
     except InputError as exc:
         raise FetchError(exc.path, f"cannot read feed file: {exc.reason}") from None
     return parse_feed(body, str(path), **kwargs)
