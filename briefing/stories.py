@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, stem
@@ -54,7 +55,10 @@ FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that st
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 _TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d%?|(?<![\w.,])\d%")  # two digits or a percentage
+# Two digits or a percentage, not inside a word or a longer figure. The lookbehind follows the
+# first digit, so the search jumps from digit to digit instead of testing every position.
+_NUMBER = re.compile(r"\d(?<![\w.,]\d)(?:[\d,.]*\d%?|%)")
+FINGERPRINT_CHARS = 400  # a reprint is told by its first characters, whitespace collapsed
 
 
 @dataclass
@@ -74,15 +78,33 @@ def _profile(doc: Document) -> _Profile:
         tokens.update(_TOKEN.findall(doc.title))
     counts: Counter[str] = Counter()
     for token, count in tokens.items():
-        low = token.lower().replace("\u2019", "'")
-        if len(low) < 3 or low in STOPWORDS:
-            continue
-        term = stem(low)
-        counts[term] += count
+        term = _term(token)
+        if term is not None:
+            counts[term] += count
     for number in _NUMBER.findall(lead):  # "943,000", "14.7%": an event's own figures
         counts["#" + number.replace(",", "")] += 1
-    body = " ".join(doc.text.split())
-    return _Profile(counts=counts, fingerprint=hash(body[:400]))
+    return _Profile(counts=counts, fingerprint=_fingerprint(doc.text))
+
+
+@lru_cache(maxsize=65536)
+def _term(token: str) -> str | None:
+    """The grouping term of a word: its stem; None for a stop word or a word under 3 letters.
+    Cached: an inbox repeats its words across documents."""
+    low = token.lower().replace("\u2019", "'")
+    if len(low) < 3 or low in STOPWORDS:
+        return None
+    return stem(low)
+
+
+def _fingerprint(text: str) -> int:
+    """A hash of the first FINGERPRINT_CHARS characters of ``text``, whitespace collapsed: a
+    reprint's is its original's."""
+    # Collapsing a prefix of the text gives a prefix of the collapsed text, so a long document
+    # need not be collapsed whole.
+    body = " ".join(text[: 2 * FINGERPRINT_CHARS].split())
+    if len(body) < FINGERPRINT_CHARS:
+        body = " ".join(text.split())
+    return hash(body[:FINGERPRINT_CHARS])
 
 
 def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Counter[str]]:
