@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,15 +113,15 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
     for p in profiles:
         doc_freq.update(p.counts.keys())
     n = len(profiles)
+    rarity = {term: _idf(df, n) ** IDF_POWER for term, df in doc_freq.items()}
     vectors: list[dict[str, float]] = []
     for p in profiles:
-        vec: dict[str, float] = {}
-        for term, count in p.counts.items():
-            weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n) ** IDF_POWER
-            vec[term] = weight
-        top = sorted(vec, key=lambda t: (-vec[t], t))[:VECTOR_TERMS]
-        norm = math.sqrt(sum(vec[t] ** 2 for t in top)) or 1.0
-        vectors.append({t: vec[t] / norm for t in top})
+        ranked = sorted(  # heaviest first, ties by term
+            (-(1.0 + math.log(count)) * rarity[term], term) for term, count in p.counts.items()
+        )
+        top = [(term, -negated) for negated, term in ranked[:VECTOR_TERMS]]
+        norm = math.sqrt(sum(w**2 for _, w in top)) or 1.0
+        vectors.append({t: w / norm for t, w in top})
     return vectors, doc_freq
 
 
@@ -133,7 +134,9 @@ def _idf(doc_freq: int, n_docs: int) -> float:
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    # Over the shared terms in the order of ``a``: the sum, term by term, that a sum over all
+    # of ``a`` with zeros for the terms ``b`` lacks would give.
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def _centroid_cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -167,23 +170,29 @@ def _apart(a: Document, b: Document) -> bool:
 def _candidate_pairs(
     vectors: Sequence[dict[str, float]], doc_freq: Counter[str]
 ) -> list[tuple[int, int]]:
-    """Document pairs sharing one of their distinctive terms, most shared terms first."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    """Document pairs (a, b), a < b, sharing one of their distinctive terms (MIN_SHARED of them
+    unless the inbox is small)."""
+    blocked: list[list[str]] = []
+    postings: dict[str, list[int]] = defaultdict(list)  # each in ascending document order
     for i, vec in enumerate(vectors):
-        pairable = [t for t in vec if doc_freq[t] > 1]  # a term of one document pairs nothing
-        top = sorted(pairable, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
+        pairable = sorted(  # a term of one document pairs nothing
+            (-w, t) for t, w in vec.items() if doc_freq[t] > 1
+        )
+        top = [t for _, t in pairable[:BLOCK_TERMS]]
+        blocked.append(top)
         for term in top:
             if doc_freq[term] <= MAX_POSTINGS or len(vectors) <= MAX_POSTINGS:
                 postings[term].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for ids in postings.values():
-        if len(ids) > MAX_POSTINGS:
-            continue
-        for pos, a in enumerate(ids):
-            for b in ids[pos + 1 :]:
-                shared[(a, b)] += 1
     least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
-    return [pair for pair, n in shared.most_common() if n >= least]
+    pairs: list[tuple[int, int]] = []
+    for a, terms in enumerate(blocked):
+        shared: Counter[int] = Counter()  # later document -> terms it shares with a
+        for term in terms:
+            ids = postings.get(term, [])
+            if len(ids) <= MAX_POSTINGS:
+                shared.update(ids[bisect_right(ids, a) :])
+        pairs.extend((a, b) for b, n in shared.items() if n >= least)
+    return pairs
 
 
 def group_stories(documents: Sequence[Document]) -> list[Story]:
