@@ -288,6 +288,11 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Sentences whose attribution, negation and dispute cues are remembered: reprints of a story
+# (wire copies, syndicated pages) repeat its sentences word for word.
+SENTENCES_CACHED = 16384
+
+
 @dataclass(frozen=True)
 class Attribution:
     actor: str | None
@@ -330,6 +335,7 @@ def _subject_of(segment: str) -> str | None:
     return _clean_actor(last)
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
 def attribute(sentence: str) -> Attribution:
     """Who the sentence attributes its claim to, and the reporting verb, if any."""
     m = ACCORDING_TO.search(sentence)
@@ -371,6 +377,7 @@ def actor_key(actor: str) -> str:
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|prof|sen|rep|gov|gen|lt|col|sgt|rev)\.? (?=\S)")
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
 def negated(text: str) -> bool:
     return NEGATION.search(text) is not None
 
@@ -380,6 +387,7 @@ def refutes(text: str) -> bool:
     return REFUTATION.search(text) is not None
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
 def disputes(text: str) -> bool:
     return DISPUTE.search(text) is not None
 

@@ -65,27 +65,25 @@ def propose_candidates(
     for i, ts in enumerate(terms):
         for t in ts:
             postings[t].append(i)
-    n = max(len(facts), 1)
-    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for term, ids in postings.items():
-        if len(ids) < 2 or len(ids) > MAX_POSTINGS:
-            continue
-        for a_pos, a in enumerate(ids):
-            for b in ids[a_pos + 1 :]:
-                shared[(a, b)].append(term)
+    sources = [_source(f) for f in facts]
+    stories = [story_of.get(s) for s in sources] if story_of is not None else [None] * len(facts)
+    shared = _shared_terms(postings, stories)
     for a, b in _nearby_dispute_pairs(facts):
         shared.setdefault((min(a, b), max(a, b)), [])
+    n = max(len(facts), 1)
+    rarity = {t: math.log(1 + n / len(ids)) for t, ids in postings.items() if len(ids) > 1}
     # Per-fact features, computed once rather than once per pair.
     negs = [negated(f.statement) for f in facts]
     disps = [disputes(f.statement) for f in facts]
-    scored: list[tuple[float, CandidatePair]] = []
+    scored: list[tuple[float, int, int, list[str]]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
-        if story_of is not None and story_of.get(_source(left)) != story_of.get(_source(right)):
+        same_source = sources[a] == sources[b]
+        if not same_source and len(common) < 2:
             continue
         dispute = disps[a] or disps[b]
-        weight = sum(math.log(1 + n / len(postings[t])) for t in common)
-        if _source(left) == _source(right):
+        weight = sum([rarity[t] for t in common])
+        if same_source:
             # A reported dispute: two attributed voices in one source, close together.
             distance = abs(_start(left) - _start(right))
             if not (dispute and _two_voices(left, right)) or distance > SAME_SOURCE_WINDOW:
@@ -93,18 +91,37 @@ def propose_candidates(
             weight += 3.0 / (1.0 + distance / 400)
             if _names_actor(left, right) or _names_actor(right, left):
                 weight += 3.0
-        elif len(common) < 2:
-            continue
         if negs[a] != negs[b]:
             weight *= 1.5
         if antonym_clash(left.statement, right.statement):
             weight *= 2.0
         if dispute:
             weight *= 1.5
+        scored.append((weight, a, b, common))
+    scored.sort(key=lambda x: -x[0])  # stable: pairs of one weight keep their order
+    pairs: list[CandidatePair] = []
+    for _, a, b, common in scored[:limit]:
         common.sort(key=lambda t: len(postings[t]))
-        scored.append((weight, CandidatePair(left=left, right=right, shared_terms=tuple(common))))
-    scored.sort(key=lambda x: -x[0])
-    return [pair for _, pair in scored[:limit]]
+        pairs.append(CandidatePair(left=facts[a], right=facts[b], shared_terms=tuple(common)))
+    return pairs
+
+
+def _shared_terms(
+    postings: Mapping[str, list[int]], stories: Sequence[str | None]
+) -> dict[tuple[int, int], list[str]]:
+    """Fact pairs (a, b), a < b, of one story -> the terms they share, for each term held by 2
+    to MAX_POSTINGS facts: pairs in the order the terms first pair them, terms in posting
+    order."""
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for term, ids in postings.items():
+        if len(ids) < 2 or len(ids) > MAX_POSTINGS:
+            continue
+        for a_pos, a in enumerate(ids):
+            story = stories[a]
+            for b in ids[a_pos + 1 :]:
+                if stories[b] == story:
+                    shared[(a, b)].append(term)
+    return shared
 
 
 NEARBY_CLAIMS = 3  # a dispute sentence is paired with up to this many earlier claims

@@ -77,13 +77,17 @@ def stem(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of ``text`` (stop words, digits and short tokens removed)."""
-    out = []
-    for token in words(text):
-        low = token.lower().replace("\u2019", "'")
-        if len(low) < 3 or low in STOPWORDS or low.isdigit():
-            continue
-        out.append(stem(low))
-    return out
+    return [term for term in map(_content_term, words(text)) if term is not None]
+
+
+@lru_cache(maxsize=65536)
+def _content_term(token: str) -> str | None:
+    """A word's stem; None for a stop word, a number or a word under 3 characters. Cached:
+    the same words recur across a brief's sentences and stages."""
+    low = token.lower().replace("\u2019", "'")
+    if len(low) < 3 or low in STOPWORDS or low.isdigit():
+        return None
+    return stem(low)
 
 
 def normalise_statement(text: str) -> str:

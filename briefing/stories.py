@@ -20,9 +20,11 @@ import datetime as dt
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, stem
@@ -54,7 +56,10 @@ FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that st
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 _TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d%?|(?<![\w.,])\d%")  # two digits or a percentage
+# Two digits or a percentage, not inside a word or a longer figure. The lookbehind follows the
+# first digit, so the search jumps from digit to digit instead of testing every position.
+_NUMBER = re.compile(r"\d(?<![\w.,]\d)(?:[\d,.]*\d%?|%)")
+FINGERPRINT_CHARS = 400  # a reprint is told by its first characters, whitespace collapsed
 
 
 @dataclass
@@ -69,20 +74,35 @@ def _profile(doc: Document) -> _Profile:
     lead = doc.text[:LEAD_CHARS]
     if doc.title and doc.title not in lead:
         lead = doc.title + "\n" + lead
-    tokens = Counter(_TOKEN.findall(lead))
+    tokens = _TOKEN.findall(lead)
     if doc.title:  # the headline names the event: its terms count again
-        tokens.update(_TOKEN.findall(doc.title))
-    counts: Counter[str] = Counter()
-    for token, count in tokens.items():
-        low = token.lower().replace("\u2019", "'")
-        if len(low) < 3 or low in STOPWORDS:
-            continue
-        term = stem(low)
-        counts[term] += count
-    for number in _NUMBER.findall(lead):  # "943,000", "14.7%": an event's own figures
-        counts["#" + number.replace(",", "")] += 1
-    body = " ".join(doc.text.split())
-    return _Profile(counts=counts, fingerprint=hash(body[:400]))
+        tokens += _TOKEN.findall(doc.title)
+    # Terms in the order of their first word; counted by map and Counter, in C.
+    counts = Counter(term for term in map(_term, tokens) if term is not None)
+    # "943,000", "14.7%": an event's own figures
+    counts.update(["#" + number.replace(",", "") for number in _NUMBER.findall(lead)])
+    return _Profile(counts=counts, fingerprint=_fingerprint(doc.text))
+
+
+@lru_cache(maxsize=65536)
+def _term(token: str) -> str | None:
+    """The grouping term of a word: its stem; None for a stop word or a word under 3 letters.
+    Cached: an inbox repeats its words across documents."""
+    low = token.lower().replace("\u2019", "'")
+    if len(low) < 3 or low in STOPWORDS:
+        return None
+    return stem(low)
+
+
+def _fingerprint(text: str) -> int:
+    """A hash of the first FINGERPRINT_CHARS characters of ``text``, whitespace collapsed: a
+    reprint's is its original's."""
+    # Collapsing a prefix of the text gives a prefix of the collapsed text, so a long document
+    # need not be collapsed whole.
+    body = " ".join(text[: 2 * FINGERPRINT_CHARS].split())
+    if len(body) < FINGERPRINT_CHARS:
+        body = " ".join(text.split())
+    return hash(body[:FINGERPRINT_CHARS])
 
 
 def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Counter[str]]:
@@ -90,15 +110,15 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
     for p in profiles:
         doc_freq.update(p.counts.keys())
     n = len(profiles)
+    rarity = {term: _idf(df, n) ** IDF_POWER for term, df in doc_freq.items()}
     vectors: list[dict[str, float]] = []
     for p in profiles:
-        vec: dict[str, float] = {}
-        for term, count in p.counts.items():
-            weight = (1.0 + math.log(count)) * _idf(doc_freq[term], n) ** IDF_POWER
-            vec[term] = weight
-        top = sorted(vec, key=lambda t: (-vec[t], t))[:VECTOR_TERMS]
-        norm = math.sqrt(sum(vec[t] ** 2 for t in top)) or 1.0
-        vectors.append({t: vec[t] / norm for t in top})
+        ranked = sorted(  # heaviest first, ties by term
+            (-(1.0 + math.log(count)) * rarity[term], term) for term, count in p.counts.items()
+        )
+        top = [(term, -negated) for negated, term in ranked[:VECTOR_TERMS]]
+        norm = math.sqrt(sum(w**2 for _, w in top)) or 1.0
+        vectors.append({t: w / norm for t, w in top})
     return vectors, doc_freq
 
 
@@ -111,7 +131,9 @@ def _idf(doc_freq: int, n_docs: int) -> float:
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    # Over the shared terms in the order of ``a``: the sum, term by term, that a sum over all
+    # of ``a`` with zeros for the terms ``b`` lacks would give.
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def _centroid_cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -136,32 +158,36 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _apart(a: Document, b: Document) -> bool:
-    return (
-        a.date is not None and b.date is not None and abs((a.date - b.date).days) > MAX_DAYS_APART
-    )
+def _apart(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and abs((a - b).days) > MAX_DAYS_APART
 
 
 def _candidate_pairs(
     vectors: Sequence[dict[str, float]], doc_freq: Counter[str]
 ) -> list[tuple[int, int]]:
-    """Document pairs sharing one of their distinctive terms, most shared terms first."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    """Document pairs (a, b), a < b, sharing one of their distinctive terms (MIN_SHARED of them
+    unless the inbox is small)."""
+    blocked: list[list[str]] = []
+    postings: dict[str, list[int]] = defaultdict(list)  # each in ascending document order
     for i, vec in enumerate(vectors):
-        pairable = [t for t in vec if doc_freq[t] > 1]  # a term of one document pairs nothing
-        top = sorted(pairable, key=lambda t: (-vec[t], t))[:BLOCK_TERMS]
+        pairable = sorted(  # a term of one document pairs nothing
+            (-w, t) for t, w in vec.items() if doc_freq[t] > 1
+        )
+        top = [t for _, t in pairable[:BLOCK_TERMS]]
+        blocked.append(top)
         for term in top:
             if doc_freq[term] <= MAX_POSTINGS or len(vectors) <= MAX_POSTINGS:
                 postings[term].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for ids in postings.values():
-        if len(ids) > MAX_POSTINGS:
-            continue
-        for pos, a in enumerate(ids):
-            for b in ids[pos + 1 :]:
-                shared[(a, b)] += 1
     least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
-    return [pair for pair, n in shared.most_common() if n >= least]
+    pairs: list[tuple[int, int]] = []
+    for a, terms in enumerate(blocked):
+        shared: Counter[int] = Counter()  # later document -> terms it shares with a
+        for term in terms:
+            ids = postings.get(term, [])
+            if len(ids) <= MAX_POSTINGS:
+                shared.update(ids[bisect_right(ids, a) :])
+        pairs.extend((a, b) for b, n in shared.items() if n >= least)
+    return pairs
 
 
 def group_stories(documents: Sequence[Document]) -> list[Story]:
@@ -173,11 +199,13 @@ def group_stories(documents: Sequence[Document]) -> list[Story]:
     groups = _UnionFind(len(documents))
     sums = [dict(v) for v in vectors]  # per root: the sum of its members' vectors
     sizes = [1] * len(vectors)
+    dates = [d.date for d in documents]
+    fingerprints = [p.fingerprint for p in profiles]
     pairs = []
     for a, b in _candidate_pairs(vectors, doc_freq):
-        if _apart(documents[a], documents[b]):
+        if _apart(dates[a], dates[b]):
             continue
-        same = profiles[a].fingerprint == profiles[b].fingerprint
+        same = fingerprints[a] == fingerprints[b]
         cos = 1.0 if same else _cosine(vectors[a], vectors[b])
         if cos >= LINK_COSINE:
             pairs.append((cos, a, b))

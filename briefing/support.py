@@ -339,7 +339,7 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _read(text: str) -> _Reading:
-    words = frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
+    words = frozenset(map(_bare, set(_TOKEN.findall(text))))  # each distinct word once
     return _Reading(
         quantities=tuple(quantities(text)),
         polarity=_polarity(text),
@@ -353,7 +353,7 @@ def _read(text: str) -> _Reading:
 @lru_cache(maxsize=1024)
 def _words_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """A document's words and their stems, for looking up actors' names."""
-    words = frozenset(_bare(m.group(0)) for m in _TOKEN.finditer(text))
+    words = frozenset(map(_bare, set(_TOKEN.findall(text))))  # each distinct word once
     return words, frozenset(stem(w) for w in words)
 
 

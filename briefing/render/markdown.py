@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import jinja2
 
@@ -25,6 +27,8 @@ from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
 from briefing.stories import contradiction_story, fact_story, story_of_sources
 from briefing.text import short_name, word_count
+
+T = TypeVar("T")
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -152,23 +156,34 @@ def lineup_view(brief: Brief) -> LineupView | None:
     if len(brief.stories) < 2:
         return None
     story_of = story_of_sources(brief.stories)
-    views: list[StoryView] = []
-    for story in brief.stories:
-        views.append(
-            StoryView(
-                story=story,
-                bottom_line=[f for f in brief.bottom_line if fact_story(f, story_of) == story.id],
-                facts=[f for f in brief.facts if fact_story(f, story_of) == story.id],
-                contradictions=[
-                    c for c in brief.contradictions if contradiction_story(c, story_of) == story.id
-                ],
-                watch=[f for f in brief.watch if fact_story(f, story_of) == story.id],
-            )
+    # Each item placed once, in its list's order (not each list scanned once per story).
+    bottom_line = _by_story(brief.bottom_line, lambda f: fact_story(f, story_of))
+    facts = _by_story(brief.facts, lambda f: fact_story(f, story_of))
+    contradictions = _by_story(brief.contradictions, lambda c: contradiction_story(c, story_of))
+    watch = _by_story(brief.watch, lambda f: fact_story(f, story_of))
+    on_page = bottom_line.keys() | facts.keys() | contradictions.keys() | watch.keys()
+    shown = [
+        StoryView(
+            story=story,
+            bottom_line=list(bottom_line.get(story.id, ())),
+            facts=list(facts.get(story.id, ())),
+            contradictions=list(contradictions.get(story.id, ())),
+            watch=list(watch.get(story.id, ())),
         )
-    shown = [v for v in views if v.bottom_line or v.facts or v.contradictions or v.watch]
+        for story in brief.stories
+        if story.id in on_page
+    ]
     top = [v for v in shown if v.story.rank <= TOP_STORIES]
     rest = [v for v in shown if v.story.rank > TOP_STORIES]
-    return LineupView(top=top, next=rest, more=len(views) - len(shown))
+    return LineupView(top=top, next=rest, more=len(brief.stories) - len(shown))
+
+
+def _by_story(items: Iterable[T], story: Callable[[T], str | None]) -> dict[str | None, list[T]]:
+    """Story id -> its items, in their order."""
+    placed: dict[str | None, list[T]] = defaultdict(list)
+    for item in items:
+        placed[story(item)].append(item)
+    return placed
 
 
 def _repeats(side: ContradictionSide, fact: Fact) -> bool:
