@@ -226,3 +226,19 @@ def test_a_name_heading_a_line_starts_with_a_capital_unless_written_in_mixed_cas
     assert '<span class="actor-name">Officials</span>' in html
     # the JSON keeps the actor as the source wrote it
     assert json.loads(render_json(brief))["actors"][0]["name"] == "officials"
+
+
+def test_counts_of_one_are_singular_in_the_footer() -> None:
+    from briefing.render.html import footer_text
+
+    brief = _brief("The harbour reopened on Monday.")
+    citation = brief.bottom_line[0].citations[0]
+    more = [Fact(id="m1", statement="Ferries resumed.", citations=(citation,))]
+    warned = brief.stats.model_copy(
+        update={"warnings": [f"feed{i}.xml: HTTP 500" for i in range(6)]}
+    )
+    brief = brief.model_copy(update={"stats": warned, "more_facts": more})
+    md = render_markdown(brief)
+    assert "1 fact verified" in md and "1 more fact in the JSON" in md
+    assert "1 more warning in the JSON" in md
+    assert "1 fact verified against" in footer_text(brief)

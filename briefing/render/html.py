@@ -119,7 +119,8 @@ def footer_text(brief: Brief) -> str:
     else:
         parts[0] += " (no LLM)"
     if stats.facts_verified:
-        verified = f"{stats.facts_verified} facts verified against their sources"
+        n = stats.facts_verified
+        verified = f"{n} fact{'s' if n != 1 else ''} verified against their sources"
         if stats.facts_dropped_unverified:
             verified += f", {stats.facts_dropped_unverified} dropped as unverified"
         parts.append(verified)
