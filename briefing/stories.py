@@ -377,14 +377,14 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE, or
     when the topic has no word to match ("(", "the").
     """
-    wanted = _topic_terms(topic)
+    wanted = topic_terms(topic)
     if not wanted:
         raise NoMatchingDocumentsError(
             f"the topic {topic!r} has no words to look for in the documents; "
             "try other words or leave out --topic"
         )
-    text_terms = {d.id: _topic_terms(d.text) for d in documents}
-    title_terms = {d.id: _topic_terms(d.title or "") for d in documents}
+    text_terms = {d.id: topic_terms(d.text) for d in documents}
+    title_terms = {d.id: topic_terms(d.title or "") for d in documents}
     doc_freq: Counter[str] = Counter()
     for terms in text_terms.values():
         doc_freq.update(t for t in terms if t in wanted)
@@ -459,7 +459,7 @@ def _closeness(
     return found
 
 
-def _topic_terms(text: str) -> set[str]:
+def topic_terms(text: str) -> set[str]:
     """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
     (stem evacuate) meets "evacuated" (stem evacuat); a hyphenated word counts as its parts,
     so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"; a two-letter

@@ -297,13 +297,19 @@ def test_the_same_value_in_a_config_file_is_a_failure_naming_the_file(
     assert code == 1 and str(config) in err and "max_words" in err
 
 
-@pytest.mark.parametrize("topic", ["(", ".*", "the of"])
-def test_a_topic_with_no_word_to_look_for_is_one_error_line(
-    topic: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("topic", ["(", ".*", "the of", "!!!"])
+@pytest.mark.parametrize("command", ["build", "daily"])
+def test_a_topic_with_no_word_to_look_for_is_a_usage_error_before_anything_is_read(
+    topic: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(["build", str(EXAMPLES), "--topic", topic], capsys)
-    assert code == 1 and out == "" and "has no words to look for" in err
-    assert err.count("\n") == 1
+    unreadable = tmp_path / "missing-folder"  # never looked at: the flag is refused first
+    args = [command, str(unreadable), "--topic", topic]
+    if command == "daily":
+        args += ["--out", str(tmp_path / "briefs")]
+    code, out, err = _run(args, capsys)
+    assert code == 2 and out == "" and "has no words to look for" in err
+    assert err.count("\n") == 1 and "missing-folder" not in err
+    assert not (tmp_path / "briefs").exists()
 
 
 def test_a_two_letter_acronym_is_a_topic(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ from briefing.cli.common import (
     UsageError,
     add_command,
     parse_date,
+    parse_topic,
     silence_stdout,
 )
 from briefing.config import load_settings
@@ -188,7 +189,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         "cache": False if args.no_cache else None,
         "max_words": args.max_words,
         "paper": args.paper,
-        "topic": args.topic,
+        "topic": parse_topic(args.topic),
     }
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = parse_date(args.date)

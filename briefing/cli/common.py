@@ -11,7 +11,7 @@ import os
 import sys
 
 from briefing.errors import OutputError
-from briefing.sanitize import redact, safe_message
+from briefing.sanitize import one_line, redact, safe_message
 
 # The earliest --date: earlier days cannot be placed in every time zone (year 1 east of UTC
 # would start in year 0).
@@ -67,6 +67,19 @@ def add_command(
         parents=[common_options()],
     )
     return parser
+
+
+def parse_topic(value: str | None) -> str | None:
+    """``--topic`` as given, when it has words to look for; a topic of punctuation or stop
+    words only ("!!!", "the") is a usage error (exit 2), said before anything is read."""
+    from briefing.stories import topic_terms
+
+    if value is not None and not topic_terms(value):
+        raise UsageError(
+            f"briefing: error: --topic {one_line(value)!r} has no words to look for; "
+            'name the subject ("port strike") or leave out --topic'
+        )
+    return value
 
 
 def parse_date(value: str | None, flag: str = "--date") -> dt.date | None:

@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date
+from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date, parse_topic
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import ConfigError, OutputError, StoreError
@@ -99,7 +99,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
     settings = load_settings(
         config_path=getattr(args, "config", None),
         env=os.environ,
-        overrides={"engine": args.engine, "model": args.model, "topic": args.topic},
+        overrides={"engine": args.engine, "model": args.model, "topic": parse_topic(args.topic)},
     )
     try:
         result = run_daily(
