@@ -319,8 +319,8 @@ class OpenAIEngine:
         if filled:
             self._warn(
                 f"the model gave fewer than {FILL_BELOW} usable facts for {len(thin)} of "
-                f"{len(sent)} documents ({_names(thin)}); {filled} "
-                f"{'fact' if filled == 1 else 'facts'} of theirs come from offline extraction"
+                f"{len(sent)} documents ({_names(thin)}); offline extraction added {filled} "
+                f"{'fact' if filled == 1 else 'facts'} from them"
             )
         if not missing:
             return extra
