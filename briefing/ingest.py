@@ -65,12 +65,13 @@ _INJECTION = re.compile(
     r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
     re.IGNORECASE,
 )
-# Literals that any match of _INJECTION contains once lower-cased, chosen without "i" and "s"
-# (the letters whose case-insensitive matches lower() can turn into something else: "\u0130",
-# "\u0131", "\u017f"): a text holding none of them cannot match, and most texts hold none,
-# so the slow case-insensitive scan runs on few documents.
-_INJECTION_CLUES = ("gnore", "regard", "forget", "prompt", "tart|>")
-_INJECTION_YOU_ARE_NOW = re.compile(r"are\s+now\s")
+# Literals that a match of each alternative of _INJECTION contains once lower-cased, chosen
+# without "i" and "s" (the letters whose case-insensitive matches lower() can turn into something
+# else: "\u0130", "\u0131", "\u017f"). A text that holds none of one alternative's literals cannot
+# match it, and most texts hold none, so the slow case-insensitive scan runs on few documents.
+_INJECTION_VERBS = ("gnore", "regard", "forget")  # ignore / disregard / forget ...
+_INJECTION_OBJECTS = ("truct", "prompt", "rule")  # ... the previous instructions / prompts / rules
+_INJECTION_YOU_ARE_NOW = re.compile(r"you\s+are\s+now\s")
 _INJECTION_ACT_AS = re.compile(r"act\s+a")
 
 
@@ -78,8 +79,10 @@ def _addresses_model(text: str) -> bool:
     """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply."""
     low = text.lower()
     if not (
-        any(clue in low for clue in _INJECTION_CLUES)
-        or ("now" in low and _INJECTION_YOU_ARE_NOW.search(low))
+        (any(v in low for v in _INJECTION_VERBS) and any(o in low for o in _INJECTION_OBJECTS))
+        or ("prompt" in low and "tem" in low)  # system prompt
+        or "tart|>" in low  # <|im_start|>
+        or ("now" in low and "you" in low and _INJECTION_YOU_ARE_NOW.search(low))
         or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
     ):
         return False
