@@ -204,8 +204,10 @@ def word_count(text: str) -> int:
 
 # --- page furniture ------------------------------------------------------------------------
 
+# Matched at a line's offsets in the whole text (pos and endpos: no slice of the line), where a
+# "^" would never match; .match anchors it at the line's start.
 _FURNITURE_LINE = re.compile(
-    r"""^(?:
+    r"""(?:
         (?:latest|recent|popular|related|top|more)\s+(?:posts?|stories|news|articles?)\b.*
       | submit\s+(?:app|news|story|article)s?
       | (?:do\s+)?follow\s+.{0,60}\s+for\s+(?:more\s+)?updates?\b.*
@@ -244,9 +246,10 @@ def ends_sentence(text: str) -> bool:
     return _ends_with_stop(text.rstrip())
 
 
-def _is_prose(line: str) -> bool:
-    """A line that reads as running text: several words and terminal punctuation."""
-    return len(line) >= 80 and line.endswith(_PROSE_ENDS)
+def _is_prose(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` reads as running text: several words and terminal
+    punctuation."""
+    return end - start >= 80 and text.endswith(_PROSE_ENDS, start, end)
 
 
 # More characters than this without a space is no word of prose (a tracking link, a dump, a
@@ -269,16 +272,16 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     """
     lines = list(paragraphs(text))
     spans: list[tuple[int, int]] = []
-    last_prose = next(
-        (i for i in range(len(lines) - 1, -1, -1) if _is_prose(text[slice(*lines[i])])), -1
-    )
+    last_prose = next((i for i in range(len(lines) - 1, -1, -1) if _is_prose(text, *lines[i])), -1)
     for i, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if _FURNITURE_LINE.match(line) or (
-            i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ends_with_stop(line))
-        ):
+        if _FURNITURE_LINE.match(text, s, e) or (i > last_prose >= 0 and _is_teaser(text[s:e])):
             spans.append((s, e))
     return spans
+
+
+def _is_teaser(line: str) -> bool:
+    """A line that is no sentence (a list item or a fragment): furniture in a page's tail."""
+    return _LIST_ITEM.match(line) is not None or not _ends_with_stop(line)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
