@@ -229,7 +229,8 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
         text = trafilatura.extract(
             html, url=url, include_comments=False, include_tables=False, favor_precision=True
         )
-        meta = trafilatura.extract_metadata(html, default_url=url)
+        # Its date is not used (stated_date below): no extensive search of the text for one.
+        meta = trafilatura.extract_metadata(html, default_url=url, extensive=False)
     except Exception as exc:  # trafilatura raises assorted parser errors on odd pages
         logger.debug("trafilatura failed on %s: %s", url or "a page", exc)
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -58,6 +59,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE),
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
+_YEAR = re.compile(r"\d{4}")  # in every match of _DATE_PATTERNS: a line without it states no date
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
@@ -65,12 +67,13 @@ _INJECTION = re.compile(
     r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
     re.IGNORECASE,
 )
-# Literals that any match of _INJECTION contains once lower-cased, chosen without "i" and "s"
-# (the letters whose case-insensitive matches lower() can turn into something else: "\u0130",
-# "\u0131", "\u017f"): a text holding none of them cannot match, and most texts hold none,
-# so the slow case-insensitive scan runs on few documents.
-_INJECTION_CLUES = ("gnore", "regard", "forget", "prompt", "tart|>")
-_INJECTION_YOU_ARE_NOW = re.compile(r"are\s+now\s")
+# Literals that a match of each alternative of _INJECTION contains once lower-cased, chosen
+# without "i" and "s" (the letters whose case-insensitive matches lower() can turn into something
+# else: "\u0130", "\u0131", "\u017f"). A text that holds none of one alternative's literals cannot
+# match it, and most texts hold none, so the slow case-insensitive scan runs on few documents.
+_INJECTION_VERBS = ("gnore", "regard", "forget")  # ignore / disregard / forget ...
+_INJECTION_OBJECTS = ("truct", "prompt", "rule")  # ... the previous instructions / prompts / rules
+_INJECTION_YOU_ARE_NOW = re.compile(r"you\s+are\s+now\s")
 _INJECTION_ACT_AS = re.compile(r"act\s+a")
 
 
@@ -78,8 +81,10 @@ def _addresses_model(text: str) -> bool:
     """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply."""
     low = text.lower()
     if not (
-        any(clue in low for clue in _INJECTION_CLUES)
-        or ("now" in low and _INJECTION_YOU_ARE_NOW.search(low))
+        (any(v in low for v in _INJECTION_VERBS) and any(o in low for o in _INJECTION_OBJECTS))
+        or ("prompt" in low and "tem" in low)  # system prompt
+        or "tart|>" in low  # <|im_start|>
+        or ("now" in low and "you" in low and _INJECTION_YOU_ARE_NOW.search(low))
         or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
     ):
         return False
@@ -119,15 +124,18 @@ def _month_number(name: str) -> int:
     return [m[:3] for m in _MONTHS].index(name[:3].lower()) + 1
 
 
+HEADER_LINES = 8  # the first lines of a document, where it states its title, outlet, URL and date
+
+
 def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
     """title / outlet / url / date stated in the document's first lines (``skip``: lines a
     format reader marked as furniture, such as a PDF's running header)."""
     found: dict[str, str] = {}
     skipped = set(skip)
-    lines = ((s, e) for s, e in paragraphs(text) if (s, e) not in skipped)
-    for count, (s, e) in enumerate(lines):
-        if count >= 8:
-            break
+    lines = paragraphs(text)
+    if skipped:
+        lines = ((s, e) for s, e in lines if (s, e) not in skipped)
+    for s, e in itertools.islice(lines, HEADER_LINES):
         line = text[s:e]
         m = _HEADER_FIELD.match(line)
         if m:
@@ -155,7 +163,7 @@ def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[st
 def _is_dateline(line: str) -> bool:
     """A short line that states a date ("Published 3 May 2026", "LONDON, Nov. 19, 2026 -"),
     not a sentence that happens to hold one."""
-    if len(line) > 60:
+    if len(line) > 60 or not _YEAR.search(line):
         return False
     for pattern in _DATE_PATTERNS:
         m = pattern.search(line)

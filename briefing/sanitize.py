@@ -28,7 +28,10 @@ MAX_URL_CHARS = 2048  # longer is no link a reader follows (and no line can brea
 def one_line(text: object) -> str:
     """``text`` on one line: control characters and newlines become spaces, runs collapse;
     bytes a file name held that are not UTF-8 (lone surrogates) are shown as ``\\xff``."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(text))).strip()
+    line = str(text)
+    if line.isascii() and line.isprintable() and "  " not in line and line == line.strip():
+        return line  # already one line (the usual file name): no control, single inner spaces
+    return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(line))).strip()
 
 
 def as_text(name: object) -> str:

@@ -11,11 +11,11 @@ warning naming the path; ``glob_files`` expands a pattern the same way.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 from briefing.errors import InputError
 from briefing.sanitize import one_line
@@ -57,6 +57,19 @@ def too_big(path: str, size: int, max_bytes: int, raise_with: str = BUILD_LIMIT)
     )
 
 
+# Opening never blocks (on a FIFO that got past the stat) nor makes a terminal ours.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _not_regular(path: Path, mode: int) -> InputError:
+    return InputError(one_line(path), f"{_kind(mode)}, not a regular file; skipped")
+
+
 def read_source(
     path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, raise_with: str = BUILD_LIMIT
 ) -> bytes:
@@ -67,36 +80,48 @@ def read_source(
     the read itself stops one byte past the cap. Every reader (build, daily, other formats)
     goes through here; ``raise_with`` says how its user raises the cap.
     """
-    name = one_line(path)
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
+            raise _not_regular(path, st.st_mode)
         if st.st_size > max_bytes:
-            raise too_big(name, st.st_size, max_bytes, raise_with)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())  # what was opened, not what was stat-ed a moment ago
+            raise too_big(one_line(path), st.st_size, max_bytes, raise_with)
+        fd = os.open(path, _OPEN_FLAGS)
+        try:  # the descriptor itself: a file object's buffers cost more than the read
+            st = os.fstat(fd)  # what was opened, not what was stat-ed a moment ago
             if not stat.S_ISREG(st.st_mode):
-                raise InputError(name, f"{_kind(st.st_mode)}, not a regular file; skipped")
-            data = _read_capped(fh, st.st_size, max_bytes + 1)
+                raise _not_regular(path, st.st_mode)
+            data = _read_capped(functools.partial(os.read, fd), st.st_size, max_bytes + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        raise InputError(name, f"cannot read: {os_reason(exc)}") from None
+        raise InputError(one_line(path), f"cannot read: {os_reason(exc)}") from None
     if len(data) > max_bytes:
-        raise too_big(name, max(len(data), st.st_size), max_bytes, raise_with)
+        raise too_big(one_line(path), max(len(data), st.st_size), max_bytes, raise_with)
     return data
 
 
-def _read_capped(fh: BinaryIO, size: int, limit: int) -> bytes:
-    """At most ``limit`` bytes of ``fh``, to its end. ``size`` (what fstat says) is read first:
-    ``fh.read(limit)`` would allocate the whole cap (10 MB) for every 4 kB article. A file
-    that grew since is read on to the cap."""
-    hint = min(size + 1, limit)
-    data = fh.read(hint)
-    if len(data) == hint < limit:  # not at its end yet: it grew, or fstat gave no size
-        data += fh.read(limit - hint)
-    return data
+READ_STEP = 64 * 1024  # how far past fstat's size a file that grew is read per call
+
+
+def _read_capped(read: Callable[[int], bytes], size: int, limit: int) -> bytes:
+    """At most ``limit`` bytes from ``read`` (``os.read`` on the file), to its end. ``size``
+    (what fstat says) and one byte more is asked for first: asking for ``limit`` would allocate
+    the whole cap (10 MB) for every 4 kB article. A file that grew since (or whose size fstat
+    does not know, as in /proc) is read on, ``READ_STEP`` bytes a call, to the cap; a short
+    read is followed until the end."""
+    chunks: list[bytes] = []
+    got = 0
+    want = min(size + 1, limit)
+    while got < limit:
+        chunk = read(want - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        if got == want:
+            want = min(got + READ_STEP, limit)
+    return b"".join(chunks)
 
 
 def walk_folder(

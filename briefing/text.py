@@ -101,7 +101,10 @@ _BEFORE_NUMBER = frozenset(["no", "nos", "fig", "figs", "vol", "art", "sec", "p"
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0400-\u04ff])")
-_PARAGRAPH = re.compile(r"[^\n]+")
+# A line without the white space around it: its first to its last character that is not white
+# space (Python's \s is exactly str.isspace; \S never matches a newline, so a match stays on
+# one line and a blank line gives none).
+_STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
 _DOTTED_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _OPENING_WORD = re.compile(r"[\"'\u201c\u2018(\[]?([A-Za-z]+)")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff0-9][\w'\u2019-]*")
@@ -109,15 +112,10 @@ _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff0-9][\w'\u201
 
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Spans of non-empty lines of ``text[start:end]`` (offsets into ``text``; ``start`` and
-    ``end`` not negative), stripped of surrounding whitespace."""
-    for m in _PARAGRAPH.finditer(text, start, len(text) if end is None else end):
-        lo, hi = m.start(), m.end()
-        while lo < hi and text[lo].isspace():
-            lo += 1
-        while hi > lo and text[hi - 1].isspace():
-            hi -= 1
-        if hi > lo:
-            yield lo, hi
+    ``end`` not negative), stripped of surrounding whitespace. One regex pass: no Python
+    loop per character."""
+    for m in _STRIPPED_LINE.finditer(text, start, len(text) if end is None else end):
+        yield m.span()
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -206,8 +204,10 @@ def word_count(text: str) -> int:
 
 # --- page furniture ------------------------------------------------------------------------
 
+# Matched at a line's offsets in the whole text (pos and endpos: no slice of the line), where a
+# "^" would never match; .match anchors it at the line's start.
 _FURNITURE_LINE = re.compile(
-    r"""^(?:
+    r"""(?:
         (?:latest|recent|popular|related|top|more)\s+(?:posts?|stories|news|articles?)\b.*
       | submit\s+(?:app|news|story|article)s?
       | (?:do\s+)?follow\s+.{0,60}\s+for\s+(?:more\s+)?updates?\b.*
@@ -227,21 +227,29 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+\S.{0,80}$")
-_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
+# How a sentence ends: a stop, then any closing quotes or brackets. Tested with str methods on
+# the line's end: a regex ending in `$` is tried at every position of a 1,000-character line.
+_SENTENCE_STOPS = tuple(".!?\u2026")
+_SENTENCE_CLOSERS = "\"'\u201d\u2019)"
+# What running text ends with (a stop, a colon or semicolon, a closing quote or bracket).
+_PROSE_ENDS = (*_SENTENCE_STOPS, *":;", *_SENTENCE_CLOSERS)
+
+
+def _ends_with_stop(line: str) -> bool:
+    """Whether ``line`` (no trailing newline) ends with a stop and any closing marks."""
+    return line.rstrip(_SENTENCE_CLOSERS).endswith(_SENTENCE_STOPS)
 
 
 def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends as a sentence does (a stop, then any closing quote or bracket),
     not as a headline or a fragment."""
-    return _ENDS_SENTENCE.search(text.rstrip()) is not None
+    return _ends_with_stop(text.rstrip())
 
 
-_TERMINAL = re.compile(r"[.!?\u2026:;\"'\u201d\u2019)]$")
-
-
-def _is_prose(line: str) -> bool:
-    """A line that reads as running text: several words and terminal punctuation."""
-    return len(line) >= 80 and _TERMINAL.search(line) is not None
+def _is_prose(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` reads as running text: several words and terminal
+    punctuation."""
+    return end - start >= 80 and text.endswith(_PROSE_ENDS, start, end)
 
 
 # More characters than this without a space is no word of prose (a tracking link, a dump, a
@@ -264,16 +272,16 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     """
     lines = list(paragraphs(text))
     spans: list[tuple[int, int]] = []
-    last_prose = next(
-        (i for i in range(len(lines) - 1, -1, -1) if _is_prose(text[slice(*lines[i])])), -1
-    )
+    last_prose = next((i for i in range(len(lines) - 1, -1, -1) if _is_prose(text, *lines[i])), -1)
     for i, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if _FURNITURE_LINE.match(line) or (
-            i > last_prose >= 0 and (_LIST_ITEM.match(line) or not _ENDS_SENTENCE.search(line))
-        ):
+        if _FURNITURE_LINE.match(text, s, e) or (i > last_prose >= 0 and _is_teaser(text[s:e])):
             spans.append((s, e))
     return spans
+
+
+def _is_teaser(line: str) -> bool:
+    """A line that is no sentence (a list item or a fragment): furniture in a page's tail."""
+    return _LIST_ITEM.match(line) is not None or not _ends_with_stop(line)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")

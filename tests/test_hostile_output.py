@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.chunk import Chunk
 from briefing.cli import main
@@ -30,7 +32,7 @@ from briefing.daily.run import run_daily
 from briefing.daily.store import Store
 from briefing.engines.offline import OfflineEngine
 from briefing.models import Document, Fact
-from briefing.sanitize import remember_secret
+from briefing.sanitize import _CONTROL, _SPACES, as_text, one_line, remember_secret
 
 DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
 DAY2 = DAY1 + dt.timedelta(days=1)
@@ -451,3 +453,16 @@ def test_every_command_reports_a_closed_stdout_in_one_line(
     monkeypatch.undo()
     assert code == 1
     _one_error(capsys.readouterr().err, "stdout: is closed")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("a. /\t\n\r\x00\x1b\x7f\x85\u00a0\u2003\u2028\u202e\udcff\u00e9"),
+        max_size=12,
+    )
+)
+def test_one_line_of_a_name_that_is_already_one_line_is_the_name(name: str) -> None:
+    # one_line returns printable ASCII with single inner spaces as it is: the same line the
+    # full replacement gives, for any text.
+    assert one_line(name) == _SPACES.sub(" ", _CONTROL.sub(" ", as_text(name))).strip()

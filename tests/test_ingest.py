@@ -177,7 +177,9 @@ _MODEL_WORDS = [
     "ignore", "IGNORE", "\u0130gnore", "disregard", "d\u0131\u017fregard", "forget", "all", "any",
     "the", "previous", "pr\u0131or", "above", "earlier", "instructions", "prompt", "rules", "you",
     "are", "now", "a", "an", "in", "system", "\u017fystem", "act", "as", "model", "assistant",
-    "<|im_start|>", "<|IM_START|>", "said", "\n", "\u2003",
+    "<|im_start|>", "<|IM_START|>", "said", "\n", "\u2003", "INSTRUCTIONS",
+    "\u0131n\u017ftruct\u0130on", "Prompts", "RULE", "YOU", "Now", "SYSTEM",
+    "a\u017f\u017f\u0131stant", "MODEL", "\t",
 ]  # fmt: skip
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 from briefing.text import (
     clause_around,
     clause_end,
+    ends_sentence,
     furniture_spans,
     paragraphs,
     sentence_spans,
@@ -97,3 +100,22 @@ def test_spans_of_a_range_are_the_spans_of_its_slice(text: str, start: int, end:
     assert list(sentence_spans(text, start, end)) == shifted
     shifted = [(start + s, start + e) for s, e in paragraphs(text[start:end])]
     assert list(paragraphs(text, start, end)) == shifted
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .\n\t\r\u2003\u00a0\u2028\x1c\x85"), max_size=60))
+def test_paragraphs_are_the_stripped_non_blank_lines(text: str) -> None:
+    expected, offset = [], 0
+    for line in text.split("\n"):
+        if stripped := line.strip():
+            lo = offset + len(line) - len(line.lstrip())
+            expected.append((lo, lo + len(stripped)))
+        offset += len(line) + 1
+    assert list(paragraphs(text)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a .!?\u2026\"'\u201d\u2019):;(\n\u2003"), max_size=12))
+def test_ends_sentence_is_a_stop_then_closing_marks(text: str) -> None:
+    pattern = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
+    assert ends_sentence(text) == (pattern.search(text.rstrip()) is not None)
