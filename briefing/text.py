@@ -118,18 +118,20 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         yield m.span()
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Whether the period at ``dot`` closes an abbreviation or an initial."""
+def _is_abbreviation(text: str, dot: int, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation or an initial, looking no further
+    than ``text[lo:hi]`` (the paragraph: a range's sentences are its slice's)."""
     if text[dot] != ".":
         return False
-    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    m = _WORD_BEFORE.search(text, max(lo, dot - 12), dot)
     if m is None:
         return False
     word = m.group(1).lower().rstrip(".")
     if word in _ABBREVIATIONS:
         return True
     if word in _BEFORE_NUMBER:  # "No. 5", "Fig. 2"; but "said no. The ..." ends a sentence
-        return text[dot + 1 : dot + 3].strip()[:1].isdigit()
+        after = text[dot + 1 : min(dot + 3, len(text) if hi is None else hi)]
+        return after.strip()[:1].isdigit()
     # A single capital initial ("J. Smith") or dotted initials ("U.S.").
     return len(word) == 1 or bool(_DOTTED_INITIALS.fullmatch(word))
 
@@ -168,10 +170,10 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
-def _starts_sentence(text: str, pos: int) -> bool:
-    """Whether the word at ``pos`` is one that opens sentences rather than continues names
-    ("U.S. The ..." ends a sentence, "U.S. Army" does not)."""
-    m = _OPENING_WORD.match(text[pos : pos + 20])
+def _starts_sentence(text: str, pos: int, hi: int) -> bool:
+    """Whether the word at ``pos`` (and before ``hi``) is one that opens sentences rather than
+    continues names ("U.S. The ..." ends a sentence, "U.S. Army" does not)."""
+    m = _OPENING_WORD.match(text[pos : min(pos + 20, hi)])
     return m is not None and m.group(1) in _SENTENCE_OPENERS
 
 
@@ -185,7 +187,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
             nxt = _NEXT_START.match(text, cut, p_end)
             if nxt is None:
                 continue
-            if _is_abbreviation(text, m.start()) and not _starts_sentence(text, nxt.start(1)):
+            abbreviation = _is_abbreviation(text, m.start(), p_start, p_end)
+            if abbreviation and not _starts_sentence(text, nxt.start(1), p_end):
                 continue  # "U.S. officials", "Dr. Jones"; but "in the U.S. The next day" splits
             if cut > s:
                 yield s, cut
