@@ -169,3 +169,19 @@ def test_an_actor_quoted_before_the_attribution_holds_the_quote_as_position() ->
     assert operator == ["said the repairs would cost two million dollars."]  # not the time
     for a in actors:  # every position is verbatim where its citation says
         assert text.find(a.position) >= 0 and a.citations[0].quote == a.position
+
+
+def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Port strike\n\nThe dockworkers union in Valparaiso went on strike on Monday. "
+        "But the port operator offered talks on night-shift safety on Tuesday. "
+        "The port operator offered talks on night-shift safety rules on Wednesday.\n"
+    )
+    docs = [document_from_text(text, "port.txt")]
+    facts = OfflineEngine().extract_facts("port", docs, chunk_documents(docs)).value
+    score = {f.statement.split()[0]: f.score for f in facts if "offered" in f.statement}
+    assert score["The"] > score["But"]  # later in the text, yet it stands alone

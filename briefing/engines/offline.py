@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from briefing.chunk import document_sentences
 from briefing.claims import (
     AHEAD,
-    ANAPHORIC,
     FORWARD,
     HEDGE,
     NUMBER,
@@ -174,8 +173,8 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score -= 0.08
         if c.headline or not _ENDS_SENTENCE.search(c.text):
             score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
-        if ANAPHORIC.match(c.text):
-            score -= 0.12  # "This statement ...", "He added ...": needs its context
+        if needs_context(c.text):
+            score -= 0.12  # "This statement ...", "But ...": needs its context
         scores.append(score)
     return scores
 
