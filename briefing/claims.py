@@ -7,10 +7,11 @@ attribute facts and by contradiction detection to judge polarity.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.lexicon import STOPWORDS
+from briefing.lexicon import STOPWORDS, content_terms
 
 _REPORTING_VERBS = [
     "said",
@@ -374,12 +375,70 @@ def actor_key(actor: str) -> str:
     return _HONORIFIC.sub("", key) or key
 
 
+def same_actor(a: str, b: str) -> bool:
+    """Whether two actor names name one actor: the same key, or every capitalised name word of
+    one is in the other ("Trump" and "US President Donald Trump"; "Biden" and "The Biden
+    administration"), so an outlet's "Trump" never disputes another outlet's "President
+    Trump"."""
+    if actor_key(a) == actor_key(b):
+        return True
+    names_a, names_b = _NAME_WORD.findall(a), _NAME_WORD.findall(b)
+    if not names_a or not names_b:
+        return False
+    shorter, longer = sorted((names_a, names_b), key=len)
+    return set(shorter) <= set(longer) and not set(shorter) <= _TITLE_WORDS
+
+
+_NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]+")
+# Capitalised words that are a role, not a name: "President" alone names nobody in particular.
+_TITLE_WORDS = frozenset(
+    [
+        "The",
+        "President",
+        "Former",
+        "Senator",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Governor",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Minister",
+        "Prime",
+        "Secretary",
+        "General",
+        "US",
+        "U.S",
+        "Officials",
+        "Official",
+    ]
+)
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|prof|sen|rep|gov|gen|lt|col|sgt|rev)\.? (?=\S)")
 
 
 @lru_cache(maxsize=SENTENCES_CACHED)
 def negated(text: str) -> bool:
     return NEGATION.search(text) is not None
+
+
+NEGATION_REACH = 5  # content words after a negation that it can deny (its subject is not denied)
+
+
+def negates(text: str, terms: Collection[str]) -> bool:
+    """Whether a negation in ``text`` bears on one of ``terms`` (content-word stems): one of
+    them among the NEGATION_REACH content words after it, in its clause. "Iran did not attend
+    the talks" negates "talks"; "touching them without consent" does not negate "harassed" or
+    "laws", nor does "the workers were not tested" negate "workers"."""
+    for m in NEGATION.finditer(text):
+        clause = _CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]  # its scope ends at a comma
+        if any(term in terms for term in content_terms(clause)[:NEGATION_REACH]):
+            return True
+    return False
+
+
+_CLAUSE_END = re.compile(r"[,;:!?\u2014]")  # not "." ("U.S."): a statement is one sentence
 
 
 def refutes(text: str) -> bool:

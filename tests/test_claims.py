@@ -185,3 +185,59 @@ def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone(
     facts = OfflineEngine().extract_facts("port", docs, chunk_documents(docs)).value
     score = {f.statement.split()[0]: f.score for f in facts if "offered" in f.statement}
     assert score["The"] > score["But"]  # later in the text, yet it stands alone
+
+
+@pytest.mark.parametrize(
+    ("sentence", "terms", "negated"),
+    [
+        ("Iran did not attend the talks on Monday.", {"talk"}, True),
+        ("The governor touched them without consent, breaking state laws.", {"law"}, False),
+        ("The workers were not tested for the virus.", {"worker"}, False),  # the subject
+        ("No talks were held in Oman.", {"talk"}, True),
+    ],
+)
+def test_a_negation_bears_on_the_words_after_it(
+    sentence: str, terms: set[str], negated: bool
+) -> None:
+    from briefing.claims import negates
+
+    assert negates(sentence, terms) is negated
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Trump", "US President Donald Trump", True),
+        ("Ms. Granholm", "Granholm", True),
+        ("The White House", "White House", True),
+        ("President Trump", "President Biden", False),
+        ("President", "President Trump", False),  # a title alone names nobody
+        ("Jen Psaki", "the White House", False),
+    ],
+)
+def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:
+    from briefing.claims import same_actor
+
+    assert same_actor(a, b) is same
+
+
+def test_two_outlets_quoting_one_actor_with_a_stray_not_are_not_a_contradiction() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.contradict import propose_candidates
+    from briefing.engines.offline import OfflineEngine
+
+    one = document_from_text(
+        "Budget vetoed\n\nPresident Trump said the budget bill was a disgrace and vetoed the "
+        "budget bill on Tuesday.\n",
+        "one.txt",
+    )
+    two = document_from_text(
+        "Veto\n\nTrump said the budget bill held measures that had nothing to do with the "
+        "budget and vetoed the bill on Tuesday.\n",
+        "two.txt",
+    )
+    engine = OfflineEngine()
+    facts = engine.extract_facts("budget", [one, two], chunk_documents([one, two])).value
+    found = engine.judge_contradictions("budget", [one, two], propose_candidates(facts)).value
+    assert found == []

@@ -29,7 +29,9 @@ from briefing.claims import (
     is_pronoun,
     needs_context,
     negated,
+    negates,
     refutes,
+    same_actor,
     subject_entity,
 )
 from briefing.engines.base import CandidatePair, EngineResult
@@ -469,11 +471,13 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         claim, refutation = refuted
         return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
     clash = antonym_clash(left.statement, right.statement)
-    polarity = negated(left.statement) != negated(right.statement)
+    polarity = negates(left.statement, shared) != negates(right.statement, shared)
     sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
     overlap = len(shared) / sizes if sizes else 0.0
     if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
         return None
+    if same_actor(left.actor, right.actor) and not clash:
+        return None  # two outlets quoting one actor, one with a "not" somewhere: not two accounts
     if len(shared) >= 2 and (clash or (polarity and len(shared) >= 3)):
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
         return _contradiction("claim_conflict", left, right, shared, score), score
