@@ -319,6 +319,9 @@ def _clean_actor(text: str) -> str | None:
     return text
 
 
+_PARTY_TAG = re.compile(r"\(?[RDI]-[A-Z][A-Za-z.]{0,10}\)?")  # "R-Ky.", "(D-Calif.)"
+
+
 def _subject_of(segment: str) -> str | None:
     """The subject of the clause that ends at a reporting verb, from the text before it."""
     segment = segment.rstrip()
@@ -326,6 +329,8 @@ def _subject_of(segment: str) -> str | None:
         parts = [p.strip() for p in segment[:-1].split(",") if p.strip()]
         # "..., Name, description," -> Name; "..., description, Name," -> Name
         for part in reversed(parts):
+            if _PARTY_TAG.fullmatch(part):
+                continue  # "Mitch McConnell, R-Ky., said": the name, not the tag
             if part.split()[0][:1].isupper() and part.lower() not in _PRONOUNS:
                 return _clean_actor(part)
         return _clean_actor(parts[-1]) if parts else None
@@ -380,13 +385,17 @@ def same_actor(a: str, b: str) -> bool:
     one is in the other ("Trump" and "US President Donald Trump"; "Biden" and "The Biden
     administration"), so an outlet's "Trump" never disputes another outlet's "President
     Trump"."""
-    if actor_key(a) == actor_key(b):
+    key_a, key_b = actor_key(a), actor_key(b)
+    if key_a == key_b:
         return True
-    names_a, names_b = _NAME_WORD.findall(a), _NAME_WORD.findall(b)
+    shorter, longer = sorted((key_a, key_b), key=len)
+    if len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} ":
+        return True  # "the Senate minority leader" and "Senate Minority Leader Mitch McConnell"
+    names_a = {w for w in _NAME_WORD.findall(a) if w.rstrip(".") not in _TITLE_WORDS}
+    names_b = {w for w in _NAME_WORD.findall(b) if w.rstrip(".") not in _TITLE_WORDS}
     if not names_a or not names_b:
         return False
-    shorter, longer = sorted((names_a, names_b), key=len)
-    return set(shorter) <= set(longer) and not set(shorter) <= _TITLE_WORDS
+    return names_a <= names_b or names_b <= names_a
 
 
 _NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]+")
@@ -394,11 +403,14 @@ _NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]+")
 _TITLE_WORDS = frozenset(
     [
         "The",
+        "A",
+        "An",
         "President",
         "Former",
         "Senator",
         "Sen",
         "Rep",
+        "Representative",
         "Gov",
         "Governor",
         "Mr",
@@ -411,8 +423,28 @@ _TITLE_WORDS = frozenset(
         "General",
         "US",
         "U.S",
+        "UK",
         "Officials",
         "Official",
+        "Senate",
+        "House",
+        "GOP",
+        "Minority",
+        "Majority",
+        "Leader",
+        "Speaker",
+        "Chief",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Press",
+        "Deputy",
+        "Director",
+        "Vice",
+        "Republican",
+        "Democratic",
+        "Democrat",
+        "Attorney",
     ]
 )
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|prof|sen|rep|gov|gen|lt|col|sgt|rev)\.? (?=\S)")

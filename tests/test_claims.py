@@ -43,6 +43,8 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ("That's more than all the jobs added in ten years.", None, None),
         ("Those officials said the port was safe.", "Those officials", "said"),
         ("He said the port was safe.", "He", "said"),
+        # a party tag after the name is not the actor
+        ("Senator Ann Lee, D-Ore., told reporters the port was safe.", "Senator Ann Lee", "told"),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
@@ -213,6 +215,9 @@ def test_a_negation_bears_on_the_words_after_it(
         ("President Trump", "President Biden", False),
         ("President", "President Trump", False),  # a title alone names nobody
         ("Jen Psaki", "the White House", False),
+        ("Senate GOP Leader Mitch McConnell", "Senate Minority Leader Mitch McConnell", True),
+        ("the Senate minority leader", "Senate Minority Leader Mitch McConnell (R-Ky.)", True),
+        ("State Department", "Justice Department", False),
     ],
 )
 def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:
