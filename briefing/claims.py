@@ -473,6 +473,17 @@ def negates(text: str, terms: Collection[str]) -> bool:
 _CLAUSE_END = re.compile(r"[,;:!?\u2014]")  # not "." ("U.S."): a statement is one sentence
 
 
+# Words by which a source finds fault with what it reports: a claim side that uses them agrees
+# with a refutation of the same subject rather than contradicting it ("the CDC's data paint an
+# inaccurate picture" / "scientists warn the CDC's data could be misleading").
+FAULT = re.compile(
+    r"\b(?:inaccurate|incorrect|wrong(?:ly)?|distort(?:s|ed|ing|ion)?|mislead(?:s|ing)?|"
+    r"flawed|erroneous(?:ly)?|mistakes?|accus(?:ed|es|ations?)|alleg(?:ed|es|ations?)|"
+    r"critici[sz](?:ed|es|m))\b",
+    re.IGNORECASE,
+)
+
+
 def refutes(text: str) -> bool:
     """Whether the text says something reported is false, a hoax, denied or unproven."""
     return REFUTATION.search(text) is not None

@@ -246,3 +246,25 @@ def test_two_outlets_quoting_one_actor_with_a_stray_not_are_not_a_contradiction(
     facts = engine.extract_facts("budget", [one, two], chunk_documents([one, two])).value
     found = engine.judge_contradictions("budget", [one, two], propose_candidates(facts)).value
     assert found == []
+
+
+def test_a_source_finding_fault_with_what_another_calls_misleading_agrees_with_it() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.contradict import propose_candidates
+    from briefing.engines.offline import OfflineEngine
+
+    one = document_from_text(
+        "Testing data\n\nThe health agency is combining two kinds of virus test results, "
+        "giving an inaccurate picture of the pandemic testing data.\n",
+        "one.txt",
+    )
+    two = document_from_text(
+        "Scientists warn\n\nScientists say the health agency's testing data paint a misleading "
+        "picture of the pandemic.\n",
+        "two.txt",
+    )
+    engine = OfflineEngine()
+    facts = engine.extract_facts("testing", [one, two], chunk_documents([one, two])).value
+    found = engine.judge_contradictions("testing", [one, two], propose_candidates(facts)).value
+    assert found == []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from briefing.chunk import document_sentences
 from briefing.claims import (
     AHEAD,
+    FAULT,
     FORWARD,
     HEDGE,
     NUMBER,
@@ -491,8 +492,8 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     if left_refutes == right_refutes or len(shared) < 2:
         return None
     claim, refutation = (right, left) if left_refutes else (left, right)
-    if _position(refutation) > EARLY_CHARS:
-        return None
+    if _position(refutation) > EARLY_CHARS or FAULT.search(claim.statement):
+        return None  # late, or the "claim" finds fault with the subject too: they agree
     return claim, refutation
 
 
