@@ -479,7 +479,8 @@ _CLAUSE_END = re.compile(r"[,;:!?\u2014]")  # not "." ("U.S."): a statement is o
 FAULT = re.compile(
     r"\b(?:inaccurate|incorrect|wrong(?:ly)?|distort(?:s|ed|ing|ion)?|mislead(?:s|ing)?|"
     r"flawed|erroneous(?:ly)?|mistakes?|accus(?:ed|es|ations?)|alleg(?:ed|es|ations?)|"
-    r"critici[sz](?:ed|es|m))\b",
+    r"critici[sz](?:ed|es|m)|falsehoods?|fact[- ]?check(?:s|ed|ing|ers?)?|rumou?rs?|"
+    r"conspiracy\s+theor(?:y|ies|ists?))\b",
     re.IGNORECASE,
 )
 

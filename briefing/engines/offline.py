@@ -424,11 +424,11 @@ def _claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
 
 
 def _different_voices(left: Fact, right: Fact) -> bool:
-    if _source(left) != _source(right):
-        return True
+    """Two voices: two actors (one actor under two names is one: "Barr" and "Attorney General
+    William Barr"), or two sources when an actor is missing."""
     if left.actor and right.actor:
-        return actor_key(left.actor) != actor_key(right.actor)
-    return bool(left.actor or right.actor)
+        return not same_actor(left.actor, right.actor)
+    return _source(left) != _source(right) or bool(left.actor or right.actor)
 
 
 def _mentions(text: str, actor: str | None) -> bool:
@@ -457,7 +457,7 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         first, second = sorted((left, right), key=_position)
         if not (disputes(second.statement) and second.actor and first.actor):
             return None
-        if disputes(first.statement) or actor_key(second.actor) == actor_key(first.actor):
+        if disputes(first.statement):
             return None
         named = _mentions(second.statement, first.actor)
         distance = abs(_position(second) - _position(first))
