@@ -188,6 +188,13 @@ _CLAUSE_START = re.compile(
 _TRAILING_ADVERB = re.compile(
     r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
 )
+# "President Trump on Monday", "the agency late Tuesday": the time is not part of the name
+_TRAILING_TIME = re.compile(
+    r"(?:,?\s+(?:on|late|early|last|this|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|yesterday|today|tonight|(?:this|last)\s+(?:week|month|year))"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)+$",
+    re.IGNORECASE,
+)
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
 
 NEGATION = re.compile(
@@ -305,6 +312,7 @@ def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
     text = _LEADING.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
+    text = _TRAILING_TIME.sub("", text).strip(" ,")
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
     if not text or _CLAUSE_VERB.search(text) or _CLAUSE_START.match(text):
         return None
@@ -381,10 +389,10 @@ def actor_key(actor: str) -> str:
 
 
 def same_actor(a: str, b: str) -> bool:
-    """Whether two actor names name one actor: the same key, or every capitalised name word of
-    one is in the other ("Trump" and "US President Donald Trump"; "Biden" and "The Biden
-    administration"), so an outlet's "Trump" never disputes another outlet's "President
-    Trump"."""
+    """Whether two actor names name one actor: the same key, one's role within the other's
+    name, or every name word of one in the other and both ending with it ("Trump" and "US
+    President Donald Trump"), so an outlet's "Trump" never disputes another outlet's
+    "President Trump"."""
     key_a, key_b = actor_key(a), actor_key(b)
     if key_a == key_b:
         return True
@@ -393,9 +401,19 @@ def same_actor(a: str, b: str) -> bool:
         return True  # "the Senate minority leader" and "Senate Minority Leader Mitch McConnell"
     names_a = {w for w in _NAME_WORD.findall(a) if w.rstrip(".") not in _TITLE_WORDS}
     names_b = {w for w in _NAME_WORD.findall(b) if w.rstrip(".") not in _TITLE_WORDS}
-    if not names_a or not names_b:
+    if not names_a or not names_b or not (names_a <= names_b or names_b <= names_a):
         return False
-    return names_a <= names_b or names_b <= names_a
+    # ... and both are that name, not something it qualifies ("Defence chiefs", "A Ministry
+    # of Defence source", "the Biden administration"): each ends with the name they share
+    return _last_word(a) == _last_word(b) and _last_word(a) in names_a & names_b
+
+
+def _last_word(actor: str) -> str:
+    words = _PARENTHESIS.sub("", actor).split()
+    return words[-1].strip(".,;:\"'\u201d") if words else ""
+
+
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
 _NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]+")

@@ -43,6 +43,9 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ("That's more than all the jobs added in ten years.", None, None),
         ("Those officials said the port was safe.", "Those officials", "said"),
         ("He said the port was safe.", "He", "said"),
+        # the time of saying is not part of the name
+        ("President Trump on Monday said the report was wrong.", "President Trump", "said"),
+        ("The agency late Tuesday said the port was safe.", "The agency", "said"),
         # a party tag after the name is not the actor
         ("Senator Ann Lee, D-Ore., told reporters the port was safe.", "Senator Ann Lee", "told"),
     ],
@@ -218,6 +221,8 @@ def test_a_negation_bears_on_the_words_after_it(
         ("Senate GOP Leader Mitch McConnell", "Senate Minority Leader Mitch McConnell", True),
         ("the Senate minority leader", "Senate Minority Leader Mitch McConnell (R-Ky.)", True),
         ("State Department", "Justice Department", False),
+        ("A Ministry of Defence source", "Defence chiefs", False),  # the name qualifies them
+        ("Staff Mick Mulvaney", "Mulvaney", True),
     ],
 )
 def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:

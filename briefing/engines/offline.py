@@ -424,11 +424,17 @@ def _claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
 
 
 def _different_voices(left: Fact, right: Fact) -> bool:
-    """Two voices: two actors (one actor under two names is one: "Barr" and "Attorney General
-    William Barr"), or two sources when an actor is missing."""
+    if _source(left) != _source(right):
+        return True
     if left.actor and right.actor:
-        return not same_actor(left.actor, right.actor)
-    return _source(left) != _source(right) or bool(left.actor or right.actor)
+        return actor_key(left.actor) != actor_key(right.actor)
+    return bool(left.actor or right.actor)
+
+
+def _one_actor(left: Fact, right: Fact) -> bool:
+    """Both attributed to one actor, under one name or two ("Barr" and "Attorney General
+    William Barr")."""
+    return bool(left.actor and right.actor) and same_actor(left.actor or "", right.actor or "")
 
 
 def _mentions(text: str, actor: str | None) -> bool:
@@ -457,7 +463,7 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         first, second = sorted((left, right), key=_position)
         if not (disputes(second.statement) and second.actor and first.actor):
             return None
-        if disputes(first.statement):
+        if disputes(first.statement) or _one_actor(first, second):
             return None
         named = _mentions(second.statement, first.actor)
         distance = abs(_position(second) - _position(first))
@@ -467,7 +473,7 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         if negated(first.statement):
             strength += 0.5
         return _contradiction("reported_dispute", first, second, shared, 0.9), strength
-    refuted = _refutation(left, right, shared)
+    refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
     if refuted is not None:
         claim, refutation = refuted
         return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
