@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from briefing.claims import antonym_clash, attribute, disputes, negated, subject_entity
@@ -232,44 +234,37 @@ def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:
 
 
 def test_two_outlets_quoting_one_actor_with_a_stray_not_are_not_a_contradiction() -> None:
-    from briefing import document_from_text
-    from briefing.chunk import chunk_documents
-    from briefing.contradict import propose_candidates
-    from briefing.engines.offline import OfflineEngine
-
-    one = document_from_text(
+    one = (
         "Budget vetoed\n\nPresident Trump said the budget bill was a disgrace and vetoed the "
-        "budget bill on Tuesday.\n",
-        "one.txt",
+        "budget bill on Tuesday.\n"
     )
-    two = document_from_text(
+    two = (
         "Veto\n\nTrump said the budget bill held measures that had nothing to do with the "
-        "budget and vetoed the bill on Tuesday.\n",
-        "two.txt",
+        "budget and vetoed the bill on Tuesday.\n"
     )
-    engine = OfflineEngine()
-    facts = engine.extract_facts("budget", [one, two], chunk_documents([one, two])).value
-    found = engine.judge_contradictions("budget", [one, two], propose_candidates(facts)).value
-    assert found == []
+    assert _offline_contradictions("budget", one, two) == []
 
 
 def test_a_source_finding_fault_with_what_another_calls_misleading_agrees_with_it() -> None:
+    one = (
+        "Testing data\n\nThe health agency is combining two kinds of virus test results, "
+        "giving an inaccurate picture of the pandemic testing data.\n"
+    )
+    two = (
+        "Scientists warn\n\nScientists say the health agency's testing data paint a misleading "
+        "picture of the pandemic.\n"
+    )
+    assert _offline_contradictions("testing", one, two) == []
+
+
+def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
+    """The offline engine's contradictions among ``texts``, each a document."""
     from briefing import document_from_text
     from briefing.chunk import chunk_documents
     from briefing.contradict import propose_candidates
     from briefing.engines.offline import OfflineEngine
 
-    one = document_from_text(
-        "Testing data\n\nThe health agency is combining two kinds of virus test results, "
-        "giving an inaccurate picture of the pandemic testing data.\n",
-        "one.txt",
-    )
-    two = document_from_text(
-        "Scientists warn\n\nScientists say the health agency's testing data paint a misleading "
-        "picture of the pandemic.\n",
-        "two.txt",
-    )
+    docs = [document_from_text(t, f"doc{i}.txt") for i, t in enumerate(texts)]
     engine = OfflineEngine()
-    facts = engine.extract_facts("testing", [one, two], chunk_documents([one, two])).value
-    found = engine.judge_contradictions("testing", [one, two], propose_candidates(facts)).value
-    assert found == []
+    facts = engine.extract_facts(topic, docs, chunk_documents(docs)).value
+    return list(engine.judge_contradictions(topic, docs, propose_candidates(facts)).value)
