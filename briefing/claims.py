@@ -349,6 +349,10 @@ def _subject_of(segment: str) -> str | None:
     return _clean_actor(last)
 
 
+_ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
+_CLAIM_BEFORE = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., officials said'
+
+
 @lru_cache(maxsize=SENTENCES_CACHED)
 def attribute(sentence: str) -> Attribution:
     """Who the sentence attributes its claim to, and the reporting verb, if any."""
@@ -370,6 +374,8 @@ def attribute(sentence: str) -> Attribution:
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
         if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
+        if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_BEFORE.search(before):
+            continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         subject = _subject_of(before)
         if subject:
             return Attribution(subject, r.group(1), r.start())

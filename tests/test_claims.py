@@ -48,6 +48,9 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         # the time of saying is not part of the name
         ("President Trump on Monday said the report was wrong.", "President Trump", "said"),
         ("The agency late Tuesday said the port was safe.", "The agency", "said"),
+        # "claims" that end a headline are a noun; "officials said." after a comma is a verb
+        ("Rand Paul suspended by YouTube over COVID-19 mask claims", None, None),
+        ("The port will reopen, officials said.", "officials", "said"),
         # a party tag after the name is not the actor
         ("Senator Ann Lee, D-Ore., told reporters the port was safe.", "Senator Ann Lee", "told"),
     ],
