@@ -202,3 +202,15 @@ def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
     (doc,) = ingest_paths([tmp_path / "untitled.pdf"]).documents
     assert doc.text.startswith("Basin Bulletin\n")  # the header is kept, as furniture
     assert doc.title == REPORT_PAGES[0][1][0]
+
+
+def test_a_title_wrapped_over_two_lines_is_the_whole_title(tmp_path: Path) -> None:
+    title = (
+        "Dockworkers in Valparaiso end their strike after the port operator agrees to new "
+        "night-shift safety rules"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in REPORT_PAGES[0][1])
+    markup = f"<html><body><h1>{title}</h1>{paragraphs}</body></html>"  # h1 wraps: 2 lines
+    (tmp_path / "wrapped.pdf").write_bytes(pdf_bytes(markup))
+    (doc,) = ingest_paths([tmp_path / "wrapped.pdf"]).documents
+    assert doc.title == title

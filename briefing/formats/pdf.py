@@ -59,6 +59,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+_TITLE_LINES = 4  # a title wraps over at most this many lines
 _JUNK_TITLE = re.compile(r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$")
 
 
@@ -262,7 +263,15 @@ def _title(meta: dict[str, str], first: _Page | None) -> str | None:
     biggest = max(ln.size for ln in body)
     if biggest < 1.15 * sizes[len(sizes) // 2]:
         return None  # no line stands out as a title
-    return next(_clean(ln.text).strip() for ln in body if ln.size == biggest) or None
+    # The title's first line and the lines of its size right after it: a title set large
+    # wraps ("U.S. and EU impose sanctions on" / "Russia over Navalny poisoning, jailing").
+    start = next(i for i, ln in enumerate(body) if ln.size == biggest)
+    parts: list[str] = []
+    for ln in body[start:]:
+        if abs(ln.size - biggest) > 0.05 * biggest or len(parts) == _TITLE_LINES:
+            break
+        parts.append(_clean(ln.text).strip())
+    return " ".join(p for p in parts if p) or None
 
 
 def _date(meta: dict[str, str]) -> dt.date | None:
