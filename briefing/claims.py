@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.lexicon import STOPWORDS, content_terms
+from briefing.text import clause_end
 
 _REPORTING_VERBS = [
     "said",
@@ -350,7 +351,7 @@ def _subject_of(segment: str) -> str | None:
 
 
 _ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
-_CLAIM_BEFORE = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., officials said'
+_CLAIM_MARK = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., officials said'
 
 
 @lru_cache(maxsize=SENTENCES_CACHED)
@@ -374,12 +375,39 @@ def attribute(sentence: str) -> Attribution:
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
         if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
-        if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_BEFORE.search(before):
+        if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_MARK.search(before):
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         subject = _subject_of(before)
         if subject:
             return Attribution(subject, r.group(1), r.start())
     return Attribution(None, None)
+
+
+_QUOTED_BEFORE = re.compile(r"[\u201d\"],?\s*$")  # "'The port will reopen,' the minister said"
+_CLAUSE_BEFORE = re.compile(r",\s*$")  # "The port will reopen, the minister said on Monday."
+_QUOTE_MARKS = " \t\u201c\u201d\"',"
+VENUE_WORDS = 8  # "said on Monday", "told CNN's State of the Union": no more than this ...
+_CLAIM_AFTER = re.compile(  # ... and no claim: "said the repairs would cost ..."
+    r"\b(?:that|is|are|was|were|has|have|had|will|would|can|could|should|must|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
+    """Where an attributed claim is in its sentence: from the reporting verb to the end of its
+    clause ("X said the port will reopen"), or, when the actor and verb come after the claim
+    ("'The port will reopen,' X told CNN"), the claim before them, without its quotation
+    marks; the whole sentence when neither is clear."""
+    if verb_at <= 0 or not 0 <= actor_at < verb_at:
+        return 0, clause_end(statement, 0)
+    head, tail = statement[:actor_at], statement[verb_at:]
+    venue = len(tail.split()) <= VENUE_WORDS and not _CLAIM_AFTER.search(tail)
+    if _QUOTED_BEFORE.search(head) or (_CLAUSE_BEFORE.search(head) and venue):
+        start = len(head) - len(head.lstrip(_QUOTE_MARKS))
+        end = len(head.rstrip(_QUOTE_MARKS))
+        if len(head[start:end].split()) >= 3:
+            return start, end
+    return verb_at, clause_end(statement, verb_at)
 
 
 def is_pronoun(actor: str | None) -> bool:

@@ -41,7 +41,6 @@ from briefing.models import Document
 from briefing.sanitize import as_text, one_line
 from briefing.sourcefiles import (
     DAILY_LIMIT,
-    DEFAULT_MAX_BYTES,
     glob_files,
     read_source,
     walk_folder,
@@ -191,8 +190,7 @@ def collect(
         f"reading {len(sources.files)} file(s), {len(sources.feed_files)} feed file(s), "
         f"{len(sources.urls)} URL(s)"
     )
-    limit = max(config.max_bytes, DEFAULT_MAX_BYTES)
-    _files(sources.files, store, out, now=now, run_id=run_id, limit=limit)
+    _files(sources.files, store, out, now=now, run_id=run_id, limit=config.max_file_bytes)
     for path in sources.feed_files:
         try:
             result = read_feed_file(

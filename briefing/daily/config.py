@@ -22,6 +22,7 @@ from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
 from briefing.render import Format
 from briefing.sanitize import remember_secret
+from briefing.sourcefiles import DEFAULT_MAX_BYTES
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 
@@ -148,6 +149,11 @@ class DailyConfig(BaseModel):
     @property
     def store_path(self) -> Path:
         return self.store if self.store is not None else self.out / "briefing.sqlite"
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The cap on a source file: ``max_bytes``, or build's default when that is larger."""
+        return max(self.max_bytes, DEFAULT_MAX_BYTES)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -26,6 +26,7 @@ from briefing.claims import (
     actor_key,
     antonym_clash,
     attribute,
+    claim_span,
     disputes,
     is_pronoun,
     needs_context,
@@ -358,7 +359,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         text = fact.statement
         if fact.actor and fact.kind == "claim":
             actor, factor = fact.actor, 1.0
-            span = _claim_span(text, text.find(actor), attribute(text).verb_start)
+            span = claim_span(text, text.find(actor), attribute(text).verb_start)
         else:
             subject = subject_entity(text)
             if subject is None:
@@ -391,33 +392,6 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 )
             )
     return positions
-
-
-_QUOTED_BEFORE = re.compile(r"[\u201d\"],?\s*$")  # "'The port will reopen,' the minister said"
-_CLAUSE_BEFORE = re.compile(r",\s*$")  # "The port will reopen, the minister said on Monday."
-_QUOTE_MARKS = " \t\u201c\u201d\"',"
-VENUE_WORDS = 8  # "said on Monday", "told CNN's State of the Union": no more than this ...
-_CLAIM_AFTER = re.compile(  # ... and no claim: "said the repairs would cost ..."
-    r"\b(?:that|is|are|was|were|has|have|had|will|would|can|could|should|must|may|might)\b",
-    re.IGNORECASE,
-)
-
-
-def _claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
-    """Where an attributed claim is in its sentence: from the reporting verb to the end of its
-    clause ("X said the port will reopen"), or, when the actor and verb come after the claim
-    ("'The port will reopen,' X told CNN"), the claim before them, without its quotation
-    marks; the whole sentence when neither is clear."""
-    if verb_at <= 0 or not 0 <= actor_at < verb_at:
-        return 0, clause_end(statement, 0)
-    head, tail = statement[:actor_at], statement[verb_at:]
-    venue = len(tail.split()) <= VENUE_WORDS and not _CLAIM_AFTER.search(tail)
-    if _QUOTED_BEFORE.search(head) or (_CLAUSE_BEFORE.search(head) and venue):
-        start = len(head) - len(head.lstrip(_QUOTE_MARKS))
-        end = len(head.rstrip(_QUOTE_MARKS))
-        if len(head[start:end].split()) >= 3:
-            return start, end
-    return verb_at, clause_end(statement, verb_at)
 
 
 # --- contradiction rules (shared with tests; pure functions) ---------------------------
@@ -483,7 +457,7 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
     overlap = len(shared) / sizes if sizes else 0.0
     if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
         return None
-    if same_actor(left.actor, right.actor) and not clash:
+    if _one_actor(left, right) and not clash:
         return None  # two outlets quoting one actor, one with a "not" somewhere: not two accounts
     if len(shared) >= 2 and (clash or (polarity and len(shared) >= 3)):
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
