@@ -310,11 +310,62 @@ def test_load_neus_parses_clusters_and_warns_on_bad_lines(tmp_path: Path) -> Non
     assert loaders.load_neus(tmp_path, limit=0).items == []
 
 
+def _crawl_side(title: str, link: str, paragraphs: Any, source: str = "Outlet") -> dict[str, Any]:
+    return {"newsTitle": title, "newsLink": link, "newBody": paragraphs, "newsSource": source}
+
+
+def test_load_allsides_crawl_reads_dated_stories_and_skips_thin_ones(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": 7,
+            "issue": "Bridge Reopens After Repairs",
+            "date": "2021-10-18T05:00:00-07:00",
+            "roundup": ["The bridge reopened.", "Traffic resumed."],
+            "news": {
+                # the crawl stores a list of paragraphs as the text of a Python list
+                "left": _crawl_side(
+                    "Bridge reopens .",
+                    "https://a.example/2021/10/16/bridge/",
+                    "['The bridge reopened on Friday.', 'Traffic resumed.']",
+                    "A News (Online)",
+                ),
+                "right": _crawl_side(
+                    "Repairs end", "https://b.example/bridge-n12", ["Repairs ended. Crews left."]
+                ),
+                "center": _crawl_side("No body", "https://c.example/x", "[]"),
+            },
+        },
+        {"id": 8, "issue": "Thin", "date": "2021-10-18", "news": {}},
+        {"id": 9, "issue": "Undated", "date": "soon", "news": {}},
+    ]
+    path = tmp_path / loaders.NEUS_DIR / loaders.CRAWL_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    loaded = loaders.load_allsides_crawl(tmp_path)
+    assert [c.id for c in loaded.items] == ["crawl-7"]
+    cluster = loaded.items[0]
+    first, second = cluster.documents
+    assert first.text == "Bridge reopens\n\nThe bridge reopened on Friday.\n\nTraffic resumed.\n"
+    assert (first.title, first.outlet) == ("Bridge reopens", "A News (Online)")
+    assert first.date == dt.date(2021, 10, 16)  # the link's date
+    assert second.date == dt.date(2021, 10, 18)  # no date in the link: the story's
+    assert cluster.roundup_title == "Bridge Reopens After Repairs"
+    assert cluster.roundup == "The bridge reopened. Traffic resumed."
+    assert [w.split(": ", 1)[1] for w in loaded.warnings] == [
+        "fewer than two articles; skipped",
+        "not a story with a date; skipped",
+    ]
+    undated = loaders.load_allsides_crawl(tmp_path, dated=False).items[0]
+    assert [d.date for d in undated.documents] == [None, None]
+
+
 def test_missing_data_raises_eval_data_missing(tmp_path: Path) -> None:
     with pytest.raises(loaders.EvalDataMissing, match=r"val\.source"):
         loaders.load_neus(tmp_path)
     with pytest.raises(loaders.EvalDataMissing, match=r"bodies\.csv"):
         loaders.load_fnc1(tmp_path)
+    with pytest.raises(loaders.EvalDataMissing, match=r"crawl"):
+        loaders.load_allsides_crawl(tmp_path)
 
 
 def _write_fnc(root: Path) -> None:

@@ -11,6 +11,10 @@ data set says the right answer is:
   the target line is the AllSides editors' neutral roundup in the same format.
 - FNC-1 (``fnc1_dev/stances.csv`` + ``bodies.csv``): each (headline, body) pair becomes two
   documents; the gold label is the stance (agree, disagree, discuss, unrelated).
+- The AllSides crawl (``neus_allsides/allsides_raw_crawl_2021-10-19.jsonl``): 506 dated stories
+  of April-October 2021, each two or three outlets' articles (headline, outlet, link and the
+  opening paragraphs) and the editors' roundup. Not used to tune anything: a held-out check
+  that story grouping and topic focus hold beyond ``val``, with the dates a feed would give.
 
 A malformed line is skipped with a one-line warning naming the file and line; a missing file
 raises :class:`EvalDataMissing` so the harness (and the tests) can skip cleanly.
@@ -18,7 +22,10 @@ raises :class:`EvalDataMissing` so the harness (and the tests) can skip cleanly.
 
 from __future__ import annotations
 
+import ast
 import csv
+import datetime as dt
+import json
 import logging
 import random
 import re
@@ -33,6 +40,7 @@ from briefing.models import Document
 logger = logging.getLogger(__name__)
 
 NEUS_DIR = "neus_allsides"
+CRAWL_FILE = "allsides_raw_crawl_2021-10-19.jsonl"
 FNC1_DIR = "fnc1_dev"
 FNC1_STANCES = ("agree", "disagree", "discuss", "unrelated")
 
@@ -81,12 +89,18 @@ class Loaded(Generic[T]):
 
 
 def make_document(
-    text: str, path: str, *, title: str | None = None, outlet: str | None = None
+    text: str,
+    path: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    date: dt.date | None = None,
 ) -> Document:
     """A Document built the way the pipeline builds one from a user's file."""
     from briefing.ingest import document_from_text  # the lead's ingest stage
 
-    return document_from_text(text, path, title=title, outlet=outlet)
+    return document_from_text(text, path, title=title, outlet=outlet, url=url, date=date)
 
 
 def parse_item(raw: str) -> tuple[str, str] | None:
@@ -251,6 +265,81 @@ def load_fnc1(
                 headline=make_document(f"{headline}\n", f"{stances_path}:{rowno}"),
                 body=make_document(bodies[body_id], f"{bodies_path}#{body_id}"),
                 stance=labels[i],
+            )
+        )
+    return loaded
+
+
+_URL_DATE = re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|$)")
+
+
+def _crawl_date(link: str, story_date: dt.date | None) -> dt.date | None:
+    """An article's date: the one in its link ("/2021/10/16/") when it has one, else its
+    story's (the roundup's), as a feed entry's published date would give it."""
+    match = _URL_DATE.search(link)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    return story_date
+
+
+def _crawl_body(raw: object) -> str:
+    """The article's paragraphs: a list, or the crawl's text of a Python list of strings."""
+    if isinstance(raw, str):
+        text = raw
+        try:
+            raw = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text.strip()
+    if isinstance(raw, list):
+        return "\n\n".join(str(p).strip() for p in raw if str(p).strip())
+    return ""
+
+
+def load_allsides_crawl(data_dir: Path, *, dated: bool = True) -> Loaded[NeusCluster]:
+    """The AllSides crawl's stories with two or more usable articles, in file order, as
+    clusters (``roundup_title`` is the story's AllSides headline). With ``dated``, each article
+    carries the date of its link or, failing that, of its story; else no date at all."""
+    path = data_dir / NEUS_DIR / CRAWL_FILE
+    loaded: Loaded[NeusCluster] = Loaded()
+    for lineno, line in enumerate(_read_lines(path), start=1):
+        try:
+            row = json.loads(line)
+            story_date = dt.date.fromisoformat(str(row.get("date", ""))[:10])
+        except ValueError:
+            loaded.warnings.append(f"{path}:{lineno}: not a story with a date; skipped")
+            continue
+        docs: list[Document] = []
+        articles: list[str] = []
+        for k, side in enumerate((row.get("news") or {}).values(), start=1):
+            title = _clean_title(str(side.get("newsTitle") or ""))
+            body = _crawl_body(side.get("newBody"))
+            if not title or not body:
+                continue
+            link = str(side.get("newsLink") or "")
+            docs.append(
+                make_document(
+                    f"{title}\n\n{body}\n",
+                    f"{path}:{lineno}#{k}",
+                    title=title,
+                    outlet=str(side.get("newsSource") or "") or None,
+                    url=link or None,
+                    date=_crawl_date(link, story_date) if dated else None,
+                )
+            )
+            articles.append(body)
+        if len(docs) < 2:
+            loaded.warnings.append(f"{path}:{lineno}: fewer than two articles; skipped")
+            continue
+        loaded.items.append(
+            NeusCluster(
+                id=f"crawl-{row.get('id', lineno)}",
+                documents=tuple(docs),
+                articles=tuple(articles),
+                roundup=" ".join(str(p) for p in row.get("roundup") or []),
+                roundup_title=_clean_title(str(row.get("issue") or "")),
             )
         )
     return loaded

@@ -12,10 +12,13 @@ unrelated distractors), through the public ``build_brief``:
 - **corpus**: every NeuS ``val`` article plus every FNC-1 body (about 1,400 documents) in one
   inbox: the same grouping figures over the NeuS articles, and topic precision/recall for a
   seeded sample of target clusters.
+- **crawl-mix12**, **crawl**, **crawl-undated**: the same measures on the AllSides crawl, 505
+  dated stories of April-October 2021 that nothing was tuned on (held out): 12-story inboxes,
+  and all 1,479 articles in one inbox, with the dates a feed would give and without any.
 
 Examples::
 
-    python -m briefing.eval.mixed                 # both, 5 seeds, 30 corpus targets (~2 min)
+    python -m briefing.eval.mixed                 # all rows, 5 seeds, 30 corpus targets (~1 min)
     python -m briefing.eval.mixed --seeds 2 --targets 10
 """
 
@@ -37,6 +40,7 @@ from briefing.errors import BriefingError, EvalDataMissing
 from briefing.eval.loaders import (
     NeusCluster,
     default_data_dir,
+    load_allsides_crawl,
     load_fnc1,
     load_neus,
 )
@@ -53,6 +57,7 @@ from briefing.models import Brief, Document
 logger = logging.getLogger(__name__)
 
 EVAL_TODAY = dt.date(2026, 1, 1)
+CRAWL_TODAY = dt.date(2021, 10, 19)  # the day the AllSides crawl was made
 MIX_CLUSTERS = 12
 
 
@@ -97,12 +102,14 @@ class MixedScores:
         }
 
 
-def _build(documents: Sequence[Document], topic: str | None) -> tuple[Brief | None, float]:
+def _build(
+    documents: Sequence[Document], topic: str | None, today: dt.date = EVAL_TODAY
+) -> tuple[Brief | None, float]:
     from briefing.pipeline import build_brief
 
     started = time.perf_counter()
     try:
-        brief = build_brief(documents, settings=Settings(topic=topic), today=EVAL_TODAY)
+        brief = build_brief(documents, settings=Settings(topic=topic), today=today)
     except BriefingError as exc:
         logger.info("no brief (%s): %s", topic, exc)
         return None, time.perf_counter() - started
@@ -138,8 +145,9 @@ def _score_topic(
     documents: Sequence[Document],
     target: NeusCluster,
     gold: dict[str, str],
+    today: dt.date,
 ) -> None:
-    brief, seconds = _build(documents, target.roundup_title)
+    brief, seconds = _build(documents, target.roundup_title, today)
     scores.seconds.append(seconds)
     wanted = {d.id for d in target.documents}
     if brief is None:
@@ -154,7 +162,9 @@ def _score_topic(
     _score_page(scores, brief)
 
 
-def evaluate_mix12(clusters: Sequence[NeusCluster], seeds: int) -> dict[str, Any]:
+def evaluate_mix12(
+    clusters: Sequence[NeusCluster], seeds: int, today: dt.date = EVAL_TODAY
+) -> dict[str, Any]:
     scores = MixedScores()
     for seed in range(1, seeds + 1):
         chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
@@ -163,21 +173,25 @@ def evaluate_mix12(clusters: Sequence[NeusCluster], seeds: int) -> dict[str, Any
         random.Random(seed).shuffle(documents)
         scores.inboxes += 1
         scores.documents += len(documents)
-        brief, seconds = _build(documents, None)
+        brief, seconds = _build(documents, None, today)
         if brief is not None:
             _score_grouping(scores, brief, gold, seconds)
         for target in chosen:
-            _score_topic(scores, documents, target, gold)
+            _score_topic(scores, documents, target, gold, today)
         outside = [c for c in clusters if c not in chosen]
         for other in random.Random(seed).sample(outside, MIX_CLUSTERS):
             scores.unrelated += 1
-            scores.unrelated_briefed += _build(documents, other.roundup_title)[0] is not None
+            briefed = _build(documents, other.roundup_title, today)[0] is not None
+            scores.unrelated_briefed += briefed
         logger.info("mix12 seed %d: %s", seed, scores.summary())
     return scores.summary()
 
 
 def evaluate_corpus(
-    clusters: Sequence[NeusCluster], distractors: Sequence[Document], targets: int
+    clusters: Sequence[NeusCluster],
+    distractors: Sequence[Document],
+    targets: int,
+    today: dt.date = EVAL_TODAY,
 ) -> dict[str, Any]:
     scores = MixedScores(inboxes=1)
     documents = [d for c in clusters for d in c.documents]
@@ -185,11 +199,11 @@ def evaluate_corpus(
     known = set(gold)
     documents += [d for d in distractors if d.id not in known]
     scores.documents = len(documents)
-    brief, seconds = _build(documents, None)
+    brief, seconds = _build(documents, None, today)
     if brief is not None:
         _score_grouping(scores, brief, gold, seconds)
     for target in random.Random(1354).sample(list(clusters), min(targets, len(clusters))):
-        _score_topic(scores, documents, target, gold)
+        _score_topic(scores, documents, target, gold, today)
     return scores.summary()
 
 
@@ -206,6 +220,15 @@ def run_mixed(data_dir: Path, *, seeds: int = 5, targets: int = 30) -> dict[str,
     clusters = load_neus(data_dir).items
     result: dict[str, Any] = {"mix12": evaluate_mix12(clusters, seeds)}
     result["corpus"] = evaluate_corpus(clusters, fnc1_bodies(data_dir), targets)
+    try:
+        crawl = load_allsides_crawl(data_dir).items
+    except EvalDataMissing as exc:  # an older copy of the data: the val rows alone
+        logger.warning("crawl rows skipped: %s", exc)
+        return result
+    result["crawl-mix12"] = evaluate_mix12(crawl, seeds, CRAWL_TODAY)
+    result["crawl"] = evaluate_corpus(crawl, [], targets, CRAWL_TODAY)
+    undated = load_allsides_crawl(data_dir, dated=False).items
+    result["crawl-undated"] = evaluate_corpus(undated, [], targets, CRAWL_TODAY)
     return result
 
 
