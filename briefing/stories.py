@@ -47,7 +47,8 @@ SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
 CONTINUES_COSINE = 0.25  # a story this close to one of the previous brief's continues it
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
-TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold
+TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold...
+OWNED_COVERAGE = 0.3  # ... or this share, when some documents own two of the topic's words
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
 STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
 #                   this share of the best story's average
@@ -374,7 +375,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     topic's). A document of another story joins the chosen story it is closest to when it
     matches within TOPIC_RELATED of the best and is FEEDBACK_COSINE close to that story's
     seeds (the relevance feedback of retrieval): a story the grouping split in two is
-    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE, or
+    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE
+    (OWNED_COVERAGE when some documents own two of the topic's words, see ``_owned``), or
     when the topic has no word to match ("(", "the").
     """
     wanted = topic_terms(topic)
@@ -398,7 +400,7 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         d.id: share(text_terms[d.id]) + TITLE_BONUS * share(title_terms[d.id]) for d in documents
     }
     best = max(score.values(), default=0.0)
-    if best < TOPIC_COVERAGE:
+    if best < TOPIC_COVERAGE and not (best >= OWNED_COVERAGE and _owned(text_terms, wanted)):
         raise NoMatchingDocumentsError(
             f"no document is about the topic {topic!r} ({len(documents)} read); "
             "try other words or leave out --topic"
@@ -419,6 +421,26 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
     kept.sort(key=lambda x: (-x[0], x[1].rank))
     return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
+
+
+def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:
+    """Whether two of the topic's words are owned by the same documents: two or more hold
+    both, and at most one other holds either. An editor's headline says in its own words what
+    the outlets told ("Afghan Refugees Set to Start New Lives in US" over "Afghan refugees
+    headed to 46 states"), so most of its words are nowhere in the inbox; two of its words
+    that travel together through a few documents, and nowhere else, show the story is there.
+    """
+    holders: dict[str, set[str]] = defaultdict(set)
+    for doc_id, terms in text_terms.items():
+        for term in terms & wanted:
+            holders[term].add(doc_id)
+    shared = sorted(t for t, ids in holders.items() if len(ids) >= 2)
+    for i, a in enumerate(shared):
+        for b in shared[i + 1 :]:
+            both = len(holders[a] & holders[b])
+            if both >= 2 and len(holders[a] | holders[b]) <= both + 1:
+                return True
+    return False
 
 
 def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[str, Story]:

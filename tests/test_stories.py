@@ -316,6 +316,18 @@ def test_the_topic_takes_a_matched_story_whole() -> None:
     assert cited == {i for i, name in label.items() if name == "port"}  # exporters too
 
 
+def test_an_editors_headline_in_its_own_words_finds_its_story(monkeypatch) -> None:
+    # Most of the headline's words are in no document; the two its story's outlets share
+    # with it ("Reykjanes", "lava"), held by both and by nothing else, show the story is here.
+    docs, label = _inbox()
+    topic = "Reykjanes Lava Threatens Fishing Village, Families Ordered Out"
+    brief = build_brief(docs, settings=Settings(topic=topic), today=TODAY)
+    assert {s.id for s in brief.sources} == {i for i, name in label.items() if name == "volcano"}
+    monkeypatch.setattr("briefing.stories.OWNED_COVERAGE", 1.0)  # the rule does the work
+    with pytest.raises(NoMatchingDocumentsError):
+        build_brief(docs, settings=Settings(topic=topic), today=TODAY)
+
+
 def test_topic_words_match_across_hyphens_and_quotation_marks() -> None:
     docs = [
         document_from_text(
