@@ -412,8 +412,10 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     taken = {i for story in chosen.values() for i in story.source_ids}
     related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
     if related:
+        date_of = {d.id: d.date for d in documents}
         for doc_id, (sid, close) in _closeness(documents, related, seeds, chosen).items():
-            if close >= FEEDBACK_COSINE:
+            apart = any(_apart(date_of[doc_id], date_of[i]) for i in members[sid])
+            if close >= FEEDBACK_COSINE and not apart:  # never a development days apart
                 members[sid].append(doc_id)
     kept: list[tuple[float, Story]] = []
     for sid, story in chosen.items():

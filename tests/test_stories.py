@@ -13,7 +13,7 @@ from briefing.cli import main
 from briefing.contradict import propose_candidates
 from briefing.errors import NoMatchingDocumentsError
 from briefing.ingest import ingest_paths
-from briefing.models import Citation, Fact
+from briefing.models import Citation, Document, Fact
 from briefing.render.html import render_html
 from briefing.stories import group_stories, match_topic
 
@@ -326,6 +326,29 @@ def test_an_editors_headline_in_its_own_words_finds_its_story(monkeypatch) -> No
     monkeypatch.setattr("briefing.stories.OWNED_COVERAGE", 1.0)  # the rule does the work
     with pytest.raises(NoMatchingDocumentsError):
         build_brief(docs, settings=Settings(topic=topic), today=TODAY)
+
+
+_LATER = (
+    "Chilean exporters tally losses\n\nTen days after the strike, fruit exporters said "
+    "container ships that had waited offshore from Valparaiso cost them cherries. Dockworkers "
+    "and the operator are still in talks on night-shift safety rules.\n"
+)
+
+
+def test_the_topic_never_joins_a_development_days_apart_to_a_story() -> None:
+    # Told in the port story's words, an account dated ten days later is another
+    # development: grouping keeps it apart, and the topic's relevance feedback must too.
+    docs, _ = _inbox()
+    docs = [d.model_copy(update={"date": TODAY}) for d in docs]
+    later = document_from_text(_LATER, "port-later.txt", date=TODAY + dt.timedelta(days=10))
+
+    def port_story(extra: Document) -> tuple[str, ...]:
+        inbox = [*docs, extra]
+        return match_topic(group_stories(inbox), inbox, "Valparaiso port strike")[0].source_ids
+
+    assert later.id not in port_story(later)
+    undated = later.model_copy(update={"date": None})
+    assert undated.id in port_story(undated)  # the same account, undated, is the story's
 
 
 def test_topic_words_match_across_hyphens_and_quotation_marks() -> None:
