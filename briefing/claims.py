@@ -309,8 +309,18 @@ class Attribution:
     verb_start: int = -1  # offset of the reporting verb in the sentence, -1 when none
 
 
+# A name of several capitalised words, through "of", "and", "for", "the" ("Department of
+# Health and Human Services", "Centers for Disease Control and Prevention").
+_LONG_NAME = re.compile(
+    r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:of|and|for|the|on|de|du|la|al)\s+)*[A-Z][\w'\u2019.-]+)+"
+)
+# A relative clause's opening before its subject: "a shouting match in which Fauci" -> "Fauci"
+_RELATIVE = re.compile(r"^.*\b(?:which|whom|whose)\s+(?=\S)", re.I)
+
+
 def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
+    text = _RELATIVE.sub("", text)
     text = _LEADING.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
     text = _TRAILING_TIME.sub("", text).strip(" ,")
@@ -322,8 +332,8 @@ def _clean_actor(text: str) -> str | None:
     ):
         return None  # "and", "but also": a fragment, not an actor
     n_words = len(text.split())
-    if n_words > 10:
-        names = re.findall(r"(?:[A-Z][\w'\u2019.-]+\s+){1,3}[A-Z][\w'\u2019.-]+", text)
+    if n_words > 10:  # a long phrase: the name in it ("a statement from the Department of ...")
+        names = _LONG_NAME.findall(text)
         return names[-1] if names else None
     return text
 
@@ -350,6 +360,9 @@ def _subject_of(segment: str) -> str | None:
     return _clean_actor(last)
 
 
+_PASSIVE = re.compile(r"\s+by\b")
+_NOUN_FORMS = frozenset(["claims", "claim", "notes", "promises", "pledges", "vows", "threats"])
+_COMMA_AFTER = re.compile(r"\s*,")
 _ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
 _CLAIM_MARK = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., officials said'
 
@@ -377,6 +390,10 @@ def attribute(sentence: str) -> Attribution:
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
         if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_MARK.search(before):
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
+        if _PASSIVE.match(sentence, r.end()):
+            continue  # "the list announced by the spokesman": the list announced nothing
+        if r.group(1) in _NOUN_FORMS and _COMMA_AFTER.match(sentence, r.end()):
+            continue  # "Weekly unemployment claims, a proxy for layoffs, fell": a noun
         subject = _subject_of(before)
         if subject:
             return Attribution(subject, r.group(1), r.start())

@@ -53,6 +53,28 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ("The port will reopen, officials said.", "officials", "said"),
         # a party tag after the name is not the actor
         ("Senator Ann Lee, D-Ore., told reporters the port was safe.", "Senator Ann Lee", "told"),
+        # a long name runs through "of", "and", "for"; a relative clause's opening is not it
+        (
+            "Talks resumed, according to a statement from the Department of Health and Human "
+            "Services and other agencies.",
+            "Department of Health and Human Services",
+            "according to",
+        ),
+        (
+            "No booster is needed, the Food and Drug Administration and the Centers for "
+            "Disease Control and Prevention said.",
+            "Food and Drug Administration and the Centers for Disease Control and Prevention",
+            "said",
+        ),
+        ("It was a hearing in which Ann Lee said the port was safe.", "Ann Lee", "said"),
+        # a passive "announced by" and a noun "claims," say nothing themselves
+        ("The list announced by the spokesman on Tuesday was short.", None, None),
+        (
+            "Weekly jobless claims, a proxy for layoffs, fell to 385,000, the Labor Department "
+            "said.",
+            "the Labor Department",
+            "said",
+        ),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
