@@ -314,6 +314,24 @@ def _crawl_side(title: str, link: str, paragraphs: Any, source: str = "Outlet") 
     return {"newsTitle": title, "newsLink": link, "newBody": paragraphs, "newsSource": source}
 
 
+def _write_crawl(root: Path, rows: Sequence[dict[str, Any]]) -> None:
+    path = root / loaders.NEUS_DIR / loaders.CRAWL_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+CRAWL_STORY = {
+    "id": 1,
+    "issue": "Bridge Reopens",
+    "date": "2021-10-18",
+    "roundup": ["The bridge reopened."],
+    "news": {
+        "left": _crawl_side("Bridge reopens", "https://a.example/x", ["The bridge reopened."]),
+        "right": _crawl_side("Traffic back", "https://b.example/y", ["Traffic resumed."]),
+    },
+}
+
+
 def test_load_allsides_crawl_reads_dated_stories_and_skips_thin_ones(tmp_path: Path) -> None:
     rows = [
         {
@@ -338,9 +356,7 @@ def test_load_allsides_crawl_reads_dated_stories_and_skips_thin_ones(tmp_path: P
         {"id": 8, "issue": "Thin", "date": "2021-10-18", "news": {}},
         {"id": 9, "issue": "Undated", "date": "soon", "news": {}},
     ]
-    path = tmp_path / loaders.NEUS_DIR / loaders.CRAWL_FILE
-    path.parent.mkdir(parents=True)
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    _write_crawl(tmp_path, rows)
     loaded = loaders.load_allsides_crawl(tmp_path)
     assert [c.id for c in loaded.items] == ["crawl-7"]
     cluster = loaded.items[0]
@@ -478,7 +494,10 @@ def test_cli_writes_json_and_table(
 ) -> None:
     _write_neus(tmp_path, SOURCES[:1], TARGETS[:1])
     _write_fnc(tmp_path)
-    monkeypatch.setattr("briefing.eval.__main__.pipeline_builder", lambda settings: _fake_build)
+    _write_crawl(tmp_path, [CRAWL_STORY])
+    monkeypatch.setattr(
+        "briefing.eval.__main__.pipeline_builder", lambda settings, **_: _fake_build
+    )
     out = tmp_path / "out.json"
     assert eval_main(["--data", str(tmp_path), "--limit", "2", "--out", str(out), "-q"]) == 0
     printed = capsys.readouterr().out
@@ -487,6 +506,8 @@ def test_cli_writes_json_and_table(
     assert payload["neus"]["summary"]["clusters"] == 1
     assert payload["fnc1"]["summary"]["pairs"] == 6  # 2 per stance
     assert payload["meta"]["plan"]["fnc1_per_stance"] == 2
+    assert payload["crawl"]["summary"]["clusters"] == 1
+    assert "AllSides crawl (held out): 1 clusters" in printed
 
 
 # --- the regression gate: a fixed subset of real data through the offline engine ---------------
@@ -546,7 +567,7 @@ def test_gate_fnc1_false_alarms_and_validity(gate_run: dict[str, Any]) -> None:
 
 @pytest.mark.xfail(
     reason="issue target not reached: the offline engine's lexical rules find few headline-vs-body "
-    "disagreements (full-set F1 0.215 at 3.8% false alarms); see eval/README.md",
+    "disagreements (full-set F1 0.214 at 3.9% false alarms); see eval/README.md",
     strict=True,
 )
 def test_gate_fnc1_disagree_f1_target(gate_run: dict[str, Any]) -> None:

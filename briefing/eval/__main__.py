@@ -1,4 +1,5 @@
-"""Evaluate the offline brief on NeuS and FNC-1, with baselines, and print a table.
+"""Evaluate the offline brief on NeuS, FNC-1 and the held-out AllSides crawl, with baselines,
+and print a table.
 
 Examples::
 
@@ -32,13 +33,14 @@ from briefing.eval.harness import (
     pipeline_builder,
     run_evaluation,
 )
-from briefing.eval.loaders import default_data_dir
+from briefing.eval.loaders import CRAWL_TODAY, default_data_dir
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m briefing.eval",
-        description="Measure brief quality on NeuS clusters and FNC-1 stance pairs.",
+        description="Measure brief quality on NeuS clusters, FNC-1 stance pairs and the held-out"
+        " AllSides crawl.",
         epilog="Example: python -m briefing.eval --fast",
     )
     parser.add_argument("--data", type=Path, help="eval data folder (default ../shared/eval-data)")
@@ -54,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the regression-gate subset: 20 NeuS clusters, 20 FNC-1 pairs per stance",
     )
-    parser.add_argument("--only", choices=("neus", "fnc1"), help="evaluate one data set only")
+    parser.add_argument(
+        "--only", choices=("neus", "fnc1", "crawl"), help="evaluate one data set only"
+    )
     parser.add_argument(
         "--details",
         action="store_true",
@@ -98,7 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     started = time.perf_counter()
     try:
-        result = run_evaluation(data_dir, plan, pipeline_builder(settings), details=args.details)
+        result = run_evaluation(
+            data_dir,
+            plan,
+            pipeline_builder(settings),
+            details=args.details,
+            crawl_build=pipeline_builder(settings, today=CRAWL_TODAY),
+        )
     except EvalDataMissing as exc:
         if args.data is None:
             print(f"Skipped: {exc} (pass --data DIR)", file=sys.stderr)
@@ -113,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "engine": settings.engine,
         "max_words": settings.max_words,
         "today": EVAL_TODAY.isoformat(),
+        "crawl_today": CRAWL_TODAY.isoformat(),
         "plan": {
             "neus_clusters": plan.neus_clusters,
             "fnc1_per_stance": plan.fnc1_per_stance,

@@ -18,7 +18,13 @@ from typing import Any
 from briefing.config import Settings
 from briefing.errors import BriefingError, EvalDataMissing
 from briefing.eval import baselines
-from briefing.eval.loaders import NeusCluster, StancePair, load_fnc1, load_neus
+from briefing.eval.loaders import (
+    NeusCluster,
+    StancePair,
+    load_allsides_crawl,
+    load_fnc1,
+    load_neus,
+)
 from briefing.eval.metrics import (
     Detection,
     Rouge,
@@ -322,36 +328,42 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}"
 
 
+def _summary_table(name: str, s: dict[str, Any]) -> list[str]:
+    """The table of a cluster data set's summary: the brief beside its baselines."""
+    lines: list[str] = []
+    lines += [
+        f"{name}: {s['clusters']} clusters, {s['documents']} documents"
+        f" ({s['errors']} build errors), {s['documents_per_second']:.1f} documents/s;"
+        f" rendered brief {s['rendered_words_mean']:.0f} words on average,"
+        f" {s['rendered_words_max']} at most",
+        "",
+        "| system | bottom line R-1 F1 | R-2 F1 | R-L F1 | bottom line words"
+        " | brief R-1 recall | brief words (mean / max) | citation validity"
+        " | support proxy | source balance |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in s["systems"].items():
+        own = name == "brief"
+        lines.append(
+            f"| {name} | {_pct(row['bottom_line_rouge1_f'])}"
+            f" | {_pct(row['bottom_line_rouge2_f'])}"
+            f" | {_pct(row['bottom_line_rougeL_f'])} | {row['bottom_line_words']:.0f}"
+            f" | {_pct(row['whole_rouge1_recall'])}"
+            f" | {row['words_mean']:.0f} / {row['words_max']:.0f}"
+            f" | {_pct(s['citation_validity']) if own else '-'}"
+            f" | {_pct(s['support_proxy']) if own else '-'}"
+            f" | {_pct(s['source_balance']) if own else '-'} |"
+        )
+    lines.append("")
+    return lines
+
+
 def format_table(result: dict[str, Any]) -> str:
     """Markdown tables of a run's summaries (percentages, one decimal)."""
     lines: list[str] = []
-    neus = result.get("neus")
-    if neus is not None:
-        s = neus["summary"]
-        lines += [
-            f"NeuS: {s['clusters']} clusters, {s['documents']} documents"
-            f" ({s['errors']} build errors), {s['documents_per_second']:.1f} documents/s;"
-            f" rendered brief {s['rendered_words_mean']:.0f} words on average,"
-            f" {s['rendered_words_max']} at most",
-            "",
-            "| system | bottom line R-1 F1 | R-2 F1 | R-L F1 | bottom line words"
-            " | brief R-1 recall | brief words (mean / max) | citation validity"
-            " | support proxy | source balance |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for name, row in s["systems"].items():
-            own = name == "brief"
-            lines.append(
-                f"| {name} | {_pct(row['bottom_line_rouge1_f'])}"
-                f" | {_pct(row['bottom_line_rouge2_f'])}"
-                f" | {_pct(row['bottom_line_rougeL_f'])} | {row['bottom_line_words']:.0f}"
-                f" | {_pct(row['whole_rouge1_recall'])}"
-                f" | {row['words_mean']:.0f} / {row['words_max']:.0f}"
-                f" | {_pct(s['citation_validity']) if own else '-'}"
-                f" | {_pct(s['support_proxy']) if own else '-'}"
-                f" | {_pct(s['source_balance']) if own else '-'} |"
-            )
-        lines.append("")
+    for key, name in (("neus", "NeuS"), ("crawl", "AllSides crawl (held out)")):
+        if key in result:
+            lines += _summary_table(name, result[key]["summary"])
     fnc = result.get("fnc1")
     if fnc is not None:
         s = fnc["summary"]
@@ -392,11 +404,11 @@ class RunPlan:
     neus_clusters: int | None = None  # None = all
     fnc1_per_stance: int | None = None  # per agree/disagree/discuss; None = all
     fnc1_unrelated: int = FULL_FNC1_UNRELATED
-    datasets: tuple[str, ...] = ("neus", "fnc1")
+    datasets: tuple[str, ...] = ("neus", "fnc1", "crawl")
 
     @classmethod
     def fast(cls) -> RunPlan:
-        return cls(FAST_NEUS_CLUSTERS, FAST_FNC1_PER_STANCE, 0)
+        return cls(FAST_NEUS_CLUSTERS, FAST_FNC1_PER_STANCE, 0, ("neus", "fnc1"))
 
     @classmethod
     def limited(cls, n: int) -> RunPlan:
@@ -404,9 +416,16 @@ class RunPlan:
 
 
 def run_evaluation(
-    data_dir: Path, plan: RunPlan, build: BuildFn, *, details: bool = False
+    data_dir: Path,
+    plan: RunPlan,
+    build: BuildFn,
+    *,
+    details: bool = False,
+    crawl_build: BuildFn | None = None,
 ) -> dict[str, Any]:
-    """Load the planned data, evaluate it, and return ``{"neus": ..., "fnc1": ..., "warnings"}``.
+    """Load the planned data, evaluate it, and return ``{"neus": ..., "fnc1": ...,
+    "crawl": ..., "warnings"}``. The crawl's clusters (held out, dated 2021) are built with
+    ``crawl_build`` when given, so that "today" is the day of the crawl.
 
     A data set whose files are missing is left out with a warning; when every planned data set
     is missing, raises ``EvalDataMissing`` (naming the first missing file).
@@ -441,6 +460,15 @@ def run_evaluation(
             result["fnc1"] = evaluate_fnc1(
                 fnc.items, build, details=details, population=fnc.population
             )
+    if "crawl" in plan.datasets:
+        try:
+            crawl = load_allsides_crawl(root)
+        except EvalDataMissing as exc:
+            missing.append(exc)
+        else:
+            items = crawl.items[: plan.neus_clusters]
+            logger.info("AllSides crawl: %d clusters loaded", len(items))
+            result["crawl"] = evaluate_neus(items, crawl_build or build, details=details)
     if missing and len(missing) == len(plan.datasets):
         raise missing[0]
     result["warnings"] += [f"{exc}; data set skipped" for exc in missing]

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 NEUS_DIR = "neus_allsides"
 CRAWL_FILE = "allsides_raw_crawl_2021-10-19.jsonl"
+CRAWL_TODAY = dt.date(2021, 10, 19)  # the day the crawl was made: "today" for its briefs
 FNC1_DIR = "fnc1_dev"
 FNC1_STANCES = ("agree", "disagree", "discuss", "unrelated")
 

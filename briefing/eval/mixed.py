@@ -38,6 +38,7 @@ from typing import Any
 from briefing.config import Settings
 from briefing.errors import BriefingError, EvalDataMissing
 from briefing.eval.loaders import (
+    CRAWL_TODAY,
     NeusCluster,
     default_data_dir,
     load_allsides_crawl,
@@ -57,7 +58,6 @@ from briefing.models import Brief, Document
 logger = logging.getLogger(__name__)
 
 EVAL_TODAY = dt.date(2026, 1, 1)
-CRAWL_TODAY = dt.date(2021, 10, 19)  # the day the AllSides crawl was made
 MIX_CLUSTERS = 12
 
 
