@@ -524,14 +524,15 @@ def negated(text: str) -> bool:
     return NEGATION.search(text) is not None
 
 
-NEGATION_REACH = 5  # content words after a negation that it can deny (its subject is not denied)
+NEGATION_REACH = 1  # content words after a negation that it denies: its predicate
 
 
 def negates(text: str, terms: Collection[str]) -> bool:
-    """Whether a negation in ``text`` bears on one of ``terms`` (content-word stems): one of
-    them among the NEGATION_REACH content words after it, in its clause. "Iran did not attend
-    the talks" negates "talks"; "touching them without consent" does not negate "harassed" or
-    "laws", nor does "the workers were not tested" negate "workers"."""
+    """Whether a negation in ``text`` bears on one of ``terms`` (content-word stems): the
+    first content word after it, in its clause, is one of them. "Iran did not attend the
+    talks" denies attending, not the talks; "No talks were held" denies the talks. "Taiwan
+    will not bow to pressure" says nothing against another account of the pressure, nor does
+    "the workers were not tested" deny the workers."""
     for m in NEGATION.finditer(text):
         clause = _CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]  # its scope ends at a comma
         if any(term in terms for term in content_terms(clause)[:NEGATION_REACH]):

@@ -222,10 +222,13 @@ def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone(
 @pytest.mark.parametrize(
     ("sentence", "terms", "negated"),
     [
-        ("Iran did not attend the talks on Monday.", {"talk"}, True),
+        ("Iran did not attend the talks on Monday.", {"attend"}, True),
+        ("Iran did not attend the talks on Monday.", {"talk"}, False),  # attending is denied
         ("The governor touched them without consent, breaking state laws.", {"law"}, False),
         ("The workers were not tested for the virus.", {"worker"}, False),  # the subject
         ("No talks were held in Oman.", {"talk"}, True),
+        ("Taiwan will not bow to pressure from Beijing.", {"pressure", "beij"}, False),
+        ("The ferries would not restart on Thursday.", {"restart"}, True),
     ],
 )
 def test_a_negation_bears_on_the_words_after_it(
