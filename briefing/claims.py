@@ -141,7 +141,8 @@ _PARTICIPLES = [
 ]
 REPORTING = re.compile(r"\b(" + "|".join(_REPORTING_VERBS) + r")\b")
 PARTICIPLE = re.compile(r",\s*(" + "|".join(_PARTICIPLES) + r")\b")
-ACCORDING_TO = re.compile(r"\baccording to ([^,.;]{3,80})", re.IGNORECASE)
+# up to a comma or full stop, but through an initial's ("the U.S. Centers for ...")
+ACCORDING_TO = re.compile(r"\baccording to ((?:[^,.;]|(?<=\b[A-Z])\.){3,80})", re.IGNORECASE)
 
 _NOUN_CONTEXT = frozenset(
     [
@@ -168,7 +169,9 @@ _NOUN_CONTEXT = frozenset(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "this", "that", "who", "which", "we", "i", "you"])
 _MAIN_VERB = re.compile(
     r"\b(?:[a-z]+ed|is|was|are|were|has|have|had|will|would|can|could|made|gave|took|offered|"
-    r"issued|held|met|sent|went|came|made|said|says|told)\b"
+    r"issued|held|met|sent|went|came|said|says|told|shot|struck|won|lost|led|left|kept|brought|"
+    r"began|broke|chose|drove|fell|fought|found|got|grew|knew|meant|paid|ran|rose|saw|sold|"
+    r"sought|spoke|spent|stood|swore|threw|wrote|became|drew)\b"
 )
 _LEADING = re.compile(
     r"^(?:(?:and|but|so|while|whilst|whereas|as|because|when|after|before|then|though|although|"
@@ -187,8 +190,17 @@ _CLAUSE_START = re.compile(
     r"^(?:this|that|it|there|what|he|she|they|we|i|you)(?:['\u2019]s)?\s", re.I
 )
 _TRAILING_ADVERB = re.compile(
-    r"(?:\s+(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$", re.I
+    r"(?:(?:^|\s+)(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$",
+    re.I,
 )
+# "On Monday Carlson said": the time of saying is not part of the name
+_LEADING_TIME = re.compile(
+    r"^(?:on|late|early|last|this|earlier)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|week|month|year)(?:\s+(?:morning|afternoon|evening|night))?,?\s+",
+    re.I,
+)
+_GERUND_START = re.compile(r"^[a-z]+ing\s")  # "joining a host of other ...": a clause
+_RELATIVE_END = re.compile(r"\s+(?:who|which|that)$", re.I)  # "a senator who accused"
 # "President Trump on Monday", "the agency late Tuesday": the time is not part of the name
 _TRAILING_TIME = re.compile(
     r"(?:,?\s+(?:on|late|early|last|this|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
@@ -322,7 +334,15 @@ def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
     text = _RELATIVE.sub("", text)
     text = _LEADING.sub("", text)
+    text = _LEADING_TIME.sub("", text)
+    text = _RELATIVE_END.sub("", text)
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
+    if _GERUND_START.match(text) or text.endswith(("'s", "\u2019s")):
+        return None  # "joining a host of", "President Trump's [stolen election claims]"
+    if text.count("\u201c") != text.count("\u201d"):
+        text = text.replace("\u201c", "").replace("\u201d", "")  # 'passages of "Peril'
+    if not text:
+        return None
     text = _TRAILING_TIME.sub("", text).strip(" ,")
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
     if not text or _CLAUSE_VERB.search(text) or _CLAUSE_START.match(text):
@@ -343,7 +363,8 @@ _PARTY_TAG = re.compile(r"\(?[RDI]-[A-Z][A-Za-z.]{0,10}\)?")  # "R-Ky.", "(D-Cal
 
 def _subject_of(segment: str) -> str | None:
     """The subject of the clause that ends at a reporting verb, from the text before it."""
-    segment = segment.rstrip()
+    # "Jonathan Conricus, initially said": the adverb is not the subject
+    segment = _TRAILING_ADVERB.sub("", segment.rstrip()).rstrip()
     if segment.endswith(","):
         parts = [p.strip() for p in segment[:-1].split(",") if p.strip()]
         # "..., Name, description," -> Name; "..., description, Name," -> Name
@@ -357,12 +378,16 @@ def _subject_of(segment: str) -> str | None:
     last = parts[-1].strip()
     if last.lower() in {"who", "which"} and len(parts) > 1:
         last = parts[-2].strip()
+    if last.endswith(" and"):  # "Biden defended the withdrawal and insisted": Biden
+        verb = _MAIN_VERB.search(last, 1)
+        if verb is not None:
+            last = last[: verb.start()]
     return _clean_actor(last)
 
 
 _PASSIVE = re.compile(r"\s+by\b")
 _NOUN_FORMS = frozenset(["claims", "claim", "notes", "promises", "pledges", "vows", "threats"])
-_COMMA_AFTER = re.compile(r"\s*,")
+_COMMA_AFTER = re.compile(r"\s*,|\s+(?:and|or|at|of|about|over|against|from)\b")
 _ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
 _CLAIM_MARK = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., officials said'
 
@@ -393,7 +418,7 @@ def attribute(sentence: str) -> Attribution:
         if _PASSIVE.match(sentence, r.end()):
             continue  # "the list announced by the spokesman": the list announced nothing
         if r.group(1) in _NOUN_FORMS and _COMMA_AFTER.match(sentence, r.end()):
-            continue  # "Weekly unemployment claims, a proxy for layoffs, fell": a noun
+            continue  # "unemployment claims, a proxy", "election claims at a rally": a noun
         subject = _subject_of(before)
         if subject:
             return Attribution(subject, r.group(1), r.start())

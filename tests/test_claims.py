@@ -67,6 +67,46 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
             "said",
         ),
         ("It was a hearing in which Ann Lee said the port was safe.", "Ann Lee", "said"),
+        # an adverb, a gerund's clause or a possessive is not who said it; nor is the time
+        (
+            "The firm will remove posts that \u201cfalsely alleges\u201d harm, Ann Lee said.",
+            "Ann Lee",
+            "said",
+        ),
+        (
+            "A spokesman, Lt. Col. Jon Conricus, initially said troops were in Gaza.",
+            "Lt. Col. Jon Conricus",
+            "said",
+        ),
+        ("The governor signed the bill, joining a host of other GOP-led states in it.", None, None),
+        (
+            "Few now challenge former President Trump\u2019s stolen election claims and grip.",
+            None,
+            None,
+        ),
+        ("Trump clings to false election claims at Arizona rally", None, None),
+        (
+            "On Monday Carlson, a critic of the agency, said it was spying on him.",
+            "Carlson",
+            "said",
+        ),
+        ("It was a lesson, as a senator who accused him of lying found.", "a senator", "accused"),
+        (
+            "Biden defended the withdrawal and insisted that the evacuation went well.",
+            "Biden",
+            "insisted",
+        ),
+        (
+            "Ann Lee on Friday shot down a rule that blocked migrants, saying it was wrong.",
+            "Ann Lee",
+            "saying",
+        ),
+        (
+            "Few got the second shot, according to data released Sunday by the U.S. Centers for "
+            "Disease Control and Prevention.",
+            "U.S. Centers for Disease Control and Prevention",
+            "according to",
+        ),
         # a passive "announced by" and a noun "claims," say nothing themselves
         ("The list announced by the spokesman on Tuesday was short.", None, None),
         (
