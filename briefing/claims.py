@@ -210,14 +210,22 @@ _TRAILING_TIME = re.compile(
 )
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
 
+# "not", "no longer", "don't" and "don\u2019t": the words that flip what follows them
+_PARTICLES = (
+    r"not|no\s+longer|no|never|none|nobody|nothing|neither|nor|without|cannot|"
+    r"(?:ca|wo|did|does|do|is|was|are|were|has|have|had|could|would|should|must)n['\u2019]t"
+)
 NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|won't|didn't|"
-    r"doesn't|don't|isn't|wasn't|aren't|weren't|hasn't|haven't|hadn't|couldn't|wouldn't|"
+    r"\b(?:" + _PARTICLES + r"|"
     r"denied|denies|deny|denial|rejected|rejects|rejecting|refused|refuses|refuted|dismissed|"
     r"baseless|false|untrue|unfounded|ruled out|rules out|canceled|cancelled|skipped|skipping|"
     r"halted|suspended|failed|fails)\b",
     re.IGNORECASE,
 )
+# What flips a statement's polarity: a particle, not a verb that acts on its object ("a
+# judge dismissed the complaint", "Twitter suspended the account" deny nothing another
+# account asserts; "refused to sign" against "signed" is an antonym pair's or a dispute's).
+POLARITY = re.compile(r"\b(?:" + _PARTICLES + r")\b", re.IGNORECASE)
 DISPUTE = re.compile(
     r"\b(?:(?:a\s+)?(?:sharply\s+|starkly\s+|very\s+|markedly\s+)?(?:different|conflicting|"
     r"contradictory|opposing|competing)\s+(?:account|version|narrative|picture|story|claims?|"
@@ -558,7 +566,7 @@ def negates(text: str, terms: Collection[str]) -> bool:
     talks" denies attending, not the talks; "No talks were held" denies the talks. "Taiwan
     will not bow to pressure" says nothing against another account of the pressure, nor does
     "the workers were not tested" deny the workers."""
-    for m in NEGATION.finditer(text):
+    for m in POLARITY.finditer(text):
         clause = _CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]  # its scope ends at a comma
         if any(term in terms for term in content_terms(clause)[:NEGATION_REACH]):
             return True

@@ -269,6 +269,11 @@ def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone(
         ("No talks were held in Oman.", {"talk"}, True),
         ("Taiwan will not bow to pressure from Beijing.", {"pressure", "beij"}, False),
         ("The ferries would not restart on Thursday.", {"restart"}, True),
+        # a typeset apostrophe and "no longer" negate; a verb acting on its object does not
+        ("You don\u2019t need a booster shot.", {"booster"}, True),
+        ("Vaccinated people are no longer recommended to wear masks.", {"recommend"}, True),
+        ("Twitter suspended the account on Friday.", {"account"}, False),
+        ("A judge dismissed the complaint.", {"complaint"}, False),
     ],
 )
 def test_a_negation_bears_on_the_words_after_it(
