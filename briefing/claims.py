@@ -588,9 +588,20 @@ FAULT = re.compile(
 )
 
 
+# "Trump's false election claims", "an unfounded narrative of fraud": a word that labels a
+# claim both outlets report, not one that says the other outlet's account is false.
+_LABELS_A_CLAIM = re.compile(
+    r"\s+(?:(?:[\w'\u2019-]+\s+){0,2})(?:claims?|narratives?|allegations?|accusations?|"
+    r"conspirac(?:y|ies)|theor(?:y|ies)|rumou?rs?|equivalenc(?:e|es|y|ies)|statements?|"
+    r"impressions?|(?:mis)?information|arguments?)\b",
+    re.IGNORECASE,
+)
+
+
 def refutes(text: str) -> bool:
-    """Whether the text says something reported is false, a hoax, denied or unproven."""
-    return REFUTATION.search(text) is not None
+    """Whether the text says something reported is false, a hoax, denied or unproven (not
+    merely a claim's label: "Trump's baseless claims of fraud")."""
+    return any(not _LABELS_A_CLAIM.match(text, m.end()) for m in REFUTATION.finditer(text))
 
 
 @lru_cache(maxsize=SENTENCES_CACHED)

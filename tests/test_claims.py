@@ -341,3 +341,22 @@ def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
     engine = OfflineEngine()
     facts = engine.extract_facts(topic, docs, chunk_documents(docs)).value
     return list(engine.judge_contradictions(topic, docs, propose_candidates(facts)).value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "refuting"),
+    [
+        ("The photo of the shark on the highway is a hoax.", True),
+        ("Officials said the report was false.", True),
+        ("There is no evidence the lab leaked the virus.", True),
+        # a label on a claim that every outlet reports is not a verdict on another outlet
+        ("Trump clings to false election claims at Arizona rally.", False),
+        ("The ban followed his baseless claims of fraud.", False),
+        ("Pelosi warned against drawing false equivalencies between the two.", False),
+        ("Biden left the false impression that fewer doses were ordered.", False),
+    ],
+)
+def test_a_refutation_is_a_verdict_not_a_label_on_a_claim(sentence: str, refuting: bool) -> None:
+    from briefing.claims import refutes
+
+    assert refutes(sentence) is refuting
