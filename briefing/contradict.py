@@ -37,6 +37,9 @@ _ROLE_MENTION = re.compile(
     rf"(?P<qual>(?:[A-Z][\w.]*\s+){{0,2}})?"
     rf"(?P<title>{_TITLES})\s+(?P<name>{_NAME})"
 )
+# What every role mention holds: a title, white space, a capital. Searched once per document
+# (a literal scan), so the mention pattern runs only on documents that name a role at all.
+_ROLE_TITLE = re.compile(rf"(?:{_TITLES})\s+[A-Z]")
 
 
 def _source(fact: Fact) -> str:
@@ -173,6 +176,8 @@ class _RoleMention:
 
 def _role_mentions(doc: Document) -> list[_RoleMention]:
     mentions: list[_RoleMention] = []
+    if _ROLE_TITLE.search(doc.text) is None:
+        return mentions
     for sentence in document_sentences(doc):
         for m in _ROLE_MENTION.finditer(doc.text, sentence.start, sentence.end):
             phrase = re.sub(r"['\u2019]s$", "", m.group(0).strip())
