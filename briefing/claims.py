@@ -609,6 +609,15 @@ def disputes(text: str) -> bool:
     return DISPUTE.search(text) is not None
 
 
+_ANTONYM_WORDS = frozenset(word for pair in ANTONYMS for word in pair)
+
+
+def has_antonym(text: str) -> bool:
+    """Whether ``text`` holds a word of ANTONYMS: one without clashes with no text (a check
+    made once per statement, where ``antonym_clash`` is tried on every pair)."""
+    return not _ANTONYM_WORDS.isdisjoint(_word_set(text))
+
+
 def antonym_clash(left: str, right: str) -> tuple[str, str] | None:
     """A pair of opposite words with one in each text (and not both in either)."""
     lw, rw = _word_set(left), _word_set(right)

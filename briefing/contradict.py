@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from briefing.chunk import document_sentences
-from briefing.claims import YEAR, actor_key, antonym_clash, disputes, negated
+from briefing.claims import YEAR, actor_key, antonym_clash, disputes, has_antonym, negated
 from briefing.engines.base import CandidatePair
 from briefing.lexicon import content_terms
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact, Sentence
@@ -37,6 +38,9 @@ _ROLE_MENTION = re.compile(
     rf"(?P<qual>(?:[A-Z][\w.]*\s+){{0,2}})?"
     rf"(?P<title>{_TITLES})\s+(?P<name>{_NAME})"
 )
+# What every role mention holds: a title, white space, a capital. Searched once per document
+# (a literal scan), so the mention pattern runs only on documents that name a role at all.
+_ROLE_TITLE = re.compile(rf"(?:{_TITLES})\s+[A-Z]")
 
 
 def _source(fact: Fact) -> str:
@@ -67,7 +71,7 @@ def propose_candidates(
             postings[t].append(i)
     sources = [_source(f) for f in facts]
     stories = [story_of.get(s) for s in sources] if story_of is not None else [None] * len(facts)
-    shared = _shared_terms(postings, stories)
+    shared = _shared_terms(postings, stories, sources)
     for a, b in _nearby_dispute_pairs(facts):
         shared.setdefault((min(a, b), max(a, b)), [])
     n = max(len(facts), 1)
@@ -75,6 +79,7 @@ def propose_candidates(
     # Per-fact features, computed once rather than once per pair.
     negs = [negated(f.statement) for f in facts]
     disps = [disputes(f.statement) for f in facts]
+    antonyms = [has_antonym(f.statement) for f in facts]
     scored: list[tuple[float, int, int, list[str]]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
@@ -93,7 +98,7 @@ def propose_candidates(
                 weight += 3.0
         if negs[a] != negs[b]:
             weight *= 1.5
-        if antonym_clash(left.statement, right.statement):
+        if antonyms[a] and antonyms[b] and antonym_clash(left.statement, right.statement):
             weight *= 2.0
         if dispute:
             weight *= 1.5
@@ -107,20 +112,31 @@ def propose_candidates(
 
 
 def _shared_terms(
-    postings: Mapping[str, list[int]], stories: Sequence[str | None]
+    postings: Mapping[str, list[int]], stories: Sequence[str | None], sources: Sequence[str]
 ) -> dict[tuple[int, int], list[str]]:
     """Fact pairs (a, b), a < b, of one story -> the terms they share, for each term held by 2
     to MAX_POSTINGS facts: pairs in the order the terms first pair them, terms in posting
-    order."""
-    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for term, ids in postings.items():
-        if len(ids) < 2 or len(ids) > MAX_POSTINGS:
-            continue
-        for a_pos, a in enumerate(ids):
-            story = stories[a]
-            for b in ids[a_pos + 1 :]:
-                if stories[b] == story:
-                    shared[(a, b)].append(term)
+    order. Only the pairs that can be proposed: one source's, or sharing two terms or more.
+
+    Counted first (pairs from ``itertools.combinations``, counted in C), so a term list is
+    built only for a pair that is kept: most pairs of two sources share one term.
+    """
+    blocking = [(term, ids) for term, ids in postings.items() if 2 <= len(ids) <= MAX_POSTINGS]
+    counts: Counter[tuple[int, int]] = Counter()
+    for _, ids in blocking:
+        story = stories[ids[0]]
+        if all(stories[i] == story for i in ids):
+            counts.update(combinations(ids, 2))
+        else:
+            counts.update([(a, b) for a, b in combinations(ids, 2) if stories[a] == stories[b]])
+    shared: dict[tuple[int, int], list[str]] = {
+        pair: [] for pair, n in counts.items() if n >= 2 or sources[pair[0]] == sources[pair[1]]
+    }
+    for term, ids in blocking:
+        for pair in combinations(ids, 2):
+            common = shared.get(pair)
+            if common is not None:
+                common.append(term)
     return shared
 
 
@@ -173,6 +189,8 @@ class _RoleMention:
 
 def _role_mentions(doc: Document) -> list[_RoleMention]:
     mentions: list[_RoleMention] = []
+    if _ROLE_TITLE.search(doc.text) is None:
+        return mentions
     for sentence in document_sentences(doc):
         for m in _ROLE_MENTION.finditer(doc.text, sentence.start, sentence.end):
             phrase = re.sub(r"['\u2019]s$", "", m.group(0).strip())

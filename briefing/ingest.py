@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import itertools
 import logging
@@ -29,6 +30,7 @@ from briefing.errors import InputError, OwnBriefError
 from briefing.formats.feed import FEED_SUFFIXES  # many entries: one document each
 from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
+from briefing.parallel import ordered_map
 from briefing.sanitize import MAX_URL_CHARS, one_line
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from briefing.sourcefiles import os_reason, too_big, walk_folder
@@ -525,22 +527,17 @@ def ingest_paths(
     result = Ingested()
     seen: dict[str, str] = {}
 
-    def add(data: bytes, name: str, suffix: str, *, in_folder: bool = False) -> None:
-        try:
-            docs, warnings = load_documents(data, name, suffix=suffix, max_bytes=max_bytes)
-        except OwnBriefError as exc:
-            if in_folder:  # our own output beside the sources: not what the user asked for
-                logger.info("%s", exc)
+    def add(loaded: _Loaded, *, in_folder: bool = False) -> None:
+        if loaded.failed is not None:
+            if loaded.own_brief and in_folder:
+                # our own output beside the sources: not what the user asked for
+                logger.info("%s", loaded.failed)
                 return
-            result.warnings.append(str(exc))
+            result.warnings.append(loaded.failed)
             result.skipped += 1
             return
-        except InputError as exc:
-            result.warnings.append(str(exc))
-            result.skipped += 1
-            return
-        result.warnings.extend(warnings)
-        for doc in docs:
+        result.warnings.extend(loaded.warnings)
+        for doc in loaded.documents:
             if doc.id in seen:
                 result.warnings.append(f"{doc.path}: same text as {seen[doc.id]}; counted once")
                 result.skipped += 1
@@ -551,7 +548,7 @@ def ingest_paths(
     for raw in paths:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            add(stream.read(max_bytes + 1), "-", ".txt")
+            add(_load_data(stream.read(max_bytes + 1), "-", ".txt", max_bytes))
             continue
         path = Path(raw)
         try:
@@ -573,13 +570,43 @@ def ingest_paths(
                 )
         else:
             files = [path]
+        # Plain-text files are read on two processes when there are thousands (nothing is
+        # logged while one is read); the others here, in their turn, so that what their
+        # readers log comes in the order of the files.
+        read = functools.partial(_load_file, max_bytes=max_bytes)
+        texts = iter(ordered_map(read, [f for f in files if f.suffix.lower() in TEXT_SUFFIXES]))
         for file in files:
-            try:
-                data = read_source(file, max_bytes=max_bytes)
-            except InputError as exc:
-                result.warnings.append(str(exc))
-                result.skipped += 1
-                continue
-            suffix = source_suffix(file) or file.suffix.lower()
-            add(data, one_line(file), suffix, in_folder=is_dir)
+            add(
+                next(texts) if file.suffix.lower() in TEXT_SUFFIXES else read(file),
+                in_folder=is_dir,
+            )
     return result
+
+
+@dataclass
+class _Loaded:
+    """What one input gave: its documents and repair warnings, or why it was skipped."""
+
+    documents: list[Document] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    failed: str | None = None
+    own_brief: bool = False  # failed because it is a brief this tool wrote
+
+
+def _load_data(data: bytes, name: str, suffix: str, max_bytes: int) -> _Loaded:
+    try:
+        documents, warnings = load_documents(data, name, suffix=suffix, max_bytes=max_bytes)
+    except OwnBriefError as exc:
+        return _Loaded(failed=str(exc), own_brief=True)
+    except InputError as exc:
+        return _Loaded(failed=str(exc))
+    return _Loaded(documents, warnings)
+
+
+def _load_file(file: Path, *, max_bytes: int) -> _Loaded:
+    try:
+        data = read_source(file, max_bytes=max_bytes)
+    except InputError as exc:
+        return _Loaded(failed=str(exc))
+    suffix = source_suffix(file) or file.suffix.lower()
+    return _load_data(data, one_line(file), suffix, max_bytes)

@@ -208,8 +208,10 @@ _RELATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _bare(token: str) -> str:
-    """A word for comparing names: lower case, no possessive, no dots ("U.S." ~ "US")."""
+    """A word for comparing names: lower case, no possessive, no dots ("U.S." ~ "US"). Cached:
+    every distinct word of every briefed document asks (the actor check reads whole texts)."""
     low = token.lower().replace("\u2019", "'")
     low = low[:-2] if low.endswith("'s") else low
     return low.replace(".", "")
@@ -441,8 +443,11 @@ def support_problems(
 def unnamed(actor: str, documents: Sequence[str]) -> list[str]:
     """The names in ``actor`` that none of ``documents`` (their whole texts) contains."""
     read = [_words_of(text) for text in documents]
-    words = {w for ws, _ in read for w in ws}
-    stems = {s for _, ss in read for s in ss}
+    if len(read) == 1:  # an actor's one source (the usual case): its sets as they are
+        words, stems = read[0]
+    else:
+        words = frozenset(w for ws, _ in read for w in ws)
+        stems = frozenset(s for _, ss in read for s in ss)
     return [name for name in dict.fromkeys(names(actor)) if not _named(name, words, stems)]
 
 

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.chunk import document_sentences
 from briefing.claims import (
@@ -23,6 +24,7 @@ from briefing.claims import (
     FORWARD,
     HEDGE,
     NUMBER,
+    SENTENCES_CACHED,
     actor_key,
     antonym_clash,
     attribute,
@@ -86,6 +88,49 @@ class _Candidate:
     headline: bool = False  # the document's first line: its headline, full stop or not
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What decides whether a sentence is a candidate, and its terms."""
+
+    words: int
+    run_on: bool  # more than 2 * MAX_WORDS words, or a dump without spaces
+    ends: bool  # ends like a sentence (_ENDS_SENTENCE)
+    terms: frozenset[str]
+
+
+# Read once per distinct sentence: reprints of a story (wire copies, syndicated pages) repeat
+# its sentences word for word, and each copy would otherwise be read again.
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _shape(text: str) -> _Shape:
+    words = word_count(text)
+    run_on = words > 2 * MAX_WORDS or has_unbroken_run(text)
+    if run_on:
+        return _Shape(words, True, False, frozenset())
+    ends = _ENDS_SENTENCE.search(text) is not None
+    return _Shape(words, False, ends, frozenset(content_terms(text)))
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """What a candidate's salience and kind take from its words."""
+
+    specifics: bool  # a number or a date
+    hedged: bool
+    needs_context: bool
+    date: str | None  # the first date mentioned
+
+
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _cues(text: str) -> _Cues:
+    date = _DATE_MENTION.search(text)
+    return _Cues(
+        specifics=bool(NUMBER.search(text) or date),
+        hedged=HEDGE.search(text) is not None,
+        needs_context=needs_context(text),
+        date=date.group(0) if date else None,
+    )
+
+
 def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[_Candidate]:
     """Eligible sentences of the chunks, with their ordinal position in their document.
 
@@ -108,8 +153,9 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             for sentence in chunk.sentences:
                 text = sentence.text
-                n_words = word_count(text)
-                if n_words > 2 * MAX_WORDS or has_unbroken_run(text):  # a run-on, a dump
+                shape = _shape(text)
+                n_words = shape.words
+                if shape.run_on:  # a run-on, a dump
                     ordinal += 1
                     continue
                 attribution = attribute(text)
@@ -124,12 +170,12 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     end=sentence.end,
                     text=text,
                     ordinal=ordinal,
-                    terms=frozenset(content_terms(text)),
+                    terms=shape.terms,
                     actor=actor,
                     headline=text.strip() == (titles or {}).get(doc_id),
                 )
                 if MIN_WORDS <= n_words <= MAX_WORDS and (
-                    _ENDS_SENTENCE.search(text) or text == (titles or {}).get(doc_id)
+                    shape.ends or text == (titles or {}).get(doc_id)
                 ):
                     complete.append(candidate)  # a sentence, or the document's own headline
                 elif FALLBACK_WORDS <= n_words <= 2 * MAX_WORDS:
@@ -169,24 +215,30 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
         position = 1.0 / (1.0 + 0.35 * c.ordinal)
         topical = len(c.terms & topic_terms) / len(topic_terms) if topic_terms else 0.0
         score = 0.45 * centrality + 0.4 * position + 0.15 * topical
+        cues = _cues(c.text)
         if c.actor:
             score += 0.08
-        if NUMBER.search(c.text) or _DATE_MENTION.search(c.text):
+        if cues.specifics:
             score += 0.04
-        if HEDGE.search(c.text):
+        if cues.hedged:
             score -= 0.08
-        if c.headline or not _ENDS_SENTENCE.search(c.text):
+        if c.headline or not _shape(c.text).ends:
             score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
-        if needs_context(c.text):
+        if cues.needs_context:
             score -= 0.12  # "This statement ...", "But ...": needs its context
         scores.append(score)
     return scores
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _forward(text: str) -> bool:
+    return FORWARD.search(text) is not None
+
+
 def _kind(c: _Candidate) -> str:
     if c.actor:
         return "claim"
-    if FORWARD.search(c.text):
+    if _forward(c.text):
         return "signal"
     return "event"
 
@@ -212,14 +264,13 @@ class OfflineEngine:
         for c, score in zip(candidates, scores, strict=True):
             if c.headline:
                 self._headlines.add(f"{c.doc_id}:{c.start}")
-            date = _DATE_MENTION.search(c.text)
             facts.append(
                 Fact(
                     id=f"{c.doc_id}:{c.start}",
                     statement=c.text,
                     actor=c.actor,
                     kind=_kind(c),
-                    date=date.group(0) if date else None,
+                    date=_cues(c.text).date,
                     citations=(
                         Citation(source_id=c.doc_id, quote=c.text, start=c.start, end=c.end),
                     ),
