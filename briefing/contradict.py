@@ -41,6 +41,9 @@ _ROLE_MENTION = re.compile(
 # What every role mention holds: a title, white space, a capital. Searched once per document
 # (a literal scan), so the mention pattern runs only on documents that name a role at all.
 _ROLE_TITLE = re.compile(rf"(?:{_TITLES})\s+[A-Z]")
+# "put in place under President Trump", "appointed by President Trump": the title of the time
+# of an act told in the past, not of the time of writing
+_PAST_ACT = re.compile(r"\b(?:under|by|during)\s*$", re.IGNORECASE)
 
 
 def _source(fact: Fact) -> str:
@@ -193,6 +196,10 @@ def _role_mentions(doc: Document) -> list[_RoleMention]:
         return mentions
     for sentence in document_sentences(doc):
         for m in _ROLE_MENTION.finditer(doc.text, sentence.start, sentence.end):
+            if not m.group("former") and _PAST_ACT.search(
+                doc.text, max(0, m.start() - 12), m.start()
+            ):
+                continue
             phrase = re.sub(r"['\u2019]s$", "", m.group(0).strip())
             mentions.append(
                 _RoleMention(

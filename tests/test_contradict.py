@@ -42,6 +42,18 @@ def test_no_temporal_conflict_when_titles_agree() -> None:
     assert detect_temporal([same, NEW]) == []
 
 
+def test_a_title_of_the_time_of_a_past_act_is_not_another_period() -> None:
+    # "appointed by Prime Minister X" and "under Prime Minister X" date the act, not the
+    # writing: beside "former Prime Minister X" they are the same period.
+    past = document_from_text(
+        "Harbour chief fired\n\nThe harbour chief, appointed by Prime Minister Alan Grey in "
+        "2019, was fired. The board had been put in place under Prime Minister Alan Grey.\n",
+        "past.txt",
+    )
+    assert detect_temporal([OLD, past]) == []
+    assert len(detect_temporal([OLD, NEW])) == 1  # "Prime Minister Alan Grey opened ..."
+
+
 def _fact(i: int, text: str, doc: str = "d", actor: str | None = None) -> Fact:
     return Fact(
         id=str(i),
