@@ -34,6 +34,16 @@ def one_line(text: object) -> str:
     return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(line))).strip()
 
 
+SHOWN_CHARS = 80  # what a message quotes of a user's long argument
+
+
+def shown(text: object, limit: int = SHOWN_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis: a ``--topic`` of a
+    whole article is named in an error by its beginning, not printed whole."""
+    line = one_line(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\u2026"
+
+
 def as_text(name: object) -> str:
     """``name`` (a path) as text that can be written anywhere: the bytes of a file name that
     are not UTF-8 (Python's lone surrogates) shown as ``\\xff``; other text unchanged."""

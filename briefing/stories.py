@@ -29,6 +29,7 @@ from functools import lru_cache
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
+from briefing.sanitize import shown
 from briefing.text import ends_sentence, sentence_spans
 
 logger = logging.getLogger(__name__)
@@ -382,7 +383,7 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     wanted = topic_terms(topic)
     if not wanted:
         raise NoMatchingDocumentsError(
-            f"the topic {topic!r} has no words to look for in the documents; "
+            f"the topic {shown(topic)!r} has no words to look for in the documents; "
             "try other words or leave out --topic"
         )
     text_terms = {d.id: topic_terms(d.text) for d in documents}
@@ -402,7 +403,7 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     best = max(score.values(), default=0.0)
     if best < TOPIC_COVERAGE and not (best >= OWNED_COVERAGE and _owned(text_terms, wanted)):
         raise NoMatchingDocumentsError(
-            f"no document is about the topic {topic!r} ({len(documents)} read); "
+            f"no document is about the topic {shown(topic)!r} ({len(documents)} read); "
             "try other words or leave out --topic"
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}

@@ -163,6 +163,20 @@ def test_a_topic_nothing_is_about_is_an_error(tmp_path: Path, capsys) -> None:
     )
 
 
+def test_a_topic_of_a_whole_article_is_named_by_its_beginning(tmp_path: Path, capsys) -> None:
+    docs, _ = _inbox()
+    for doc in docs:
+        (tmp_path / Path(doc.path).name).write_text(doc.text, encoding="utf-8")
+    topic = "Brexit negotiations resume in Brussels\n\n" + "Officials met again today. " * 200
+    code = main(["build", str(tmp_path), "--topic", topic, "-o", str(tmp_path / "b.md")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Brexit negotiations resume in Brussels" in err
+    assert len(err.splitlines()[-1]) < 300 and "\u2026" in err  # its beginning, not all of it
+    code = main(["build", str(tmp_path), "--topic", "the " * 500 + "!!!"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()[-1]) < 300
+
+
 def test_a_one_sentence_document_is_briefed(tmp_path: Path) -> None:
     (tmp_path / "flash.txt").write_text("Iran denies the talks took place.\n", encoding="utf-8")
     (tmp_path / "denial.txt").write_text(

@@ -11,7 +11,7 @@ import os
 import sys
 
 from briefing.errors import OutputError
-from briefing.sanitize import one_line, redact, safe_message
+from briefing.sanitize import redact, safe_message, shown
 
 # The earliest --date: earlier days cannot be placed in every time zone (year 1 east of UTC
 # would start in year 0).
@@ -76,7 +76,7 @@ def parse_topic(value: str | None) -> str | None:
 
     if value is not None and not topic_terms(value):
         raise UsageError(
-            f"briefing: error: --topic {one_line(value)!r} has no words to look for; "
+            f"briefing: error: --topic {shown(value)!r} has no words to look for; "
             'name the subject ("port strike") or leave out --topic'
         )
     return value
