@@ -130,7 +130,9 @@ class _Run:
 
     def take(self, result: EngineResult[T]) -> T:
         self.usage += result.usage
-        self.warnings.extend(safe_message(w) for w in result.warnings)  # never an echoed key
+        for warning in map(safe_message, result.warnings):  # never an echoed key
+            if warning not in self.warnings:  # a lineup calls the engine once per story
+                self.warnings.append(warning)
         return result.value
 
     def stats(self) -> BriefStats:

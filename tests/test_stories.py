@@ -481,3 +481,26 @@ def test_a_story_headline_is_a_heading_never_a_long_lead(text: str, headline: st
     (story,) = group_stories([doc])
     assert story.headline == headline
     assert len(story.headline.split()) <= 25
+
+
+def test_an_llm_lineup_says_each_warning_once_and_names_each_storys_fallback(
+    tmp_path: Path,
+) -> None:
+    # The engine runs once per story: a model that gives nothing warns about each story's
+    # documents, and a warning that every call repeats is said once.
+    from openai_fixtures import FakeEndpoint, settings_for
+
+    from briefing.engines.openai_engine import OpenAIEngine
+
+    docs, _ = _inbox()
+    endpoint = FakeEndpoint(facts_per_block=0)
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite")
+    engine = OpenAIEngine(settings, client=endpoint.client())
+    brief = build_brief(docs, settings=settings, today=TODAY, engine=engine)
+    warnings = list(brief.stats.warnings)
+    assert len(warnings) == len(set(warnings))
+    fallbacks = [w for w in warnings if "their facts come from offline extraction" in w]
+    assert len(fallbacks) == 3 and all("every fact in this brief" not in w for w in warnings)
+    for name in ("port-0.txt", "volcano-0.txt", "rates-0.txt"):
+        assert sum(name in w for w in fallbacks) == 1
+    assert brief.facts  # offline extraction filled every story

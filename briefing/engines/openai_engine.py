@@ -324,6 +324,13 @@ class OpenAIEngine:
             )
         if not missing:
             return extra
+        if self.deadline.hit or self.budget.exhausted:  # not asked, rather than empty-handed
+            self._warn(
+                f"{len(missing)} of {len(sent)} documents ({_names(missing)}) were left without "
+                "the model's facts when the LLM budget ran out; their facts come from offline "
+                "extraction"
+            )
+            return extra
         if not spans and not extra:
             self._warn(
                 f"the model ({self.model}) gave no usable facts and offline extraction found "
@@ -337,8 +344,9 @@ class OpenAIEngine:
             )
         else:
             self._warn(
-                f"the model ({self.model}) gave no usable facts for any document; every fact "
-                "in this brief comes from offline extraction"
+                f"the model ({self.model}) gave no usable facts for any of the {len(sent)} "
+                f"documents it was sent ({_names(missing)}); their facts come from offline "
+                "extraction"
             )
         return extra
 
