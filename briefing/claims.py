@@ -293,7 +293,6 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("increase", "decrease"),
     ("rise", "fall"),
     ("rose", "fell"),
-    ("up", "down"),
     ("win", "lose"),
     ("won", "lost"),
     ("accept", "reject"),

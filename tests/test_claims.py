@@ -330,6 +330,35 @@ def test_a_source_finding_fault_with_what_another_calls_misleading_agrees_with_i
     assert _offline_contradictions("testing", one, two) == []
 
 
+def test_two_ways_of_saying_no_agree_and_a_plain_yes_disagrees() -> None:
+    no = (
+        "Ferries\n\nThe union said the crews would not restart the island ferries on Thursday "
+        "without a new offer.\n"
+    )
+    also_no = (
+        "Strike\n\nThe operator said the island ferries on Thursday won't be forced to "
+        "restart, rejecting the union's terms.\n"
+    )
+    yes = (
+        "Service\n\nThe ministry said the crews would restart the island ferries on Thursday "
+        "morning as planned.\n"
+    )
+    assert _offline_contradictions("ferries", no, also_no) == []
+    assert len(_offline_contradictions("ferries", no, yes)) == 1
+
+
+def test_a_phrasal_up_or_down_is_no_antonym() -> None:
+    one = (
+        "Wall\n\nThe governor announced that the state is funding a $250 million down payment "
+        "for the border wall, officials said.\n"
+    )
+    two = (
+        "Wall plan\n\nThe governor announced a plan to pick up the border wall construction "
+        "where it stopped, aides said.\n"
+    )
+    assert _offline_contradictions("wall", one, two) == []
+
+
 def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
     """The offline engine's contradictions among ``texts``, each a document."""
     from briefing import document_from_text

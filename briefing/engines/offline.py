@@ -503,7 +503,11 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         claim, refutation = refuted
         return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
     clash = antonym_clash(left.statement, right.statement)
-    polarity = negates(left.statement, shared) != negates(right.statement, shared)
+    left_denies, right_denies = negates(left.statement, shared), negates(right.statement, shared)
+    # "not X" against a plain "X": the other side holds no negation of its own ("won't be
+    # forced to bow" and "would not bow" say one thing; so do "will not bow" and "rejects")
+    plain = right if left_denies else left
+    polarity = left_denies != right_denies and not negated(plain.statement)
     sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
     overlap = len(shared) / sizes if sizes else 0.0
     if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
