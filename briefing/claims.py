@@ -142,7 +142,7 @@ _PARTICIPLES = [
 REPORTING = re.compile(r"\b(" + "|".join(_REPORTING_VERBS) + r")\b")
 PARTICIPLE = re.compile(r",\s*(" + "|".join(_PARTICIPLES) + r")\b")
 # up to a comma or full stop, but through an initial's ("the U.S. Centers for ...")
-ACCORDING_TO = re.compile(r"\baccording to ((?:[^,.;]|(?<=\b[A-Z])\.){3,80})", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"\baccording to ((?:[^,.;]|(?<=\b[A-Z])\.){3,120})", re.IGNORECASE)
 
 _NOUN_CONTEXT = frozenset(
     [
@@ -163,7 +163,15 @@ _NOUN_CONTEXT = frozenset(
         "any",
         "no",
         "new",
-        "these",
+        # quantities: "several states", "other claims", "many notes"
+        "several",
+        "many",
+        "other",
+        "both",
+        "all",
+        "some",
+        "most",
+        "few",
     ]
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "this", "that", "who", "which", "we", "i", "you"])
@@ -337,9 +345,20 @@ _LONG_NAME = re.compile(
 _RELATIVE = re.compile(r"^.*\b(?:which|whom|whose)\s+(?=\S)", re.I)
 
 
+# "for instance when he", "seconds after Sanders": an opening phrase, not part of the name
+_LEADING_PHRASE = re.compile(
+    r"^(?:for\s+(?:instance|example)|in\s+fact|(?:\w+\s+)?(?:seconds|minutes|hours|days|"
+    r"weeks|months|years)\s+(?:after|before|later))\b,?\s*",
+    re.I,
+)
+# "Lisa Page breaks silence": a name, then a verb in the present
+_NAME_THEN_VERB = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+)+)[a-z]+s\b")
+
+
 def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
     text = _RELATIVE.sub("", text)
+    text = _LEADING_PHRASE.sub("", text)
     text = _LEADING.sub("", text)
     text = _LEADING_TIME.sub("", text)
     text = _RELATIVE_END.sub("", text)
@@ -404,7 +423,10 @@ def attribute(sentence: str) -> Attribution:
     """Who the sentence attributes its claim to, and the reporting verb, if any."""
     m = ACCORDING_TO.search(sentence)
     if m:
-        return Attribution(_clean_actor(m.group(1)), "according to", m.start())
+        source = m.group(1)
+        if m.end(1) < len(sentence) and sentence[m.end(1)].isalnum():
+            source = source.rsplit(None, 1)[0]  # cut at the length limit: not half a word
+        return Attribution(_clean_actor(source), "according to", m.start())
     p = PARTICIPLE.search(sentence)
     r = REPORTING.search(sentence)
     if p and (r is None or p.start() < r.start()):
@@ -413,7 +435,8 @@ def attribute(sentence: str) -> Attribution:
         candidates = [c for c in clause if c.strip()]
         head = candidates[-1] if candidates else main
         v = _MAIN_VERB.search(head, 1)
-        subject = head[: v.start()] if v else head
+        named = None if v else _NAME_THEN_VERB.match(head.strip())
+        subject = head[: v.start()] if v else named.group(1) if named else head
         return Attribution(_clean_actor(subject), p.group(1), p.start(1))
     for r in REPORTING.finditer(sentence):
         before = sentence[: r.start()].rstrip()

@@ -107,6 +107,20 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
             "U.S. Centers for Disease Control and Prevention",
             "according to",
         ),
+        # an "according to" source is never cut inside a word; an opening phrase is no name
+        (
+            "Two men allegedly filed 8,000 fraudulent applications, according to a 41-count "
+            "criminal complaint from the Los Angeles County District Attorney\u2019s Office.",
+            "Los Angeles County District Attorney\u2019s Office",
+            "according to",
+        ),
+        ("He lied again, for instance when he dismissed the report.", "he", "dismissed"),
+        (
+            "Lisa Page breaks silence, saying the attacks forced her to speak.",
+            "Lisa Page",
+            "saying",
+        ),
+        ("The candidate campaigned in several states on Monday.", None, None),
         # a passive "announced by" and a noun "claims," say nothing themselves
         ("The list announced by the spokesman on Tuesday was short.", None, None),
         (
