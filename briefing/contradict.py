@@ -43,7 +43,11 @@ _ROLE_MENTION = re.compile(
 _ROLE_TITLE = re.compile(rf"(?:{_TITLES})\s+[A-Z]")
 # "put in place under President Trump", "appointed by President Trump": the title of the time
 # of an act told in the past, not of the time of writing
-_PAST_ACT = re.compile(r"\b(?:under|by|during)\s*$", re.IGNORECASE)
+# ("led by President Raisi" is the time of writing: a past act is "revoked by", "appointed by")
+_PAST_ACT = re.compile(
+    r"\b(?:under|during|(?!(?:led|headed|chaired|governed|ruled|guided|run)\b)[a-z]+ed\s+by)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _source(fact: Fact) -> str:
@@ -197,7 +201,7 @@ def _role_mentions(doc: Document) -> list[_RoleMention]:
     for sentence in document_sentences(doc):
         for m in _ROLE_MENTION.finditer(doc.text, sentence.start, sentence.end):
             if not m.group("former") and _PAST_ACT.search(
-                doc.text, max(0, m.start() - 12), m.start()
+                doc.text, max(0, m.start() - 30), m.start()
             ):
                 continue
             phrase = re.sub(r"['\u2019]s$", "", m.group(0).strip())

@@ -52,6 +52,12 @@ def test_a_title_of_the_time_of_a_past_act_is_not_another_period() -> None:
     )
     assert detect_temporal([OLD, past]) == []
     assert len(detect_temporal([OLD, NEW])) == 1  # "Prime Minister Alan Grey opened ..."
+    led = document_from_text(
+        "Harbour board\n\nThe government led by Prime Minister Alan Grey named a new harbour "
+        "board.\n",
+        "led.txt",
+    )
+    assert len(detect_temporal([OLD, led])) == 1  # "led by" is the time of writing
 
 
 def _fact(i: int, text: str, doc: str = "d", actor: str | None = None) -> Fact:
