@@ -105,3 +105,19 @@ def test_markdown_brief_shows_the_contradictions_section(
     assert "sharply different account" in section and "baseless" in section
     assert "**Source dates:** undated sources" in md
     assert len(md.split()) < 800
+
+
+def test_the_readme_sample_is_what_make_brief_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # README.md shows the examples' brief as `make brief` prints it (date fixed): a change to
+    # the engine that changes the page must change the README with it.
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("<!-- sample-brief:start -->\n", 1)[1].split("<!-- sample-brief:end -->")[
+        0
+    ]
+    monkeypatch.chdir(repo)
+    out = tmp_path / "brief.md"
+    assert main(["build", "examples", "-o", str(out), "--date", "2026-11-21", "-q"]) == 0
+    assert out.read_text(encoding="utf-8") == sample
