@@ -504,3 +504,25 @@ def test_an_llm_lineup_says_each_warning_once_and_names_each_storys_fallback(
     for name in ("port-0.txt", "volcano-0.txt", "rates-0.txt"):
         assert sum(name in w for w in fallbacks) == 1
     assert brief.facts  # offline extraction filled every story
+
+
+def test_a_lead_that_opens_with_the_same_event_corroborates_it() -> None:
+    # Two outlets open on the same event and go on differently: the second is cited beside
+    # the first, not a second bottom-line item telling the event again.
+    one = document_from_text(
+        "Court tosses antitrust case\n\nA federal court on Monday dismissed the trade "
+        "commission's antitrust complaint against the social network, as well as a parallel "
+        "case brought by 48 states. Shares of the company rose 4% after the ruling.\n",
+        "one.txt",
+    )
+    two = document_from_text(
+        "Antitrust suit dismissed\n\nA federal court dismissed the trade commission's antitrust "
+        "complaint against the social network, handing the company a victory as it battles "
+        "claims of monopoly power. The judge said the agency was too vague about the "
+        "company's market share.\n",
+        "two.txt",
+    )
+    brief = build_brief([one, two], settings=Settings(), today=TODAY)
+    leads = [f for f in brief.bottom_line if "federal court" in f.statement]
+    assert len(leads) == 1
+    assert {c.source_id for c in leads[0].citations} == {one.id, two.id}

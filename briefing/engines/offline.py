@@ -72,6 +72,10 @@ _WATCH_CUE = re.compile(
 # (three outlets' leads on one event), when both have at least COVER_MIN terms.
 COVERS = 0.7
 COVER_MIN = 4
+# ... and a statement whose opening clause (LEAD_MIN content terms or more) has this share of
+# its terms in a bottom-line item restates that item's event, whatever it adds after it
+LEAD_COVERS = 0.8
+LEAD_MIN = 6
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
@@ -350,11 +354,17 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         """(the chosen item ``fact`` says the same as, whether it says all of that item) or
         None: two bottom-line items never say the same thing."""
         terms = frozenset(content_terms(fact.statement))
+        statement = fact.statement
+        lead = frozenset(content_terms(statement[: clause_end(statement, 0)]))
         for i, t in enumerate(chosen_terms):
             if not (terms and t):
                 continue
             shared = len(terms & t)
             if shared / len(terms | t) > SAME_THING:
+                return i, True
+            # its opening clause tells the item's event again ("A federal court dismissed the
+            # FTC's antitrust lawsuit against Facebook, handing ..."): it says the same thing
+            if len(lead) >= LEAD_MIN and len(lead & t) >= LEAD_COVERS * len(lead):
                 return i, True
             if min(len(terms), len(t)) >= COVER_MIN:
                 if shared >= COVERS * len(t):  # it says what the item says, in its own words
