@@ -526,3 +526,21 @@ def test_a_lead_that_opens_with_the_same_event_corroborates_it() -> None:
     leads = [f for f in brief.bottom_line if "federal court" in f.statement]
     assert len(leads) == 1
     assert {c.source_id for c in leads[0].citations} == {one.id, two.id}
+
+
+def test_the_same_figure_of_the_same_subject_is_one_bottom_line_item() -> None:
+    one = document_from_text(
+        "Prices jump\n\nThe consumer price index has risen 4.2 percent from a year ago, well "
+        "above the 3.6 percent economists expected. Petrol led the rise.\n",
+        "one.txt",
+    )
+    two = document_from_text(
+        "Inflation at a 13-year high\n\nThe consumer price index climbed 4.2 percent from a year "
+        "earlier, the statistics office said, the fastest pace since 2008. Used car prices rose "
+        "10 percent in the month.\n",
+        "two.txt",
+    )
+    brief = build_brief([one, two], settings=Settings(), today=TODAY)
+    told = [f for f in brief.bottom_line if "4.2 percent" in f.statement]
+    assert len(told) == 1
+    assert {c.source_id for c in told[0].citations} == {one.id, two.id}

@@ -25,6 +25,7 @@ from briefing.claims import (
     HEDGE,
     NUMBER,
     SENTENCES_CACHED,
+    YEAR,
     actor_key,
     antonym_clash,
     attribute,
@@ -76,6 +77,16 @@ COVER_MIN = 4
 # its terms in a bottom-line item restates that item's event, whatever it adds after it
 LEAD_COVERS = 0.8
 LEAD_MIN = 6
+FIGURE_TERMS = 3  # ... or holds one of its figures ("4.2", "385,000") and this many of its terms
+_FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
+
+
+def _figures(text: str) -> frozenset[str]:
+    """The figures of ``text`` that name a fact: not a lone digit, not a year."""
+    found = (m.replace(",", "") for m in _FIGURE.findall(text))
+    return frozenset(f for f in found if len(f) > 1 and not YEAR.fullmatch(f))
+
+
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
@@ -348,6 +359,7 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
     want = min(3, max(2, len(sources)))
     chosen: list[Fact] = []
     chosen_terms: list[frozenset[str]] = []
+    chosen_figures: list[frozenset[str]] = []
     used_sources: set[str] = set()
 
     def same_as(fact: Fact) -> tuple[int, bool] | None:
@@ -355,7 +367,9 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         None: two bottom-line items never say the same thing."""
         terms = frozenset(content_terms(fact.statement))
         statement = fact.statement
-        lead = frozenset(content_terms(statement[: clause_end(statement, 0)]))
+        head = statement[: clause_end(statement, 0)]
+        lead = frozenset(content_terms(head))
+        figures = _figures(head)
         for i, t in enumerate(chosen_terms):
             if not (terms and t):
                 continue
@@ -365,6 +379,10 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
             # its opening clause tells the item's event again ("A federal court dismissed the
             # FTC's antitrust lawsuit against Facebook, handing ..."): it says the same thing
             if len(lead) >= LEAD_MIN and len(lead & t) >= LEAD_COVERS * len(lead):
+                return i, True
+            # the same figure of the same subject: "The Consumer Price Index climbed 4.2
+            # percent from a year earlier" under "The CPI ... has risen 4.2 percent from a year ago"
+            if figures & chosen_figures[i] and len(lead & t) >= FIGURE_TERMS:
                 return i, True
             if min(len(terms), len(t)) >= COVER_MIN:
                 if shared >= COVERS * len(t):  # it says what the item says, in its own words
@@ -376,6 +394,7 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
     def take(fact: Fact) -> None:
         chosen.append(fact)
         chosen_terms.append(frozenset(content_terms(fact.statement)))
+        chosen_figures.append(_figures(fact.statement))
         used_sources.add(_source(fact))
 
     for fact in ranked:
