@@ -506,41 +506,36 @@ def test_an_llm_lineup_says_each_warning_once_and_names_each_storys_fallback(
     assert brief.facts  # offline extraction filled every story
 
 
-def test_a_lead_that_opens_with_the_same_event_corroborates_it() -> None:
-    # Two outlets open on the same event and go on differently: the second is cited beside
-    # the first, not a second bottom-line item telling the event again.
-    one = document_from_text(
-        "Court tosses antitrust case\n\nA federal court on Monday dismissed the trade "
-        "commission's antitrust complaint against the social network, as well as a parallel "
-        "case brought by 48 states. Shares of the company rose 4% after the ruling.\n",
-        "one.txt",
-    )
-    two = document_from_text(
-        "Antitrust suit dismissed\n\nA federal court dismissed the trade commission's antitrust "
-        "complaint against the social network, handing the company a victory as it battles "
-        "claims of monopoly power. The judge said the agency was too vague about the "
-        "company's market share.\n",
-        "two.txt",
-    )
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        (  # the second opens on the same event, then goes on differently
+            "Court tosses antitrust case\n\nA federal court on Monday dismissed the trade "
+            "commission's antitrust complaint against the social network, as well as a parallel "
+            "case brought by 48 states. Shares of the company rose 4% after the ruling.\n",
+            "Antitrust suit dismissed\n\nA federal court dismissed the trade commission's "
+            "antitrust complaint against the social network, handing the company a victory as it "
+            "battles claims of monopoly power. The judge said the agency was too vague about the "
+            "company's market share.\n",
+            "federal court",
+        ),
+        (  # the same figure of the same subject, in other words
+            "Prices jump\n\nThe consumer price index has risen 4.2 percent from a year ago, well "
+            "above the 3.6 percent economists expected. Petrol led the rise.\n",
+            "Inflation at a 13-year high\n\nThe consumer price index climbed 4.2 percent from a "
+            "year earlier, the statistics office said, the fastest pace since 2008. Used car "
+            "prices rose 10 percent in the month.\n",
+            "4.2 percent",
+        ),
+    ],
+)
+def test_a_lead_telling_an_items_event_again_corroborates_it(
+    first: str, second: str, said: str
+) -> None:
+    # The second outlet is cited beside the first, not a second bottom-line item saying it.
+    one = document_from_text(first, "one.txt")
+    two = document_from_text(second, "two.txt")
     brief = build_brief([one, two], settings=Settings(), today=TODAY)
-    leads = [f for f in brief.bottom_line if "federal court" in f.statement]
-    assert len(leads) == 1
-    assert {c.source_id for c in leads[0].citations} == {one.id, two.id}
-
-
-def test_the_same_figure_of_the_same_subject_is_one_bottom_line_item() -> None:
-    one = document_from_text(
-        "Prices jump\n\nThe consumer price index has risen 4.2 percent from a year ago, well "
-        "above the 3.6 percent economists expected. Petrol led the rise.\n",
-        "one.txt",
-    )
-    two = document_from_text(
-        "Inflation at a 13-year high\n\nThe consumer price index climbed 4.2 percent from a year "
-        "earlier, the statistics office said, the fastest pace since 2008. Used car prices rose "
-        "10 percent in the month.\n",
-        "two.txt",
-    )
-    brief = build_brief([one, two], settings=Settings(), today=TODAY)
-    told = [f for f in brief.bottom_line if "4.2 percent" in f.statement]
+    told = [f for f in brief.bottom_line if said in f.statement]
     assert len(told) == 1
     assert {c.source_id for c in told[0].citations} == {one.id, two.id}
