@@ -41,9 +41,8 @@ _ROLE_MENTION = re.compile(
 # What every role mention holds: a title, white space, a capital. Searched once per document
 # (a literal scan), so the mention pattern runs only on documents that name a role at all.
 _ROLE_TITLE = re.compile(rf"(?:{_TITLES})\s+[A-Z]")
-# "put in place under President Trump", "appointed by President Trump": the title of the time
-# of an act told in the past, not of the time of writing
-# ("led by President Raisi" is the time of writing: a past act is "revoked by", "appointed by")
+# "put in place under President Trump", "revoked by President Trump": the title of the time of
+# an act told in the past, not of the time of writing ("led by President Raisi" is that time)
 _PAST_ACT = re.compile(
     r"\b(?:under|during|(?!(?:led|headed|chaired|governed|ruled|guided|run)\b)[a-z]+ed\s+by)\s*$",
     re.IGNORECASE,

@@ -110,3 +110,14 @@ def word_overlap(a: str, b: str) -> float:
     wa = set(_PAGE_WORD.findall(a.lower()))
     wb = set(_PAGE_WORD.findall(b.lower()))
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+# An event's own figures ("943,000", "14.7%"): two digits or a percentage, not inside a word or
+# a longer figure. The lookbehind follows the first digit, so the search jumps from digit to
+# digit instead of testing every position.
+_FIGURE = re.compile(r"\d(?<![\w.,]\d)(?:[\d,.]*\d%?|%)")
+
+
+def figures(text: str) -> list[str]:
+    """The figures of ``text``, thousands separators dropped ("943,000" -> "943000")."""
+    return [figure.replace(",", "") for figure in _FIGURE.findall(text)]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.errors import NoMatchingDocumentsError
-from briefing.lexicon import STOPWORDS, stem
+from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
 from briefing.sanitize import shown
 from briefing.text import ends_sentence, sentence_spans
@@ -58,9 +58,6 @@ FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that st
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 _TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
-# Two digits or a percentage, not inside a word or a longer figure. The lookbehind follows the
-# first digit, so the search jumps from digit to digit instead of testing every position.
-_NUMBER = re.compile(r"\d(?<![\w.,]\d)(?:[\d,.]*\d%?|%)")
 FINGERPRINT_CHARS = 400  # a reprint is told by its first characters, whitespace collapsed
 
 
@@ -82,7 +79,7 @@ def _profile(doc: Document) -> _Profile:
     # Terms in the order of their first word; counted by map and Counter, in C.
     counts = Counter(term for term in map(_term, tokens) if term is not None)
     # "943,000", "14.7%": an event's own figures
-    counts.update(["#" + number.replace(",", "") for number in _NUMBER.findall(lead)])
+    counts.update(["#" + figure for figure in figures(lead)])
     return _Profile(counts=counts, fingerprint=_fingerprint(doc.text))
 
 

@@ -40,7 +40,7 @@ from briefing.claims import (
     subject_entity,
 )
 from briefing.engines.base import CandidatePair, EngineResult
-from briefing.lexicon import content_terms, stem
+from briefing.lexicon import content_terms, figures, stem
 from briefing.models import (
     ActorPosition,
     Chunk,
@@ -78,15 +78,13 @@ COVER_MIN = 4
 LEAD_COVERS = 0.8
 LEAD_MIN = 6
 FIGURE_TERMS = 3  # ... or holds one of its figures ("4.2", "385,000") and this many of its terms
-_FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
 
 
 def _figures(text: str) -> frozenset[str]:
-    """The figures of ``text`` that name a fact: not a lone digit, not a year."""
-    found = (m.replace(",", "") for m in _FIGURE.findall(text))
-    return frozenset(f for f in found if len(f) > 1 and not YEAR.fullmatch(f))
+    """The figures of ``text`` that name a fact ("4.2", "943000"), a year not among them."""
+    return frozenset(f.rstrip("%") for f in figures(text) if not YEAR.fullmatch(f))
 
 
 @dataclass
