@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
@@ -435,11 +436,10 @@ def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:
         for term in terms & wanted:
             holders[term].add(doc_id)
     shared = sorted(t for t, ids in holders.items() if len(ids) >= 2)
-    for i, a in enumerate(shared):
-        for b in shared[i + 1 :]:
-            both = len(holders[a] & holders[b])
-            if both >= 2 and len(holders[a] | holders[b]) <= both + 1:
-                return True
+    for a, b in combinations(shared, 2):
+        both = len(holders[a] & holders[b])
+        if both >= 2 and len(holders[a] | holders[b]) <= both + 1:
+            return True
     return False
 
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from briefing.config import Settings
 from briefing.errors import BriefingError, EvalDataMissing
+from briefing.eval.harness import EVAL_TODAY
 from briefing.eval.loaders import (
     CRAWL_TODAY,
     NeusCluster,
@@ -57,7 +58,6 @@ from briefing.models import Brief, Document
 
 logger = logging.getLogger(__name__)
 
-EVAL_TODAY = dt.date(2026, 1, 1)
 MIX_CLUSTERS = 12
 
 
