@@ -57,7 +57,9 @@ def fold_quote(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light, deterministic English stemmer for matching (not for display)."""
+    """A light, deterministic English stemmer for matching (not for display). A final e goes
+    too, as the suffixes take it: "increase", "increased" and "increases" are all "increas",
+    "vote" and "votes" both "vot"."""
     w = word.lower().replace("\u2019", "'")
     if w.endswith("'s"):
         w = w[:-2]
@@ -71,8 +73,9 @@ def stem(word: str) -> str:
         ("s", ""),
     ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            return w[: len(w) - len(suffix)] + repl
-    return w
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    return w[:-1] if len(w) >= 4 and w.endswith("e") else w
 
 
 def content_terms(text: str) -> list[str]:

@@ -482,8 +482,8 @@ def _closeness(
 
 
 def topic_terms(text: str) -> set[str]:
-    """Match keys of the content words of ``text``: stems without a final e, so "evacuate"
-    (stem evacuate) meets "evacuated" (stem evacuat); a hyphenated word counts as its parts,
+    """Match keys of the content words of ``text``: their stems, so "evacuate" meets
+    "evacuated" (both evacuat); a hyphenated word counts as its parts,
     so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"; a two-letter
     word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us")."""
     out: set[str] = set()
@@ -493,8 +493,7 @@ def topic_terms(text: str) -> set[str]:
             if len(written) == 2 and written.isupper():  # EU, UN, UK, AI, US: an acronym
                 out.add(part.upper())
             elif len(part) >= 3 and part not in STOPWORDS:
-                term = stem(part)
-                out.add(term[:-1] if len(term) > 4 and term.endswith("e") else term)
+                out.add(stem(part))
     return out
 
 

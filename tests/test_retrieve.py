@@ -28,6 +28,10 @@ def _docs() -> list:
 def test_stem_and_terms() -> None:
     assert stem("talks") == stem("talk")
     assert stem("Iran\u2019s") == "iran"
+    # A word and its inflections share one stem whether or not it ends in e.
+    for forms in (("increase", "increased", "increases"), ("vote", "votes", "voted")):
+        assert len({stem(w) for w in forms}) == 1, forms
+    assert stem("release") != stem("relay")
     assert "the" not in content_terms("The flood and the river")
 
 
