@@ -325,7 +325,19 @@ _DATELINE = re.compile(
 def _headline(doc: Document) -> str:
     """The document's title; else its first line when it is headline-sized; else the first
     sentence of that paragraph without its dateline ("(CNN) --", "LONDON (Reuters) -"), cut
-    after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead."""
+    after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead.
+    A heading has no full stop: it ends pages' titles (", among other stories") and labels."""
+    return _without_full_stop(_heading(doc))
+
+
+_FULL_STOP = re.compile(r"(?<![.\s])(?<!\b[A-Za-z])\.$")  # not "...", "U.S.", "J."
+
+
+def _without_full_stop(heading: str) -> str:
+    return _FULL_STOP.sub("", heading)
+
+
+def _heading(doc: Document) -> str:
     title = (doc.title or "").strip()
     if title and not _is_lead(title):
         return title
