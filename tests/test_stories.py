@@ -546,3 +546,31 @@ def test_a_lead_telling_an_items_event_again_corroborates_it(
     told = [f for f in brief.bottom_line if said in f.statement]
     assert len(told) == 1
     assert {c.source_id for c in told[0].citations} == {one.id, two.id}
+
+
+def test_a_small_inbox_keeps_one_event_told_in_two_outlets_own_words_together() -> None:
+    """Two outlets on one event, each from its own angle (France's anger, China's
+    condemnation), share a few of their words: in a small inbox that makes one story. The
+    pair is chosen so that its similarity lies between the small-inbox bar and the general
+    one, so the test shows the small-inbox bar at work."""
+    from briefing import stories
+
+    france = document_from_text(
+        "France recalls ambassadors over submarine pact\n\nFrance recalled its ambassadors to "
+        "Washington and Canberra on Friday, furious that Australia scrapped a submarine "
+        "contract with a French shipbuilder. Paris called the pact a stab in the back. The "
+        "foreign minister said trust had been broken between allies.\n",
+        "france.txt",
+    )
+    china = document_from_text(
+        "China condemns new Pacific security pact\n\nChina on Thursday condemned the security "
+        "pact under which Australia will build nuclear submarines, describing it as "
+        "irresponsible. A spokesman in Beijing said the deal would fuel an arms race. France, "
+        "which lost a contract, was also angry.\n",
+        "china.txt",
+    )
+    vectors, _ = stories._vectors([stories._profile(d) for d in (france, china)])
+    similarity = stories._cosine(vectors[0], vectors[1])
+    assert stories.SMALL_MERGE_COSINE <= similarity < stories.MERGE_COSINE
+    (story,) = group_stories([france, china])
+    assert set(story.source_ids) == {france.id, china.id}
