@@ -31,7 +31,7 @@ from briefing.formats.feed import FEED_SUFFIXES  # many entries: one document ea
 from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
 from briefing.parallel import ordered_map
-from briefing.sanitize import MAX_URL_CHARS, one_line
+from briefing.sanitize import MAX_URL_CHARS, one_line, printable
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from briefing.sourcefiles import os_reason, too_big, walk_folder
 from briefing.sourcefiles import read_source as read_source
@@ -219,14 +219,15 @@ def document_from_text(
     furniture: Sequence[tuple[int, int]] = (),
     pages: Sequence[int] = (),
 ) -> Document:
-    """A Document from decoded text: universal newlines, stated metadata, furniture marked.
+    """A Document from decoded text: universal newlines, control characters as spaces
+    (:func:`briefing.sanitize.printable`), stated metadata, furniture marked.
 
     ``furniture`` (lines a format reader marked) and ``pages`` (page start offsets) are
     offsets into ``text``, which must then already have universal newlines and no BOM.
     """
     if (furniture or pages) and ("\r" in text or text.startswith("\ufeff")):
         raise ValueError("text with furniture or page offsets must be normalised first")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
     header = _header_metadata(text, furniture)
