@@ -165,6 +165,12 @@ def test_a_page_tree_repeating_one_page_is_read_up_to_a_limit(tmp_path: Path) ->
         f"{bomb}: 65,536 pages in 2 kB (pages repeated by its page tree?); only the first "
         f"{MAX_PAGES:,} read"
     ]
+    # its 2,000 pages are 0.15 MB of text: over a 0.1 MB limit, as the file would be
+    capped = ingest_paths([bomb], max_bytes=100_000)
+    assert capped.documents == [] and capped.warnings == [
+        f"{bomb}: unpacks to 0.2 MB of text, over the 0.1 MB per-document limit; skipped "
+        "(raise it with --max-doc-mb)"
+    ]
 
 
 def test_a_scanned_page_inside_a_report_is_named_in_one_warning(tmp_path: Path) -> None:
