@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from email import policy
@@ -183,7 +184,27 @@ def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> Extracted
         raise InputError(path, "MIME parts nested too deeply to read; skipped") from None
 
 
+# More MIME parts than this in one message is no e-mail a person sent: the standard library
+# parses each part's headers at ~0.2 ms, so 100,000 parts in 4 MB held a build for 27 s.
+MAX_MIME_PARTS = 5_000
+_DELIMITER_LINE = re.compile(rb"^--", re.MULTILINE)  # every boundary line starts so
+_MULTIPART = re.compile(rb"multipart/", re.IGNORECASE)
+
+
+def _too_many_parts(data: bytes) -> bool:
+    """Whether a multipart message has more boundary lines than ``MAX_MIME_PARTS`` allows
+    (counted before parsing: lines starting with ``--``, an upper bound of its parts)."""
+    if _MULTIPART.search(data) is None:
+        return False
+    beyond = itertools.islice(_DELIMITER_LINE.finditer(data), MAX_MIME_PARTS + 1, None)
+    return next(beyond, None) is not None
+
+
 def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> Extracted:
+    if _too_many_parts(data):
+        raise InputError(
+            path, f"more than {MAX_MIME_PARTS:,} MIME parts (built to be slow to read?); skipped"
+        )
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise InputError(path, "not an e-mail message (no headers); skipped")
