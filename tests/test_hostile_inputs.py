@@ -238,6 +238,30 @@ def test_html_entities_are_settled_as_in_feeds(
         assert err.count("\n") == 1 and "page.html: entities left out (&xxe;, &lol9;)" in err
 
 
+def test_an_email_html_body_has_its_entities_settled_as_a_page_does(tmp_path: Path) -> None:
+    from briefing.ingest import ingest_paths
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    laughs = "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10)
+    )
+    page = (
+        f'<!DOCTYPE html [{laughs}<!ENTITY xxe SYSTEM "file://{secret}">]><html><body>'
+        f"<p>{FERRY_STRIKE} &lol9; &xxe; caf&eacute;</p><p>{BRIDGE_VOTE}</p></body></html>"
+    )
+    (tmp_path / "news.eml").write_text(
+        "From: Wire <a@example.org>\nSubject: Ferry strike\nMIME-Version: 1.0\n"
+        f"Content-Type: text/html; charset=utf-8\n\n{page}\n"
+    )
+    result = ingest_paths([tmp_path / "news.eml"])
+    [doc] = result.documents
+    assert "caf\u00e9" in doc.text and "xxe" not in doc.text and "lol" not in doc.text
+    assert SECRET not in doc.text
+    [warning] = result.warnings
+    assert warning.startswith(f"{tmp_path / 'news.eml'}: entities left out (&lol9;, &xxe;)")
+
+
 # ---------------------------------------------------------------------------- Word files
 
 
