@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from briefing.errors import ConfigError, FlagError
-from briefing.sanitize import remember_secret
+from briefing.sanitize import one_line, remember_secret
 
 CONFIG_FILENAME = "briefing.toml"
 
@@ -88,6 +88,13 @@ class Settings(BaseModel):
         default="a4", description="Paper size for PDF output (default from the locale)."
     )
     topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_on_one_line(cls, value: str | None) -> str | None:
+        """A topic is a line of words: one with an escape sequence or a newline (from a flag,
+        the environment or a config file) is printed in every brief's title."""
+        return (one_line(value) or None) if value is not None else None
 
 
 # Environment variables and the setting each one sets.

@@ -53,8 +53,10 @@ def settle_entities(body: bytes) -> tuple[bytes, tuple[str, ...]]:
     expansion stopped, for a warning that names the source. References in CDATA sections and
     comments are text and left alone.
 
-    Only ASCII-compatible encodings are rewritten (a UTF-16 feed is left to the parser, which
-    reads no external entity either)."""
+    ``body`` must hold the characters the parser will read, in UTF-8 or another encoding that
+    writes ``<``, ``&`` and letters as ASCII does: a reader decodes first (feeds through
+    :func:`briefing.formats.feed.as_utf8`, pages through ``decode_html``). A body with a
+    UTF-16 or UTF-32 byte-order mark is returned as it is."""
     if _bom_is_wide(body):
         return body, ()
     declared: dict[bytes, bytes] = {}

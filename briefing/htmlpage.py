@@ -58,7 +58,7 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def _known(codec: str) -> str | None:
+def text_codec(codec: str) -> str | None:
     """The name of ``codec`` when it is a text encoding: a page's charset may name any Python
     codec ("zlib", "base64", "rot13"), and those are not ways to read text."""
     try:
@@ -73,9 +73,9 @@ def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: 
     declared = bom_encoding(data)
     if declared is None:
         m = _META_CHARSET.search(data[:8192])
-        declared = _known(m.group(1).decode("ascii")) if m else None
+        declared = text_codec(m.group(1).decode("ascii")) if m else None
     if declared is None and (m2 := _HEADER_CHARSET.search(content_type)):
-        declared = _known(m2.group(1))
+        declared = text_codec(m2.group(1))
     elif (
         declared is not None
         and declared.startswith(("utf-16", "utf-32"))
@@ -111,7 +111,7 @@ def _guess(data: bytes) -> str:
     except ImportError:  # pragma: no cover - installed with the html extra
         return "cp1252"
     best = charset_normalizer.from_bytes(data[:200_000]).best()
-    return _known(best.encoding) or "cp1252" if best is not None else "cp1252"
+    return text_codec(best.encoding) or "cp1252" if best is not None else "cp1252"
 
 
 def _attrs(tag: str) -> dict[str, str]:

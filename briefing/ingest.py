@@ -31,7 +31,7 @@ from briefing.formats.feed import FEED_SUFFIXES  # many entries: one document ea
 from briefing.htmlpage import bom_encoding, decode_html, main_text
 from briefing.models import Document, Span
 from briefing.parallel import ordered_map
-from briefing.sanitize import MAX_URL_CHARS, one_line
+from briefing.sanitize import MAX_URL_CHARS, one_line, printable
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from briefing.sourcefiles import os_reason, too_big, walk_folder
 from briefing.sourcefiles import read_source as read_source
@@ -219,14 +219,15 @@ def document_from_text(
     furniture: Sequence[tuple[int, int]] = (),
     pages: Sequence[int] = (),
 ) -> Document:
-    """A Document from decoded text: universal newlines, stated metadata, furniture marked.
+    """A Document from decoded text: universal newlines, control characters as spaces
+    (:func:`briefing.sanitize.printable`), stated metadata, furniture marked.
 
     ``furniture`` (lines a format reader marked) and ``pages`` (page start offsets) are
     offsets into ``text``, which must then already have universal newlines and no BOM.
     """
     if (furniture or pages) and ("\r" in text or text.startswith("\ufeff")):
         raise ValueError("text with furniture or page offsets must be normalised first")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
     header = _header_metadata(text, furniture)
@@ -315,7 +316,7 @@ def load_document(
     if is_own_brief(data, suffix):
         raise OwnBriefError(path, "a brief made by briefing, not a source; skipped")
     if suffix in DOCUMENT_SUFFIXES:
-        doc = _read_format(data, path, suffix, warnings)
+        doc = _read_format(data, path, suffix, warnings, max_bytes)
     elif suffix in HTML_SUFFIXES:
         text, meta = html_to_text(data, path, warnings)
         doc = document_from_text(
@@ -345,9 +346,12 @@ MIN_SENTENCE_WORDS = 4
 MAX_RUN_WORDS = 400  # more words than this with no sentence end: a log line or a dump, not prose
 
 
-def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Document:
+def _read_format(
+    data: bytes, path: str, suffix: str, warnings: list[str], max_bytes: int
+) -> Document:
     """A PDF, Word file or e-mail through its reader in briefing.formats; what the reader
-    left unread is added to ``warnings``."""
+    left unread is added to ``warnings``. The per-document limit holds the text a file
+    unpacks to as it holds the file: a 200 kB Word file of 30 MB of text is over it."""
     from briefing.formats import Extracted
 
     extracted: Extracted
@@ -358,13 +362,15 @@ def _read_format(data: bytes, path: str, suffix: str, warnings: list[str]) -> Do
     elif suffix == ".docx":
         from briefing.formats.docx import read_docx
 
-        extracted = read_docx(data, path)
+        extracted = read_docx(data, path, max_bytes=max_bytes)
     else:
         from briefing.formats.mail import read_email
 
         extracted = read_email(
             data, path, html_to_text=lambda html, name: html_to_text(html, name, warnings)
         )
+    if len(extracted.text) > max_bytes:
+        raise too_big(path, len(extracted.text), max_bytes, unpacked=" of text")
     warnings.extend(extracted.warnings)
     date = extracted.date
     stated = _header_metadata(extracted.text, extracted.furniture).get("date")

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 # paragraph separators, which can reorder or break what a terminal or viewer shows.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
+# In running text (a document's, a quote in a brief): the same, but for the tab and the line
+# feed, which are the text's own layout.
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 REDACTED = "[redacted]"
 _MIN_SECRET_CHARS = 6
 
@@ -32,6 +35,15 @@ def one_line(text: object) -> str:
     if line.isascii() and line.isprintable() and "  " not in line and line == line.strip():
         return line  # already one line (the usual file name): no control, single inner spaces
     return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(line))).strip()
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character that acts on a terminal or reorders what a viewer
+    shows (C0 but tab and line feed, DEL, C1, bidi overrides and isolates) replaced by a space,
+    one for one, so offsets into the text stay those of the original: an escape sequence in a
+    source cannot clear the screen of whoever reads its brief, nor a right-to-left override
+    turn a quote around."""
+    return _TEXT_CONTROL.sub(" ", text) if _TEXT_CONTROL.search(text) else text
 
 
 SHOWN_CHARS = 80  # what a message quotes of a user's long argument

@@ -46,13 +46,25 @@ BUILD_LIMIT = "--max-doc-mb"  # how a user of `briefing build` raises the limit
 DAILY_LIMIT = "max_bytes in the [daily] config"  # ... and of `briefing daily`
 
 
-def too_big(path: str, size: int, max_bytes: int, raise_with: str = BUILD_LIMIT) -> InputError:
+def too_big(
+    path: str,
+    size: int,
+    max_bytes: int,
+    raise_with: str = BUILD_LIMIT,
+    *,
+    unpacked: str | None = None,
+) -> InputError:
+    """The error for a document over the per-document limit: its file, or (``unpacked``, what
+    it unpacks to: "" or " of text") what its file unpacks to, a Word file's parts or a
+    PDF's text, which the limit holds as it holds the file."""
     # The limit as it was given: --max-doc-mb counts in MiB (10 -> 10485760 bytes), a config's
     # byte count is usually decimal (5000000); both read back as the number that was typed.
     unit = _MB if (max_bytes * 100) % _MB == 0 else 1_000_000
+    amount = f"{size / unit:.1f} MB"
+    said = f"{amount} is" if unpacked is None else f"unpacks to {amount}{unpacked},"
     return InputError(
         path,
-        f"{size / unit:.1f} MB is over the {max_bytes / unit:g} MB per-document limit; "
+        f"{said} over the {max_bytes / unit:g} MB per-document limit; "
         f"skipped (raise it with {raise_with})",
     )
 

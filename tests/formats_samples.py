@@ -199,6 +199,34 @@ def make_flate_pdf(path: Path, inflated: int) -> Path:
         + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    path.write_bytes(_pdf_file(objects))
+    return path
+
+
+def make_page_tree_bomb(path: Path, levels: int, text: str) -> Path:
+    """A PDF of ``2 ** levels`` pages in a couple of kB: each level of its page tree lists the
+    next one twice, down to one page object showing ``text``."""
+    content = b"BT /F1 12 Tf 72 400 Td (%s) Tj ET" % text.encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(levels):
+        kid = level + 3
+        objects.append(
+            b"<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count %d >>"
+            % (kid, kid, 2 ** (levels - level))
+        )
+    page = levels + 2
+    objects += [
+        b"<< /Type /Page /MediaBox [0 0 612 792] /Contents %d 0 R"
+        b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (page + 1, page + 2),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path.write_bytes(_pdf_file(objects))
+    return path
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with its cross-references."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -210,8 +238,7 @@ def make_flate_pdf(path: Path, inflated: int) -> Path:
         len(objects) + 1,
         xref,
     )
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def make_docx(path: Path) -> Path:

@@ -103,3 +103,34 @@ def test_the_heading_title_is_found_without_searching_the_styles_per_paragraph(
     monkeypatch.setattr(Paragraph, "style", property(searched))
     (doc,) = ingest_paths([path]).documents
     assert doc.title == "Harbour reopening"
+
+
+def test_the_per_document_limit_holds_what_a_word_file_unpacks_to(
+    tmp_path: Path, note: Path
+) -> None:
+    import random
+
+    import docx
+
+    rng = random.Random(7)
+    words = " ".join(DOCX_PARAGRAPHS).split()
+    padded = tmp_path / "padded.docx"  # a part of 2.5 MB packed at ~100:1, so no zip bomb
+    with zipfile.ZipFile(note) as source, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item))
+        block = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(1000))
+        out.writestr("customXml/item9.xml", f"<x>{block * 2500}</x>")
+    wordy = docx.Document()
+    for _ in range(50):  # 0.15 MB of text in a file of a fifth of that
+        wordy.add_paragraph(" ".join(rng.choice(words) for _ in range(500)) + ".")
+    wordy.save(str(tmp_path / "wordy.docx"))
+    files = [padded, tmp_path / "wordy.docx", note]
+    assert all(f.stat().st_size < 100_000 for f in files)
+    result = ingest_paths(files, max_bytes=100_000)
+    assert [Path(d.path).name for d in result.documents] == ["note.docx"]
+    assert result.warnings == [
+        f"{padded}: unpacks to 3.3 MB, over the 0.1 MB per-document limit; skipped (raise it "
+        "with --max-doc-mb)",
+        f"{tmp_path / 'wordy.docx'}: unpacks to 0.1 MB of text, over the 0.1 MB per-document "
+        "limit; skipped (raise it with --max-doc-mb)",
+    ]

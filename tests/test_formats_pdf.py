@@ -19,6 +19,7 @@ from formats_samples import (
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_flate_pdf,
+    make_page_tree_bomb,
     make_partly_scanned_pdf,
     make_report_pdf,
     make_scanned_pdf,
@@ -147,6 +148,29 @@ def test_a_decompression_bomb_is_refused_before_pdfium_inflates_it(
     assert result.documents == []  # "Hello" alone is not article text, but it was read
     assert "no article text" in result.warnings[0]
     assert result.warnings[1] == f"{bomb}: unpacks to over 1 MB (a decompression bomb?); skipped"
+
+
+def test_a_page_tree_repeating_one_page_is_read_up_to_a_limit(tmp_path: Path) -> None:
+    from briefing.formats.pdf import MAX_PAGES
+
+    said = "Ferry crews walked off the job on Monday, halting crossings to the islands."
+    bomb = make_page_tree_bomb(tmp_path / "pages.pdf", 16, said)  # 65,536 pages
+    assert bomb.stat().st_size < 4_000
+    started = dt.datetime.now()
+    result = ingest_paths([bomb])
+    assert (dt.datetime.now() - started).total_seconds() < 5
+    [doc] = result.documents
+    assert len(doc.pages) == MAX_PAGES and said in doc.text
+    assert result.warnings == [
+        f"{bomb}: 65,536 pages in 2 kB (pages repeated by its page tree?); only the first "
+        f"{MAX_PAGES:,} read"
+    ]
+    # its 2,000 pages are 0.15 MB of text: over a 0.1 MB limit, as the file would be
+    capped = ingest_paths([bomb], max_bytes=100_000)
+    assert capped.documents == [] and capped.warnings == [
+        f"{bomb}: unpacks to 0.2 MB of text, over the 0.1 MB per-document limit; skipped "
+        "(raise it with --max-doc-mb)"
+    ]
 
 
 def test_a_scanned_page_inside_a_report_is_named_in_one_warning(tmp_path: Path) -> None:

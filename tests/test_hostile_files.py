@@ -459,6 +459,30 @@ def test_an_email_nested_too_deeply_is_one_warning_and_the_rest_is_briefed(
     assert json.loads((tmp_path / "b.json").read_text())["stats"]["documents"] == 1
 
 
+def _email_of_parts(parts: int, text: str) -> bytes:
+    body = "".join(f"--b\nContent-Type: text/plain\n\nPart {i}.\n" for i in range(parts))
+    return (
+        'From: a@example.org\nSubject: parts\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        f"--b\nContent-Type: text/plain\n\n{text}\n{body}--b--\n"
+    ).encode()
+
+
+def test_an_email_of_thousands_of_parts_is_one_warning_not_a_long_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = _inbox(tmp_path)
+    (inbox / "parts.eml").write_bytes(_email_of_parts(20_000, BRIDGE_VOTE))  # 0.6 MB
+    (inbox / "fine.eml").write_bytes(_email_of_parts(40, ORCHARD_FROST))
+    start = dt.datetime.now()
+    code, _, err = _run_build(["build", str(inbox), "-o", str(tmp_path / "b.json")], capsys)
+    assert code == 0 and (dt.datetime.now() - start).total_seconds() < 5
+    assert _lines_naming(err, "parts.eml") == [
+        f"Warning: {inbox / 'parts.eml'}: more than 5,000 MIME parts (built to be slow to "
+        "read?); skipped"
+    ]
+    assert json.loads((tmp_path / "b.json").read_text())["stats"]["documents"] == 2
+
+
 def test_a_config_nested_too_deeply_or_not_a_file_is_one_error_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

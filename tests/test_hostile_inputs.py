@@ -120,6 +120,48 @@ def test_an_external_dtd_is_not_fetched_by_build_or_daily(
     assert "EVIL" not in brief and "Vote evil" not in brief
 
 
+def _encoded(text: str, codec: str) -> bytes:
+    if codec == "utf-7":  # "<" and "&" written in its shifted form: no byte of them is ASCII
+        head, rest = text.split("\n", 1)
+        return f"{head}\n".encode() + rest.replace("<", "+ADw-").replace("&", "+ACY-").encode()
+    return text.encode(codec)
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"), ("utf-7", "UTF-7"), ("cp037", "cp037"),
+    ],
+)  # fmt: skip
+def test_a_feed_not_in_an_ascii_encoding_has_its_entities_settled(
+    codec: str, declared: str, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    long_value = "a" * 20_000
+    external = f'<!ENTITY xxe SYSTEM "file://{secret}">'
+    doctype = f'<!DOCTYPE rss [\n<!ENTITY a "{long_value}">\n{external}\n]>'
+    text = _rss(doctype, "Vote &xxe;", f"{BRIDGE_VOTE} " + "&a;" * 20_000)
+    body = _encoded(text.replace('version="1.0"', f'version="1.0" encoding="{declared}"'), codec)
+    start = dt.datetime.now()
+    feed = read_feed(body, "wide.rss")
+    assert (dt.datetime.now() - start).total_seconds() < 5
+    [entry] = feed.entries
+    assert entry.title == "Vote" and "bridge" in entry.text and len(entry.text) < 100_000
+    assert SECRET not in entry.text
+    assert any("expand past its own size" in w for w in feed.warnings)
+    assert any("&xxe;" in w for w in feed.warnings)
+
+
+def test_a_feed_in_another_encoding_reads_as_it_declares() -> None:
+    text = _rss("", "Caf\u00e9 vote", BRIDGE_VOTE)
+    for codec in ("utf-16", "windows-1252", "utf-8-sig"):
+        body = text.replace('version="1.0"', f'version="1.0" encoding="{codec}"').encode(codec)
+        [entry] = read_feed(body, "f.rss").entries
+        assert entry.title == "Caf\u00e9 vote", codec
+
+
 def test_entity_settling_is_linear_on_unterminated_sections() -> None:
     body = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b"<![CDATA[<!--&a;" * 200_000
     start = dt.datetime.now()
@@ -194,6 +236,30 @@ def test_html_entities_are_settled_as_in_feeds(
         assert "xxe" not in page_text and "lol9" not in page_text
         assert "Vote café" in text
         assert err.count("\n") == 1 and "page.html: entities left out (&xxe;, &lol9;)" in err
+
+
+def test_an_email_html_body_has_its_entities_settled_as_a_page_does(tmp_path: Path) -> None:
+    from briefing.ingest import ingest_paths
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    laughs = "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10)
+    )
+    page = (
+        f'<!DOCTYPE html [{laughs}<!ENTITY xxe SYSTEM "file://{secret}">]><html><body>'
+        f"<p>{FERRY_STRIKE} &lol9; &xxe; caf&eacute;</p><p>{BRIDGE_VOTE}</p></body></html>"
+    )
+    (tmp_path / "news.eml").write_text(
+        "From: Wire <a@example.org>\nSubject: Ferry strike\nMIME-Version: 1.0\n"
+        f"Content-Type: text/html; charset=utf-8\n\n{page}\n"
+    )
+    result = ingest_paths([tmp_path / "news.eml"])
+    [doc] = result.documents
+    assert "caf\u00e9" in doc.text and "xxe" not in doc.text and "lol" not in doc.text
+    assert SECRET not in doc.text
+    [warning] = result.warnings
+    assert warning.startswith(f"{tmp_path / 'news.eml'}: entities left out (&lol9;, &xxe;)")
 
 
 # ---------------------------------------------------------------------------- Word files

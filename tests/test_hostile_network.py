@@ -83,6 +83,9 @@ def test_host_names_are_checked_after_resolution(server: RawServer) -> None:
         ("fd00::1", "private"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
         ("224.0.0.1", "multicast"), ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"),
         ("100.64.0.1", "non-public"), ("93.184.215.14", None), ("2606:4700::1111", None),
+        ("64:ff9b::7f00:1", "loopback"), ("64:ff9b::a9fe:a9fe", "link-local"),
+        ("2002:7f00:1::1", "loopback"), ("2002:c0a8:101::", "private"),
+        ("64:ff9b::5db8:d70e", None), ("2002:5db8:d70e::1", None),
     ],
 )  # fmt: skip
 def test_internal_address_classes(address: str, kind: str | None) -> None:

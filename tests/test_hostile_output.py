@@ -431,6 +431,22 @@ def test_names_reach_no_page_with_a_control_character(
         assert "\\u001b" not in out and "\\u0007" not in out  # nor escaped in the JSON
 
 
+def test_text_and_topic_reach_no_page_with_a_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    marks = "\x1b]8;;https://evil.example/\x1b\\ \x1b[2J\x07\x9b31m\u202e\u2066"
+    body = " ".join(f"{s}.{marks}" for s in FERRY_STRIKE.split(".") if s.strip())
+    _doc(tmp_path, "ferry.txt", "Ferry strike\n\n" + body)
+    _doc(tmp_path, "bridge.txt", "Bridge vote\n\n" + BRIDGE_VOTE.replace(". ", f". {marks}"))
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    for fmt in ("md", "html", "json"):
+        topic = "ferry \x1b[2Jstrike\u202e crews"
+        code, out, err = _cli(["build", str(tmp_path), "-f", fmt, "--topic", topic], capsys)
+        assert code == 0, err
+        assert "crews" in out and not control.search(out + err), fmt
+        assert not re.search(r"\\u00(1b|07|9b)|\\u202e", out), fmt  # nor escaped in the JSON
+
+
 def test_daily_removes_what_a_killed_run_was_writing(tmp_path: Path) -> None:
     config = _daily(tmp_path)
     _doc(tmp_path / "inbox")

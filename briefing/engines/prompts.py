@@ -27,8 +27,12 @@ from briefing.resources import prompts_dir
 # closing one, in any case or spacing ("< / SOURCE >"), nor one spelled as an HTML entity or
 # with a full-width bracket that a model may read as the tag.
 DELIMITER_TAGS = ("source", "reply")
+# Characters that print as nothing: "<\u200b/source>" or "</sou\u00adrce>" reads as the tag.
+_INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
+_GAP = r"[\s" + _INVISIBLE[1:-2] + "]*"
+_NAMES = "|".join(_INVISIBLE.join(tag) for tag in DELIMITER_TAGS)
 _DELIMITER = re.compile(
-    r"(?:<|\uff1c|&lt;|&#0*60;|&#x0*3c;)(?=\s*/?\s*(?:" + "|".join(DELIMITER_TAGS) + r")\b)",
+    r"(?:<|\uff1c|&lt;|&#0*60;|&#x0*3c;)(?=" + _GAP + "/?" + _GAP + "(?:" + _NAMES + r")\b)",
     re.IGNORECASE,
 )
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")

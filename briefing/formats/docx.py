@@ -23,8 +23,15 @@ from collections.abc import Iterator
 
 from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
+from briefing.sourcefiles import DEFAULT_MAX_BYTES, too_big
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What a .docx may unpack to: its styles, theme and settings (python-docx's own template is
+# 0.8 MB), and UNPACKED_PER_LIMIT bytes per byte of the per-document limit. Its XML says each
+# word with markup around it, but a file past this holds more text than the limit lets a
+# document have (python-docx builds a tree of ten times the XML: 200 MB took 80 s and 2 GB).
+UNPACKED_PER_LIMIT = 4
+_TEMPLATE_BYTES = 2 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and encrypted Office
 _MAX_RATIO = 200  # unpacked/packed size above which a zip is taken for a bomb
 # Authors written by libraries, templates and installers, not by a person or an organisation.
@@ -41,7 +48,7 @@ _PLACEHOLDER_AUTHORS = frozenset(
 _LIBRARY_DEFAULT_TITLE = ("Word Document", "python-docx")
 
 
-def _check_zip(data: bytes, path: str) -> None:
+def _check_zip(data: bytes, path: str, max_bytes: int) -> None:
     if data.startswith(_OLE_MAGIC):
         raise InputError(
             path,
@@ -57,6 +64,8 @@ def _check_zip(data: bytes, path: str) -> None:
         ) from exc
     if unpacked > MAX_UNPACKED_BYTES or unpacked > _MAX_RATIO * max(len(data), 1):
         raise InputError(path, f"unpacks to {unpacked / 1e6:.0f} MB (a zip bomb?); skipped")
+    if unpacked > _TEMPLATE_BYTES + UNPACKED_PER_LIMIT * max_bytes:
+        raise too_big(path, unpacked, max_bytes, unpacked="")
 
 
 def _rows(table: object) -> Iterator[str]:
@@ -74,8 +83,10 @@ def _rows(table: object) -> Iterator[str]:
             yield " | ".join(cells)
 
 
-def read_docx(data: bytes, path: str) -> Extracted:
-    """The text of a .docx: paragraphs, headings and table rows, one a line."""
+def read_docx(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
+    """The text of a .docx: paragraphs, headings and table rows, one a line. A file whose
+    parts unpack to more than ``UNPACKED_PER_LIMIT`` times ``max_bytes`` (the per-document
+    limit) is refused before they are parsed."""
     try:
         import docx
         from docx.table import Table
@@ -83,7 +94,7 @@ def read_docx(data: bytes, path: str) -> Extracted:
         raise InputError(
             path, "Word input needs the 'docs' extra: pip install 'briefing[docs]'"
         ) from exc
-    _check_zip(data, path)
+    _check_zip(data, path, max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...

@@ -8,6 +8,9 @@ its metadata.
 
 Entities are settled before the parser sees the feed (:mod:`briefing.entities`): no external
 DTD or entity is read, no entity bomb expands, an undefined reference is dropped with a warning.
+The settling reads the characters the parser will read: a feed in UTF-16, UTF-32, UTF-7 or
+EBCDIC (whose ``<!ENTITY`` bytes a byte-level look does not see) is first decoded as the XML
+rules say and handed on as UTF-8 declared as such (:func:`as_utf8`).
 
 Nothing is fetched here: ``briefing build`` briefs what the feed file holds, and the daily job
 (``briefing.daily.fetch``) adds the linked page of an entry whose text is short.
@@ -19,12 +22,13 @@ import calendar
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from briefing.entities import settle_entities
 from briefing.errors import InputError
-from briefing.htmlpage import html_fragment_to_text
+from briefing.htmlpage import bom_encoding, html_fragment_to_text, text_codec
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
@@ -58,6 +62,57 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
     return head.startswith((b"<rss", b"<feed", b"<rdf"))
 
 
+# The first bytes of an XML document without a byte-order mark, in encodings that are not
+# ASCII-compatible (XML 1.0, appendix F); enough to read its declaration.
+_SNIFFED = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # "<?xm" in EBCDIC
+)
+_DECLARATION = re.compile(r"\s*<\?xml\b[^>]{0,200}?\?>")
+_DECLARED_ENCODING = re.compile(r"""\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+
+
+def as_utf8(body: bytes) -> bytes:
+    """The feed's characters as UTF-8, its declaration saying so: decoded by its byte-order
+    mark, else the encoding it declares, else UTF-8, else Windows-1252. A feed already in UTF-8
+    is returned as it is. The entity settling and the parser then read the same characters,
+    whatever encoding the feed came in: a byte-level look misses a UTF-16 ``<!ENTITY``, and
+    the parser would decode it and expand it."""
+    bom = bom_encoding(body)
+    sniffed = bom or next((codec for mark, codec in _SNIFFED if body.startswith(mark)), None)
+    head = body[:1024].decode(sniffed or "latin-1", errors="replace").lstrip("\ufeff")
+    declaration = _DECLARATION.match(head)
+    found = _DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
+    declared = text_codec(found.group(1)) if found else None
+    if declared is not None and declared.startswith(("utf-16", "utf-32")):
+        # The byte order is the mark's or the first bytes'; a declaration readable as ASCII is
+        # not in UTF-16 at all (as browsers do).
+        declared = sniffed
+    if sniffed is None and declared in (None, "utf-8"):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return body  # the usual feed: the parser reads what the bytes say
+    text: str | None = None
+    for codec in dict.fromkeys(c for c in (bom, declared, sniffed, "utf-8") if c):
+        try:
+            text = body.decode(codec)
+            break
+        except (UnicodeError, LookupError):
+            continue
+    if text is None:
+        text = body.decode("cp1252", errors="replace")
+    text = text.lstrip("\ufeff")
+    if (declaration := _DECLARATION.match(text)) is not None:
+        text = text[declaration.end() :]
+    return ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
+
+
 def read_feed(body: bytes, source: str) -> Feed:
     """Every entry of the feed in ``body``; InputError naming ``source`` when it is none."""
     try:
@@ -67,7 +122,7 @@ def read_feed(body: bytes, source: str) -> Feed:
             source, "reading feeds needs feedparser: pip install 'briefing[feeds]'"
         ) from None
     warnings: list[str] = []
-    body, notes = settle_entities(body)
+    body, notes = settle_entities(as_utf8(body))
     warnings.extend(f"{source}: {note}" for note in notes)
     try:
         parsed = feedparser.parse(io.BytesIO(body))

@@ -16,8 +16,9 @@ module rebuilds paragraphs from them:
   dateline on the first page (ingest looks for it), else the metadata's creation date.
 
 PDFium is used without its form environment, so no JavaScript or form action is run, and it
-never follows external references. Encrypted, malformed and scanned (no text layer) PDFs raise
-InputError with one line each.
+never follows external references. Pages are read up to a limit that grows with the file's
+size, so a page tree listing one page half a million times cannot hold a build. Encrypted,
+malformed and scanned (no text layer) PDFs raise InputError with one line each.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ _PAGE_NUMBER = re.compile(
 )
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 _TITLE_LINES = 4  # a title wraps over at most this many lines
+# Pages read at most: the larger of MAX_PAGES and one per _BYTES_PER_PAGE of the file. A page
+# tree may list one page object many times over (a 2 kB file of 500,000 pages, a minute to
+# read); a file of that many real pages is far larger.
+MAX_PAGES = 2_000
+_BYTES_PER_PAGE = 1_000
 _JUNK_TITLE = re.compile(r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$")
 
 
@@ -328,7 +334,8 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     document = _open(data, path)
     try:
         count = len(document)  # type: ignore[arg-type]
-        pages = [_read_page(document[i]) for i in range(count)]  # type: ignore[index]
+        limit = max(MAX_PAGES, len(data) // _BYTES_PER_PAGE)
+        pages = [_read_page(document[i]) for i in range(min(count, limit))]  # type: ignore[index]
         meta = dict(document.get_metadata_dict())  # type: ignore[attr-defined]
     except pdfium.PdfiumError as exc:
         raise InputError(path, f"not a readable PDF ({exc}); skipped") from exc
@@ -359,9 +366,14 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             builder.line(_clean(line.text), furniture=True)
     scanned = [n for n, page in enumerate(pages, 1) if page.scanned]
     notes: tuple[str, ...] = ()
+    if count > len(pages):
+        notes += (
+            f"{path}: {count:,} pages in {len(data) / 1e3:,.0f} kB (pages repeated by its page "
+            f"tree?); only the first {len(pages):,} read",
+        )
     if scanned:
         listed = ", ".join(str(n) for n in scanned[:8]) + (", ..." if len(scanned) > 8 else "")
-        notes = (
+        notes += (
             f"{path}: {len(scanned)} of {len(pages)} pages have no text layer (scanned?), so "
             f"their text is not read: page{'s' if len(scanned) > 1 else ''} {listed}",
         )

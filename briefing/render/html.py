@@ -2,7 +2,8 @@
 
 The stylesheet is inlined, nothing is loaded from anywhere, and every string that comes from
 a source or an engine is escaped by Jinja's autoescape: a document containing ``<script>``,
-``<img src=...>``, CSS or Markdown shows up as that literal text. Citations are numbered
+``<img src=...>``, CSS or Markdown shows up as that literal text, and a control character in
+it (an escape sequence, a bidi override) as a space. Citations are numbered
 superscripts ``[n]`` (``[n, p. 14]`` for a quote from a paged source such as a PDF) linking
 to ``#src-n`` in the numbered sources list, where ``n`` is the source's ``SourceRef.number``.
 """
@@ -35,6 +36,7 @@ from briefing.render.markdown import (
     side_label,
 )
 from briefing.resources import templates_dir as bundled_templates
+from briefing.sanitize import printable
 from briefing.sanitize import safe_url as safe_url  # the one "linkable URL" rule
 
 logger = logging.getLogger(__name__)
@@ -54,11 +56,20 @@ def templates_dir() -> Path:
     return bundled_templates()
 
 
+def _printable(value: object) -> object:
+    """Every value the template prints, a control character in it a space: autoescaping
+    leaves an escape sequence or a bidi override of a source or an engine as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=True,
+        finalize=_printable,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
