@@ -99,6 +99,7 @@ _BEFORE_NUMBER = frozenset(["no", "nos", "fig", "figs", "vol", "art", "sec", "p"
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
+_ELLIPSIS = re.compile(r"\u2026|\.\.")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_START = re.compile(r"\s+([\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0400-\u04ff])")
 # A line without the white space around it: its first to its last character that is not white
@@ -185,8 +186,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
         for m in _BOUNDARY.finditer(text, p_start, p_end):
             cut = m.end()
             nxt = _NEXT_START.match(text, cut, p_end)
-            if nxt is None:
-                continue
+            if nxt is None or _ELLIPSIS.search(m.group(0)):
+                continue  # " ... " in a quote leaves words out; it does not end the sentence
             abbreviation = _is_abbreviation(text, m.start(), p_start, p_end)
             if abbreviation and not _starts_sentence(text, nxt.start(1), p_end):
                 continue  # "U.S. officials", "Dr. Jones"; but "in the U.S. The next day" splits

@@ -125,3 +125,24 @@ def test_no_documents_is_an_error() -> None:
 def test_topic_setting_focuses_and_is_not_marked_inferred() -> None:
     brief = build_brief([DOC], settings=Settings(topic="barges"), today=dt.date(2026, 1, 1))
     assert brief.topic == "barges" and not brief.topic_inferred
+
+
+def test_a_sentence_cut_off_with_an_ellipsis_is_never_briefed() -> None:
+    """A feed's teaser ends mid-sentence with "..." ("two officers were sued by the estate of
+    a man whom they shot after..."): quoted, it reads as a fact cut where its meaning was."""
+    teaser = (
+        "In the second case, two officers were sued by the estate of a man whom they shot "
+        "and killed after..."
+    )
+    doc = document_from_text(
+        "Court sides with police\n\nThe Supreme Court on Monday ruled that police officers in "
+        "two cases were protected from lawsuits over their use of force. The unsigned opinions "
+        "overturned two lower appellate decisions. One case involved an officer who knelt on a "
+        f"man's back during an arrest in California. {teaser}\n",
+        "court.txt",
+    )
+    brief = build_brief([doc], settings=Settings(), today=dt.date(2021, 10, 19))
+    facts = [*brief.bottom_line, *brief.facts, *brief.watch, *brief.more_facts]
+    quotes = [c.quote for f in facts for c in f.citations]
+    assert quotes, "the complete sentences are briefed"
+    assert not any(q.rstrip().endswith(("...", "\u2026")) for q in quotes), quotes

@@ -33,6 +33,12 @@ from briefing.text import (
         ("J. R. Smith won. Fans cheered.", ["J. R. Smith won.", "Fans cheered."]),
         ("Asylum in the U.S. The numbers rose.", ["Asylum in the U.S.", "The numbers rose."]),
         ("The U.S. Army said no. Fig. 2 shows it.", ["The U.S. Army said no.", "Fig. 2 shows it."]),
+        # An ellipsis leaves words out of a quote: cutting there would drop its condition.
+        (
+            "“If we get through this winter ... I hope for spring,” he said. It ended.",
+            ["“If we get through this winter ... I hope for spring,” he said.", "It ended."],
+        ),
+        ("Wait\u2026 Then it rained. Done.", ["Wait\u2026 Then it rained.", "Done."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:

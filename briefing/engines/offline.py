@@ -59,7 +59,8 @@ _DATE_MENTION = re.compile(
     r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|(?:19|20)\d{2})\b"
 )
-_ENDS_SENTENCE = re.compile(r"[.!\u2026][\"'\u201d\u2019)]*$")
+# A sentence's end: not an ellipsis, which trails off or marks a teaser cut ("have...").
+_ENDS_SENTENCE = re.compile(r"(?<![.\u2026])[.!][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
 FALLBACK_WORDS = 10
 HEADLINE_PENALTY = 0.1
