@@ -500,7 +500,7 @@ def same_actor(a: str, b: str) -> bool:
     President Donald Trump"), so an outlet's "Trump" never disputes another outlet's
     "President Trump"."""
     key_a, key_b = actor_key(a), actor_key(b)
-    if key_a == key_b:
+    if key_a == key_b or _abbreviates(a, b) or _abbreviates(b, a):
         return True
     shorter, longer = sorted((key_a, key_b), key=len)
     if len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} ":
@@ -512,6 +512,25 @@ def same_actor(a: str, b: str) -> bool:
     # ... and both are that name, not something it qualifies ("Defence chiefs", "A Ministry
     # of Defence source", "the Biden administration"): each ends with the name they share
     return _last_word(a) == _last_word(b) and _last_word(a) in names_a & names_b
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_NAME_INITIAL = re.compile(r"\b[A-Z]")  # "Republican National Committee": R, N, C
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is an acronym of ``name``: written beside it ("The Republican National
+    Committee (RNC)") or spelled by its capitalised words' initials."""
+    acronym = _LEADING_THE.sub("", short.strip())
+    if not _ACRONYM.fullmatch(acronym) or _ACRONYM.fullmatch(name.strip()):
+        return False
+    if f"({acronym})" in name:
+        return True
+    initials = "".join(_NAME_INITIAL.findall(_LEADING_THE.sub("", _PARENTHESIS.sub("", name))))
+    return len(acronym) >= 3 and initials == acronym  # two letters spell too much by chance
+
+
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 def _last_word(actor: str) -> str:
@@ -590,12 +609,16 @@ def negates(text: str, terms: Collection[str]) -> bool:
     "the workers were not tested" deny the workers."""
     for m in POLARITY.finditer(text):
         clause = _CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]  # its scope ends at a comma
+        before = _CLAUSE_END.split(text[: m.start()])[-1]
+        if _CONDITION.search(before):
+            continue  # "will skip the debates if the panel doesn't change": a condition
         if any(term in terms for term in content_terms(clause)[:NEGATION_REACH]):
             return True
     return False
 
 
 _CLAUSE_END = re.compile(r"[,;:!?\u2014]")  # not "." ("U.S."): a statement is one sentence
+_CONDITION = re.compile(r"\b(?:if|unless|until|whether|lest)\b", re.IGNORECASE)
 
 
 # Words by which a source finds fault with what it reports: a claim side that uses them agrees

@@ -288,6 +288,10 @@ def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone(
         ("Vaccinated people are no longer recommended to wear masks.", {"recommend"}, True),
         ("Twitter suspended the account on Friday.", {"account"}, False),
         ("A judge dismissed the complaint.", {"complaint"}, False),
+        # a negation in a condition asserts nothing
+        ("It will skip the debates if the panel doesn't make changes.", {"mak", "chang"}, False),
+        ("Unless Congress does not act, rates rise.", {"act"}, False),
+        ("The panel did not make changes.", {"mak", "chang"}, True),
     ],
 )
 def test_a_negation_bears_on_the_words_after_it(
@@ -312,6 +316,12 @@ def test_a_negation_bears_on_the_words_after_it(
         ("State Department", "Justice Department", False),
         ("A Ministry of Defence source", "Defence chiefs", False),  # the name qualifies them
         ("Staff Mick Mulvaney", "Mulvaney", True),
+        # an acronym written beside its name, or spelled by its initials (three letters or more)
+        ("RNC", "The Republican National Committee (RNC)", True),
+        ("the RNC", "Republican National Committee", True),
+        ("UN", "the United Nations (UN)", True),
+        ("FBI", "CIA", False),
+        ("US", "Ukraine Senate", False),
     ],
 )
 def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:
