@@ -502,6 +502,9 @@ def same_actor(a: str, b: str) -> bool:
     key_a, key_b = actor_key(a), actor_key(b)
     if key_a == key_b or _abbreviates(a, b) or _abbreviates(b, a):
         return True
+    voice_a, voice_b = _voice_of(key_a) or key_a, _voice_of(key_b) or key_b
+    if _same_words(voice_a, voice_b):
+        return True  # "The president-elect of Iran"; "a Taliban spokesperson" and "the Taliban"
     shorter, longer = sorted((key_a, key_b), key=len)
     if len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} ":
         return True  # "the Senate minority leader" and "Senate Minority Leader Mitch McConnell"
@@ -512,6 +515,45 @@ def same_actor(a: str, b: str) -> bool:
     # ... and both are that name, not something it qualifies ("Defence chiefs", "A Ministry
     # of Defence source", "the Biden administration"): each ends with the name they share
     return _last_word(a) == _last_word(b) and _last_word(a) in names_a & names_b
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two keys are one name in another order ("the president-elect of Iran" and
+    "Iranian president-elect"): the same words but "of", a place and its people's adjective
+    counting as one ("Iran", "Iranian")."""
+    words_a = [w for w in a.split() if w != "of"]
+    left = [w for w in b.split() if w != "of"]
+    if not words_a or len(words_a) != len(left):
+        return False
+    for word in words_a:
+        match = next((w for w in left if _one_word(word, w)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
+def _one_word(a: str, b: str) -> bool:
+    """One word, or a place and its people's adjective ("Iran", "Iranian"; "Russia")."""
+    short, long = sorted((a, b), key=len)
+    return a == b or (len(short) >= 4 and long.removeprefix(short) in _DEMONYM_ENDINGS)
+
+
+_DEMONYM_ENDINGS = frozenset(["n", "an", "ian", "ese", "i", "ish"])
+
+
+# "a Taliban spokesperson", "White House officials", "White House press secretary Jen Psaki":
+# the voice of the organisation named before the role.
+_VOICE = re.compile(
+    r"^(?P<org>[a-z][\w'.-]*(?: [a-z][\w'.-]*){0,3}?) (?:spokes(?:person|man|woman)|"
+    r"press secretary|officials?|aides?)\b"
+)
+
+
+def _voice_of(key: str) -> str | None:
+    """The organisation an actor key speaks for ("taliban" for "taliban spokesperson")."""
+    m = _VOICE.match(key)
+    return m.group("org") if m else None
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")

@@ -322,6 +322,15 @@ def test_a_negation_bears_on_the_words_after_it(
         ("UN", "the United Nations (UN)", True),
         ("FBI", "CIA", False),
         ("US", "Ukraine Senate", False),
+        # one name in another order; a place and its people's adjective
+        ("The president-elect of Iran", "Iranian president-elect", True),
+        ("the Defence Ministry", "the Ministry of Defence", True),
+        ("Paul", "Pauline", False),
+        # an organisation's spokesperson or officials speak for it
+        ("a Taliban spokesperson", "The Taliban", True),
+        ("White House officials", "White House press secretary Jen Psaki", True),
+        ("Russian officials", "Russia", True),
+        ("US officials", "Chinese officials", False),
     ],
 )
 def test_one_actor_under_two_names(a: str, b: str, same: bool) -> None:
