@@ -291,3 +291,25 @@ def test_counts_of_one_are_singular_in_the_footer() -> None:
     assert "1 fact verified" in md and "1 more fact in the JSON" in md
     assert "1 more warning in the JSON" in md
     assert "1 fact verified against" in footer_text(brief)
+
+
+def test_a_source_without_a_title_is_named_by_its_path_as_code_once() -> None:
+    from briefing.models import Changes, Reprint
+    from briefing.render.html import render_html
+
+    hostile = "in[click](javascript:alert(1))_`x`*b*.txt"  # a name with link and emphasis syntax
+    brief = _brief("The harbour reopened on Monday.")
+    untitled = brief.sources[0].model_copy(update={"title": None, "path": hostile})
+    reprint = Reprint(source_id="d1", path="copies/harbour_2.txt")
+    brief = brief.model_copy(
+        update={"sources": [untitled], "reprints": [reprint], "changes": Changes()}
+    )
+    md = render_markdown(brief)
+    # Read as a file name (code), not as a title with its underscores escaped; said once.
+    assert "\n1. ``in[click](javascript:alert(1))_`x`*b*.txt`` (2025-05-01)\n" in md
+    assert md.count("javascript") == 1 and "\\_" not in md
+    assert "also carried by `copies/harbour_2.txt`\n" in md
+    html = render_html(brief)
+    assert html.count("copies/harbour_2.txt") == 1 and "javascript" not in html.replace(
+        '<span class="path">in[click](javascript:alert(1))_`x`*b*.txt</span>', "", 1
+    )
