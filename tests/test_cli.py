@@ -40,6 +40,17 @@ def test_no_command_and_bad_usage_exit_2(capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_the_summary_line_counts_as_the_footer_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dam.txt").write_text(GOOD)
+    code, out, err = _run(["build", str(tmp_path / "dam.txt"), "-v"], capsys)
+    footer = out.strip().splitlines()[-2]
+    verified = re.search(r"\b\d+ facts? verified\b", footer)
+    assert code == 0 and verified is not None
+    assert f"briefing: 1 document, {verified[0]}, 0 contradictions, " in err
+
+
 def test_format_is_inferred_from_the_output_suffix(tmp_path: Path) -> None:
     out = tmp_path / "brief.json"
     assert main(["build", str(EXAMPLES), "-o", str(out), "-q"]) == 0

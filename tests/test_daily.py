@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -45,6 +46,7 @@ from briefing.models import (
     Document,
     Fact,
     SourceRef,
+    counted,
 )
 
 DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
@@ -429,6 +431,35 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert rows[1]["documents_added"] == 2 and rows[1]["facts"] > 0
 
 
+def test_the_run_summary_says_what_the_footer_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two reports of the strike repeat a sentence: more facts are verified than the brief
+    # keeps, and the summary on stderr, the footer and the history must count them alike.
+    texts = {"a.txt": FERRY_STRIKE, "b.txt": OPERATOR_UPDATE, "c.txt": UNION_DENIAL}
+    _inbox(tmp_path, {**texts, "d.txt": ORCHARD_FROST})
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-20"]) == 0
+    err = capsys.readouterr().err
+    brief = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
+    footer = (tmp_path / "briefs" / "2026-11-20.md").read_text().splitlines()[-2]
+    verified = re.search(r"\b(\d+) facts? verified\b", footer)
+    assert verified is not None and int(verified[1]) == brief["stats"]["facts_verified"]
+    contradictions = len(brief["contradictions"]) + len(brief["more_contradictions"])
+    assert contradictions == 1
+    assert f": 4 documents, {verified[0]}, 1 contradiction\n" in err
+    assert "(s)" not in err
+    assert main(["history", "--out", "briefs", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["facts"] == int(verified[1])
+
+
+def test_counts_take_the_number_of_their_noun() -> None:
+    assert [counted(n, "document") for n in (0, 1, 2)] == [
+        "0 documents",
+        "1 document",
+        "2 documents",
+    ]
+
+
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["daily", "--out", "briefs"]) == 1
     assert "no sources" in capsys.readouterr().err
@@ -455,7 +486,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     result = run_daily(config, now=DAY1, settings=_settings(), dry_run=True)
     assert result.status == "dry_run" and result.exit_code == 0
     plan = "\n".join(result.plan)
-    assert "would read 1 new or changed file(s)" in plan
+    assert "would read 1 new or changed file of 1 found" in plan
     assert "would fetch http://127.0.0.1:9/feed.xml" in plan
     assert not (tmp_path / "briefs").exists()
 

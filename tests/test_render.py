@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 from briefing.models import Brief, BriefStats, Citation, Fact, SourceRef
@@ -115,36 +116,83 @@ def _disputed(brief: Brief, side_quote: str, *, source_id: str = "d1") -> Brief:
     return brief.model_copy(update={"contradictions": [contradiction]})
 
 
-def test_a_side_quoting_the_bottom_line_points_to_it_instead_of_repeating_it() -> None:
+def _side_text(html: str, actor: str) -> str:
+    """The text of the HTML side cell of ``actor``, tags dropped."""
+    import re
+
+    cell = html[html.index(f'<span class="side-actor">{actor}</span>') :]
+    cell = cell[: cell.index("</td>")]
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
+def test_a_side_quoting_the_bottom_line_still_shows_its_quote_on_every_page() -> None:
+    import pypdf
+
+    from briefing.render import render
+    from briefing.render.html import render_html
+    from briefing.render.markdown import back_references
+
     said = "The harbour reopened on Monday after a week of repairs."
     brief = _disputed(_brief(said), said)
+    # The sides sit next to each other: neither is a pointer to somewhere else on the page.
     md = render_markdown(brief)
-    assert md.count(said) == 1  # once, in the bottom line
-    assert "- **The port authority:** (see bottom line 1) [1]" in md
+    assert f"- **The port authority:** “{said}” [1]" in md
     assert "- **The union:** “The harbour stays closed until June.” [1]" in md
-    from briefing.render.html import render_html
-
+    assert "(see " not in md
     html = render_html(brief)
-    assert html.count(said) == 1
-    assert '<span class="see">(see bottom line 1)</span>' in html
-    # The JSON keeps every side whole: a reader of the data needs no page to resolve it.
+    assert _side_text(html, "The port authority") == f"The port authority “{said}” [1]"
+    assert "(see " not in html
+    pdf = pypdf.PdfReader(io.BytesIO(render(brief, "pdf"))).pages
+    assert len(pdf) == 1
+    text = " ".join(pdf[0].extract_text().split())
+    assert text.count("week of repairs") == 2 and "(see " not in text
+    # The repeat is known (the near-duplicate metric of briefing.eval allows it) ...
+    assert back_references(brief) == {("c1", 0): "bottom line 1"}
+    # ... and the JSON keeps every side whole, as before.
     side = json.loads(render_json(brief))["contradictions"][0]["sides"][0]
     assert side["statement"] == said and side["citations"][0]["quote"] == said
 
 
-def test_a_side_saying_something_else_is_shown_in_full() -> None:
+def test_every_page_shows_a_side_in_the_same_words() -> None:
+    from briefing.models import Contradiction, ContradictionSide
+    from briefing.render.html import render_html
+
+    said = "The harbour reopened on Monday after a week of repairs."
+    brief = _brief(said)
+    sides = tuple(
+        ContradictionSide(
+            actor=actor,
+            statement=f"Refers to “{phrase}”.",  # a temporal side: its statement is a label
+            citations=(Citation(source_id="d1", quote=quote, start=0, end=len(quote)),),
+        )
+        for actor, phrase, quote in (
+            ("Old report", "the late mayor", "the late mayor opened the quay"),
+            ("New report", "Mayor Lind", "Mayor Lind closed the quay"),
+        )
+    )
+    temporal = Contradiction(id="c1", kind="temporal", summary="Two periods.", sides=sides)
+    brief = brief.model_copy(update={"contradictions": [temporal]})
+    md, html = render_markdown(brief), render_html(brief)
+    assert "- **Old report:** “the late mayor opened the quay” [1]" in md
+    assert _side_text(html, "Old report") == "Old report “the late mayor opened the quay” [1]"
+
+
+def test_a_side_saying_something_else_is_not_a_repeat() -> None:
+    from briefing.render.markdown import back_references
+
     said = "The harbour reopened on Monday after a week of repairs."
     brief = _disputed(_brief(said), "Ferries are still running a reduced timetable.")
     md = render_markdown(brief)
-    assert "(see bottom line" not in md
     assert "“Ferries are still running a reduced timetable.” [1]" in md
+    assert back_references(brief) == {}
 
 
-def test_another_outlets_near_identical_sentence_points_to_the_bottom_line() -> None:
+def test_another_outlets_near_identical_sentence_is_a_repeat_shown_in_its_words() -> None:
+    from briefing.render.markdown import back_references
+
     said = "Trump delays State of the Union address until shutdown ends"
-    brief = _disputed(
-        _brief(said), "President Donald Trump postpones State of the Union until shutdown ends"
-    )
+    other = "President Donald Trump postpones State of the Union until shutdown ends"
+    brief = _disputed(_brief(said), other)
     brief = brief.model_copy(
         update={"sources": [*brief.sources, SourceRef(id="d2", number=2, title="B", path="b.txt")]}
     )
@@ -153,13 +201,14 @@ def test_another_outlets_near_identical_sentence_points_to_the_bottom_line() -> 
         update={"citations": (sides[0].citations[0].model_copy(update={"source_id": "d2"}),)}
     )
     contradiction = brief.contradictions[0].model_copy(update={"sides": (moved, sides[1])})
-    md = render_markdown(brief.model_copy(update={"contradictions": [contradiction]}))
-    assert "- **The port authority:** (see bottom line 1) [2]" in md
-    assert "postpones" not in md
+    brief = brief.model_copy(update={"contradictions": [contradiction]})
+    assert back_references(brief) == {("c1", 0): "bottom line 1"}
+    assert f"- **The port authority:** “{other}” [2]" in render_markdown(brief)
 
 
-def test_on_a_page_of_stories_a_side_points_to_its_storys_line() -> None:
+def test_on_a_page_of_stories_a_side_repeating_its_storys_line_is_still_quoted() -> None:
     from briefing.models import BriefStory
+    from briefing.render.markdown import back_references
 
     said = "The harbour reopened on Monday after a week of repairs."
     other = "Snow closed the mountain pass overnight."
@@ -183,8 +232,8 @@ def test_on_a_page_of_stories_a_side_points_to_its_storys_line() -> None:
     )
     md = render_markdown(brief)
     assert "## Top stories" in md
-    assert md.count(said) == 1
-    assert "- **The port authority:** (see story 1, line 1) [1]" in md
+    assert f"- **The port authority:** “{said}” [1]" in md
+    assert back_references(brief) == {("c1", 0): "story 1, line 1"}
 
 
 def test_a_side_without_an_actor_is_named_by_its_source() -> None:
@@ -242,3 +291,25 @@ def test_counts_of_one_are_singular_in_the_footer() -> None:
     assert "1 fact verified" in md and "1 more fact in the JSON" in md
     assert "1 more warning in the JSON" in md
     assert "1 fact verified against" in footer_text(brief)
+
+
+def test_a_source_without_a_title_is_named_by_its_path_as_code_once() -> None:
+    from briefing.models import Changes, Reprint
+    from briefing.render.html import render_html
+
+    hostile = "in[click](javascript:alert(1))_`x`*b*.txt"  # a name with link and emphasis syntax
+    brief = _brief("The harbour reopened on Monday.")
+    untitled = brief.sources[0].model_copy(update={"title": None, "path": hostile})
+    reprint = Reprint(source_id="d1", path="copies/harbour_2.txt")
+    brief = brief.model_copy(
+        update={"sources": [untitled], "reprints": [reprint], "changes": Changes()}
+    )
+    md = render_markdown(brief)
+    # Read as a file name (code), not as a title with its underscores escaped; said once.
+    assert "\n1. ``in[click](javascript:alert(1))_`x`*b*.txt`` (2025-05-01)\n" in md
+    assert md.count("javascript") == 1 and "\\_" not in md
+    assert "also carried by `copies/harbour_2.txt`\n" in md
+    html = render_html(brief)
+    assert html.count("copies/harbour_2.txt") == 1 and "javascript" not in html.replace(
+        '<span class="path">in[click](javascript:alert(1))_`x`*b*.txt</span>', "", 1
+    )

@@ -21,6 +21,7 @@ from briefing.config import load_settings
 from briefing.errors import OutputError, RenderError
 from briefing.files import check_output_path, write_atomic
 from briefing.ingest import source_at
+from briefing.models import counted
 from briefing.pipeline import build_brief_from_paths
 from briefing.render import FORMATS, render
 from briefing.sanitize import one_line
@@ -225,11 +226,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"{u.calls} LLM calls ({u.cached_calls} cached), {u.prompt_tokens:,} tokens in, "
             f"{u.completion_tokens:,} out, estimated ${u.cost_usd:.4f} ({stats.model})"
         )
-    reporter.progress(
-        f"{stats.documents} documents, {stats.facts_verified} verified facts, "
-        f"{stats.contradictions_found} contradictions, {stats.words} words, "
-        f"{stats.elapsed_s:.2f}s"
-    )
+    reporter.progress(f"{brief.summary()}, {counted(stats.words, 'word')}, {stats.elapsed_s:.2f}s")
     if stats.engine != "offline" and stats.facts_verified == 0:
         # The LLM gave nothing usable and the offline fallback did not fill the brief either.
         print(

@@ -37,7 +37,7 @@ from briefing.ingest import (
     load_documents,
     source_suffix,
 )
-from briefing.models import Document
+from briefing.models import Document, counted
 from briefing.sanitize import as_text, one_line
 from briefing.sourcefiles import (
     DAILY_LIMIT,
@@ -187,8 +187,8 @@ def collect(
     )
     out = Collected(warnings=list(sources.warnings))
     progress(
-        f"reading {len(sources.files)} file(s), {len(sources.feed_files)} feed file(s), "
-        f"{len(sources.urls)} URL(s)"
+        f"reading {counted(len(sources.files), 'file')}, "
+        f"{counted(len(sources.feed_files), 'feed file')}, {counted(len(sources.urls), 'URL')}"
     )
     _files(sources.files, store, out, now=now, run_id=run_id, limit=config.max_file_bytes)
     for path in sources.feed_files:
@@ -307,7 +307,7 @@ def plan(config: DailyConfig, store: Store | None, sources: Sources, window: Win
         if known.get(as_text(p)) != (p.stat().st_size, p.stat().st_mtime_ns)
     ]
     lines.append(
-        f"would read {len(new_files)} new or changed file(s) of {len(sources.files)} found"
+        f"would read {counted(len(new_files), 'new or changed file')} of {len(sources.files)} found"
     )
     lines += [f"  {one_line(p)}" for p in new_files[:50]]
     for path in sources.feed_files:
@@ -318,7 +318,10 @@ def plan(config: DailyConfig, store: Store | None, sources: Sources, window: Win
         lines.append(f"would fetch {url}{cond}")
     pending = len(store.pending_documents()) if store else 0
     if pending:
-        lines.append(f"{pending} stored document(s) from earlier runs are not yet in a brief")
+        lines.append(
+            f"{counted(pending, 'stored document')} from earlier runs "
+            f"{'is' if pending == 1 else 'are'} not yet in a brief"
+        )
     outs = ", ".join(f"{window.day.isoformat()}.{f}" for f in config.formats)
     lines.append(f"would write {config.out}/{{{outs}}} and latest.*")
     return lines

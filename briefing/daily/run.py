@@ -42,7 +42,7 @@ from briefing.daily.store import Store
 from briefing.engines.base import Engine
 from briefing.errors import RenderError
 from briefing.files import remove_stale_temporaries_in, run_lock, write_atomic
-from briefing.models import Brief, Changes, Reprint
+from briefing.models import Brief, Changes, Reprint, counted
 from briefing.pipeline import build_brief
 from briefing.render import render
 from briefing.sanitize import safe_message
@@ -227,7 +227,7 @@ def _run(
     )
     status: Literal["ok", "no_new"] = "ok" if docs else "no_new"
     if docs:
-        progress(f"building the brief of {day.isoformat()} from {len(docs)} document(s)")
+        progress(f"building the brief of {day.isoformat()} from {counted(len(docs), 'document')}")
         brief = build_brief(
             docs,
             settings=settings,
@@ -270,7 +270,7 @@ def _run(
             "status": status,
             "finished_at": now,
             "docs_in_brief": len(docs),
-            "facts": len(facts),
+            "facts": brief.stats.facts_verified,  # the count its footer states
             "contradictions": len(contradictions),
             "warnings": warnings,
             "cost_usd": brief.stats.usage.cost_usd,
@@ -282,10 +282,7 @@ def _run(
     if not written:
         message = "nothing written (no output formats)"
     elif status == "ok":
-        message = (
-            f"wrote {', '.join(str(p) for p in written)}: {len(docs)} document(s), "
-            f"{len(facts)} facts, {len(contradictions)} contradictions"
-        )
+        message = f"wrote {', '.join(str(p) for p in written)}: {brief.summary()}"
     else:
         message = f"no new sources since the last run; wrote {written[0]}"
     return DailyResult(

@@ -29,11 +29,11 @@ from briefing.render.markdown import (
     KIND_LABELS,
     Cited,
     as_label,
-    back_references,
     cite_labels,
     lineup_view,
     quoted,
     side_label,
+    side_quotes,
 )
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import printable
@@ -258,11 +258,9 @@ def render_html(
     brief cites, in full, grouped by source.
     """
     numbers = _SourceNumbers(brief.sources)
-    refs = back_references(brief)
     try:
         template = _environment().get_template(TEMPLATE_NAME)
         return template.render(
-            see=lambda c, k: refs.get((c.id, k)),
             brief=brief,
             css=Markup(_stylesheet()),
             page_css=Markup(page_css(paper, font_pt)),
@@ -270,6 +268,7 @@ def render_html(
             cite_labels=numbers.labels,
             kind_label=lambda kind: KIND_LABELS.get(kind, kind),
             quoted=quoted,
+            side_quotes=side_quotes,
             cited_facts=lambda facts: [f for f in facts if numbers.numbers(f.citations)],
             source_refs=lambda ids: [_SourceId(s.id) for s in brief.sources if s.id in ids],
             citations_of=lambda c: [q for side in c.sides for q in side.citations],

@@ -127,6 +127,16 @@ def quoted(statement: str, citations: Sequence[Citation]) -> bool:
     return bool(citations) and " ".join(statement.split()) == " ".join(citations[0].quote.split())
 
 
+def side_quotes(side: ContradictionSide) -> list[str]:
+    """What a contradiction side shows in quotation marks, on every page: its statement when
+    that is its quote, else each quote it cites. Always the side's own words, even when an
+    item above quotes them too: a reader compares the sides next to each other, and a pointer
+    ("see bottom line 3") left one side blank."""
+    if quoted(side.statement, side.citations):
+        return [side.statement]
+    return [q.quote for q in side.citations]
+
+
 MAX_WARNINGS_SHOWN = 5
 
 
@@ -199,13 +209,13 @@ def _repeats(side: ContradictionSide, fact: Fact) -> bool:
 
 
 def back_references(brief: Brief) -> dict[tuple[str, int], str]:
-    """Where the page already shows what a contradiction side says, so the side points there
-    instead of repeating it: (contradiction id, side index) -> ``"bottom line 1"``, or
-    ``"story 2, key development 1"`` on a page of several stories.
+    """Which contradiction sides repeat an item printed above them, and which: (contradiction
+    id, side index) -> ``"bottom line 1"``, or ``"story 2, key development 1"`` on a page of
+    several stories (on a one-story page the bottom line counts; on a page of several, the
+    story's own lines and key developments).
 
-    Only items printed above the contradiction count: on a one-story page the bottom line;
-    on a page of several stories, the story's own lines and key developments. The JSON keeps
-    every side whole; the Markdown, HTML and PDF pages show the reference.
+    The pages quote such a side all the same (``side_quotes``): this is what the
+    near-duplicate metric of ``briefing.eval`` leaves out as a repeat made on purpose.
     """
     lineup = lineup_view(brief)
     earlier: list[tuple[list[Contradiction], list[tuple[str, Fact]]]] = []
@@ -246,15 +256,14 @@ def side_label(side: ContradictionSide, brief: Brief) -> str:
 def render_markdown(brief: Brief) -> str:
     template = _environment().get_template("brief.md.j2")
     numbers = source_numbers(brief)
-    refs = back_references(brief)
     return template.render(
-        see=lambda c, k: refs.get((c.id, k)),
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
         max_warnings=MAX_WARNINGS_SHOWN,
         citations_of=lambda c: [q for side in c.sides for q in side.citations],
         cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
         quoted=quoted,
+        side_quotes=side_quotes,
         kind_label=KIND_LABELS,
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
         lineup=lineup_view(brief),
