@@ -35,6 +35,8 @@ MAX_ACTORS = 5
 MAX_WATCH = 3
 MAX_MORE_FACTS = 40
 _SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
+WITHIN = 0.7  # ... or share of a statement's content terms that one statement shown holds
+WITHIN_MIN = 4  # ... for a statement of this many content terms or more
 
 
 def _quotes(facts: Sequence[Fact]) -> set[str]:
@@ -45,27 +47,37 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) > _SIMILAR
 
 
+def _within(terms: frozenset[str], said: frozenset[str]) -> bool:
+    """Whether a statement's terms are mostly ones a statement shown holds: it adds little
+    ("RNC threatens to advise candidates against participating in presidential debates" under
+    the lead that says so with the who, when and unless)."""
+    return len(terms) >= WITHIN_MIN and len(terms & said) >= WITHIN * len(terms)
+
+
 class Redundancy:
     """What a page says already, so nothing is said twice (MMR-style, across all sections):
     the quotes shown and the content terms of each statement taken."""
 
     def __init__(self) -> None:
         self.quotes: set[str] = set()
+        self.sources: set[str] = set()  # cited by what was taken
         self._terms: list[frozenset[str]] = []
         self._said: list[str] = []
 
-    def novel(self, statement: str) -> bool:
+    def novel(self, statement: str, *, adds: bool = True) -> bool:
         """Whether ``statement`` says something new: its content terms are not mostly those of
-        a statement taken, nor do its words read as one (``lexicon.word_overlap``)."""
+        a statement taken, nor do its words read as one (``lexicon.word_overlap``); with
+        ``adds``, nor are they mostly within one (``_within``)."""
         terms = frozenset(content_terms(statement))
-        return not any(_similar(terms, t) for t in self._terms) and not any(
-            word_overlap(statement, said) >= SAME_WORDS for said in self._said
-        )
+        return not any(
+            _similar(terms, t) or (adds and _within(terms, t)) for t in self._terms
+        ) and not any(word_overlap(statement, said) >= SAME_WORDS for said in self._said)
 
     def take(self, fact: Fact) -> bool:
         """Take ``fact`` when it neither quotes what is shown nor says the same; True if taken."""
         if _quotes([fact]) & self.quotes or not self.novel(fact.statement):
             return False
+        self.sources.update(c.source_id for c in fact.citations)
         self.quotes |= _quotes([fact])
         self._terms.append(frozenset(content_terms(fact.statement)))
         self._said.append(fact.statement)
@@ -130,18 +142,20 @@ def select_facts(
         chosen_terms.append(frozenset(content_terms(fact.statement)))
         covered.update(c.source_id for c in fact.citations)
 
-    def novel(fact: Fact) -> bool:
+    def novel(fact: Fact, *, adds: bool = True) -> bool:
         terms = frozenset(content_terms(fact.statement))
-        if redundancy is not None and not redundancy.novel(fact.statement):
+        if redundancy is not None and not redundancy.novel(fact.statement, adds=adds):
             return False
         return not any(_similar(terms, t) for t in chosen_terms) and not any(
             word_overlap(fact.statement, f.statement) >= SAME_WORDS for f in chosen
         )
 
-    for fact in ranked:  # first pass: one fact for each source not cited yet
+    if redundancy is not None:
+        covered |= redundancy.sources
+    for fact in ranked:  # first pass: one fact for each source not cited yet, even a repeat
         if len(chosen) >= limit:
             break
-        if not {c.source_id for c in fact.citations} <= covered and novel(fact):
+        if not {c.source_id for c in fact.citations} <= covered and novel(fact, adds=False):
             take(fact)
     for fact in ranked:
         if len(chosen) >= limit:

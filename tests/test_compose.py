@@ -179,3 +179,30 @@ def test_the_headline_that_titles_the_page_is_not_also_a_key_development() -> No
     # source 2 is cited nowhere else: its headline stays, so every source is cited
     assert lone.statement in shown
     assert lone.statement not in page([facts[0], facts[2]])  # now source 2 is cited above
+
+
+def _said(text: str, source: str) -> Fact:
+    return Fact(statement=text, citations=(Citation(source_id=source, quote=text),))
+
+
+def test_a_headline_saying_part_of_what_the_page_says_is_not_a_key_development() -> None:
+    """Another outlet's headline repeats a bottom-line item in fewer words: shown below it, it
+    tells the reader nothing new. When its outlet is cited nowhere else it is still taken, so
+    every source keeps a citation."""
+    from briefing.compose import Redundancy
+
+    lead = _said(
+        "Republican National Committee Chairwoman Ronna McDaniel warned Tuesday she may advise "
+        "future presidential candidates against joining debates hosted by the commission.",
+        "d1",
+    )
+    headline = _said("RNC chair warns she will advise candidates against presidential debates", "d2")
+    other = _said("The letter follows criticism of format changes during the 2020 race.", "d1")
+    redundancy = Redundancy()
+    assert redundancy.take(lead)
+    chosen = select_facts([headline, other], set(), redundancy=redundancy)
+    assert sorted(f.statement for f in chosen) == sorted([headline.statement, other.statement])
+    redundancy = Redundancy()
+    assert redundancy.take(lead)
+    assert redundancy.take(_said("The debates commission did not comment.", "d2"))
+    assert select_facts([headline, other], set(), redundancy=redundancy) == [other]
