@@ -198,7 +198,8 @@ _CLAUSE_START = re.compile(
     r"^(?:this|that|it|there|what|he|she|they|we|i|you)(?:['\u2019]s)?\s", re.I
 )
 _TRAILING_ADVERB = re.compile(
-    r"(?:(?:^|\s+)(?:\w+ly|also|now|again|later|previously|then|still|already|too|once|even))+$",
+    r"(?:(?:^|\s+)(?:(?!(?:ally|rally|family|italy|july|supply|reply|assembly|county)\b)\w+ly|"
+    r"also|now|again|later|previously|then|still|already|too|once|even))+$",
     re.I,
 )
 # "On Monday Carlson said": the time of saying is not part of the name
@@ -209,6 +210,10 @@ _LEADING_TIME = re.compile(
 )
 _GERUND_START = re.compile(r"^[a-z]+ing\s")  # "joining a host of other ...": a clause
 _RELATIVE_END = re.compile(r"\s+(?:who|which|that)$", re.I)  # "a senator who accused"
+_RELATIVE_CLAUSE = re.compile(r"\s+who\s.*$", re.I)
+_PREPOSITION_START = re.compile(
+    r"^(?:with|without|amid|despite|during|under|over|against|into|onto|upon)\s", re.I
+)
 # "President Trump on Monday", "the agency late Tuesday": the time is not part of the name
 _TRAILING_TIME = re.compile(
     r"(?:,?\s+(?:on|late|early|last|this|earlier|later)?\s*(?:Monday|Tuesday|Wednesday|Thursday|"
@@ -362,6 +367,9 @@ def _clean_actor(text: str) -> str | None:
     text = _LEADING.sub("", text)
     text = _LEADING_TIME.sub("", text)
     text = _RELATIVE_END.sub("", text)
+    text = _RELATIVE_CLAUSE.sub("", text)  # "A senator who opposed the bill": a senator
+    if _PREPOSITION_START.match(text):
+        return None  # "With new jobless [claims hitting a low]": a phrase, not who said it
     text = _TRAILING_ADVERB.sub("", text).strip(" ,")
     if _GERUND_START.match(text) or text.endswith(("'s", "\u2019s")):
         return None  # "joining a host of", "President Trump's [stolen election claims]"
@@ -402,8 +410,13 @@ def _subject_of(segment: str) -> str | None:
         return _clean_actor(parts[-1]) if parts else None
     parts = re.split(r"[,;:\u2014]|\s\u2013\s|\bthat\b|\bwhile\b|\bbut\b", segment)
     last = parts[-1].strip()
+    if _RELATIVE_END.search(last) and (phrase := _ANTECEDENT.search(_RELATIVE_END.sub("", last))):
+        last = phrase.group(0)  # "Jan. 6 panel subpoenas a Trump ally who promised": the ally
     if last.lower() in {"who", "which"} and len(parts) > 1:
-        last = parts[-2].strip()
+        last = parts[-2].strip()  # "Biden fires Commissioner Andrew Saul, who says": Saul
+        name = _TRAILING_NAME.search(last)
+        if name is not None and name.start() > 0 and not last[: name.start()].istitle():
+            last = name.group(0)
     if last.endswith(" and"):  # "Biden defended the withdrawal and insisted": Biden
         verb = _MAIN_VERB.search(last, 1)
         if verb is not None:
@@ -411,6 +424,8 @@ def _subject_of(segment: str) -> str | None:
     return _clean_actor(last)
 
 
+_ANTECEDENT = re.compile(r"\b(?:a|an|the)\s+(?:\S+\s+){0,3}\S+$", re.I)  # the noun phrase
+_TRAILING_NAME = re.compile(r"(?<!\S)(?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*$")
 _PASSIVE = re.compile(r"\s+by\b")
 _NOUN_FORMS = frozenset(["claims", "claim", "notes", "promises", "pledges", "vows", "threats"])
 _COMMA_AFTER = re.compile(r"\s*,|\s+(?:and|or|at|of|about|over|against|from)\b")
@@ -449,10 +464,24 @@ def attribute(sentence: str) -> Attribution:
             continue  # "the list announced by the spokesman": the list announced nothing
         if r.group(1) in _NOUN_FORMS and _COMMA_AFTER.match(sentence, r.end()):
             continue  # "unemployment claims, a proxy", "election claims at a rally": a noun
+        inverted = _INVERTED.match(sentence, r.end()) if _CLAIM_MARK.search(before[-1:]) else None
+        if inverted is not None:  # '"The port will reopen," said the minister': who follows
+            who = _clean_actor(_FULL_STOP.sub("", inverted.group(1)))
+            if who:
+                return Attribution(who, r.group(1), r.start())
         subject = _subject_of(before)
         if subject:
             return Attribution(subject, r.group(1), r.start())
     return Attribution(None, None)
+
+
+_FULL_STOP = re.compile(r"(?<=[a-z]{2})\.$")  # "Jen Psaki." but "Jr.", "U.S."
+# After a claim and its reporting verb, the one who said it: "..., said the official, who ...",
+# '"...," said Jen Psaki.'
+_INVERTED = re.compile(
+    r"\s+((?:the|a|an)\s+[a-z][\w'\u2019-]*(?:\s+[a-z][\w'\u2019-]*){0,2}|"
+    r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,4})(?=\s*[,.;]|\s*$)"
+)
 
 
 _QUOTED_BEFORE = re.compile(r"[\u201d\"],?\s*$")  # "'The port will reopen,' the minister said"

@@ -129,6 +129,25 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
             "the Labor Department",
             "said",
         ),
+        # who a relative clause is about; who follows "said"; a phrase that is nobody
+        (
+            "Biden fires Social Security Commissioner Andrew Saul, who says he isn't leaving",
+            "Social Security Commissioner Andrew Saul",
+            "says",
+        ),
+        ("A senator who opposed the bill said it was wrong.", "A senator", "said"),
+        (
+            "Jan. 6 panel subpoenas a Trump ally who promised to pursue fraud claims",
+            "a Trump ally",
+            "promised",
+        ),
+        (
+            "David Black agreed to resign, said the official, who spoke on condition of anonymity.",
+            "the official",
+            "said",
+        ),
+        ('"We will win," said Jen Psaki.', "Jen Psaki", "said"),
+        ("With new jobless claims hitting a pandemic low, Biden said it is back.", "Biden", "said"),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
