@@ -43,7 +43,7 @@ IDF_POWER = 1.5  # rare terms (names, figures) weigh more than idf alone gives t
 BLOCK_TERMS = 12  # each document is blocked on its most distinctive terms
 MAX_POSTINGS = 150  # a term shared by more documents than this is too common to block on
 BACKGROUND_DOCS = 200  # see _idf
-MERGE_COSINE = 0.25  # centroid cosine above which two groups are one story
+MERGE_COSINE = 0.3  # centroid cosine above which two groups are one story (a large inbox)
 SPLIT_COSINE = 0.15  # a story this close to another, and clearly closest to it, joins it
 SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 # In a SMALL_INBOX two stories rarely share words by chance: a lower bar, so more of one event
