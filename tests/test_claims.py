@@ -233,6 +233,31 @@ def test_a_second_outlet_restating_a_bottom_line_item_corroborates_it() -> None:
     assert {c.source_id for c in leads[0].citations} == {d.id for d in docs}  # ... cited twice
 
 
+def test_a_lead_about_another_company_is_never_cited_beside_an_item() -> None:
+    """Two leads sharing a figure and the subject's words ("COVID-19 vaccine", "12") tell
+    different events when they name different companies: citing the second beside the first
+    would say its source reports what it does not."""
+    import datetime as dt
+
+    from briefing import Settings, build_brief, document_from_text
+
+    pfizer = (
+        "FDA to clear Pfizer shot for teens\n\nThe Food and Drug Administration is preparing to "
+        "authorize the Pfizer and BioNTech COVID-19 vaccine for adolescents aged 12 to 15 by "
+        "early next week. Shipments could start days later.\n"
+    )
+    moderna = (
+        "Moderna teen trial\n\nModerna on Thursday released the results of its COVID-19 vaccine "
+        "trials for those aged 12 to 17, reporting it 96 percent effective. The company will "
+        "ask regulators to expand its authorization.\n"
+    )
+    docs = [document_from_text(t, f"v-{i}.txt") for i, t in enumerate((pfizer, moderna))]
+    brief = build_brief(docs, settings=Settings(), today=dt.date(2021, 5, 7))
+    for fact in brief.bottom_line:
+        quotes = [c.quote for c in fact.citations]
+        assert not ("Pfizer" in fact.statement and any("Moderna" in q for q in quotes)), quotes
+
+
 @pytest.mark.parametrize(
     ("sentence", "ahead"),
     [

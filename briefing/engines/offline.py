@@ -40,7 +40,7 @@ from briefing.claims import (
     subject_entity,
 )
 from briefing.engines.base import CandidatePair, EngineResult
-from briefing.lexicon import content_terms, figures, stem
+from briefing.lexicon import STOPWORDS, content_terms, figures, stem
 from briefing.models import (
     ActorPosition,
     Chunk,
@@ -79,8 +79,26 @@ COVER_MIN = 4
 LEAD_COVERS = 0.8
 LEAD_MIN = 6
 FIGURE_TERMS = 3  # ... or holds one of its figures ("4.2", "385,000") and this many of its terms
+NAMES_HELD = 0.5  # ... a source cited beside an item names this share of the names it opens with
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
+
+
+_NAME = re.compile(r"(?<!^)\b[A-Z][\w'\u2019.-]*")  # a capitalised word, not the first
+
+
+def _names(text: str) -> frozenset[str]:
+    parts = (p.strip(".") for w in _NAME.findall(text) for p in w.split("-"))
+    return frozenset(stem(p) for p in parts if len(p) > 1 and p.lower() not in STOPWORDS)
+
+
+def _names_held(item: Fact, other: Fact) -> bool:
+    """Whether ``other`` names who and what ``item`` names (NAMES_HELD of the names in its
+    opening clause), so it can be cited beside it: two leads on a vaccine for 12-year-olds
+    say the same only when both are about Pfizer and the FDA, not one about Moderna's trial."""
+    statement = item.statement
+    wanted = _names(statement[: clause_end(statement, 0)])
+    return not wanted or len(wanted & _names(other.statement)) >= NAMES_HELD * len(wanted)
 
 
 def _figures(text: str) -> frozenset[str]:
@@ -402,7 +420,11 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         same = same_as(fact)
         if same is None:
             take(fact)
-        elif same[1] and fact_source_is_new(chosen[same[0]], fact):
+        elif (
+            same[1]
+            and fact_source_is_new(chosen[same[0]], fact)
+            and _names_held(chosen[same[0]], fact)
+        ):
             # Another source says the same thing: it corroborates the item, cited beside it.
             item = chosen[same[0]]
             chosen[same[0]] = item.model_copy(
