@@ -23,7 +23,12 @@ from briefing.compose import (
     source_dating,
 )
 from briefing.models import Brief, BriefStats, Contradiction, Document, Fact, Story, Synthesis
-from briefing.stories import brief_stories, contradiction_story, story_of_sources
+from briefing.stories import (
+    brief_stories,
+    contradiction_story,
+    headed_by_cited,
+    story_of_sources,
+)
 from briefing.text import ends_sentence
 
 TOP_STORIES = 3  # briefed in full
@@ -47,6 +52,11 @@ def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
     return None
 
 
+def _cited(facts: Sequence[Fact], contradictions: Sequence[Contradiction]) -> set[str]:
+    ids = {c.source_id for f in facts for c in f.citations}
+    return ids | {c.source_id for x in contradictions for s in x.sides for c in s.citations}
+
+
 def select_lineup(
     *,
     stories: Sequence[Story],
@@ -68,6 +78,7 @@ def select_lineup(
     watch: list[Fact] = []
     contras: list[Contradiction] = []
     more_contras: list[Contradiction] = []
+    headed: list[Story] = []
     for story in stories[:TOP_STORIES]:
         synthesis = syntheses.get(story.id)
         own_facts = facts.get(story.id, ())
@@ -98,6 +109,8 @@ def select_lineup(
         for fact in shown:
             redundancy.take(fact)
         key.extend(shown)
+        cited = _cited([*chosen, *shown, *own_watch], own)
+        headed.append(headed_by_cited(story, cited, documents))
         rest = [f for f in own_facts if f not in shown]
         more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
     for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:
@@ -108,8 +121,10 @@ def select_lineup(
         if line is not None:
             redundancy.take(line)
             bottom.append(line)
+        headed.append(headed_by_cited(story, _cited([line] if line else [], ()), documents))
         rest = sorted((f for f in own_facts if f is not line), key=lambda f: -f.score)
         more.extend(rest[:STORY_MORE_FACTS])
+    stories = [*headed, *stories[len(headed) :]]
     lead = stories[0]
     title = (
         f"Situation brief: {topic}"

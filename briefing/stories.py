@@ -22,7 +22,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -308,7 +308,7 @@ def _story(
     return Story(
         id="",
         rank=0,
-        headline=_headline(documents[lead]),
+        headline=headline_of(documents[lead]),
         source_ids=tuple(documents[i].id for i in ordered),
         outlets=len(outlets),
         latest=max(dates) if dates else None,
@@ -326,7 +326,7 @@ _DATELINE = re.compile(
 )
 
 
-def _headline(doc: Document) -> str:
+def headline_of(doc: Document) -> str:
     """The document's title; else its first line when it is headline-sized; else the first
     sentence of that paragraph without its dateline ("(CNN) --", "LONDON (Reuters) -"), cut
     after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead.
@@ -536,6 +536,18 @@ def same_stories(
         if best >= CONTINUES_COSINE and best >= SPLIT_MARGIN * runner_up:
             found[n] = k
     return found
+
+
+def headed_by_cited(story: Story, cited: AbstractSet[str], documents: Sequence[Document]) -> Story:
+    """``story`` headed by a source the page cites for it: its headline's source when cited,
+    else the first of its cited sources, so a reader finds the heading's outlet in Sources."""
+    if not cited or story.source_ids[0] in cited:
+        return story
+    doc_of = {d.id: d for d in documents}
+    first = next((i for i in story.source_ids if i in cited and i in doc_of), None)
+    if first is None:
+        return story
+    return story.model_copy(update={"headline": headline_of(doc_of[first])})
 
 
 def story_of_sources(stories: Sequence[Story | BriefStory]) -> dict[str, str]:

@@ -574,3 +574,25 @@ def test_a_small_inbox_keeps_one_event_told_in_two_outlets_own_words_together() 
     assert stories.SMALL_MERGE_COSINE <= similarity < stories.MERGE_COSINE
     (story,) = group_stories([france, china])
     assert set(story.source_ids) == {france.id, china.id}
+
+
+def test_a_story_is_headed_by_a_source_the_page_cites_for_it() -> None:
+    """A one-line story whose line quotes its second outlet is headed by that outlet's
+    headline: a heading from a source the page does not list reads as an uncited claim."""
+    from briefing.stories import headed_by_cited
+
+    first = document_from_text(
+        "Biden targets Big Tech in sweeping order\n\nPresident Biden signed an order on "
+        "competition on Friday. It covers 72 actions.\n",
+        "a.txt",
+    )
+    second = document_from_text(
+        "These 7 markets are the target of the order\n\nPresident Biden will sign an executive "
+        "order on Friday afternoon that targets seven markets.\n",
+        "b.txt",
+    )
+    (story,) = group_stories([first, second])
+    lead, other = (first, second) if story.source_ids[0] == first.id else (second, first)
+    assert headed_by_cited(story, {lead.id, other.id}, [first, second]) == story
+    assert headed_by_cited(story, {other.id}, [first, second]).headline == other.title
+    assert headed_by_cited(story, set(), [first, second]) == story
