@@ -722,7 +722,16 @@ def refutes(text: str) -> bool:
 
 @lru_cache(maxsize=SENTENCES_CACHED)
 def disputes(text: str) -> bool:
-    return DISPUTE.search(text) is not None
+    """Whether ``text`` reports a dispute: a dispute word, not one in a relative clause that
+    describes something ("content that contradicts the scientific consensus", "claims which
+    were false" describe content; they report no one disputing)."""
+    return any(
+        _DESCRIBING.search(text, max(0, m.start() - 12), m.start()) is None
+        for m in DISPUTE.finditer(text)
+    )
+
+
+_DESCRIBING = re.compile(r"\b(?:that|which)\s+(?:is\s+|are\s+|was\s+|were\s+)?$", re.IGNORECASE)
 
 
 _ANTONYM_WORDS = frozenset(word for pair in ANTONYMS for word in pair)

@@ -163,6 +163,9 @@ def test_polarity_disputes_and_antonyms() -> None:
     assert disputes("She called the claims baseless.")
     assert disputes("An official offered a sharply different account.")
     assert not disputes("The weather was mild.")
+    # a dispute word in a clause that describes something reports no one disputing
+    assert not disputes("It bans ads on content that contradicts the scientific consensus.")
+    assert disputes("The company denied the report.")
     assert antonym_clash("Talks were direct.", "Talks were indirect.") == ("direct", "indirect")
     assert antonym_clash("Prices rose.", "Prices rose again.") is None
 
@@ -422,6 +425,11 @@ def test_two_ways_of_saying_no_agree_and_a_plain_yes_disagrees() -> None:
     )
     assert _offline_contradictions("ferries", no, also_no) == []
     assert len(_offline_contradictions("ferries", no, yes)) == 1
+    banned = (
+        "Ban\n\nThe ministry said a new rule prohibits the crews from being able to restart "
+        "the island ferries on Thursday.\n"
+    )
+    assert _offline_contradictions("ferries", no, banned) == []  # a ban is a no too
 
 
 def test_a_phrasal_up_or_down_is_no_antonym() -> None:

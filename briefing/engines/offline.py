@@ -555,7 +555,11 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
     # "not X" against a plain "X": the other side holds no negation of its own ("won't be
     # forced to bow" and "would not bow" say one thing; so do "will not bow" and "rejects")
     plain = right if left_denies else left
-    polarity = left_denies != right_denies and not negated(plain.statement)
+    polarity = (
+        left_denies != right_denies
+        and not negated(plain.statement)
+        and not _PROHIBITS.search(plain.statement)  # "prohibits them from" / "no longer"
+    )
     sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
     overlap = len(shared) / sizes if sizes else 0.0
     if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
@@ -608,6 +612,15 @@ def _with_same_actor_context(
         }
     )
     return contradiction.model_copy(update={"sides": (first, side)})
+
+
+# A yes that says no: "a policy that prohibits deniers from being able to monetize" agrees
+# with "will no longer monetize".
+_PROHIBITS = re.compile(
+    r"\b(?:prohibit(?:s|ed|ing)?|ban(?:s|ned|ning)?|bar(?:s|red|ring)?|forbid(?:s|den|ding)?|"
+    r"block(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
 
 
 def _position(fact: Fact) -> int:
