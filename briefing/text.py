@@ -178,6 +178,17 @@ def _starts_sentence(text: str, pos: int, hi: int) -> bool:
     return m is not None and m.group(1) in _SENTENCE_OPENERS
 
 
+def _inside_quotation(text: str, start: int, cut: int, end: int) -> bool:
+    """Whether ``cut`` falls inside a quotation opened since ``start`` ("“We will win. We will
+    fight,” she said") that closes later in its paragraph (before ``end``)."""
+    opened = text.count("\u201c", start, cut) - text.count("\u201d", start, cut)
+    if opened > 0:
+        return text.find("\u201d", cut, end) != -1
+    if text.count('"', start, cut) % 2 == 1:
+        return text.find('"', cut, end) != -1
+    return False
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Sentence spans within ``text[start:end]`` (``start`` and ``end`` not negative); a line
     break always ends a sentence."""
@@ -188,6 +199,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
             nxt = _NEXT_START.match(text, cut, p_end)
             if nxt is None or _ELLIPSIS.search(m.group(0)):
                 continue  # " ... " in a quote leaves words out; it does not end the sentence
+            if _inside_quotation(text, s, cut, p_end):
+                continue  # a quotation is quoted whole: never half of it with its mark open
             abbreviation = _is_abbreviation(text, m.start(), p_start, p_end)
             if abbreviation and not _starts_sentence(text, nxt.start(1), p_end):
                 continue  # "U.S. officials", "Dr. Jones"; but "in the U.S. The next day" splits

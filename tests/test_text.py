@@ -39,6 +39,17 @@ from briefing.text import (
             ["“If we get through this winter ... I hope for spring,” he said.", "It ended."],
         ),
         ("Wait\u2026 Then it rained. Done.", ["Wait\u2026 Then it rained.", "Done."]),
+        # a quotation is one sentence: none is quoted half, its mark left open
+        (
+            "\u201cWe honor them. We affirm the history,\u201d Biden added. It ended.",
+            ["\u201cWe honor them. We affirm the history,\u201d Biden added.", "It ended."],
+        ),
+        (
+            '"We will win. We will fight," he said. Next.',
+            ['"We will win. We will fight," he said.', "Next."],
+        ),
+        # ... but a mark that never closes in its paragraph does not swallow it
+        ("\u201cOpen. Never closed here.", ["\u201cOpen.", "Never closed here."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:
