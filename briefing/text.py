@@ -178,15 +178,35 @@ def _starts_sentence(text: str, pos: int, hi: int) -> bool:
     return m is not None and m.group(1) in _SENTENCE_OPENERS
 
 
-def _inside_quotation(text: str, start: int, cut: int, end: int) -> bool:
-    """Whether ``cut`` falls inside a quotation opened since ``start`` ("“We will win. We will
-    fight,” she said") that closes later in its paragraph (before ``end``)."""
-    opened = text.count("\u201c", start, cut) - text.count("\u201d", start, cut)
-    if opened > 0:
-        return text.find("\u201d", cut, end) != -1
-    if text.count('"', start, cut) % 2 == 1:
-        return text.find('"', cut, end) != -1
-    return False
+class _Quotation:
+    """Whether a cut falls inside a quotation opened since the sentence began ("“We will win.
+    We will fight,” she said") that closes later in its paragraph. Counted as the paragraph is
+    read: each character is counted once and the next closing mark looked for once, so a long
+    paragraph inside one open quotation stays linear."""
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        self.pos = self.curly = self.straight = 0
+        self.closing: dict[str, int] = {}  # mark -> its next position found (-1: none left)
+
+    def restart(self, start: int) -> None:
+        self.pos, self.curly, self.straight = start, 0, 0
+
+    def inside(self, cut: int) -> bool:
+        text = self.text
+        self.curly += text.count("\u201c", self.pos, cut) - text.count("\u201d", self.pos, cut)
+        self.straight += text.count('"', self.pos, cut)
+        self.pos = cut
+        if self.curly > 0:
+            return self._closes("\u201d", cut)
+        return self.straight % 2 == 1 and self._closes('"', cut)
+
+    def _closes(self, mark: str, cut: int) -> bool:
+        found = self.closing.get(mark)
+        if found is None or 0 <= found < cut:
+            found = self.text.find(mark, cut, self.end)
+            self.closing[mark] = found
+        return found != -1
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -194,12 +214,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     break always ends a sentence."""
     for p_start, p_end in paragraphs(text, start, end):
         s = p_start
+        quotation = _Quotation(text, p_end)
+        quotation.restart(s)
         for m in _BOUNDARY.finditer(text, p_start, p_end):
             cut = m.end()
             nxt = _NEXT_START.match(text, cut, p_end)
             if nxt is None or _ELLIPSIS.search(m.group(0)):
                 continue  # " ... " in a quote leaves words out; it does not end the sentence
-            if _inside_quotation(text, s, cut, p_end):
+            if quotation.inside(cut):
                 continue  # a quotation is quoted whole: never half of it with its mark open
             abbreviation = _is_abbreviation(text, m.start(), p_start, p_end)
             if abbreviation and not _starts_sentence(text, nxt.start(1), p_end):
@@ -207,6 +229,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
             if cut > s:
                 yield s, cut
             s = nxt.start(1)
+            quotation.restart(s)
         if p_end > s:
             yield s, p_end
 

@@ -363,3 +363,17 @@ def test_a_100k_character_word_title_or_link_reaches_no_page(
         assert "ZqZq" * 200 not in text and "a" * 3000 not in text
         if fmt == "md":
             assert "ferry" in text.lower() and "bridge" in text.lower()
+
+
+def test_a_paragraph_inside_one_open_quotation_is_split_in_linear_time() -> None:
+    """A quotation is one sentence, so the splitter looks for its closing mark: a paragraph of
+    100,000 sentences opened by a quote mark (closed at its end, or never) must not make it
+    count or search the paragraph again at every full stop."""
+    from briefing.text import sentence_spans
+
+    body = "We go now. " * 100_000
+    start = dt.datetime.now()
+    assert len(list(sentence_spans("\u201c" + body + "\u201d he said."))) == 1
+    assert len(list(sentence_spans("\u201c" + body))) == 100_000
+    assert len(list(sentence_spans('"' + body))) == 100_000
+    assert (dt.datetime.now() - start).total_seconds() < 10
