@@ -720,6 +720,30 @@ def refutes(text: str) -> bool:
     return any(not _LABELS_A_CLAIM.match(text, m.end()) for m in REFUTATION.finditer(text))
 
 
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def schedule_clash(left: str, right: str) -> tuple[str, str] | None:
+    """The two days when two statements each set what is still to come on one day and the
+    days differ ("will visit Tulsa on Tuesday" / "will travel to Tulsa on Monday"): two
+    schedules of one event. The day follows the "will" within SCHEDULE_REACH words; a statement
+    naming two days ("said on Monday it will ... on Friday") sets none."""
+    days = []
+    for text in (left, right):
+        named = set(_WEEKDAY.findall(text))
+        day = _WEEKDAY.search(text)
+        ahead = AHEAD.search(text, 0, day.start()) if day else None
+        if len(named) != 1 or day is None or ahead is None:
+            return None
+        if len(text[ahead.end() : day.start()].split()) > SCHEDULE_REACH:
+            return None  # the day dates something else in the sentence
+        days.append(day.group(1))
+    return (days[0], days[1]) if days[0] != days[1] else None
+
+
+SCHEDULE_REACH = 8  # words from "will ..." to the day it sets
+
+
 @lru_cache(maxsize=SENTENCES_CACHED)
 def disputes(text: str) -> bool:
     """Whether ``text`` reports a dispute: a dispute word, not one in a relative clause that

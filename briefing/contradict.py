@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from briefing.chunk import document_sentences
-from briefing.claims import YEAR, actor_key, antonym_clash, disputes, has_antonym, negated
+from briefing.claims import (
+    YEAR,
+    actor_key,
+    antonym_clash,
+    disputes,
+    has_antonym,
+    negated,
+    schedule_clash,
+)
 from briefing.engines.base import CandidatePair
 from briefing.lexicon import content_terms
 from briefing.models import Citation, Contradiction, ContradictionSide, Document, Fact, Sentence
@@ -106,6 +114,8 @@ def propose_candidates(
             weight *= 1.5
         if antonyms[a] and antonyms[b] and antonym_clash(left.statement, right.statement):
             weight *= 2.0
+        if schedule_clash(left.statement, right.statement):
+            weight *= 2.0  # one event set on two days
         if dispute:
             weight *= 1.5
         scored.append((weight, a, b, common))

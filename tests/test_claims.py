@@ -432,6 +432,22 @@ def test_two_ways_of_saying_no_agree_and_a_plain_yes_disagrees() -> None:
     assert _offline_contradictions("ferries", no, banned) == []  # a ban is a no too
 
 
+def test_two_sources_setting_one_event_on_different_days_disagree() -> None:
+    tuesday = (
+        "Visit\n\nPresident Joe Biden will visit Tulsa, Oklahoma, on Tuesday to mark the "
+        "centenary of the massacre.\n"
+    )
+    monday = "Trip\n\nPresident Biden will travel to Tulsa on Monday to mark the massacre.\n"
+    (found,) = _offline_contradictions("Tulsa", tuesday, monday)
+    assert "Tuesday" in found.summary and "Monday" in found.summary
+    # the day of something else in the sentence sets no schedule
+    reported = (
+        "Results\n\nWith results trickling in late Monday, President Biden will visit Tulsa to "
+        "mark the massacre, aides said.\n"
+    )
+    assert _offline_contradictions("Tulsa", tuesday, reported) == []
+
+
 def test_a_phrasal_up_or_down_is_no_antonym() -> None:
     one = (
         "Wall\n\nThe governor announced that the state is funding a $250 million down payment "

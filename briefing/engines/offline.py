@@ -37,6 +37,7 @@ from briefing.claims import (
     negates,
     refutes,
     same_actor,
+    schedule_clash,
     subject_entity,
 )
 from briefing.engines.base import CandidatePair, EngineResult
@@ -79,6 +80,7 @@ COVER_MIN = 4
 LEAD_COVERS = 0.8
 LEAD_MIN = 6
 FIGURE_TERMS = 3  # ... or holds one of its figures ("4.2", "385,000") and this many of its terms
+SCHEDULE_TERMS = 3  # two sources setting one event on different days share this many terms
 NAMES_HELD = 0.5  # ... a source cited beside an item names this share of the names it opens with
 SAME_THING = 0.5  # Jaccard overlap of content terms above which two statements say the same
 NEARBY_CHARS = 600  # "a different account" answers a claim made a sentence or three earlier
@@ -546,6 +548,14 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         if negated(first.statement):
             strength += 0.5
         return _contradiction("reported_dispute", first, second, shared, 0.9), strength
+    days = (
+        schedule_clash(left.statement, right.statement) if len(shared) >= SCHEDULE_TERMS else None
+    )
+    if days is not None:
+        found = _contradiction("claim_conflict", left, right, shared, 0.7)
+        subject = _subject(left, shared)
+        summary = f"The sources give different days, {days[0]} and {days[1]} ({subject})."
+        return found.model_copy(update={"summary": summary}), 0.7
     refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
     if refuted is not None:
         claim, refutation = refuted
