@@ -9,11 +9,11 @@ on a page and change from day to day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefing.lexicon import normalise_statement
+from briefing.lexicon import fold_quote, normalise_statement
 from briefing.models import (
     Brief,
     BriefStats,
@@ -56,6 +56,10 @@ class PreviousDay(BaseModel):
         default=(),
         description="Ids of today's documents that update a story briefed before (new sentences).",
     )
+    earlier: dict[str, str] = Field(
+        default_factory=dict,
+        description="An updated document's id -> the text it updates: what it said before.",
+    )
 
 
 def _words(text: str) -> frozenset[str]:
@@ -72,6 +76,15 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _matches_any(words: frozenset[str], pool: Sequence[frozenset[str]]) -> bool:
     return any(_same(words, other) for other in pool)
+
+
+def _said_before(fact: Fact, earlier: Mapping[str, str]) -> bool:
+    """Whether every quote of ``fact`` is from an updated document and in what it said before
+    (``earlier``: id -> that text, folded)."""
+    return bool(fact.citations) and all(
+        c.source_id in earlier and fold_quote(c.quote) in earlier[c.source_id]
+        for c in fact.citations
+    )
 
 
 def _contradiction_sides(c: Contradiction) -> list[frozenset[str]]:
@@ -91,10 +104,19 @@ def compare_days(
     previous_facts: Sequence[Fact],
     previous_contradictions: Sequence[Contradiction],
     previous_day: dt.date,
+    *,
+    earlier: Mapping[str, str] | None = None,
 ) -> Changes:
-    """Today's facts and contradictions against the previous day's, by normalised content."""
+    """Today's facts and contradictions against the previous day's, by normalised content. A
+    fact quoting only what an updated document already said (``earlier``: its id -> the text
+    it updates) is not new: an update's new facts are its new sentences."""
     before = [_words(f.statement) for f in previous_facts]
-    new_facts = [f for f in facts if not _matches_any(_words(f.statement), before)]
+    folded = {doc_id: fold_quote(text) for doc_id, text in (earlier or {}).items()}
+    new_facts = [
+        f
+        for f in facts
+        if not _matches_any(_words(f.statement), before) and not _said_before(f, folded)
+    ]
     appeared = [
         c
         for c in contradictions
@@ -146,6 +168,7 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
         previous.facts,
         previous.contradictions,
         previous.day,
+        earlier=previous.earlier,
     )
     stories = _story_changes(brief, previous, changes.new_facts)
     return changes.model_copy(

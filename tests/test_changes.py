@@ -223,3 +223,22 @@ def test_an_updates_new_sentence_dropped_from_the_page_leads_new_developments() 
     assert "mediator" in listed_developments(fitted)[0].statement
     md = render_markdown(fitted)
     assert "mediator" in md[md.index("**New developments**") :]
+
+
+def test_an_updated_articles_new_facts_are_its_new_sentences() -> None:
+    """What an updated article said yesterday is not new today, even when yesterday's page had
+    no room for it: only its added sentences are the update's new facts."""
+    from briefing.changes import compare_days
+    from briefing.models import Citation, Fact
+
+    old = "The ferry crews walked out on Monday. Crossings were suspended."
+    new = "The crews agreed on Tuesday to meet a mediator."
+
+    def fact(quote: str) -> Fact:
+        return Fact(statement=quote, citations=(Citation(source_id="wire", quote=quote),))
+
+    today = [fact("Crossings were suspended."), fact(new)]
+    changes = compare_days(today, [], [], [], dt.date(2026, 11, 19), earlier={"wire": old + "\n"})
+    assert [f.statement for f in changes.new_facts] == [new]
+    assert changes.repeated_facts == 1
+    assert len(compare_days(today, [], [], [], dt.date(2026, 11, 19)).new_facts) == 2

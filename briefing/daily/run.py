@@ -223,7 +223,7 @@ def _run(
 
     since = window.previous_run_end.astimezone(config.zone) if window.previous_run_end else None
     previous = store.previous_brief(day, since=since).model_copy(
-        update={"updated": tuple(batch.updated)}
+        update={"updated": tuple(batch.updated), "earlier": batch.earlier}
     )
     status: Literal["ok", "no_new"] = "ok" if docs else "no_new"
     if docs:

@@ -187,6 +187,7 @@ class DayDocuments:
     pending: int  # how many of them no brief has had yet
     reprints: list[Reprint]  # copies of these documents, counted once
     updated: list[str]  # ids of documents that update a story an earlier day briefed
+    earlier: dict[str, str] = field(default_factory=dict)  # updated id -> the text it updates
 
 
 _DOC_COLUMNS = (
@@ -500,16 +501,16 @@ class Store:
             )
             for m in (c.document,)
         ]
-        updated = [
-            str(r[0])
+        earlier = {
+            str(r[0]): str(r[1])
             for r in self._db.execute(
-                "SELECT d.id FROM documents d JOIN documents e ON e.id = d.updates"
+                "SELECT d.id, e.text FROM documents d JOIN documents e ON e.id = d.updates"
                 " WHERE d.id IN (SELECT value FROM json_each(?))"
                 " AND e.briefed_day IS NOT NULL AND e.briefed_day < ? ORDER BY d.id",
                 (ids, day.isoformat()),
             )
-        ]
-        return DayDocuments(docs, len(pending), reprints, updated)
+        }
+        return DayDocuments(docs, len(pending), reprints, list(earlier), earlier)
 
     def prune(self, before: dt.datetime) -> int:
         """Forget briefed stories whose every copy was added before ``before``; returns count."""
