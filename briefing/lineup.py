@@ -88,9 +88,11 @@ def select_lineup(
         )
         contras.extend(own)
         more_contras.extend(own_more)
-        chosen = bottom_line_of(
-            synthesis.bottom_line if synthesis else (), redundancy, STORY_BOTTOM_LINE
-        )
+        heading = {story.headline}  # shown as the story's heading: not repeated under it
+        items = [
+            f for f in (synthesis.bottom_line if synthesis else ()) if f.statement not in heading
+        ]
+        chosen = bottom_line_of(items, redundancy, STORY_BOTTOM_LINE)
         if not chosen and (line := _one_line(own_facts, redundancy)) is not None:
             redundancy.take(line)
             chosen = [line]
@@ -99,7 +101,6 @@ def select_lineup(
             redundancy.add_quotes(chosen[0].citations)
         bottom.extend(chosen)
         redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
-        heading = {story.headline}  # shown as the story's heading: not repeated under it
         own_watch = [
             f for f in (synthesis.watch if synthesis else ()) if f.statement not in heading
         ]

@@ -596,3 +596,46 @@ def test_a_story_is_headed_by_a_source_the_page_cites_for_it() -> None:
     assert headed_by_cited(story, {lead.id, other.id}, [first, second]) == story
     assert headed_by_cited(story, {other.id}, [first, second]).headline == other.title
     assert headed_by_cited(story, set(), [first, second]) == story
+
+
+def test_a_story_bottom_line_never_repeats_its_heading() -> None:
+    """An engine (a real model did) may give a story's headline as its bottom line: printed
+    under the same heading, the reader reads one line twice."""
+    import datetime as dt
+
+    from briefing.lineup import select_lineup
+    from briefing.models import BriefStats, Citation, Fact, Synthesis
+
+    docs = [
+        document_from_text(
+            "In Submarine Deal, U.S. Counters China\n\nPresident Biden announced a deal to help "
+            "Australia deploy nuclear-powered submarines on Wednesday. France was angered.\n",
+            "a.txt",
+        ),
+        document_from_text(
+            "Noem sends troops to the border\n\nSouth Dakota Gov. Kristi Noem is deploying 50 "
+            "National Guard troops to Texas, her office said on Tuesday.\n",
+            "b.txt",
+        ),
+    ]
+    stories = group_stories(docs)
+    story = next(s for s in stories if docs[0].id in s.source_ids)
+
+    def fact(doc: Document, quote: str) -> Fact:
+        return Fact(statement=quote, citations=(Citation(source_id=doc.id, quote=quote),))
+
+    heading = fact(docs[0], story.headline)
+    lead = fact(docs[0], docs[0].text.split("\n\n")[1].split(". ")[0] + ".")
+    brief = select_lineup(
+        stories=stories,
+        topic="t",
+        topic_inferred=True,
+        documents=docs,
+        facts={story.id: [heading, lead]},
+        contradictions=[],
+        syntheses={story.id: Synthesis(title="t", bottom_line=(heading, lead))},
+        stats=BriefStats(),
+        today=dt.date(2021, 9, 16),
+    )
+    shown = [f.statement for f in [*brief.bottom_line, *brief.facts]]
+    assert story.headline not in shown and lead.statement in shown
