@@ -209,8 +209,9 @@ _LEADING_TIME = re.compile(
     re.I,
 )
 _GERUND_START = re.compile(r"^[a-z]+ing\s")  # "joining a host of other ...": a clause
-_RELATIVE_END = re.compile(r"\s+(?:who|which|that)$", re.I)  # "a senator who accused"
-_RELATIVE_CLAUSE = re.compile(r"\s+who\s.*$", re.I)
+# "a senator who accused"; lower case only: "the head of WHO" is the World Health Organization
+_RELATIVE_END = re.compile(r"\s+(?:who|which|that)$")
+_RELATIVE_CLAUSE = re.compile(r"\s+who\s.*$")
 _PREPOSITION_START = re.compile(
     r"^(?:with|without|amid|despite|during|under|over|against|into|onto|upon)\s", re.I
 )
@@ -732,7 +733,11 @@ def schedule_clash(left: str, right: str) -> tuple[str, str] | None:
     for text in (left, right):
         named = set(_WEEKDAY.findall(text))
         day = _WEEKDAY.search(text)
-        ahead = AHEAD.search(text, 0, day.start()) if day else None
+        ahead = (
+            None
+            if day is None
+            else next(reversed(list(AHEAD.finditer(text, 0, day.start()))), None)
+        )  # the last "will" before the day
         if len(named) != 1 or day is None or ahead is None:
             return None
         if len(text[ahead.end() : day.start()].split()) > SCHEDULE_REACH:

@@ -148,6 +148,7 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ),
         ('"We will win," said Jen Psaki.', "Jen Psaki", "said"),
         ("With new jobless claims hitting a pandemic low, Biden said it is back.", "Biden", "said"),
+        ("The head of WHO said the vaccine works.", "The head of WHO", "said"),  # not "who"
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
