@@ -104,13 +104,14 @@ def select_lineup(
         own_watch = [
             f for f in (synthesis.watch if synthesis else ()) if f.statement not in heading
         ]
-        watch.extend(redundancy.take_up_to(own_watch, STORY_WATCH))
+        watched = redundancy.take_up_to(own_watch, STORY_WATCH)
+        watch.extend(watched)
         listed = [f for f in own_facts if f.statement.strip() not in heading]
         shown = select_facts(listed, redundancy.quotes, STORY_FACTS, redundancy)
         for fact in shown:
             redundancy.take(fact)
         key.extend(shown)
-        cited = _cited([*chosen, *shown, *own_watch], own)
+        cited = _cited([*chosen, *shown, *watched], own)
         headed.append(headed_by_cited(story, cited, documents))
         rest = [f for f in own_facts if f not in shown]
         more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
