@@ -717,8 +717,20 @@ _LABELS_A_CLAIM = re.compile(
 
 def refutes(text: str) -> bool:
     """Whether the text says something reported is false, a hoax, denied or unproven (not
-    merely a claim's label: "Trump's baseless claims of fraud")."""
-    return any(not _LABELS_A_CLAIM.match(text, m.end()) for m in REFUTATION.finditer(text))
+    merely a claim's label: "Trump's baseless claims of fraud", nor a charge's wording:
+    "charged with ... offering a false or forged instrument")."""
+    return any(
+        not _LABELS_A_CLAIM.match(text, m.end()) and not _CHARGED.search(text, 0, m.start())
+        for m in REFUTATION.finditer(text)
+    )
+
+
+# A charge named before the word, in its clause: "charged with", "counts of", "accused of".
+_CHARGED = re.compile(
+    r"\b(?:charged\s+with|charges?\s+of|counts?\s+of|accused\s+of|convicted\s+of|"
+    r"indicted\s+(?:on|for)|guilty\s+to)\b[^.;:!?]*$",
+    re.IGNORECASE,
+)
 
 
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")

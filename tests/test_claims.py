@@ -485,6 +485,9 @@ def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
         ("The ban followed his baseless claims of fraud.", False),
         ("Pelosi warned against drawing false equivalencies between the two.", False),
         ("Biden left the false impression that fewer doses were ordered.", False),
+        # ... nor is the wording of a charge
+        ("The two were charged with four counts of offering a false or forged instrument.", False),
+        ("The accused man said the photos were fake.", True),
     ],
 )
 def test_a_refutation_is_a_verdict_not_a_label_on_a_claim(sentence: str, refuting: bool) -> None:
