@@ -725,10 +725,12 @@ def refutes(text: str) -> bool:
     )
 
 
-# A charge named before the word, in its clause: "charged with", "counts of", "accused of".
+# A charge named before the word, in its sentence: "charged with", "counts of", "accusing the
+# network of", "alleging that": the word tells what the charge says, not a verdict on a report.
 _CHARGED = re.compile(
-    r"\b(?:charged\s+with|charges?\s+of|counts?\s+of|accused\s+of|convicted\s+of|"
-    r"indicted\s+(?:on|for)|guilty\s+to)\b[^.;:!?]*$",
+    r"\b(?:charged\s+with|charges?\s+of|counts?\s+of|accus(?:e|es|ed|ing)\s+(?:\S+\s+){0,6}?of|"
+    r"convicted\s+of|indicted\s+(?:on|for)|guilty\s+to|alleg(?:e|es|ed|ing)\s+that)\b"
+    r"[^.;:!?]*$",
     re.IGNORECASE,
 )
 

@@ -488,6 +488,8 @@ def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
         # ... nor is the wording of a charge
         ("The two were charged with four counts of offering a false or forged instrument.", False),
         ("The accused man said the photos were fake.", True),
+        ("Dominion sued Fox, accusing the network of airing false claims about it.", False),
+        ("The lawsuit alleges that the network aired false reports.", False),
     ],
 )
 def test_a_refutation_is_a_verdict_not_a_label_on_a_claim(sentence: str, refuting: bool) -> None:
