@@ -471,9 +471,17 @@ def attribute(sentence: str) -> Attribution:
             if who:
                 return Attribution(who, r.group(1), r.start())
         subject = _subject_of(before)
+        if subject and r.group(1) in _NOUN_FORMS and not _NAMED_SUBJECT.match(subject):
+            continue  # "misleading, false and bizarre claims spread by": a noun after adjectives
         if subject:
             return Attribution(subject, r.group(1), r.start())
     return Attribution(None, None)
+
+
+# Who "claims" or "vows" is named or determined ("Trump claims", "the company claims").
+_NAMED_SUBJECT = re.compile(
+    r"(?:[A-Z0-9]|(?:the|a|an|this|that|his|her|its|their|he|she|it|they|we|you)\b)"
+)
 
 
 _FULL_STOP = re.compile(r"(?<=[a-z]{2})\.$")  # "Jen Psaki." but "Jr.", "U.S."
@@ -707,8 +715,8 @@ FAULT = re.compile(
 
 # "Trump's false election claims", "an unfounded narrative of fraud": a word that labels a
 # claim both outlets report, not one that says the other outlet's account is false.
-_LABELS_A_CLAIM = re.compile(
-    r"\s+(?:(?:[\w'\u2019-]+\s+){0,2})(?:claims?|narratives?|allegations?|accusations?|"
+_LABELS_A_CLAIM = re.compile(  # "false election claims", "misleading, false and bizarre claims"
+    r",?\s+(?:(?:[\w'\u2019-]+,?\s+){0,3})(?:claims?|narratives?|allegations?|accusations?|"
     r"conspirac(?:y|ies)|theor(?:y|ies)|rumou?rs?|equivalenc(?:e|es|y|ies)|statements?|"
     r"impressions?|(?:mis)?information|arguments?)\b",
     re.IGNORECASE,

@@ -149,6 +149,9 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         ('"We will win," said Jen Psaki.', "Jen Psaki", "said"),
         ("With new jobless claims hitting a pandemic low, Biden said it is back.", "Biden", "said"),
         ("The head of WHO said the vaccine works.", "The head of WHO", "said"),  # not "who"
+        # "claims" after adjectives is a noun: nobody named claims anything
+        ("It was a target of misleading, false and bizarre claims spread online.", None, None),
+        ("The company claims it was hacked.", "The company", "claims"),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
@@ -489,6 +492,7 @@ def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
         ("The two were charged with four counts of offering a false or forged instrument.", False),
         ("The accused man said the photos were fake.", True),
         ("Dominion sued Fox, accusing the network of airing false claims about it.", False),
+        ("It was the target of misleading, false and bizarre claims spread by Trump.", False),
         ("The lawsuit alleges that the network aired false reports.", False),
     ],
 )
