@@ -27,6 +27,7 @@ from briefing.models import (
     Synthesis,
 )
 from briefing.stories import assign_items
+from briefing.text import clause_end
 
 MAX_BOTTOM_LINE = 3
 MAX_CONTRADICTIONS = 4
@@ -37,6 +38,7 @@ MAX_MORE_FACTS = 40
 _SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
 WITHIN = 0.7  # ... or share of a statement's content terms that one statement shown holds
 WITHIN_MIN = 4  # ... for a statement of this many content terms or more
+TELLS_AGAIN = 0.5  # share of terms, and of the opening clause's, by which a line retells one
 
 
 def _quotes(facts: Sequence[Fact]) -> set[str]:
@@ -52,6 +54,21 @@ def _within(terms: frozenset[str], said: frozenset[str]) -> bool:
     ("RNC threatens to advise candidates against participating in presidential debates" under
     the lead that says so with the who, when and unless)."""
     return len(terms) >= WITHIN_MIN and len(terms & said) >= WITHIN * len(terms)
+
+
+def tells_again(statement: str, said: str) -> bool:
+    """Whether ``statement`` tells the event ``said`` tells, in its own words: TELLS_AGAIN of
+    the smaller's content terms shared, and of its opening clause's ("Blinken on Wednesday
+    said that up to 1,500 US citizens are still stranded in Afghanistan" after "Blinken on
+    Wednesday said about 1,500 Americans remain in Afghanistan": two outlets' leads)."""
+    terms, other = frozenset(content_terms(statement)), frozenset(content_terms(said))
+    head = frozenset(content_terms(statement[: clause_end(statement, 0)]))
+    if len(head) < WITHIN_MIN or not other:
+        return False
+    shared = len(terms & other)
+    return shared >= TELLS_AGAIN * min(len(terms), len(other)) and len(
+        head & other
+    ) >= TELLS_AGAIN * len(head)
 
 
 class Redundancy:
@@ -166,10 +183,20 @@ def select_facts(
     return chosen
 
 
-def bottom_line_of(items: Sequence[Fact], redundancy: Redundancy, limit: int) -> list[Fact]:
+def bottom_line_of(
+    items: Sequence[Fact], redundancy: Redundancy, limit: int, *, retold: bool = True
+) -> list[Fact]:
     """The bottom line: its items in order, none saying what an earlier one says, and never
-    empty when there is something to say."""
-    chosen = redundancy.take_up_to(items, limit)
+    empty when there is something to say. Without ``retold``, none tells again the event of
+    an item taken before it (``tells_again``)."""
+    chosen: list[Fact] = []
+    for fact in items:
+        if len(chosen) >= limit:
+            break
+        if not retold and any(tells_again(fact.statement, c.statement) for c in chosen):
+            continue
+        if redundancy.take(fact):
+            chosen.append(fact)
     if not chosen and items:
         chosen = [items[0]]
         redundancy.add_quotes(items[0].citations)

@@ -79,6 +79,7 @@ def select_lineup(
     contras: list[Contradiction] = []
     more_contras: list[Contradiction] = []
     headed: list[Story] = []
+    crowded = len(stories) > TOP_STORIES + NEXT_STORIES
     for story in stories[:TOP_STORIES]:
         synthesis = syntheses.get(story.id)
         own_facts = facts.get(story.id, ())
@@ -92,7 +93,9 @@ def select_lineup(
         items = [
             f for f in (synthesis.bottom_line if synthesis else ()) if f.statement not in heading
         ]
-        chosen = bottom_line_of(items, redundancy, STORY_BOTTOM_LINE)
+        # On a page with more stories than it shows, a story's second line does not retell its
+        # first (two outlets' leads): the line is worth more to a story left off the page.
+        chosen = bottom_line_of(items, redundancy, STORY_BOTTOM_LINE, retold=not crowded)
         if not chosen and (line := _one_line(own_facts, redundancy)) is not None:
             redundancy.take(line)
             chosen = [line]

@@ -206,3 +206,30 @@ def test_a_headline_saying_part_of_what_the_page_says_is_not_a_key_development()
     assert redundancy.take(lead)
     assert redundancy.take(_said("The debates commission did not comment.", "d2"))
     assert select_facts([headline, other], set(), redundancy=redundancy) == [other]
+
+
+def test_a_crowded_pages_story_does_not_spend_its_two_lines_on_one_event() -> None:
+    """Two outlets' leads tell one event in their own words. On a page with more stories than
+    it shows, the second is not the story's other line; a page with room keeps both."""
+    from briefing.compose import Redundancy, bottom_line_of, tells_again
+
+    first = _said(
+        "Secretary of State Antony Blinken on Wednesday said about 1,500 Americans remain in "
+        "Afghanistan and are waiting to be evacuated.",
+        "d1",
+    )
+    again = _said(
+        "Secretary of State Antony Blinken on Wednesday said that up to 1,500 US citizens are "
+        "still stranded in Afghanistan, shortly after the president spoke.",
+        "d2",
+    )
+    other = _said(
+        "Some of the remaining 1,000 may not want to leave, Mr. Blinken said, describing an "
+        "ever-changing estimate the administration has grappled to pin down.",
+        "d1",
+    )
+    assert tells_again(again.statement, first.statement)
+    assert not tells_again(other.statement, first.statement)
+    items = [first, again, other]
+    assert bottom_line_of(items, Redundancy(), 2, retold=False) == [first, other]
+    assert bottom_line_of(items, Redundancy(), 2) == [first, again]
