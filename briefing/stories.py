@@ -50,6 +50,8 @@ SPLIT_MARGIN = 2.0  # ... clearly: this many times closer than to the next story
 # In a SMALL_INBOX two stories rarely share words by chance: a lower bar, so more of one event
 # told in several outlets' own words is one story (measured in eval/README.md).
 SMALL_MERGE_COSINE = 0.2
+TINY_INBOX = 8  # a folder of a few dated articles within days, most often on one story ...
+TINY_MERGE_COSINE = 0.1  # ... merges what links (see group_stories)
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
 CONTINUES_COSINE = 0.25  # a story this close to one of the previous brief's continues it
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
@@ -215,11 +217,14 @@ def group_stories(documents: Sequence[Document]) -> list[Story]:
             pairs.append((cos, a, b))
     pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
     merge_bar = SMALL_MERGE_COSINE if len(documents) <= SMALL_INBOX else MERGE_COSINE
+    tiny = len(documents) <= TINY_INBOX
     for cos, a, b in pairs:
         ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             continue
-        if cos < 1.0 and _cosine(sums[ra], sums[rb]) / (sizes[ra] * sizes[rb]) < merge_bar:
+        # a few articles of the same days: linked is one story (told from several angles)
+        bar = TINY_MERGE_COSINE if tiny and dates[a] and dates[b] else merge_bar
+        if cos < 1.0 and _cosine(sums[ra], sums[rb]) / (sizes[ra] * sizes[rb]) < bar:
             continue
         groups.union(ra, rb)
         root, other = (ra, rb) if groups.find(ra) == ra else (rb, ra)

@@ -639,3 +639,24 @@ def test_a_story_bottom_line_never_repeats_its_heading() -> None:
     )
     shown = [f.statement for f in [*brief.bottom_line, *brief.facts]]
     assert story.headline not in shown and lead.statement in shown
+
+
+def test_a_few_dated_articles_on_one_event_told_from_three_angles_are_one_story() -> None:
+    """A folder of three outlets on one event, each from its own angle (China's anger,
+    France's, the deal), shares few words: linked and of the same days, they are one story.
+    Undated, the same three stay apart (nothing says they are the same days' news)."""
+    texts = [
+        "China denounces Pacific pact\n\nChina has criticised a security pact between the US, "
+        "UK and Australia, describing it as extremely irresponsible. Its foreign ministry "
+        "spokesman said the alliance would damage regional peace.\n",
+        "France cancels Washington gala\n\nFrench officials on Thursday cancelled a gala at "
+        "their Washington embassy after France was left out of the security pact with "
+        "Australia. Paris called the deal a stab in the back.\n",
+        "Submarine deal strains alliance\n\nPresident Biden's deal to help Australia deploy "
+        "nuclear-powered submarines has strained the Western alliance, infuriating France and "
+        "angering China.\n",
+    ]
+    undated = [document_from_text(t, f"{i}.txt") for i, t in enumerate(texts)]
+    dated = [d.model_copy(update={"date": dt.date(2021, 9, 16)}) for d in undated]
+    assert len(group_stories(dated)) == 1
+    assert len(group_stories(undated)) == 3
