@@ -132,7 +132,17 @@ HEADER_LINES = 8  # the first lines of a document, where it states its title, ou
 def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
     """title / outlet / url / date stated in the document's first lines (``skip``: lines a
     format reader marked as furniture, such as a PDF's running header)."""
+    return _header(text, skip)[0]
+
+
+def _header(
+    text: str, skip: Sequence[tuple[int, int]] = ()
+) -> tuple[dict[str, str], list[tuple[int, int]]]:
+    """The stated metadata (see ``_header_metadata``) and the spans of its "Field: value"
+    lines: metadata, not prose, so furniture (never quoted, nor read as the subject: a folder
+    of files opening "Source: ..." and "Date: ..." had "Date, Source" as its topic)."""
     found: dict[str, str] = {}
+    fields: list[tuple[int, int]] = []
     skipped = set(skip)
     lines = paragraphs(text)
     if skipped:
@@ -152,6 +162,7 @@ def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[st
                 "updated": "date",
             }.get(key, key)
             found.setdefault(key, value)
+            fields.append((s, e))
             continue
         if "title" not in found and len(line) <= 200:
             found["title"] = line.lstrip("#").strip()
@@ -159,7 +170,7 @@ def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[st
             found["url"] = u.group(0)  # a line that is only a link: the article's own
         if "date" not in found and _is_dateline(line):
             found["date"] = line
-    return found
+    return found, fields
 
 
 def _is_dateline(line: str) -> bool:
@@ -230,8 +241,8 @@ def document_from_text(
     text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
-    header = _header_metadata(text, furniture)
-    furniture = sorted(set(furniture_spans(text)) | set(furniture))
+    header, fields = _header(text, furniture)
+    furniture = sorted(set(furniture_spans(text)) | set(furniture) | set(fields))
     if date is None and "date" in header:
         date = parse_date(header["date"])
     return Document(  # names are one line: no control character or newline reaches a page

@@ -52,6 +52,26 @@ class Document(_Frozen):
             return None
         return max(1, bisect.bisect_right(self.pages, offset))
 
+    def running_text(self, limit: int | None = None) -> str:
+        """The text without its furniture (its first ``limit`` characters, when given): what
+        the document says, not its running header (repeated on every page) nor its "Source:"
+        and "Date:" lines, which would otherwise outvote its subject and make unrelated
+        documents of one folder look alike."""
+        end = len(self.text) if limit is None else limit
+        if not self.furniture:
+            return self.text[:end]
+        parts, pos, kept = [], 0, 0
+        for span in sorted(self.furniture, key=lambda f: f.start):
+            if kept >= end:
+                break
+            part = self.text[pos : max(pos, span.start)]
+            parts.append(part)
+            kept += len(part)
+            pos = max(pos, span.end)
+        if kept < end:
+            parts.append(self.text[pos : pos + end - kept])
+        return "".join(parts)[:end]
+
 
 class Sentence(_Frozen):
     start: int

@@ -22,19 +22,6 @@ _FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
 _VERBISH = re.compile(r"(?:ly|ed|ing|ize|ise|izes|ises)$")
 
 
-def _running_text(doc: Document) -> str:
-    """The document's text without its furniture (a PDF's running header repeats on every
-    page and would otherwise outvote the subject)."""
-    if not doc.furniture:
-        return doc.text
-    parts, pos = [], 0
-    for span in sorted(doc.furniture, key=lambda f: f.start):
-        parts.append(doc.text[pos : span.start])
-        pos = max(pos, span.end)
-    parts.append(doc.text[pos:])
-    return "".join(parts)
-
-
 # Longer than any word a topic line could show (a URL, a hash, a hostile 100 kB "word").
 MAX_WORD_CHARS = 40
 
@@ -51,7 +38,7 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
     for doc in documents:
-        terms, keys = _document_terms(_running_text(doc))
+        terms, keys = _document_terms(doc.running_text())
         for key, token, count, capital in terms:
             forms = display.get(key)
             if forms is None:

@@ -77,7 +77,7 @@ class _Profile:
 
 
 def _profile(doc: Document) -> _Profile:
-    lead = doc.text[:LEAD_CHARS]
+    lead = doc.running_text(LEAD_CHARS)
     if doc.title and doc.title not in lead:
         lead = doc.title + "\n" + lead
     tokens = _TOKEN.findall(lead)

@@ -192,3 +192,25 @@ def test_the_cheap_check_for_text_addressed_to_a_model_agrees_with_the_pattern(
     # finds, including through dotless i, long s and capital I with a dot.
     text = " ".join(words)
     assert _addresses_model(text) == (_INJECTION.search(text) is not None)
+
+
+def test_stated_metadata_lines_are_furniture_not_prose() -> None:
+    """ "Source: ..." and "Date: ..." lines are read as metadata and are not what the document
+    says: never quoted, never the subject. A folder of files opening so had "Australia, Date,
+    Source" as its inferred topic."""
+    from briefing.ingest import document_from_text
+    from briefing.retrieve import infer_topic
+
+    texts = [
+        "Pact angers France\nSource: Daily Planet\nDate: 2021-09-16\n\nFrance recalled its "
+        "ambassador to Australia over the submarine pact on Friday.\n",
+        "China condemns pact\nSource: Evening Star\nDate: 2021-09-16\n\nChina called the "
+        "Australia submarine pact irresponsible on Thursday.\n",
+    ]
+    docs = [document_from_text(t, f"{i}.txt") for i, t in enumerate(texts)]
+    assert docs[0].outlet == "Daily Planet" and docs[0].date == dt.date(2021, 9, 16)
+    shown = [docs[0].text[s.start : s.end] for s in docs[0].furniture]
+    assert "Source: Daily Planet" in shown and "Date: 2021-09-16" in shown
+    assert "Source" not in docs[0].running_text() and "ambassador" in docs[0].running_text()
+    topic = infer_topic(docs)
+    assert "Date" not in topic and "Source" not in topic, topic
