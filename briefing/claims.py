@@ -749,23 +749,24 @@ _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sun
 def schedule_clash(left: str, right: str) -> tuple[str, str] | None:
     """The two days when two statements each set what is still to come on one day and the
     days differ ("will visit Tulsa on Tuesday" / "will travel to Tulsa on Monday"): two
-    schedules of one event. The day follows the "will" within SCHEDULE_REACH words; a statement
-    naming two days ("said on Monday it will ... on Friday") sets none."""
-    days = []
-    for text in (left, right):
-        named = set(_WEEKDAY.findall(text))
-        day = _WEEKDAY.search(text)
-        ahead = (
-            None
-            if day is None
-            else next(reversed(list(AHEAD.finditer(text, 0, day.start()))), None)
-        )  # the last "will" before the day
-        if len(named) != 1 or day is None or ahead is None:
-            return None
-        if len(text[ahead.end() : day.start()].split()) > SCHEDULE_REACH:
-            return None  # the day dates something else in the sentence
-        days.append(day.group(1))
-    return (days[0], days[1]) if days[0] != days[1] else None
+    schedules of one event (see ``scheduled_day``)."""
+    a, b = scheduled_day(left), scheduled_day(right)
+    return (a, b) if a is not None and b is not None and a != b else None
+
+
+@lru_cache(maxsize=SENTENCES_CACHED)
+def scheduled_day(text: str) -> str | None:
+    """The one day ``text`` sets something still to come on: the day follows the "will"
+    within SCHEDULE_REACH words; a statement naming two days ("said on Monday it will ... on
+    Friday") sets none."""
+    day = _WEEKDAY.search(text)
+    if day is None or len(set(_WEEKDAY.findall(text))) != 1:
+        return None
+    before = list(AHEAD.finditer(text, 0, day.start()))
+    ahead = before[-1] if before else None  # the last "will" before the day
+    if ahead is None or len(text[ahead.end() : day.start()].split()) > SCHEDULE_REACH:
+        return None  # none, or the day dates something else in the sentence
+    return day.group(1)
 
 
 SCHEDULE_REACH = 8  # words from "will ..." to the day it sets

@@ -24,7 +24,7 @@ from briefing.claims import (
     disputes,
     has_antonym,
     negated,
-    schedule_clash,
+    scheduled_day,
 )
 from briefing.engines.base import CandidatePair
 from briefing.lexicon import content_terms
@@ -94,6 +94,7 @@ def propose_candidates(
     negs = [negated(f.statement) for f in facts]
     disps = [disputes(f.statement) for f in facts]
     antonyms = [has_antonym(f.statement) for f in facts]
+    days = [scheduled_day(f.statement) for f in facts]
     scored: list[tuple[float, int, int, list[str]]] = []
     for (a, b), common in shared.items():
         left, right = facts[a], facts[b]
@@ -114,7 +115,7 @@ def propose_candidates(
             weight *= 1.5
         if antonyms[a] and antonyms[b] and antonym_clash(left.statement, right.statement):
             weight *= 2.0
-        if schedule_clash(left.statement, right.statement):
+        if days[a] is not None and days[b] is not None and days[a] != days[b]:
             weight *= 2.0  # one event set on two days
         if dispute:
             weight *= 1.5
