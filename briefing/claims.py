@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.lexicon import STOPWORDS, content_terms
-from briefing.text import clause_end
+from briefing.text import clause_end, without_full_stop
 
 _REPORTING_VERBS = [
     "said",
@@ -467,7 +467,7 @@ def attribute(sentence: str) -> Attribution:
             continue  # "unemployment claims, a proxy", "election claims at a rally": a noun
         inverted = _INVERTED.match(sentence, r.end()) if _CLAIM_MARK.search(before[-1:]) else None
         if inverted is not None:  # '"The port will reopen," said the minister': who follows
-            who = _clean_actor(_FULL_STOP.sub("", inverted.group(1)))
+            who = _clean_actor(without_full_stop(inverted.group(1)))
             if who:
                 return Attribution(who, r.group(1), r.start())
         subject = _subject_of(before)
@@ -484,7 +484,6 @@ _NAMED_SUBJECT = re.compile(
 )
 
 
-_FULL_STOP = re.compile(r"(?<=[a-z]{2})\.$")  # "Jen Psaki." but "Jr.", "U.S."
 # After a claim and its reporting verb, the one who said it: "..., said the official, who ...",
 # '"...," said Jen Psaki.'
 _INVERTED = re.compile(

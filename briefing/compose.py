@@ -100,12 +100,15 @@ class Redundancy:
         self._said.append(fact.statement)
         return True
 
-    def take_up_to(self, facts: Iterable[Fact], limit: int) -> list[Fact]:
-        """The first ``limit`` facts that are taken, in order."""
+    def take_up_to(self, facts: Iterable[Fact], limit: int, *, retold: bool = True) -> list[Fact]:
+        """The first ``limit`` facts that are taken, in order; without ``retold``, none that
+        tells again the event of one taken here before it (``tells_again``)."""
         taken: list[Fact] = []
         for fact in facts:
             if len(taken) >= limit:
                 break
+            if not retold and any(tells_again(fact.statement, t.statement) for t in taken):
+                continue
             if self.take(fact):
                 taken.append(fact)
         return taken
@@ -189,14 +192,7 @@ def bottom_line_of(
     """The bottom line: its items in order, none saying what an earlier one says, and never
     empty when there is something to say. Without ``retold``, none tells again the event of
     an item taken before it (``tells_again``)."""
-    chosen: list[Fact] = []
-    for fact in items:
-        if len(chosen) >= limit:
-            break
-        if not retold and any(tells_again(fact.statement, c.statement) for c in chosen):
-            continue
-        if redundancy.take(fact):
-            chosen.append(fact)
+    chosen = redundancy.take_up_to(items, limit, retold=retold)
     if not chosen and items:
         chosen = [items[0]]
         redundancy.add_quotes(items[0].citations)

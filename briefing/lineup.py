@@ -79,6 +79,7 @@ def select_lineup(
     contras: list[Contradiction] = []
     more_contras: list[Contradiction] = []
     headed: list[Story] = []
+    doc_of = {d.id: d for d in documents}
     crowded = len(stories) > TOP_STORIES + NEXT_STORIES
     for story in stories[:TOP_STORIES]:
         synthesis = syntheses.get(story.id)
@@ -115,7 +116,7 @@ def select_lineup(
             redundancy.take(fact)
         key.extend(shown)
         cited = _cited([*chosen, *shown, *watched], own)
-        headed.append(headed_by_cited(story, cited, documents))
+        headed.append(headed_by_cited(story, cited, doc_of))
         rest = [f for f in own_facts if f not in shown]
         more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
     for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:
@@ -126,7 +127,7 @@ def select_lineup(
         if line is not None:
             redundancy.take(line)
             bottom.append(line)
-        headed.append(headed_by_cited(story, _cited([line] if line else [], ()), documents))
+        headed.append(headed_by_cited(story, _cited([line] if line else [], ()), doc_of))
         rest = sorted((f for f in own_facts if f is not line), key=lambda f: -f.score)
         more.extend(rest[:STORY_MORE_FACTS])
     stories = [*headed, *stories[len(headed) :]]

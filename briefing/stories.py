@@ -22,7 +22,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +32,7 @@ from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
 from briefing.sanitize import shown
-from briefing.text import ends_sentence, sentence_spans
+from briefing.text import ends_sentence, sentence_spans, without_full_stop
 
 logger = logging.getLogger(__name__)
 
@@ -337,14 +337,7 @@ def headline_of(doc: Document) -> str:
     sentence of that paragraph without its dateline ("(CNN) --", "LONDON (Reuters) -"), cut
     after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead.
     A heading has no full stop: it ends pages' titles (", among other stories") and labels."""
-    return _without_full_stop(_heading(doc))
-
-
-_FULL_STOP = re.compile(r"(?<![.\s])(?<!\b[A-Za-z])\.$")  # not "...", "U.S.", "J."
-
-
-def _without_full_stop(heading: str) -> str:
-    return _FULL_STOP.sub("", heading)
+    return without_full_stop(_heading(doc))
 
 
 def _heading(doc: Document) -> str:
@@ -544,12 +537,12 @@ def same_stories(
     return found
 
 
-def headed_by_cited(story: Story, cited: AbstractSet[str], documents: Sequence[Document]) -> Story:
+def headed_by_cited(story: Story, cited: AbstractSet[str], doc_of: Mapping[str, Document]) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
-    else the first of its cited sources, so a reader finds the heading's outlet in Sources."""
+    else the first of its cited sources, so a reader finds the heading's outlet in Sources
+    (``doc_of``: document id -> document)."""
     if not cited or story.source_ids[0] in cited:
         return story
-    doc_of = {d.id: d for d in documents}
     first = next((i for i in story.source_ids if i in cited and i in doc_of), None)
     if first is None:
         return story

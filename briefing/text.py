@@ -234,6 +234,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
             yield s, p_end
 
 
+# A closing full stop after a word ("... three breasts.", "Jen Psaki."), not an abbreviation's
+# or an initial's ("U.S.", "Jr.", "J.") nor an ellipsis's.
+_FULL_STOP = re.compile(r"(?<=[a-z\d][a-z\d])\.$")
+
+
+def without_full_stop(text: str) -> str:
+    """``text`` without a closing full stop: a heading or a name has none."""
+    return _FULL_STOP.sub("", text)
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 

@@ -593,9 +593,10 @@ def test_a_story_is_headed_by_a_source_the_page_cites_for_it() -> None:
     )
     (story,) = group_stories([first, second])
     lead, other = (first, second) if story.source_ids[0] == first.id else (second, first)
-    assert headed_by_cited(story, {lead.id, other.id}, [first, second]) == story
-    assert headed_by_cited(story, {other.id}, [first, second]).headline == other.title
-    assert headed_by_cited(story, set(), [first, second]) == story
+    doc_of = {d.id: d for d in (first, second)}
+    assert headed_by_cited(story, {lead.id, other.id}, doc_of) == story
+    assert headed_by_cited(story, {other.id}, doc_of).headline == other.title
+    assert headed_by_cited(story, set(), doc_of) == story
 
 
 def test_a_story_bottom_line_never_repeats_its_heading() -> None:

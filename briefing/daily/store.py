@@ -186,8 +186,12 @@ class DayDocuments:
     documents: list[Document]  # briefed on the day already, then pending, oldest first
     pending: int  # how many of them no brief has had yet
     reprints: list[Reprint]  # copies of these documents, counted once
-    updated: list[str]  # ids of documents that update a story an earlier day briefed
-    earlier: dict[str, str] = field(default_factory=dict)  # updated id -> the text it updates
+    earlier: dict[str, str]  # id of a document updating a story briefed before -> its old text
+
+    @property
+    def updated(self) -> list[str]:
+        """Ids of the documents that update a story an earlier day briefed."""
+        return list(self.earlier)
 
 
 _DOC_COLUMNS = (
@@ -510,7 +514,7 @@ class Store:
                 (ids, day.isoformat()),
             )
         }
-        return DayDocuments(docs, len(pending), reprints, list(earlier), earlier)
+        return DayDocuments(docs, len(pending), reprints, earlier)
 
     def prune(self, before: dt.datetime) -> int:
         """Forget briefed stories whose every copy was added before ``before``; returns count."""
