@@ -467,3 +467,20 @@ def test_non_latin_text_renders_with_fonts_that_have_the_glyphs() -> None:
             f"{script} text was set in {sorted(embedded)}, none of which covers it "
             f"(fonts that do: {sorted(covering)})"
         )
+
+
+def test_a_daily_brief_with_many_new_developments_fits_one_page() -> None:
+    # The fit may shorten "Since yesterday" before it drops the bottom line: its items are
+    # the changes' new facts, not a list of the brief (this had raised a TypeError).
+    from brief_samples import daily_brief
+
+    brief = daily_brief(n_facts=60, n_contradictions=4, n_sources=30)
+    assert brief.changes is not None
+    new = tuple(f.model_copy(update={"statement": f"New: {f.statement}"}) for f in brief.facts)
+    brief = brief.model_copy(
+        update={"changes": brief.changes.model_copy(update={"new_facts": new[:12]})}
+    )
+    assert any(name == "changes" for name, _ in drop_sequence(brief))
+    result = render_pdf(brief)
+    assert len(pdf_pages(result.data)) == 1
+    assert result.brief.changes is not None

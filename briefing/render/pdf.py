@@ -216,6 +216,14 @@ def _item_citations(name: str, item: Any) -> list[Any]:
     return list(item.citations)
 
 
+def _dropped_item(brief: Brief, name: str, index: int) -> Any:
+    """The item (name, index) of the drop sequence names: a list of the brief's, or one of a
+    daily brief's new developments ("changes")."""
+    if name == "changes" and brief.changes is not None:
+        return brief.changes.new_facts[index]
+    return getattr(brief, name)[index]
+
+
 def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], scale: float) -> int:
     """How many items to drop to free ``overflow``, counting the source lines they take along.
 
@@ -224,8 +232,9 @@ def _estimate_drop(brief: Brief, overflow: float, heights: dict[str, float], sca
     """
     items: list[tuple[float, set[int]]] = []  # in drop order
     for name, i in drop_sequence(brief):
-        cites = _item_citations(name, getattr(brief, name)[i])
-        items.append((heights.get(f"{_ITEM_IDS[name]}{i}", 0.0), _source_numbers(brief, cites)))
+        cites = _item_citations(name, _dropped_item(brief, name, i))
+        height = heights.get(f"{_ITEM_IDS[name]}{i}", 0.0) if name in _ITEM_IDS else 0.0
+        items.append((height, _source_numbers(brief, cites)))
     users: dict[int, int] = {}
     for _, numbers in items:
         for n in numbers:
@@ -331,7 +340,7 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
         free = _free_height(layout(drop, BASE_FONT_PT))
         count = 0
         for name, index in reversed(sequence[start:drop]):
-            needed = heights.get(f"{_ITEM_IDS[name]}{index}", 0.0)
+            needed = heights.get(f"{_ITEM_IDS.get(name, name)}{index}", 0.0)
             if index == 0:
                 needed += overhead[name]
             if needed > free:
