@@ -452,6 +452,39 @@ def test_two_sources_setting_one_event_on_different_days_disagree() -> None:
     assert _offline_contradictions("Tulsa", tuesday, reported) == []
 
 
+def test_calling_fake_the_thing_another_source_reports_is_a_contradiction() -> None:
+    claim = (
+        "Surgery\n\nA Florida woman had a third breast implanted in the centre of her chest "
+        "at a clinic in Tampa.\n"
+    )
+    verdict = (
+        "Receipt\n\nAn airport receipt lists a fake third breast among the Florida woman's "
+        "belongings.\n"
+    )
+    (found,) = _offline_contradictions("third breast", claim, verdict)
+    assert "calls into question" in found.summary
+    # ... but "fake" on something the other source does not report is what that thing is
+    other = (
+        "Vests\n\nPolice in Tampa shot five men wearing fake suicide vests near the clinic "
+        "where the Florida woman had surgery.\n"
+    )
+    assert _offline_contradictions("third breast", claim, other) == []
+
+
+def test_two_sources_faulting_one_claim_agree() -> None:
+    # one calls Trump's claim unproven in its own words ("without providing evidence"), the
+    # other "falsely": neither questions what the other reports
+    one = (
+        "Claims\n\nPresident Trump and his team have called into question the integrity of "
+        "the election without providing evidence, officials said.\n"
+    )
+    two = (
+        "Remarks\n\nPresident Trump, falsely saying he won the election, lashed out at the "
+        "integrity of the ballot count, aides said.\n"
+    )
+    assert _offline_contradictions("election", one, two) == []
+
+
 def test_a_phrasal_up_or_down_is_no_antonym() -> None:
     one = (
         "Wall\n\nThe governor announced that the state is funding a $250 million down payment "
@@ -494,6 +527,16 @@ def _offline_contradictions(topic: str, *texts: str) -> list[Any]:
         ("Dominion sued Fox, accusing the network of airing false claims about it.", False),
         ("It was the target of misleading, false and bizarre claims spread by Trump.", False),
         ("The lawsuit alleges that the network aired false reports.", False),
+        ("A race shaped by accusations of \u201cfake news\u201d and secret tapes.", False),
+        # ... nor an adjective on the thing it describes: it is no verdict on a report
+        ("Police shot five attackers wearing fake suicide vests.", False),
+        ("She said Trump's 'fake orgasm' forced her to speak out.", False),
+        ("It was a false flag operation, the post said.", False),
+        # ... but one on a report, or a predicate, is
+        ("Raven-Symone blasts fake report alleging she was abused.", True),
+        ("The surgery is a fake and she made it all up.", True),
+        ("The statements are completely false and that no biopsy was performed.", True),
+        ("False or misleading posts have been spreading about the vote.", True),
     ],
 )
 def test_a_refutation_is_a_verdict_not_a_label_on_a_claim(sentence: str, refuting: bool) -> None:

@@ -31,6 +31,7 @@ from briefing.claims import (
     attribute,
     claim_span,
     disputes,
+    faked_things,
     is_pronoun,
     needs_context,
     negated,
@@ -585,13 +586,22 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
 def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, Fact] | None:
     """(claim, refutation) when one source says early on that what the other reports is a
     hoax, false, denied or without evidence, and they share the subject."""
-    left_refutes, right_refutes = refutes(left.statement), refutes(right.statement)
+    left_refutes = refutes(left.statement) or _fakes(left.statement, right.statement)
+    right_refutes = refutes(right.statement) or _fakes(right.statement, left.statement)
     if left_refutes == right_refutes or len(shared) < 2:
         return None
     claim, refutation = (right, left) if left_refutes else (left, right)
     if _position(refutation) > EARLY_CHARS or FAULT.search(claim.statement):
         return None  # late, or the "claim" finds fault with the subject too: they agree
     return claim, refutation
+
+
+def _fakes(text: str, other: str) -> bool:
+    """Whether ``text`` calls fake a thing ``other`` reports ("Tridevil's fake third breast"
+    against "gets third breast implanted"; "fake suicide vests" calls nothing of "five
+    attackers were shot" fake)."""
+    faked = faked_things(text)
+    return bool(faked) and not faked.isdisjoint(content_terms(other))
 
 
 def _with_same_actor_context(
