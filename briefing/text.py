@@ -334,7 +334,10 @@ def _is_teaser(line: str) -> bool:
     return _LIST_ITEM.match(line) is not None or not _ends_with_stop(line)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+# A comma or colon inside a figure ("507,000", "10:30") breaks no clause
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\d),|,(?!\d{3}(?!\d))|(?<!\d):|:(?!\d\d(?!\d))|[;()\u2014\u2013]|\s-\s"
+)
 
 
 def clause_around(text: str, start: int, end: int, *, min_chars: int = 20) -> tuple[int, int]:
@@ -366,6 +369,9 @@ def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
             opened = text.count("\u201c", start, end) - text.count("\u201d", start, end)
             if opened > 0:
                 close = text.find("\u201d", end)
+                end = close + 1 if close >= 0 else len(text)
+            elif text.count('"', start, end) % 2:  # a straight quote left open
+                close = text.find('"', end)
                 end = close + 1 if close >= 0 else len(text)
             return end
     return len(text.rstrip())

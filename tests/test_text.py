@@ -101,6 +101,23 @@ def test_clauses() -> None:
     assert text[start : clause_end(text, start, min_words=1)] == "claimed victory."
 
 
+def test_a_clause_ends_at_no_figure_and_closes_its_quote() -> None:
+    # a thousands separator or a clock's colon is no clause break: "507" is not "507,000"
+    text = "Jobless claims fell to 473,000 last week from a revised 507,000, the department said."
+    start = text.index("claims")
+    assert text[start : clause_end(text, start)].endswith("a revised 507,000")
+    timed = "The meeting moved to 10:30 on Friday at the request of the union, aides said."
+    assert "10:30 on Friday" in timed[: clause_end(timed, 0)]
+    assert text[slice(*clause_around(text, text.index("507"), text.index("507") + 3))] == (
+        "Jobless claims fell to 473,000 last week from a revised 507,000"
+    )
+    # a straight quote mark left open by the clause is closed
+    quoted = '"It\'s a very difficult decision, not one I wanted to make," she said on Friday.'
+    assert quoted[: clause_end(quoted, 0)] == (
+        '"It\'s a very difficult decision, not one I wanted to make,"'
+    )
+
+
 def test_word_count() -> None:
     assert word_count("It's a well-known fact: 3 cats.") == 6
 
