@@ -41,12 +41,12 @@ STORY_MORE_FACTS = 10  # per story, in the JSON
 
 
 def _one_line(facts: Sequence[Fact], redundancy: Redundancy) -> Fact | None:
-    """A next story's line: its best sentence that stands alone (a headline only when it has no
-    sentence)."""
+    """A next story's line: its best sentence that stands alone; else its headline; a sentence
+    leaning on the one before ("That same day, ...") only when there is nothing else."""
     ranked = sorted(facts, key=lambda f: -f.score)
-    sentences = [f for f in ranked if ends_sentence(f.statement)]
-    standalone = [f for f in sentences if not needs_context(f.statement)]
-    for fact in [*standalone, *sentences, *ranked]:
+    standalone = [f for f in ranked if not needs_context(f.statement)]
+    sentences = [f for f in standalone if ends_sentence(f.statement)]
+    for fact in [*sentences, *standalone, *ranked]:
         if redundancy.novel(fact.statement):
             return fact
     return None

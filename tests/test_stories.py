@@ -661,3 +661,24 @@ def test_a_few_dated_articles_on_one_event_told_from_three_angles_are_one_story(
     dated = [d.model_copy(update={"date": dt.date(2021, 9, 16)}) for d in undated]
     assert len(group_stories(dated)) == 1
     assert len(group_stories(undated)) == 3
+
+
+def test_a_next_storys_line_leans_on_no_sentence_before_it() -> None:
+    # Its headline rather than "That same day, ...", whose day the page never gives.
+    from briefing.compose import Redundancy
+    from briefing.lineup import _one_line
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float) -> Fact:
+        return Fact(
+            statement=statement,
+            score=score,
+            citations=(Citation(source_id="a", quote=statement, start=0, end=len(statement)),),
+        )
+
+    leaning = fact("That same day, the Pentagon announced a review of the strike.", 0.9)
+    headline = fact("Pentagon reviews drone strike in Kabul", 0.5)
+    assert _one_line([leaning, headline], Redundancy()) == headline
+    standalone = fact("The Pentagon announced a review of the drone strike on Friday.", 0.4)
+    assert _one_line([leaning, headline, standalone], Redundancy()) == standalone
+    assert _one_line([leaning], Redundancy()) == leaning  # nothing else to say
