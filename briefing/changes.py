@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from briefing.claims import needs_context
 from briefing.lexicon import fold_quote, normalise_statement
 from briefing.models import (
     Brief,
@@ -185,7 +186,8 @@ def _moving_first(
     brief: Brief, new_facts: Sequence[Fact], stories: Sequence[StoryChange]
 ) -> tuple[Fact, ...]:
     """Today's new facts, an updated story's first, then a developing story's, then the rest;
-    sentences before headlines; otherwise in the brief's order."""
+    within each, sentences that stand alone, then headlines, then sentences that lean on the
+    one before ("It makes no exceptions ..."); otherwise in the brief's order."""
     rank = {"updated": 0, "developing": 1}
     order = {c.story_id: rank[c.status] for c in stories if c.story_id and c.status in rank}
     story_of = story_of_sources(brief.stories)
@@ -194,6 +196,7 @@ def _moving_first(
             new_facts,
             key=lambda f: (
                 order.get(fact_story(f, story_of) or "", 2),
+                needs_context(f.statement),
                 not ends_sentence(f.statement),
             ),
         )

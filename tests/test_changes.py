@@ -242,3 +242,21 @@ def test_an_updated_articles_new_facts_are_its_new_sentences() -> None:
     assert [f.statement for f in changes.new_facts] == [new]
     assert changes.repeated_facts == 1
     assert len(compare_days(today, [], [], [], dt.date(2026, 11, 19)).new_facts) == 2
+
+
+def test_new_developments_lead_with_sentences_that_stand_alone() -> None:
+    from brief_samples import make_brief
+
+    from briefing.changes import _moving_first
+    from briefing.models import Fact
+
+    first = make_brief().facts[0]
+
+    def fact(statement: str) -> Fact:
+        return first.model_copy(update={"statement": statement})
+
+    leaning = fact("It makes no exceptions in cases of rape or incest.")
+    headline = fact("Governor signs abortion bill")
+    standalone = fact("The governor signed the bill on Friday.")
+    ordered = _moving_first(make_brief(), [leaning, headline, standalone], [])
+    assert ordered == (standalone, headline, leaning)
