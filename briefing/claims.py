@@ -465,6 +465,8 @@ def attribute(sentence: str) -> Attribution:
             continue  # "the list announced by the spokesman": the list announced nothing
         if r.group(1) in _NOUN_FORMS and _COMMA_AFTER.match(sentence, r.end()):
             continue  # "unemployment claims, a proxy", "election claims at a rally": a noun
+        if r.group(1) in _NOUN_FORMS and _VERB_AFTER.match(sentence, r.end()):
+            continue  # "Unemployment claims fell to 473,000": the claims did something
         inverted = _INVERTED.match(sentence, r.end()) if _CLAIM_MARK.search(before[-1:]) else None
         if inverted is not None:  # '"The port will reopen," said the minister': who follows
             who = _clean_actor(without_full_stop(inverted.group(1)))
@@ -476,6 +478,13 @@ def attribute(sentence: str) -> Attribution:
         if subject:
             return Attribution(subject, r.group(1), r.start())
     return Attribution(None, None)
+
+
+# A verb right after "claims" or "vows" makes it the subject, a noun
+_VERB_AFTER = re.compile(
+    r"\s+(?:fell|rose|were|are|have|had|remain(?:ed)?|jumped|dropped|declined|climbed|surged|"
+    r"soared|plunged|plummeted|totall?ed|reached|hit|topped|increased|decreased|edged|ticked)\b"
+)
 
 
 # Who "claims" or "vows" is named or determined ("Trump claims", "the company claims").
@@ -947,15 +956,22 @@ _INTRO = re.compile(r"^[^,]{1,60},\s+")
 
 
 def subject_entity(sentence: str) -> str | None:
-    """A named subject doing something ("Oman has hosted talks" -> "Oman"), or None."""
+    """A named subject doing something ("Oman has hosted talks" -> "Oman"), or None; none
+    when something is done to it ("Amy Coney Barrett has been confirmed")."""
     for text in (sentence, _INTRO.sub("", sentence, count=1)):
         m = _SUBJECT.match(text)
         if m:
             subject = m.group("subject")
             first = subject.split()[0].lower()
-            if first not in _NOT_SUBJECT:
+            if first not in _NOT_SUBJECT and not _DONE_TO.match(text, m.end("subject")):
                 return subject
     return None
+
+
+_DONE_TO = re.compile(  # a passive verb: "has been confirmed", "was shown"
+    r"\s+(?:(?:has|have|had)\s+(?:\w+ly\s+)?been|is|are|was|were)\s+(?:\w+ly\s+)?"
+    r"\w+(?:ed|en|wn)\b"
+)
 
 
 _NOT_SUBJECT = frozenset(

@@ -152,6 +152,12 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         # "claims" after adjectives is a noun: nobody named claims anything
         ("It was a target of misleading, false and bizarre claims spread online.", None, None),
         ("The company claims it was hacked.", "The company", "claims"),
+        # "claims" that did something is a noun: the Labor Department said it
+        (
+            "Unemployment claims fell to 473,000 last week, the Labor Department said.",
+            "the Labor Department",
+            "said",
+        ),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
@@ -178,6 +184,38 @@ def test_subject_entity() -> None:
     assert subject_entity("Norway has hosted several rounds of talks.") == "Norway"
     assert subject_entity("Acting as host, Norway has hosted talks.") == "Norway"
     assert subject_entity("It has rained all week.") is None
+    # something done to a name is not what it does
+    assert subject_entity("Amy Coney Barrett has officially been confirmed by the Senate.") is None
+    assert subject_entity("Norway was chosen to host the talks.") is None
+    assert subject_entity("Norway was hosting the talks.") == "Norway"
+
+
+def test_actor_positions_name_each_actor_once_and_take_no_headline() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float, actor: str | None = None) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        kind = "claim" if actor else "event"
+        return Fact(statement=statement, score=score, actor=actor, kind=kind, citations=(quote,))
+
+    positions = _actor_positions(
+        [
+            fact("Clinton makes history: declares win in Democratic race", 0.9),
+            fact("Suspect who claimed to have a bomb has surrendered", 0.85, "Suspect"),
+            fact(
+                "Journalist Nikole Hannah-Jones said she would not join the faculty.",
+                0.8,
+                "Journalist Nikole Hannah-Jones",
+            ),
+            fact(
+                "Nikole Hannah-Jones said the decision was a difficult one.",
+                0.7,
+                "Nikole Hannah-Jones",
+            ),
+        ]
+    )
+    assert [p.name for p in positions] == ["Journalist Nikole Hannah-Jones"] * 2
 
 
 @pytest.mark.parametrize(

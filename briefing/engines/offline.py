@@ -53,7 +53,7 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.text import clause_end, has_unbroken_run, word_count
+from briefing.text import clause_end, ends_sentence, has_unbroken_run, word_count
 
 _DATE_MENTION = re.compile(
     r"\b(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -459,6 +459,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     names: dict[str, str] = {}
     for fact in ranked:
         text = fact.statement
+        if not ends_sentence(text):
+            continue  # a headline tells no one's position ("Clinton makes history: declares win")
         if fact.actor and fact.kind == "claim":
             actor, factor = fact.actor, 1.0
             span = claim_span(text, text.find(actor), attribute(text).verb_start)
@@ -470,6 +472,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
         key = actor_key(actor)
+        if key not in names:  # one actor under two names ("Journalist Nikole Hannah-Jones")
+            key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
         claims[key].append((fact, actor, span))
