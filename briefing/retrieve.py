@@ -37,8 +37,9 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
     coll_freq: Counter[str] = Counter()
     capitalised: Counter[str] = Counter()
     display: dict[str, Counter[str]] = {}
-    for doc in documents:
-        terms, keys = _document_terms(doc.running_text())
+    texts = [doc.running_text() for doc in documents]
+    for text in texts:
+        terms, keys = _document_terms(text)
         for key, token, count, capital in terms:
             forms = display.get(key)
             if forms is None:
@@ -60,11 +61,32 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
         form = display[term].most_common(1)[0][0]
         if capitalised[term] / coll_freq[term] < 0.5:
             form = form.lower()
-        if form.lower() not in {c.lower() for c in chosen}:
+        if form.lower() in {c.lower() for c in chosen}:
+            continue
+        joined = _one_name(chosen, form, texts) if form[0].isupper() else None
+        if joined is None:
             chosen.append(form)
+        else:
+            chosen[joined[0]] = joined[1]
         if len(chosen) == max_terms:
             break
     return ", ".join(chosen)
+
+
+def _one_name(chosen: list[str], form: str, texts: Sequence[str]) -> tuple[int, str] | None:
+    """(index in ``chosen``, the joined name) when ``form`` and a chosen name are two words of
+    one name ("White" and "House": "White House"): the two written side by side are most of
+    the rarer one's uses, so the topic line never reads "House, White, Biden"."""
+    for i, name in enumerate(chosen):
+        if not name[0].isupper():
+            continue
+        for phrase in (f"{name} {form}", f"{form} {name}"):
+            together = sum(text.count(phrase) for text in texts)
+            if together and together * 2 >= min(
+                sum(text.count(name) for text in texts), sum(text.count(form) for text in texts)
+            ):
+                return i, phrase
+    return None
 
 
 _TopicTerms = tuple[tuple[tuple[str, str, int, int | None], ...], frozenset[str]]

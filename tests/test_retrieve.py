@@ -50,6 +50,20 @@ def test_infer_topic_prefers_terms_shared_by_documents() -> None:
     assert "Valley" in topic or "river" in topic.lower() or "rescue" in topic.lower()
 
 
+def test_an_inferred_topic_keeps_a_two_word_name_whole() -> None:
+    docs = [
+        document_from_text(
+            f"Headline {i}\n\nThe White House said on Monday that Biden would meet senators. "
+            f"Officials at the White House said Biden wants a deal with senators, aides said.",
+            f"{i}.txt",
+        )
+        for i in range(3)
+    ]
+    topic = infer_topic(docs)
+    assert "White House" in topic and "Biden" in topic, topic
+    assert topic.count(",") == 2  # still three terms
+
+
 def test_large_corpora_are_cut_to_the_best_chunks_per_document() -> None:
     docs = [
         document_from_text(
