@@ -581,3 +581,28 @@ def test_a_refutation_is_a_verdict_not_a_label_on_a_claim(sentence: str, refutin
     from briefing.claims import refutes
 
     assert refutes(sentence) is refuting
+
+
+def test_a_headline_ranks_below_its_articles_lead() -> None:
+    # Another outlet's headline retells the story in its own framing ("Trump's awful advice
+    # on voting twice"): a key development only when no sentence is left to say.
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    texts = [
+        "Dockworkers strike shuts Valparaiso docks as ships are diverted\n\n"
+        "The dockworkers union in Valparaiso went on "
+        "strike on Monday over night-shift safety. The port operator said ships were diverted "
+        "to San Antonio. Talks are set for Thursday, the union said.\n",
+        "Valparaiso docks shut by a strike over night-shift safety\n\n"
+        "Dockworkers in Valparaiso stopped work on Monday. "
+        "Ships waiting off the port were sent to San Antonio, the operator said.\n",
+    ]
+    docs = [document_from_text(t, f"{i}.txt") for i, t in enumerate(texts)]
+    facts = OfflineEngine().extract_facts("port strike", docs, chunk_documents(docs)).value
+    for doc in docs:
+        own = [f for f in facts if f.citations[0].source_id == doc.id]
+        (headline,) = [f.score for f in own if not f.statement.endswith(".")]
+        lead = next(f.score for f in own if f.statement.endswith("."))
+        assert headline < lead, doc.path

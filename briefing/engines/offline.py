@@ -65,7 +65,7 @@ _DATE_MENTION = re.compile(
 _ENDS_SENTENCE = re.compile(r"(?<![.\u2026])[.!][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
 FALLBACK_WORDS = 10
-HEADLINE_PENALTY = 0.1
+HEADLINE_PENALTY = 0.5  # a headline ranks below its article's lead (see _score)
 EARLY_CHARS = 1600  # a refutation in a source's first few sentences is what the source is about
 _WATCH_CUE = re.compile(
     r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
