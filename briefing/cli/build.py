@@ -13,9 +13,10 @@ from briefing.cli.common import (
     Reporter,
     UsageError,
     add_command,
+    output_path,
     parse_date,
     parse_topic,
-    silence_stdout,
+    write_stdout,
 )
 from briefing.config import load_settings
 from briefing.errors import OutputError, RenderError
@@ -71,7 +72,10 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "stdin (plain text)",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the brief here (atomically) instead of stdout; - is stdout",
     )
     p.add_argument(
         "-f",
@@ -136,22 +140,6 @@ def _max_doc_bytes(value: float) -> int:
     return int(value * 1024 * 1024)
 
 
-def write_stdout(data: bytes) -> None:
-    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
-    stream = sys.stdout
-    if stream is None:
-        raise OutputError("stdout", "is closed; write the brief with -o FILE")
-    try:
-        stream.flush()
-        stream.buffer.write(data)
-        stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        silence_stdout()
-        raise OutputError("stdout", f"cannot write the brief: {exc.strerror or exc}") from None
-
-
 # Suffixes that are plainly text: the Markdown brief is what they get.
 _TEXT_SUFFIXES = frozenset({"", ".txt", ".text"})
 
@@ -176,6 +164,7 @@ def _output_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    args.output = output_path(args.output)
     fmt = _output_format(args)
     overrides = {
         "engine": args.engine,

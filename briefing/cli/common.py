@@ -148,3 +148,25 @@ def emit(text: object) -> None:
     except OSError as exc:
         silence_stdout()
         raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None
+
+
+def output_path(value: str | None) -> str | None:
+    """``-o`` as given, or None for stdout: ``-o -`` means stdout, as ``-`` means stdin for a
+    source (it used to write a file named ``-``)."""
+    return None if value == "-" else value
+
+
+def write_stdout(data: bytes, what: str = "the brief") -> None:
+    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("stdout", f"is closed; write {what} with -o FILE")
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write {what}: {exc.strerror or exc}") from None
