@@ -119,22 +119,34 @@ def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | N
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not _is_file(path, named=True):
             what = "not a regular file" if path.exists() else "config file not found"
             raise ConfigError(f"{path}: {what}")
         return path
     if env.get("BRIEFING_CONFIG"):
         path = Path(env["BRIEFING_CONFIG"])
-        if not path.is_file():
+        if not _is_file(path, named=True):
             raise ConfigError(f"{path}: config file named by BRIEFING_CONFIG not found")
         return path
     for candidate in (
-        Path.cwd() / CONFIG_FILENAME,
+        Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
     ):
-        if candidate.is_file():
-            return candidate
+        if _is_file(candidate, named=False):
+            return candidate.absolute()
     return None
+
+
+def _is_file(path: Path, *, named: bool) -> bool:
+    """Whether ``path`` is a regular file. A place looked in by default that cannot be searched
+    (a HOME of another user under sudo or cron, a working directory that was removed) holds no
+    config; a file the user named there is a ConfigError saying why it cannot be read."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        if named:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        return False
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
