@@ -580,6 +580,9 @@ def test_init_writes_a_config_that_loads(
 
     settings = load_settings(config_path=tmp_path / "briefing.toml", env={})
     assert settings.engine == "offline"
+    # The example leaves the paper to the locale, as having no config does (it pinned A4).
+    us = load_settings(config_path=tmp_path / "briefing.toml", env={"LANG": "en_US.UTF-8"})
+    assert us.paper == "letter"
     config = load_daily_config(config_path=tmp_path / "briefing.toml", env={})
     assert config.sources == [str(tmp_path / "inbox/")]
     assert config.out == tmp_path / "briefs"

@@ -111,7 +111,12 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     p.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     p.add_argument("--max-words", type=int, metavar="N", help="word budget (default: 650)")
-    p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
+    p.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="PDF paper size (default: from the locale: letter for en_US, fr_CA and the other "
+        "Letter countries, else a4)",
+    )
     p.add_argument(
         "--appendix", action="store_true", help="PDF/HTML: add pages with every cited quote in full"
     )
