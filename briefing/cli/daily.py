@@ -15,10 +15,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date, parse_topic
+from briefing.cli.common import (
+    Parser,
+    Reporter,
+    UsageError,
+    add_command,
+    emit,
+    parse_date,
+    parse_topic,
+)
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.errors import ConfigError, OutputError, StoreError
+from briefing.errors import ConfigError, OutputError, ScheduleError, StoreError
 from briefing.files import write_atomic
 from briefing.sanitize import one_line
 
@@ -198,7 +206,10 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     from briefing.daily import schedule
 
     reporter = Reporter(args)
-    at = schedule.parse_time(args.at)
+    try:
+        at = schedule.parse_time(args.at)
+    except ScheduleError as exc:  # a wrong flag value is a usage error, as for --date
+        raise UsageError(f"briefing schedule: error: {exc}") from None
     config_path = getattr(args, "config", None)
     if config_path is None and Path(CONFIG_FILENAME).is_file():
         config_path = CONFIG_FILENAME
@@ -209,6 +220,12 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     if args.cron:
         log = Path(args.log).absolute() if args.log else None
         emit(schedule.cron_line(at, command, workdir=workdir, log=log))
+        if log is not None and not log.parent.is_dir():
+            # The shell opens the log before briefing runs: the job would never start.
+            reporter.warn(
+                f"{log.parent}: no such folder; cron cannot append to {log.name} there and "
+                "would not run the job: create the folder first"
+            )
         return 0
     service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
     paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
