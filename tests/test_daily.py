@@ -431,6 +431,22 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert rows[1]["documents_added"] == 2 and rows[1]["facts"] > 0
 
 
+def test_daily_progress_on_a_terminal_as_for_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README: progress on stderr when it is a terminal, never with -q; daily only gave
+    it with -v, so a long run on a terminal said nothing until it ended."""
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": ORCHARD_FROST})
+    argv = ["daily", "inbox/", "--date", "2026-11-20", "--out"]
+    assert main([*argv, "piped"]) == 0
+    assert "building the brief" not in capsys.readouterr().err  # cron, a pipe: quiet
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main([*argv, "terminal"]) == 0
+    assert "briefing: building the brief of 2026-11-20 from 2 documents" in capsys.readouterr().err
+    assert main(["-q", *argv, "quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_the_run_summary_says_what_the_footer_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -118,7 +118,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             force=args.force,
             deliver=not args.no_deliver,
-            progress=reporter.progress if reporter.verbose else lambda _: None,
+            progress=reporter.progress,  # on a terminal or with -v, as for build
         )
     except sqlite3.Error as exc:  # the store broke after it was opened (disk full, read-only)
         raise StoreError(f"{config.store_path}: corpus store error: {exc}") from exc
