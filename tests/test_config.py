@@ -85,3 +85,16 @@ def test_a_removed_working_directory_holds_no_config(
     monkeypatch.chdir(gone)
     gone.rmdir()  # Path.cwd() now raises FileNotFoundError
     assert load_settings(env={}).engine == "offline"
+
+
+def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(
+    tmp_path: Path,
+) -> None:
+    """It blamed the config file, which did not even hold the key."""
+    config = tmp_path / "briefing.toml"
+    config.write_text('[build]\nengine = "offline"\n')
+    with pytest.raises(ConfigError, match=r"max_words \(from \$BRIEFING_MAX_WORDS\)"):
+        load_settings(config_path=config, env={"BRIEFING_MAX_WORDS": "abc"})
+    config.write_text("[build]\nmax_words = 5\n")
+    with pytest.raises(ConfigError, match=rf"max_words \(from {config}\)"):
+        load_settings(config_path=config, env={})
