@@ -280,6 +280,23 @@ class _FailingEngine(OfflineEngine):
         raise RuntimeError("injected failure in extraction")
 
 
+class _InterruptedEngine(OfflineEngine):
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_is_recorded_as_interrupted(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run_daily(config, now=DAY1, settings=_settings(), engine=_InterruptedEngine())
+    with Store(config.store_path) as store:
+        run = store.runs()[0]
+    assert run.status == "failed" and run.error == "interrupted"  # was 'KeyboardInterrupt: '
+
+
 def test_injected_failure_then_next_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
     config = _config(tmp_path)

@@ -152,7 +152,11 @@ def run_daily(
             )
         except BaseException as exc:
             with contextlib.suppress(Exception):
-                error = safe_message(f"{type(exc).__name__}: {exc}")[:2000]
+                error = (
+                    "interrupted"  # Ctrl-C or SIGINT: 'KeyboardInterrupt: ' says less
+                    if isinstance(exc, KeyboardInterrupt)
+                    else safe_message(f"{type(exc).__name__}: {exc}")[:2000]
+                )
                 store.record_run(run_id, status="failed", finished_at=now, error=error)
             raise
         if deliver and result.status == "ok" and result.brief is not None:
