@@ -464,6 +464,16 @@ def test_daily_progress_on_a_terminal_as_for_build(
     assert capsys.readouterr().err == ""
 
 
+def test_a_first_run_with_nothing_to_read_does_not_speak_of_a_last_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-20"]) == 3
+    assert "briefing: no new sources; wrote briefs/2026-11-20.md" in capsys.readouterr().err
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-21"]) == 3
+    assert "no new sources since the last run; wrote" in capsys.readouterr().err
+
+
 def test_the_run_summary_says_what_the_footer_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

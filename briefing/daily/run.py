@@ -288,7 +288,8 @@ def _run(
     elif status == "ok":
         message = f"wrote {', '.join(str(p) for p in written)}: {brief.summary()}"
     else:
-        message = f"no new sources since the last run; wrote {written[0]}"
+        since_last = " since the last run" if window.previous_run_end else ""  # none: first run
+        message = f"no new sources{since_last}; wrote {written[0]}"
     return DailyResult(
         day=day,
         status=status,
