@@ -417,6 +417,9 @@ def test_daily_settings_out_of_range_are_one_line(
     [
         (["build", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),
         (["build", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
+        (["text", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),  # was a traceback
+        (["text", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
+        (["text", "{doc}", "--max-doc-mb", "5000"], 2, "at most 1024"),  # build's range
         (["build", "{doc}", "--timeout", "nan"], 2, "--timeout"),  # a flag's value: usage
         (["build", "{doc}", "--date", "0001-01-01"], 2, "--date"),
         (["daily", "{dir}", "--date", "0001-01-01", "--timezone", "Asia/Tokyo"], 2, "--date"),

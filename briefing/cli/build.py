@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from briefing.cli.common import (
     Reporter,
     UsageError,
     add_command,
+    max_doc_bytes,
     output_path,
     parse_date,
     parse_topic,
@@ -133,18 +133,6 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.set_defaults(handler=_cmd_build)
 
 
-MAX_DOC_MB = 1024.0
-
-
-def _max_doc_bytes(value: float) -> int:
-    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
-        raise UsageError(
-            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
-            f"not {value!r}"
-        )
-    return int(value * 1024 * 1024)
-
-
 # Suffixes that are plainly text: the Markdown brief is what they get.
 _TEXT_SUFFIXES = frozenset({"", ".txt", ".text"})
 
@@ -189,7 +177,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = parse_date(args.date)
     reporter = Reporter(args)
-    max_bytes = _max_doc_bytes(args.max_doc_mb)
+    max_bytes = max_doc_bytes(args.max_doc_mb)
     if args.output:
         check_output_path(Path(args.output), what="brief")  # before the work, not after it
         if source_at(Path(args.output), args.sources) is not None:

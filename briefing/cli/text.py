@@ -11,7 +11,13 @@ import json
 import os
 from pathlib import Path
 
-from briefing.cli.common import Parser, UsageError, add_command, output_path, write_stdout
+from briefing.cli.common import (
+    Parser,
+    add_command,
+    max_doc_bytes,
+    output_path,
+    write_stdout,
+)
 from briefing.errors import BriefingError, OutputError
 from briefing.files import check_output_path, write_atomic
 from briefing.ingest import ingest_paths
@@ -66,12 +72,11 @@ def source_document(source: str, *, max_bytes: int) -> Document:
 
 
 def _cmd_text(args: argparse.Namespace) -> int:
-    if args.max_doc_mb <= 0:
-        raise UsageError("briefing text: error: --max-doc-mb must be positive")
+    max_bytes = max_doc_bytes(args.max_doc_mb)
     output = output_path(args.output)
     if output is not None:
         _check_output(Path(output), args.source)
-    doc = source_document(args.source, max_bytes=int(args.max_doc_mb * 1024 * 1024))
+    doc = source_document(args.source, max_bytes=max_bytes)
     if args.json:
         data = {
             "path": doc.path,
