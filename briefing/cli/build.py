@@ -88,10 +88,18 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
     )
     p.add_argument("--model", help="LLM model for --engine openai (default: gpt-4o-mini)")
-    p.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-    p.add_argument("--api-key", help="API key (env OPENAI_API_KEY; prefer the environment)")
-    p.add_argument("--timeout", type=float, metavar="S", help="per-request timeout in seconds")
-    p.add_argument("--concurrency", type=int, metavar="N", help="concurrent LLM requests")
+    p.add_argument(
+        "--base-url", metavar="URL", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)"
+    )
+    p.add_argument(
+        "--api-key", metavar="KEY", help="API key (env OPENAI_API_KEY; prefer the environment)"
+    )
+    p.add_argument(
+        "--timeout", type=float, metavar="S", help="per-request timeout in seconds (default: 60)"
+    )
+    p.add_argument(
+        "--concurrency", type=int, metavar="N", help="concurrent LLM requests (default: 4)"
+    )
     p.add_argument(
         "--max-cost",
         type=float,

@@ -152,11 +152,19 @@ def _add_daily(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="rebuild or backfill this day")
-    p.add_argument("--formats", metavar="LIST", help="comma-separated: md,json,html,pdf")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="rebuild or backfill this day (default: today in --timezone)",
+    )
+    p.add_argument(
+        "--formats", metavar="LIST", help="comma-separated: md,json,html,pdf (default: md,json)"
+    )
     p.add_argument("--timezone", metavar="TZ", help="time zone deciding the day (default: UTC)")
     p.add_argument("--topic", help="focus topic (default: inferred each day)")
-    p.add_argument("--engine", choices=("offline", "openai"), help="extraction engine")
+    p.add_argument(
+        "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
+    )
     p.add_argument("--model", help="LLM model for --engine openai")
     p.add_argument("--dry-run", action="store_true", help="show what would be fetched and built")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
@@ -327,7 +335,11 @@ def _add_history(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--out", metavar="DIR", help="output folder of the briefs (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
     p.add_argument(
-        "--limit", type=_run_count, default=30, help="newest N runs (1-100000; default: 30)"
+        "--limit",
+        type=_run_count,
+        default=30,
+        metavar="N",
+        help="newest N runs (1-100000; default: 30)",
     )
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_cmd_history)
