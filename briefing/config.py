@@ -119,22 +119,34 @@ def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | N
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not _is_file(path, named=True):
             what = "not a regular file" if path.exists() else "config file not found"
             raise ConfigError(f"{path}: {what}")
         return path
     if env.get("BRIEFING_CONFIG"):
         path = Path(env["BRIEFING_CONFIG"])
-        if not path.is_file():
+        if not _is_file(path, named=True):
             raise ConfigError(f"{path}: config file named by BRIEFING_CONFIG not found")
         return path
     for candidate in (
-        Path.cwd() / CONFIG_FILENAME,
+        Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
     ):
-        if candidate.is_file():
-            return candidate
+        if _is_file(candidate, named=False):
+            return candidate.absolute()
     return None
+
+
+def _is_file(path: Path, *, named: bool) -> bool:
+    """Whether ``path`` is a regular file. A place looked in by default that cannot be searched
+    (a HOME of another user under sudo or cron, a working directory that was removed) holds no
+    config; a file the user named there is a ConfigError saying why it cannot be read."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        if named:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        return False
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -165,17 +177,25 @@ _FLAG_OF = {"timeout_s": "--timeout", "max_cost_usd": "--max-cost", "llm_budget_
 
 
 def invalid_setting(
-    exc: ValidationError, path: Path | None, what: str, flags: Collection[str] = ()
+    exc: ValidationError,
+    path: Path | None,
+    what: str,
+    flags: Collection[str] = (),
+    env_vars: Mapping[str, str] | None = None,
 ) -> ConfigError:
     """One line naming the first invalid setting and where it came from: a FlagError (exit 2)
-    when its value was given on the command line (``flags``: the settings flags set)."""
+    when its value was given on the command line (``flags``: the settings flags set), else the
+    environment variable that set it (``env_vars``: setting -> variable), else the file."""
     first = exc.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else ""
     if key in flags:
         flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
         return FlagError(f"briefing: error: invalid {flag}: {first['msg']}")
     where = ".".join(str(p) for p in first["loc"]) or what
-    source = f" (from {path})" if path else ""
+    if env_vars and key in env_vars:
+        source = f" (from ${env_vars[key]})"
+    else:
+        source = f" (from {path})" if path else ""
     return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
 
 
@@ -219,9 +239,11 @@ def load_settings(
         merged["paper"] = paper_for_locale(
             env.get("LC_ALL") or env.get("LC_PAPER") or env.get("LANG")
         )
+    from_env: dict[str, str] = {}
     for var, key in ENV_VARS.items():
         if env.get(var):
             merged[key] = env[var]
+            from_env[key] = var
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
@@ -231,4 +253,4 @@ def load_settings(
         return Settings.model_validate(merged)
     except ValidationError as exc:
         given = {k for k, v in (overrides or {}).items() if v is not None}
-        raise invalid_setting(exc, path, "setting", given) from exc
+        raise invalid_setting(exc, path, "setting", given, from_env) from exc

@@ -54,6 +54,8 @@ _HEADER_FIELD = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
+# A source argument that names a URL rather than a file (build and text never fetch).
+_URL_ARGUMENT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _MONTHS = list(MONTH_NAMES_IN_ORDER)
 _MONTH_RE = "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS).replace("sep(", "sep(?:t\\b)?(")
 _DATE_PATTERNS = (
@@ -571,6 +573,14 @@ def ingest_paths(
         try:
             is_dir = stat.S_ISDIR(os.stat(path).st_mode)
         except OSError as exc:
+            if exc.errno == errno.ENOENT and _URL_ARGUMENT.match(str(raw)):
+                # Path() would name it 'https:/host/...': say what it is and what reads it.
+                result.warnings.append(
+                    f"{one_line(str(raw))}: a URL, not a file; only local files are read here "
+                    "('briefing daily URL' fetches a feed or page)"
+                )
+                result.skipped += 1
+                continue
             reason = "no such file or directory" if exc.errno == errno.ENOENT else os_reason(exc)
             result.warnings.append(f"{one_line(path)}: {reason}")
             result.skipped += 1

@@ -18,6 +18,7 @@ worker only takes time from the main process and adds the cost of passing result
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -111,6 +112,9 @@ def _work(
     counter: Synchronized[int],
     send: Connection,
 ) -> None:
+    # Ctrl-C reaches the whole process group: the main process stops and terminates this one,
+    # which would otherwise print a KeyboardInterrupt traceback of its own under the one line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     done: list[tuple[int, Any]] = []
     try:
         while (chunk := _claim(counter, chunks)) is not None:

@@ -37,6 +37,7 @@ from briefing.models import (
     Synthesis,
     Tally,
     Usage,
+    counted,
 )
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
@@ -104,7 +105,9 @@ def build_brief(
     on_topic = {i for story in stories for i in story.source_ids}
     briefed = [d for d in documents if d.id in on_topic]
     off_topic = len(documents) - len(briefed)
-    progress(f"{len(stories)} stories in {len(documents)} documents; {off_topic} off the topic")
+    stories_word = "story" if len(stories) == 1 else "stories"
+    grouped = f"{len(stories)} {stories_word} in {counted(len(documents), 'document')}"
+    progress(f"{grouped}; {off_topic} off the topic" if settings.topic else grouped)
     select = _select_lineup if len(stories) > 1 else _select_one_story
     brief = select(stories, briefed, settings=settings, today=today, run=run, progress=progress)
     brief = brief.model_copy(update={"documents_off_topic": off_topic})
@@ -313,7 +316,7 @@ def build_brief_from_paths(
     NoDocumentsError, naming what was tried, when nothing usable is left (the one reason
     itself when a single input was given and failed: one line, not a warning and an error).
     """
-    progress(f"reading {len(paths)} source path(s)")
+    progress(f"reading {counted(len(paths), 'source path')}")
     ingested = ingest_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     if not ingested.documents and len(ingested.warnings) == 1:
         raise NoDocumentsError(ingested.warnings[0])

@@ -344,3 +344,13 @@ def test_an_output_name_whose_format_cannot_be_told_is_a_usage_error(
 def test_a_txt_output_is_the_markdown_brief(tmp_path: Path, capsys) -> None:
     code, _, _ = _run(["build", str(EXAMPLES), "-o", str(tmp_path / "brief.txt"), "-q"], capsys)
     assert code == 0 and (tmp_path / "brief.txt").read_text().startswith("# Situation brief")
+
+
+def test_a_url_source_is_named_as_a_url(capsys: pytest.CaptureFixture[str]) -> None:
+    """build reads files only; a URL was reported as 'https:/host/...: no such file'."""
+    code, out, err = _run(["build", "https://example.org/world/rss.xml"], capsys)
+    assert code == 1 and out == ""
+    assert err == (
+        "Error: https://example.org/world/rss.xml: a URL, not a file; only local files are "
+        "read here ('briefing daily URL' fetches a feed or page)\n"
+    )

@@ -54,3 +54,47 @@ def test_errors_name_the_setting_and_the_file(tmp_path: Path) -> None:
         load_settings(config_path=broken, env={})
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(config_path=tmp_path / "missing.toml", env={})
+
+
+def test_a_default_place_that_cannot_be_searched_holds_no_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under sudo or cron HOME can be another user's: its config dir cannot even be stat'ed,
+    which was a PermissionError traceback before any work."""
+    locked = tmp_path / "locked"
+    real_is_file = Path.is_file
+
+    def is_file(self: Path) -> bool:
+        if locked in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_file(self)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    monkeypatch.setattr("briefing.config.platformdirs.user_config_dir", lambda _: str(locked))
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(env={}).engine == "offline"
+    with pytest.raises(ConfigError, match="cannot read config: Permission denied"):
+        load_settings(config_path=locked / "briefing.toml", env={})
+
+
+def test_a_removed_working_directory_holds_no_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # Path.cwd() now raises FileNotFoundError
+    assert load_settings(env={}).engine == "offline"
+
+
+def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(
+    tmp_path: Path,
+) -> None:
+    """It blamed the config file, which did not even hold the key."""
+    config = tmp_path / "briefing.toml"
+    config.write_text('[build]\nengine = "offline"\n')
+    with pytest.raises(ConfigError, match=r"max_words \(from \$BRIEFING_MAX_WORDS\)"):
+        load_settings(config_path=config, env={"BRIEFING_MAX_WORDS": "abc"})
+    config.write_text("[build]\nmax_words = 5\n")
+    with pytest.raises(ConfigError, match=rf"max_words \(from {config}\)"):
+        load_settings(config_path=config, env={})

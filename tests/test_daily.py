@@ -280,6 +280,23 @@ class _FailingEngine(OfflineEngine):
         raise RuntimeError("injected failure in extraction")
 
 
+class _InterruptedEngine(OfflineEngine):
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> list[Fact]:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_is_recorded_as_interrupted(tmp_path: Path) -> None:
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    config = _config(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run_daily(config, now=DAY1, settings=_settings(), engine=_InterruptedEngine())
+    with Store(config.store_path) as store:
+        run = store.runs()[0]
+    assert run.status == "failed" and run.error == "interrupted"  # was 'KeyboardInterrupt: '
+
+
 def test_injected_failure_then_next_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": BRIDGE_VOTE})
     config = _config(tmp_path)
@@ -431,6 +448,32 @@ def test_cli_daily_with_no_config_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert rows[1]["documents_added"] == 2 and rows[1]["facts"] > 0
 
 
+def test_daily_progress_on_a_terminal_as_for_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README: progress on stderr when it is a terminal, never with -q; daily only gave
+    it with -v, so a long run on a terminal said nothing until it ended."""
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE, "b.txt": ORCHARD_FROST})
+    argv = ["daily", "inbox/", "--date", "2026-11-20", "--out"]
+    assert main([*argv, "piped"]) == 0
+    assert "building the brief" not in capsys.readouterr().err  # cron, a pipe: quiet
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main([*argv, "terminal"]) == 0
+    assert "briefing: building the brief of 2026-11-20 from 2 documents" in capsys.readouterr().err
+    assert main(["-q", *argv, "quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_first_run_with_nothing_to_read_does_not_speak_of_a_last_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-20"]) == 3
+    assert "briefing: no new sources; wrote briefs/2026-11-20.md" in capsys.readouterr().err
+    assert main(["daily", "inbox/", "--out", "briefs", "--date", "2026-11-21"]) == 3
+    assert "no new sources since the last run; wrote" in capsys.readouterr().err
+
+
 def test_the_run_summary_says_what_the_footer_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -580,6 +623,9 @@ def test_init_writes_a_config_that_loads(
 
     settings = load_settings(config_path=tmp_path / "briefing.toml", env={})
     assert settings.engine == "offline"
+    # The example leaves the paper to the locale, as having no config does (it pinned A4).
+    us = load_settings(config_path=tmp_path / "briefing.toml", env={"LANG": "en_US.UTF-8"})
+    assert us.paper == "letter"
     config = load_daily_config(config_path=tmp_path / "briefing.toml", env={})
     assert config.sources == [str(tmp_path / "inbox/")]
     assert config.out == tmp_path / "briefs"

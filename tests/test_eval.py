@@ -601,3 +601,29 @@ def test_cli_checks_the_output_folder_before_running(
     assert eval_main(["--data", str(tmp_path), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {out}") and err.count("\n") == 1
+
+
+def test_missing_data_from_an_installed_wheel_says_pass_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Installed from a wheel, the default folder is under site-packages: the README's
+    '--write-inbox inbox' said only 'file not found' there."""
+    from briefing.eval import mixed
+
+    monkeypatch.setattr(mixed, "default_data_dir", lambda: tmp_path / "absent")
+    assert mixed.main(["--seeds", "1", "--write-inbox", str(tmp_path / "inbox")]) == 1
+    assert capsys.readouterr().err.endswith("evaluation data file not found (pass --data DIR)\n")
+    assert mixed.main(["--seeds", "1"]) == 0
+    assert capsys.readouterr().err.endswith("(pass --data DIR)\n")
+
+
+def test_rouge_without_the_eval_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.errors import BriefingError
+
+    monkeypatch.setitem(__import__("sys").modules, "rouge_score", None)  # not installed
+    metrics._scorer.cache_clear()
+    try:
+        with pytest.raises(BriefingError, match=r"pip install 'briefing\[eval\]'"):
+            metrics._scorer()
+    finally:
+        metrics._scorer.cache_clear()

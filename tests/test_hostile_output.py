@@ -169,6 +169,45 @@ def test_a_full_device_on_stdout_is_one_error_line(tmp_path: Path) -> None:
     assert full.stderr.count("\n") == 1  # nothing from the interpreter's exit either
 
 
+def test_briefing_text_on_a_full_device_is_one_error_line(tmp_path: Path) -> None:
+    _doc(tmp_path)
+    full = _run_module("text ferry.txt > /dev/full", tmp_path)
+    assert full.returncode == 1
+    _one_error(full.stderr, "stdout: cannot write the text")
+    assert full.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["build", "text"])
+def test_dash_output_is_stdout_not_a_file_named_dash(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _doc(tmp_path)
+    code, out, err = _cli([command, "ferry.txt", "-o", "-", "-q"], capsys)
+    assert code == 0 and err == ""
+    assert out == (_cli([command, "ferry.txt", "-q"], capsys)[1])
+    assert not (tmp_path / "-").exists()
+
+
+def test_briefing_text_refuses_to_write_over_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from formats_samples import make_docx
+
+    source = make_docx(tmp_path / "note.docx")
+    before = source.read_bytes()
+    link = tmp_path / "same.docx"
+    os.link(source, link)  # another name for the same file
+    for target in (source, link):
+        code, out, err = _cli(["text", str(source), "-o", str(target)], capsys)
+        assert code == 1 and out == ""
+        _one_error(err, "is the source itself")
+    assert source.read_bytes() == before
+
+
 def test_a_closed_stdout_is_one_error_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -378,6 +417,9 @@ def test_daily_settings_out_of_range_are_one_line(
     [
         (["build", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),
         (["build", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
+        (["text", "{doc}", "--max-doc-mb", "nan"], 2, "--max-doc-mb"),  # was a traceback
+        (["text", "{doc}", "--max-doc-mb", "inf"], 2, "--max-doc-mb"),
+        (["text", "{doc}", "--max-doc-mb", "5000"], 2, "at most 1024"),  # build's range
         (["build", "{doc}", "--timeout", "nan"], 2, "--timeout"),  # a flag's value: usage
         (["build", "{doc}", "--date", "0001-01-01"], 2, "--date"),
         (["daily", "{dir}", "--date", "0001-01-01", "--timezone", "Asia/Tokyo"], 2, "--date"),

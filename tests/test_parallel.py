@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,23 @@ def _dies_in_the_worker(n: int) -> int:
 def test_what_a_dead_worker_left_is_done_in_the_main_process(forked: None) -> None:
     items = list(range(500))
     assert parallel.ordered_map(_dies_in_the_worker, items) == [n + 1 for n in items]
+
+
+def _interrupted_in_the_worker(n: int) -> int:
+    time.sleep(0.001)  # slow enough for the worker to take its share
+    if os.getpid() != _PARENT and n % 50 == 0:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches every process of the group
+    return n + 1
+
+
+def test_ctrl_c_is_left_to_the_main_process(
+    forked: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The worker printed 'Process ForkProcess-1:' and a KeyboardInterrupt traceback under
+    the main process's one 'Error: interrupted' line."""
+    items = list(range(500))
+    assert parallel.ordered_map(_interrupted_in_the_worker, items) == [n + 1 for n in items]
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_few_items_stay_in_the_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -313,3 +313,21 @@ def test_a_source_without_a_title_is_named_by_its_path_as_code_once() -> None:
     assert html.count("copies/harbour_2.txt") == 1 and "javascript" not in html.replace(
         '<span class="path">in[click](javascript:alert(1))_`x`*b*.txt</span>', "", 1
     )
+
+
+def test_a_fetched_source_whose_path_is_its_url_names_it_once() -> None:
+    """A daily feed entry or page has its URL as its path: it was printed twice, as the link
+    and again as a code span."""
+    from briefing.render import render
+
+    url = "https://news.example.org/harbour.html"
+    fetched = SourceRef(id="d1", number=1, title="Harbour story", path=url, url=url)
+    brief = _brief("The harbour reopened on Monday.").model_copy(update={"sources": [fetched]})
+    md = render_markdown(brief)
+    assert f"1. Harbour story (undated) <{url}>\n" in md
+    assert md.count(url) == 1
+    html = render(brief, "html").decode()
+    assert html.count(f">{url}<") == 1 and 'class="path"' not in html
+    local = fetched.model_copy(update={"path": "feeds/local.rss#1"})
+    md = render_markdown(brief.model_copy(update={"sources": [local]}))
+    assert f"<{url}> · `feeds/local.rss#1`" in md  # a local feed file's entry: both, as before

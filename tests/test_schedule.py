@@ -54,8 +54,23 @@ def test_cli_prints_one_crontab_line(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_bad_times_are_refused(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(ScheduleError):
         parse_time(value)
-    assert main(["schedule", "--cron", "--at", value]) == 1
+    assert main(["schedule", "--cron", "--at", value]) == 2  # a wrong flag value, as --date
     assert "HH:MM" in capsys.readouterr().err
+
+
+def test_a_cron_log_in_a_missing_folder_is_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cron's shell opens the log before briefing runs: in a missing folder the job never
+    starts, and the README's own example (--log briefs/cron.log) does that on a fresh setup."""
+    log = tmp_path / "briefs" / "cron.log"
+    assert main(["schedule", "--cron", "--log", str(log)]) == 0
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and str(log) in out
+    assert err.startswith(f"Warning: {log.parent}: no such folder;") and err.count("\n") == 1
+    log.parent.mkdir()
+    assert main(["schedule", "--cron", "--log", str(log)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_systemd_units_are_persistent_and_accept_no_new_sources(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
@@ -13,9 +12,11 @@ from briefing.cli.common import (
     Reporter,
     UsageError,
     add_command,
+    max_doc_bytes,
+    output_path,
     parse_date,
     parse_topic,
-    silence_stdout,
+    write_stdout,
 )
 from briefing.config import load_settings
 from briefing.errors import OutputError, RenderError
@@ -71,7 +72,10 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "stdin (plain text)",
     )
     p.add_argument(
-        "-o", "--output", metavar="FILE", help="write the brief here (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the brief here (atomically) instead of stdout; - is stdout",
     )
     p.add_argument(
         "-f",
@@ -84,10 +88,18 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
     )
     p.add_argument("--model", help="LLM model for --engine openai (default: gpt-4o-mini)")
-    p.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-    p.add_argument("--api-key", help="API key (env OPENAI_API_KEY; prefer the environment)")
-    p.add_argument("--timeout", type=float, metavar="S", help="per-request timeout in seconds")
-    p.add_argument("--concurrency", type=int, metavar="N", help="concurrent LLM requests")
+    p.add_argument(
+        "--base-url", metavar="URL", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)"
+    )
+    p.add_argument(
+        "--api-key", metavar="KEY", help="API key (env OPENAI_API_KEY; prefer the environment)"
+    )
+    p.add_argument(
+        "--timeout", type=float, metavar="S", help="per-request timeout in seconds (default: 60)"
+    )
+    p.add_argument(
+        "--concurrency", type=int, metavar="N", help="concurrent LLM requests (default: 4)"
+    )
     p.add_argument(
         "--max-cost",
         type=float,
@@ -107,7 +119,12 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     p.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     p.add_argument("--max-words", type=int, metavar="N", help="word budget (default: 650)")
-    p.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size (default: a4)")
+    p.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="PDF paper size (default: from the locale: letter for en_US, fr_CA and the other "
+        "Letter countries, else a4)",
+    )
     p.add_argument(
         "--appendix", action="store_true", help="PDF/HTML: add pages with every cited quote in full"
     )
@@ -122,34 +139,6 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--date", metavar="YYYY-MM-DD", help="generation date shown in the brief (default: today)"
     )
     p.set_defaults(handler=_cmd_build)
-
-
-MAX_DOC_MB = 1024.0
-
-
-def _max_doc_bytes(value: float) -> int:
-    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
-        raise UsageError(
-            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
-            f"not {value!r}"
-        )
-    return int(value * 1024 * 1024)
-
-
-def write_stdout(data: bytes) -> None:
-    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
-    stream = sys.stdout
-    if stream is None:
-        raise OutputError("stdout", "is closed; write the brief with -o FILE")
-    try:
-        stream.flush()
-        stream.buffer.write(data)
-        stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        silence_stdout()
-        raise OutputError("stdout", f"cannot write the brief: {exc.strerror or exc}") from None
 
 
 # Suffixes that are plainly text: the Markdown brief is what they get.
@@ -176,6 +165,7 @@ def _output_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    args.output = output_path(args.output)
     fmt = _output_format(args)
     overrides = {
         "engine": args.engine,
@@ -195,7 +185,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = parse_date(args.date)
     reporter = Reporter(args)
-    max_bytes = _max_doc_bytes(args.max_doc_mb)
+    max_bytes = max_doc_bytes(args.max_doc_mb)
     if args.output:
         check_output_path(Path(args.output), what="brief")  # before the work, not after it
         if source_at(Path(args.output), args.sources) is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 
@@ -148,3 +149,39 @@ def emit(text: object) -> None:
     except OSError as exc:
         silence_stdout()
         raise OutputError("stdout", f"cannot write: {exc.strerror or exc}") from None
+
+
+def output_path(value: str | None) -> str | None:
+    """``-o`` as given, or None for stdout: ``-o -`` means stdout, as ``-`` means stdin for a
+    source (it used to write a file named ``-``)."""
+    return None if value == "-" else value
+
+
+def write_stdout(data: bytes, what: str = "the brief") -> None:
+    """``data`` on stdout; OutputError (one line) when stdout is closed or cannot take it."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("stdout", f"is closed; write {what} with -o FILE")
+    try:
+        stream.flush()
+        stream.buffer.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError("stdout", f"cannot write {what}: {exc.strerror or exc}") from None
+
+
+MAX_DOC_MB = 1024.0
+
+
+def max_doc_bytes(value: float) -> int:
+    """``--max-doc-mb`` in bytes, the same range for every command; a usage error (exit 2)
+    outside it (``briefing text`` took 5000, and gave a traceback for nan or inf)."""
+    if not math.isfinite(value) or not 0 < value <= MAX_DOC_MB:
+        raise UsageError(
+            f"briefing: error: --max-doc-mb must be a number above 0 and at most {MAX_DOC_MB:g}, "
+            f"not {value!r}"
+        )
+    return int(value * 1024 * 1024)

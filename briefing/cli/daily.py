@@ -15,10 +15,18 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from briefing.cli.common import Parser, Reporter, add_command, emit, parse_date, parse_topic
+from briefing.cli.common import (
+    Parser,
+    Reporter,
+    UsageError,
+    add_command,
+    emit,
+    parse_date,
+    parse_topic,
+)
 from briefing.config import CONFIG_FILENAME, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
-from briefing.errors import ConfigError, OutputError, StoreError
+from briefing.errors import ConfigError, OutputError, ScheduleError, StoreError
 from briefing.files import write_atomic
 from briefing.sanitize import one_line
 
@@ -110,7 +118,7 @@ def _cmd_daily(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             force=args.force,
             deliver=not args.no_deliver,
-            progress=reporter.progress if reporter.verbose else lambda _: None,
+            progress=reporter.progress,  # on a terminal or with -v, as for build
         )
     except sqlite3.Error as exc:  # the store broke after it was opened (disk full, read-only)
         raise StoreError(f"{config.store_path}: corpus store error: {exc}") from exc
@@ -144,11 +152,19 @@ def _add_daily(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="rebuild or backfill this day")
-    p.add_argument("--formats", metavar="LIST", help="comma-separated: md,json,html,pdf")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="rebuild or backfill this day (default: today in --timezone)",
+    )
+    p.add_argument(
+        "--formats", metavar="LIST", help="comma-separated: md,json,html,pdf (default: md,json)"
+    )
     p.add_argument("--timezone", metavar="TZ", help="time zone deciding the day (default: UTC)")
     p.add_argument("--topic", help="focus topic (default: inferred each day)")
-    p.add_argument("--engine", choices=("offline", "openai"), help="extraction engine")
+    p.add_argument(
+        "--engine", choices=("offline", "openai"), help="extraction engine (default: offline)"
+    )
     p.add_argument("--model", help="LLM model for --engine openai")
     p.add_argument("--dry-run", action="store_true", help="show what would be fetched and built")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
@@ -198,7 +214,10 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     from briefing.daily import schedule
 
     reporter = Reporter(args)
-    at = schedule.parse_time(args.at)
+    try:
+        at = schedule.parse_time(args.at)
+    except ScheduleError as exc:  # a wrong flag value is a usage error, as for --date
+        raise UsageError(f"briefing schedule: error: {exc}") from None
     config_path = getattr(args, "config", None)
     if config_path is None and Path(CONFIG_FILENAME).is_file():
         config_path = CONFIG_FILENAME
@@ -209,6 +228,12 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     if args.cron:
         log = Path(args.log).absolute() if args.log else None
         emit(schedule.cron_line(at, command, workdir=workdir, log=log))
+        if log is not None and not log.parent.is_dir():
+            # The shell opens the log before briefing runs: the job would never start.
+            reporter.warn(
+                f"{log.parent}: no such folder; cron cannot append to {log.name} there and "
+                "would not run the job: create the folder first"
+            )
         return 0
     service, timer = schedule.systemd_units(at, command, workdir=workdir, name=args.name)
     paths = schedule.write_systemd_units(Path(args.dir), service, timer, name=args.name)
@@ -310,7 +335,11 @@ def _add_history(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument("--out", metavar="DIR", help="output folder of the briefs (default: briefs)")
     p.add_argument("--store", metavar="FILE", help="corpus database (default: OUT/briefing.sqlite)")
     p.add_argument(
-        "--limit", type=_run_count, default=30, help="newest N runs (1-100000; default: 30)"
+        "--limit",
+        type=_run_count,
+        default=30,
+        metavar="N",
+        help="newest N runs (1-100000; default: 30)",
     )
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(handler=_cmd_history)

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+import os
 from pathlib import Path
 
-from briefing.cli.common import Parser, UsageError, add_command
-from briefing.errors import BriefingError
-from briefing.files import write_atomic
+from briefing.cli.common import (
+    Parser,
+    add_command,
+    max_doc_bytes,
+    output_path,
+    write_stdout,
+)
+from briefing.errors import BriefingError, OutputError
+from briefing.files import check_output_path, write_atomic
 from briefing.ingest import ingest_paths
 from briefing.models import Document
+from briefing.sanitize import one_line
 
 TEXT_HELP = """\
 Print the decoded text of one source: the text the offsets of the brief's citations
@@ -65,9 +72,11 @@ def source_document(source: str, *, max_bytes: int) -> Document:
 
 
 def _cmd_text(args: argparse.Namespace) -> int:
-    if args.max_doc_mb <= 0:
-        raise UsageError("briefing text: error: --max-doc-mb must be positive")
-    doc = source_document(args.source, max_bytes=int(args.max_doc_mb * 1024 * 1024))
+    max_bytes = max_doc_bytes(args.max_doc_mb)
+    output = output_path(args.output)
+    if output is not None:
+        _check_output(Path(output), args.source)
+    doc = source_document(args.source, max_bytes=max_bytes)
     if args.json:
         data = {
             "path": doc.path,
@@ -82,12 +91,26 @@ def _cmd_text(args: argparse.Namespace) -> int:
         out = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         out = doc.text.encode("utf-8")
-    if args.output:
-        write_atomic(Path(args.output), out)
+    if output is not None:
+        write_atomic(Path(output), out, what="text")
     else:
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
+        write_stdout(out, what="the text")
     return 0
+
+
+def _check_output(output: Path, source: str) -> None:
+    """OutputError, before anything is read, when ``-o`` cannot be written or names the source
+    itself (``briefing text note.docx -o note.docx`` would replace the Word file by its text)."""
+    check_output_path(output, what="text")
+    target, _ = _message_target(source)
+    try:
+        same = os.path.samefile(output, target)
+    except OSError:  # either is missing: nothing to lose
+        return
+    if same:
+        raise OutputError(
+            one_line(output), "is the source itself; refusing to overwrite it (name another file)"
+        )
 
 
 def register(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -101,7 +124,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     p.add_argument(
         "source", metavar="SOURCE", help="one file (any accepted format), or FILE.mbox#N"
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write it here instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write it here instead of stdout; - is stdout"
+    )
     p.add_argument("--json", action="store_true", help="JSON with metadata, pages, furniture")
     p.add_argument(
         "--max-doc-mb",

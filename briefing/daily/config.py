@@ -246,6 +246,11 @@ def _toml_value(value: Any) -> str:
     return f'"{text}"'
 
 
+# Settings whose default is decided when the settings are loaded (paper: from the locale): a
+# value written here would pin it, so the example leaves them commented out.
+_DEFAULT_AT_LOAD = frozenset({"paper"})
+
+
 def example_config() -> str:
     """A commented example briefing.toml: every [build] key of Settings, and the [daily] table."""
     lines = [
@@ -261,6 +266,8 @@ def example_config() -> str:
         comment = f"# {field.description}" if field.description else ""
         if default is None:
             lines.append(f"# {name} = ...  {comment}".rstrip())
+        elif name in _DEFAULT_AT_LOAD:
+            lines.append(f"# {name} = {_toml_value(default)}  {comment}".rstrip())
         else:
             lines.append(f"{name} = {_toml_value(default)}  {comment}".rstrip())
     lines += [

@@ -152,7 +152,11 @@ def run_daily(
             )
         except BaseException as exc:
             with contextlib.suppress(Exception):
-                error = safe_message(f"{type(exc).__name__}: {exc}")[:2000]
+                error = (
+                    "interrupted"  # Ctrl-C or SIGINT: 'KeyboardInterrupt: ' says less
+                    if isinstance(exc, KeyboardInterrupt)
+                    else safe_message(f"{type(exc).__name__}: {exc}")[:2000]
+                )
                 store.record_run(run_id, status="failed", finished_at=now, error=error)
             raise
         if deliver and result.status == "ok" and result.brief is not None:
@@ -284,7 +288,8 @@ def _run(
     elif status == "ok":
         message = f"wrote {', '.join(str(p) for p in written)}: {brief.summary()}"
     else:
-        message = f"no new sources since the last run; wrote {written[0]}"
+        since_last = " since the last run" if window.previous_run_end else ""  # none: first run
+        message = f"no new sources{since_last}; wrote {written[0]}"
     return DailyResult(
         day=day,
         status=status,

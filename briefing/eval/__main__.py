@@ -43,7 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         " AllSides crawl.",
         epilog="Example: python -m briefing.eval --fast",
     )
-    parser.add_argument("--data", type=Path, help="eval data folder (default ../shared/eval-data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="eval data folder (default: ../shared/eval-data beside the checkout)",
+    )
     parser.add_argument("--out", type=Path, help="write the metrics as JSON to this file")
     parser.add_argument(
         "--limit",
@@ -113,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.data is None:
             print(f"Skipped: {exc} (pass --data DIR)", file=sys.stderr)
             return 0
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except BriefingError as exc:  # e.g. the eval extra is not installed
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     for warning in result["warnings"]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from briefing.errors import BriefingError
 from briefing.lexicon import SAME_WORDS, word_overlap
 from briefing.models import Brief, Citation, Document
 
@@ -207,7 +208,12 @@ def support_proxy(brief: Brief) -> tuple[int, int, list[tuple[CitedStatement, Su
 
 @lru_cache(maxsize=1)
 def _scorer() -> Any:
-    from rouge_score import rouge_scorer  # optional dependency: the "eval" extra
+    try:
+        from rouge_score import rouge_scorer  # optional dependency: the "eval" extra
+    except ImportError:  # one line, not a traceback a minute into the run
+        raise BriefingError(
+            "ROUGE scores need the rouge-score package: pip install 'briefing[eval]'"
+        ) from None
 
     return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
 

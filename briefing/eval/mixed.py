@@ -261,13 +261,13 @@ def format_mixed(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_inbox(data_dir: Path, seed: int, folder: Path) -> int:
+def write_inbox(data_dir: Path, seed: int, folder: Path, *, hint: str = "") -> int:
     """Write the mix12 inbox of ``seed`` as one .txt file per article (headline, blank line,
     text), for a look at the brief a user would get: ``briefing build DIR``."""
     try:
         clusters = load_neus(data_dir).items
     except EvalDataMissing as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {exc}{hint}", file=sys.stderr)
         return 1
     chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
     folder.mkdir(parents=True, exist_ok=True)
@@ -283,7 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m briefing.eval.mixed",
         description="Measure story grouping and topic focus on mixed inboxes of dev data.",
     )
-    parser.add_argument("--data", type=Path, help="eval data folder (default ../shared/eval-data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="eval data folder (default: ../shared/eval-data beside the checkout)",
+    )
     parser.add_argument("--seeds", type=int, default=5, help="mix12 inboxes (default 5)")
     parser.add_argument("--targets", type=int, default=30, help="corpus topic targets (30)")
     parser.add_argument("-v", "--verbose", action="store_true", help="progress on stderr")
@@ -297,12 +301,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger(__name__).setLevel(logging.INFO if args.verbose else logging.WARNING)
     data_dir = args.data if args.data is not None else default_data_dir()
+    # The default is beside a checkout: from an installed wheel it is not there.
+    hint = " (pass --data DIR)" if args.data is None else ""
     if args.write_inbox is not None:
-        return write_inbox(data_dir, args.seeds, args.write_inbox)
+        return write_inbox(data_dir, args.seeds, args.write_inbox, hint=hint)
     try:
         result = run_mixed(data_dir, seeds=args.seeds, targets=args.targets)
     except EvalDataMissing as exc:
-        print(f"Skipped: {exc}", file=sys.stderr)
+        print(f"Skipped: {exc}{hint}", file=sys.stderr)
         return 0 if args.data is None else 1
     print(format_mixed(result))
     return 0
