@@ -53,7 +53,6 @@ SMALL_MERGE_COSINE = 0.2
 TINY_INBOX = 8  # a folder of a few dated articles within days, most often on one story ...
 TINY_MERGE_COSINE = 0.1  # ... merges what links (see group_stories)
 LINK_COSINE = 0.1  # TF-IDF cosine above which two documents cover the same story
-CONTINUES_COSINE = 0.25  # a story this close to one of the previous brief's continues it
 MAX_DAYS_APART = 3  # dated documents further apart than this are different developments
 TOPIC_COVERAGE = 0.5  # share of the topic's term weight the best document must hold...
 OWNED_COVERAGE = 0.3  # ... or this share, when some documents own two of the topic's words
@@ -516,9 +515,10 @@ def same_stories(
     today: Sequence[tuple[str, Sequence[str]]], earlier: Sequence[tuple[str, Sequence[str]]]
 ) -> dict[int, int]:
     """Today's story index -> the earlier story it continues, for stories given as (headline,
-    statements): the earlier story closest by the grouping's TF-IDF cosine, when within
-    CONTINUES_COSINE and clearly closest (SPLIT_MARGIN). Another outlet's account of
-    yesterday's story continues it, though it shares no sentence with it."""
+    statements): the earlier story closest by the grouping's TF-IDF cosine, when as close as a
+    split-off part of a story must be to join it (SPLIT_COSINE) and clearly closest
+    (SPLIT_MARGIN). Another outlet's account of yesterday's story continues it, though it
+    shares no sentence with it and tells it in its own words."""
     if not today or not earlier:
         return {}
     profiles = [
@@ -532,7 +532,7 @@ def same_stories(
         ranked = sorted(((_cosine(vector, o), k) for k, o in enumerate(old)), reverse=True)
         best, k = ranked[0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-        if best >= CONTINUES_COSINE and best >= SPLIT_MARGIN * runner_up:
+        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
             found[n] = k
     return found
 
