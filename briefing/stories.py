@@ -298,7 +298,11 @@ def _story(
     for i in ids:
         for term, weight in vectors[i].items():
             centroid[term] += weight
-    lead = max(ids, key=lambda i: (_cosine(vectors[i], centroid), -i))
+    dates = [d for d in (documents[i].date for i in ids) if d is not None]
+    latest = max(dates) if dates else None
+    # A story told over days is headed by its latest day: the news is the latest development
+    heads = [i for i in ids if documents[i].date == latest] if len(set(dates)) > 1 else ids
+    lead = max(heads, key=lambda i: (_cosine(vectors[i], centroid), -i))
     ordered = [lead, *(i for i in ids if i != lead)]
     copies: set[int] = set()
     outlets: set[str] = set()
@@ -309,14 +313,13 @@ def _story(
         copies.add(fingerprint)
         doc = documents[i]
         outlets.add((doc.outlet or doc.url or doc.id).lower())
-    dates = [d for d in (documents[i].date for i in ids) if d is not None]
     return Story(
         id="",
         rank=0,
         headline=headline_of(documents[lead]),
         source_ids=tuple(documents[i].id for i in ordered),
         outlets=len(outlets),
-        latest=max(dates) if dates else None,
+        latest=latest,
         terms=tuple(sorted(centroid, key=lambda t: (-centroid[t], t))[:8]),
     )
 

@@ -726,3 +726,32 @@ def test_another_outlets_telling_of_yesterdays_story_continues_it() -> None:
         ),
     ]
     assert same_stories(today, earlier) == {0: 0}
+
+
+def test_a_story_told_over_days_is_headed_by_its_latest_day() -> None:
+    from briefing.stories import group_stories
+
+    monday = document_from_text(
+        "Senate Republicans block bill to avert shutdown\n\nSenate Republicans on Monday "
+        "blocked a bill to fund the government and avert a shutdown at the end of the month, "
+        "leaving Democrats looking for another way to keep the government open.\n",
+        "monday.txt",
+        date=TODAY,
+    )
+    wednesday = document_from_text(
+        "Senate plans vote to avert government shutdown\n\nThe Senate plans to vote on "
+        "Wednesday on a bill to fund the government and avert a shutdown at the end of the "
+        "month, after Republicans blocked the first bill on Monday.\n",
+        "wednesday.txt",
+        date=TODAY + dt.timedelta(days=2),
+    )
+    again = document_from_text(  # another outlet on Monday: the story's centre is Monday's
+        "Republicans block shutdown bill in the Senate\n\nRepublicans in the Senate on Monday "
+        "blocked the Democrats' bill to fund the government and avert a shutdown, and "
+        "Democrats said they would look for another way to keep the government open.\n",
+        "monday-2.txt",
+        date=TODAY,
+    )
+    (story,) = group_stories([monday, again, wednesday])
+    assert story.headline == "Senate plans vote to avert government shutdown"
+    assert story.source_ids[0] == wednesday.id
