@@ -606,3 +606,21 @@ def test_a_headline_ranks_below_its_articles_lead() -> None:
         (headline,) = [f.score for f in own if not f.statement.endswith(".")]
         lead = next(f.score for f in own if f.statement.endswith("."))
         assert headline < lead, doc.path
+
+
+def test_a_headline_that_sums_up_its_article_disputes_none_of_it() -> None:
+    summed = (
+        "CNN moderator criticized for question to Sanders\n\nA CNN debate moderator is coming "
+        "under criticism for asking Sen. Elizabeth Warren what she thought when Sen. Bernie "
+        "Sanders reportedly told her that a woman could not win the presidential election, "
+        "seconds after Sanders flatly denied he ever told Warren such a thing.\n"
+    )
+    assert _offline_contradictions("moderator", summed) == []
+    # ... but a headline saying who says what is one side of an exchange
+    said = (
+        "Accuser Brittany Commisso says governor broke law\n\nThe accuser filed a complaint "
+        "with the sheriff on Friday. Mr Cuomo, 63, denies any wrongdoing and has so far "
+        "resisted calls to resign from the governor's office over the law.\n"
+    )
+    (found,) = _offline_contradictions("Cuomo", said)
+    assert found.kind == "reported_dispute"

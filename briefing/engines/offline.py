@@ -543,6 +543,8 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         first, second = sorted((left, right), key=_position)
         if not (disputes(second.statement) and second.actor and first.actor):
             return None
+        if not (_asserts(first) and _asserts(second)):
+            return None  # a headline sums up its own article: it disputes none of it
         if disputes(first.statement) or _one_actor(first, second):
             return None
         named = _mentions(second.statement, first.actor)
@@ -585,6 +587,16 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
         return _contradiction("claim_conflict", left, right, shared, score), score
     return None
+
+
+def _asserts(fact: Fact) -> bool:
+    """Whether ``fact`` is one side of an exchange: a sentence, or a headline that says who
+    says what ("Accuser says governor broke law"), not one that sums up the article
+    ("CNN moderator criticized for question to Sanders")."""
+    return ends_sentence(fact.statement) or attribute(fact.statement).verb in _SAYS
+
+
+_SAYS = frozenset({"says", "say", "said", "claims", "claim", "alleges", "accuses", "denies"})
 
 
 def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, Fact] | None:
