@@ -615,6 +615,56 @@ def test_missing_data_from_an_installed_wheel_says_pass_data(
     assert capsys.readouterr().err.endswith("evaluation data file not found (pass --data DIR)\n")
     assert mixed.main(["--seeds", "1"]) == 0
     assert capsys.readouterr().err.endswith("(pass --data DIR)\n")
+    assert mixed.main(["--seeds", "1", "--write-days", str(tmp_path / "days")]) == 1
+    assert capsys.readouterr().err.endswith("evaluation data file not found (pass --data DIR)\n")
+    assert not (tmp_path / "days").exists()
+
+
+def test_write_days_gives_briefing_daily_two_mornings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's "Since yesterday" sample is day 2 of these folders: day 1 is seven stories
+    of the seed's mix12 inbox, two articles each; day 2 holds day 1's files, the other five
+    stories, a third outlet on one of the seven and one of day 1's articles updated with a
+    paragraph that the daily store takes for an update (a near-copy with new sentences)."""
+    from briefing.daily import dedup
+    from briefing.eval import mixed
+
+    data = loaders.default_data_dir()
+    if not (data / loaders.NEUS_DIR).is_dir():
+        pytest.skip(f"eval data not found at {data}")
+    assert mixed.main(["--seeds", "1", "--write-days", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote 14 articles of 7 stories to {tmp_path}")
+    day1 = {f.name: f.read_text(encoding="utf-8") for f in (tmp_path / "day1").iterdir()}
+    day2 = {f.name: f.read_text(encoding="utf-8") for f in (tmp_path / "day2").iterdir()}
+    inbox = tmp_path / "inbox"
+    assert mixed.main(["--seeds", "1", "--write-inbox", str(inbox)]) == 0
+    whole = {f.name: f.read_text(encoding="utf-8") for f in inbox.iterdir()}
+
+    def stories(names: Any) -> set[str]:
+        return {n.rsplit("-", 1)[0] for n in names}
+
+    assert len(day1) == 14 and len(stories(day1)) == 7
+    assert {n.rsplit("-", 1)[1] for n in day1} == {"1.txt", "2.txt"}
+    assert len(day2) == 30 and set(day1) < set(day2) and set(day2) <= set(whole)
+    third = [n for n in set(day2) - set(day1) if stories([n]) <= stories(day1)]
+    assert len(third) == 1 and third[0].endswith("-3.txt")
+    assert stories(set(day2) - set(day1) - set(third)).isdisjoint(stories(day1))
+    changed = [n for n in day1 if day2[n] != day1[n]]
+    assert len(changed) == 1 and stories(changed) != stories(third)
+    assert all(day1[n] == whole[n] for n in day1)
+    before, after = day1[changed[0]], day2[changed[0]]
+    assert after.startswith(before.rstrip() + "\n\n")
+    # the daily store's own test: a near-copy of the day-1 article, with news in it
+    a, b = dedup.fingerprint(before), dedup.fingerprint(after)
+    jaccard = dedup.estimate_jaccard(a.signature, b.signature)
+    assert dedup.is_near_duplicate(jaccard, a.shingles, b.shingles)
+    earlier = _doc("d1", before)
+    assert dedup.copy_kind(_doc("d2", after), [earlier]) == "update"
+    # the same seed writes the same files
+    again = tmp_path / "again"
+    assert mixed.main(["--seeds", "1", "--write-days", str(again)]) == 0
+    assert {f.name: f.read_text(encoding="utf-8") for f in (again / "day2").iterdir()} == day2
 
 
 def test_rouge_without_the_eval_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

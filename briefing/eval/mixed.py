@@ -16,10 +16,24 @@ unrelated distractors), through the public ``build_brief``:
   dated stories of April-October 2021 that nothing was tuned on (held out): 12-story inboxes,
   and all 1,479 articles in one inbox, with the dates a feed would give and without any.
 
+Two options only write files, for a look at what a user would get: ``--write-inbox DIR``
+writes the mix12 inbox of ``--seeds N`` (one .txt file per article: headline, blank line,
+text) for ``briefing build DIR``; ``--write-days DIR`` writes two mornings of that inbox for
+``briefing daily``. ``DIR/day1`` holds the first two articles of each of its first seven
+clusters; ``DIR/day2`` holds day 1's files and the day's news: the other five clusters'
+articles, the third article of one of the seven (a third outlet) and one of day 1's articles
+again with its cluster's third article's lead paragraph appended (an update: the store finds
+a near-copy with new sentences). The updated article is the one that paragraph changes least
+(the most words of its own against the paragraph's), so it stays a near-copy; the third
+outlet's is the first of the seven clusters other than that one.
+
 Examples::
 
     python -m briefing.eval.mixed                 # all rows, 5 seeds, 30 corpus targets (~1 min)
     python -m briefing.eval.mixed --seeds 2 --targets 10
+    python -m briefing.eval.mixed --seeds 1 --write-days days
+    briefing daily days/day1 --out briefs --date 2026-11-20
+    briefing daily days/day2 --out briefs --date 2026-11-21
 """
 
 from __future__ import annotations
@@ -261,20 +275,73 @@ def format_mixed(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_inbox(data_dir: Path, seed: int, folder: Path, *, hint: str = "") -> int:
-    """Write the mix12 inbox of ``seed`` as one .txt file per article (headline, blank line,
-    text), for a look at the brief a user would get: ``briefing build DIR``."""
+def _mix12_inbox(data_dir: Path, seed: int, hint: str) -> list[NeusCluster] | None:
+    """The clusters of the mix12 inbox of ``seed``, in the order drawn; None (said on stderr)
+    when the data is missing."""
     try:
         clusters = load_neus(data_dir).items
     except EvalDataMissing as exc:
         print(f"Error: {exc}{hint}", file=sys.stderr)
+        return None
+    return random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
+
+
+def write_inbox(data_dir: Path, seed: int, folder: Path, *, hint: str = "") -> int:
+    """Write the mix12 inbox of ``seed`` as one .txt file per article (headline, blank line,
+    text), for a look at the brief a user would get: ``briefing build DIR``."""
+    chosen = _mix12_inbox(data_dir, seed, hint)
+    if chosen is None:
         return 1
-    chosen = random.Random(seed).sample(list(clusters), MIX_CLUSTERS)
     folder.mkdir(parents=True, exist_ok=True)
     for cluster in chosen:
         for k, doc in enumerate(cluster.documents, 1):
             (folder / f"{cluster.id}-{k}.txt").write_text(doc.text, encoding="utf-8")
     print(f"wrote {3 * len(chosen)} articles of {len(chosen)} stories to {folder}")
+    return 0
+
+
+DAY1_CLUSTERS = 7  # day 1: the first two articles of each of the inbox's first seven clusters
+
+
+def _lead(cluster: NeusCluster) -> str:
+    """The lead paragraph of the cluster's third article (its text, without the headline)."""
+    return cluster.articles[2].strip().split("\n\n")[0].strip()
+
+
+def write_days(data_dir: Path, seed: int, folder: Path, *, hint: str = "") -> int:
+    """Write two mornings of the mix12 inbox of ``seed`` for ``briefing daily``, in the
+    format of :func:`write_inbox`: ``folder/day1`` (the first two articles of each of the
+    first seven clusters) and ``folder/day2`` (day 1's files, the other five clusters'
+    articles, a third outlet on one of the seven and one of day 1's articles updated with a
+    paragraph: see the module docstring)."""
+    chosen = _mix12_inbox(data_dir, seed, hint)
+    if chosen is None:
+        return 1
+    seven, rest = chosen[:DAY1_CLUSTERS], chosen[DAY1_CLUSTERS:]
+    day1 = {f"{c.id}-{k}.txt": c.documents[k - 1].text for c in seven for k in (1, 2)}
+    # The update: the day-1 article its cluster's third lead changes least, so the store
+    # still finds a near-copy of it (about half its words shared at least) with new sentences.
+    words = {c.id: len(_lead(c).split()) for c in seven}
+    updated, k = max(
+        ((c, k) for c in seven for k in (1, 2)),
+        key=lambda ck: len(ck[0].documents[ck[1] - 1].text.split()) / words[ck[0].id],
+    )
+    third = next(c for c in seven if c is not updated)
+    day2 = dict(day1)
+    day2[f"{updated.id}-{k}.txt"] = (
+        updated.documents[k - 1].text.rstrip() + "\n\n" + _lead(updated) + "\n"
+    )
+    day2[f"{third.id}-3.txt"] = third.documents[2].text
+    day2.update({f"{c.id}-{n}.txt": d.text for c in rest for n, d in enumerate(c.documents, 1)})
+    for name, files in (("day1", day1), ("day2", day2)):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        for file, text in files.items():
+            (folder / name / file).write_text(text, encoding="utf-8")
+    print(
+        f"wrote {len(day1)} articles of {len(seven)} stories to {folder / 'day1'} and"
+        f" {len(day2)} to {folder / 'day2'}: day 1's, {3 * len(rest)} of {len(rest)} more"
+        f" stories, a third outlet ({third.id}-3.txt) and an update ({updated.id}-{k}.txt)"
+    )
     return 0
 
 
@@ -297,6 +364,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="only write the mix12 inbox of --seeds N as .txt files to DIR (for briefing build)",
     )
+    parser.add_argument(
+        "--write-days",
+        type=Path,
+        metavar="DIR",
+        help="only write two mornings of the mix12 inbox of --seeds N to DIR/day1 and DIR/day2"
+        " (for briefing daily): day 1 is the first two articles of each of its first seven"
+        " stories; day 2 is day 1's files plus the other five stories, a third outlet on one"
+        " story and one of day 1's articles updated with a paragraph",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger(__name__).setLevel(logging.INFO if args.verbose else logging.WARNING)
@@ -305,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hint = " (pass --data DIR)" if args.data is None else ""
     if args.write_inbox is not None:
         return write_inbox(data_dir, args.seeds, args.write_inbox, hint=hint)
+    if args.write_days is not None:
+        return write_days(data_dir, args.seeds, args.write_days, hint=hint)
     try:
         result = run_mixed(data_dir, seeds=args.seeds, targets=args.targets)
     except EvalDataMissing as exc:
