@@ -329,6 +329,28 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A sentence about the page itself, to its reader: no news ("You can watch the videos
+# throughout this article.", "This story has been updated.", "Scroll down for video.")
+_PAGE_NOTE = re.compile(
+    r"""(?:
+        (?:you\s+can\s+|please\s+)?(?:watch|see|view|listen\s+to)\b[^.!?]{0,80}?
+            \b(?:(?:above|below)\W*$|(?:in|throughout)\s+this\s+(?:article|story|page|post|report)\b)
+      | scroll\s+(?:down|up)\b
+      | this\s+(?:article|story|post|page)\s+(?:has\s+been|was|is\s+being)\s+
+            (?:updated|corrected|amended)\b
+      | editor['\u2019]s\s+note\b
+      | (?:click|tap)\s+(?:here|to\s+(?:watch|read|see|view|listen))\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def speaks_of_the_page(sentence: str) -> bool:
+    """Whether ``sentence`` tells its reader about the page ("You can watch the videos
+    throughout this article."), not about the news: never a fact."""
+    return _PAGE_NOTE.match(sentence.lstrip("\"'\u201c\u2018 ")) is not None
+
+
 def _is_teaser(line: str) -> bool:
     """A line that is no sentence (a list item or a fragment): furniture in a page's tail."""
     return _LIST_ITEM.match(line) is not None or not _ends_with_stop(line)

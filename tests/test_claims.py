@@ -624,3 +624,19 @@ def test_a_headline_that_sums_up_its_article_disputes_none_of_it() -> None:
     )
     (found,) = _offline_contradictions("Cuomo", said)
     assert found.kind == "reported_dispute"
+
+
+def test_no_fact_tells_the_reader_about_the_page() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Suspect surrenders near the Capitol\n\nA man who claimed to have a bomb in his truck "
+        "near the Library of Congress surrendered to police on Thursday afternoon.\n\nYou can "
+        "watch the videos throughout this article. The Facebook page he streamed from has now "
+        "been taken down, a company spokesperson said on Thursday.\n"
+    )
+    docs = [document_from_text(text, "capitol.txt")]
+    facts = OfflineEngine().extract_facts("suspect", docs, chunk_documents(docs)).value
+    assert facts and not any("watch the videos" in f.statement for f in facts)

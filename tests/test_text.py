@@ -155,3 +155,22 @@ def test_paragraphs_are_the_stripped_non_blank_lines(text: str) -> None:
 def test_ends_sentence_is_a_stop_then_closing_marks(text: str) -> None:
     pattern = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
     assert ends_sentence(text) == (pattern.search(text.rstrip()) is not None)
+
+
+def test_a_sentence_about_the_page_is_no_news() -> None:
+    from briefing.text import speaks_of_the_page
+
+    for note in (
+        "You can watch the videos throughout this article.",
+        "Watch the video above.",
+        "This story has been updated with new figures.",
+        "Scroll down for video",
+        "Editor's note: this piece first ran in 2019.",
+    ):
+        assert speaks_of_the_page(note), note
+    for news in (
+        "Officials said they would watch the border closely this week.",
+        "Watch the skies above the city tonight for the meteor shower.",
+        "The CDC report was updated on Monday.",
+    ):
+        assert not speaks_of_the_page(news), news

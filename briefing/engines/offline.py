@@ -53,7 +53,13 @@ from briefing.models import (
     Fact,
     Synthesis,
 )
-from briefing.text import clause_end, ends_sentence, has_unbroken_run, word_count
+from briefing.text import (
+    clause_end,
+    ends_sentence,
+    has_unbroken_run,
+    speaks_of_the_page,
+    word_count,
+)
 
 _DATE_MENTION = re.compile(
     r"\b(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -188,7 +194,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 text = sentence.text
                 shape = _shape(text)
                 n_words = shape.words
-                if shape.run_on:  # a run-on, a dump
+                if shape.run_on or speaks_of_the_page(text):  # a dump; "Watch the video above."
                     ordinal += 1
                     continue
                 attribution = attribute(text)
