@@ -779,7 +779,8 @@ def _described(text: str, m: re.Match[str]) -> str | None:
     word = after.group(1).lower()
     if word in _FUNCTION_WORDS or _REPORT_NOUN.fullmatch(word):
         return None
-    return _THING.match(text, after.start(1)).group()  # type: ignore[union-attr]
+    thing = _THING.match(text, after.start(1))
+    return thing.group() if thing is not None else word
 
 
 _ATTRIBUTIVE_WORD = re.compile(
