@@ -265,6 +265,7 @@ class Tally:
     contradiction_sides_dropped_unverified: int = 0
     statements_unsupported: int = 0
     statements_replaced_by_quote: int = 0
+    statements_dropped_unsupported: int = 0
 
     def counts(self) -> dict[str, int]:
         return asdict(self)
@@ -290,6 +291,11 @@ class BriefStats(_Frozen):
     statements_replaced_by_quote: int = Field(
         default=0, description="Of those, how many were replaced by their verbatim quote."
     )
+    statements_dropped_unsupported: int = Field(
+        default=0,
+        description="Of those, how many were left out with what they stated: a fact, a "
+        "contradiction or an actor's position.",
+    )
     omitted_facts: int = 0
     omitted_contradictions: int = 0
     omitted_other: int = 0
@@ -299,6 +305,19 @@ class BriefStats(_Frozen):
     model: str | None = None
     usage: Usage = Field(default_factory=Usage)
     warnings: tuple[str, ...] = ()
+
+    def support_note(self) -> str:
+        """What the support check changed, for the footer: "2 statements replaced by their
+        quotes, 1 left out as unsupported"; "" when it changed nothing (the offline engine)."""
+        parts = []
+        if self.statements_replaced_by_quote:
+            n = self.statements_replaced_by_quote
+            parts.append(
+                f"{counted(n, 'statement')} replaced by {'its quote' if n == 1 else 'their quotes'}"
+            )
+        if self.statements_dropped_unsupported:
+            parts.append(f"{self.statements_dropped_unsupported} left out as unsupported")
+        return ", ".join(parts)
 
 
 class Brief(_Frozen):

@@ -38,6 +38,7 @@ from briefing.lexicon import STOPWORDS, content_terms, fold_quote, stem
 from briefing.text import MONTH_NAMES_IN_ORDER, WEEKDAY_NAMES
 
 MIN_SHARED_TERMS = 1 / 3  # share of a statement's content terms its quotes must contain
+UNRELATED = "it shares too few words with its quotes"  # ... the problem when they do not
 _MIN_TERMS_FOR_SHARE = 3
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -155,6 +156,10 @@ class Quantity:
     value: float
     unit: str | None
     text: str
+    # What it counts: the content terms of the FIGURE_CONTEXT words before it ...
+    before: frozenset[str] = field(default=frozenset(), compare=False)
+    # ... and of the FIGURE_LEAD words right before it ("a revised level of" 507,000)
+    lead: frozenset[str] = field(default=frozenset(), compare=False)
 
     def matches(self, other: Quantity) -> bool:
         same = abs(self.value - other.value) <= 1e-9 * max(1.0, abs(self.value))
@@ -173,7 +178,40 @@ def _quantity(text: str, start: int, end: int, value: float, currency: str | Non
             named = _UNITS.get(" ".join(word.lower().split()).replace("per cent", "percent"))
             unit = unit or named
         end = after.end() if (scale or (word and word.lower() in _UNITS)) else end
-    return Quantity(value, unit, " ".join(text[start:end].split()))
+    words = _CONTEXT_WORD.findall(text, max(0, start - 12 * FIGURE_CONTEXT), start)
+    return Quantity(
+        value,
+        unit,
+        " ".join(text[start:end].split()),
+        before=frozenset(content_terms(" ".join(words[-FIGURE_CONTEXT:]))),
+        lead=frozenset(content_terms(" ".join(words[-FIGURE_LEAD:]))),
+    )
+
+
+def _is_count(q: Quantity) -> bool:
+    """Whether ``q`` counts or measures something the words before it name: a figure with a
+    unit, or of 100 or more that is no year; not a day of the month or a small number."""
+    if not q.lead:
+        return False
+    if q.unit is not None:
+        return True
+    return q.value >= 100 and not (1900 <= q.value <= 2100 and q.value.is_integer())
+
+
+def _counts_as(said: Quantity, quoted: Quantity) -> bool:
+    """Whether a quote gives the figure for what the statement counts with it: a word right
+    before the statement's figure is among the words before the quote's ("claims fell to
+    473,000" / "claims continued to fall last week to 473,000"), or begins as one does
+    ("dropped by" / "a drop of")."""
+    if not said.lead.isdisjoint(quoted.before):
+        return True
+    heads = {t[:4] for t in quoted.before if len(t) >= 4}
+    return any(t[:4] in heads for t in said.lead if len(t) >= 4)
+
+
+FIGURE_CONTEXT = 8  # words before a figure in a quote that say what it counts ...
+FIGURE_LEAD = 3  # ... one of which must be among the words right before it in a statement
+_CONTEXT_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -398,8 +436,12 @@ def support_problems(
 
     have = [q for r in known for q in r.quantities]
     for q in said.quantities:
-        if not any(q.matches(p) for p in have):
+        same = [p for p in have if q.matches(p)]
+        if not same:
             problems.append(f"the number {q.text!r} is not in its quotes")
+        elif not framing and _is_count(q) and not any(_counts_as(q, p) for p in same):
+            # "a revised level of 473,000" where the quotes give 473,000 as this week's claims
+            problems.append(f"its quotes do not give {q.text!r} for what it says it counts")
 
     negated = any(r.polarity.negated for r in readings)
     in_negated = {t for r in readings for t in r.polarity.in_negated}
@@ -436,7 +478,7 @@ def support_problems(
     if not framing and len(text_terms) >= _MIN_TERMS_FOR_SHARE:
         shared = len(text_terms & source_terms) / len(text_terms)
         if shared < MIN_SHARED_TERMS:
-            problems.append("it shares too few words with its quotes")
+            problems.append(UNRELATED)
     return problems
 
 

@@ -31,7 +31,7 @@ from briefing.models import (
     Synthesis,
     Tally,
 )
-from briefing.support import support_problems, unnamed, written_in
+from briefing.support import UNRELATED, support_problems, unnamed, written_in
 from briefing.text import has_unbroken_run
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,6 @@ def verify_contradictions(
 
 # -- support: the words around the quotes say only what the quotes say (briefing.support) -------
 
-FALLBACK_SUMMARY = "The sources give conflicting accounts."
 _QUOTE_WORDS = (4, 80)  # a quote shorter or longer than this cannot stand in for a statement
 
 
@@ -227,12 +226,18 @@ def _supported_fact(index: CitationIndex, fact: Fact, tally: Tally) -> Fact | No
         return fact
     tally.statements_unsupported += 1
     logger.debug("unsupported statement %r: %s", fact.statement[:80], "; ".join(problems))
-    if not fact.citations or not _usable_quote(fact.citations[0]):
+    if UNRELATED in problems or not fact.citations or not _usable_quote(fact.citations[0]):
+        # A quote the statement hardly shares a word with is not what it was written from:
+        # standing in for it, it would put something else under the statement's actor and rank.
+        tally.statements_dropped_unsupported += 1
         return None
     first = fact.citations[0]
     tally.statements_replaced_by_quote += 1
     date = fact.date if fact.date and written_in(fact.date, [first.quote]) else None
-    return fact.model_copy(update={"statement": first.quote, "citations": (first,), "date": date})
+    actor = fact.actor if fact.actor and not unnamed(fact.actor, [first.quote]) else None
+    return fact.model_copy(
+        update={"statement": first.quote, "citations": (first,), "date": date, "actor": actor}
+    )
 
 
 def support_facts(index: CitationIndex, facts: Sequence[Fact], tally: Tally) -> list[Fact]:
@@ -261,11 +266,13 @@ def support_contradictions(
                 sides.append(side.model_copy(update={"statement": side.citations[0].quote}))
         quotes = [c.quote for side in sides for c in side.citations]
         actors = "\n".join(side.actor for side in sides if side.actor)
-        summary = contradiction.summary
-        if support_problems(summary, quotes, given=actors, framing=True):
+        if support_problems(contradiction.summary, quotes, given=actors, framing=True):
+            # What the sides disagree on is the contradiction: a summary its quotes do not
+            # bear out leaves nothing checked to show (a neutral one would assert a conflict)
             tally.statements_unsupported += 1
-            summary = FALLBACK_SUMMARY
-        kept.append(contradiction.model_copy(update={"sides": tuple(sides), "summary": summary}))
+            tally.statements_dropped_unsupported += 1
+            continue
+        kept.append(contradiction.model_copy(update={"sides": tuple(sides)}))
     return kept
 
 
@@ -287,15 +294,19 @@ def support_synthesis(
     for actor in synthesis.actors:
         if not _named_actor(index, actor.name, actor.citations):
             tally.statements_unsupported += 1
+            tally.statements_dropped_unsupported += 1
             continue
-        if not support_problems(actor.position, _quotes_of(actor.citations)):
+        problems = support_problems(actor.position, _quotes_of(actor.citations))
+        if not problems:
             actors.append(actor)
             continue
         tally.statements_unsupported += 1
-        if actor.citations and _usable_quote(actor.citations[0]):
+        if UNRELATED not in problems and actor.citations and _usable_quote(actor.citations[0]):
             first = actor.citations[0]
             tally.statements_replaced_by_quote += 1
             actors.append(actor.model_copy(update={"position": first.quote, "citations": (first,)}))
+        else:
+            tally.statements_dropped_unsupported += 1
     quotes = [c.quote for f in [*facts, *bottom, *watch] for c in f.citations]
     title = synthesis.title
     if support_problems(title, quotes, given=fallback_title(topic)):

@@ -71,6 +71,19 @@ def test_footer_names_the_warnings() -> None:
     assert "feed5.xml" not in md and "2 more warnings in the JSON" in md
 
 
+def test_footer_says_what_the_support_check_changed() -> None:
+    from briefing.render.html import render_html
+
+    brief = _brief("The harbour reopened on Monday.")
+    assert brief.stats.support_note() == ""  # the offline engine: nothing to say
+    checked = brief.stats.model_copy(
+        update={"statements_replaced_by_quote": 2, "statements_dropped_unsupported": 1}
+    )
+    brief = brief.model_copy(update={"stats": checked})
+    note = "2 statements replaced by their quotes, 1 left out as unsupported"
+    assert note in render_markdown(brief) and note in render_html(brief)
+
+
 def test_citations_of_paged_sources_show_their_pages() -> None:
     from briefing.render.markdown import cite
 

@@ -23,7 +23,6 @@ from briefing.models import (
 from briefing.pipeline import build_brief
 from briefing.support import quantities, support_problems
 from briefing.verify import (
-    FALLBACK_SUMMARY,
     CitationIndex,
     fallback_title,
     support_contradictions,
@@ -203,13 +202,14 @@ def test_contradiction_summary_and_sides_are_checked() -> None:
     )
     stats = Tally()
     index = _index(FARES, other)
-    (out,) = support_contradictions(index, [contradiction], stats)
-    assert out.summary == FALLBACK_SUMMARY
-    assert out.sides[1].statement == other
-    assert stats.statements_unsupported == 2
+    # What the sides disagree on is the contradiction: a summary its quotes do not bear out
+    # (40 routes, Oslo) leaves it out, counted; a neutral one would assert an unchecked conflict
+    assert support_contradictions(index, [contradiction], stats) == []
+    assert (stats.statements_unsupported, stats.statements_dropped_unsupported) == (2, 1)
     fine = contradiction.model_copy(update={"summary": "The operator and the union disagree."})
     (kept,) = support_contradictions(index, [fine], Tally())
     assert kept.summary == fine.summary
+    assert kept.sides[1].statement == other  # the side that said "14 routes": its quote
 
 
 def test_actors_must_be_named_in_the_cited_documents() -> None:
@@ -275,3 +275,35 @@ def test_offline_briefs_of_neus_clusters_pass_unchanged() -> None:
     for cluster in load_neus(EVAL_DATA, limit=6).items:
         brief = build_brief(list(cluster.documents), settings=Settings(), today=dt.date(2026, 1, 1))
         _offline_unchanged(brief)
+
+
+def test_a_figure_must_count_what_its_quote_counts() -> None:
+    this_week = (
+        "The number of Americans filing first-time unemployment claims fell last week to "
+        "473,000, a drop of 34,000 from the previous week, the Labor Department said."
+    )
+    fine = "Unemployment claims fell to 473,000, a drop of 34,000."
+    assert support_problems(fine, [this_week]) == []
+    # the right figure for the wrong thing: last week's revised level was 507,000
+    wrong = "Claims fell to 473,000 from the previous week's revised level of 473,000."
+    (problem,) = support_problems(wrong, [this_week])
+    assert "473,000" in problem
+
+
+def test_a_quote_that_is_not_what_the_statement_says_does_not_stand_in_for_it() -> None:
+    # The model gave the wrong quote: replaced by it, the page would carry something else
+    # under the statement's actor and rank. Left out, counted.
+    stats = Tally()
+    quote = "That combination makes technical implementation talks look both more fragile."
+    wrong = _fact("Ambassador Waltz warned Tehran against attacks on shipping.", quote)
+    wrong = wrong.model_copy(update={"actor": "Waltz"})
+    assert support_facts(_index("Waltz spoke. " + quote), [wrong], stats) == []
+    assert stats.statements_dropped_unsupported == 1
+    # a statement replaced by its quote keeps its actor only when the quote names it
+    said = _fact("The ministry signed the agreement in Geneva.", SIGNING)
+    said = said.model_copy(update={"actor": "Officials"})
+    (kept,) = support_facts(_index(SIGNING), [said], Tally())
+    assert kept.statement == SIGNING and kept.actor == "Officials"
+    elsewhere = said.model_copy(update={"actor": "Minister Kari Olsen"})  # named, not quoted
+    (kept,) = support_facts(_index("Minister Kari Olsen spoke. " + SIGNING), [elsewhere], Tally())
+    assert kept.statement == SIGNING and kept.actor is None

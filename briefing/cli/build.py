@@ -39,8 +39,10 @@ _SUFFIX_FORMATS = {
 BUILD_HELP = """\
 Build a one-page situation brief from source documents.
 
-Every statement in the brief is a verbatim, cited quote from a source, and the
-Contradictions section shows where sources or actors disagree, each side quoted.
+Every statement in the brief cites a verbatim quote from a source (with the offline
+engine, the statement is the quote; an LLM's wording must say only what its quotes say,
+or the quote replaces it), and the Contradictions section shows where sources or actors
+disagree, each side quoted.
 
 examples:
   briefing build examples/                       Markdown brief on stdout

@@ -135,6 +135,8 @@ def footer_text(brief: Brief) -> str:
         if stats.facts_dropped_unverified:
             verified += f", {stats.facts_dropped_unverified} dropped as unverified"
         parts.append(verified)
+    if stats.support_note():
+        parts.append(stats.support_note())
     if stats.warnings:
         parts.append(f"{len(stats.warnings)} warning{'s' if len(stats.warnings) != 1 else ''}")
     return ". ".join(parts) + "."
