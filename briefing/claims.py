@@ -388,6 +388,17 @@ def _clean_actor(text: str) -> str | None:
         return None  # "and", "but also": a fragment, not an actor
     n_words = len(text.split())
     if n_words > 10:  # a long phrase: the name in it ("a statement from the Department of ...")
+        head, _, tail = text.rpartition(" and ")
+        words = tail.split()
+        if (
+            0 < len(words) <= 6
+            and tail[:1].isupper()
+            and any(w.islower() and w not in STOPWORDS for w in words)  # not "... and Prevention"
+            and _MAIN_VERB.search(head, 1)
+        ):
+            # "Yonhap found no evidence ... in Beijing and Chinese government sources [told]":
+            # two clauses; the one that ends at the verb says who
+            return _clean_actor(tail)
         names = _LONG_NAME.findall(text)
         return names[-1] if names else None
     return text

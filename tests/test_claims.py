@@ -152,6 +152,13 @@ from briefing.claims import antonym_clash, attribute, disputes, negated, subject
         # "claims" after adjectives is a noun: nobody named claims anything
         ("It was a target of misleading, false and bizarre claims spread online.", None, None),
         ("The company claims it was hacked.", "The company", "claims"),
+        # two clauses: the one that ends at the verb says who
+        (
+            "Yonhap also found no evidence of any medical hardship at the embassy in Beijing and "
+            "Chinese government sources told Reuters they had no evidence of an emergency.",
+            "Chinese government sources",
+            "told",
+        ),
         # "claims" that did something is a noun: the Labor Department said it
         (
             "Unemployment claims fell to 473,000 last week, the Labor Department said.",
@@ -640,3 +647,23 @@ def test_no_fact_tells_the_reader_about_the_page() -> None:
     docs = [document_from_text(text, "capitol.txt")]
     facts = OfflineEngine().extract_facts("suspect", docs, chunk_documents(docs)).value
     assert facts and not any("watch the videos" in f.statement for f in facts)
+
+
+def test_a_headline_over_its_article_is_no_claim_to_call_into_question() -> None:
+    # The headline sums up what its article says in sentences; a document that is only a
+    # headline (an FNC-1 claim) is its own claim and still is one.
+    article = (
+        "Speculation over Kim Jong-un's health fueled by North Korea's secrecy\n\nSEOUL - "
+        "North Korea's leader Kim Jong-un missed a state event on April 15 for the first time, "
+        "and officials in Seoul declined to comment on his health.\n"
+    )
+    rebuttal = (
+        "South Korea rejects report\n\nIt is not true that Kim Jong-un's health is failing "
+        "after surgery: there is no evidence of any emergency in North Korea, officials in "
+        "Seoul said.\n"
+    )
+    found = _offline_contradictions("Kim health", article, rebuttal)
+    assert all("health fueled" not in side.statement for c in found for side in c.sides)
+    claim = "Kim Jong-un's health failing after heart surgery, North Korea officials fear\n"
+    (found,) = _offline_contradictions("Kim health", claim, rebuttal)
+    assert "calls into question" in found.summary

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -327,7 +327,7 @@ class OfflineEngine:
         best_dispute: dict[str, tuple[float, Contradiction]] = {}
         conflicts: list[Contradiction] = []
         for pair in candidates:
-            judged = judge_pair(pair)
+            judged = judge_pair(pair, sums_up=lambda fact: _sums_up_its_article(fact, docs))
             if judged is None:
                 continue
             contradiction, strength = judged
@@ -531,7 +531,24 @@ def _mentions(text: str, actor: str | None) -> bool:
     return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
 
 
-def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
+def _sums_up_its_article(fact: Fact, docs: Mapping[str, Document]) -> bool:
+    """Whether ``fact`` is the headline over an article's text: it sums up what the article
+    says in its sentences (a document that is only a headline, as FNC-1's claims are, is
+    its own claim)."""
+    doc = docs.get(_source(fact))
+    title = (doc.title or "").strip() if doc is not None else ""
+    return (
+        doc is not None
+        and bool(title)
+        and fact.statement.strip() == title
+        and doc.text.strip() != title
+        and not ends_sentence(title)
+    )
+
+
+def judge_pair(
+    pair: CandidatePair, *, sums_up: Callable[[Fact], bool] | None = None
+) -> tuple[Contradiction, float] | None:
     """A contradiction and the strength of the evidence if the two facts disagree, else None.
 
     - reported dispute (same source): the later fact reports a dispute ("denied", "a sharply
@@ -570,6 +587,8 @@ def judge_pair(pair: CandidatePair) -> tuple[Contradiction, float] | None:
         summary = f"The sources give different days, {days[0]} and {days[1]} ({subject})."
         return found.model_copy(update={"summary": summary}), 0.7
     refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
+    if refuted is not None and sums_up is not None and sums_up(refuted[0]):
+        refuted = None  # a headline over its article is no claim to call into question
     if refuted is not None:
         claim, refutation = refuted
         return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
