@@ -35,7 +35,13 @@ from briefing.sanitize import MAX_URL_CHARS, one_line, printable
 from briefing.sourcefiles import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from briefing.sourcefiles import os_reason, too_big, walk_folder
 from briefing.sourcefiles import read_source as read_source
-from briefing.text import MONTH_NAMES_IN_ORDER, furniture_spans, paragraphs, sentence_spans
+from briefing.text import (
+    MONTH_NAMES_IN_ORDER,
+    furniture_spans,
+    is_furniture_line,
+    paragraphs,
+    sentence_spans,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +155,7 @@ def _header(
     lines = paragraphs(text)
     if skipped:
         lines = ((s, e) for s, e in lines if (s, e) not in skipped)
+    body = False  # a title stands above the running text, never among or after it
     for s, e in itertools.islice(lines, HEADER_LINES):
         line = text[s:e]
         m = _HEADER_FIELD.match(line)
@@ -166,7 +173,8 @@ def _header(
             found.setdefault(key, value)
             fields.append((s, e))
             continue
-        if "title" not in found and len(line) <= 200:
+        body = body or len(line) > 200
+        if "title" not in found and not body and not is_furniture_line(text, s, e):
             found["title"] = line.lstrip("#").strip()
         if "url" not in found and (u := _URL.fullmatch(line.strip().strip("<>"))):
             found["url"] = u.group(0)  # a line that is only a link: the article's own

@@ -262,6 +262,7 @@ _FURNITURE_LINE = re.compile(
       | submit\s+(?:app|news|story|article)s?
       | (?:do\s+)?follow\s+.{0,60}\s+for\s+(?:more\s+)?updates?\b.*
       | (?:gif|image|photo|picture|video|figure)\s*\d*\s*(?:[:|].{0,120})?
+      | \[[^\]\n]{1,160}\]
       | share\s+(?:this|on|via)\b.{0,60}
       | (?:click|tap)\s+here\b.{0,80}
       | (?:read|see)\s+(?:more|also)\b.{0,100}
@@ -283,6 +284,12 @@ _SENTENCE_STOPS = tuple(".!?\u2026")
 _SENTENCE_CLOSERS = "\"'\u201d\u2019)"
 # What running text ends with (a stop, a colon or semicolon, a closing quote or bracket).
 _PROSE_ENDS = (*_SENTENCE_STOPS, *":;", *_SENTENCE_CLOSERS)
+
+
+def is_furniture_line(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` is a known piece of page furniture (a share
+    prompt, a credit, "[Image via AP]"), wherever it stands."""
+    return _FURNITURE_LINE.match(text, start, end) is not None
 
 
 def _ends_with_stop(line: str) -> bool:
@@ -324,7 +331,7 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     last_prose = next((i for i in range(len(lines) - 1, -1, -1) if _is_prose(text, *lines[i])), -1)
     for i, (s, e) in enumerate(lines):
-        if _FURNITURE_LINE.match(text, s, e) or (i > last_prose >= 0 and _is_teaser(text[s:e])):
+        if is_furniture_line(text, s, e) or (i > last_prose >= 0 and _is_teaser(text[s:e])):
             spans.append((s, e))
     return spans
 

@@ -214,3 +214,19 @@ def test_stated_metadata_lines_are_furniture_not_prose() -> None:
     assert "Source" not in docs[0].running_text() and "ambassador" in docs[0].running_text()
     topic = infer_topic(docs)
     assert "Date" not in topic and "Source" not in topic, topic
+
+
+def test_a_title_stands_above_the_running_text() -> None:
+    # A promo line after the article's first paragraphs, or a bracketed caption, is no title:
+    # an untitled beheading report had been listed as "Newsweek Magazine is Back In Print".
+    body = (
+        "The militant group released a video it says shows the killing of a US journalist, "
+        "according to a monitoring website that tracks its statements, officials said on "
+        "Tuesday, adding that they were working to verify it."
+    )
+    doc = document_from_text(f"{body}\n\nNewsweek Magazine is Back In Print\n\n{body}\n", "a.txt")
+    assert doc.title is None
+    captioned = document_from_text(f"[Image via Associated Press]\n\n{body}\n", "b.txt")
+    assert captioned.title is None
+    titled = document_from_text(f"Journalist killed, group says\n\n{body}\n", "c.txt")
+    assert titled.title == "Journalist killed, group says"
