@@ -344,3 +344,21 @@ def test_a_fetched_source_whose_path_is_its_url_names_it_once() -> None:
     local = fetched.model_copy(update={"path": "feeds/local.rss#1"})
     md = render_markdown(brief.model_copy(update={"sources": [local]}))
     assert f"<{url}> · `feeds/local.rss#1`" in md  # a local feed file's entry: both, as before
+
+
+def test_a_next_storys_line_that_opens_with_its_heading_is_not_headed_twice() -> None:
+    # An untitled document's heading is its lead, cut: "Heading…: “Heading and the rest.”"
+    # said the same words twice in Other stories.
+    from briefing.models import BriefStory
+    from briefing.render.markdown import StoryView
+
+    lead = "An airliner in Saudi Arabia has a new in-flight plan that involves segregation."
+    line = Fact(statement=lead, citations=(Citation(source_id="a", quote=lead),))
+
+    def view(headline: str) -> StoryView:
+        story = BriefStory(id="s2", rank=4, headline=headline, source_ids=("a",))
+        return StoryView(story=story, bottom_line=[line], facts=[], contradictions=[], watch=[])
+
+    assert view("An airliner in Saudi Arabia has a new in-flight plan\u2026").line_says_heading
+    assert view(lead.rstrip(".")).line_says_heading
+    assert not view("Saudi airline to seat men and women apart").line_says_heading

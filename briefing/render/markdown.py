@@ -150,6 +150,15 @@ class StoryView:
     contradictions: list[Contradiction]
     watch: list[Fact]
 
+    @property
+    def line_says_heading(self) -> bool:
+        """Whether its first line opens with its heading (an untitled document's heading is
+        its lead, cut): the line alone says it, without the heading before it."""
+        heading = fold_quote(self.story.headline.rstrip("\u2026"))
+        return bool(heading and self.bottom_line) and fold_quote(
+            self.bottom_line[0].statement
+        ).startswith(heading)
+
 
 @dataclass(frozen=True)
 class LineupView:
