@@ -27,7 +27,10 @@ _ABBREVIATIONS = frozenset(
         "dr",
         "prof",
         "sen",
+        "sens",
         "rep",
+        "reps",
+        "atty",
         "gov",
         "gen",
         "col",
@@ -127,14 +130,57 @@ def _is_abbreviation(text: str, dot: int, lo: int = 0, hi: int | None = None) ->
     m = _WORD_BEFORE.search(text, max(lo, dot - 12), dot)
     if m is None:
         return False
-    word = m.group(1).lower().rstrip(".")
-    if word in _ABBREVIATIONS:
+    written = m.group(1).rstrip(".")
+    word = written.lower()
+    if word in _ABBREVIATIONS or written in _STATES:
         return True
     if word in _BEFORE_NUMBER:  # "No. 5", "Fig. 2"; but "said no. The ..." ends a sentence
         after = text[dot + 1 : min(dot + 3, len(text) if hi is None else hi)]
         return after.strip()[:1].isdigit()
     # A single capital initial ("J. Smith") or dotted initials ("U.S.").
     return len(word) == 1 or bool(_DOTTED_INITIALS.fullmatch(word))
+
+
+# US states as AP style shortens them after a city ("Tampa, Fla.", "Sen. Ed Markey (D-Mass.)"),
+# written with their capital: "ill." or "wash." end sentences
+_STATES = frozenset(
+    [
+        "Ala",
+        "Ariz",
+        "Ark",
+        "Calif",
+        "Colo",
+        "Conn",
+        "Del",
+        "Fla",
+        "Ga",
+        "Ill",
+        "Ind",
+        "Kan",
+        "Kans",
+        "Ky",
+        "La",
+        "Md",
+        "Mass",
+        "Mich",
+        "Minn",
+        "Miss",
+        "Mo",
+        "Mont",
+        "Neb",
+        "Nev",
+        "Okla",
+        "Ore",
+        "Pa",
+        "Tenn",
+        "Tex",
+        "Vt",
+        "Va",
+        "Wash",
+        "Wis",
+        "Wyo",
+    ]
+)
 
 
 _SENTENCE_OPENERS = frozenset(

@@ -174,3 +174,20 @@ def test_a_sentence_about_the_page_is_no_news() -> None:
         "The CDC report was updated on Monday.",
     ):
         assert not speaks_of_the_page(news), news
+
+
+def test_a_state_or_plural_title_abbreviation_ends_no_sentence() -> None:
+    def sentences(text: str) -> list[str]:
+        return [text[a:b] for a, b in sentence_spans(text)]
+
+    assert sentences("A Tampa, Fla. massage therapist spoke. The clinic closed.") == [
+        "A Tampa, Fla. massage therapist spoke.",
+        "The clinic closed.",
+    ]
+    statement = "Sen. Ed Markey (D-Mass.) and Democratic Reps. Ayanna Pressley and Jim McGovern"
+    assert sentences(f"It reads a statement from {statement}. They said more.")[0].endswith(
+        "Jim McGovern."
+    )
+    # lower case is no state: "ill." ends a sentence; before "The" a state does too
+    assert sentences("He fell ill. Then he left.") == ["He fell ill.", "Then he left."]
+    assert sentences("She moved to Tampa, Fla. The storm hit.")[1] == "The storm hit."
