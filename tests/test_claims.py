@@ -667,3 +667,26 @@ def test_a_headline_over_its_article_is_no_claim_to_call_into_question() -> None
     claim = "Kim Jong-un's health failing after heart surgery, North Korea officials fear\n"
     (found,) = _offline_contradictions("Kim health", claim, rebuttal)
     assert "calls into question" in found.summary
+
+
+def test_no_fact_from_a_quotation_an_excerpt_cuts_short() -> None:
+    # The teaser ends inside the quotation: its sentences have neither their end nor their
+    # speaker ('"They have my word, ...' had opened a key development it never closed).
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Biden backs infrastructure deal\n\nPresident Biden said on Thursday that he had "
+        "reached a deal with a group of senators on a plan to rebuild roads and bridges.\n\n"
+        "\u201cThey have my word, I\u2019ll stick with what they\u2019ve proposed. And they\u2019ve "
+        "given me their word as well. Where I come from that\u2019s good enough...\n"
+    )
+    docs = [document_from_text(text, "deal.txt")]
+    facts = OfflineEngine().extract_facts("deal", docs, chunk_documents(docs)).value
+    assert facts and not any("word" in f.statement for f in facts)
+    # a quotation that closes is quoted whole, as before
+    closed = text.replace("good enough...", "good enough,\u201d he said.")
+    docs = [document_from_text(closed, "deal.txt")]
+    facts = OfflineEngine().extract_facts("deal", docs, chunk_documents(docs)).value
+    assert any("They have my word" in f.statement for f in facts)

@@ -190,11 +190,21 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
         partial: list[_Candidate] = []
         short: list[_Candidate] = []
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
+            quoting = False  # inside a quotation its paragraph never closes
+            previous_end = chunk.start
             for sentence in chunk.sentences:
                 text = sentence.text
+                if "\n" in chunk.text[previous_end - chunk.start : sentence.start - chunk.start]:
+                    quoting = False  # a new paragraph
+                previous_end = sentence.end
+                inside, quoting = quoting, _still_quoting(text, quoting)
+                cut = (inside or quoting) and _cut_short(chunk, sentence.end)
                 shape = _shape(text)
                 n_words = shape.words
-                if shape.run_on or speaks_of_the_page(text):  # a dump; "Watch the video above."
+                if shape.run_on or speaks_of_the_page(text) or cut:
+                    # a dump; "Watch the video above."; a sentence of a quotation an excerpt
+                    # cuts short ('"They have my word ... that's good enough...'): words with
+                    # neither their end nor their speaker
                     ordinal += 1
                     continue
                 attribution = attribute(text)
@@ -224,6 +234,25 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 ordinal += 1
         out.extend(complete or partial or short)
     return out
+
+
+def _cut_short(chunk: Chunk, at: int) -> bool:
+    """Whether the paragraph that goes on at ``at`` (a document offset) ends cut, with an
+    ellipsis: an excerpt's teaser."""
+    rest = chunk.text[at - chunk.start :]
+    paragraph = rest.split("\n", 1)[0] if "\n" in rest else rest
+    return paragraph.rstrip().rstrip("\"'\u201d\u2019").endswith(("...", "\u2026"))
+
+
+def _still_quoting(sentence: str, quoting: bool) -> bool:
+    """Whether a quotation is open after ``sentence`` (``quoting``: open before it). The
+    splitter keeps a quotation that closes in its paragraph in one sentence, so one left open
+    never closes there."""
+    opened = sentence.count("\u201c") - sentence.count("\u201d")
+    straight = sentence.count('"') % 2 == 1
+    if quoting:
+        return "\u201d" not in sentence and not straight
+    return opened > 0 or straight
 
 
 def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[float]:
