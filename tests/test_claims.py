@@ -679,8 +679,9 @@ def test_no_fact_from_a_quotation_an_excerpt_cuts_short() -> None:
     text = (
         "Biden backs infrastructure deal\n\nPresident Biden said on Thursday that he had "
         "reached a deal with a group of senators on a plan to rebuild roads and bridges.\n\n"
-        "\u201cThey have my word, I\u2019ll stick with what they\u2019ve proposed. And they\u2019ve "
-        "given me their word as well. Where I come from that\u2019s good enough...\n"
+        "\u201cThey have my word, I\u2019ll stick with what they\u2019ve proposed. "
+        "And they\u2019ve given me their word as well. "
+        "Where I come from that\u2019s good enough...\n"
     )
     docs = [document_from_text(text, "deal.txt")]
     facts = OfflineEngine().extract_facts("deal", docs, chunk_documents(docs)).value
