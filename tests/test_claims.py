@@ -691,3 +691,23 @@ def test_no_fact_from_a_quotation_an_excerpt_cuts_short() -> None:
     docs = [document_from_text(closed, "deal.txt")]
     facts = OfflineEngine().extract_facts("deal", docs, chunk_documents(docs)).value
     assert any("They have my word" in f.statement for f in facts)
+
+
+def test_a_newsletters_signpost_is_no_part_of_the_quote() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Biden plan\n\nThe big picture: Biden is also proposing to extend the child tax credit "
+        "through 2025, officials said on Wednesday.\n\nWhy it matters: The plan would cost "
+        "$1.8 trillion over ten years, the White House said.\n"
+    )
+    docs = [document_from_text(text, "axios.txt")]
+    facts = OfflineEngine().extract_facts("plan", docs, chunk_documents(docs)).value
+    quotes = {f.citations[0].quote for f in facts}
+    assert any(q.startswith("Biden is also proposing") for q in quotes)
+    assert not any(q.startswith(("The big picture", "Why it matters")) for q in quotes)
+    for f in facts:  # still exact slices of the source
+        c = f.citations[0]
+        assert c.start is not None and text[c.start : c.end] == c.quote

@@ -197,6 +197,11 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 if "\n" in chunk.text[previous_end - chunk.start : sentence.start - chunk.start]:
                     quoting = False  # a new paragraph
                 previous_end = sentence.end
+                start = sentence.start
+                label = _SECTION_LABEL.match(text)
+                if label is not None:  # "The big picture: Biden is also proposing ...": the
+                    start += label.end()  # newsletter's signpost is no part of what it says
+                    text = text[label.end() :]
                 inside, quoting = quoting, _still_quoting(text, quoting)
                 cut = (inside or quoting) and _cut_short(chunk, sentence.end)
                 shape = _shape(text)
@@ -215,7 +220,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     last_actor = actor
                 candidate = _Candidate(
                     doc_id=doc_id,
-                    start=sentence.start,
+                    start=start,
                     end=sentence.end,
                     text=text,
                     ordinal=ordinal,
@@ -234,6 +239,17 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 ordinal += 1
         out.extend(complete or partial or short)
     return out
+
+
+# The signposts a newsletter opens paragraphs with ("Why it matters:", Axios style)
+_SECTION_LABEL = re.compile(
+    r"(?:The big picture|Why it matters|Driving the news|Between the lines|The bottom line|"
+    r"Go deeper|What['\u2019]s next|Yes, but|Flashback|By the numbers|Zoom in|Zoom out|"
+    r"The latest|What they['\u2019]re saying|Catch up quick|State of play|The other side|"
+    r"Be smart|Our thought bubble|Worth noting|Of note|The backstory|The intrigue|"
+    r"What we['\u2019]re watching|Where it stands|Why now|The catch|Key quote|Threat level|"
+    r"The big question|Details|Context|Background)\s*:\s+(?=\S)"
+)
 
 
 def _cut_short(chunk: Chunk, at: int) -> bool:
