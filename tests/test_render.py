@@ -362,3 +362,23 @@ def test_a_next_storys_line_that_opens_with_its_heading_is_not_headed_twice() ->
     assert view("An airliner in Saudi Arabia has a new in-flight plan\u2026").line_says_heading
     assert view(lead.rstrip(".")).line_says_heading
     assert not view("Saudi airline to seat men and women apart").line_says_heading
+
+
+def test_an_actor_position_in_its_own_words_is_not_shown_as_a_quote() -> None:
+    # An LLM may write a position in its own words (checked against its quote): only the
+    # source's words go between quotation marks, on every page.
+    from briefing.models import ActorPosition
+    from briefing.render.html import render_html
+
+    quote = "the harbour will reopen on Monday once divers have checked the wall"
+    cited = (Citation(source_id="d1", quote=quote, start=0, end=len(quote)),)
+    own = ActorPosition(name="The port authority", position="Reopening Monday", citations=cited)
+    verbatim = ActorPosition(name="The port authority", position=quote, citations=cited)
+    brief = _brief("The harbour reopened on Monday.")
+    md = render_markdown(brief.model_copy(update={"actors": [own]}))
+    assert "Reopening Monday \u201c" + quote + "\u201d" in md
+    assert "\u201cReopening Monday\u201d" not in md
+    html = render_html(brief.model_copy(update={"actors": [own]}))
+    assert "\u201cReopening Monday\u201d" not in html and quote in html
+    md = render_markdown(brief.model_copy(update={"actors": [verbatim]}))
+    assert "\u201c" + quote + "\u201d" in md
