@@ -223,6 +223,9 @@ def test_actor_positions_name_each_actor_once_and_take_no_headline() -> None:
         ]
     )
     assert [p.name for p in positions] == ["Journalist Nikole Hannah-Jones"] * 2
+    # a document is no actor: its author is ("The opinion" had been listed as one)
+    said = "The opinion said the committee had invoked sufficient reasons for the request."
+    assert _actor_positions([fact(said, 0.9, "The opinion")]) == []
 
 
 @pytest.mark.parametrize(

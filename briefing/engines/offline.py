@@ -498,6 +498,34 @@ def fact_source_is_new(fact: Fact, other: Fact) -> bool:
     return _source(other) not in {c.source_id for c in fact.citations}
 
 
+# What a sentence can make "say" that is no actor: a document (its author is the actor)
+_DOCUMENT_VOICES = frozenset(
+    [
+        "opinion",
+        "ruling",
+        "report",
+        "memo",
+        "statement",
+        "letter",
+        "order",
+        "document",
+        "documents",
+        "study",
+        "filing",
+        "complaint",
+        "lawsuit",
+        "indictment",
+        "bill",
+        "legislation",
+        "survey",
+        "poll",
+        "analysis",
+        "article",
+        "story",
+    ]
+)
+
+
 def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPosition]:
     """Positions of the actors, strongest actor first, up to ``per_actor`` claims each.
 
@@ -523,6 +551,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
         key = actor_key(actor)
+        if key in _DOCUMENT_VOICES:
+            continue  # "the opinion said ...": a document, not whose position it is
         if key not in names:  # one actor under two names ("Journalist Nikole Hannah-Jones")
             key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
