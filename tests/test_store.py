@@ -268,3 +268,32 @@ os.kill(os.getpid(), signal.SIGKILL)
     assert proc.returncode == -9, proc.stderr.decode()
     with Store(path) as s:
         assert [d.document.path for d in s.pending_documents()] == ["a.txt"]
+
+
+def test_a_store_opened_to_read_writes_nothing(tmp_path: Path) -> None:
+    # briefing history only reads: a store the user may not write to (another account's, a
+    # read-only mount) is read without creating, upgrading or journalling anything.
+    path = tmp_path / "corpus.sqlite"
+    with Store(path) as store:
+        run = store.begin_run(
+            dt.date(2026, 11, 20), now=NOW, window_start=None, window_end=NOW, pid=1
+        )
+        store.record_run(run, status="ok", docs_added=2)
+
+    def written() -> dict[str, bytes]:
+        # The database and anything in its log; a reader's shared-memory index and an empty
+        # log SQLite opens beside it hold no data.
+        return {
+            p.name: p.read_bytes()
+            for p in tmp_path.iterdir()
+            if p.suffix != ".sqlite-shm" and p.stat().st_size
+        }
+
+    before = written()
+    with Store(path, read_only=True) as reader:
+        assert [(r.id, r.status, r.docs_added) for r in reader.runs()] == [(run, "ok", 2)]
+        with pytest.raises(sqlite3.OperationalError):
+            reader._db.execute("DELETE FROM runs")
+    assert written() == before
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(tmp_path / "none.sqlite", read_only=True)

@@ -278,7 +278,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
     try:
-        with Store(path) as store:
+        with Store(path, read_only=True) as store:  # history only reads
             runs = store.runs(limit=args.limit)
     except sqlite3.Error as exc:  # a store that opens but cannot be read (another schema)
         raise StoreError(f"{path}: corpus store error: {exc}") from exc

@@ -218,8 +218,14 @@ def _sql_value(value: object) -> object:
 class Store:
     """A corpus database. Use as a context manager, or call close()."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open (creating or upgrading) the store at ``path``; with ``read_only``, open it only
+        to read it (``briefing history``): nothing is written, so a store the user may not
+        write to (another account's, a read-only mount) can still be read."""
         self.path = Path(path)
+        if read_only:
+            self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -240,6 +246,29 @@ class Store:
             )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
+
+    def _open_read_only(self) -> None:
+        uri = self.path.resolve().as_uri()
+        try:
+            self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+            try:
+                row = self._meta_schema()
+            except sqlite3.OperationalError:
+                # A WAL store in a folder this user cannot write: SQLite cannot make the shared
+                # memory file a reader needs; read the file as it stands instead.
+                self._db.close()
+                self._db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+                row = self._meta_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
+        if row is None or int(row) != SCHEMA_VERSION:
+            self._db.close()
+            newer = row is not None and int(row) > SCHEMA_VERSION
+            raise StoreError(
+                f"{self.path}: written by a newer briefing (schema {row}); upgrade briefing"
+                if newer
+                else f"{self.path}: an older corpus store; run 'briefing daily' once to upgrade it"
+            )
 
     def _add_pages_column(self) -> None:
         """Stores made before PDF sources lack documents.pages (PDF page offsets); adding the
