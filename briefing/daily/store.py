@@ -223,8 +223,7 @@ class Store:
         to read it (``briefing history``): nothing is written, so a store the user may not
         write to (another account's, a read-only mount) can still be read."""
         self.path = Path(path)
-        if read_only:
-            self._open_read_only()
+        if read_only and self._open_read_only():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,7 +246,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
 
-    def _open_read_only(self) -> None:
+    def _open_read_only(self) -> bool:
+        """Open the store to read it; False when it must be upgraded first (opened to write
+        then, which upgrades it as a run would)."""
         uri = self.path.resolve().as_uri()
         try:
             self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
@@ -261,14 +262,14 @@ class Store:
                 row = self._meta_schema()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
-        if row is None or int(row) != SCHEMA_VERSION:
-            self._db.close()
-            newer = row is not None and int(row) > SCHEMA_VERSION
+        if row is not None and int(row) == SCHEMA_VERSION:
+            return True
+        self._db.close()
+        if row is not None and int(row) > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer briefing (schema {row}); upgrade briefing"
-                if newer
-                else f"{self.path}: an older corpus store; run 'briefing daily' once to upgrade it"
             )
+        return False
 
     def _add_pages_column(self) -> None:
         """Stores made before PDF sources lack documents.pages (PDF page offsets); adding the
