@@ -743,6 +743,7 @@ _LABELS_A_CLAIM = re.compile(  # "false election claims", "misleading, false and
 )
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)  # asked of both sides of every candidate pair
 def refutes(text: str) -> bool:
     """Whether the text says something reported is false, a hoax, denied or unproven (not
     merely a claim's label: "Trump's baseless claims of fraud", nor a charge's wording:
@@ -759,6 +760,7 @@ def _verdict_words(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
 def faked_things(text: str) -> frozenset[str]:
     """Content terms of the things ``text`` calls fake or false by an adjective before them
     ("fake suicide vests", "Tridevil's fake third breast"): no verdict on a report, unless

@@ -404,6 +404,35 @@ def speaks_of_the_page(sentence: str) -> bool:
     return _PAGE_NOTE.match(sentence.lstrip("\"'\u201c\u2018 ")) is not None
 
 
+# The signposts a newsletter opens paragraphs with ("Why it matters:", Axios style)
+_SIGNPOST = re.compile(
+    r"(?:The big picture|Why it matters|Driving the news|Between the lines|The bottom line|"
+    r"Go deeper|What['\u2019]s next|Yes, but|Flashback|By the numbers|Zoom in|Zoom out|"
+    r"The latest|What they['\u2019]re saying|Catch up quick|State of play|The other side|"
+    r"Be smart|Our thought bubble|Worth noting|Of note|The backstory|The intrigue|"
+    r"What we['\u2019]re watching|Where it stands|Why now|The catch|Key quote|Threat level|"
+    r"The big question|Details|Context|Background)\s*:\s+(?=\S)"
+)
+
+
+def signpost_end(sentence: str) -> int:
+    """Where the words after a newsletter's signpost begin ("Why it matters: The plan ..."),
+    0 when the sentence opens with none."""
+    m = _SIGNPOST.match(sentence)
+    return m.end() if m is not None else 0
+
+
+def still_quoting(sentence: str, quoting: bool) -> bool:
+    """Whether a quotation is open after ``sentence`` (``quoting``: open before it). The
+    splitter keeps a quotation that closes in its paragraph in one sentence, so one left open
+    never closes there."""
+    opened = sentence.count("\u201c") - sentence.count("\u201d")
+    straight = sentence.count('"') % 2 == 1
+    if quoting:
+        return "\u201d" not in sentence and not straight
+    return opened > 0 or straight
+
+
 def _is_teaser(line: str) -> bool:
     """A line that is no sentence (a list item or a fragment): furniture in a page's tail."""
     return _LIST_ITEM.match(line) is not None or not _ends_with_stop(line)

@@ -57,7 +57,9 @@ from briefing.text import (
     clause_end,
     ends_sentence,
     has_unbroken_run,
+    signpost_end,
     speaks_of_the_page,
+    still_quoting,
     word_count,
 )
 
@@ -198,11 +200,10 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     quoting = False  # a new paragraph
                 previous_end = sentence.end
                 start = sentence.start
-                label = _SECTION_LABEL.match(text)
-                if label is not None:  # "The big picture: Biden is also proposing ...": the
-                    start += label.end()  # newsletter's signpost is no part of what it says
-                    text = text[label.end() :]
-                inside, quoting = quoting, _still_quoting(text, quoting)
+                signpost = signpost_end(text)  # "The big picture: Biden is also proposing ...":
+                start += signpost  # the newsletter's signpost is no part of what it says
+                text = text[signpost:]
+                inside, quoting = quoting, still_quoting(text, quoting)
                 cut = (inside or quoting) and _cut_short(chunk, sentence.end)
                 shape = _shape(text)
                 n_words = shape.words
@@ -241,34 +242,12 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
     return out
 
 
-# The signposts a newsletter opens paragraphs with ("Why it matters:", Axios style)
-_SECTION_LABEL = re.compile(
-    r"(?:The big picture|Why it matters|Driving the news|Between the lines|The bottom line|"
-    r"Go deeper|What['\u2019]s next|Yes, but|Flashback|By the numbers|Zoom in|Zoom out|"
-    r"The latest|What they['\u2019]re saying|Catch up quick|State of play|The other side|"
-    r"Be smart|Our thought bubble|Worth noting|Of note|The backstory|The intrigue|"
-    r"What we['\u2019]re watching|Where it stands|Why now|The catch|Key quote|Threat level|"
-    r"The big question|Details|Context|Background)\s*:\s+(?=\S)"
-)
-
-
 def _cut_short(chunk: Chunk, at: int) -> bool:
     """Whether the paragraph that goes on at ``at`` (a document offset) ends cut, with an
     ellipsis: an excerpt's teaser."""
     rest = chunk.text[at - chunk.start :]
     paragraph = rest.split("\n", 1)[0] if "\n" in rest else rest
     return paragraph.rstrip().rstrip("\"'\u201d\u2019").endswith(("...", "\u2026"))
-
-
-def _still_quoting(sentence: str, quoting: bool) -> bool:
-    """Whether a quotation is open after ``sentence`` (``quoting``: open before it). The
-    splitter keeps a quotation that closes in its paragraph in one sentence, so one left open
-    never closes there."""
-    opened = sentence.count("\u201c") - sentence.count("\u201d")
-    straight = sentence.count('"') % 2 == 1
-    if quoting:
-        return "\u201d" not in sentence and not straight
-    return opened > 0 or straight
 
 
 def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[float]:
