@@ -20,6 +20,10 @@ _SPACES = re.compile(r"\s+")
 # In running text (a document's, a quote in a brief): the same, but for the tab and the line
 # feed, which are the text's own layout.
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that print as nothing (soft hyphen, zero-width spaces and joiners, marks, the
+# word joiner, a stray byte-order mark), as the body of a regex character class.
+INVISIBLE = "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 REDACTED = "[redacted]"
 _MIN_SECRET_CHARS = 6
 
@@ -34,7 +38,13 @@ def one_line(text: object) -> str:
     line = str(text)
     if line.isascii() and line.isprintable() and "  " not in line and line == line.strip():
         return line  # already one line (the usual file name): no control, single inner spaces
-    return _SPACES.sub(" ", _CONTROL.sub(" ", as_text(line))).strip()
+    return trimmed(_SPACES.sub(" ", _CONTROL.sub(" ", as_text(line))))
+
+
+def trimmed(text: str) -> str:
+    """``text`` without the white space and the invisible characters at its ends: a title
+    whose text opens with a zero-width space does not start with a character no one sees."""
+    return _EDGES.sub("", text)
 
 
 def printable(text: str) -> str:

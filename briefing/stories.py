@@ -31,7 +31,7 @@ from itertools import combinations
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
-from briefing.sanitize import shown
+from briefing.sanitize import shown, trimmed
 from briefing.text import ends_sentence, sentence_spans, without_full_stop
 
 logger = logging.getLogger(__name__)
@@ -339,7 +339,7 @@ def headline_of(doc: Document) -> str:
     sentence of that paragraph without its dateline ("(CNN) --", "LONDON (Reuters) -"), cut
     after its first clause or at UNTITLED_WORDS: a heading, never a paragraph or a long lead.
     A heading has no full stop: it ends pages' titles (", among other stories") and labels."""
-    return without_full_stop(_heading(doc))
+    return without_full_stop(trimmed(_heading(doc)))
 
 
 def _heading(doc: Document) -> str:

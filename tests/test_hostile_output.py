@@ -32,7 +32,7 @@ from briefing.daily.run import run_daily
 from briefing.daily.store import Store
 from briefing.engines.offline import OfflineEngine
 from briefing.models import Document, Fact
-from briefing.sanitize import _CONTROL, _SPACES, as_text, one_line, remember_secret
+from briefing.sanitize import _CONTROL, _SPACES, as_text, one_line, remember_secret, trimmed
 
 DAY1 = dt.datetime(2026, 11, 19, 7, 0, tzinfo=dt.UTC)
 DAY2 = DAY1 + dt.timedelta(days=1)
@@ -523,4 +523,16 @@ def test_every_command_reports_a_closed_stdout_in_one_line(
 def test_one_line_of_a_name_that_is_already_one_line_is_the_name(name: str) -> None:
     # one_line returns printable ASCII with single inner spaces as it is: the same line the
     # full replacement gives, for any text.
-    assert one_line(name) == _SPACES.sub(" ", _CONTROL.sub(" ", as_text(name))).strip()
+    assert one_line(name) == trimmed(_SPACES.sub(" ", _CONTROL.sub(" ", as_text(name))))
+
+
+def test_a_title_shows_no_invisible_character_at_its_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A zero-width space or a soft hyphen opening a text's first line is not part of its title.
+    _doc(tmp_path, "ferry.txt", "\u200bFerry strike halts crossings\u00ad\n\n" + FERRY_STRIKE)
+    _doc(tmp_path, "bridge.txt", "Title: \ufeff\u2060Bridge vote\u200b\n\n" + BRIDGE_VOTE)
+    code, out, err = _cli(["build", str(tmp_path), "-f", "json"], capsys)
+    assert code == 0, err
+    titles = {s["title"] for s in json.loads(out)["sources"]}
+    assert titles == {"Ferry strike halts crossings", "Bridge vote"}

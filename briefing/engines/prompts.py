@@ -22,13 +22,14 @@ import jinja2
 
 from briefing.errors import EngineError
 from briefing.resources import prompts_dir
+from briefing.sanitize import INVISIBLE
 
 # The tags the templates use to delimit data; data may contain neither an opening nor a
 # closing one, in any case or spacing ("< / SOURCE >"), nor one spelled as an HTML entity or
 # with a full-width bracket that a model may read as the tag.
 DELIMITER_TAGS = ("source", "reply")
 # Characters that print as nothing: "<\u200b/source>" or "</sou\u00adrce>" reads as the tag.
-_INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
+_INVISIBLE = f"[{INVISIBLE}]*"
 _GAP = r"[\s" + _INVISIBLE[1:-2] + "]*"
 _NAMES = "|".join(_INVISIBLE.join(tag) for tag in DELIMITER_TAGS)
 _DELIMITER = re.compile(
