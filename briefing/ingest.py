@@ -108,6 +108,9 @@ class Ingested:
     documents: list[Document] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0
+    # The warning lines naming a copy of a document (same text, counted once), by the id of
+    # the document kept: a brief on a topic shows only those of the documents it briefs.
+    copies: dict[str, list[str]] = field(default_factory=dict)
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -566,7 +569,9 @@ def ingest_paths(
         result.warnings.extend(loaded.warnings)
         for doc in loaded.documents:
             if doc.id in seen:
-                result.warnings.append(f"{doc.path}: same text as {seen[doc.id]}; counted once")
+                line = f"{doc.path}: same text as {seen[doc.id]}; counted once"
+                result.warnings.append(line)
+                result.copies.setdefault(doc.id, []).append(line)
                 result.skipped += 1
                 continue
             seen[doc.id] = doc.path

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 
 from briefing.changes import PreviousDay, track_changes
@@ -80,6 +81,7 @@ def build_brief(
     measure: Callable[[Brief], int] = markdown_words,
     previous: PreviousDay | None = None,
     reprints: Sequence[Reprint] = (),
+    copies: Mapping[str, Sequence[str]] = MappingProxyType({}),
 ) -> Brief:
     """A one-page Brief of ``documents``. Every citation in it is verified against its source,
     and every statement is supported by its quotes.
@@ -88,21 +90,25 @@ def build_brief(
     are briefed (NoMatchingDocumentsError when none is). A daily brief passes ``previous``
     (what the brief before it reported): the brief then gets its "Since yesterday" changes,
     and lists the ``reprints`` (copies of its documents counted once) of the stories it
-    cites, before its page is fitted.
+    cites, before its page is fitted. ``copies`` are the ``warnings`` that name a copy of a
+    document, by the document's id: a brief on a topic shows those of the documents it briefs.
     """
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
     started = time.perf_counter()
-    run = _Run(
-        engine if engine is not None else create_engine(settings),
-        documents=len(documents),
-        skipped=skipped,
-        warnings=list(warnings),
-    )
     stories = group_stories(documents)
     if settings.topic:
         stories = match_topic(stories, documents, settings.topic)
     on_topic = {i for story in stories for i in story.source_ids}
+    off_topic_copies = {
+        line for doc_id, lines in copies.items() if doc_id not in on_topic for line in lines
+    }
+    run = _Run(
+        engine if engine is not None else create_engine(settings),
+        documents=len(documents),
+        skipped=skipped,
+        warnings=[line for line in warnings if line not in off_topic_copies],
+    )
     briefed = [d for d in documents if d.id in on_topic]
     off_topic = len(documents) - len(briefed)
     stories_word = "story" if len(stories) == 1 else "stories"
@@ -335,8 +341,11 @@ def build_brief_from_paths(
         warnings=ingested.warnings,
         skipped=ingested.skipped,
         progress=progress,
+        copies=ingested.copies,
     )
     if warn is not None:  # the engine's own warnings (refusals, cost limit), after the inputs'
-        for line in brief.stats.warnings[len(ingested.warnings) :]:
-            warn(line)
+        told = set(ingested.warnings)
+        for line in brief.stats.warnings:
+            if line not in told:
+                warn(line)
     return brief

@@ -147,6 +147,21 @@ def test_topic_cites_only_the_target_story(topic: str) -> None:
     assert "5 documents on other subjects left out" in render_markdown(brief)
 
 
+def test_a_topic_page_names_no_copy_of_a_document_it_leaves_out(tmp_path: Path, capsys) -> None:
+    docs, label = _inbox()
+    for doc in docs:
+        (tmp_path / Path(doc.path).name).write_text(doc.text, encoding="utf-8")
+    port, volcano = (next(d for d in docs if label[d.id] == name) for name in ("port", "volcano"))
+    (tmp_path / "port-copy.txt").write_text(port.text, encoding="utf-8")
+    (tmp_path / "volcano-copy.txt").write_text(volcano.text, encoding="utf-8")
+    out = tmp_path / "brief.md"
+    code = main(["build", str(tmp_path), "--topic", "Iceland volcano eruption", "-o", str(out)])
+    err, page = capsys.readouterr().err, out.read_text()
+    assert code == 0
+    assert "port-copy.txt" in err and "volcano-copy.txt" in err  # the terminal hears of both
+    assert "volcano-copy.txt" in page and "port-copy.txt" not in page  # the page of its own
+
+
 def test_a_topic_nothing_is_about_is_an_error(tmp_path: Path, capsys) -> None:
     docs, _ = _inbox()
     with pytest.raises(NoMatchingDocumentsError, match="Brexit"):
