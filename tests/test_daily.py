@@ -705,3 +705,27 @@ def test_a_file_over_the_size_limit_names_the_setting_daily_has(tmp_path: Path) 
         _config(tmp_path, max_bytes=20_000_000, out=tmp_path / "b2"), now=DAY1, settings=_settings()
     )
     assert not [w for w in again.warnings if "big.txt" in w]
+
+
+def test_a_daily_page_names_files_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A config's "inbox/" is read wherever the run starts, and the page names the files as
+    # `briefing build inbox` would, not by the full path of the user's home.
+    inbox = tmp_path / "news" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "wire-ferry.txt").write_text(FERRY_STRIKE)
+    (inbox / "bridge.txt").write_text(BRIDGE_VOTE)
+    (tmp_path / "news" / "briefing.toml").write_text('[daily]\nsources = ["inbox/"]\n')
+    monkeypatch.chdir(tmp_path / "news")
+    config = load_daily_config(config_path=tmp_path / "news" / "briefing.toml", env={})
+    result = run_daily(config, now=DAY1, settings=_settings())
+    page = (tmp_path / "news" / "briefs" / "latest.md").read_text()
+    assert "`inbox/wire-ferry.txt`" in page and str(tmp_path) not in page
+    assert {s.path for s in result.brief.sources} <= {"inbox/wire-ferry.txt", "inbox/bridge.txt"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # from elsewhere, a new file is named as it is
+    (inbox / "later.txt").write_text(OPERATOR_UPDATE)
+    day2 = run_daily(config, now=DAY2, settings=_settings())
+    assert str(inbox / "later.txt") in {s.path for s in day2.brief.sources}

@@ -240,6 +240,10 @@ def _files(
     limit: int,
 ) -> None:
     known = store.known_files()
+    try:
+        here: Path | None = Path.cwd()
+    except OSError:  # a working folder that was removed
+        here = None
     fresh: list[tuple[Path, int, int]] = []
     for path in paths:
         try:
@@ -257,7 +261,8 @@ def _files(
                     # before reading
                     data = read_source(path, max_bytes=limit, raise_with=DAILY_LIMIT)
                     suffix = source_suffix(path) or path.suffix.lower()
-                    docs, notes = load_documents(data, str(path), suffix=suffix, max_bytes=limit)
+                    name = _shown_path(path, here)
+                    docs, notes = load_documents(data, name, suffix=suffix, max_bytes=limit)
                 except OwnBriefError as exc:  # our own output beside the sources: not news
                     logger.info("%s", exc)
                     docs, notes = [], []
@@ -269,6 +274,18 @@ def _files(
                     as_text(path), size, mtime_ns, docs, now=now, run_id=run_id
                 ):
                     out.count(result)
+
+
+def _shown_path(path: Path, here: Path | None) -> str:
+    """How a brief names a file: from the working folder when it is in it, as a folder given
+    to ``briefing build`` is named ("inbox/a.txt", not "/home/ana/news/inbox/a.txt"), else as
+    it is. The store still knows the file by its full path."""
+    if here is not None and path.is_absolute():
+        try:
+            return str(path.relative_to(here))
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _take(
