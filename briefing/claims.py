@@ -272,6 +272,45 @@ AHEAD = re.compile(
     r"whether)\b",
     re.IGNORECASE,
 )
+# Of AHEAD's cues, those that only mention a limit, an open question or an event to come,
+# in a sentence that may tell of the past ("the Supreme Court on Monday ended ... the
+# deadline", "Democrats assembled ... for the upcoming election"): no watch item by themselves.
+_MENTIONS_AHEAD = re.compile(r"deadline|whether|upcoming", re.IGNORECASE)
+# ... a cue after these names a thing ("the will of the voters", "Democrats' plans to"), or
+# is set in the past ("was expected to")
+_NO_VERB_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|its|their|our|your|my|no|political|free|good|ill|own|against"
+    r"|was|were|had|been)|['\u2019]s?)\s+$",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)")
+_FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019](?:ve|m|ll|d)|[Ww]e|[Oo]ur|[Mm]y)\b")
+
+
+def looks_ahead(statement: str) -> bool:
+    """Whether ``statement`` tells in its own words of what is to come ("will", "is expected
+    to", "next week"), for What to watch: not in a quotation or a first-person sentence
+    (someone's words: "“I will run,” Moore said" was an announcement), not a cue that names a
+    thing or is set in the past, nor a mere mention of a deadline or an upcoming event."""
+    quoted = [m.span() for m in _QUOTED.finditer(statement)]
+    outside = "".join(
+        statement[a:b]
+        for a, b in zip(
+            [0, *(e for _, e in quoted)], [*(s for s, _ in quoted), len(statement)], strict=True
+        )
+    )
+    if _FIRST_PERSON.search(outside):
+        return False
+    for m in AHEAD.finditer(statement):
+        if any(start <= m.start() < end for start, end in quoted):
+            continue
+        if _MENTIONS_AHEAD.fullmatch(m.group()):
+            continue
+        if not _NO_VERB_BEFORE.search(statement, max(0, m.start() - 20), m.start()):
+            return True
+    return False
+
+
 HEDGE = re.compile(
     r"\b(?:might|perhaps|arguably|seems?|appears?\s+to|in\s+(?:our|my)\s+view|we\s+believe|"
     r"should|must|ought)\b",

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from briefing.claims import antonym_clash, attribute, disputes, negated, subject_entity
+from briefing.claims import antonym_clash, attribute, disputes, looks_ahead, negated, subject_entity
 
 
 @pytest.mark.parametrize(
@@ -714,3 +714,50 @@ def test_a_newsletters_signpost_is_no_part_of_the_quote() -> None:
     for f in facts:  # still exact slices of the source
         c = f.citations[0]
         assert c.start is not None and text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("statement", "ahead"),
+    [
+        ("The council will vote on the ferry contract next Tuesday.", True),
+        ("The port is expected to reopen once the inspectors sign off.", True),
+        ("The union said on Monday that its members will vote at the weekend.", True),
+        ("The operator plans to restart crossings within days.", True),
+        # someone's words, or a first-person sentence: an announcement, not a schedule
+        ("\u201cWe will restart the crossings on Thursday,\u201d the operator said.", False),
+        ('"I will stand for mayor in 2020," Lund said.', False),
+        ("I think the mayor will have to resign before long.", False),
+        # a cue that names a thing, or is set in the past
+        ("Senators sank the mayor's plans to sell the port on Monday evening.", False),
+        ("The ruling reflected the will of the island councils.", False),
+        ("The vote was expected to pass easily but failed on Monday.", False),
+        # a mere mention of a deadline, an open question or an upcoming event
+        ("The court on Monday ended the dispute over the ballot deadline.", False),
+        ("Crews gathered in Halvik on Tuesday for the upcoming strike vote.", False),
+        ("Talks continued on Thursday on whether a deal could pass.", False),
+    ],
+)
+def test_what_to_watch_is_what_comes_next_in_the_sources_own_words(
+    statement: str, ahead: bool
+) -> None:
+    assert looks_ahead(statement) is ahead
+
+
+def test_the_offline_watch_list_holds_what_comes_next_not_a_past_announcement() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Halvik ferry talks\n\nFerry crews in Halvik ended their strike on Monday after the "
+        "operator tabled a new wage offer. \u201cWe will be back at sea on Thursday with full "
+        "crews,\u201d the union leader told reporters after the vote. Island councils met on "
+        "Tuesday ahead of the upcoming review of the ferry timetable. The regional assembly "
+        "will vote on the operator's subsidy next week, officials said.\n"
+    )
+    docs = [document_from_text(text, "ferry.txt")]
+    engine = OfflineEngine()
+    facts = engine.extract_facts("ferry", docs, chunk_documents(docs)).value
+    watch = [f.statement for f in engine.synthesize("ferry", facts, []).value.watch]
+    assert any("will vote on the operator's subsidy" in w for w in watch)
+    assert not any("back at sea" in w or "upcoming review" in w for w in watch), watch

@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from briefing.chunk import document_sentences
 from briefing.claims import (
-    AHEAD,
     FAULT,
     FORWARD,
     HEDGE,
@@ -33,6 +32,7 @@ from briefing.claims import (
     disputes,
     faked_things,
     is_pronoun,
+    looks_ahead,
     needs_context,
     negated,
     negates,
@@ -375,7 +375,7 @@ class OfflineEngine:
             f
             for f in ranked
             if f.id not in used
-            and AHEAD.search(f.statement)
+            and looks_ahead(f.statement)
             and _ENDS_SENTENCE.search(f.statement)  # a headline is not something to watch
             and not needs_context(f.statement)
         ]
