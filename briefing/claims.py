@@ -14,6 +14,11 @@ from functools import lru_cache
 from briefing.lexicon import STOPWORDS, content_terms
 from briefing.text import clause_end, without_full_stop
 
+# Sentences whose attribution, negation and dispute cues are remembered: reprints of a story
+# (wire copies, syndicated pages) repeat its sentences word for word.
+SENTENCES_CACHED = 16384
+
+
 _REPORTING_VERBS = [
     "said",
     "says",
@@ -284,7 +289,33 @@ _NO_VERB_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)")
-_FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019](?:ve|m|ll|d)|[Ww]e|[Oo]ur|[Mm]y)\b")
+# The writer speaking: "I" before a verb ("I joined", "I will"; not "World War I" or
+# "C.I.A."), "we", "us", "our", "my" (not "US")
+_FIRST_PERSON = re.compile(
+    r"\bI(?:['\u2019](?:ve|m|ll|d)\b|\s+[a-z])|\b(?:[Ww]e|us|[Oo]urs?|[Mm]y)\b"
+)
+
+
+def _unquoted(statement: str) -> str:
+    """``statement`` without what it quotes (someone else's words)."""
+    if '"' not in statement and "\u201c" not in statement:
+        return statement
+    return _QUOTED.sub(" ", statement)
+
+
+@lru_cache(maxsize=SENTENCES_CACHED)
+def in_own_voice(statement: str) -> bool:
+    """Whether the writer speaks in ``statement`` outside any quotation ("We don't know where
+    the virus came from.", "Last month, I joined 15,000 cyclists ..."): an op-ed's or a
+    diary's voice, the writer's view or story, not news a brief reports as fact."""
+    text = _unquoted(statement)
+    for m in _FIRST_PERSON.finditer(text):
+        if m.group().startswith("I"):
+            before = text[: m.start()].split()
+            if len(before) > 1 and before[-1][:1].isupper():
+                continue  # a numeral after a name: "World War I was", "Phase I trials"
+        return True
+    return False
 
 
 def looks_ahead(statement: str) -> bool:
@@ -292,15 +323,9 @@ def looks_ahead(statement: str) -> bool:
     to", "next week"), for What to watch: not in a quotation or a first-person sentence
     (someone's words: "“I will run,” Moore said" was an announcement), not a cue that names a
     thing or is set in the past, nor a mere mention of a deadline or an upcoming event."""
-    quoted = [m.span() for m in _QUOTED.finditer(statement)]
-    outside = "".join(
-        statement[a:b]
-        for a, b in zip(
-            [0, *(e for _, e in quoted)], [*(s for s, _ in quoted), len(statement)], strict=True
-        )
-    )
-    if _FIRST_PERSON.search(outside):
+    if in_own_voice(statement):
         return False
+    quoted = [m.span() for m in _QUOTED.finditer(statement)]
     for m in AHEAD.finditer(statement):
         if any(start <= m.start() < end for start, end in quoted):
             continue
@@ -367,11 +392,6 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("success", "failure"),
     ("ceasefire", "attack"),
 )
-
-
-# Sentences whose attribution, negation and dispute cues are remembered: reprints of a story
-# (wire copies, syndicated pages) repeat its sentences word for word.
-SENTENCES_CACHED = 16384
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,15 @@ from typing import Any
 
 import pytest
 
-from briefing.claims import antonym_clash, attribute, disputes, looks_ahead, negated, subject_entity
+from briefing.claims import (
+    antonym_clash,
+    attribute,
+    disputes,
+    in_own_voice,
+    looks_ahead,
+    negated,
+    subject_entity,
+)
 
 
 @pytest.mark.parametrize(
@@ -761,3 +769,39 @@ def test_the_offline_watch_list_holds_what_comes_next_not_a_past_announcement() 
     watch = [f.statement for f in engine.synthesize("ferry", facts, []).value.watch]
     assert any("will vote on the operator's subsidy" in w for w in watch)
     assert not any("back at sea" in w or "upcoming review" in w for w in watch), watch
+
+
+@pytest.mark.parametrize(
+    ("statement", "own"),
+    [
+        ("We still don't know why the ferry engines failed.", True),
+        ("Last month, I joined 300 islanders on the picket line in Halvik.", True),
+        ("I\u2019ll say it plainly: the operator misled the councils.", True),
+        ("The strike hurts our islands more than the operator admits.", True),
+        # someone quoted, an abbreviation, a numeral, a country: not the writer speaking
+        ("\u201cWe will sail on Thursday,\u201d the operator said.", False),
+        ("The C.I.A. officer said the memo was leaked.", False),
+        ("Veterans of World War I were honoured in Halvik on Sunday.", False),
+        ("Sen. Jon Tester (D-Mont.) and Sen. Angus King (I-Maine) voted against it.", False),
+        ("The US and the EU said the ferry deal would stand.", False),
+    ],
+)
+def test_the_writer_speaking_is_told_from_reported_news(statement: str, own: bool) -> None:
+    assert in_own_voice(statement) is own
+
+
+def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Halvik ferry strike\n\nWe all know the ferry crews in Halvik have been treated badly "
+        "for years by the operator. The ferry operator in Halvik said on Monday that crossings "
+        "to the outer islands would restart on Thursday after crews accepted a new wage offer.\n"
+    )
+    docs = [document_from_text(text, "ferry.txt")]
+    engine = OfflineEngine()
+    facts = engine.extract_facts("Halvik ferry strike", docs, chunk_documents(docs)).value
+    ranked = sorted(facts, key=lambda f: -f.score)
+    assert ranked[0].statement.startswith("The ferry operator in Halvik said"), ranked

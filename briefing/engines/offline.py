@@ -31,6 +31,7 @@ from briefing.claims import (
     claim_span,
     disputes,
     faked_things,
+    in_own_voice,
     is_pronoun,
     looks_ahead,
     needs_context,
@@ -74,6 +75,7 @@ _ENDS_SENTENCE = re.compile(r"(?<![.\u2026])[.!][\"'\u201d\u2019)]*$")
 MIN_WORDS, MAX_WORDS = 6, 70
 FALLBACK_WORDS = 10
 HEADLINE_PENALTY = 0.5  # a headline ranks below its article's lead (see _score)
+OWN_VOICE_PENALTY = 0.3  # ... and a writer's first-person sentence below reported ones
 EARLY_CHARS = 1600  # a refutation in a source's first few sentences is what the source is about
 _WATCH_CUE = re.compile(
     r"\b(?:to watch|watch for|signals? to|key (?:test|question)s?|will be a "
@@ -157,6 +159,7 @@ class _Cues:
 
     specifics: bool  # a number or a date
     hedged: bool
+    own_voice: bool  # the writer speaking ("We don't know ...", "I joined ...")
     needs_context: bool
     date: str | None  # the first date mentioned
 
@@ -167,6 +170,7 @@ def _cues(text: str) -> _Cues:
     return _Cues(
         specifics=bool(NUMBER.search(text) or date),
         hedged=HEDGE.search(text) is not None,
+        own_voice=in_own_voice(text),
         needs_context=needs_context(text),
         date=date.group(0) if date else None,
     )
@@ -285,6 +289,8 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score += 0.04
         if cues.hedged:
             score -= 0.08
+        if cues.own_voice:
+            score -= OWN_VOICE_PENALTY  # the writer's view or story, not news
         if c.headline or not _shape(c.text).ends:
             score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
         if cues.needs_context:
