@@ -32,7 +32,7 @@ from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
 from briefing.sanitize import shown, trimmed
-from briefing.text import ends_sentence, sentence_spans, without_full_stop
+from briefing.text import dateline_end, ends_sentence, sentence_spans, without_full_stop
 
 logger = logging.getLogger(__name__)
 
@@ -327,11 +327,6 @@ def _story(
 HEADLINE_WORDS = 25  # a first line longer than this is a paragraph, not a headline
 TITLE_WORDS = 20  # a "title" of more words that ends a sentence is a lead: no headline
 UNTITLED_WORDS = 16  # an untitled document's heading: its lead's first clause, or this many words
-# A wire dateline before the lead: "(CNN) --", "LONDON (Reuters) -", "WASHINGTON \u2014".
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*\s*)?(?:\([^)]{1,40}\)\s*)?"
-    r"(?:--|\u2014|\u2013|-)\s+"
-)
 
 
 def headline_of(doc: Document) -> str:
@@ -352,7 +347,7 @@ def _heading(doc: Document) -> str:
     span = next(sentence_spans(first), None)
     if span is not None:
         first = first[span[0] : span[1]].strip()
-    first = _DATELINE.sub("", first, count=1) or first
+    first = first[dateline_end(first) :]
     words = first.split()
     if len(words) <= UNTITLED_WORDS:
         return first

@@ -422,6 +422,26 @@ def signpost_end(sentence: str) -> int:
     return m.end() if m is not None else 0
 
 
+# A wire dateline before a lead: "WASHINGTON (AP) \u2014", "WEST PALM BEACH, Fla.\u2014",
+# "BUENOS AIRES, Dec. 29 (UPI) --", "SEOUL, South Korea \u2014", "Washington (CNN)" (a place
+# in capitals, or any place before an agency in brackets), before a capitalised word.
+_PLACE = r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)*)?(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+_AGENCY = r"\([A-Z][A-Za-z&.\s]{0,24}\)"
+_DASH = r"\s*(?:--|\u2014|\u2013|-)\s*"
+_DATELINE = re.compile(
+    rf"(?:[A-Z][A-Z.'\u2019-]{{2,}}(?:\s+[A-Z][A-Z.'\u2019-]+)*{_PLACE}(?:\s*{_AGENCY})?{_DASH}"
+    rf"|(?:[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*)*{_PLACE}\s*)?{_AGENCY}"
+    rf"(?:{_DASH}|\s*))(?=[A-Z\"\u201c\d])"
+)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a lead begins after its wire dateline ("WASHINGTON (AP) \u2014 President ..."),
+    0 when it opens with none: the place and the agency are no part of what it says."""
+    m = _DATELINE.match(sentence)
+    return m.end() if m is not None and m.end() < len(sentence) else 0
+
+
 def still_quoting(sentence: str, quoting: bool) -> bool:
     """Whether a quotation is open after ``sentence`` (``quoting``: open before it). The
     splitter keeps a quotation that closes in its paragraph in one sentence, so one left open

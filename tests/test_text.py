@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from briefing.text import (
     clause_around,
     clause_end,
+    dateline_end,
     ends_sentence,
     furniture_spans,
     paragraphs,
@@ -191,3 +192,42 @@ def test_a_state_or_plural_title_abbreviation_ends_no_sentence() -> None:
     # lower case is no state: "ill." ends a sentence; before "The" a state does too
     assert sentences("He fell ill. Then he left.") == ["He fell ill.", "Then he left."]
     assert sentences("She moved to Tampa, Fla. The storm hit.")[1] == "The storm hit."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dateline"),
+    [
+        ("WASHINGTON (AP) \u2014 The House voted on Tuesday.", "WASHINGTON (AP) \u2014 "),
+        ("WEST PALM BEACH, Fla.\u2014President Trump said it.", "WEST PALM BEACH, Fla.\u2014"),
+        ("HALVIK, Norway \u2014 Ferry crews walked out.", "HALVIK, Norway \u2014 "),
+        ("BUENOS AIRES, Dec. 29 (UPI) -- The president said.", "BUENOS AIRES, Dec. 29 (UPI) -- "),
+        ("Washington (CNN)Sen. Rand Paul said it.", "Washington (CNN)"),
+        ("LONDON (Reuters) - Britain said on Monday.", "LONDON (Reuters) - "),
+        ("(CNN) -- The storm hit the coast.", "(CNN) -- "),
+        # not a dateline: a name and an aside, a senator's party, a country pair, an acronym
+        ("Trump \u2014 who said it \u2014 left early.", ""),
+        ("Sen. Rand Paul (R-Ky.) said it.", ""),
+        ("US \u2014 China talks resumed.", ""),
+        ("NATO \u2014 the alliance said it would act.", ""),
+        ("FBI Director Chris Wray said so.", ""),
+    ],
+)
+def test_a_wire_dateline_is_told_from_the_lead(sentence: str, dateline: str) -> None:
+    assert sentence[: dateline_end(sentence)] == dateline
+
+
+def test_a_quote_starts_after_its_wire_dateline() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Ferry crews strike\n\nHALVIK, Norway (AP) \u2014 Ferry crews at the port of Halvik "
+        "walked off the job on Monday, halting crossings to the outer islands.\n"
+    )
+    docs = [document_from_text(text, "ferry.txt")]
+    facts = OfflineEngine().extract_facts("ferry", docs, chunk_documents(docs)).value
+    lead = next(f for f in facts if "walked off" in f.statement)
+    quote = lead.citations[0]
+    assert quote.quote.startswith("Ferry crews at the port")
+    assert docs[0].text[quote.start : quote.end] == quote.quote

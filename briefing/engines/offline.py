@@ -56,6 +56,7 @@ from briefing.models import (
 )
 from briefing.text import (
     clause_end,
+    dateline_end,
     ends_sentence,
     has_unbroken_run,
     signpost_end,
@@ -204,9 +205,12 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     quoting = False  # a new paragraph
                 previous_end = sentence.end
                 start = sentence.start
-                signpost = signpost_end(text)  # "The big picture: Biden is also proposing ...":
-                start += signpost  # the newsletter's signpost is no part of what it says
-                text = text[signpost:]
+                # "The big picture: Biden is also proposing ...", "WASHINGTON (AP) \u2014 The
+                # House ...": a newsletter's signpost or a wire dateline is no part of what
+                # the sentence says
+                lead_in = signpost_end(text) or dateline_end(text)
+                start += lead_in
+                text = text[lead_in:]
                 inside, quoting = quoting, still_quoting(text, quoting)
                 cut = (inside or quoting) and _cut_short(chunk, sentence.end)
                 shape = _shape(text)
