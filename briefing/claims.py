@@ -784,7 +784,7 @@ _CONDITION = re.compile(r"\b(?:if|unless|until|whether|lest)\b", re.IGNORECASE)
 # inaccurate picture" / "scientists warn the CDC's data could be misleading").
 FAULT = re.compile(
     r"\b(?:inaccurate|incorrect|wrong(?:ly)?|distort(?:s|ed|ing|ion)?|mislead(?:s|ing)?|"
-    r"flawed|erroneous(?:ly)?|mistakes?|accus(?:ed|es|ations?)|alleg(?:ed|es|ations?)|"
+    r"flawed|erroneous(?:ly)?|mistakes?|accus(?:ed|es|ing|ations?)|alleg(?:ed|es|ing|ations?)|"
     r"critici[sz](?:ed|es|m)|falsehoods?|fact[- ]?check(?:s|ed|ing|ers?)?|rumou?rs?|"
     r"conspiracy\s+theor(?:y|ies|ists?)|unproven|unsubstantiated|"
     r"without\s+(?:providing\s+|offering\s+|any\s+)?evidence)\b",
@@ -987,11 +987,21 @@ def disputes(text: str) -> bool:
     were false" describe content; they report no one disputing)."""
     return any(
         _DESCRIBING.search(text, max(0, m.start() - 12), m.start()) is None
+        and not _REFUSED.match(text, max(0, m.start() - 30), m.end() + 8)
         for m in DISPUTE.finditer(text)
     )
 
 
 _DESCRIBING = re.compile(r"\b(?:that|which)\s+(?:is\s+|are\s+|was\s+|were\s+)?$", re.IGNORECASE)
+# "were denied" of someone is a refusal ("asked for the honor and were denied", "was denied
+# bail"), not a denial of what was said: unless what is denied is a report ("the claims were
+# denied") or it is denied by someone ("was denied by the ministry")
+_REFUSED = re.compile(
+    r".*?(?<!claims\s)(?<!reports\s)(?<!allegations\s)(?<!accusations\s)(?<!rumors\s)"
+    r"(?<!story\s)(?<!report\s)(?<!claim\s)(?<!allegation\s)(?<!rumor\s)"
+    r"\b(?:was|were|been|be|being|is|are)\s+denied\b(?!\s+by\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 _ANTONYM_WORDS = frozenset(word for pair in ANTONYMS for word in pair)

@@ -541,6 +541,36 @@ def test_two_sources_faulting_one_claim_agree() -> None:
     assert _offline_contradictions("election", one, two) == []
 
 
+def test_a_source_labelling_a_claim_false_agrees_with_one_calling_it_false() -> None:
+    # both tell of a lawsuit over false claims, one in a label ("aired false claims"), the
+    # other as a verdict ("falsely claimed"): they agree
+    label = (
+        "Lawsuit\n\nThe ferry union on Friday filed a defamation lawsuit against Halvik Radio, "
+        "alleging that the station aired false claims about the union's strike fund to boost "
+        "ratings.\n"
+    )
+    verdict = (
+        "Suit\n\nThe ferry union on Friday filed a defamation lawsuit against Halvik Radio, "
+        "arguing the station falsely claimed to boost its ratings that the strike fund was "
+        "stolen, the union said.\n"
+    )
+    assert _offline_contradictions("lawsuit", label, verdict) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dispute"),
+    [
+        ("The crews asked the operator for a raise and were denied, but won one in May.", False),
+        ("The ferry captain was denied bail on Monday.", False),
+        ("The claims were denied.", True),
+        ("The report was denied by the operator on Monday.", True),
+        ("The operator denied that the crossings had been cancelled.", True),
+    ],
+)
+def test_being_refused_is_no_denial_of_what_was_said(sentence: str, dispute: bool) -> None:
+    assert disputes(sentence) is dispute
+
+
 def test_a_phrasal_up_or_down_is_no_antonym() -> None:
     one = (
         "Wall\n\nThe governor announced that the state is funding a $250 million down payment "

@@ -23,6 +23,7 @@ from briefing.claims import (
     FORWARD,
     HEDGE,
     NUMBER,
+    REFUTATION,
     SENTENCES_CACHED,
     YEAR,
     actor_key,
@@ -688,6 +689,12 @@ def _asserts(fact: Fact) -> bool:
 _SAYS = frozenset({"says", "say", "said", "claims", "claim", "alleges", "accuses", "denies"})
 
 
+def _finds_fault(statement: str) -> bool:
+    """Whether ``statement`` finds fault with what it tells of, if only by a label ("aired
+    false claims", "Trump's baseless claims"): a side that says so agrees with a refutation."""
+    return FAULT.search(statement) is not None or REFUTATION.search(statement) is not None
+
+
 def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, Fact] | None:
     """(claim, refutation) when one source says early on that what the other reports is a
     hoax, false, denied or without evidence, and they share the subject."""
@@ -696,7 +703,7 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     if left_refutes == right_refutes or len(shared) < 2:
         return None
     claim, refutation = (right, left) if left_refutes else (left, right)
-    if _position(refutation) > EARLY_CHARS or FAULT.search(claim.statement):
+    if _position(refutation) > EARLY_CHARS or _finds_fault(claim.statement):
         return None  # late, or the "claim" finds fault with the subject too: they agree
     return claim, refutation
 
