@@ -318,6 +318,37 @@ def in_own_voice(statement: str) -> bool:
     return False
 
 
+# A headline that argues rather than tells: an opinion label, loaded words, an explainer's or
+# a question's turn ("How To Argue About ...", "What did you do this weekend?")
+_OPINION_LABEL = re.compile(
+    r"\s*(?:opinion|commentary|editorial|analysis|op-ed|column|perspective|viewpoint)\s*[:|]",
+    re.IGNORECASE,
+)
+_LOADED = re.compile(
+    r"\b(?:slams?|blasts?|rips|trashes|destroys|obliterates|torches|shreds|lie[sd]?|lying|"
+    r"liars?|absurd|disgrace(?:ful)?|shameful|outrageous|insane|bombshell|hysteri(?:a|cal)|"
+    r"meltdown|unhinged|backs?\s+down|caves|bows\s+to|livid)\b",
+    re.IGNORECASE,
+)
+_EXPLAINER = re.compile(r"(?:how|why|here['\u2019]s|this\s+is\s+(?:how|why|what))\b", re.I)
+
+
+def slanted(headline: str) -> bool:
+    """Whether ``headline`` argues rather than tells what happened ("OPINION: ...", "...
+    as Pelosi and Schumer Lie About Their Meeting", "Kim Backs Down ...", "How To Argue
+    About ...", a question, the writer speaking): a story has a plainer one to be headed by
+    when another of its sources tells it (words in quotation marks are someone's, not the
+    headline's)."""
+    line = headline.strip()
+    return bool(
+        _OPINION_LABEL.match(line)
+        or _EXPLAINER.match(line)
+        or line.rstrip("\"'\u201d\u2019").endswith("?")
+        or _LOADED.search(_unquoted(line))
+        or in_own_voice(line)
+    )
+
+
 def looks_ahead(statement: str) -> bool:
     """Whether ``statement`` tells in its own words of what is to come ("will", "is expected
     to", "next week"), for What to watch: not in a quotation or a first-person sentence

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
+from briefing.claims import slanted
 from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
@@ -302,7 +303,9 @@ def _story(
     latest = max(dates) if dates else None
     # A story told over days is headed by its latest day: the news is the latest development
     heads = [i for i in ids if documents[i].date == latest] if len(set(dates)) > 1 else ids
-    lead = max(heads, key=lambda i: (_cosine(vectors[i], centroid), -i))
+    # ... and by a source that tells it plainly, when one does
+    plain = [i for i in heads if not slanted(headline_of(documents[i]))] if len(heads) > 1 else []
+    lead = max(plain or heads, key=lambda i: (_cosine(vectors[i], centroid), -i))
     ordered = [lead, *(i for i in ids if i != lead)]
     copies: set[int] = set()
     outlets: set[str] = set()

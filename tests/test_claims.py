@@ -11,6 +11,7 @@ from briefing.claims import (
     in_own_voice,
     looks_ahead,
     negated,
+    slanted,
     subject_entity,
 )
 
@@ -835,3 +836,20 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
     facts = engine.extract_facts("Halvik ferry strike", docs, chunk_documents(docs)).value
     ranked = sorted(facts, key=lambda f: -f.score)
     assert ranked[0].statement.startswith("The ferry operator in Halvik said"), ranked
+
+
+@pytest.mark.parametrize(
+    ("headline", "slant"),
+    [
+        ("Opinion: The ferry strike is the operator's fault", True),
+        ("Union Boss Slams Operator as Ferry Talks Collapse", True),
+        ("Why the Halvik ferry strike matters", True),
+        ("Is the Halvik ferry strike over?", True),
+        ("Our islands deserve better ferries", True),
+        ("Ferry crews strike in Halvik, halting island crossings", False),
+        ("\u2018It\u2019s Not True\u2019: Operator denies union report on ferry cuts", False),
+        ("Union says operator \u201clied\u201d about ferry safety", False),  # the union's word
+    ],
+)
+def test_a_headline_that_argues_is_told_from_one_that_tells(headline: str, slant: bool) -> None:
+    assert slanted(headline) is slant

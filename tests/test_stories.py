@@ -770,3 +770,25 @@ def test_a_story_told_over_days_is_headed_by_its_latest_day() -> None:
     (story,) = group_stories([monday, again, wednesday])
     assert story.headline == "Senate plans vote to avert government shutdown"
     assert story.source_ids[0] == wednesday.id
+
+
+@pytest.mark.parametrize(
+    "slanted_title",
+    [
+        "OPINION: The Valparaiso strike shows the port is run for shipowners",
+        "Dockworkers Slam Port Bosses as Valparaiso Strike Shuts the Port",
+        "How To Think About the Valparaiso Port Strike",
+        "Will the Valparaiso port strike ever end?",
+    ],
+)
+def test_a_story_is_headed_by_a_plain_headline_when_a_source_has_one(slanted_title: str) -> None:
+    body = STORIES["port"][0][1]
+    slanted_doc = document_from_text(f"{slanted_title}\n\n{body}\n", "opinion.txt")
+    plain = document_from_text(
+        "Strike halts Valparaiso port\n\nDockworkers in Valparaiso walked off the job on "
+        "Monday, halting container traffic at the port. The union said the strike would "
+        "continue until the operator agreed to new safety rules.\n",
+        "plain.txt",
+    )
+    (story,) = group_stories([slanted_doc, plain])
+    assert story.headline == "Strike halts Valparaiso port"
