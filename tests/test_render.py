@@ -106,6 +106,28 @@ def test_citations_of_paged_sources_show_their_pages() -> None:
     assert json.loads(render_json(brief))["bottom_line"][0]["citations"][0]["page"] == 7
 
 
+def test_a_quote_is_marked_as_its_own_sources_and_the_others_as_saying_the_same() -> None:
+    # "[1, 2]" after a quote read as if source 2 held those words too: it says the same thing
+    # in its own words, and is marked as such
+    from briefing.render.html import render_html
+
+    brief = _brief("The harbour reopened on Monday.")
+    fact = brief.bottom_line[0]
+    other = Citation(source_id="d2", quote="Ships returned to the harbour.", start=0, end=30)
+    brief = brief.model_copy(
+        update={
+            "bottom_line": [fact.model_copy(update={"citations": (*fact.citations, other)})],
+            "sources": [
+                *brief.sources,
+                SourceRef(id="d2", number=2, title="Port story", path="b.txt"),
+            ],
+        }
+    )
+    assert "“The harbour reopened on Monday.” [1; also 2]" in render_markdown(brief)
+    html = render_html(brief)
+    assert '<sup class="cite">also <a href="#src-2">[2]</a></sup>' in html
+
+
 def _disputed(brief: Brief, side_quote: str, *, source_id: str = "d1") -> Brief:
     """``brief`` with one contradiction: a side quoting ``side_quote`` against another."""
     from briefing.models import Contradiction, ContradictionSide

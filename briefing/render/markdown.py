@@ -121,6 +121,28 @@ def cite(citations: Iterable[Cited], numbers: Mapping[str, int]) -> str:
     return "[" + ("; " if paged else ", ").join(label for _, label in labels) + "]"
 
 
+def quote_and_also(citations: Sequence[Citation]) -> tuple[list[Citation], list[Citation]]:
+    """A quoted statement's citations of its own source (the first's), and those of the
+    sources that say the same thing in their own words."""
+    own = citations[0].source_id if citations else None
+    return (
+        [c for c in citations if c.source_id == own],
+        [c for c in citations if c.source_id != own],
+    )
+
+
+def cite_quote(citations: Sequence[Citation], numbers: Mapping[str, int]) -> str:
+    """Markers for a statement shown as its first citation's quote: ``[3]``, or ``[3; also 1,
+    4]`` when sources 1 and 4 say the same in other words (their quotes are in the JSON), so
+    no reader takes the quote for theirs."""
+    own, also = quote_and_also(citations)
+    mark = cite(own, numbers)
+    more = [label for _, label in cite_labels(also, numbers)]
+    if not (mark and more):
+        return cite(citations, numbers)
+    return f"{mark[:-1]}; also {', '.join(more)}]"
+
+
 def quoted(statement: str, citations: Sequence[Citation]) -> bool:
     """Whether the statement is itself the verbatim quote of its first citation, so it needs no
     repeat (further citations are sources saying the same thing, cited beside it)."""
@@ -268,6 +290,7 @@ def render_markdown(brief: Brief) -> str:
     return template.render(
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
+        cite_quote=lambda cs: cite_quote(cs, numbers),
         max_warnings=MAX_WARNINGS_SHOWN,
         citations_of=lambda c: [q for side in c.sides for q in side.citations],
         cited=lambda facts: [f for f in facts if cite(f.citations, numbers)],
