@@ -201,7 +201,26 @@ def _synthesis(
 ) -> Synthesis:
     synthesis = run.take(run.engine.synthesize(topic, list(facts), list(contradictions)))
     synthesis = _verify_synthesis(index, synthesis, run.tally)
+    synthesis = _current_watch(index, synthesis, facts)
     return support_synthesis(index, synthesis, list(facts), topic=topic, tally=run.tally)
+
+
+WATCH_DAYS = 2  # what to watch comes from sources at most this many days older than the latest
+
+
+def _current_watch(index: CitationIndex, synthesis: Synthesis, facts: Sequence[Fact]) -> Synthesis:
+    """What to watch from the story's latest sources: what a source dated days before its
+    latest one expected may have happened since (a vote "expected Wednesday" in May, on a page
+    whose news is from July). Undated sources are taken as current."""
+    dates = [d for f in facts for c in f.citations if (d := index.date_of(c.source_id))]
+    if not dates or not synthesis.watch:
+        return synthesis
+    since = max(dates) - dt.timedelta(days=WATCH_DAYS)
+
+    def current(item: Fact) -> bool:
+        return any((d := index.date_of(c.source_id)) is None or d >= since for c in item.citations)
+
+    return synthesis.model_copy(update={"watch": tuple(w for w in synthesis.watch if current(w))})
 
 
 def _select_one_story(

@@ -16,6 +16,7 @@ and counted in ``stats``. Every engine's output goes through the same check.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ class CitationIndex:
     def __init__(self, documents: Sequence[Document]) -> None:
         self._docs: Mapping[str, Document] = {d.id: d for d in documents}
         self._norm: dict[str, _Normalised] = {}
+
+    def date_of(self, source_id: str) -> dt.date | None:
+        """The date the document ``source_id`` states, if any."""
+        doc = self._docs.get(source_id)
+        return doc.date if doc is not None else None
 
     def texts_of(self, citations: Sequence[Citation]) -> list[str]:
         """The whole texts of the documents ``citations`` quote."""

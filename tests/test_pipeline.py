@@ -146,3 +146,27 @@ def test_a_sentence_cut_off_with_an_ellipsis_is_never_briefed() -> None:
     quotes = [c.quote for f in facts for c in f.citations]
     assert quotes, "the complete sentences are briefed"
     assert not any(q.rstrip().endswith(("...", "\u2026")) for q in quotes), quotes
+
+
+def test_what_to_watch_comes_from_the_storys_latest_sources() -> None:
+    # What a source expected three days before the story's latest news may have happened
+    # since: it is not on the page as still to come; the same text undated is.
+    older = (
+        "Title: Halvik ferry crews walk out\nDate: 2026-03-01\n\nFerry crews in Halvik walked "
+        "off the job on Sunday, halting crossings to the outer islands. Island councils "
+        "will meet the union leaders on Tuesday to discuss the freight backlogs, officials "
+        "said.\n"
+    )
+    newer = (
+        "Title: Halvik ferry strike ends\nDate: 2026-03-04\n\nFerry crews in Halvik ended "
+        "their strike on Wednesday after the regional assembly approved the ferry operator's "
+        "subsidy. Crossings to the outer islands resumed on Wednesday evening.\n"
+    )
+    today = dt.date(2026, 3, 5)
+    docs = [document_from_text(older, "older.txt"), document_from_text(newer, "newer.txt")]
+    brief = build_brief(docs, settings=Settings(), today=today)
+    assert len(brief.stories) == 1
+    assert not any("will meet" in w.statement for w in brief.watch)
+    undated = [document_from_text(t.split("\n", 2)[2], n) for t, n in ((older, "o"), (newer, "n"))]
+    brief = build_brief(undated, settings=Settings(), today=today)
+    assert any("will meet" in w.statement for w in brief.watch)
