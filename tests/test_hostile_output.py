@@ -306,6 +306,23 @@ def test_source_strings_are_escaped_in_markdown(
     assert "```" + f"{tmp_path / name}" + "```" in out  # a code span its name cannot close
 
 
+def test_character_references_in_sources_are_shown_as_written_in_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Markdown viewer decodes "&#x202e;" into a right-to-left override and "&#27;" into an
+    # escape: the characters the page removes from sources would come back through it.
+    hostile = (
+        "Ferry &#x202e;strike&#x202c; &#27;[2J &lt;script&gt;\nSource: Wire &amp; Co &#8238;\n\n"
+        + FERRY_STRIKE.replace("walked off", "walked &#x202e;off&#x202c;")
+    )
+    _doc(tmp_path, "ferry.txt", hostile)
+    code, out, err = _cli(["build", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert re.search(r"(?<!\\)&", out) is None, out  # every "&" escaped: no reference decoded
+    assert r"walked \&\#x202e;off\&\#x202c;" in out  # the quote as the source writes it
+    assert r"Ferry \&\#x202e;strike" in out and r"Wire \&amp; Co" in out
+
+
 def test_html_links_only_http_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("jinja2")
     hostile = "Ferry\nURL: javascript:alert(3)\n\n" + FERRY_STRIKE
