@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from briefing.sanitize import shown
 
 
 class _Frozen(BaseModel):
@@ -320,6 +322,12 @@ class BriefStats(_Frozen):
         return ", ".join(parts)
 
 
+# A page's title or topic line is cut past this, as a source's title is: a --topic of a whole
+# article (or of one 1 MB "word") filled the page twice, and WeasyPrint took minutes to lay
+# out a line it could not break.
+MAX_HEADING_CHARS = 300
+
+
 class Brief(_Frozen):
     title: str
     topic: str
@@ -355,6 +363,11 @@ class Brief(_Frozen):
         default_factory=list, description="Daily briefs only: copies of cited stories."
     )
     stats: BriefStats = Field(default_factory=BriefStats)
+
+    @field_validator("title", "topic")
+    @classmethod
+    def _one_heading_line(cls, value: str) -> str:
+        return shown(value, MAX_HEADING_CHARS)
 
     def summary(self) -> str:
         """The counts a run reports on stderr, each one a reader can find in the brief:

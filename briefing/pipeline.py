@@ -42,7 +42,7 @@ from briefing.models import (
 )
 from briefing.render.markdown import markdown_words
 from briefing.retrieve import infer_topic, retrieve_chunks
-from briefing.sanitize import safe_message
+from briefing.sanitize import safe_message, shown
 from briefing.stories import (
     brief_stories,
     contradiction_story,
@@ -234,7 +234,7 @@ def _select_one_story(
 ) -> Brief:
     """Today's one-story page: bottom line, contradictions, developments, actors, watch."""
     topic = settings.topic or infer_topic(documents)
-    progress(f"extracting facts on: {topic} ({run.engine.name} engine)")
+    progress(f"extracting facts on: {shown(topic)} ({run.engine.name} engine)")
     index = CitationIndex(documents)
     facts, focus = _extract(documents, topic, run, index)
     progress("looking for contradictions")

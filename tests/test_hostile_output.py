@@ -506,6 +506,27 @@ def test_text_and_topic_reach_no_page_with_a_control_character(
         assert not re.search(r"\\u00(1b|07|9b)|\\u202e", out), fmt  # nor escaped in the JSON
 
 
+def test_a_topic_of_a_whole_article_or_one_huge_word_is_cut_on_the_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The page showed the whole --topic twice (title and topic line): a 1 MB topic gave a
+    # 2 MB "one-page" Markdown brief, and a PDF that WeasyPrint laid out for over 10 minutes
+    # when the topic was one unbroken word. It still selects by all its words.
+    _doc(tmp_path, "ferry.txt", "Ferry strike\n\n" + FERRY_STRIKE)
+    _doc(tmp_path, "bridge.txt", "Bridge vote\n\n" + BRIDGE_VOTE)
+    article = " ".join([FERRY_STRIKE] * 200)  # 150 kB
+    word = "ferry" + "x" * 200_000 + " strike"
+    for topic in (article, word):
+        for fmt in ("md", "json"):
+            code, out, err = _cli(["build", str(tmp_path), "-f", fmt, "--topic", topic], capsys)
+            assert code == 0, err
+            assert len(out) < 10_000 and "Halvik" in out, fmt
+            assert "bridge.txt" not in out  # the other document is off the topic
+        brief = json.loads(out)
+        assert brief["topic"].endswith("\u2026") and len(brief["topic"]) <= 300
+        assert len(brief["title"]) <= 300
+
+
 def test_daily_removes_what_a_killed_run_was_writing(tmp_path: Path) -> None:
     config = _daily(tmp_path)
     _doc(tmp_path / "inbox")
