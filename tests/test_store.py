@@ -242,6 +242,37 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+@pytest.mark.parametrize("read_only", [False, True])
+@pytest.mark.parametrize("schema", ["x", "2.5", "", "99999999999999999999999"])
+def test_a_schema_marker_that_is_no_version_is_a_clear_error(
+    tmp_path: Path, schema: str, read_only: bool
+) -> None:
+    # int('x') had raised ValueError: a traceback from daily and from history.
+    path = tmp_path / "s.sqlite"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value=? WHERE key='schema'", (schema,))
+    db.close()
+    with pytest.raises(StoreError, match="not a briefing corpus store"):
+        Store(path, read_only=read_only)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_another_programs_database_is_refused_untouched(tmp_path: Path, read_only: bool) -> None:
+    # A mistyped --store naming another program's database had briefing's tables added to
+    # it and its journal switched to WAL.
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE users (name TEXT)")
+        db.execute("INSERT INTO users VALUES ('alice')")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"app\.db: not a briefing corpus store .*users"):
+        Store(path, read_only=read_only)
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists()
+
+
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "junk.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)

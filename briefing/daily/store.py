@@ -29,6 +29,7 @@ from briefing.daily import dedup
 from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Contradiction, Document, Fact, Reprint, Span
+from briefing.sanitize import shown
 
 logger = logging.getLogger(__name__)
 
@@ -228,16 +229,17 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            version = self._schema_version()  # before anything is written to it
+            if version is not None and version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: written by a newer briefing (schema {version}); "
+                    "upgrade briefing"
+                )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
-            row = self._meta_schema()
-            if row is not None and int(row) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: written by a newer briefing (schema {row}); upgrade briefing"
-                )
-            if row is not None and int(row) < SCHEMA_VERSION:
-                self._migrate(int(row))
+            if version is not None and version < SCHEMA_VERSION:
+                self._migrate(version)
             self._db.executescript(_SCHEMA)
             self._add_pages_column()
             self._db.execute(
@@ -253,21 +255,24 @@ class Store:
         try:
             self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
             try:
-                row = self._meta_schema()
+                version = self._schema_version()
             except sqlite3.OperationalError:
                 # A WAL store in a folder this user cannot write: SQLite cannot make the shared
                 # memory file a reader needs; read the file as it stands instead.
                 self._db.close()
                 self._db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
-                row = self._meta_schema()
+                version = self._schema_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the corpus store: {exc}") from exc
-        if row is not None and int(row) == SCHEMA_VERSION:
+        except StoreError:
+            self._db.close()
+            raise
+        if version == SCHEMA_VERSION:
             return True
         self._db.close()
-        if row is not None and int(row) > SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: written by a newer briefing (schema {row}); upgrade briefing"
+                f"{self.path}: written by a newer briefing (schema {version}); upgrade briefing"
             )
         return False
 
@@ -278,14 +283,31 @@ class Store:
         if "pages" not in columns:
             self._db.execute("ALTER TABLE documents ADD COLUMN pages TEXT NOT NULL DEFAULT '[]'")
 
-    def _meta_schema(self) -> str | None:
-        has_meta = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
-        ).fetchone()
-        if has_meta is None:
+    def _schema_version(self) -> int | None:
+        """The store's schema version; None for a database with no store in it yet.
+        StoreError for one that is no corpus store: another program's tables (a mistyped
+        ``--store``: briefing would add its own tables and switch it to WAL) or a schema
+        marker that is no version number."""
+        tables = [
+            str(name)
+            for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        if "meta" not in tables:
+            if tables:
+                raise StoreError(
+                    f"{self.path}: not a briefing corpus store (it holds other tables: "
+                    f"{shown(', '.join(sorted(tables)), 60)}); name another store"
+                )
             return None
         row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        return None if row is None else str(row[0])
+        if row is None:
+            return None
+        value = str(row[0]).strip()
+        if not (value.isascii() and value.isdigit()) or len(value) > 6:
+            raise StoreError(
+                f"{self.path}: not a briefing corpus store (its schema is {shown(value, 40)!r})"
+            )
+        return int(value)
 
     def _migrate(self, version: int) -> None:
         logger.info("%s: upgrading the corpus store from schema %d", self.path, version)
