@@ -264,6 +264,64 @@ def test_store_errors_after_opening_keep_yesterdays_brief(
     assert not (tmp_path / "briefs" / "2026-11-20.md").exists()
 
 
+@pytest.mark.parametrize(
+    ("damage", "table"),
+    [
+        ("UPDATE facts SET data='garbage'", "facts"),
+        ("INSERT INTO contradictions VALUES ('2026-11-19', 1, 0, 'k', '[]')", "contradictions"),
+        ("UPDATE stories SET data='{}'", "stories"),
+        ("UPDATE runs SET day='notaday'", "runs"),
+        ("UPDATE runs SET window_end='x'", "runs"),
+        ("UPDATE files SET size='big'", "files"),
+        ("UPDATE documents SET date='2026-99-99', briefed_day=NULL", "documents"),
+    ],
+)
+def test_a_damaged_row_in_the_store_is_one_line_and_keeps_yesterdays_brief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str, table: str
+) -> None:
+    # Values briefing never writes (a store edited by hand, or damaged on disk in a way
+    # SQLite does not notice) were a JSONDecodeError, ValidationError or ValueError traceback.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    _doc(inbox, "bridge.txt", BRIDGE_VOTE)
+    out = tmp_path / "briefs"
+    args = ["daily", str(inbox), "--out", str(out)]
+    assert main([*args, "--date", "2026-11-19"]) == 0
+    latest = (out / "latest.md").read_bytes()
+    with sqlite3.connect(out / "briefing.sqlite") as db:
+        db.execute(damage)
+    db.close()
+    _doc(inbox, "orchard.txt", ORCHARD_FROST)
+    capsys.readouterr()
+    code, _, err = _cli([*args, "--date", "2026-11-20"], capsys)
+    assert code == 1
+    _one_error(err, f"a row of its {table} table cannot be read")
+    assert (out / "latest.md").read_bytes() == latest
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["UPDATE runs SET warnings='not json'", "UPDATE runs SET started_at='x'",
+     "UPDATE runs SET cost_usd='abc'"],
+)  # fmt: skip
+def test_history_of_a_damaged_store_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    out = tmp_path / "briefs"
+    assert main(["daily", str(inbox), "--out", str(out), "--date", "2026-11-19"]) == 0
+    with sqlite3.connect(out / "briefing.sqlite") as db:
+        db.execute(damage)
+    db.close()
+    capsys.readouterr()
+    code, _, err = _cli(["history", "--out", str(out)], capsys)
+    assert code == 1
+    _one_error(err, "a row of its runs table cannot be read")
+
+
 def test_an_output_that_cannot_be_written_fails_the_run_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -232,8 +232,7 @@ class Store:
             version = self._schema_version()  # before anything is written to it
             if version is not None and version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path}: written by a newer briefing (schema {version}); "
-                    "upgrade briefing"
+                    f"{self.path}: written by a newer briefing (schema {version}); upgrade briefing"
                 )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -345,6 +344,19 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self, table: str) -> Iterator[None]:
+        """Rows of ``table`` read back: a value briefing did not write there (a store edited
+        by hand or damaged on disk: text where a date, a number or JSON belongs) is one
+        StoreError naming the store, not a traceback from the run or from history."""
+        try:
+            yield
+        except (ValueError, TypeError) as exc:  # json, pydantic, fromisoformat, int(), unpacking
+            raise StoreError(
+                f"{self.path}: damaged corpus store: a row of its {table} table cannot be read "
+                f"({shown(exc, 100)}); restore it from a backup or move it aside to start anew"
+            ) from exc
 
     # ------------------------------------------------------------------ taking material in
 
@@ -469,10 +481,11 @@ class Store:
 
     def known_files(self) -> dict[str, tuple[int, int]]:
         """Every file taken before, with the (size, mtime_ns) it had then."""
-        return {
-            str(p): (int(size), int(mtime))
-            for p, size, mtime in self._db.execute("SELECT path, size, mtime_ns FROM files")
-        }
+        with self._reading("files"):
+            return {
+                str(p): (int(size), int(mtime))
+                for p, size, mtime in self._db.execute("SELECT path, size, mtime_ns FROM files")
+            }
 
     def file_unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
         row = self._db.execute("SELECT size, mtime_ns FROM files WHERE path=?", (path,)).fetchone()
@@ -525,7 +538,8 @@ class Store:
         rows = self._db.execute(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE {where} ORDER BY added_at, id", params
         ).fetchall()
-        return [self._row_document(r) for r in rows]
+        with self._reading("documents"):
+            return [self._row_document(r) for r in rows]
 
     def pending_documents(self) -> list[StoredDocument]:
         """Story representatives not yet in any brief, oldest first."""
@@ -654,7 +668,8 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params = (limit,)
-        return [self._run(r) for r in self._db.execute(sql, params)]
+        with self._reading("runs"):
+            return [self._run(r) for r in self._db.execute(sql, params)]
 
     def last_window_end(self, *, before_day: dt.date) -> dt.datetime | None:
         """The end of the newest successful run's window, of a day before ``before_day``."""
@@ -663,7 +678,8 @@ class Store:
             " AND day < ? ORDER BY window_end DESC, id DESC LIMIT 1",
             (before_day.isoformat(),),
         ).fetchone()
-        return _parse_dt(row[0]) if row else None
+        with self._reading("runs"):
+            return _parse_dt(row[0]) if row else None
 
     def unchanged_since_last_run(self, day: dt.date, fingerprint: str) -> bool:
         """Whether the day's last finished run built a brief of the same inputs."""
@@ -680,7 +696,8 @@ class Store:
             "SELECT max(day) FROM runs WHERE status IN ('ok', 'no_new') AND day != ?",
             (other_than.isoformat(),),
         ).fetchone()
-        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+        with self._reading("runs"):
+            return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
     # ------------------------------------------------------------------ a day's results
 
@@ -735,26 +752,31 @@ class Store:
         if not row or not row[0]:
             return PreviousDay(since=since)
         iso = str(row[0])
-        facts = [
-            Fact.model_validate_json(r[0])
-            for r in self._db.execute(
-                "SELECT data FROM facts WHERE day=? ORDER BY position", (iso,)
-            )
-        ]
-        contras = [
-            Contradiction.model_validate_json(r[0])
-            for r in self._db.execute(
-                "SELECT data FROM contradictions WHERE day=? ORDER BY position", (iso,)
-            )
-        ]
-        stories = [
-            PreviousStory.model_validate_json(r[0])
-            for r in self._db.execute(
-                "SELECT data FROM stories WHERE day=? ORDER BY position", (iso,)
-            )
-        ]
+        with self._reading("facts"):
+            facts = [
+                Fact.model_validate_json(r[0])
+                for r in self._db.execute(
+                    "SELECT data FROM facts WHERE day=? ORDER BY position", (iso,)
+                )
+            ]
+        with self._reading("contradictions"):
+            contras = [
+                Contradiction.model_validate_json(r[0])
+                for r in self._db.execute(
+                    "SELECT data FROM contradictions WHERE day=? ORDER BY position", (iso,)
+                )
+            ]
+        with self._reading("stories"):
+            stories = [
+                PreviousStory.model_validate_json(r[0])
+                for r in self._db.execute(
+                    "SELECT data FROM stories WHERE day=? ORDER BY position", (iso,)
+                )
+            ]
+        with self._reading("runs"):
+            day_briefed = dt.date.fromisoformat(iso)
         return PreviousDay(
-            day=dt.date.fromisoformat(iso),
+            day=day_briefed,
             facts=tuple(facts),
             contradictions=tuple(contras),
             stories=tuple(stories),
