@@ -25,6 +25,7 @@ from briefing.errors import BriefingError, DailyLockedError, OutputError
 from briefing.sanitize import one_line
 
 _TMP_SUFFIX = ".tmp"
+_READ_NOFOLLOW = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 # A temporary file younger than this may belong to a writer that has not locked it yet.
 _STALE_AFTER_S = 2.0
 
@@ -83,8 +84,8 @@ def _remove_stale(directory: Path, name_pattern: str) -> int:
     now = time.time()
     for name in names:
         stale = directory / name
-        try:
-            fd = os.open(stale, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        try:  # non-blocking: a FIFO given such a name would wait for a writer forever
+            fd = os.open(stale, _READ_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             continue
         try:
@@ -155,6 +156,26 @@ def write_atomic(path: Path, data: str | bytes, *, what: str = "output") -> None
         raise
 
 
+_HOLDER_BYTES = 200
+
+
+def _read_holder(holder: Path) -> str:
+    """What the lock's holder file says, read only from a regular file and only its first
+    line's worth: a FIFO at that name would block the read, a link to /dev/zero fill memory."""
+    try:
+        fd = os.open(holder, _READ_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        return one_line(os.read(fd, _HOLDER_BYTES).decode("utf-8", "replace"))
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def run_lock(path: Path, *, now: dt.datetime, what: str = "'briefing daily' run") -> Iterator[None]:
     """An exclusive, non-blocking lock (``filelock``: flock where it exists, else the
@@ -172,18 +193,13 @@ def run_lock(path: Path, *, now: dt.datetime, what: str = "'briefing daily' run"
     try:
         lock.acquire()
     except filelock.Timeout:
-        try:
-            who = holder.read_text(encoding="utf-8").strip() or "unknown process"
-        except OSError:
-            who = "unknown process"
+        who = _read_holder(holder) or "unknown process"
         raise DailyLockedError(
             f"another {what} is in progress ({who}; lock {path}); this run exits without writing"
         ) from None
     try:
-        with contextlib.suppress(OSError):
-            holder.write_text(
-                f"pid {os.getpid()}, started {now.isoformat(timespec='seconds')}", encoding="utf-8"
-            )
+        with contextlib.suppress(OutputError):  # a link or FIFO put there is not written through
+            write_atomic(holder, f"pid {os.getpid()}, started {now.isoformat(timespec='seconds')}")
         yield
     finally:
         with contextlib.suppress(OSError):

@@ -19,6 +19,7 @@ from briefing.cli import main
 from briefing.daily.config import DailyConfig
 from briefing.daily.run import run_daily
 from briefing.errors import InputError
+from briefing.files import run_lock
 from briefing.htmlpage import decode_html, stated_date
 from briefing.ingest import ingest_paths, load_document
 from briefing.sourcefiles import _read_capped, read_source, walk_folder
@@ -69,6 +70,54 @@ def test_a_fifo_named_txt_is_skipped_not_waited_on(
     code, _, err = _run_build(["build", str(inbox / "pipe.txt")], capsys)
     [line] = _lines_naming(err, "pipe.txt")  # the only input: one Error line saying why
     assert code == 1 and line.startswith("Error:") and "FIFO" in line
+
+
+@needs_posix
+def test_a_fifo_named_like_a_killed_writes_temporary_is_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The sweep of stale temporaries opened it to lock it, and opening a FIFO waits for a
+    # writer: 'build inbox -o inbox/brief.md' and every daily run of that folder hung.
+    inbox = _inbox(tmp_path)
+    os.mkfifo(inbox / ".brief.md.AAAAAAAA.tmp")
+    code, _, err = _run_build(["build", str(inbox), "-o", str(inbox / "brief.md")], capsys)
+    assert code == 0, err
+    out = tmp_path / "briefs"
+    out.mkdir()
+    os.mkfifo(out / ".2026-11-19.md.BBBBBBBB.tmp")
+    code, _, err = _run_build(["daily", str(inbox), "--out", str(out)], capsys)
+    assert code == 0, err
+
+
+@needs_posix
+def test_the_lock_holder_file_is_never_written_through_nor_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # '<store>.lock.holder' was written with write_text: a link planted there had its target
+    # overwritten ('precious' lost), and a FIFO there hung the run (so did reading it while
+    # another run held the lock).
+    inbox = _inbox(tmp_path)
+    out = tmp_path / "briefs"
+    out.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    holder = out / "briefing.sqlite.lock.holder"
+    holder.symlink_to(precious)
+    code, _, err = _run_build(["daily", str(inbox), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert precious.read_text() == "keep me" and not holder.is_symlink()
+    os.mkfifo(holder)
+    code, _, err = _run_build(["daily", str(inbox), "--out", str(out), "--force"], capsys)
+    assert code == 0, err
+    with run_lock(out / "briefing.sqlite.lock", now=DAY):
+        holder.unlink()
+        os.mkfifo(holder)
+        code, _, err = _run_build(["daily", str(inbox), "--out", str(out), "--force"], capsys)
+        assert code == 1 and "in progress (unknown process;" in err
+        holder.unlink()
+        holder.symlink_to("/dev/zero")
+        code, _, err = _run_build(["daily", str(inbox), "--out", str(out), "--force"], capsys)
+        assert code == 1 and "in progress (unknown process;" in err
 
 
 def test_build_dev_zero_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
