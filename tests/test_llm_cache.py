@@ -104,3 +104,36 @@ def test_unusable_file_is_a_clear_error_naming_it(tmp_path: Path) -> None:
         LLMCache(path)
     message = str(info.value)
     assert str(path) in message and "--no-cache" in message and "\n" not in message
+
+
+def test_an_entry_of_bytes_that_are_no_text_is_a_miss(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = LLMCache(path)
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO llm_calls VALUES ('bad', 'm', x'c3', 0)")  # UnicodeDecodeError
+    raw.close()
+    assert cache.get("bad") is None
+
+
+def test_a_cache_of_other_columns_is_refused_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE llm_calls (x)")  # was OperationalError at the first call
+    raw.close()
+    with pytest.raises(EngineError, match=r"cache\.sqlite: cannot use the LLM cache .*--no-cache"):
+        LLMCache(path)
+
+
+def test_a_cache_damaged_on_disk_is_one_error_at_the_call_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = LLMCache(path)
+    for i in range(400):
+        cache.put(f"k{i}", "m", {"contents": ["x" * 200]})
+    cache.close()
+    cache = LLMCache(path)  # opens: the damage is in pages only a lookup reads
+    with path.open("r+b") as fh:
+        fh.seek(8192)
+        fh.write(b"\xde\xad" * 4000)
+    for call in (lambda: cache.get("k7"), lambda: cache.put("k7", "m", {}), lambda: len(cache)):
+        with pytest.raises(EngineError, match=r"cache\.sqlite: cannot use the LLM cache"):
+            call()

@@ -17,6 +17,8 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,11 @@ CREATE TABLE IF NOT EXISTS capabilities (
     mode TEXT NOT NULL,
     probed REAL NOT NULL
 );
+"""
+# Every column read or written: a file that has the tables under other columns is no cache.
+_COLUMNS = """
+SELECT key, model, value, created FROM llm_calls LIMIT 0;
+SELECT base_url, mode, probed FROM capabilities LIMIT 0;
 """
 
 
@@ -70,23 +77,37 @@ class LLMCache:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA + _COLUMNS)
             self._db.commit()
         except (sqlite3.Error, OSError) as exc:
-            raise EngineError(
-                f"{self.path}: cannot use the LLM cache ({exc}); pass --no-cache or "
-                "set BRIEFING_CACHE_PATH to a writable file"
-            ) from exc
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: BaseException) -> EngineError:
+        return EngineError(
+            f"{self.path}: cannot use the LLM cache ({exc}); pass --no-cache or "
+            "set BRIEFING_CACHE_PATH to a writable file"
+        )
+
+    @contextmanager
+    def _database(self) -> Iterator[sqlite3.Connection]:
+        """The database, under the lock. A failure once it is open (a page damaged on disk,
+        a disk gone read-only or full) is the same one line as failing to open it, not a
+        traceback from the middle of a brief."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise self._unusable(exc) from exc
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM llm_calls WHERE key = ?", (key,)).fetchone()
+        with self._database() as db:
+            row = db.execute("SELECT value FROM llm_calls WHERE key = ?", (key,)).fetchone()
         if row is None:
             self.misses += 1
             return None
         try:
             value = json.loads(row[0])
-        except json.JSONDecodeError:
+        except (ValueError, TypeError):  # not JSON, or bytes that are no text (UnicodeError)
             logger.warning("%s: ignoring a corrupt cache entry", self.path)
             self.misses += 1
             return None
@@ -98,31 +119,31 @@ class LLMCache:
 
     def put(self, key: str, model: str, value: dict[str, Any]) -> None:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        with self._lock:
-            self._db.execute(
+        with self._database() as db:
+            db.execute(
                 "INSERT OR REPLACE INTO llm_calls (key, model, value, created) VALUES (?, ?, ?, ?)",
                 (key, model, text, time.time()),
             )
-            self._db.commit()
+            db.commit()
 
     def get_capability(self, base_url: str) -> str | None:
-        with self._lock:
-            row = self._db.execute(
+        with self._database() as db:
+            row = db.execute(
                 "SELECT mode FROM capabilities WHERE base_url = ?", (base_url.rstrip("/"),)
             ).fetchone()
         return None if row is None else str(row[0])
 
     def set_capability(self, base_url: str, mode: str) -> None:
-        with self._lock:
-            self._db.execute(
+        with self._database() as db:
+            db.execute(
                 "INSERT OR REPLACE INTO capabilities (base_url, mode, probed) VALUES (?, ?, ?)",
                 (base_url.rstrip("/"), mode, time.time()),
             )
-            self._db.commit()
+            db.commit()
 
     def __len__(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()
+        with self._database() as db:
+            row = db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()
         return int(row[0])
 
     def close(self) -> None:
