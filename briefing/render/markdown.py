@@ -30,14 +30,15 @@ from briefing.text import short_name, word_count
 
 T = TypeVar("T")
 
-# ``&`` too: a viewer decodes ``&#x202e;`` or ``&#27;`` in running text into the character it
-# names, which would bring back a bidi override or an escape that the page has removed.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|&])")
+# ``&`` too where it starts a character reference: a viewer decodes ``&#x202e;`` or ``&#27;``
+# in running text into the character it names, which would bring back a bidi override or an
+# escape that the page has removed (a plain "AT&T" or "Q&A" is left as written).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|]|&(?=#?\w+;))")
 
 
 def markdown_escape(text: str) -> str:
-    """Source text as literal Markdown: markup characters (and ``&``, which starts a character
-    reference) escaped, newlines and control characters folded into spaces."""
+    """Source text as literal Markdown: markup characters (and an ``&`` that starts a
+    character reference) escaped, newlines and control characters folded into spaces."""
     return _MD_SPECIAL.sub(r"\\\1", one_line(text))
 
 
