@@ -20,6 +20,7 @@ from briefing.models import (
     BriefStats,
     Citation,
     Contradiction,
+    ContradictionSide,
     Document,
     Fact,
     Reprint,
@@ -301,6 +302,32 @@ def _in_heading(fact: Fact, title: str) -> bool:
     return len(statement.split()) >= 4 and statement in " ".join(title.split())
 
 
+HEADLINE_TOLD = 0.85  # share of a headline's content terms the rest of the page holds
+
+
+def _told_headlines(
+    key_facts: Sequence[Fact],
+    shown: Sequence[Fact | ContradictionSide],
+    documents: Sequence[Document],
+) -> list[Fact]:
+    """The key developments that are a source's headline the rest of the page already tells
+    ("Virus whistleblower tells lawmakers US lacks vaccine plan" under the lead saying so
+    with who and when): HEADLINE_TOLD of its terms are in the page's other statements, and
+    another item cites its source. A headline that adds words is a development."""
+    titles = {" ".join(d.title.split()) for d in documents if d.title}
+    told: list[Fact] = []
+    for fact in key_facts:
+        if " ".join(fact.statement.split()) not in titles:
+            continue
+        others = [*shown, *(f for f in key_facts if f is not fact and f not in told)]
+        said = {t for item in others for t in content_terms(item.statement)}
+        terms = set(content_terms(fact.statement))
+        cited = {c.source_id for item in others for c in item.citations}
+        if terms and _sources(fact) <= cited and len(terms & said) >= HEADLINE_TOLD * len(terms):
+            told.append(fact)
+    return told
+
+
 def select_brief(
     *,
     topic: str,
@@ -323,7 +350,13 @@ def select_brief(
     listed = [  # the title's own words are not a key development when their source is cited
         f for f in facts if not (_in_heading(f, synthesis.title) and _sources(f) <= shown)
     ]
-    key_facts = select_facts(listed, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
+    sides = [s for x in contras for s in x.sides]
+    for _ in range(3):  # a headline the page tells makes room for a development it does not
+        key_facts = select_facts(listed, redundancy.quotes, limit=MAX_FACTS, redundancy=redundancy)
+        told = _told_headlines(key_facts, [*bottom, *watch, *sides], documents)
+        if not told:
+            break
+        listed = [f for f in listed if f not in told]
     for fact in key_facts:
         redundancy.take(fact)
     more_facts = select_facts(

@@ -116,7 +116,16 @@ def select_lineup(
             redundancy.take(fact)
         key.extend(shown)
         cited = _cited([*chosen, *shown, *watched], own)
-        headed.append(headed_by_cited(story, cited, doc_of))
+        headed_story = headed_by_cited(story, cited, doc_of)
+        if headed_story.headline != story.headline:
+            # the heading is now another source's: the first one's headline, left out as the
+            # heading, is what cites its source (a two-line excerpt has nothing else)
+            freed = [f for f in own_facts if f.statement.strip() == story.headline]
+            for fact in freed[:1]:
+                if fact not in shown and redundancy.take(fact):
+                    shown.append(fact)
+                    key.append(fact)
+        headed.append(headed_story)
         rest = [f for f in own_facts if f not in shown]
         more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
     for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:

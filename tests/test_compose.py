@@ -233,3 +233,34 @@ def test_a_crowded_pages_story_does_not_spend_its_two_lines_on_one_event() -> No
     items = [first, again, other]
     assert bottom_line_of(items, Redundancy(), 2, retold=False) == [first, other]
     assert bottom_line_of(items, Redundancy(), 2) == [first, again]
+
+
+def test_a_headline_the_page_already_tells_is_not_a_key_development() -> None:
+    # "Virus whistleblower tells lawmakers US lacks vaccine plan" under items that say so with
+    # who and when, its source cited by another item: it tells the reader nothing new.
+    from briefing import document_from_text
+
+    title = "Ferry union tells councils Halvik lacks winter timetable"
+    lead = "The ferry union met island councils on Monday as crossings stopped for the week."
+    other = "Halvik lacks a winter timetable for the outer islands, crews said."
+    tells = "The union tells the operator to restore the night crossings."
+    docs = [
+        document_from_text(f"{title}\n\n{lead} {other}\n", "a.txt"),
+        document_from_text("Halvik ferry strike\n\nCrews at Halvik voted to strike.\n", "b.txt"),
+    ]
+    a, b = docs[0].id, docs[1].id
+    headline = Fact(id="h", statement=title, citations=(Citation(source_id=a, quote=title),))
+    told = [
+        Fact(id="l", statement=lead, citations=(Citation(source_id=a, quote=lead),), score=0.9),
+        Fact(id="o", statement=other, citations=(Citation(source_id=a, quote=other),), score=0.5),
+        Fact(id="t", statement=tells, citations=(Citation(source_id=a, quote=tells),), score=0.3),
+    ]
+    strike = "Crews at Halvik voted to strike."
+    vote = Fact(id="v", statement=strike, citations=(Citation(source_id=b, quote=strike),))
+    brief = select_brief(
+        topic="t", topic_inferred=True, documents=docs,
+        facts=[told[1], headline.model_copy(update={"score": 0.4}), told[2]], contradictions=[],
+        synthesis=Synthesis(title="Situation brief: ferries", bottom_line=(told[0], vote)),
+        stats=BriefStats(), today=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    assert [f.statement for f in brief.facts] == [other, tells]
