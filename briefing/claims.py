@@ -290,9 +290,10 @@ _NO_VERB_BEFORE = re.compile(
 )
 _QUOTED = re.compile(r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)")
 # The writer speaking: "I" before a verb ("I joined", "I will"; not "World War I" or
-# "C.I.A."), "we", "us", "our", "my" (not "US")
+# "C.I.A."), "we", "us", "our", "my" (not "US"), or to the reader: "you", "Imagine ..."
 _FIRST_PERSON = re.compile(
-    r"\bI(?:['\u2019](?:ve|m|ll|d)\b|\s+[a-z])|\b(?:[Ww]e|us|[Oo]urs?|[Mm]y)\b"
+    r"\bI(?:['\u2019](?:ve|m|ll|d)\b|\s+[a-z])|\b(?:[Ww]e|us|[Oo]urs?|[Mm]y|[Yy]ou(?:r|rs)?)\b"
+    r"|^(?:Imagine|Picture|Consider|Remember|Think\s+about)\b"
 )
 
 
@@ -306,8 +307,9 @@ def _unquoted(statement: str) -> str:
 @lru_cache(maxsize=SENTENCES_CACHED)
 def in_own_voice(statement: str) -> bool:
     """Whether the writer speaks in ``statement`` outside any quotation ("We don't know where
-    the virus came from.", "Last month, I joined 15,000 cyclists ..."): an op-ed's or a
-    diary's voice, the writer's view or story, not news a brief reports as fact."""
+    the virus came from.", "Last month, I joined 15,000 cyclists ...", "Imagine if the Rams
+    had to play ...", "If you don't watch cable news, ..."): an op-ed's or a feature's voice,
+    the writer's view or story, not news a brief reports as fact."""
     text = _unquoted(statement)
     for m in _FIRST_PERSON.finditer(text):
         if m.group().startswith("I"):

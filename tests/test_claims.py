@@ -809,6 +809,8 @@ def test_the_offline_watch_list_holds_what_comes_next_not_a_past_announcement() 
         ("Last month, I joined 300 islanders on the picket line in Halvik.", True),
         ("I\u2019ll say it plainly: the operator misled the councils.", True),
         ("The strike hurts our islands more than the operator admits.", True),
+        ("Imagine if the islands had to wait a month for their ferry.", True),
+        ("If you don't live on the islands, you might not notice the strike.", True),
         # someone quoted, an abbreviation, a numeral, a country: not the writer speaking
         ("\u201cWe will sail on Thursday,\u201d the operator said.", False),
         ("The C.I.A. officer said the memo was leaked.", False),
