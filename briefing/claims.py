@@ -252,7 +252,8 @@ DISPUTE = re.compile(
     r"refut(?:e|es|ed|ation)|rebut(?:s|ted|tal)?|reject(?:s|ed|ing)\s+(?:the\s+)?(?:claims?|"
     r"reports?|assertions?|allegations?|accusations?)|baseless|unfounded|false|untrue|"
     r"counter(?:s|ed|ing)?\s+(?:the\s+)?(?:claims?|assertions?)|dismiss(?:ed|es)\s+(?:the\s+)?"
-    r"(?:claims?|reports?|allegations?)|insist(?:s|ed)?|on\s+the\s+contrary)\b",
+    r"(?:claims?|reports?|allegations?)|insist(?:s|ed)?|on\s+the\s+contrary|contrary\s+to\s+"
+    r"(?:[\w.'\u2019-]+\s+){0,3}(?:claims?|assertions?|reports?|account|statements?))\b",
     re.IGNORECASE,
 )
 REFUTATION = re.compile(

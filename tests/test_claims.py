@@ -855,3 +855,36 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
 )
 def test_a_headline_that_argues_is_told_from_one_that_tells(headline: str, slant: bool) -> None:
     assert slanted(headline) is slant
+
+
+def test_a_lead_denying_a_claim_told_after_it_is_a_reported_dispute() -> None:
+    # the denial leads ("... contrary to Mr. Lund's claim"), the claim comes after it
+    text = (
+        "Operator denies cutting crossings\n\nThe ferry operator said on Monday that it had "
+        "never cut the night crossings to the outer islands, contrary to Mr. Lund's claim in a "
+        "leaked letter. Union leader Per Lund said in the letter that the operator had cut "
+        "the night crossings to the outer islands twelve times since October.\n"
+    )
+    (found,) = _offline_contradictions("ferry crossings", text)
+    assert found.kind == "reported_dispute"
+    assert "operator" in found.summary.lower() and "Lund" in found.summary
+    # two who both deny are no dispute: the later one says "not" itself
+    both = (
+        "Operator denies cutting crossings\n\nThe ferry operator said on Monday that it had "
+        "never cut the night crossings to the outer islands, contrary to the union's claim. "
+        "The union leader said the night crossings to the outer islands were not cut by the "
+        "crews either.\n"
+    )
+    assert _offline_contradictions("ferry crossings", both) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dispute"),
+    [
+        ("Kerry said he never discussed it, contrary to Mr. Zarif's claim.", True),
+        ("The ruling ran contrary to the court's earlier reports.", True),
+        ("Contrary to expectations, the ferry sailed on time.", False),
+    ],
+)
+def test_contrary_to_a_claim_reports_a_dispute(sentence: str, dispute: bool) -> None:
+    assert disputes(sentence) is dispute

@@ -592,8 +592,19 @@ def _mentions(text: str, actor: str | None) -> bool:
     """Whether ``text`` names ``actor`` (by any capitalised word of the actor's name)."""
     if not actor:
         return False
-    names = [w for w in re.findall(r"[A-Z][\w]+", actor) if len(w) > 2]
+    names = [
+        w for w in re.findall(r"[A-Z][\w]+", actor) if len(w) > 2 and w.lower() not in STOPWORDS
+    ]
     return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+
+
+def _refers_to(text: str, actor: str | None) -> bool:
+    """Whether ``text`` names ``actor`` or describes it ("Iran's foreign minister" for "The
+    Iranian foreign minister": all its content words but one)."""
+    if _mentions(text, actor):
+        return True
+    words = set(content_terms(actor or ""))
+    return len(words) >= 2 and len(words & set(content_terms(text))) >= len(words) - 1
 
 
 def _sums_up_its_article(fact: Fact, docs: Mapping[str, Document]) -> bool:
@@ -629,6 +640,16 @@ def judge_pair(
     shared = pair.shared_terms
     if _source(left) == _source(right):
         first, second = sorted((left, right), key=_position)
+        if (
+            disputes(first.statement)
+            and not disputes(second.statement)
+            and ends_sentence(first.statement)
+            and _refers_to(first.statement, second.actor)
+            and not negated(second.statement)
+        ):
+            # the lead reports a denial of what it names ("Kerry said he had never discussed
+            # ..., contrary to Mr. Zarif's claim"), and the claim is told after it
+            first, second = second, first
         if not (disputes(second.statement) and second.actor and first.actor):
             return None
         if not (_asserts(first) and _asserts(second)):
