@@ -888,3 +888,17 @@ def test_a_lead_denying_a_claim_told_after_it_is_a_reported_dispute() -> None:
 )
 def test_contrary_to_a_claim_reports_a_dispute(sentence: str, dispute: bool) -> None:
     assert disputes(sentence) is dispute
+
+
+def test_a_sentence_about_the_one_before_it_is_no_claim_to_refute() -> None:
+    # "This is what ..." says nothing without the sentence before it: another source calling
+    # something false does not call it into question
+    opinion = (
+        "Debate\n\nThe mayor left the hall after ten minutes. This is what "
+        "the operator and the island papers wanted the mayor to do.\n"
+    )
+    check = (
+        "Fact check\n\nIn the ferry debate, the operator repeatedly relied on false figures "
+        "that the island papers had already debunked.\n"
+    )
+    assert _offline_contradictions("ferry debate", opinion, check) == []
