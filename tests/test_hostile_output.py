@@ -322,6 +322,38 @@ def test_history_of_a_damaged_store_is_one_line(
     _one_error(err, "a row of its runs table cannot be read")
 
 
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+def test_a_store_path_that_is_no_file_is_named_for_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    # history said "no corpus store yet; run 'briefing daily' first" for a folder (the wrong
+    # reason), and daily "unable to open database file" or "disk I/O error".
+    store = tmp_path / "briefing.sqlite"
+    if kind == "folder":
+        store.mkdir()
+    elif kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs POSIX FIFOs")
+        os.mkfifo(store)
+    else:
+        store = Path(os.devnull)
+    what = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}[kind]
+    code, _, err = _cli(["history", "--store", str(store)], capsys)
+    assert code == 1
+    _one_error(err, f"{store}: is {what}, not a corpus store")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    out = tmp_path / "briefs"
+    code, _, err = _cli(["daily", str(inbox), "--out", str(out), "--store", str(store)], capsys)
+    assert code == 1
+    _one_error(err, f"{store}: is {what}, not a corpus store")
+    assert not out.exists()  # nothing made: not the out folder, not a lock beside the store
+    assert kind == "device" or not Path(f"{store}.lock").exists()
+    assert main(["history", "--store", str(tmp_path / "none.sqlite")]) == 1
+    assert "no corpus store yet" in capsys.readouterr().err
+
+
 def test_an_output_that_cannot_be_written_fails_the_run_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
