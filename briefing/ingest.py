@@ -433,6 +433,9 @@ def load_documents(
     documents: list[Document] = []
     notes: list[str] = []
     for number, message in enumerate(messages, 1):
+        if not message.strip():  # two separator lines in a row: no "empty file" in a mailbox
+            notes.append(f"{one_line(path)}#{number}: empty message; skipped")
+            continue
         try:
             doc, repaired = load_document(
                 message, f"{path}#{number}", suffix=".eml", max_bytes=max_bytes
