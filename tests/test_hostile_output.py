@@ -337,7 +337,9 @@ def test_a_store_path_that_is_no_file_is_named_for_what_it_is(
         os.mkfifo(store)
     else:
         store = Path(os.devnull)
-    what = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}[kind]
+    what = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}[
+        kind
+    ]
     code, _, err = _cli(["history", "--store", str(store)], capsys)
     assert code == 1
     _one_error(err, f"{store}: is {what}, not a corpus store")

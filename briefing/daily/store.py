@@ -237,7 +237,6 @@ def store_exists(path: Path) -> bool:
     )
 
 
-
 class Store:
     """A corpus database. Use as a context manager, or call close()."""
 
