@@ -322,7 +322,10 @@ def test_history_of_a_damaged_store_is_one_line(
     _one_error(err, "a row of its runs table cannot be read")
 
 
-@pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+_KINDS = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
 def test_a_store_path_that_is_no_file_is_named_for_what_it_is(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
@@ -337,9 +340,7 @@ def test_a_store_path_that_is_no_file_is_named_for_what_it_is(
         os.mkfifo(store)
     else:
         store = Path(os.devnull)
-    what = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}[
-        kind
-    ]
+    what = _KINDS[kind]
     code, _, err = _cli(["history", "--store", str(store)], capsys)
     assert code == 1
     _one_error(err, f"{store}: is {what}, not a corpus store")
