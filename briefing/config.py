@@ -8,6 +8,7 @@ cached or written.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from briefing.errors import ConfigError, FlagError
 from briefing.sanitize import one_line, remember_secret
+from briefing.sourcefiles import file_kind, os_reason
 
 CONFIG_FILENAME = "briefing.toml"
 
@@ -118,34 +120,40 @@ ENV_VARS: dict[str, str] = {
 def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
-        path = Path(explicit)
-        if not _is_file(path, named=True):
-            what = "not a regular file" if path.exists() else "config file not found"
-            raise ConfigError(f"{path}: {what}")
-        return path
+        return _named_config(Path(explicit), "config file")
     if env.get("BRIEFING_CONFIG"):
-        path = Path(env["BRIEFING_CONFIG"])
-        if not _is_file(path, named=True):
-            raise ConfigError(f"{path}: config file named by BRIEFING_CONFIG not found")
-        return path
+        return _named_config(Path(env["BRIEFING_CONFIG"]), "config file named by BRIEFING_CONFIG")
     for candidate in (
         Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
     ):
-        if _is_file(candidate, named=False):
+        if _is_file(candidate):
             return candidate.absolute()
     return None
 
 
-def _is_file(path: Path, *, named: bool) -> bool:
-    """Whether ``path`` is a regular file. A place looked in by default that cannot be searched
-    (a HOME of another user under sudo or cron, a working directory that was removed) holds no
-    config; a file the user named there is a ConfigError saying why it cannot be read."""
+def _named_config(path: Path, what: str) -> Path:
+    """``path``, the config file the user named; ConfigError saying why when it is none: not
+    there, a link loop, a folder, a FIFO or a device (BRIEFING_CONFIG=/dev/zero was "not
+    found")."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"{one_line(path)}: {what} not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{one_line(path)}: cannot read config: {os_reason(exc)}") from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{one_line(path)}: {what} is {file_kind(mode)}, not a regular file")
+    return path
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path``, a place looked in by default, holds a config file. One that cannot be
+    searched (a HOME of another user under sudo or cron, a working directory that was removed)
+    holds none."""
     try:
         return path.is_file()
-    except OSError as exc:
-        if named:
-            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except OSError:
         return False
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,20 +57,40 @@ def test_errors_name_the_setting_and_the_file(tmp_path: Path) -> None:
         load_settings(config_path=tmp_path / "missing.toml", env={})
 
 
+def test_a_named_config_that_is_no_file_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # BRIEFING_CONFIG naming a folder, a FIFO or /dev/zero said "not found", and a link loop
+    # "not found" from both --config and BRIEFING_CONFIG.
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    cases = [(tmp_path, "is a directory, not a regular file"),
+             (Path(os.devnull), "is a character device, not a regular file"),
+             (loop, "cannot read config: symbolic link loop")]  # fmt: skip
+    for path, reason in cases:
+        with pytest.raises(ConfigError) as flag:
+            load_settings(config_path=path, env={})
+        with pytest.raises(ConfigError) as env:
+            load_settings(env={"BRIEFING_CONFIG": str(path)})
+        assert str(flag.value).startswith(f"{path}: ") and reason in str(flag.value)
+        assert str(env.value).startswith(f"{path}: ") and reason in str(env.value)
+        assert "not found" not in str(flag.value) + str(env.value)
+    with pytest.raises(ConfigError, match="config file named by BRIEFING_CONFIG not found"):
+        load_settings(env={"BRIEFING_CONFIG": str(tmp_path / "missing.toml")})
+
+
 def test_a_default_place_that_cannot_be_searched_holds_no_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Under sudo or cron HOME can be another user's: its config dir cannot even be stat'ed,
     which was a PermissionError traceback before any work."""
     locked = tmp_path / "locked"
-    real_is_file = Path.is_file
+    real_stat = Path.stat
 
-    def is_file(self: Path) -> bool:
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
         if locked in self.parents:
             raise PermissionError(13, "Permission denied", str(self))
-        return real_is_file(self)
+        return real_stat(self, **kwargs)
 
-    monkeypatch.setattr(Path, "is_file", is_file)
+    monkeypatch.setattr(Path, "stat", stat)
     monkeypatch.setattr("briefing.config.platformdirs.user_config_dir", lambda _: str(locked))
     monkeypatch.chdir(tmp_path)
     assert load_settings(env={}).engine == "offline"
