@@ -13,12 +13,21 @@ import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from briefing.errors import ConfigError, FlagError
-from briefing.sanitize import one_line, remember_secret
+from briefing.sanitize import MAX_URL_CHARS, one_line, remember_secret
 from briefing.sourcefiles import file_kind, os_reason
 
 CONFIG_FILENAME = "briefing.toml"
@@ -91,12 +100,53 @@ class Settings(BaseModel):
     )
     topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
 
+    @field_validator("base_url")
+    @classmethod
+    def _an_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The openai engine's endpoint: an http(s) URL with a host, and no user name or
+        password in it (they would be shown in every error and kept in the cache's table of
+        endpoints; the key goes in OPENAI_API_KEY or --api-key). A base URL set for another
+        tool is not judged when the engine is offline, which never uses it."""
+        if value is None or info.data.get("engine") != "openai":
+            return value
+        problem = endpoint_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value.strip()
+
     @field_validator("topic")
     @classmethod
     def _topic_on_one_line(cls, value: str | None) -> str | None:
         """A topic is a line of words: one with an escape sequence or a newline (from a flag,
         the environment or a config file) is printed in every brief's title."""
         return (one_line(value) or None) if value is not None else None
+
+
+def endpoint_problem(url: str) -> str | None:
+    """What makes ``url`` no endpoint for the openai engine, in words that do not repeat it
+    (it may hold a password); None for an http(s) URL with a host."""
+    url = url.strip()
+    if not url:
+        return "the URL is empty"
+    if len(url) > MAX_URL_CHARS:
+        return f"the URL is longer than {MAX_URL_CHARS} characters"
+    if " " in url or one_line(url) != url:  # a newline, an escape, a bidi override
+        return "the URL holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or too large
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must be an http:// or https:// URL (an OpenAI-compatible server's endpoint)"
+    if parts.username is not None or parts.password is not None:
+        return (
+            "the URL holds a user name or password; give the key with OPENAI_API_KEY or "
+            "--api-key instead"
+        )
+    if not parts.hostname:
+        return "the URL has no host"
+    return None
 
 
 # Environment variables and the setting each one sets.
@@ -195,16 +245,17 @@ def invalid_setting(
     when its value was given on the command line (``flags``: the settings flags set), else the
     environment variable that set it (``env_vars``: setting -> variable), else the file."""
     first = exc.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")  # a validator's own words
     key = str(first["loc"][0]) if first["loc"] else ""
     if key in flags:
         flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
-        return FlagError(f"briefing: error: invalid {flag}: {first['msg']}")
+        return FlagError(f"briefing: error: invalid {flag}: {message}")
     where = ".".join(str(p) for p in first["loc"]) or what
     if env_vars and key in env_vars:
         source = f" (from ${env_vars[key]})"
     else:
         source = f" (from {path})" if path else ""
-    return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
+    return ConfigError(f"invalid {what} {where}{source}: {message}")
 
 
 CONFIG_TABLES = ("build", "daily")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from briefing.config import load_settings
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, FlagError
 
 
 def test_precedence_flags_over_env_over_file_over_defaults(tmp_path: Path) -> None:
@@ -119,3 +120,40 @@ def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(
     config.write_text("[build]\nmax_words = 5\n")
     with pytest.raises(ConfigError, match=rf"max_words \(from {config}\)"):
         load_settings(config_path=config, env={})
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://user:hunter2-pass@127.0.0.1:8080/v1", "holds a user name or password"),
+        ("file:///etc/passwd", "must be an http:// or https:// URL"),
+        ("javascript:alert(1)", "must be an http:// or https:// URL"),
+        ("localhost:8000/v1", "must be an http:// or https:// URL"),
+        ("http://127.0.0.1:8080/v1\x1b[2J\nError: forged", "a space or a control character"),
+        ("http://[::1/v1", "not a valid URL"),
+        ("http://127.0.0.1:99999/v1", "not a valid URL"),
+        ("http:///v1", "has no host"),
+        ("http://" + "a" * 70_000 + ".example/v1", "longer than 2048 characters"),
+    ],
+)
+def test_an_endpoint_that_is_no_http_url_is_one_line_that_does_not_repeat_it(
+    url: str, reason: str
+) -> None:
+    # Each was an httpx InvalidURL traceback, five "cannot connect" retries of a file: URL,
+    # or an error line that printed the password in the URL.
+    env = {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-test-endpoint-0123456789"}
+    with pytest.raises(ConfigError) as info:
+        load_settings(env={**env, "BRIEFING_ENGINE": "openai"})
+    message = str(info.value)
+    assert message.startswith("invalid setting base_url (from $OPENAI_BASE_URL): ")
+    assert reason in message and "\n" not in message and "Value error" not in message
+    assert "hunter2" not in message and "aaaa" not in message
+    with pytest.raises(FlagError, match=f"invalid --base-url: .*{re.escape(reason)}"):
+        load_settings(env={}, overrides={"engine": "openai", "base_url": url})
+    assert load_settings(env=env).base_url == url  # the offline engine never uses it
+
+
+def test_a_local_endpoint_is_kept() -> None:
+    settings = load_settings(env={"OPENAI_BASE_URL": " http://127.0.0.1:8080/v1 "},
+                             overrides={"engine": "openai"})  # fmt: skip
+    assert settings.base_url == "http://127.0.0.1:8080/v1"
