@@ -100,6 +100,22 @@ class Settings(BaseModel):
     )
     topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
 
+    @field_validator("model")
+    @classmethod
+    def _a_model_name(cls, value: str, info: ValidationInfo) -> str:
+        """The openai engine's model: a name, sent to the server as given and printed in the
+        brief's footer and the cost line; an escape sequence or a newline in it (from
+        BRIEFING_MODEL, --model or the config) reached the Markdown brief as it was."""
+        if info.data.get("engine") != "openai":
+            return value
+        if not value.strip():
+            raise ValueError("the model name is empty")
+        if len(value) > MAX_MODEL_CHARS:
+            raise ValueError(f"a model name is at most {MAX_MODEL_CHARS} characters")
+        if one_line(value) != value:
+            raise ValueError("the model name holds a control character or a line break")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _an_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -120,6 +136,9 @@ class Settings(BaseModel):
         """A topic is a line of words: one with an escape sequence or a newline (from a flag,
         the environment or a config file) is printed in every brief's title."""
         return (one_line(value) or None) if value is not None else None
+
+
+MAX_MODEL_CHARS = 200
 
 
 def endpoint_problem(url: str) -> str | None:

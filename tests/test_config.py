@@ -157,3 +157,27 @@ def test_a_local_endpoint_is_kept() -> None:
     settings = load_settings(env={"OPENAI_BASE_URL": " http://127.0.0.1:8080/v1 "},
                              overrides={"engine": "openai"})  # fmt: skip
     assert settings.base_url == "http://127.0.0.1:8080/v1"
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [
+        ("gpt-4o-mini\x1b[2J\u202eevil\nError: forged", "holds a control character"),
+        ("   ", "is empty"),
+        ("m" * 300, "at most 200 characters"),
+    ],
+)
+def test_a_model_name_with_an_escape_or_a_newline_is_refused(model: str, reason: str) -> None:
+    # BRIEFING_MODEL with an escape sequence, a bidi override and a newline reached the footer
+    # of the Markdown brief as it was ('*openai engine (gpt-4o-mini<ESC>[2J...').
+    env = {"BRIEFING_MODEL": model, "BRIEFING_ENGINE": "openai"}
+    with pytest.raises(ConfigError) as info:
+        load_settings(env=env)
+    message = str(info.value)
+    assert message.startswith("invalid setting model (from $BRIEFING_MODEL): ")
+    assert reason in message and "\n" not in message and "\x1b" not in message
+    with pytest.raises(FlagError, match=f"invalid --model: .*{reason}"):
+        load_settings(env={}, overrides={"engine": "openai", "model": model})
+    assert load_settings(env={"BRIEFING_MODEL": model}).engine == "offline"  # never used there
+    name = "hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M"
+    assert load_settings(env={**env, "BRIEFING_MODEL": name}).model == name
