@@ -116,6 +116,23 @@ class Settings(BaseModel):
             raise ValueError("the model name holds a control character or a line break")
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _a_header_value(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """The openai engine's key, sent in the Authorization header: white space around it
+        (a key pasted with its line end) is dropped; one with a line break, a space or a
+        letter that is not ASCII inside was a UnicodeEncodeError traceback, or five retries
+        blamed on "the network". Said without repeating the key."""
+        if value is None or info.data.get("engine") != "openai":
+            return value
+        key = value.get_secret_value().strip()
+        if not (key.isascii() and key.isprintable()) or " " in key:
+            raise ValueError(
+                "the API key holds a space, a line break or a character that is not ASCII, "
+                "which no HTTP header can carry; check that it was copied whole and alone"
+            )
+        return SecretStr(key) if key else None
+
     @field_validator("base_url")
     @classmethod
     def _an_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:

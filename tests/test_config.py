@@ -181,3 +181,26 @@ def test_a_model_name_with_an_escape_or_a_newline_is_refused(model: str, reason:
     assert load_settings(env={"BRIEFING_MODEL": model}).engine == "offline"  # never used there
     name = "hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M"
     assert load_settings(env={**env, "BRIEFING_MODEL": name}).model == name
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-test-0123456789\r\nX-Injected: 1", "sk-tëst-0123456789abc", "sk-test 0123456789"]
+)
+def test_a_key_no_http_header_can_carry_is_one_line_that_does_not_repeat_it(key: str) -> None:
+    # A key with a letter that is not ASCII was a UnicodeEncodeError traceback from httpx, and
+    # one with a line break five retries ending in "cannot connect ... check the network".
+    env = {"OPENAI_API_KEY": key, "BRIEFING_ENGINE": "openai"}
+    with pytest.raises(ConfigError) as info:
+        load_settings(env=env)
+    message = str(info.value)
+    assert message.startswith("invalid setting api_key (from $OPENAI_API_KEY): ")
+    assert "no HTTP header can carry" in message and "0123456789" not in message
+    with pytest.raises(FlagError, match="invalid --api-key: the API key holds"):
+        load_settings(env={}, overrides={"engine": "openai", "api_key": key})
+    assert load_settings(env={"OPENAI_API_KEY": key}).engine == "offline"  # never used there
+
+
+def test_a_key_pasted_with_its_line_end_is_used_without_it() -> None:
+    env = {"OPENAI_API_KEY": "  sk-test-0123456789\n", "BRIEFING_ENGINE": "openai"}
+    key = load_settings(env=env).api_key
+    assert key is not None and key.get_secret_value() == "sk-test-0123456789"
