@@ -667,3 +667,38 @@ def test_a_title_shows_no_invisible_character_at_its_ends(
     assert code == 0, err
     titles = {s["title"] for s in json.loads(out)["sources"]}
     assert titles == {"Ferry strike halts crossings", "Bridge vote"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ('subject = "{x}"', "the subject may hold only {date} and {title}, not {x}"),
+        ('subject = "{date:>999999999999}"', "not {date:>999999999999}"),
+        ('subject = "{title:>300000000}"', "not {title:>300000000}"),
+        ('subject = "{title.__class__.__mro__}"', "not {title.__class__.__mro__}"),
+        ('subject = "Brief {"', "write a brace as {{ or }}"),
+        ('sender = "b@example.org\\r\\nBcc: x@evil.example"', "holds a line break"),
+        ('to = ["a@example.org\\nBcc: x@evil.example"]', "holds a line break"),
+    ],
+)
+def test_an_email_setting_that_would_fail_after_the_brief_is_refused_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    setting: str, needle: str,
+) -> None:  # fmt: skip
+    # A subject of '{x}' was a KeyError traceback once the brief was written, a format spec a
+    # MemoryError (or a 300 MB subject), and a line break in an address a ValueError traceback
+    # from the e-mail package.
+    monkeypatch.chdir(tmp_path)
+    _doc(tmp_path)
+    email = {"to": 'to = ["a@example.org"]', "sender": 'sender = "b@example.org"',
+             "subject": 'subject = "Brief {date}"'}  # fmt: skip
+    email[setting.split(" ", 1)[0]] = setting
+    Path("briefing.toml").write_text(
+        '[daily]\nsources = ["ferry.txt"]\nout = "out"\n[daily.email]\nhost = "127.0.0.1"\n'
+        + "\n".join(email.values())
+        + "\n"
+    )
+    code, _, err = _cli(["daily", "--date", "2026-11-20"], capsys)
+    assert code == 1
+    _one_error(err, needle)
+    assert not Path("out").exists()  # refused before anything is read or written
