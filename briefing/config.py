@@ -8,16 +8,27 @@ cached or written.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from briefing.errors import ConfigError, FlagError
-from briefing.sanitize import one_line, remember_secret
+from briefing.sanitize import MAX_URL_CHARS, one_line, remember_secret
+from briefing.sourcefiles import file_kind, os_reason
 
 CONFIG_FILENAME = "briefing.toml"
 
@@ -89,12 +100,89 @@ class Settings(BaseModel):
     )
     topic: str | None = Field(default=None, description="Focus topic; inferred when unset.")
 
+    @field_validator("model")
+    @classmethod
+    def _a_model_name(cls, value: str, info: ValidationInfo) -> str:
+        """The openai engine's model: a name, sent to the server as given and printed in the
+        brief's footer and the cost line; an escape sequence or a newline in it (from
+        BRIEFING_MODEL, --model or the config) reached the Markdown brief as it was."""
+        if info.data.get("engine") != "openai":
+            return value
+        if not value.strip():
+            raise ValueError("the model name is empty")
+        if len(value) > MAX_MODEL_CHARS:
+            raise ValueError(f"a model name is at most {MAX_MODEL_CHARS} characters")
+        if one_line(value) != value:
+            raise ValueError("the model name holds a control character or a line break")
+        return value
+
+    @field_validator("api_key")
+    @classmethod
+    def _a_header_value(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """The openai engine's key, sent in the Authorization header: white space around it
+        (a key pasted with its line end) is dropped; one with a line break, a space or a
+        letter that is not ASCII inside was a UnicodeEncodeError traceback, or five retries
+        blamed on "the network". Said without repeating the key."""
+        if value is None or info.data.get("engine") != "openai":
+            return value
+        key = value.get_secret_value().strip()
+        if not (key.isascii() and key.isprintable()) or " " in key:
+            raise ValueError(
+                "the API key holds a space, a line break or a character that is not ASCII, "
+                "which no HTTP header can carry; check that it was copied whole and alone"
+            )
+        return SecretStr(key) if key else None
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The openai engine's endpoint: an http(s) URL with a host, and no user name or
+        password in it (they would be shown in every error and kept in the cache's table of
+        endpoints; the key goes in OPENAI_API_KEY or --api-key). A base URL set for another
+        tool is not judged when the engine is offline, which never uses it."""
+        if value is None or info.data.get("engine") != "openai":
+            return value
+        problem = endpoint_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value.strip()
+
     @field_validator("topic")
     @classmethod
     def _topic_on_one_line(cls, value: str | None) -> str | None:
         """A topic is a line of words: one with an escape sequence or a newline (from a flag,
         the environment or a config file) is printed in every brief's title."""
         return (one_line(value) or None) if value is not None else None
+
+
+MAX_MODEL_CHARS = 200
+
+
+def endpoint_problem(url: str) -> str | None:
+    """What makes ``url`` no endpoint for the openai engine, in words that do not repeat it
+    (it may hold a password); None for an http(s) URL with a host."""
+    url = url.strip()
+    if not url:
+        return "the URL is empty"
+    if len(url) > MAX_URL_CHARS:
+        return f"the URL is longer than {MAX_URL_CHARS} characters"
+    if " " in url or one_line(url) != url:  # a newline, an escape, a bidi override
+        return "the URL holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or too large
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must be an http:// or https:// URL (an OpenAI-compatible server's endpoint)"
+    if parts.username is not None or parts.password is not None:
+        return (
+            "the URL holds a user name or password; give the key with OPENAI_API_KEY or "
+            "--api-key instead"
+        )
+    if not parts.hostname:
+        return "the URL has no host"
+    return None
 
 
 # Environment variables and the setting each one sets.
@@ -118,34 +206,40 @@ ENV_VARS: dict[str, str] = {
 def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
-        path = Path(explicit)
-        if not _is_file(path, named=True):
-            what = "not a regular file" if path.exists() else "config file not found"
-            raise ConfigError(f"{path}: {what}")
-        return path
+        return _named_config(Path(explicit), "config file")
     if env.get("BRIEFING_CONFIG"):
-        path = Path(env["BRIEFING_CONFIG"])
-        if not _is_file(path, named=True):
-            raise ConfigError(f"{path}: config file named by BRIEFING_CONFIG not found")
-        return path
+        return _named_config(Path(env["BRIEFING_CONFIG"]), "config file named by BRIEFING_CONFIG")
     for candidate in (
         Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
     ):
-        if _is_file(candidate, named=False):
+        if _is_file(candidate):
             return candidate.absolute()
     return None
 
 
-def _is_file(path: Path, *, named: bool) -> bool:
-    """Whether ``path`` is a regular file. A place looked in by default that cannot be searched
-    (a HOME of another user under sudo or cron, a working directory that was removed) holds no
-    config; a file the user named there is a ConfigError saying why it cannot be read."""
+def _named_config(path: Path, what: str) -> Path:
+    """``path``, the config file the user named; ConfigError saying why when it is none: not
+    there, a link loop, a folder, a FIFO or a device (BRIEFING_CONFIG=/dev/zero was "not
+    found")."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"{one_line(path)}: {what} not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{one_line(path)}: cannot read config: {os_reason(exc)}") from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{one_line(path)}: {what} is {file_kind(mode)}, not a regular file")
+    return path
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path``, a place looked in by default, holds a config file. One that cannot be
+    searched (a HOME of another user under sudo or cron, a working directory that was removed)
+    holds none."""
     try:
         return path.is_file()
-    except OSError as exc:
-        if named:
-            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except OSError:
         return False
 
 
@@ -187,16 +281,17 @@ def invalid_setting(
     when its value was given on the command line (``flags``: the settings flags set), else the
     environment variable that set it (``env_vars``: setting -> variable), else the file."""
     first = exc.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")  # a validator's own words
     key = str(first["loc"][0]) if first["loc"] else ""
     if key in flags:
         flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
-        return FlagError(f"briefing: error: invalid {flag}: {first['msg']}")
+        return FlagError(f"briefing: error: invalid {flag}: {message}")
     where = ".".join(str(p) for p in first["loc"]) or what
     if env_vars and key in env_vars:
         source = f" (from ${env_vars[key]})"
     else:
         source = f" (from {path})" if path else ""
-    return ConfigError(f"invalid {what} {where}{source}: {first['msg']}")
+    return ConfigError(f"invalid {what} {where}{source}: {message}")
 
 
 CONFIG_TABLES = ("build", "daily")

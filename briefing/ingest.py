@@ -433,6 +433,9 @@ def load_documents(
     documents: list[Document] = []
     notes: list[str] = []
     for number, message in enumerate(messages, 1):
+        if not message.strip():  # two separator lines in a row: no "empty file" in a mailbox
+            notes.append(f"{one_line(path)}#{number}: empty message; skipped")
+            continue
         try:
             doc, repaired = load_document(
                 message, f"{path}#{number}", suffix=".eml", max_bytes=max_bytes
@@ -512,10 +515,13 @@ def is_maildir_message(path: Path) -> bool:
     )
 
 
-def source_at(output: Path, paths: Sequence[str | Path]) -> str | None:
+def source_at(
+    output: Path, paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> str | None:
     """The source among ``paths`` that writing ``output`` would replace: an input file itself,
-    or a file a folder walk would read as a source (not a brief this tool wrote); None when
-    writing there loses no source."""
+    or a file a folder walk would read as a source (not a brief this tool wrote, nor one over
+    ``max_bytes``, which is read no further than the walk would); None when writing there
+    loses no source."""
     try:
         if not output.is_file():
             return None
@@ -534,7 +540,8 @@ def source_at(output: Path, paths: Sequence[str | Path]) -> str | None:
             suffix = output.suffix.lower()
             if suffix not in ACCEPTED_SUFFIXES:
                 continue
-            load_documents(output.read_bytes(), str(output), suffix=suffix)
+            data = read_source(output, max_bytes=max_bytes)
+            load_documents(data, str(output), suffix=suffix, max_bytes=max_bytes)
         except (OSError, ValueError):
             continue
         except InputError:  # our own brief (OwnBriefError), or nothing a brief would use

@@ -32,7 +32,8 @@ _FILE_KINDS = (
 )
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is: "a directory", "a FIFO (named pipe)", ..."""
     return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
 
 
@@ -79,7 +80,7 @@ _OPEN_FLAGS = (
 
 
 def _not_regular(path: Path, mode: int) -> InputError:
-    return InputError(one_line(path), f"{_kind(mode)}, not a regular file; skipped")
+    return InputError(one_line(path), f"{file_kind(mode)}, not a regular file; skipped")
 
 
 def read_source(

@@ -74,11 +74,32 @@ def test_text_of_one_mbox_message_and_errors(
     code, out, err = _run(["text", str(mbox)], capsysbinary)
     assert code == 1 and out == b"" and err.startswith("Error: ") and f"{mbox}#3" in err
     code, _, err = _run(["text", f"{mbox}#9"], capsysbinary)
-    assert code == 1 and "no message #9" in err
+    assert code == 1 and err == f"Error: {mbox}: no message #9 (it holds 3 messages, #1 to #3)\n"
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 nothing else")
     code, _, err = _run(["text", str(broken)], capsysbinary)
     assert code == 1 and err.count("\n") == 1 and "not a readable PDF" in err
+
+
+def test_an_empty_mbox_message_is_an_empty_message_not_a_missing_one(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two separator lines in a row were "box.mbox#2: empty file; skipped", and 'briefing text
+    # box.mbox#2' said "no message #2 (it holds 3 with text)" although #4 exists.
+    monkeypatch.chdir(tmp_path)
+    mbox = make_mbox(Path("archive.mbox"))
+    code, third, _ = _run(["text", "archive.mbox#3"], capsysbinary)
+    assert code == 0 and third
+    data = mbox.read_bytes()
+    at = data.index(b"\nFrom news@", 1) + 1
+    mbox.write_bytes(data[:at] + b"From x@example.org Mon Jan  5 00:00:00 2026\n\n" + data[at:])
+    code, _, err = _run(["build", "archive.mbox", "-o", "b.md"], capsysbinary)
+    assert code == 0 and "Warning: archive.mbox#2: empty message; skipped\n" in err
+    assert "empty file" not in err
+    code, _, err = _run(["text", "archive.mbox#2"], capsysbinary)
+    assert code == 1 and err == "Error: archive.mbox#2: empty message; skipped\n"
+    code, out, _ = _run(["text", "./archive.mbox#4"], capsysbinary)  # named as ingest names it
+    assert code == 0 and out == third
 
 
 def test_daily_run_over_a_folder_mixing_every_format(tmp_path: Path, report: Path) -> None:

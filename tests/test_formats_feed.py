@@ -77,3 +77,17 @@ def test_xml_that_is_not_a_feed_is_one_line_and_the_rest_is_briefed(
     assert "sitemap.xml: not an RSS/Atom feed; skipped" in err
     assert "passwd.xml" in err and "root:" not in (tmp_path / "b.md").read_text()
     assert "Traceback" not in err
+
+
+def test_briefing_text_names_a_feed_entry_as_an_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It said "no message #9 (it holds 1 with text)" of a feed, and "no message #2" of an entry
+    # it holds without article text.
+    feed = _feed(tmp_path)
+    assert main(["text", f"{feed}#1"]) == 0
+    assert capsys.readouterr().out.startswith(FERRY_STRIKE[:40])
+    assert main(["text", f"{feed}#9"]) == 1
+    assert capsys.readouterr().err == f"Error: {feed}: no entry #9 (it holds 2 entries, #1 to #2)\n"
+    assert main(["text", f"{feed}#2"]) == 1
+    assert capsys.readouterr().err == f"Error: {feed}#2: entry without article text; skipped\n"

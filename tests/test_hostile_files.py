@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from briefing.daily.run import run_daily
 from briefing.errors import InputError
 from briefing.files import run_lock
 from briefing.htmlpage import decode_html, stated_date
-from briefing.ingest import ingest_paths, load_document
+from briefing.ingest import ingest_paths, load_document, source_at
 from briefing.sourcefiles import _read_capped, read_source, walk_folder
 
 DAY = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
@@ -427,6 +428,32 @@ def test_the_output_never_overwrites_a_source(
         code, _, err = _run_build(args, capsys)
         assert code == 1 and "is one of this brief's sources" in err
         assert source.read_text() == FERRY_STRIKE  # refused before any work, nothing lost
+
+
+def test_the_source_check_of_o_reads_no_further_than_the_document_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The check that -o names no source read the file there whole (read_bytes): 64 MB at the
+    # -o path was 64 MB in memory before anything was briefed.
+    inbox = _inbox(tmp_path)
+    big = inbox / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(64 * 2**20)  # sparse: costs no disk
+    tracemalloc.start()
+    try:
+        assert source_at(big, [inbox], max_bytes=2**20) is None  # over the limit: no source
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20
+    # And it judged by the default 10 MB, not by --max-doc-mb: a 12 MB article that a brief
+    # with --max-doc-mb 20 reads was overwritten by that brief.
+    article = (FERRY_STRIKE.strip() + "\n\n") * (12 * 2**20 // len(FERRY_STRIKE))
+    big.write_text(article)
+    args = ["build", str(inbox), "-o", str(big), "--max-doc-mb", "20"]
+    code, _, err = _run_build(args, capsys)
+    assert code == 1 and "is one of this brief's sources" in err
+    assert big.read_text() == article
 
 
 @pytest.mark.parametrize("name", ["brief.md", "brief.html"])

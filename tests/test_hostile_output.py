@@ -322,6 +322,41 @@ def test_history_of_a_damaged_store_is_one_line(
     _one_error(err, "a row of its runs table cannot be read")
 
 
+_KINDS = {"folder": "a directory", "fifo": "a FIFO (named pipe)", "device": "a character device"}
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
+def test_a_store_path_that_is_no_file_is_named_for_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    # history said "no corpus store yet; run 'briefing daily' first" for a folder (the wrong
+    # reason), and daily "unable to open database file" or "disk I/O error".
+    store = tmp_path / "briefing.sqlite"
+    if kind == "folder":
+        store.mkdir()
+    elif kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs POSIX FIFOs")
+        os.mkfifo(store)
+    else:
+        store = Path(os.devnull)
+    what = _KINDS[kind]
+    code, _, err = _cli(["history", "--store", str(store)], capsys)
+    assert code == 1
+    _one_error(err, f"{store}: is {what}, not a corpus store")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _doc(inbox)
+    out = tmp_path / "briefs"
+    code, _, err = _cli(["daily", str(inbox), "--out", str(out), "--store", str(store)], capsys)
+    assert code == 1
+    _one_error(err, f"{store}: is {what}, not a corpus store")
+    assert not out.exists()  # nothing made: not the out folder, not a lock beside the store
+    assert kind == "device" or not Path(f"{store}.lock").exists()
+    assert main(["history", "--store", str(tmp_path / "none.sqlite")]) == 1
+    assert "no corpus store yet" in capsys.readouterr().err
+
+
 def test_an_output_that_cannot_be_written_fails_the_run_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -632,3 +667,38 @@ def test_a_title_shows_no_invisible_character_at_its_ends(
     assert code == 0, err
     titles = {s["title"] for s in json.loads(out)["sources"]}
     assert titles == {"Ferry strike halts crossings", "Bridge vote"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ('subject = "{x}"', "the subject may hold only {date} and {title}, not {x}"),
+        ('subject = "{date:>999999999999}"', "not {date:>999999999999}"),
+        ('subject = "{title:>300000000}"', "not {title:>300000000}"),
+        ('subject = "{title.__class__.__mro__}"', "not {title.__class__.__mro__}"),
+        ('subject = "Brief {"', "write a brace as {{ or }}"),
+        ('sender = "b@example.org\\r\\nBcc: x@evil.example"', "holds a line break"),
+        ('to = ["a@example.org\\nBcc: x@evil.example"]', "holds a line break"),
+    ],
+)
+def test_an_email_setting_that_would_fail_after_the_brief_is_refused_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    setting: str, needle: str,
+) -> None:  # fmt: skip
+    # A subject of '{x}' was a KeyError traceback once the brief was written, a format spec a
+    # MemoryError (or a 300 MB subject), and a line break in an address a ValueError traceback
+    # from the e-mail package.
+    monkeypatch.chdir(tmp_path)
+    _doc(tmp_path)
+    email = {"to": 'to = ["a@example.org"]', "sender": 'sender = "b@example.org"',
+             "subject": 'subject = "Brief {date}"'}  # fmt: skip
+    email[setting.split(" ", 1)[0]] = setting
+    Path("briefing.toml").write_text(
+        '[daily]\nsources = ["ferry.txt"]\nout = "out"\n[daily.email]\nhost = "127.0.0.1"\n'
+        + "\n".join(email.values())
+        + "\n"
+    )
+    code, _, err = _cli(["daily", "--date", "2026-11-20"], capsys)
+    assert code == 1
+    _one_error(err, needle)
+    assert not Path("out").exists()  # refused before anything is read or written

@@ -137,3 +137,37 @@ def test_a_cache_damaged_on_disk_is_one_error_at_the_call_not_a_traceback(tmp_pa
     for call in (lambda: cache.get("k7"), lambda: cache.put("k7", "m", {}), lambda: len(cache)):
         with pytest.raises(EngineError, match=r"cache\.sqlite: cannot use the LLM cache"):
             call()
+
+
+@pytest.mark.parametrize("other", ["contacts", "meta"])  # meta: the corpus store's
+def test_another_programs_database_is_refused_and_left_untouched(
+    tmp_path: Path, other: str
+) -> None:
+    # BRIEFING_CACHE_PATH naming another program's database (or the corpus store) gave it the
+    # cache's two tables and a WAL journal.
+    path = tmp_path / "app.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"CREATE TABLE {other} (name TEXT)")
+        raw.execute(f"INSERT INTO {other} VALUES ('kept')")
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(EngineError) as info:
+        LLMCache(path)
+    assert str(info.value) == (
+        f"{path}: not an LLM cache (it holds other tables: {other}); set BRIEFING_CACHE_PATH "
+        "to another file or pass --no-cache"
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.sqlite"]  # no -wal, no -shm
+
+
+def test_a_cache_path_that_is_no_file_is_refused_before_sqlite_opens_it(tmp_path: Path) -> None:
+    # /dev/null was opened as an empty database, and /dev/null-journal written beside it.
+    (tmp_path / "folder").mkdir()
+    for path, kind in (
+        (tmp_path / "folder", "a directory"),
+        (Path("/dev/null"), "a character device"),
+    ):
+        with pytest.raises(EngineError, match=f"^{path}: is {kind}, not an LLM cache"):
+            LLMCache(path)
+    assert not Path("/dev/null-journal").exists()

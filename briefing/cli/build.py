@@ -190,7 +190,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     max_bytes = max_doc_bytes(args.max_doc_mb)
     if args.output:
         check_output_path(Path(args.output), what="brief")  # before the work, not after it
-        if source_at(Path(args.output), args.sources) is not None:
+        if source_at(Path(args.output), args.sources, max_bytes=max_bytes) is not None:
             raise OutputError(
                 one_line(args.output),
                 "is one of this brief's sources; refusing to overwrite it (name another file)",

@@ -271,11 +271,11 @@ def _add_schedule(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from briefing.daily.store import Store
+    from briefing.daily.store import Store, store_exists
 
     config = _daily_config(args, out=args.out, store=args.store)
     path = config.store_path
-    if not path.is_file():
+    if not store_exists(path):
         raise ConfigError(f"{path}: no corpus store yet; run 'briefing daily' first")
     try:
         with Store(path, read_only=True) as store:  # history only reads

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from pathlib import Path
 
 from briefing.cli.common import (
@@ -20,7 +21,8 @@ from briefing.cli.common import (
 )
 from briefing.errors import BriefingError, OutputError
 from briefing.files import check_output_path, write_atomic
-from briefing.ingest import ingest_paths
+from briefing.formats.feed import FEED_SUFFIXES
+from briefing.ingest import Ingested, ingest_paths
 from briefing.models import Document
 from briefing.sanitize import one_line
 
@@ -56,12 +58,7 @@ def source_document(source: str, *, max_bytes: int) -> Document:
     if not result.documents:
         raise BriefingError(result.warnings[0] if result.warnings else f"{target}: no text")
     if number is not None:
-        wanted = f"{target}#{number}"
-        for doc in result.documents:
-            if doc.path == wanted:
-                return doc
-        count = len(result.documents)
-        raise BriefingError(f"{target}: no message #{number} (it holds {count} with text)")
+        return _numbered(result, target, number)
     if len(result.documents) > 1:
         paths = [d.path for d in result.documents]
         raise BriefingError(
@@ -69,6 +66,28 @@ def source_document(source: str, *, max_bytes: int) -> Document:
             f"e.g. {paths[0]} or {paths[-1]}"
         )
     return result.documents[0]
+
+
+def _numbered(result: Ingested, target: str, number: int) -> Document:
+    """Message or entry ``number`` of the mailbox or feed ``target``; else why not: the
+    warning that skipped it (an empty message, an entry without article text), or how many
+    the file holds."""
+    target = one_line(Path(target))  # as ingest names it: './box.mbox' is 'box.mbox#2'
+    wanted = f"{target}#{number}"
+    for doc in result.documents:
+        if doc.path == wanted:
+            return doc
+    for line in result.warnings:
+        if line.startswith(f"{wanted}: "):
+            raise BriefingError(line)
+    # Every message or entry is a document or a warning naming it: the last number is the count.
+    numbered = re.compile(re.escape(target) + r"#(\d+)(?::|$)")
+    found = (numbered.match(name) for name in [d.path for d in result.documents] + result.warnings)
+    count = max((int(m.group(1)) for m in found if m), default=0)
+    feed = Path(target).suffix.lower() in FEED_SUFFIXES
+    unit, units = ("entry", "entries") if feed else ("message", "messages")
+    held = f"{count} {unit if count == 1 else units}"
+    raise BriefingError(f"{target}: no {unit} #{number} (it holds {held}, #1 to #{count})")
 
 
 def _cmd_text(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ import json
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from briefing.config import Settings, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
 from briefing.render import Format
-from briefing.sanitize import remember_secret
+from briefing.sanitize import one_line, remember_secret, shown
 from briefing.sourcefiles import DEFAULT_MAX_BYTES
 
 _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
@@ -30,6 +31,8 @@ _DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 # at most a century.
 MAX_WINDOW_HOURS = 24 * 366
 MAX_RETENTION_DAYS = 36_600
+
+MAX_SUBJECT_CHARS = 500  # a template: the title it names is cut at 300
 
 SMTP_USER_VAR = "BRIEFING_SMTP_USER"
 SMTP_PASSWORD_VAR = "BRIEFING_SMTP_PASSWORD"
@@ -58,6 +61,41 @@ class EmailConfig(BaseModel):
     password: SecretStr | None = Field(
         default=None, description=f"Never in the file: set {SMTP_PASSWORD_VAR}."
     )
+
+    @field_validator("subject")
+    @classmethod
+    def _a_subject_template(cls, value: str) -> str:
+        """Only ``{date}`` and ``{title}``, as written: ``{x}`` was a KeyError traceback after
+        the brief was written, and a format spec such as ``{title:>300000000}`` built a
+        300 MB subject (``{date:>999999999999}`` a MemoryError)."""
+        try:
+            fields = [(name, spec, conv) for _, name, spec, conv in Formatter().parse(value)]
+        except ValueError as exc:  # a lone '{' or '}'
+            raise ValueError(
+                f"not a subject template ({exc}); write a brace as {{{{ or }}}}"
+            ) from None
+        for name, spec, conversion in fields:
+            if name is not None and (name not in ("date", "title") or spec or conversion):
+                field = (
+                    name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                )
+                raise ValueError(
+                    f"the subject may hold only {{date}} and {{title}}, not {{{shown(field, 60)}}}"
+                )
+        if len(value) > MAX_SUBJECT_CHARS:
+            raise ValueError(f"the subject is over {MAX_SUBJECT_CHARS} characters")
+        return value
+
+    @field_validator("to", "sender", "host", "username")
+    @classmethod
+    def _on_one_line(cls, value: str | list[str] | None) -> str | list[str] | None:
+        """Header values and the SMTP host on one line: a line break in an address
+        (``"a@example.org\\r\\nBcc: ..."``) was a ValueError traceback from the e-mail package,
+        which refuses it, after the brief was written."""
+        for item in [value] if isinstance(value, str) else value or []:
+            if one_line(item) != item:
+                raise ValueError(f"{shown(item, 60)!r} holds a line break or a control character")
+        return value
 
 
 class DailyConfig(BaseModel):

@@ -38,7 +38,7 @@ from briefing.daily.collect import (
 from briefing.daily.config import DailyConfig
 from briefing.daily.deliver import deliver_brief
 from briefing.daily.fetch import HttpClient
-from briefing.daily.store import Store
+from briefing.daily.store import Store, store_exists
 from briefing.engines.base import Engine
 from briefing.errors import RenderError
 from briefing.files import remove_stale_temporaries_in, run_lock, write_atomic
@@ -128,6 +128,7 @@ def run_daily(
             window = run_window(config, store, now, day)
             lines = plan(config, store, sources, window)
         return DailyResult(day=window.day, status="dry_run", plan=lines, warnings=sources.warnings)
+    store_exists(config.store_path)  # a folder or FIFO there: refused before anything is made
     config.out.mkdir(parents=True, exist_ok=True)
     lock = config.store_path.with_name(config.store_path.name + ".lock")
     with run_lock(lock, now=now), Store(config.store_path) as store:

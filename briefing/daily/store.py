@@ -17,7 +17,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import sqlite3
+import stat
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Contradiction, Document, Fact, Reprint, Span
 from briefing.sanitize import shown
+from briefing.sourcefiles import file_kind, os_reason
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +219,24 @@ def _sql_value(value: object) -> object:
 # ---------------------------------------------------------------------------- the store
 
 
+def store_exists(path: Path) -> bool:
+    """Whether a store file is at ``path`` (a link is followed); False when nothing is there.
+    StoreError when something that is no file is: a folder, a FIFO, a device (SQLite would
+    say only "unable to open database file" or "disk I/O error", and history "no store yet")."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:  # a link loop, a path too long, a folder that cannot be searched
+        raise StoreError(f"{shown(path)}: cannot open the corpus store: {os_reason(exc)}") from None
+    if stat.S_ISREG(mode):
+        return True
+    raise StoreError(
+        f"{shown(path)}: is {file_kind(mode)}, not a corpus store; name the store's file "
+        "(--store, or store in the [daily] config)"
+    )
+
+
 class Store:
     """A corpus database. Use as a context manager, or call close()."""
 
@@ -224,6 +245,7 @@ class Store:
         to read it (``briefing history``): nothing is written, so a store the user may not
         write to (another account's, a read-only mount) can still be read."""
         self.path = Path(path)
+        store_exists(self.path)
         if read_only and self._open_read_only():
             return
         try:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import EngineError
+from briefing.sanitize import shown
+from briefing.sourcefiles import file_kind
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ CREATE TABLE IF NOT EXISTS capabilities (
     probed REAL NOT NULL
 );
 """
+_TABLES = frozenset({"llm_calls", "capabilities"})
 # Every column read or written: a file that has the tables under other columns is no cache.
 _COLUMNS = """
 SELECT key, model, value, created FROM llm_calls LIMIT 0;
@@ -73,14 +78,46 @@ class LLMCache:
         self.misses = 0
         try:
             if str(self.path) != ":memory:":
+                self._check_file()
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            self._check_tables()  # before anything is written to it
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA + _COLUMNS)
             self._db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise self._unusable(exc) from exc
+
+    def _check_file(self) -> None:
+        """EngineError for a path where something that is no file is: SQLite would read a
+        device as an empty database and write a journal beside it (``/dev/null-journal``)."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        if not stat.S_ISREG(mode):
+            raise EngineError(
+                f"{shown(self.path)}: is {file_kind(mode)}, not an LLM cache; set "
+                "BRIEFING_CACHE_PATH to a file or pass --no-cache"
+            )
+
+    def _check_tables(self) -> None:
+        """EngineError for a database holding tables the cache never makes: another program's
+        database (a mistyped ``BRIEFING_CACHE_PATH``, or the corpus store) would otherwise
+        gain the cache's tables and a WAL journal. It is left as it was."""
+        names = {
+            str(name)
+            for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        others = sorted(n for n in names - _TABLES if not n.startswith("sqlite_"))
+        if others:
+            self._db.close()
+            raise EngineError(
+                f"{shown(self.path)}: not an LLM cache (it holds other tables: "
+                f"{shown(', '.join(others), 60)}); set BRIEFING_CACHE_PATH to another file "
+                "or pass --no-cache"
+            )
 
     def _unusable(self, exc: BaseException) -> EngineError:
         return EngineError(
