@@ -404,3 +404,31 @@ def test_an_actor_position_in_its_own_words_is_not_shown_as_a_quote() -> None:
     assert "\u201cReopening Monday\u201d" not in html and quote in html
     md = render_markdown(brief.model_copy(update={"actors": [verbatim]}))
     assert "\u201c" + quote + "\u201d" in md
+
+
+def test_reprints_are_one_line_per_cited_source_and_a_few_of_them() -> None:
+    # a wire story copied into many files is one line naming three copies, and only the first
+    # few sources' copies are listed: 60 lines had crowded every story off the one-page PDF
+    from briefing.models import Changes, Reprint
+    from briefing.render.html import render_html
+
+    brief = _brief("The harbour reopened on Monday.")
+    sources = [
+        SourceRef(id=f"d{n}", number=n, title=f"Harbour story {n}", path=f"{n}.txt")
+        for n in range(1, 9)
+    ]
+    reprints = [
+        Reprint(source_id=f"d{n}", path=f"copy-{n}-{k}.txt", title=f"Harbour story {n}")
+        for n in range(1, 9)
+        for k in range(5 if n == 1 else 1)
+    ]
+    brief = brief.model_copy(
+        update={"sources": sources, "reprints": reprints, "changes": Changes(previous_day=None)}
+    )
+    md = render_markdown(brief)
+    assert md.count("also carried by") == 5
+    assert "`copy-1-0.txt`; `copy-1-1.txt`; `copy-1-2.txt` (and 2 more in the JSON)" in md
+    assert "Harbour story 1 ·" not in md  # a copy under its source's own title is named by path
+    assert "(and the reprints of 3 more sources in the JSON)" in md
+    html = render_html(brief)
+    assert html.count("also carried by") == 5 and "reprints of 3 more sources" in html

@@ -27,12 +27,14 @@ from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import (
     KIND_LABELS,
+    REPRINT_LINES,
     Cited,
     as_label,
     cite_labels,
     lineup_view,
     quote_and_also,
     quoted,
+    reprint_lines,
     side_label,
     side_quotes,
 )
@@ -289,6 +291,8 @@ def render_html(
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
             lineup=lineup_view(brief),
+            reprint_lines=reprint_lines(brief),
+            reprint_lines_shown=REPRINT_LINES,
         )
     except TemplateError as exc:
         raise RenderError(f"{templates_dir() / TEMPLATE_NAME}: template error: {exc}") from exc

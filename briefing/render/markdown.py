@@ -22,6 +22,7 @@ from briefing.models import (
     ContradictionSide,
     Fact,
     Reprint,
+    SourceRef,
 )
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
@@ -89,6 +90,43 @@ def source_numbers(brief: Brief) -> dict[str, int]:
 
 
 Cited = Citation | Reprint | Mapping[str, str]
+
+REPRINTS_SHOWN = 3  # copies named per cited source on the page; the rest are in the JSON
+REPRINT_LINES = 5  # cited sources whose copies the page lists; the rest are counted
+
+
+@dataclass(frozen=True)
+class ReprintLine:
+    """The copies of one cited source on the page: the first few named (by outlet or title when
+    it is not the source's own, and path), the rest counted."""
+
+    source_id: str
+    shown: tuple[tuple[str | None, str], ...]
+    more: int
+
+
+def reprint_lines(brief: Brief) -> list[ReprintLine]:
+    """The brief's reprints, one line per cited source in source order (a wire story copied
+    into 60 files is one line naming three of them, not 60 lines)."""
+    refs = {s.id: s for s in brief.sources}
+    copies: dict[str, list[Reprint]] = {}
+    for reprint in brief.reprints:
+        copies.setdefault(reprint.source_id, []).append(reprint)
+    lines = []
+    for sid, found in sorted(copies.items(), key=lambda i: (i[0] not in refs, _number(refs, i[0]))):
+        ref = refs.get(sid)
+        own = (ref.outlet or ref.title) if ref is not None else None
+        named = tuple(
+            ((r.outlet or r.title) if (r.outlet or r.title) != own else None, r.path)
+            for r in found[:REPRINTS_SHOWN]
+        )
+        lines.append(ReprintLine(sid, named, max(0, len(found) - REPRINTS_SHOWN)))
+    return lines
+
+
+def _number(refs: Mapping[str, SourceRef], source_id: str) -> int:
+    ref = refs.get(source_id)
+    return ref.number if ref is not None else 0
 
 
 def cite_labels(citations: Iterable[Cited], numbers: Mapping[str, int]) -> list[tuple[int, str]]:
@@ -302,6 +340,8 @@ def render_markdown(brief: Brief) -> str:
         kind_label=KIND_LABELS,
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
         lineup=lineup_view(brief),
+        reprint_lines=reprint_lines(brief),
+        reprint_lines_shown=REPRINT_LINES,
         story_moves=story_moves(brief.changes) if brief.changes else [],
         developments=listed_developments(brief),
         changes_shown=CHANGES_SHOWN,
