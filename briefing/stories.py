@@ -370,8 +370,22 @@ def _is_lead(line: str) -> bool:
     return len(line.split()) > TITLE_WORDS and ends_sentence(line)
 
 
+# Words that lead into what follows them: a cut heading does not end on one
+_LEADS_ON_WORDS = (
+    "a an the of to from for with by in on at into onto over under about as and or but nor "
+    "his her him its their them our your my that which who whose than is are was were be "
+    "been has have had will would can could should may might must not no"
+)
+_LEADS_ON = frozenset(_LEADS_ON_WORDS.split())
+
+
 def _cut(words: list[str], n: int) -> str:
-    return " ".join(words[:n]).rstrip(",;:-\u2014") + "\u2026"
+    """The first ``n`` words and an ellipsis, not ending on a word that leads into the cut
+    ("... as her godson to protect him from…" is "... as her godson to protect…")."""
+    kept = words[:n]
+    while len(kept) > n // 2 and kept[-1].lower().strip(",;:") in _LEADS_ON:
+        kept.pop()
+    return " ".join(kept).rstrip(",;:-\u2014") + "\u2026"
 
 
 def _rank_key(story: Story) -> tuple[int, int, int, str]:

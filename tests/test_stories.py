@@ -484,6 +484,11 @@ def test_a_story_that_only_mentions_the_topic_is_not_briefed_beside_it(monkeypat
             "Officials in the northern province confirmed that the old bridge over the river had "
             "been closed\u2026",
         ),
+        (  # ... and not on a word that leads into the cut ("... to protect him from")
+            "Argentina's president adopted a young boy as her godson on Monday to protect him "
+            "from a curse that the village elders had warned about for years.\n\nx\n",
+            "Argentina's president adopted a young boy as her godson on Monday to protect\u2026",
+        ),
         # a heading has no full stop ...
         ("The council voted to close the bridge.\n\nIt will reopen in May.\n",
          "The council voted to close the bridge"),
