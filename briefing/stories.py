@@ -120,14 +120,20 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
         doc_freq.update(p.counts.keys())
     n = len(profiles)
     rarity = {term: _idf(df, n) ** IDF_POWER for term, df in doc_freq.items()}
+    # Most terms occur once in a lead, where the weight is the rarity itself (1 + log 1 = 1):
+    # their sort keys are made once per inbox, not once per document.
+    once = {term: (-weight, term) for term, weight in rarity.items()}
     vectors: list[dict[str, float]] = []
     for p in profiles:
-        ranked = sorted(  # heaviest first, ties by term
-            (-(1.0 + math.log(count)) * rarity[term], term) for term, count in p.counts.items()
+        ranked = sorted(  # heaviest first (negated weights), ties by term
+            [
+                once[term] if count == 1 else (-(1.0 + math.log(count)) * rarity[term], term)
+                for term, count in p.counts.items()
+            ]
         )
-        top = [(term, -negated) for negated, term in ranked[:VECTOR_TERMS]]
-        norm = math.sqrt(sum(w**2 for _, w in top)) or 1.0
-        vectors.append({t: w / norm for t, w in top})
+        top = ranked[:VECTOR_TERMS]
+        norm = math.sqrt(sum([negated**2 for negated, _ in top])) or 1.0
+        vectors.append({t: -negated / norm for negated, t in top})
     return vectors, doc_freq
 
 
