@@ -196,12 +196,13 @@ def _candidate_pairs(
     least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
     pairs: list[tuple[int, int]] = []
     for a, terms in enumerate(blocked):
-        shared: Counter[int] = Counter()  # later document -> terms it shares with a
+        later: list[int] = []  # each later document once per term it shares with a
         for term in terms:
             ids = postings.get(term, [])
             if len(ids) <= MAX_POSTINGS:
-                shared.update(ids[bisect_right(ids, a) :])
-        pairs.extend((a, b) for b, n in shared.items() if n >= least)
+                later += ids[bisect_right(ids, a) :]
+        # counted in one call, in C (in the order the documents first appear, as before)
+        pairs.extend((a, b) for b, n in Counter(later).items() if n >= least)
     return pairs
 
 
