@@ -313,9 +313,11 @@ def _story(
     latest = max(dates) if dates else None
     # A story told over days is headed by its latest day: the news is the latest development
     heads = [i for i in ids if documents[i].date == latest] if len(set(dates)) > 1 else ids
-    # ... and by a source that tells it plainly, when one does
-    plain = [i for i in heads if not slanted(headline_of(documents[i]))] if len(heads) > 1 else []
-    lead = max(plain or heads, key=lambda i: (_cosine(vectors[i], centroid), -i))
+    # ... and by the source closest to the story's centroid that tells it plainly, when one
+    # does (headlines are read closest first, only until a plain one: most stories' first)
+    closest = sorted(heads, key=lambda i: (_cosine(vectors[i], centroid), -i), reverse=True)
+    plain = (i for i in closest if not slanted(headline_of(documents[i])))
+    lead = next(plain, closest[0]) if len(closest) > 1 else closest[0]
     ordered = [lead, *(i for i in ids if i != lead)]
     copies: set[int] = set()
     outlets: set[str] = set()
