@@ -25,6 +25,7 @@ from verifying import verify_all
 from briefing.engines.cost import Deadline, TimeUp, estimate_tokens
 from briefing.engines.ladder import is_looping, repeats_itself
 from briefing.engines.openai_engine import OpenAIEngine
+from briefing.errors import EngineError
 
 QUOTE = "Council leader Mara Quill said the ferry service lost 4.2 million dollars last year"
 FACT = {
@@ -223,3 +224,35 @@ def test_llm_budget_stops_requests_and_leaves_the_rest_to_offline_extraction(
     verified = verify_all(docs, facts).facts
     assert QUOTE in {f.citations[0].quote for f in verified}  # the model's fact is kept
     assert any("offline extraction" in w and "harbor_b" in w for w in engine.warnings)
+
+
+def test_a_streamed_answer_that_stalls_is_one_clear_error(tmp_path: Path) -> None:
+    # The server stops sending mid-answer: the SDK reports it as its own timeout error while
+    # the stream is read, which had escaped as a traceback (a real model under --llm-budget).
+    docs = synthetic_documents()
+    chunks = paragraph_chunks(docs)[:1]
+
+    def stalls() -> Iterator[str]:
+        yield '{"facts": ['
+        raise httpx2.ReadTimeout("scripted stall")
+
+    client = _streaming_client(stalls, [], [])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", stream=True)
+    engine = OpenAIEngine(settings, client=client)
+    with pytest.raises(EngineError, match="stalled"):
+        engine.extract_facts(TOPIC, docs, chunks)
+
+
+def test_a_streamed_answer_whose_connection_drops_is_one_clear_error(tmp_path: Path) -> None:
+    docs = synthetic_documents()
+    chunks = paragraph_chunks(docs)[:1]
+
+    def drops() -> Iterator[str]:
+        yield '{"facts": ['
+        raise httpx2.RemoteProtocolError("peer closed connection without sending complete body")
+
+    client = _streaming_client(drops, [], [])
+    settings = settings_for("http://fake.invalid/v1", tmp_path / "c.sqlite", stream=True)
+    engine = OpenAIEngine(settings, client=client)
+    with pytest.raises(EngineError, match="connection was lost"):
+        engine.extract_facts(TOPIC, docs, chunks)

@@ -518,13 +518,19 @@ class StructuredCaller:
                             self.stats.loops_stopped += 1
                         finish = "length"
                         break
-        except httpx2.TimeoutException as exc:
+        except (httpx2.TimeoutException, openai.APITimeoutError) as exc:
+            # the SDK reports a read that timed out mid-stream as its own timeout error
             if self.deadline.remaining() == 0.0:
                 self.deadline.hit = True
                 raise TimeUp from exc
             raise EngineError(
                 f"{self.base_url}: the answer stalled for {self.timeout_s:g} s; "
                 "raise --timeout or try later"
+            ) from exc
+        except (httpx2.TransportError, openai.APIConnectionError) as exc:
+            raise EngineError(
+                f"{self.base_url}: the connection was lost while the answer was being read; "
+                "check the server and try again"
             ) from exc
         finally:
             stream.close()
