@@ -423,15 +423,20 @@ def signpost_end(sentence: str) -> int:
 
 
 # A wire dateline before a lead: "WASHINGTON (AP) \u2014", "WEST PALM BEACH, Fla.\u2014",
-# "BUENOS AIRES, Dec. 29 (UPI) --", "SEOUL, South Korea \u2014", "Washington (CNN)" (a place
-# in capitals, or any place before an agency in brackets), before a capitalised word.
+# "BUENOS AIRES, Dec. 29 (UPI) --", "SEOUL, South Korea \u2014", "BAGHDAD/WASHINGTON (Reuters)
+# -", "Washington (CNN)" (a place in capitals, or any place before an agency in brackets),
+# before a capitalised word. A hyphen is a dateline's dash only with spaces around it: "COVID-19"
+# and "SARS-CoV-2" are words.
 _PLACE = r"(?:,\s+[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)*)?(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
 _AGENCY = r"\([A-Z][A-Za-z&.\s]{0,24}\)"
-_DASH = r"\s*(?:--|\u2014|\u2013|-)\s*"
+_DASH = r"(?:\s*(?:--|\u2014|\u2013)\s*|\s+-\s+)"
 _DATELINE = re.compile(
-    rf"(?:[A-Z][A-Z.'\u2019-]{{2,}}(?:\s+[A-Z][A-Z.'\u2019-]+)*{_PLACE}(?:\s*{_AGENCY})?{_DASH}"
-    rf"|(?:[A-Z][A-Za-z.'\u2019-]*(?:\s+[A-Z][A-Za-z.'\u2019-]*)*{_PLACE}\s*)?{_AGENCY}"
+    rf"(?:[A-Z][A-Z.'\u2019/-]{{2,}}(?:\s+[A-Z][A-Z.'\u2019/-]+)*{_PLACE}(?:\s*{_AGENCY})?"
+    rf"{_DASH}|(?:[A-Z][A-Za-z.'\u2019/-]*(?:\s+[A-Z][A-Za-z.'\u2019/-]*)*{_PLACE}\s*)?{_AGENCY}"
     rf"(?:{_DASH}|\s*))(?=[A-Z\"\u201c\d])"
+)
+_ASIDE_CHARS = (
+    80  # "AOC \u2014 Alexandria Ocasio-Cortez \u2014 said": a dash this close closes an aside
 )
 
 
@@ -439,7 +444,12 @@ def dateline_end(sentence: str) -> int:
     """Where a lead begins after its wire dateline ("WASHINGTON (AP) \u2014 President ..."),
     0 when it opens with none: the place and the agency are no part of what it says."""
     m = _DATELINE.match(sentence)
-    return m.end() if m is not None and m.end() < len(sentence) else 0
+    if m is None or m.end() >= len(sentence):
+        return 0
+    dash = sentence[m.start() : m.end()]
+    if "(" not in dash and "\u2014" in sentence[m.end() : m.end() + _ASIDE_CHARS]:
+        return 0  # a name and an aside between dashes, not a place
+    return m.end()
 
 
 def still_quoting(sentence: str, quoting: bool) -> bool:

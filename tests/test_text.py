@@ -210,6 +210,12 @@ def test_a_state_or_plural_title_abbreviation_ends_no_sentence() -> None:
         ("US \u2014 China talks resumed.", ""),
         ("NATO \u2014 the alliance said it would act.", ""),
         ("FBI Director Chris Wray said so.", ""),
+        # a hyphen in a word is no dateline's dash; nor is a dash that opens an aside
+        ("COVID-19 cases rose sharply in Halvik.", ""),
+        ("SARS-CoV-2 infections rose in Halvik.", ""),
+        ("U.S. COVID-19 deaths rose again.", ""),
+        ("AOC \u2014 Alexandria Ocasio-Cortez \u2014 said it on Monday.", ""),
+        ("BAGHDAD/WASHINGTON (Reuters) - Iraq said on Monday.", "BAGHDAD/WASHINGTON (Reuters) - "),
     ],
 )
 def test_a_wire_dateline_is_told_from_the_lead(sentence: str, dateline: str) -> None:
