@@ -582,13 +582,15 @@ def same_stories(
 
 def headed_by_cited(story: Story, cited: AbstractSet[str], doc_of: Mapping[str, Document]) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
-    else the first of its cited sources, so a reader finds the heading's outlet in Sources
-    (``doc_of``: document id -> document)."""
+    else the first of its cited sources that tells it plainly (else the first), so a reader
+    finds the heading's outlet in Sources (``doc_of``: document id -> document)."""
     if not cited or story.source_ids[0] in cited:
         return story
-    first = next((i for i in story.source_ids if i in cited and i in doc_of), None)
-    if first is None:
+    candidates = [i for i in story.source_ids if i in cited and i in doc_of]
+    if not candidates:
         return story
+    # a cited source that tells it plainly, as the story's own heading was chosen
+    first = next((i for i in candidates if not slanted(headline_of(doc_of[i]))), candidates[0])
     return story.model_copy(update={"headline": headline_of(doc_of[first])})
 
 

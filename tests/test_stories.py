@@ -16,9 +16,9 @@ from briefing.cli import main
 from briefing.contradict import propose_candidates
 from briefing.errors import NoMatchingDocumentsError
 from briefing.ingest import ingest_paths
-from briefing.models import Citation, Document, Fact
+from briefing.models import Citation, Document, Fact, Story
 from briefing.render.html import render_html
-from briefing.stories import _TOKEN, group_stories, match_topic
+from briefing.stories import _TOKEN, group_stories, headline_of, match_topic
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -809,3 +809,27 @@ def test_grouping_words_are_runs_without_a_closing_quote_or_dash(text: str) -> N
     ends in a word character); the pattern used is only faster."""
     plain = re.compile(r"[A-Za-z](?:[\w'\u2019-]*\w)?")
     assert _TOKEN.findall(text) == plain.findall(text)
+
+
+def test_a_heading_moved_to_a_cited_source_moves_to_one_that_tells_it_plainly() -> None:
+    from briefing.stories import headed_by_cited
+
+    body = STORIES["port"][0][1]
+    lead, loaded, plain = (
+        document_from_text(f"{title}\n\n{body} {n}\n", f"{n}.txt")
+        for n, title in enumerate(
+            [
+                "Dockworkers strike shuts Valparaiso port",
+                "Union Boss Slams Port Owners as Valparaiso Strike Drags On",
+                "Valparaiso port strike enters second day",
+            ]
+        )
+    )
+    story = Story(
+        id="s1", rank=1, headline=headline_of(lead),
+        source_ids=(lead.id, loaded.id, plain.id), outlets=3,
+    )  # fmt: skip
+    doc_of = {d.id: d for d in (lead, loaded, plain)}
+    moved = headed_by_cited(story, {loaded.id, plain.id}, doc_of)
+    assert moved.headline == "Valparaiso port strike enters second day"
+    assert headed_by_cited(story, {loaded.id}, doc_of).headline.startswith("Union Boss Slams")
