@@ -902,3 +902,25 @@ def test_a_sentence_about_the_one_before_it_is_no_claim_to_refute() -> None:
         "that the island papers had already debunked.\n"
     )
     assert _offline_contradictions("ferry debate", opinion, check) == []
+
+
+def test_another_source_is_no_corroboration_when_its_figures_differ() -> None:
+    from briefing.engines.offline import OfflineEngine
+    from briefing.models import Citation, Fact
+
+    def fact(fid: str, source: str, text: str, score: float) -> Fact:
+        return Fact(
+            id=fid, statement=text, score=score,
+            citations=(Citation(source_id=source, quote=text),),
+        )  # fmt: skip
+
+    ours = fact("a", "d1", "The ferry operator raised fares on the island routes by 12 percent "
+                "on Monday, the union said.", 0.9)  # fmt: skip
+    same = fact("b", "d2", "The ferry operator raised fares on the island routes by 12 percent "
+                "on Monday, union leaders said.", 0.8)  # fmt: skip
+    other = fact("c", "d3", "The ferry operator raised fares on the island routes by 30 percent "
+                 "on Monday, the union said.", 0.7)  # fmt: skip
+    bottom = OfflineEngine().synthesize("ferry fares", [ours, same, other], []).value.bottom_line
+    first = bottom[0]
+    assert [c.source_id for c in first.citations] == ["d1", "d2"]  # says it again: corroborates
+    assert all("d3" not in {c.source_id for c in f.citations[1:]} for f in bottom)

@@ -121,6 +121,13 @@ def _figures(text: str) -> frozenset[str]:
     return frozenset(f.rstrip("%") for f in figures(text) if not YEAR.fullmatch(f))
 
 
+def _figures_agree(item: Fact, other: Fact) -> bool:
+    """Whether ``other`` gives none of its figures against ``item``'s: tariffs "on $34 billion
+    in Chinese goods" and China's "on $60bn of US goods" are two measures, not one told twice."""
+    mine, theirs = _figures(item.statement), _figures(other.statement)
+    return not (mine and theirs) or bool(mine & theirs)
+
+
 @dataclass
 class _Candidate:
     doc_id: str
@@ -468,6 +475,7 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
             same[1]
             and fact_source_is_new(chosen[same[0]], fact)
             and _names_held(chosen[same[0]], fact)
+            and _figures_agree(chosen[same[0]], fact)
         ):
             # Another source says the same thing: it corroborates the item, cited beside it.
             item = chosen[same[0]]
