@@ -289,7 +289,12 @@ _NO_VERB_BEFORE = re.compile(
     r"|was|were|had|been)|['\u2019]s?)\s+$",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)")
+# Someone's words: in double quotation marks, or in single ones ("said: 'We will ...'",
+# "Trump \u2018poisoning\u2019 democracy"), an apostrophe ("don\u2019t") not closing them
+_QUOTED = re.compile(
+    r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)"
+    r"|(?<!\w)\u2018.*?(?:\u2019(?![a-z])|$)|(?<![\w'])'(?=[A-Z]).*?(?:'(?![a-z])|$)"
+)
 # The writer speaking: "I" before a verb ("I joined", "I will"; not "World War I" or
 # "C.I.A."), "we", "us", "our", "my" (not "US"), or to the reader: "you", "Imagine ..."
 _FIRST_PERSON = re.compile(
@@ -298,9 +303,17 @@ _FIRST_PERSON = re.compile(
 )
 
 
+# A headline that gives the floor to a name: "Trump: My tweets 'were NOT Racist'"
+_SPEAKER = re.compile(r"(?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*:\s")
+
+
 def _unquoted(statement: str) -> str:
-    """``statement`` without what it quotes (someone else's words)."""
-    if '"' not in statement and "\u201c" not in statement:
+    """``statement`` without what it quotes (someone else's words), or what a name before a
+    colon says."""
+    speaker = _SPEAKER.match(statement)
+    if speaker is not None:
+        return statement[: speaker.end()]
+    if not any(mark in statement for mark in "\"'\u201c\u2018"):
         return statement
     return _QUOTED.sub(" ", statement)
 
@@ -312,6 +325,9 @@ def in_own_voice(statement: str) -> bool:
     had to play ...", "If you don't watch cable news, ..."): an op-ed's or a feature's voice,
     the writer's view or story, not news a brief reports as fact."""
     text = _unquoted(statement)
+    actor = attribute(statement).actor
+    if actor and not _FIRST_PERSON.search(actor):
+        return False  # "It's our fault, the mayor's aide said.": someone's words, reported
     for m in _FIRST_PERSON.finditer(text):
         if m.group().startswith("I"):
             before = text[: m.start()].split()

@@ -817,6 +817,9 @@ def test_the_offline_watch_list_holds_what_comes_next_not_a_past_announcement() 
         ("Veterans of World War I were honoured in Halvik on Sunday.", False),
         ("Sen. Jon Tester (D-Mont.) and Sen. Angus King (I-Maine) voted against it.", False),
         ("The US and the EU said the ferry deal would stand.", False),
+        ("The minister said: 'We will not let the islands down.'", False),
+        ("It's our fault, the operator's spokesman said on Monday.", False),
+        ("Lund: My crews 'were NOT on strike'", False),
     ],
 )
 def test_the_writer_speaking_is_told_from_reported_news(statement: str, own: bool) -> None:
@@ -851,6 +854,7 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
         ("Ferry crews strike in Halvik, halting island crossings", False),
         ("\u2018It\u2019s Not True\u2019: Operator denies union report on ferry cuts", False),
         ("Union says operator \u201clied\u201d about ferry safety", False),  # the union's word
+        ("Lund says operator \u2018lied\u2019 about ferry safety", False),
     ],
 )
 def test_a_headline_that_argues_is_told_from_one_that_tells(headline: str, slant: bool) -> None:
