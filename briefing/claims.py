@@ -381,9 +381,23 @@ def looks_ahead(statement: str) -> bool:
             continue
         if _MENTIONS_AHEAD.fullmatch(m.group()):
             continue
-        if not _NO_VERB_BEFORE.search(statement, max(0, m.start() - 20), m.start()):
-            return True
+        if _NO_VERB_BEFORE.search(statement, max(0, m.start() - 20), m.start()):
+            continue
+        relative = _RELATIVE_BEFORE.search(statement, max(0, m.start() - 12), m.start())
+        if relative is not None and _PAST_VERB.search(statement, 0, relative.start()):
+            continue  # "The House passed a bill that will deliver ...": what it did, and why
+        return True
     return False
+
+
+# "that will", "which will": a cue in a clause that describes something ...
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+$", re.IGNORECASE)
+# ... after a main verb in the past: the news is what was done ("gave final passage to a
+# package that will deliver", "discussed the changes that will come")
+_PAST_VERB = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )\b(?:[a-z]{2,}ed|gave|took|made|held|met|won|lost|left|"
+    r"came|went|brought|began|sent|spent|sought|struck|told|wrote|signed|passed)\b"
+)
 
 
 HEDGE = re.compile(

@@ -774,6 +774,9 @@ def test_a_newsletters_signpost_is_no_part_of_the_quote() -> None:
         ("The court on Monday ended the dispute over the ballot deadline.", False),
         ("Crews gathered in Halvik on Tuesday for the upcoming strike vote.", False),
         ("Talks continued on Thursday on whether a deal could pass.", False),
+        # what was done, and what the thing done will do, is the news of the day
+        ("The assembly approved a ferry subsidy that will cut fares in May.", False),
+        ("The new timetable, which will add two crossings, starts in May.", True),
     ],
 )
 def test_what_to_watch_is_what_comes_next_in_the_sources_own_words(
