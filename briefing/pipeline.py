@@ -24,12 +24,14 @@ from briefing.compose import fit_brief, select_brief, with_reprints
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, EngineResult, create_engine
+from briefing.engines.offline import OfflineEngine
 from briefing.errors import NoDocumentsError
 from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
 from briefing.lineup import NEXT_STORIES, TOP_STORIES, select_lineup
 from briefing.models import (
     Brief,
     BriefStats,
+    Chunk,
     Contradiction,
     Document,
     Fact,
@@ -171,7 +173,41 @@ def _extract(
     run.tally.facts_extracted += len(raw_facts)
     run.tally.facts_verified += len(facts)
     run.tally.facts_dropped_unverified += dropped
-    return support_facts(index, facts, run.tally), focus
+    supported = support_facts(index, facts, run.tally)
+    return [*supported, *_fill_uncited(focus, retrieved, supported, topic, run, index)], focus
+
+
+def _fill_uncited(
+    focus: Sequence[Document],
+    retrieved: Sequence[Chunk],
+    facts: Sequence[Fact],
+    topic: str,
+    run: _Run,
+    index: CitationIndex,
+) -> list[Fact]:
+    """Offline facts for each document an LLM engine's facts all failed for: a model's
+    statements that its quotes do not bear out are left out by the support check, and a
+    source left with none would be read but never cited. The offline engine's facts are its
+    sources' sentences: it never leaves one so."""
+    if run.engine.name == OfflineEngine.name:
+        return []
+    cited = {c.source_id for f in facts for c in f.citations}
+    left = [d for d in focus if d.id not in cited]
+    if not left:
+        return []
+    ids = {d.id for d in left}
+    found = OfflineEngine().extract_facts(topic, left, [c for c in retrieved if c.doc_id in ids])
+    filled, _ = verify_facts(index, found.value)
+    if filled:
+        run.tally.facts_extracted += len(found.value)
+        run.tally.facts_verified += len(filled)
+        names = ", ".join(d.path or d.id for d in left[:5])
+        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+        run.warnings.append(
+            f"the model's facts for {counted(len(left), 'document')} ({names}{more}) were all "
+            "left out as unverified or unsupported; their facts come from offline extraction"
+        )
+    return filled
 
 
 def _contradictions(

@@ -170,3 +170,42 @@ def test_what_to_watch_comes_from_the_storys_latest_sources() -> None:
     undated = [document_from_text(t.split("\n", 2)[2], n) for t, n in ((older, "o"), (newer, "n"))]
     brief = build_brief(undated, settings=Settings(), today=today)
     assert any("will meet" in w.statement for w in brief.watch)
+
+
+class _UnsupportedFor(FakeEngine):
+    """A model whose facts of one source say what its quotes do not."""
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def extract_facts(
+        self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> EngineResult[list[Fact]]:
+        real = "The canal reopened to barges on Tuesday"
+        quote = "The ferry union voted to end its strike"
+        return EngineResult([
+            Fact(statement="The canal reopened to barges on Tuesday.", score=0.9,
+                 citations=(Citation(source_id=DOC.id, quote=real),)),
+            Fact(statement="Wildfires forced thousands from their homes in Oregon.", score=0.9,
+                 citations=(Citation(source_id=self.doc.id, quote=quote),)),
+        ])  # fmt: skip
+
+    def synthesize(
+        self, topic: str, facts: Sequence[Fact], contradictions: Sequence[Contradiction]
+    ) -> EngineResult[Synthesis]:
+        return EngineResult(Synthesis(title="Canal brief", bottom_line=tuple(facts[:2])))
+
+
+def test_a_source_whose_model_facts_all_fail_the_support_check_is_still_cited() -> None:
+    ferry = document_from_text(
+        "Ferry strike ends\n\nThe ferry union voted to end its strike on Monday after the "
+        "operator raised the canal crews' pay.\nBarges on the canal will run a full timetable.\n",
+        "ferry.txt",
+    )
+    engine = _UnsupportedFor(ferry)
+    brief = build_brief([DOC, ferry], settings=Settings(), today=dt.date(2026, 1, 1), engine=engine)
+    assert ferry.id in {s.id for s in brief.sources}
+    assert brief.stats.statements_dropped_unsupported == 1
+    assert not any("Wildfires" in f.statement for f in [*brief.bottom_line, *brief.facts])
+    assert any("ferry.txt" in w and "offline extraction" in w for w in brief.stats.warnings)
