@@ -931,3 +931,19 @@ def test_another_source_is_no_corroboration_when_its_figures_differ() -> None:
     first = bottom[0]
     assert [c.source_id for c in first.citations] == ["d1", "d2"]  # says it again: corroborates
     assert all("d3" not in {c.source_id for c in f.citations[1:]} for f in bottom)
+
+
+def test_a_source_saying_not_is_no_corroboration_and_keeps_its_own_line() -> None:
+    from briefing.engines.offline import OfflineEngine
+    from briefing.models import Citation, Fact
+
+    done = "The council said inspectors completed the safety review of the ferries in February."
+    never = "The union said the safety review of the ferries was never completed."
+    facts = [
+        Fact(id="a", statement=done, score=0.9, citations=(Citation(source_id="d1", quote=done),)),
+        Fact(
+            id="b", statement=never, score=0.8, citations=(Citation(source_id="d2", quote=never),)
+        ),
+    ]
+    bottom = OfflineEngine().synthesize("ferry review", facts, []).value.bottom_line
+    assert [[c.source_id for c in f.citations] for f in bottom] == [["d1"], ["d2"]]

@@ -436,9 +436,10 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         head = statement[: clause_end(statement, 0)]
         lead = frozenset(content_terms(head))
         figures = _figures(head)
+        denies = negated(statement)
         for i, t in enumerate(chosen_terms):
-            if not (terms and t):
-                continue
+            if not (terms and t) or denies != negated(chosen[i].statement):
+                continue  # "was never completed" does not say "completed" again
             shared = len(terms & t)
             if shared / len(terms | t) > SAME_THING:
                 return i, True

@@ -871,12 +871,10 @@ class OpenAIEngine:
 
     @staticmethod
     def _fallback_synthesis(topic: str, ranked: Sequence[Fact]) -> Synthesis:
-        signals = [f for f in ranked if f.kind == "signal"][:3]
-        return Synthesis(
-            title=topic or "Situation brief",
-            bottom_line=tuple(ranked[:2]),
-            watch=tuple(signals),
-        )
+        """The offline engine's synthesis of the facts, when the model gives none: a bottom
+        line from as many sources as it can, never two items saying the same thing, and
+        what to watch in the sources' own words."""
+        return OfflineEngine().synthesize(topic, list(ranked), []).value
 
     def close(self) -> None:
         if self.cache is not None:
