@@ -432,3 +432,16 @@ def test_reprints_are_one_line_per_cited_source_and_a_few_of_them() -> None:
     assert "(and the reprints of 3 more sources in the JSON)" in md
     html = render_html(brief)
     assert html.count("also carried by") == 5 and "reprints of 3 more sources" in html
+
+
+def test_a_statement_that_is_its_quote_but_for_typography_is_shown_once_as_written() -> None:
+    # an LLM statement with straight apostrophes over a quote with curly ones had printed the
+    # same sentence twice, the first time not as the source writes it
+    from briefing.render.html import render_html
+
+    quote = "Iran\u2019s insistence on indirect talks is not new."
+    brief = _brief("Iran's insistence on indirect talks is not new.", quote)
+    md = render_markdown(brief)
+    assert "- \u201cIran\u2019s insistence on indirect talks is not new.\u201d [1]" in md
+    assert "Iran's" not in md
+    assert render_html(brief).count("insistence on indirect talks") == 1

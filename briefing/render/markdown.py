@@ -185,9 +185,10 @@ def cite_quote(citations: Sequence[Citation], numbers: Mapping[str, int]) -> str
 
 
 def quoted(statement: str, citations: Sequence[Citation]) -> bool:
-    """Whether the statement is itself the verbatim quote of its first citation, so it needs no
-    repeat (further citations are sources saying the same thing, cited beside it)."""
-    return bool(citations) and " ".join(statement.split()) == " ".join(citations[0].quote.split())
+    """Whether the statement is its first citation's quote but for typographic marks and
+    spacing, so the page shows the quote alone, as written (further citations are sources
+    saying the same thing, cited beside it)."""
+    return bool(citations) and fold_quote(statement) == fold_quote(citations[0].quote)
 
 
 def side_quotes(side: ContradictionSide) -> list[str]:
@@ -196,7 +197,7 @@ def side_quotes(side: ContradictionSide) -> list[str]:
     item above quotes them too: a reader compares the sides next to each other, and a pointer
     ("see bottom line 3") left one side blank."""
     if quoted(side.statement, side.citations):
-        return [side.statement]
+        return [side.citations[0].quote]
     return [q.quote for q in side.citations]
 
 
