@@ -90,7 +90,10 @@ def _profile(doc: Document) -> _Profile:
     counts = Counter(filter(None, map(_TERMS.__getitem__, tokens)))
     # "943,000", "14.7%": an event's own figures
     counts.update(["#" + figure for figure in figures(lead)])
-    return _Profile(counts=counts, fingerprint=_fingerprint(doc.text))
+    # the running text: a reprint under another outlet's "Source:" line is the same story told once
+    return _Profile(
+        counts=counts, fingerprint=_fingerprint(doc.running_text(2 * FINGERPRINT_CHARS))
+    )
 
 
 def _term(token: str) -> str | None:

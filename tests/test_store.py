@@ -67,6 +67,34 @@ def test_reprinted_story_joins_the_original_as_a_copy(store: Store) -> None:
     assert other.id not in copies
 
 
+def test_a_short_copy_under_another_outlets_source_line_is_a_reprint(store: Store) -> None:
+    # a two-line teaser carried by four outlets: their "Source:" lines are most of what
+    # differs, and had made each copy a new story ("4 outlets", the top of the page)
+    from briefing.ingest import document_from_text
+
+    teaser = "Ferry talks resume\n\nWatch the full interview with the Halvik ferry union leader.\n"
+    copies = [
+        document_from_text(f"Source: Wire Outlet {k}\n\n{teaser}", f"copy{k}.txt")
+        for k in range(1, 5)
+    ]
+    statuses = [store.add_document(d, origin="file", now=NOW).status for d in copies]
+    assert statuses == ["new", "reprint", "reprint", "reprint"]
+
+
+def test_a_story_counts_a_copy_under_another_source_line_once() -> None:
+    from briefing.ingest import document_from_text
+    from briefing.stories import group_stories
+
+    copies = [
+        document_from_text(
+            f"Source: Wire Outlet {k}\n\nFerry talks resume\n\n{FERRY_STRIKE}\n", f"c{k}.txt"
+        )
+        for k in range(1, 4)
+    ]
+    (story,) = group_stories(copies)
+    assert story.outlets == 1
+
+
 @pytest.mark.parametrize(
     ("a", "b", "low", "high"),
     [

@@ -390,7 +390,8 @@ class Store:
         row = self._db.execute("SELECT cluster FROM documents WHERE id=?", (doc.id,)).fetchone()
         if row is not None:
             return AddResult(doc.id, "duplicate", row[0])
-        print_ = dedup.fingerprint(doc.text)
+        # its running text: a copy under another "Source:" line is still a copy, however short
+        print_ = dedup.fingerprint(doc.running_text())
         cluster, status, updates = doc.id, "new", None
         match = self._near_copy_of(print_)
         if match is not None:
