@@ -553,8 +553,25 @@ def topic_terms(text: str) -> set[str]:
             if len(written) == 2 and written.isupper():  # EU, UN, UK, AI, US: an acronym
                 out.add(part.upper())
             elif len(part) >= 3 and part not in STOPWORDS:
-                out.add(stem(part))
+                key = stem(part)
+                out.add(_SAME_SENSE.get(key, key))
     return out
+
+
+# An editor's headline and the articles under it name one thing in different words ("probe"
+# and "inquiry", "surge" and "rise"): the words of each group are one match key.
+_SENSE_GROUPS = (
+    "probe inquiry investigation investigate investigates investigated investigating",
+    "concern concerns concerned worry worries worried fear fears alarm alarmed",
+    "surge surges surged rise rises rising rose soar soars soared jump jumps jumped spike",
+    "plunge plunges plunged drop drops dropped fall falls fell slump slumped decline declined",
+    "slam slams slammed blast blasts blasted criticize criticizes criticized condemn condemns",
+    "expedite expedited expedites quick quickly swift swiftly fast rapid rapidly",
+    "sue sues sued lawsuit lawsuits suit",
+    "quit quits resign resigns resigned resignation",
+    "talks negotiation negotiations negotiate negotiating",
+)
+_SAME_SENSE = {stem(w): group.split()[0] for group in _SENSE_GROUPS for w in group.split()}
 
 
 def same_stories(

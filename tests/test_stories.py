@@ -833,3 +833,21 @@ def test_a_heading_moved_to_a_cited_source_moves_to_one_that_tells_it_plainly() 
     moved = headed_by_cited(story, {loaded.id, plain.id}, doc_of)
     assert moved.headline == "Valparaiso port strike enters second day"
     assert headed_by_cited(story, {loaded.id}, doc_of).headline.startswith("Union Boss Slams")
+
+
+def test_a_headline_topic_meets_its_articles_in_their_own_words() -> None:
+    # "probe" over articles that say "inquiry", "surge" over "rise": the roundup headline of a
+    # story whose articles never use its words had been "no document is about the topic"
+    from briefing.stories import topic_terms
+
+    assert topic_terms("concern, surge, probe") == topic_terms("worries, rising, inquiry")
+    assert topic_terms("surge") != topic_terms("plunge")
+    docs, _ = _inbox()
+    inquiry = document_from_text(
+        "Harbour board faces inquiry\n\nThe city council opened an inquiry into the harbour "
+        "board's spending on Monday after auditors found unpaid invoices. Council members said "
+        "the inquiry would report by June.\n",
+        "inquiry.txt",
+    )
+    kept = match_topic(group_stories([*docs, inquiry]), [*docs, inquiry], "Harbour Board Probe")
+    assert [s.source_ids for s in kept] == [(inquiry.id,)]
