@@ -248,9 +248,12 @@ def _source_refs(documents: Sequence[Document], cited: set[str]) -> list[SourceR
 
 
 def cited_source_ids(brief: Brief) -> set[str]:
-    """Ids of the sources a brief's page cites: its items, the daily "Since yesterday" block
-    and the reprint notes. The one definition the renderers and the fit share."""
-    return _item_source_ids(brief) | {r.source_id for r in brief.reprints}
+    """Ids of the sources a brief's page cites: its items and the daily "Since yesterday"
+    block. The one definition the renderers and the fit share. A reprint note lists the copies
+    of a source the page cites; it keeps no source on the page by itself (a run over many
+    copies had kept every source listed after the fit dropped their items, and the page had
+    room for one story)."""
+    return _item_source_ids(brief)
 
 
 def _item_source_ids(brief: Brief) -> set[str]:
@@ -271,7 +274,7 @@ def _item_source_ids(brief: Brief) -> set[str]:
 
 def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
     """The brief listing the reprints of the stories its selected page cites (chosen before
-    the fit; a reprint note keeps its source listed when the fit drops the rest)."""
+    the fit; the page shows the notes of the sources it still cites, the JSON all of them)."""
     cited = _item_source_ids(brief)
     return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
 

@@ -299,17 +299,21 @@ def test_llm_footer_in_pdf() -> None:
 
 
 def test_daily_brief_keeps_since_yesterday_and_the_sources_it_cites() -> None:
-    # Once the facts citing them are dropped, only the new development cites source 30 and
-    # only the reprint note source 29.
+    # Once the facts citing them are dropped, only the new development cites source 30; the
+    # reprint note of source 29 keeps no source on the page by itself (a page of many copies
+    # had kept every source listed for its notes, with room left for one story), and the
+    # JSON still lists the reprint.
     brief = daily_brief(n_facts=60, n_sources=30, new_fact_source=30, reprint_source=29)
     result = render_pdf(brief)
     assert len(pdf_pages(result.data)) == 1
     assert result.omitted["facts"] > 30
     kept_ids = {s.id for s in result.brief.sources}
-    assert "doc0030" in kept_ids and "doc0029" in kept_ids
-    assert not {f"doc{n:04d}" for n in range(20, 29)} & kept_ids  # uncited ones are gone
+    assert "doc0030" in kept_ids and "doc0029" not in kept_ids
+    assert not {f"doc{n:04d}" for n in range(20, 30)} & kept_ids  # uncited ones are gone
+    assert [r.source_id for r in result.brief.reprints] == ["doc0029"]
     text = pdf_text(result.data)
     assert "SINCE YESTERDAY" in text and shows(text, "The ferry timetable changed overnight.")
+    assert "also carried by" not in text
     html = render_html(result.brief)
     for target in re.findall(r'href="#(src-\d+)"', html):
         assert f'id="{target}"' in html

@@ -111,9 +111,10 @@ def reprint_lines(brief: Brief) -> list[ReprintLine]:
     refs = {s.id: s for s in brief.sources}
     copies: dict[str, list[Reprint]] = {}
     for reprint in brief.reprints:
-        copies.setdefault(reprint.source_id, []).append(reprint)
+        if reprint.source_id in refs:  # a note of a source the fitted page still cites
+            copies.setdefault(reprint.source_id, []).append(reprint)
     lines = []
-    for sid, found in sorted(copies.items(), key=lambda i: (i[0] not in refs, _number(refs, i[0]))):
+    for sid, found in sorted(copies.items(), key=lambda i: _number(refs, i[0])):
         ref = refs.get(sid)
         own = (ref.outlet or ref.title) if ref is not None else None
         named = tuple(
