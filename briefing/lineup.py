@@ -116,8 +116,16 @@ def select_lineup(
             redundancy.take(fact)
         key.extend(shown)
         cited = _cited([*chosen, *shown, *watched], own)
-        headed_story = headed_by_cited(story, cited, doc_of)
+        said = {f.statement.strip() for f in chosen}
+        headed_story = headed_by_cited(story, cited, doc_of, said)
         if headed_story.headline != story.headline:
+            # a key development that is the new heading's words is not repeated under it,
+            # when another item cites its source
+            for fact in [f for f in shown if f.statement.strip() == headed_story.headline]:
+                others = [*chosen, *(f for f in shown if f is not fact), *watched]
+                if fact.citations[0].source_id in _cited(others, own):
+                    shown.remove(fact)
+                    key.remove(fact)
             # the heading is now another source's: the first one's headline, left out as the
             # heading, is what cites its source (a two-line excerpt has nothing else)
             freed = [f for f in own_facts if f.statement.strip() == story.headline]

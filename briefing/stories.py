@@ -600,18 +600,26 @@ def same_stories(
     return found
 
 
-def headed_by_cited(story: Story, cited: AbstractSet[str], doc_of: Mapping[str, Document]) -> Story:
+def headed_by_cited(
+    story: Story,
+    cited: AbstractSet[str],
+    doc_of: Mapping[str, Document],
+    said: AbstractSet[str] = frozenset(),
+) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
     else the first of its cited sources that tells it plainly (else the first), so a reader
-    finds the heading's outlet in Sources (``doc_of``: document id -> document)."""
+    finds the heading's outlet in Sources (``doc_of``: document id -> document). A headline
+    the story's items already quote (``said``) heads it only when no other will."""
     if not cited or story.source_ids[0] in cited:
         return story
     candidates = [i for i in story.source_ids if i in cited and i in doc_of]
     if not candidates:
         return story
-    # a cited source that tells it plainly, as the story's own heading was chosen
-    first = next((i for i in candidates if not slanted(headline_of(doc_of[i]))), candidates[0])
-    return story.model_copy(update={"headline": headline_of(doc_of[first])})
+    headlines = {i: headline_of(doc_of[i]) for i in candidates}
+    # a cited source that tells it plainly, as the story's own heading was chosen, and whose
+    # headline is not a line under it already
+    first = min(candidates, key=lambda i: (slanted(headlines[i]), headlines[i] in said))
+    return story.model_copy(update={"headline": headlines[first]})
 
 
 def story_of_sources(stories: Sequence[Story | BriefStory]) -> dict[str, str]:

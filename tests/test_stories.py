@@ -833,6 +833,15 @@ def test_a_heading_moved_to_a_cited_source_moves_to_one_that_tells_it_plainly() 
     moved = headed_by_cited(story, {loaded.id, plain.id}, doc_of)
     assert moved.headline == "Valparaiso port strike enters second day"
     assert headed_by_cited(story, {loaded.id}, doc_of).headline.startswith("Union Boss Slams")
+    # ... and not one a line under it quotes already, when another plain one will do (a
+    # loaded one will not)
+    said = {"Valparaiso port strike enters second day"}
+    assert headed_by_cited(story, {loaded.id, plain.id}, doc_of, said).headline in said
+    other = document_from_text(f"Port of Valparaiso stays shut\n\n{body} 3\n", "3.txt")
+    wider = story.model_copy(update={"source_ids": (*story.source_ids, other.id)})
+    doc_of[other.id] = other
+    moved = headed_by_cited(wider, {loaded.id, plain.id, other.id}, doc_of, said)
+    assert moved.headline == "Port of Valparaiso stays shut"
 
 
 def test_a_headline_topic_meets_its_articles_in_their_own_words() -> None:
