@@ -409,6 +409,9 @@ ANAPHORIC = re.compile(
     r"^(?:This|That|These|Those|It|He|She|They|Such|The\s+(?:former|latter|move|statement|"
     r"remarks?|comments?|decision))\b"
 )
+# ... and one whose subject is what the one before it said ("This is what ...", "That was
+# ..."): no claim of its own for another source to refute
+POINTS_BACK = re.compile(r"(?:This|That|These|Those)\s+(?:is|was|are|were)\b")
 # A sentence opening on a connective answers the one before it: it does not stand alone.
 CONNECTIVE = re.compile(
     r"^(?:But|However|Yet|Still|And|Also|Meanwhile|Instead|Nonetheless|Nevertheless|Moreover|"
@@ -1051,20 +1054,28 @@ def disputes(text: str) -> bool:
     were false" describe content; they report no one disputing)."""
     return any(
         _DESCRIBING.search(text, max(0, m.start() - 12), m.start()) is None
-        and not _REFUSED.match(text, max(0, m.start() - 30), m.end() + 8)
+        and not _refused(text, m)
         for m in DISPUTE.finditer(text)
     )
+
+
+def _refused(text: str, dispute: re.Match[str]) -> bool:
+    """Whether the dispute word ``dispute`` (or one just before it) is "were denied" of
+    someone: a refusal, not a denial of what was said."""
+    near = _DENIED.search(text, max(0, dispute.start() - 30), dispute.end() + 8)
+    return near is not None and near.group(1).lower() not in _DENIABLE
 
 
 _DESCRIBING = re.compile(r"\b(?:that|which)\s+(?:is\s+|are\s+|was\s+|were\s+)?$", re.IGNORECASE)
 # "were denied" of someone is a refusal ("asked for the honor and were denied", "was denied
 # bail"), not a denial of what was said: unless what is denied is a report ("the claims were
 # denied") or it is denied by someone ("was denied by the ministry")
-_REFUSED = re.compile(
-    r".*?(?<!claims\s)(?<!reports\s)(?<!allegations\s)(?<!accusations\s)(?<!rumors\s)"
-    r"(?<!story\s)(?<!report\s)(?<!claim\s)(?<!allegation\s)(?<!rumor\s)"
-    r"\b(?:was|were|been|be|being|is|are)\s+denied\b(?!\s+by\b)",
-    re.IGNORECASE | re.DOTALL,
+_DENIED = re.compile(
+    r"(\w+)\s+(?:was|were|been|be|being|is|are)\s+denied\b(?!\s+by\b)", re.IGNORECASE
+)
+_DENIABLE = frozenset(
+    {"claim", "claims", "report", "reports", "allegation", "allegations", "accusations"}
+    | {"rumor", "rumors", "story"}
 )
 
 

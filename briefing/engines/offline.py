@@ -23,6 +23,7 @@ from briefing.claims import (
     FORWARD,
     HEDGE,
     NUMBER,
+    POINTS_BACK,
     REFUTATION,
     SENTENCES_CACHED,
     YEAR,
@@ -719,11 +720,6 @@ def _asserts(fact: Fact) -> bool:
 _SAYS = frozenset({"says", "say", "said", "claims", "claim", "alleges", "accuses", "denies"})
 
 
-# A sentence whose subject is what the one before it said ("This is what ...", "That was
-# ..."): no claim of its own for another source to refute
-_POINTS_BACK = re.compile(r"(?:This|That|These|Those)\s+(?:is|was|are|were)\b")
-
-
 def _finds_fault(statement: str) -> bool:
     """Whether ``statement`` finds fault with what it tells of, if only by a label ("aired
     false claims", "Trump's baseless claims"): a side that says so agrees with a refutation."""
@@ -740,7 +736,7 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     claim, refutation = (right, left) if left_refutes else (left, right)
     if _position(refutation) > EARLY_CHARS or _finds_fault(claim.statement):
         return None  # late, or the "claim" finds fault with the subject too: they agree
-    if _POINTS_BACK.match(claim.statement):
+    if POINTS_BACK.match(claim.statement):
         return None  # "This is what the campaign wanted him to do." claims nothing by itself
     return claim, refutation
 
