@@ -59,8 +59,6 @@ OWNED_COVERAGE = 0.3  # ... or this share, when some documents own two of the to
 TOPIC_SEED = 0.7  # documents matching this share of the best match pick the stories briefed
 STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
 #                   this share of the best story's average
-TOPIC_RELATED = 0.3  # a document of another story matching this share of the best, and
-FEEDBACK_COSINE = 0.2  # ... this close to a chosen story's seeds, joins that story
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
 
 # A word: a letter, then letters, digits, apostrophes and hyphens, with no closing quote or
@@ -168,12 +166,6 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     # Over the shared terms in the order of ``a``: the sum, term by term, that a sum over all
     # of ``a`` with zeros for the terms ``b`` lacks would give.
     return sum([w * b[t] for t, w in a.items() if t in b])
-
-
-def _centroid_cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    na = math.sqrt(sum(w * w for w in a.values())) or 1.0
-    nb = math.sqrt(sum(w * w for w in b.values())) or 1.0
-    return _cosine(a, b) / (na * nb)
 
 
 class _UnionFind:
@@ -431,12 +423,12 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     they are in the inbox) that its text holds, its headline counting extra. The documents
     matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
     briefed, each as a unit (a story's other outlets tell it in their own words, not the
-    topic's). A document of another story joins the chosen story it is closest to when it
-    matches within TOPIC_RELATED of the best and is FEEDBACK_COSINE close to that story's
-    seeds (the relevance feedback of retrieval): a story the grouping split in two is
-    briefed whole. Raises NoMatchingDocumentsError when no document holds TOPIC_COVERAGE
-    (OWNED_COVERAGE when some documents own two of the topic's words, see ``_owned``), or
-    when the topic has no word to match ("(", "the").
+    topic's), and nothing of another story joins them: a document that shares the topic's
+    general words ("federal judge blocks") but not the story is another story's, and pulling
+    such documents in by their closeness to the seeds (relevance feedback) cost more
+    precision than it won recall (see eval/README.md). Raises NoMatchingDocumentsError when
+    no document holds TOPIC_COVERAGE (OWNED_COVERAGE when some documents own two of the
+    topic's words, see ``_owned``), or when the topic has no word to match ("(", "the").
     """
     wanted = topic_terms(topic)
     if not wanted:
@@ -466,22 +458,9 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
     chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
-    seeds = {i for story in chosen.values() for i in story.source_ids if i in seeds}
-    members = {sid: list(story.source_ids) for sid, story in chosen.items()}
-    taken = {i for story in chosen.values() for i in story.source_ids}
-    related = [d for d in documents if d.id not in taken and score[d.id] >= TOPIC_RELATED * best]
-    if related:
-        date_of = {d.id: d.date for d in documents}
-        for doc_id, (sid, close) in _closeness(documents, related, seeds, chosen).items():
-            apart = any(_apart(date_of[doc_id], date_of[i]) for i in members[sid])
-            if close >= FEEDBACK_COSINE and not apart:  # never a development days apart
-                members[sid].append(doc_id)
-    kept: list[tuple[float, Story]] = []
-    for sid, story in chosen.items():
-        match = max(score[i] for i in story.source_ids if i in seeds)
-        kept.append((match, story.model_copy(update={"source_ids": tuple(members[sid])})))
-    kept.sort(key=lambda x: (-x[0], x[1].rank))
-    return [s.model_copy(update={"rank": i}) for i, (_, s) in enumerate(kept, 1)]
+    match = {sid: max(score[i] for i in s.source_ids if i in seeds) for sid, s in chosen.items()}
+    ordered = sorted(chosen.values(), key=lambda s: (-match[s.id], s.rank))
+    return [s.model_copy(update={"rank": i}) for i, s in enumerate(ordered, 1)]
 
 
 def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:
@@ -512,33 +491,6 @@ def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[
     }
     best = max(mean.values(), default=0.0)
     return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
-
-
-def _closeness(
-    documents: Sequence[Document],
-    candidates: Sequence[Document],
-    seeds: set[str],
-    chosen: dict[str, Story],
-) -> dict[str, tuple[str, float]]:
-    """Candidate id -> (the chosen story whose seeds it is closest to, its cosine to their
-    text): the relevance feedback of retrieval, which tells a document of the story told in
-    other words from one that only shares the topic's words."""
-    vectors, _ = _vectors([_profile(d) for d in documents])
-    vector_of = {d.id: v for d, v in zip(documents, vectors, strict=True)}
-    centroids: dict[str, dict[str, float]] = {}
-    for sid, story in chosen.items():
-        centroid: dict[str, float] = defaultdict(float)
-        for i in story.source_ids:
-            if i in seeds:
-                for term, w in vector_of[i].items():
-                    centroid[term] += w
-        centroids[sid] = centroid
-    found: dict[str, tuple[str, float]] = {}
-    for doc in candidates:
-        close = {sid: _centroid_cosine(vector_of[doc.id], c) for sid, c in centroids.items()}
-        sid = max(close, key=lambda k: (close[k], k))
-        found[doc.id] = (sid, close[sid])
-    return found
 
 
 def topic_terms(text: str) -> set[str]:

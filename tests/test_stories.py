@@ -369,7 +369,7 @@ _LATER = (
 
 def test_the_topic_never_joins_a_development_days_apart_to_a_story() -> None:
     # Told in the port story's words, an account dated ten days later is another
-    # development: grouping keeps it apart, and the topic's relevance feedback must too.
+    # development: grouping keeps it apart, and the topic must not join it to the story.
     docs, _ = _inbox()
     docs = [d.model_copy(update={"date": TODAY}) for d in docs]
     later = document_from_text(_LATER, "port-later.txt", date=TODAY + dt.timedelta(days=10))
@@ -381,6 +381,56 @@ def test_the_topic_never_joins_a_development_days_apart_to_a_story() -> None:
     assert later.id not in port_story(later)
     undated = later.model_copy(update={"date": None})
     assert undated.id in port_story(undated)  # the same account, undated, is the story's
+
+
+_COURTS = {
+    "texas": [
+        (
+            "Federal judge blocks Texas abortion law",
+            "A federal judge in Austin on Wednesday blocked Texas from enforcing its new abortion "
+            "law, granting the Justice Department a preliminary injunction. The judge wrote that "
+            "the state had contrived an unprecedented scheme to deprive women of a constitutional "
+            "right. Texas officials said they would appeal the ruling to the Fifth Circuit.",
+        ),
+        (
+            "Judge halts Texas abortion ban in win for Justice Department",
+            "The Texas law banning most abortions after six weeks was put on hold on Wednesday "
+            "when a federal judge granted the injunction the Justice Department had sought. "
+            "Abortion clinics in Texas said they would resume appointments. The state attorney "
+            "general filed an appeal.",
+        ),
+    ],
+    "daca": [
+        (
+            "Federal judge blocks Trump from ending DACA",
+            "A federal judge in San Francisco blocked the move to end DACA on Tuesday, saying the "
+            "program shielding 700,000 young immigrants must stay open to renewals. Dreamers "
+            "rallied outside the courthouse.",
+        ),
+        (
+            "Dreamers win reprieve as judge keeps DACA alive",
+            "Young immigrants brought to the country as children can keep renewing their "
+            "permits, Judge William Alsup ruled, siding with the University of California. The "
+            "White House called the ruling outrageous.",
+        ),
+    ],
+}
+
+
+def test_a_story_sharing_only_the_topics_general_words_is_not_briefed() -> None:
+    # "Federal judge blocks" is in both court stories; only one is the topic's. A DACA
+    # article close enough to the Texas seeds once joined their story (relevance feedback).
+    docs, label = _inbox()
+    for name, articles in _COURTS.items():
+        for k, (title, body) in enumerate(articles):
+            doc = document_from_text(f"{title}\n\n{body}\n", f"{name}-{k}.txt")
+            docs.append(doc)
+            label[doc.id] = name
+    inbox = group_stories(docs)
+    assert {label[i] for s in inbox for i in s.source_ids if "daca" in label[i]} == {"daca"}
+    topic = "Federal Judge Blocks Enforcement of Texas Heartbeat Act"
+    kept = match_topic(inbox, docs, topic)
+    assert [sorted(label[i] for i in s.source_ids) for s in kept] == [["texas", "texas"]]
 
 
 def test_topic_words_match_across_hyphens_and_quotation_marks() -> None:
