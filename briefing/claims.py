@@ -350,19 +350,30 @@ _LOADED = re.compile(
     re.IGNORECASE,
 )
 _EXPLAINER = re.compile(r"(?:how|why|here['\u2019]s|this\s+is\s+(?:how|why|what))\b", re.I)
+# A wire's or a newsletter's label before the news ("FLASH:", "BREAKING —"): a plain
+# headline of the story says it without one
+_NEWS_LABEL = re.compile(
+    r"\s*(?:flash|breaking(?:\s+news)?|just\s+in|developing|exclusive|update[ds]?|watch|live)"
+    r"\s*[:|\u2014\u2013]",
+    re.IGNORECASE,
+)
+# A question anywhere in it ("Does Biden Need Pennsylvania to Win? The Path to 270")
+_QUESTION = re.compile(r"\?(?=\s|$)")
 
 
 def slanted(headline: str) -> bool:
     """Whether ``headline`` argues rather than tells what happened ("OPINION: ...", "...
     as Pelosi and Schumer Lie About Their Meeting", "Kim Backs Down ...", "How To Argue
-    About ...", a question, the writer speaking): a story has a plainer one to be headed by
-    when another of its sources tells it (words in quotation marks are someone's, not the
-    headline's)."""
+    About ...", a question, a label such as "FLASH:", the writer speaking): a story has a
+    plainer one to be headed by when another of its sources tells it (words in quotation
+    marks are someone's, not the headline's)."""
     line = headline.strip()
     return bool(
         _OPINION_LABEL.match(line)
         or _EXPLAINER.match(line)
+        or _NEWS_LABEL.match(line)
         or line.rstrip("\"'\u201d\u2019").endswith("?")
+        or _QUESTION.search(_unquoted(line))
         or _LOADED.search(_unquoted(line))
         or in_own_voice(line)
     )

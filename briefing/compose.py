@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from briefing.changes import listed_developments
+from briefing.claims import slanted
 from briefing.lexicon import SAME_WORDS, content_terms, word_overlap
 from briefing.models import (
     ActorPosition,
@@ -298,11 +299,14 @@ def _sources(fact: Fact) -> set[str]:
     return {c.source_id for c in fact.citations}
 
 
-def _in_heading(fact: Fact, title: str) -> bool:
-    """Whether the page's title already says ``fact`` word for word (a source's headline as
-    the title, and the same headline as a key development)."""
-    statement = " ".join(fact.statement.split())
-    return len(statement.split()) >= 4 and statement in " ".join(title.split())
+def in_heading(fact: Fact, heading: str) -> bool:
+    """Whether a heading above ``fact`` (the page's title, a story's heading) already says it
+    word for word: a source's headline as the heading, and the same headline, or one of its
+    sentences ("Control of the Senate hangs in the balance on Election Day." under "Control
+    of the Senate hangs in the balance on Election Day. Here are key races to watch"), as
+    an item under it."""
+    statement, heading = " ".join(fact.statement.split()), " ".join(heading.split())
+    return statement == heading or (len(statement.split()) >= 4 and statement in heading)
 
 
 HEADLINE_TOLD = 0.85  # share of a headline's content terms the rest of the page holds
@@ -315,8 +319,11 @@ def _told_headlines(
 ) -> list[Fact]:
     """The key developments that are a source's headline the rest of the page already tells
     ("Virus whistleblower tells lawmakers US lacks vaccine plan" under the lead saying so
-    with who and when): HEADLINE_TOLD of its terms are in the page's other statements, and
-    another item cites its source. A headline that adds words is a development."""
+    with who and when: HEADLINE_TOLD of its terms are in the page's other statements) or
+    that argues, asks or labels rather than tells ("Trump's trade illiteracy comes back to
+    haunt him", "Is X a 'Shell Company'...?": in quotation marks among the developments it
+    reads as reported fact), when another item cites its source. A plain headline that adds
+    words is a development."""
     titles = {" ".join(d.title.split()) for d in documents if d.title}
     told: list[Fact] = []
     for fact in key_facts:
@@ -325,8 +332,10 @@ def _told_headlines(
         others = [*shown, *(f for f in key_facts if f is not fact and f not in told)]
         said = {t for item in others for t in content_terms(item.statement)}
         terms = set(content_terms(fact.statement))
+        told_share = HEADLINE_TOLD * len(terms)
         cited = {c.source_id for item in others for c in item.citations}
-        if terms and _sources(fact) <= cited and len(terms & said) >= HEADLINE_TOLD * len(terms):
+        argues = slanted(fact.statement)
+        if terms and _sources(fact) <= cited and (argues or len(terms & said) >= told_share):
             told.append(fact)
     return told
 
@@ -351,7 +360,7 @@ def select_brief(
     shown = {c.source_id for f in bottom for c in f.citations}
     shown |= {c.source_id for x in contras for side in x.sides for c in side.citations}
     listed = [  # the title's own words are not a key development when their source is cited
-        f for f in facts if not (_in_heading(f, synthesis.title) and _sources(f) <= shown)
+        f for f in facts if not (in_heading(f, synthesis.title) and _sources(f) <= shown)
     ]
     sides = [s for x in contras for s in x.sides]
     for _ in range(3):  # a headline the page tells makes room for a development it does not

@@ -18,6 +18,7 @@ from briefing.compose import (
     Redundancy,
     bottom_line_of,
     distinct_contradictions,
+    in_heading,
     numbered,
     select_facts,
     source_dating,
@@ -90,9 +91,9 @@ def select_lineup(
         )
         contras.extend(own)
         more_contras.extend(own_more)
-        heading = {story.headline}  # shown as the story's heading: not repeated under it
+        heading = story.headline  # shown as the story's heading: not repeated under it
         items = [
-            f for f in (synthesis.bottom_line if synthesis else ()) if f.statement not in heading
+            f for f in (synthesis.bottom_line if synthesis else ()) if not in_heading(f, heading)
         ]
         # On a page with more stories than it shows, a story's second line does not retell its
         # first (two outlets' leads): the line is worth more to a story left off the page.
@@ -106,11 +107,11 @@ def select_lineup(
         bottom.extend(chosen)
         redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
         own_watch = [
-            f for f in (synthesis.watch if synthesis else ()) if f.statement not in heading
+            f for f in (synthesis.watch if synthesis else ()) if not in_heading(f, heading)
         ]
         watched = redundancy.take_up_to(own_watch, STORY_WATCH)
         watch.extend(watched)
-        listed = [f for f in own_facts if f.statement.strip() not in heading]
+        listed = [f for f in own_facts if not in_heading(f, heading)]
         shown = select_facts(listed, redundancy.quotes, STORY_FACTS, redundancy)
         for fact in shown:
             redundancy.take(fact)

@@ -854,6 +854,10 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
         ("Why the Halvik ferry strike matters", True),
         ("Is the Halvik ferry strike over?", True),
         ("Our islands deserve better ferries", True),
+        ("Does Halvik Need Its Ferries? The Islands' Winter Timetable", True),
+        ("FLASH: Halvik ferry crews walk out", True),
+        ("BREAKING \u2014 Halvik ferry crews walk out", True),
+        ("Crews ask \u201cWhy now?\u201d as Halvik ferry talks stall", False),  # their words
         ("Ferry crews strike in Halvik, halting island crossings", False),
         ("\u2018It\u2019s Not True\u2019: Operator denies union report on ferry cuts", False),
         ("Union says operator \u201clied\u201d about ferry safety", False),  # the union's word

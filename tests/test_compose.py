@@ -264,3 +264,36 @@ def test_a_headline_the_page_already_tells_is_not_a_key_development() -> None:
         stats=BriefStats(), today=dt.date(2026, 1, 1),
     )  # fmt: skip
     assert [f.statement for f in brief.facts] == [other, tells]
+
+
+def test_a_headline_that_argues_is_not_a_key_development_when_its_source_is_cited() -> None:
+    # "Trump's trade illiteracy comes back to haunt him", "Is X a 'Shell Company'...?": in
+    # quotation marks among the developments it reads as reported fact.
+    from briefing import document_from_text
+
+    title = "Is the Halvik Ferry Operator Lying About Safety?"
+    lead = "The Halvik ferry operator said on Monday that night crossings met every safety rule."
+    other = "Crews said two life rafts on the night ferry had failed inspection in May."
+    docs = [
+        document_from_text(f"{title}\n\n{lead} {other}\n", "a.txt"),
+        document_from_text("Halvik ferry strike\n\nCrews at Halvik voted to strike.\n", "b.txt"),
+    ]
+    a, b = docs[0].id, docs[1].id
+    headline = Fact(id="h", statement=title, citations=(Citation(source_id=a, quote=title),))
+    first = Fact(id="l", statement=lead, citations=(Citation(source_id=a, quote=lead),))
+    rafts = Fact(id="o", statement=other, citations=(Citation(source_id=a, quote=other),))
+    strike = "Crews at Halvik voted to strike."
+    vote = Fact(id="v", statement=strike, citations=(Citation(source_id=b, quote=strike),))
+
+    def key_developments(bottom: tuple[Fact, ...], facts: list[Fact]) -> list[str]:
+        return [f.statement for f in select_brief(
+            topic="t", topic_inferred=True, documents=docs, facts=facts, contradictions=[],
+            synthesis=Synthesis(title="Situation brief: ferries", bottom_line=bottom),
+            stats=BriefStats(), today=dt.date(2026, 1, 1),
+        ).facts]  # fmt: skip
+
+    ranked = [headline.model_copy(update={"score": 0.6}), rafts.model_copy(update={"score": 0.5})]
+    assert key_developments((first, vote), ranked) == [other]
+    assert key_developments((vote,), ranked) == [other]  # the rafts item cites its source
+    # Its source cited by nothing else, the headline stays: every source keeps its citation.
+    assert key_developments((vote,), ranked[:1]) == [title]

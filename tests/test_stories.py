@@ -242,6 +242,22 @@ def test_a_headline_ending_with_a_full_stop_is_not_the_bottom_line() -> None:
     assert all(f.statement != doc.title for f in brief.bottom_line)
 
 
+def test_a_sentence_of_a_storys_heading_is_not_a_line_under_it() -> None:
+    # "### 1. Control of the Senate hangs in the balance on Election Day. Here are key Senate
+    # races to watch" over the bullet "Control of the Senate hangs in the balance on Election
+    # Day." [4]: the headline's first sentence, cut from it, said the heading again.
+    docs, label = _inbox()
+    title = "Lava reaches the main road to Grindavik. Here is what residents need to know"
+    body = STORIES["volcano"][0][1]
+    docs = [d for d in docs if label[d.id] != "volcano"]
+    docs.append(document_from_text(f"{title}\n\n{body}\n", "volcano.txt"))
+    brief = build_brief(docs, settings=Settings(), today=TODAY)
+    (story,) = [s for s in brief.stories if s.headline == title]
+    items = {f.id: f.statement for f in [*brief.bottom_line, *brief.facts, *brief.watch]}
+    under = [items[i] for i in (*story.bottom_line, *story.facts, *story.watch) if i in items]
+    assert under and not any(title.startswith(statement) for statement in under)
+
+
 def _fact(source: str, text: str, actor: str) -> Fact:
     return Fact(
         statement=text,
