@@ -289,15 +289,16 @@ def _story_changes(
             for k, (_, statements, title) in enumerate(earlier)
             if _same(headline, title) or any(_matches_any(w, statements) for w in words)
         }
-        if n in told_again:
-            matches.add(told_again[n])
+        matches.update(told_again.get(n, ()))
         continued |= matches
         added = sum(1 for w in words if w in fresh)
         if set(story.source_ids) & set(previous.updated):
             status = "updated"
         elif not matches:
             status = "new"
-        elif added:
+        elif added or not words:
+            # new facts; or new sources on it that the page had no room to brief (a story
+            # continued today is on a line, never on none while its earlier self is not quiet)
             status = "developing"
         else:
             continue  # only what the previous brief already had: not news

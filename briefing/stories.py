@@ -528,11 +528,13 @@ _SAME_SENSE = {stem(w): group.split()[0] for group in _SENSE_GROUPS for w in gro
 
 def same_stories(
     today: Sequence[tuple[str, Sequence[str]]], earlier: Sequence[tuple[str, Sequence[str]]]
-) -> dict[int, int]:
-    """Today's story index -> the earlier story it continues, for stories given as (headline,
-    statements): the earlier story closest by the grouping's TF-IDF cosine, when as close as a
-    split-off part of a story must be to join it (SPLIT_COSINE) and clearly closest
-    (SPLIT_MARGIN). Another outlet's account of yesterday's story continues it, though it
+) -> dict[int, list[int]]:
+    """Today's story index -> the earlier stories it continues, for stories given as
+    (headline, statements): the earlier story closest by the grouping's TF-IDF cosine, when as
+    close as a split-off part of a story must be to join it (SPLIT_COSINE) and clearly closest
+    (SPLIT_MARGIN), with the earlier stories as close to it that are close to that one too
+    (one story told in two parts the day before, as ``_merge_split_stories`` reads a runner-up
+    close to both). Another outlet's account of yesterday's story continues it, though it
     shares no sentence with it and tells it in its own words."""
     if not today or not earlier:
         return {}
@@ -542,13 +544,19 @@ def same_stories(
     ]
     vectors, _ = _vectors(profiles)
     old, new = vectors[: len(earlier)], vectors[len(earlier) :]
-    found: dict[int, int] = {}
+    found: dict[int, list[int]] = {}
     for n, vector in enumerate(new):
         ranked = sorted(((_cosine(vector, o), k) for k, o in enumerate(old)), reverse=True)
         best, k = ranked[0]
-        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        parts = [
+            o
+            for c, o in ranked[1:]
+            if c >= SPLIT_COSINE and _cosine(old[k], old[o]) >= SPLIT_COSINE
+        ]
+        rivals = [c for c, o in ranked[1:] if o not in parts]
+        runner_up = rivals[0] if rivals else 0.0
         if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
-            found[n] = k
+            found[n] = [k, *parts]
     return found
 
 

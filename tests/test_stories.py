@@ -814,7 +814,7 @@ def test_another_outlets_telling_of_yesterdays_story_continues_it() -> None:
             ],
         ),
     ]
-    assert same_stories(today, earlier) == {0: 0}
+    assert same_stories(today, earlier) == {0: [0]}
 
 
 def test_a_story_told_over_days_is_headed_by_its_latest_day() -> None:
@@ -926,3 +926,43 @@ def test_a_headline_topic_meets_its_articles_in_their_own_words() -> None:
     )
     kept = match_topic(group_stories([*docs, inquiry]), [*docs, inquiry], "Harbour Board Probe")
     assert [s.source_ids for s in kept] == [(inquiry.id,)]
+
+
+def test_a_story_told_in_two_parts_yesterday_is_continued_by_todays_once() -> None:
+    """Yesterday's brief split one story in two (a newsletter's item and an outlet's article on
+    the Juneteenth bill): today's account continues both, so neither is "gone quiet" on the
+    page that calls the story "developing"."""
+    from briefing.stories import same_stories
+
+    earlier = [
+        (
+            "Senate unanimously approves a bill to make Juneteenth a public holiday",
+            [
+                "The Senate unanimously approved a bill on Tuesday that would make Juneteenth "
+                "a legal public holiday.",
+                "The bill now goes to the House of Representatives.",
+            ],
+        ),
+        (
+            "Morning briefing: Juneteenth holiday bill passes the Senate",
+            [
+                "The Senate on Tuesday passed legislation to make Juneteenth a federal holiday.",
+                "The House is expected to take up the Juneteenth bill.",
+            ],
+        ),
+        (
+            "Frost damages orchards in the south",
+            ["A late frost damaged apple orchards across the south on Tuesday night."],
+        ),
+    ]
+    today = [
+        (
+            "Senate passes bill making Juneteenth a national holiday",
+            [
+                "The Senate passed legislation Tuesday that designates Juneteenth a national "
+                "holiday, and the House is expected to vote on the bill.",
+            ],
+        )
+    ]
+    continued = same_stories(today, earlier)
+    assert list(continued) == [0] and sorted(continued[0]) == [0, 1]
