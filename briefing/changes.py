@@ -174,7 +174,7 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
     stories = _story_changes(brief, previous, changes.new_facts)
     return changes.model_copy(
         update={
-            "new_facts": _moving_first(brief, changes.new_facts, stories),
+            "new_facts": _moving_first(brief, changes.new_facts, stories, previous.updated),
             "since": previous.since,
             "updated_sources": previous.updated,
             "stories": stories,
@@ -183,19 +183,25 @@ def track_changes(brief: Brief, previous: PreviousDay) -> Changes:
 
 
 def _moving_first(
-    brief: Brief, new_facts: Sequence[Fact], stories: Sequence[StoryChange]
+    brief: Brief,
+    new_facts: Sequence[Fact],
+    stories: Sequence[StoryChange],
+    updated: Sequence[str],
 ) -> tuple[Fact, ...]:
-    """Today's new facts, an updated story's first, then a developing story's, then the rest;
-    within each, sentences that stand alone, then headlines, then sentences that lean on the
-    one before ("It makes no exceptions ..."); otherwise in the brief's order."""
-    rank = {"updated": 0, "developing": 1}
+    """Today's new facts, an update's new sentences first (the ``updated`` documents'), then
+    the rest of an updated story's, then a developing story's, then the rest; within each,
+    sentences that stand alone, then headlines, then sentences that lean on the one before
+    ("It makes no exceptions ..."); otherwise in the brief's order."""
+    rank = {"updated": 1, "developing": 2}
     order = {c.story_id: rank[c.status] for c in stories if c.story_id and c.status in rank}
     story_of = story_of_sources(brief.stories)
     return tuple(
         sorted(  # stable
             new_facts,
             key=lambda f: (
-                order.get(fact_story(f, story_of) or "", 2),
+                0
+                if any(c.source_id in updated for c in f.citations)
+                else order.get(fact_story(f, story_of) or "", 3),
                 needs_context(f.statement),
                 not ends_sentence(f.statement),
             ),

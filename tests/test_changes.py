@@ -258,5 +258,23 @@ def test_new_developments_lead_with_sentences_that_stand_alone() -> None:
     leaning = fact("It makes no exceptions in cases of rape or incest.")
     headline = fact("Governor signs abortion bill")
     standalone = fact("The governor signed the bill on Friday.")
-    ordered = _moving_first(make_brief(), [leaning, headline, standalone], [])
+    ordered = _moving_first(make_brief(), [leaning, headline, standalone], [], [])
     assert ordered == (standalone, headline, leaning)
+
+
+def test_an_updates_own_new_sentence_leads_its_storys_new_facts() -> None:
+    """An updated story may also have new outlets on it: the update's new sentence ("Saul told
+    The Washington Post on Saturday ...") is what New developments leads with, not another
+    outlet's account of what the earlier brief already told."""
+    from brief_samples import make_brief
+
+    from briefing.changes import _moving_first
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, source: str) -> Fact:
+        return Fact(statement=statement, citations=(Citation(source_id=source, quote=statement),))
+
+    retold = fact("The commissioner was fired on Friday, the White House said.", "other-outlet")
+    added = fact("The commissioner said on Saturday he would report to work.", "updated-wire")
+    ordered = _moving_first(make_brief(), [retold, added], [], ["updated-wire"])
+    assert ordered == (added, retold)

@@ -135,13 +135,18 @@ def test_an_update_is_a_story_of_its_own_and_a_reprint_is_not(store: Store) -> N
     original = make_document(FERRY_STRIKE, "wire.txt")
     store.add_document(original, origin="file", now=NOW)
     _commit(store, day1, [original.id])
-    update = make_document(FERRY_STRIKE + "\n\n" + UPDATE, "wire-2.txt")
+    update = make_document(FERRY_STRIKE + "\n\n" + UPDATE, "wire.txt")
     reprint = make_document(FERRY_REPRINT, "gazette.txt", outlet="Harbour Gazette")
     added = store.add_document(update, origin="file", now=NOW)
     assert (added.status, added.cluster) == ("update", update.id)
     assert store.add_document(reprint, origin="file", now=NOW).status == "reprint"
+    # another outlet's copy with an intro of its own is a new source on the story, not an
+    # update of the wire's document (a press release carried by several outlets)
+    intro = "Travellers to the outer islands face a long wait for the next ferry this week."
+    carried = make_document(intro + "\n\n" + FERRY_STRIKE, "post.txt", outlet="Bay Post")
+    assert store.add_document(carried, origin="file", now=NOW).status == "new"
     batch = store.day_documents(day2)
-    assert [d.id for d in batch.documents] == [update.id] and batch.pending == 1
+    assert [d.id for d in batch.documents] == [update.id, carried.id] and batch.pending == 2
     assert batch.updated == [update.id]
     # the reprint's story was briefed on day 1: it is not in day 2's brief, nor its note
     assert batch.reprints == []

@@ -157,3 +157,14 @@ def news_sentences(doc: Document, earlier: Sequence[Document]) -> list[str]:
 def copy_kind(doc: Document, earlier: Sequence[Document]) -> Literal["reprint", "update"]:
     """How a near-duplicate ``doc`` relates to the ``earlier`` copies of the story it copies."""
     return "update" if news_sentences(doc, earlier) else "reprint"
+
+
+def same_document(doc: Document, earlier: Document) -> bool:
+    """Whether ``doc`` is ``earlier`` again (a later version of it): the same path or URL, or
+    the same outlet and headline. Another outlet's copy of a text is never the same document."""
+    if (doc.path and doc.path == earlier.path) or (doc.url and doc.url == earlier.url):
+        return True
+    return bool(doc.outlet and doc.title) and (doc.outlet, doc.title) == (
+        earlier.outlet,
+        earlier.title,
+    )

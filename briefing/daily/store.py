@@ -386,7 +386,9 @@ class Store:
         self, doc: Document, *, origin: str, now: dt.datetime, run_id: int | None = None
     ) -> AddResult:
         """Add a document once: identical text is a duplicate; a near-copy of a stored
-        document is a reprint (joins its story) or an update (a story of its own)."""
+        document is a reprint (joins its story), an update (the same document with new
+        sentences: a story of its own that records the one it updates) or, from another
+        outlet with sentences of its own, a new document."""
         row = self._db.execute("SELECT cluster FROM documents WHERE id=?", (doc.id,)).fetchone()
         if row is not None:
             return AddResult(doc.id, "duplicate", row[0])
@@ -398,8 +400,10 @@ class Store:
             earlier, earlier_cluster = match
             if dedup.copy_kind(doc, earlier) == "reprint":
                 cluster, status = earlier_cluster, "reprint"
-            else:
+            elif any(dedup.same_document(doc, copy) for copy in earlier):
                 status, updates = "update", earlier_cluster
+            # else another outlet's near-copy with sentences of its own (a press release under
+            # a new intro): a new source on the story, not an update of the earlier document
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO documents (id, cluster, path, origin, title, outlet, url, date, text,"
