@@ -135,7 +135,8 @@ def test_an_update_is_a_story_of_its_own_and_a_reprint_is_not(store: Store) -> N
     original = make_document(FERRY_STRIKE, "wire.txt")
     store.add_document(original, origin="file", now=NOW)
     _commit(store, day1, [original.id])
-    update = make_document(FERRY_STRIKE + "\n\n" + UPDATE, "wire.txt")
+    # the same file in the next morning's folder: the same document, updated
+    update = make_document(FERRY_STRIKE + "\n\n" + UPDATE, "day2/wire.txt")
     reprint = make_document(FERRY_REPRINT, "gazette.txt", outlet="Harbour Gazette")
     added = store.add_document(update, origin="file", now=NOW)
     assert (added.status, added.cluster) == ("update", update.id)

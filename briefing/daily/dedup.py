@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Literal
 
 from briefing.lexicon import normalise_statement
@@ -160,9 +161,13 @@ def copy_kind(doc: Document, earlier: Sequence[Document]) -> Literal["reprint", 
 
 
 def same_document(doc: Document, earlier: Document) -> bool:
-    """Whether ``doc`` is ``earlier`` again (a later version of it): the same path or URL, or
-    the same outlet and headline. Another outlet's copy of a text is never the same document."""
-    if (doc.path and doc.path == earlier.path) or (doc.url and doc.url == earlier.url):
+    """Whether ``doc`` is ``earlier`` again (a later version of it): the same file name (a
+    morning's folder holds yesterday's files again, ``day2/a.txt`` after ``day1/a.txt``) or
+    URL, or the same outlet and headline. Another outlet's copy of a text is never the same
+    document."""
+    if doc.path and earlier.path and PurePath(doc.path).name == PurePath(earlier.path).name:
+        return True
+    if doc.url and doc.url == earlier.url:
         return True
     return bool(doc.outlet and doc.title) and (doc.outlet, doc.title) == (
         earlier.outlet,
