@@ -16,6 +16,9 @@ from formats_samples import (
     REPORT_HEADER,
     REPORT_PAGES,
     REPORT_TITLE,
+    WEB_FURNITURE,
+    WEB_HEADLINE,
+    WEB_PARAGRAPHS,
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_flate_pdf,
@@ -24,6 +27,7 @@ from formats_samples import (
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
+    web_page_html,
 )
 
 from briefing.config import Settings
@@ -45,6 +49,14 @@ def document(report: Path) -> Document:
     assert result.warnings == []
     (doc,) = result.documents
     return doc
+
+
+@pytest.fixture(scope="module")
+def web_print(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A news page printed to a one-page PDF, cookie banner, menu and footer included."""
+    path = tmp_path_factory.mktemp("web") / "page.pdf"
+    path.write_bytes(pdf_bytes(web_page_html()))
+    return path
 
 
 def _citations(brief: Brief) -> list[Citation]:
@@ -238,3 +250,30 @@ def test_a_title_wrapped_over_two_lines_is_the_whole_title(tmp_path: Path) -> No
     (tmp_path / "wrapped.pdf").write_bytes(pdf_bytes(markup))
     (doc,) = ingest_paths([tmp_path / "wrapped.pdf"]).documents
     assert doc.title == title
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".txt", ".md", ".html"])
+def test_a_pages_furniture_is_never_cited_whatever_its_format(
+    web_print: Path, tmp_path: Path, suffix: str
+) -> None:
+    """A web page printed to one PDF page keeps its cookie banner, menu, newsletter prompt and
+    footer as body text, where nothing repeats across pages: they had become Key developments
+    ("We use cookies to improve your experience."). They are furniture in the PDF as in the
+    same text saved as .txt or .md, and the HTML page's article finder leaves them out."""
+    path = web_print
+    if suffix == ".html":
+        path = tmp_path / "page.html"
+        path.write_text(web_page_html(), encoding="utf-8")
+    elif suffix != ".pdf":
+        path = tmp_path / f"page{suffix}"
+        path.write_text(ingest_paths([web_print]).documents[0].text, encoding="utf-8")
+    (doc,) = ingest_paths([path]).documents
+    marked = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert all(line in marked for line in WEB_FURNITURE if line in doc.text)
+    assert not marked & set(WEB_PARAGRAPHS)
+    if suffix in (".txt", ".md"):
+        assert doc.title == WEB_HEADLINE  # not the cookie banner, the first line
+    brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 10, 1))
+    quotes = [c.quote for c in _citations(brief)]
+    assert quotes
+    assert not [q for q in quotes if any(q in line for line in WEB_FURNITURE)]
