@@ -11,7 +11,6 @@ pytest.importorskip("pypdfium2")
 pytest.importorskip("weasyprint")
 
 from formats_samples import (
-    REPORT_AUTHOR,
     REPORT_FOOTER,
     REPORT_HEADER,
     REPORT_PAGES,
@@ -19,6 +18,8 @@ from formats_samples import (
     WEB_FURNITURE,
     WEB_HEADLINE,
     WEB_PARAGRAPHS,
+    WEB_PUBLISHED,
+    WEB_SITE,
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_flate_pdf,
@@ -98,7 +99,7 @@ def test_pages_and_metadata(document: Document) -> None:
         for paragraph in paragraphs:
             assert document.page_at(document.text.index(paragraph)) == number
     assert document.title == REPORT_TITLE
-    assert document.outlet == REPORT_AUTHOR
+    assert document.outlet is None  # its Author (REPORT_AUTHOR) is a byline, not an outlet
     assert document.date == dt.date(2026, 9, 30)
 
 
@@ -277,3 +278,23 @@ def test_a_pages_furniture_is_never_cited_whatever_its_format(
     quotes = [c.quote for c in _citations(brief)]
     assert quotes
     assert not [q for q in quotes if any(q in line for line in WEB_FURNITURE)]
+
+
+@pytest.mark.parametrize(
+    ("published", "date"),
+    [
+        (f"Published {WEB_PUBLISHED.isoformat()}", WEB_PUBLISHED),
+        (f"Published {WEB_PUBLISHED:%B} {WEB_PUBLISHED.day}, {WEB_PUBLISHED.year}", WEB_PUBLISHED),
+        (f"Published {WEB_PUBLISHED:%m/%d/%Y}", None),  # a number, not a written date
+    ],
+)
+def test_a_printed_web_page_is_titled_sourced_and_dated_as_the_page(
+    tmp_path: Path, published: str, date: dt.date | None
+) -> None:
+    """A page printed to PDF keeps its <title>, "Headline | Site", as its Title and the
+    page's byline author as its Author: the brief had listed "Headline | Site — Staff
+    Reporter (undated)" though the page prints "Published <date>" under its headline."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf_bytes(web_page_html(published=published)))
+    (doc,) = ingest_paths([path]).documents
+    assert (doc.title, doc.outlet, doc.date) == (WEB_HEADLINE, WEB_SITE, date)
