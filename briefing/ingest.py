@@ -113,6 +113,17 @@ class Ingested:
     copies: dict[str, list[str]] = field(default_factory=dict)
 
 
+# Where a skip warning says so: "a.txt: empty file; skipped", "...; skipped (raise it with ...)"
+_SKIPPED = re.compile(r"\bskipped\b(?!.*\bskipped\b)")
+
+
+def skip_as_error(warning: str, outcome: str) -> str:
+    """A warning that an input was skipped, worded as the error it is when that input was all
+    there was: "a.txt: empty file; skipped" -> "a.txt: empty file; nothing to brief". A
+    warning that says no "skipped" ("a.txt: no such file") already reads as an error."""
+    return _SKIPPED.sub(outcome, warning, count=1)
+
+
 def parse_date(value: str) -> dt.date | None:
     """A calendar date written in common news formats, or None."""
     for pattern in _DATE_PATTERNS:

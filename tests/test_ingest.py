@@ -17,6 +17,7 @@ from briefing.ingest import (
     ingest_paths,
     load_document,
     parse_date,
+    skip_as_error,
 )
 
 ARTICLE = (
@@ -281,3 +282,21 @@ def test_a_title_stands_above_the_running_text() -> None:
     assert captioned.title is None
     titled = document_from_text(f"Journalist killed, group says\n\n{body}\n", "c.txt")
     assert titled.title == "Journalist killed, group says"
+
+
+@pytest.mark.parametrize(
+    ("warning", "error"),
+    [
+        ("a.txt: empty file; skipped", "a.txt: empty file; nothing to brief"),
+        (
+            "big.txt: 12.0 MB is over the 10 MB per-document limit; skipped (raise it with X)",
+            "big.txt: 12.0 MB is over the 10 MB per-document limit; nothing to brief (raise it "
+            "with X)",
+        ),
+        ("a.txt: no such file or folder", "a.txt: no such file or folder"),
+    ],
+)  # fmt: skip
+def test_a_skip_warning_worded_as_the_error_it_is_when_nothing_else_was_given(
+    warning: str, error: str
+) -> None:
+    assert skip_as_error(warning, "nothing to brief") == error
