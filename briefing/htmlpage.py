@@ -173,6 +173,49 @@ def stated_date(html: str) -> dt.date | None:
     return None
 
 
+# A page's <title> is often "Headline | Site" or "Headline - Site"; a PDF printed from the page
+# keeps it as its Title. The part after the last such separator is the site's name when it is
+# a short name (capitalised words, or a domain) after a longer headline.
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|\u2013|\u2014|\u00b7|::)\s+")
+_SITE_WORD = re.compile(r"(?:[A-Z0-9&][\w.&'\u2019-]*|of|the|and|de|du|la|le|el|for|on)$")
+_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
+# Words a headline's tail is made of that name no site ("... - Live Updates")
+_NOT_SITE = frozenset(
+    {
+        "live", "updates", "update", "video", "videos", "photos", "opinion", "analysis",
+        "explainer", "review", "interview", "transcript", "report", "full", "text", "watch",
+        "listen", "podcast", "breaking", "news",
+    }
+)  # fmt: skip
+_SECTION = re.compile(r"\s+\|\s+([^|]{1,40})$")  # "Headline | Politics" once the site is gone
+SITE_NAME_WORDS = 5
+HEADLINE_WORDS = 4  # a title with a shorter head is no "Headline | Site"
+
+
+def split_site_name(title: str) -> tuple[str, str | None]:
+    """A page title without the site's name it ends with, and that name: "Fire closes the
+    bridge | The Herald" -> ("Fire closes the bridge", "The Herald"); a title that ends with
+    no site name is returned whole ("Trump vs. Biden - The Final Debate" is a headline)."""
+    title = title.strip()
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title, None
+    head, site = title[: separators[-1].start()], title[separators[-1].end() :].strip()
+    words = site.split()
+    is_name = _DOMAIN.match(site) is not None or (
+        0 < len(words) <= SITE_NAME_WORDS
+        and all(_SITE_WORD.match(w) for w in words)
+        and words[0][0].isupper()
+        and not {w.lower() for w in words} <= _NOT_SITE
+    )
+    if not is_name or len(head.split()) < HEADLINE_WORDS or len(head) < 2 * len(site):
+        return title, None
+    section = _SECTION.search(head)
+    if section and len(section.group(1).split()) <= 3 and section.group(1)[0].isupper():
+        head = head[: section.start()]
+    return head.strip(), site
+
+
 @dataclass(frozen=True)
 class MainText:
     """A page's article text and what the page states about itself."""

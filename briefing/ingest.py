@@ -113,6 +113,17 @@ class Ingested:
     copies: dict[str, list[str]] = field(default_factory=dict)
 
 
+# Where a skip warning says so: "a.txt: empty file; skipped", "...; skipped (raise it with ...)"
+_SKIPPED = re.compile(r"\bskipped\b(?!.*\bskipped\b)")
+
+
+def skip_as_error(warning: str, outcome: str) -> str:
+    """A warning that an input was skipped, worded as the error it is when that input was all
+    there was: "a.txt: empty file; skipped" -> "a.txt: empty file; nothing to brief". A
+    warning that says no "skipped" ("a.txt: no such file") already reads as an error."""
+    return _SKIPPED.sub(outcome, warning, count=1)
+
+
 def parse_date(value: str) -> dt.date | None:
     """A calendar date written in common news formats, or None."""
     for pattern in _DATE_PATTERNS:
@@ -155,9 +166,12 @@ def _header(
     found: dict[str, str] = {}
     fields: list[tuple[int, int]] = []
     skipped = set(skip)
-    lines = paragraphs(text)
-    if skipped:
-        lines = ((s, e) for s, e in lines if (s, e) not in skipped)
+    # furniture (a reader's, or a cookie banner, a menu) is no line of the header
+    lines = (
+        (s, e)
+        for s, e in paragraphs(text)
+        if (s, e) not in skipped and not is_furniture_line(text, s, e)
+    )
     body = False  # a title stands above the running text, never among or after it
     for s, e in itertools.islice(lines, HEADER_LINES):
         line = text[s:e]
@@ -177,26 +191,48 @@ def _header(
             fields.append((s, e))
             continue
         body = body or len(line) > 200
-        if "title" not in found and not body and not is_furniture_line(text, s, e):
+        if "title" not in found and not body:
             found["title"] = line.lstrip("#").strip()
         if "url" not in found and (u := _URL.fullmatch(line.strip().strip("<>"))):
             found["url"] = u.group(0)  # a line that is only a link: the article's own
-        if "date" not in found and _is_dateline(line):
-            found["date"] = line
+        if "date" not in found and (date := _dateline_date(line)):
+            found["date"] = date
     return found, fields
 
 
-def _is_dateline(line: str) -> bool:
-    """A short line that states a date ("Published 3 May 2026", "LONDON, Nov. 19, 2026 -"),
-    not a sentence that happens to hold one."""
-    if len(line) > 60 or not _YEAR.search(line):
-        return False
+# "Published 2021-07-09" in a byline ("By Staff Reporter \u00b7 Published 2021-07-09 Share
+# this"): said to be the date, whatever else the line holds. The first date a line so names
+# is the publication's, not a later "Updated" one.
+# The word starts with a capital, as a byline's label does ("..., first published 2019-03-02
+# by the council, ..." is a sentence).
+_PUBLISHED = re.compile(
+    r"(?:^|(?<=[\s\u00b7|\u2022,;/\u2013\u2014-]))(?:First\s+published|Published|Posted|Updated"
+    r"|PUBLISHED|POSTED|UPDATED)(?:\s+on)?\s*:?\s+"
+)
+BYLINE_CHARS = 160  # a longer line is running text, whatever date it names
+
+
+def _dateline_date(line: str) -> str | None:
+    """The date a line states, when it is a dateline: a short line that is a date and at most
+    four other words ("Published 3 May 2026", "LONDON, Nov. 19, 2026 -"), or a byline naming
+    the date it was published, not a sentence that happens to hold one. Only written dates
+    are read (ISO, or with the month's name): "07/09/2021" could be July or September."""
+    if len(line) > BYLINE_CHARS or not _YEAR.search(line):
+        return None
+    for said in _PUBLISHED.finditer(line):
+        for pattern in _DATE_PATTERNS:
+            m = pattern.match(line, said.end())
+            if m and parse_date(m.group(0)):
+                return m.group(0)
+    if len(line) > 60:
+        return None
     for pattern in _DATE_PATTERNS:
         m = pattern.search(line)
         if m and parse_date(m.group(0)):
             rest = (line[: m.start()] + " " + line[m.end() :]).split()
-            return len([w for w in rest if any(ch.isalnum() for ch in w)]) <= 4
-    return False
+            words = [w for w in rest if any(ch.isalnum() for ch in w)]
+            return m.group(0) if len(words) <= 4 else None
+    return None
 
 
 def _trailing_outlet(text: str, furniture: Sequence[tuple[int, int]]) -> str | None:

@@ -26,7 +26,7 @@ from briefing.contradict import detect_temporal, propose_candidates
 from briefing.engines import Engine, EngineResult, create_engine
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import NoDocumentsError
-from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths
+from briefing.ingest import DEFAULT_MAX_BYTES, ingest_paths, skip_as_error
 from briefing.lineup import NEXT_STORIES, TOP_STORIES, select_lineup
 from briefing.models import (
     Brief,
@@ -380,7 +380,7 @@ def build_brief_from_paths(
     progress(f"reading {counted(len(paths), 'source path')}")
     ingested = ingest_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     if not ingested.documents and len(ingested.warnings) == 1:
-        raise NoDocumentsError(ingested.warnings[0])
+        raise NoDocumentsError(skip_as_error(ingested.warnings[0], "nothing to brief"))
     for line in ingested.warnings:
         if warn is not None:
             warn(line)

@@ -300,8 +300,21 @@ def word_count(text: str) -> int:
 
 # --- page furniture ------------------------------------------------------------------------
 
+# What a site's menus and footers link to: a line of nothing else ("Home Politics Business
+# Opinion Subscribe", "Privacy policy \u00b7 Terms of use \u00b7 Contact us") is navigation.
+_NAV_ITEM = (
+    r"(?:home|news|politics|business|opinions?|world|u\.?s\.?|u\.?k\.?|sports?|tech(?:nology)?"
+    r"|science|health|culture|arts|entertainment|lifestyle|style|travel|food|videos?|photos"
+    r"|podcasts?|audio|live|newsletters?|subscribe|search|menu|local|weather|economy|markets"
+    r"|money|climate|environment|education|books|obituaries|national|international|magazine"
+    r"|games|puzzles|sign\s+in|log\s+in|login|account|latest|trending|investigations|analysis"
+    r"|features|europe|asia|africa|americas|middle\s+east|elections?|media|jobs|real\s+estate"
+    r"|privacy(?:\s+policy)?|terms(?:\s+of\s+(?:use|service)|\s+and\s+conditions)?"
+    r"|cookie\s+(?:policy|settings)|contact(?:\s+us)?|about(?:\s+us)?|help|careers|advertise)(?!\w)"
+)
 # Matched at a line's offsets in the whole text (pos and endpos: no slice of the line), where a
-# "^" would never match; .match anchors it at the line's start.
+# "^" would never match; .match anchors it at the line's start. A cookie or consent notice is
+# furniture however long it runs: a page printed to PDF keeps its banner as a paragraph.
 _FURNITURE_LINE = re.compile(
     r"""(?:
         (?:latest|recent|popular|related|top|more)\s+(?:posts?|stories|news|articles?)\b.*
@@ -317,10 +330,20 @@ _FURNITURE_LINE = re.compile(
       | advertisement|sponsored(?:\s+content)?|ad
       | (?:tags?|topics?|filed\s+under|categories)\s*:.{0,200}
       | (?:copyright|\u00a9).{0,160}
-      | all\s+rights\s+reserved\.?
+      | (?:.{0,120}\s)?all\s+rights\s+reserved\.?
+      | most\s+(?:read|popular|viewed|shared|emailed|commented)\b.{0,40}
+      | (?:trending(?:\s+now)?|recommended(?:\s+for\s+you)?|editor['\u2019]?s\s+picks?)
+      | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\b.{0,80}
+      | (?:we|this\s+(?:web)?site|our\s+(?:web)?site)(?:\s+and\s+our\s+partners)?
+            \s+uses?\s+cookies\b.{0,600}
+      | we\s+(?:value|care\s+about|respect)\s+your\s+privacy\b.{0,600}
+      | by\s+(?:continuing|using|clicking|browsing|staying)\b.{0,200}\bcookies\b.{0,300}
+      | (?:accept|reject|allow|decline|manage)\s+(?:all\s+|the\s+)?cookies\b.{0,200}
+      | cookies?\s+(?:policy|settings|preferences|consent|notice)\b.{0,200}
+      | {_NAV_ITEM}(?:(?:\s*[\u00b7|\u2022/]\s*|\s+){_NAV_ITEM}){2,}
       | sources?:?
       | (?:print|email|comments?|reply|like|tweet|whatsapp|facebook|twitter|linkedin|telegram)
-    )\s*$""",
+    )\s*$""".replace("{_NAV_ITEM}", _NAV_ITEM),
     re.IGNORECASE | re.VERBOSE,
 )
 _LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+\S.{0,80}$")
@@ -332,10 +355,29 @@ _SENTENCE_CLOSERS = "\"'\u201d\u2019)"
 _PROSE_ENDS = (*_SENTENCE_STOPS, *":;", *_SENTENCE_CLOSERS)
 
 
+# A short line holding one of these is a newsletter's furniture, whatever else it says
+_FURNITURE_PHRASE = re.compile(
+    r"view\s+(?:this\s+|it\s+|the\s+)?(?:e-?mail\s+|newsletter\s+|message\s+)?"
+    r"(?:in\s+(?:your|a|the)\s+browser|online|on\s+the\s+web|as\s+a\s+web\s*page)"
+    r"|having\s+trouble\s+(?:viewing|reading)|trouble\s+viewing"
+    r"|forward(?:ed)?\s+(?:this|it)?\s*to\s+a\s+(?:friend|colleague)"
+    r"|(?:was\s+this(?:\s+e-?mail|\s+newsletter)?|this\s+(?:e-?mail|newsletter)\s+was)"
+    r"\s+forwarded\s+to\s+you"
+    r"|add\s+(?:us|\S+@\S+)\s+to\s+your\s+(?:address\s+book|contacts|safe\s+senders)"
+    r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
+    re.IGNORECASE,
+)
+SHORT_LINE_CHARS = 200  # a longer line is prose, whatever words it uses
+
+
 def is_furniture_line(text: str, start: int, end: int) -> bool:
     """Whether the line ``text[start:end]`` is a known piece of page furniture (a share
-    prompt, a credit, "[Image via AP]"), wherever it stands."""
-    return _FURNITURE_LINE.match(text, start, end) is not None
+    prompt, a credit, "[Image via AP]", a cookie notice, a menu, "view in browser"), wherever
+    it stands. The one test of a furniture line: every format's text goes through it."""
+    if _FURNITURE_LINE.match(text, start, end) is not None:
+        return True
+    short = end - start <= SHORT_LINE_CHARS
+    return short and _FURNITURE_PHRASE.search(text, start, end) is not None
 
 
 def _ends_with_stop(line: str) -> bool:

@@ -141,6 +141,56 @@ def make_report_pdf(path: Path, pages: int = 0) -> Path:
     return path
 
 
+# A news page as a browser shows it, for printing to a one-page PDF: a cookie banner, a menu,
+# a newsletter prompt, a byline with share buttons, the article, then an advertisement,
+# teasers and a footer. Its <title> carries the site's name; its Author is a byline.
+WEB_SITE = "Basin Herald"
+WEB_HEADLINE = "Relief agency reopens the northern embankment road after repairs"
+WEB_PUBLISHED = dt.date(2026, 9, 28)
+WEB_BYLINE = "Staff Reporter"
+WEB_PARAGRAPHS = (
+    "The relief agency reopened the northern embankment road to traffic on Monday after "
+    "engineers finished repairs to the flood wall that had been breached in the spring.",
+    "Engineers said the repaired wall had been tested against river levels higher than "
+    "those recorded during the spring storms, and that it held without seepage.",
+    "The agency said heavy vehicles would still be kept off the road until a second "
+    "inspection of the bridge supports, expected by the end of the month.",
+)
+WEB_FURNITURE = (
+    "We use cookies to improve your experience. By continuing to browse you agree to our "
+    "use of cookies. Accept all cookies Manage preferences",
+    "Home Politics Business Opinion Subscribe",
+    "Sign up for our morning newsletter and get the news you need to start your day.",
+    "Advertisement",
+    "Read more: Top stories you may have missed this week",
+    "Most read",
+    f"\u00a9 2026 {WEB_SITE}. All rights reserved.",
+    "Privacy policy \u00b7 Terms of use \u00b7 Contact us",
+)
+
+
+def web_page_html(*, published: str = f"Published {WEB_PUBLISHED.isoformat()}") -> str:
+    """A news page with its furniture (WEB_FURNITURE), no date in its metadata: the date is
+    printed under the headline (``published``)."""
+    cookie, menu, signup, advert, more, most, rights, links = (
+        html.escape(line) for line in WEB_FURNITURE
+    )
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in WEB_PARAGRAPHS)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(WEB_HEADLINE)} | {WEB_SITE}</title>
+<meta name="author" content="{WEB_BYLINE}">
+<style>@page {{ size: A4; margin: 20mm; }} p, div, li {{ font-size: 11pt; }}
+h1 {{ font-size: 20pt; }}</style></head><body>
+<div id="cookie-banner"><p>{cookie}</p></div>
+<nav><p>{menu}</p></nav><div class="promo">{signup}</div>
+<h1>{html.escape(WEB_HEADLINE)}</h1>
+<div class="byline">By {WEB_BYLINE} \u00b7 {html.escape(published)}</div>
+<div class="share">Share this: Facebook Twitter Email</div>
+{body}<div class="ad">{advert}</div><p>{more}</p>
+<aside><h3>{most}</h3><ul><li>Celebrity chef opens new restaurant downtown</li></ul></aside>
+<footer><p>{rights}</p><p>{links}</p></footer></body></html>"""
+
+
 def make_scanned_pdf(path: Path) -> Path:
     """A page with a picture of text but no text layer, as a scanner makes."""
     markup = (

@@ -132,11 +132,13 @@ def test_no_usable_document_exits_1_with_one_line(
     code, out, err = _run(["build", str(empty), "-o", str(out_file)], capsys)
     assert code == 1
     assert out == ""
-    assert err.splitlines() == [f"Error: {empty}: empty file; skipped"]  # one line, the reason
+    # one line, the reason, worded as the error it is ("skipped" is a warning's word)
+    assert err.splitlines() == [f"Error: {empty}: empty file; nothing to brief"]
     assert not out_file.exists()
     missing = tmp_path / "missing.txt"
     code, _, err = _run(["build", str(empty), str(missing)], capsys)  # several: each, then all
     assert code == 1 and len(err.splitlines()) == 3
+    assert err.splitlines()[0] == f"Warning: {empty}: empty file; skipped"  # others were given
     assert err.splitlines()[-1].startswith("Error: no usable documents")
 
 

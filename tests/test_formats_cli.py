@@ -97,7 +97,7 @@ def test_an_empty_mbox_message_is_an_empty_message_not_a_missing_one(
     assert code == 0 and "Warning: archive.mbox#2: empty message; skipped\n" in err
     assert "empty file" not in err
     code, _, err = _run(["text", "archive.mbox#2"], capsysbinary)
-    assert code == 1 and err == "Error: archive.mbox#2: empty message; skipped\n"
+    assert code == 1 and err == "Error: archive.mbox#2: empty message; no text to print\n"
     code, out, _ = _run(["text", "./archive.mbox#4"], capsysbinary)  # named as ingest names it
     assert code == 0 and out == third
 

@@ -90,4 +90,5 @@ def test_briefing_text_names_a_feed_entry_as_an_entry(
     assert main(["text", f"{feed}#9"]) == 1
     assert capsys.readouterr().err == f"Error: {feed}: no entry #9 (it holds 2 entries, #1 to #2)\n"
     assert main(["text", f"{feed}#2"]) == 1
-    assert capsys.readouterr().err == f"Error: {feed}#2: entry without article text; skipped\n"
+    err = capsys.readouterr().err
+    assert err == f"Error: {feed}#2: entry without article text; no text to print\n"

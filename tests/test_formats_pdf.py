@@ -11,11 +11,15 @@ pytest.importorskip("pypdfium2")
 pytest.importorskip("weasyprint")
 
 from formats_samples import (
-    REPORT_AUTHOR,
     REPORT_FOOTER,
     REPORT_HEADER,
     REPORT_PAGES,
     REPORT_TITLE,
+    WEB_FURNITURE,
+    WEB_HEADLINE,
+    WEB_PARAGRAPHS,
+    WEB_PUBLISHED,
+    WEB_SITE,
     make_corrupt_pdf,
     make_encrypted_pdf,
     make_flate_pdf,
@@ -24,6 +28,7 @@ from formats_samples import (
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
+    web_page_html,
 )
 
 from briefing.config import Settings
@@ -45,6 +50,14 @@ def document(report: Path) -> Document:
     assert result.warnings == []
     (doc,) = result.documents
     return doc
+
+
+@pytest.fixture(scope="module")
+def web_print(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A news page printed to a one-page PDF, cookie banner, menu and footer included."""
+    path = tmp_path_factory.mktemp("web") / "page.pdf"
+    path.write_bytes(pdf_bytes(web_page_html()))
+    return path
 
 
 def _citations(brief: Brief) -> list[Citation]:
@@ -86,7 +99,7 @@ def test_pages_and_metadata(document: Document) -> None:
         for paragraph in paragraphs:
             assert document.page_at(document.text.index(paragraph)) == number
     assert document.title == REPORT_TITLE
-    assert document.outlet == REPORT_AUTHOR
+    assert document.outlet is None  # its Author (REPORT_AUTHOR) is a byline, not an outlet
     assert document.date == dt.date(2026, 9, 30)
 
 
@@ -238,3 +251,50 @@ def test_a_title_wrapped_over_two_lines_is_the_whole_title(tmp_path: Path) -> No
     (tmp_path / "wrapped.pdf").write_bytes(pdf_bytes(markup))
     (doc,) = ingest_paths([tmp_path / "wrapped.pdf"]).documents
     assert doc.title == title
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".txt", ".md", ".html"])
+def test_a_pages_furniture_is_never_cited_whatever_its_format(
+    web_print: Path, tmp_path: Path, suffix: str
+) -> None:
+    """A web page printed to one PDF page keeps its cookie banner, menu, newsletter prompt and
+    footer as body text, where nothing repeats across pages: they had become Key developments
+    ("We use cookies to improve your experience."). They are furniture in the PDF as in the
+    same text saved as .txt or .md, and the HTML page's article finder leaves them out."""
+    path = web_print
+    if suffix == ".html":
+        path = tmp_path / "page.html"
+        path.write_text(web_page_html(), encoding="utf-8")
+    elif suffix != ".pdf":
+        path = tmp_path / f"page{suffix}"
+        path.write_text(ingest_paths([web_print]).documents[0].text, encoding="utf-8")
+    (doc,) = ingest_paths([path]).documents
+    marked = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert all(line in marked for line in WEB_FURNITURE if line in doc.text)
+    assert not marked & set(WEB_PARAGRAPHS)
+    if suffix in (".txt", ".md"):
+        assert doc.title == WEB_HEADLINE  # not the cookie banner, the first line
+    brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 10, 1))
+    quotes = [c.quote for c in _citations(brief)]
+    assert quotes
+    assert not [q for q in quotes if any(q in line for line in WEB_FURNITURE)]
+
+
+@pytest.mark.parametrize(
+    ("published", "date"),
+    [
+        (f"Published {WEB_PUBLISHED.isoformat()}", WEB_PUBLISHED),
+        (f"Published {WEB_PUBLISHED:%B} {WEB_PUBLISHED.day}, {WEB_PUBLISHED.year}", WEB_PUBLISHED),
+        (f"Published {WEB_PUBLISHED:%m/%d/%Y}", None),  # a number, not a written date
+    ],
+)
+def test_a_printed_web_page_is_titled_sourced_and_dated_as_the_page(
+    tmp_path: Path, published: str, date: dt.date | None
+) -> None:
+    """A page printed to PDF keeps its <title>, "Headline | Site", as its Title and the
+    page's byline author as its Author: the brief had listed "Headline | Site — Staff
+    Reporter (undated)" though the page prints "Published <date>" under its headline."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf_bytes(web_page_html(published=published)))
+    (doc,) = ingest_paths([path]).documents
+    assert (doc.title, doc.outlet, doc.date) == (WEB_HEADLINE, WEB_SITE, date)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.errors import InputError
+from briefing.htmlpage import split_site_name
 from briefing.ingest import (
     _INJECTION,
     _addresses_model,
@@ -16,6 +17,7 @@ from briefing.ingest import (
     ingest_paths,
     load_document,
     parse_date,
+    skip_as_error,
 )
 
 ARTICLE = (
@@ -68,6 +70,56 @@ def test_undated_document_stays_undated() -> None:
 )
 def test_parse_date(text: str, expected: dt.date | None) -> None:
     assert parse_date(text) == expected
+
+
+BODY = "The council approved the budget on Monday after a long debate about school funding."
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("By Staff Reporter \u00b7 Published 2021-07-09 Share this: Facebook Twitter Email",
+         dt.date(2021, 7, 9)),
+        ("By Jane Roe and John Doe | Published: July 9, 2021, 8:00 a.m. | Updated 2021-07-10",
+         dt.date(2021, 7, 9)),
+        ("Updated on 10 July 2021 at 09:14 by the politics desk of the evening paper",
+         dt.date(2021, 7, 10)),
+        # a number that could be July or September is no date
+        ("By Staff Reporter \u00b7 Published 07/09/2021 Share this: Facebook Twitter Email", None),
+        # a sentence naming a date is no byline
+        ("The plan, first published 2019-03-02 by the council, was revised after the floods.",
+         None),
+    ],
+)  # fmt: skip
+def test_a_byline_stating_when_it_was_published_dates_the_document(
+    byline: str, expected: dt.date | None
+) -> None:
+    """A page printed to PDF dates itself in its byline ("By Staff Reporter \u00b7 Published
+    2021-07-09 Share this: ..."), a line too long for a dateline: it had been undated."""
+    doc = document_from_text(f"Council approves the budget\n{byline}\n{BODY}\n", "x.txt")
+    assert doc.date == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Biden fires head of Social Security Administration | The Washington Post",
+         ("Biden fires head of Social Security Administration", "The Washington Post")),
+        ("Fed raises rates again as inflation persists - Reuters",
+         ("Fed raises rates again as inflation persists", "Reuters")),
+        ("Storm hits the northern coast overnight \u2014 nytimes.com",
+         ("Storm hits the northern coast overnight", "nytimes.com")),
+        ("Storm hits the northern coast | Politics | The Guardian",
+         ("Storm hits the northern coast", "The Guardian")),
+        # no site name after the separator, or no headline before it
+        ("Biden signs the infrastructure bill into law - Live Updates", None),
+        ("COVID-19 - What we know about the new variant", None),
+        ("Trump vs. Biden - The Final Debate", None),
+        ("Lower Basin Flood Response: Quarterly Report", None),
+    ],
+)  # fmt: skip
+def test_a_site_name_ending_a_page_title(title: str, expected: tuple[str, str] | None) -> None:
+    assert split_site_name(title) == (expected or (title, None))
 
 
 def test_ids_are_content_hashes_and_newlines_universal() -> None:
@@ -230,3 +282,21 @@ def test_a_title_stands_above_the_running_text() -> None:
     assert captioned.title is None
     titled = document_from_text(f"Journalist killed, group says\n\n{body}\n", "c.txt")
     assert titled.title == "Journalist killed, group says"
+
+
+@pytest.mark.parametrize(
+    ("warning", "error"),
+    [
+        ("a.txt: empty file; skipped", "a.txt: empty file; nothing to brief"),
+        (
+            "big.txt: 12.0 MB is over the 10 MB per-document limit; skipped (raise it with X)",
+            "big.txt: 12.0 MB is over the 10 MB per-document limit; nothing to brief (raise it "
+            "with X)",
+        ),
+        ("a.txt: no such file or folder", "a.txt: no such file or folder"),
+    ],
+)  # fmt: skip
+def test_a_skip_warning_worded_as_the_error_it_is_when_nothing_else_was_given(
+    warning: str, error: str
+) -> None:
+    assert skip_as_error(warning, "nothing to brief") == error

@@ -293,6 +293,17 @@ def test_appendix_adds_pages_with_every_cited_quote() -> None:
         assert shows(rest, quote)
 
 
+def test_a_quote_and_the_sources_saying_the_same_are_spaced_apart() -> None:
+    """The PDF printed "[4]also [5]", the Markdown "[4; also 5]": the marker of the quote's
+    own source ran into the word introducing the others."""
+    brief = make_brief(n_facts=0, n_contradictions=0, n_watch=0, n_actors=0, n_sources=2)
+    quote = "The relief agency reopened the northern embankment road on Monday."
+    same = "Traffic returned to the embankment road on Monday, the agency said."
+    fact = Fact(statement=quote, citations=(cite(1, quote), cite(2, same)))
+    result = render_pdf(brief.model_copy(update={"bottom_line": [fact]}))
+    assert "\u201d[1] also [2]" in pdf_text(result.data)
+
+
 def test_llm_footer_in_pdf() -> None:
     result = render_pdf(make_brief(engine="openai", model="gpt-4o-mini", cost=0.0421))
     assert "model gpt-4o-mini, cost $0.0421" in pdf_text(result.data)

@@ -125,7 +125,7 @@ def test_a_quote_is_marked_as_its_own_sources_and_the_others_as_saying_the_same(
     )
     assert "“The harbour reopened on Monday.” [1; also 2]" in render_markdown(brief)
     html = render_html(brief)
-    assert '<sup class="cite">also <a href="#src-2">[2]</a></sup>' in html
+    assert '[1]</a></sup><sup class="cite"> also <a href="#src-2">[2]</a></sup>' in html
 
 
 def _disputed(brief: Brief, side_quote: str, *, source_id: str = "d1") -> Brief:

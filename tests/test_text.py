@@ -12,6 +12,7 @@ from briefing.text import (
     dateline_end,
     ends_sentence,
     furniture_spans,
+    is_furniture_line,
     paragraphs,
     sentence_spans,
     word_count,
@@ -85,6 +86,35 @@ def test_furniture_in_the_tail_and_known_patterns() -> None:
         "Submit App",
     ]
     assert "Title Of The Story" not in found
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("We use cookies to improve your experience. By continuing to browse you agree.", True),
+        ("This website uses cookies to give you the best experience on our site.", True),
+        ("By continuing to browse you agree to our use of cookies.", True),
+        ("Accept all cookies", True),
+        ("We value your privacy. We and our partners store and access information.", True),
+        ("Home Politics Business Opinion Subscribe", True),
+        ("News | World | U.S. | Sports | Video", True),
+        ("Privacy policy \u00b7 Terms of use \u00b7 Contact us", True),
+        ("Most read", True),
+        ("2026 The Harbour Gazette. All rights reserved.", True),
+        ("View this email in your browser", True),
+        ("Was this newsletter forwarded to you? Sign up here.", True),
+        # reporting that uses the same words is no furniture
+        ("The regulator said websites that use cookies must first ask their visitors.", False),
+        ("Business leaders said politics would shape the economy this year.", False),
+        ("Home sales rose in the world's largest economy, the agency said.", False),
+        ("Most readers of the report agreed that the dam had to be rebuilt.", False),
+        ("The council said it would follow up on the complaints in the spring.", False),
+    ],
+)
+def test_furniture_lines(line: str, furniture: bool) -> None:
+    text = f"Intro line.\n{line}\nLast line."
+    start = text.index(line)
+    assert is_furniture_line(text, start, start + len(line)) is furniture
 
 
 def test_short_final_sentence_is_not_furniture() -> None:

@@ -22,7 +22,7 @@ from briefing.cli.common import (
 from briefing.errors import BriefingError, OutputError
 from briefing.files import check_output_path, write_atomic
 from briefing.formats.feed import FEED_SUFFIXES
-from briefing.ingest import Ingested, ingest_paths
+from briefing.ingest import Ingested, ingest_paths, skip_as_error
 from briefing.models import Document
 from briefing.sanitize import one_line
 
@@ -56,7 +56,9 @@ def source_document(source: str, *, max_bytes: int) -> Document:
         raise BriefingError(f"{target}: is a folder; name one file")
     result = ingest_paths([target], max_bytes=max_bytes)
     if not result.documents:
-        raise BriefingError(result.warnings[0] if result.warnings else f"{target}: no text")
+        if result.warnings:
+            raise BriefingError(skip_as_error(result.warnings[0], "no text to print"))
+        raise BriefingError(f"{target}: no text")
     if number is not None:
         return _numbered(result, target, number)
     if len(result.documents) > 1:
@@ -79,7 +81,7 @@ def _numbered(result: Ingested, target: str, number: int) -> Document:
             return doc
     for line in result.warnings:
         if line.startswith(f"{wanted}: "):
-            raise BriefingError(line)
+            raise BriefingError(skip_as_error(line, "no text to print"))
     # Every message or entry is a document or a warning naming it: the last number is the count.
     numbered = re.compile(re.escape(target) + r"#(\d+)(?::|$)")
     found = (numbered.match(name) for name in [d.path for d in result.documents] + result.warnings)

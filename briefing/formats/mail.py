@@ -24,18 +24,8 @@ from email.message import EmailMessage, Message
 from briefing.entities import settle_entities
 from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
+from briefing.text import SHORT_LINE_CHARS, is_furniture_line
 
-# A line that is newsletter furniture wherever it stands.
-_FURNITURE = re.compile(
-    r"view\s+(?:this\s+|it\s+|the\s+)?(?:e-?mail\s+|newsletter\s+|message\s+)?"
-    r"(?:in\s+(?:your|a|the)\s+browser|online|on\s+the\s+web|as\s+a\s+web\s*page)"
-    r"|having\s+trouble\s+(?:viewing|reading)|trouble\s+viewing"
-    r"|forward(?:ed)?\s+(?:this|it)?\s*to\s+a\s+(?:friend|colleague)"
-    r"|(?:was\s+this|this\s+(?:e-?mail|newsletter)\s+was)\s+forwarded\s+to\s+you"
-    r"|add\s+(?:us|\S+@\S+)\s+to\s+your\s+(?:address\s+book|contacts|safe\s+senders)"
-    r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
-    re.IGNORECASE,
-)
 # A line from which the rest of the message is its footer (when in the second half).
 _FOOTER = re.compile(
     r"unsubscribe|opt[\s-]?out\b|manage\s+(?:your\s+)?(?:subscription|preferences|e-?mail)"
@@ -47,7 +37,6 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _UTF8_BOM = b"\xef\xbb\xbf"
-_SHORT = 200  # longer lines are prose, whatever words they use
 _SIGNATURE = re.compile(r"^--\s?$")
 _MBOX_FROM = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
 _MBOX_ESCAPED = re.compile(rb"^>(>*From )", re.MULTILINE)
@@ -219,14 +208,13 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> Extracted:
     lines, notes = _body_lines(message, path, html_to_text)
     footer_from = len(lines)
     for i, line in enumerate(lines):
-        short = len(line) <= _SHORT
+        short = len(line) <= SHORT_LINE_CHARS
         if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
             footer_from = i
             break
     builder = TextBuilder()
     for i, line in enumerate(lines):
-        marked = len(line) <= _SHORT and _FURNITURE.search(line) is not None
-        builder.line(line, furniture=i >= footer_from or marked)
+        builder.line(line, furniture=i >= footer_from or is_furniture_line(line, 0, len(line)))
     return Extracted(
         text=builder.text(),
         title=_header(message, "Subject")[:300] or None,

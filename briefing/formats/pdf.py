@@ -12,8 +12,10 @@ module rebuilds paragraphs from them:
   or bottom tenth of several pages) and page numbers there are furniture lines, placed first
   and last on their page, so they are kept in the text (offsets stay checkable) but never cited;
 - pages are separated by a blank line and ``pages`` holds the offset each page starts at;
-- the title is the metadata's, else the largest line on the first page; the date is a
-  dateline on the first page (ingest looks for it), else the metadata's creation date.
+- the title is the metadata's, else the largest line on the first page; a web page printed to
+  PDF keeps its "Headline | Site" title, read as title and outlet (the Author is a byline,
+  never the outlet); the date is a dateline on the first page (ingest looks for it: a
+  "Published <date>" byline too), else the metadata's creation date.
 
 PDFium is used without its form environment, so no JavaScript or form action is run, and it
 never follows external references. Pages are read up to a limit that grows with the file's
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 from briefing.errors import InputError, OwnBriefError
 from briefing.formats import Extracted, TextBuilder
+from briefing.htmlpage import split_site_name
 
 BRIEF_CREATOR = "briefing"  # a brief's Creator: the generator meta of templates/brief.html.j2
 MAX_INFLATED_BYTES = 250 * 1024 * 1024
@@ -256,10 +259,15 @@ def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[str]:
     return out
 
 
-def _title(meta: dict[str, str], first: _Page | None) -> str | None:
+def _title(meta: dict[str, str], first: _Page | None) -> tuple[str | None, str | None]:
+    """The title, and the site a web page printed to PDF names in it ("Headline | Site")."""
     title = " ".join(_clean(meta.get("Title") or "").split())
     if title and not _JUNK_TITLE.match(title.lower()) and len(title) <= 300:
-        return title
+        return split_site_name(title)
+    return _largest_line(first), None
+
+
+def _largest_line(first: _Page | None) -> str | None:
     if first is None:
         return None
     body = [ln for ln in first.lines[:20] if not ln.furniture and len(ln.text) <= 200]
@@ -377,11 +385,13 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             f"{path}: {len(scanned)} of {len(pages)} pages have no text layer (scanned?), so "
             f"their text is not read: page{'s' if len(scanned) > 1 else ''} {listed}",
         )
-    author = " ".join(_clean(meta.get("Author") or "").split())
+    # The Author is a byline ("Staff Reporter"), never the outlet: the outlet is the site a
+    # printed page's title names, as a web page's og:site_name is.
+    title, site = _title(meta, pages[0] if pages else None)
     return Extracted(
         text=builder.text(),
-        title=_title(meta, pages[0] if pages else None),
-        outlet=author[:120] or None,
+        title=title,
+        outlet=site,
         date=_date(meta),
         dateline_wins=True,
         furniture=tuple(builder.furniture),
