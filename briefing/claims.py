@@ -702,8 +702,8 @@ def same_actor(a: str, b: str) -> bool:
     shorter, longer = sorted((key_a, key_b), key=len)
     if len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} ":
         return True  # "the Senate minority leader" and "Senate Minority Leader Mitch McConnell"
-    names_a = {w for w in _NAME_WORD.findall(a) if w.rstrip(".") not in _TITLE_WORDS}
-    names_b = {w for w in _NAME_WORD.findall(b) if w.rstrip(".") not in _TITLE_WORDS}
+    names_a = {w for w in _NAME_WORD.findall(a) if w.rstrip(".") not in TITLE_WORDS}
+    names_b = {w for w in _NAME_WORD.findall(b) if w.rstrip(".") not in TITLE_WORDS}
     if not names_a or not names_b or not (names_a <= names_b or names_b <= names_a):
         return False
     # ... and both are that name, not something it qualifies ("Defence chiefs", "A Ministry
@@ -779,7 +779,7 @@ _PARENTHESIS = re.compile(r"\([^)]*\)")
 
 _NAME_WORD = re.compile(r"\b[A-Z][\w'\u2019-]+")
 # Capitalised words that are a role, not a name: "President" alone names nobody in particular.
-_TITLE_WORDS = frozenset(
+TITLE_WORDS = frozenset(
     [
         "The",
         "A",

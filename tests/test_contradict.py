@@ -145,3 +145,35 @@ def test_a_summary_reads_as_a_sentence_whoever_is_named(
     right = fact("The port reopening is a hoax.", right_actor)
     made = _contradiction("claim_conflict", left, right, ["port"], 0.7, refutes=refutes)
     assert made.summary == expected
+
+
+@pytest.mark.parametrize(
+    ("statement", "shared", "words"),
+    [
+        # a name whole, in the order the statement writes it, not its parts by rarity
+        (
+            "The secretive leader of North Korea, Kim Jong-un, never missed the visit.",
+            ("jong-un", "kim", "korea"),
+            "Kim Jong-un, North Korea",
+        ),
+        (
+            "The lawyers of his longtime fixer Michael Cohen have been fumbling the facts.",
+            ("michael", "cohen", "lawyer"),
+            "Michael Cohen, lawyers",
+        ),
+        # no possessive fragment, no bare title
+        (
+            "Mueller's inquiry did not conclude the President committed a crime, Barr said.",
+            ("president", "barr", "mueller"),
+            "Barr, Mueller",
+        ),
+        # nothing that reads as a word: no parenthesis at all
+        ("The President spoke.", ("president",), None),
+    ],
+)
+def test_the_subject_of_a_contradiction_reads_as_words(
+    statement: str, shared: tuple[str, ...], words: str | None
+) -> None:
+    from briefing.engines.offline import _subject
+
+    assert _subject(_fact(1, statement), shared) == words

@@ -26,6 +26,7 @@ from briefing.claims import (
     POINTS_BACK,
     REFUTATION,
     SENTENCES_CACHED,
+    TITLE_WORDS,
     YEAR,
     actor_key,
     antonym_clash,
@@ -680,7 +681,7 @@ def judge_pair(
     if days is not None:
         found = _contradiction("claim_conflict", left, right, shared, 0.7)
         subject = _subject(left, shared)
-        summary = f"The sources give different days, {days[0]} and {days[1]} ({subject})."
+        summary = f"The sources give different days, {days[0]} and {days[1]}{_about(subject)}."
         return found.model_copy(update={"summary": summary}), 0.7
     refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
     if refuted is not None and sums_up is not None and sums_up(refuted[0]):
@@ -793,14 +794,50 @@ def _position(fact: Fact) -> int:
     return c.start if c is not None and c.start is not None else 0
 
 
-def _subject(first: Fact, shared: Sequence[str]) -> str:
-    """Readable words for the shared subject: surface forms from the first statement."""
-    surface: list[str] = []
-    for token in re.findall(r"[\w'\u2019-]+", first.statement):
-        if stem(token.lower()) in shared and token.lower() not in {w.lower() for w in surface}:
-            surface.append(token)
-    ordered = sorted(surface, key=lambda w: shared.index(stem(w.lower())))
-    return ", ".join(ordered[:3]) if ordered else "the same subject"
+_WORD = re.compile(r"[\w'\u2019-]+")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+
+
+def _subject(first: Fact, shared: Sequence[str]) -> str | None:
+    """Readable words for the shared subject, from the first statement: a name whole ("Kim
+    Jong-un", not "Jong-un, Kim"), without a possessive ("Mueller", not "Mueller's") and not a
+    bare title ("President"); None when no shared term reads as a word."""
+    text = first.statement
+    tokens = list(_WORD.finditer(text))
+    phrases: dict[str, int] = {}  # phrase -> rank of its rarest shared term
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        if _capitalised(tokens[i], text):
+            # a name: capitalised words with nothing but a space between them
+            while (
+                j < len(tokens)
+                and _capitalised(tokens[j], text)
+                and text[tokens[j - 1].end() : tokens[j].start()] == " "
+            ):
+                j += 1
+        words = [t.group() for t in tokens[i:j]]
+        ranks = [shared.index(s) for w in words if (s := stem(w.lower())) in shared]
+        i = j
+        if not ranks or all(_POSSESSIVE.sub("", w) in TITLE_WORDS for w in words):
+            continue
+        phrase = " ".join([*words[:-1], _POSSESSIVE.sub("", words[-1])])
+        if phrase.lower() not in {p.lower() for p in phrases}:
+            phrases[phrase] = min(ranks)
+    ordered = sorted(phrases, key=lambda p: phrases[p])
+    return ", ".join(ordered[:3]) or None
+
+
+def _capitalised(token: re.Match[str], text: str) -> bool:
+    """Whether a word is capitalised as a name is: not only as the sentence's first word."""
+    word = token.group()
+    if not word[:1].isupper():
+        return False
+    return token.start() > 0 or word.lower() not in STOPWORDS
+
+
+def _about(subject: str | None) -> str:
+    return f" ({subject})" if subject else ""
 
 
 def _display(actor: str | None, fallback: str) -> str:
@@ -823,17 +860,16 @@ def _contradiction(
     if refutes:
         doubter = _display(b, "Another source" if a else "One source")
         doubted = a or ("another source" if b else "another")
-        summary = f"{doubter} calls into question what {doubted} reports ({subject})."
+        summary = f"{doubter} calls into question what {doubted} reports{_about(subject)}."
     elif kind == "reported_dispute":
-        summary = f"{_display(b, 'Another source')} disputes {a or 'one source'} ({subject})."
+        summary = f"{_display(b, 'Another source')} disputes {a or 'one source'}{_about(subject)}."
     elif a and b:
-        summary = f"{_display(a, '')} and {b} give incompatible accounts ({subject})."
+        summary = f"{_display(a, '')} and {b} give incompatible accounts{_about(subject)}."
     elif a or b:
-        summary = (
-            f"{_display(a or b, '')} and another source give incompatible accounts ({subject})."
-        )
+        named = _display(a or b, "")
+        summary = f"{named} and another source give incompatible accounts{_about(subject)}."
     else:
-        summary = f"Two sources give incompatible accounts ({subject})."
+        summary = f"Two sources give incompatible accounts{_about(subject)}."
     return Contradiction(
         kind=kind,
         summary=summary,
