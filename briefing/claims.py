@@ -829,6 +829,156 @@ TITLE_WORDS = frozenset(
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|prof|sen|rep|gov|gen|lt|col|sgt|rev)\.? (?=\S)")
 
 
+# What a sentence can make "say" that is no actor: a document (its author is the actor)
+DOCUMENT_VOICES = frozenset(
+    [
+        "opinion",
+        "ruling",
+        "report",
+        "reports",
+        "memo",
+        "statement",
+        "letter",
+        "order",
+        "document",
+        "documents",
+        "study",
+        "filing",
+        "complaint",
+        "lawsuit",
+        "suit",
+        "petition",
+        "motion",
+        "indictment",
+        "bill",
+        "legislation",
+        "survey",
+        "poll",
+        "analysis",
+        "article",
+        "story",
+        "summary",
+    ]
+)
+# Words that open a noun phrase naming no one in particular ("Officials", "Police", "Health
+# officials", "Earlier reports"): capitalised only because the sentence starts with them.
+_UNNAMED_WORDS = DOCUMENT_VOICES | frozenset(
+    [
+        "official",
+        "authority",
+        "authorities",
+        "police",
+        "source",
+        "analyst",
+        "expert",
+        "critic",
+        "witness",
+        "witnesses",
+        "resident",
+        "prosecutor",
+        "investigator",
+        "researcher",
+        "scientist",
+        "lawmaker",
+        "legislator",
+        "observer",
+        "regulator",
+        "doctor",
+        "lawyer",
+        "attorney",
+        "aide",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "protester",
+        "activist",
+        "officer",
+        "leader",
+        "diplomat",
+        "economist",
+        "people",
+        "person",
+        "agency",
+        "ministry",
+        "government",
+        "company",
+        "court",
+        "judge",
+        "board",
+        "committee",
+        "council",
+        "campaign",
+        "administration",
+        "office",
+        "group",
+        "team",
+        "family",
+        "media",
+        "newspaper",
+        "outlet",
+        "insider",
+        "employee",
+        "worker",
+        "staff",
+        "user",
+        "parent",
+        "student",
+        "voter",
+        "earlier",
+        "later",
+        "previous",
+        "recent",
+        "initial",
+        "local",
+        "other",
+        "senior",
+        "top",
+        "former",
+        "unnamed",
+        "anonymous",
+        "federal",
+        "state",
+        "city",
+        "county",
+        "health",
+        "military",
+        "security",
+        "intelligence",
+        "various",
+        "numerous",
+        "multiple",
+        "independent",
+        "foreign",
+        "western",
+        "eastern",
+        "two",
+        "three",
+        "four",
+        "five",
+    ]
+)
+_ACTOR_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+
+
+def names_someone(actor: str) -> bool:
+    """Whether ``actor`` is a name or a named organisation ("Attorney General William Barr",
+    "the White House", "US officials", "Republicans"), not a noun phrase that names no one
+    ("The official", "Earlier reports", "Both officials", "The authority", "The petition"):
+    a label on the page must say who."""
+    for i, word in enumerate(_ACTOR_WORD.findall(actor)):
+        word = re.sub(r"['\u2019]s?$", "", word).rstrip(".")
+        if not word[:1].isupper():
+            continue
+        if len(word) > 1 and word.isupper():
+            return True  # an acronym: "US", "NSA", "U.S"
+        plain = word.lower()
+        if plain in STOPWORDS:
+            continue
+        if i > 0 or (plain not in _UNNAMED_WORDS and plain.removesuffix("s") not in _UNNAMED_WORDS):
+            return True
+    return False
+
+
 @lru_cache(maxsize=SENTENCES_CACHED)
 def negated(text: str) -> bool:
     return NEGATION.search(text) is not None

@@ -347,7 +347,7 @@ def test_an_actor_quoted_before_the_attribution_holds_the_quote_as_position() ->
     text = (
         "Port to reopen\n\n“The port will reopen on Monday after the repairs,” Ms.\u00a0Soto "
         "told the Valparaiso daily El Mercurio. Soto said the dockworkers would be paid for "
-        "the days lost. Earlier this month, the port operator said the repairs would cost "
+        "the days lost. Earlier this month, the Port Authority said the repairs would cost "
         "two million dollars.\n"
     )
     docs = [document_from_text(text, "port.txt")]
@@ -359,7 +359,7 @@ def test_an_actor_quoted_before_the_attribution_holds_the_quote_as_position() ->
     positions = {a.position for a in soto}
     assert "The port will reopen on Monday after the repairs" in positions  # not "told ..."
     assert "said the dockworkers would be paid for the days lost." in positions
-    operator = [a.position for a in actors if "operator" in a.name]
+    operator = [a.position for a in actors if "Port Authority" in a.name]
     assert operator == ["said the repairs would cost two million dollars."]  # not the time
     for a in actors:  # every position is verbatim where its citation says
         assert text.find(a.position) >= 0 and a.citations[0].quote == a.position
@@ -951,3 +951,60 @@ def test_a_source_saying_not_is_no_corroboration_and_keeps_its_own_line() -> Non
     ]
     bottom = OfflineEngine().synthesize("ferry review", facts, []).value.bottom_line
     assert [[c.source_id for c in f.citations] for f in bottom] == [["d1"], ["d2"]]
+
+
+@pytest.mark.parametrize(
+    ("actor", "named"),
+    [
+        ("Attorney General William Barr", True),
+        ("the White House", True),
+        ("The State Department", True),
+        ("US officials", True),
+        ("Georgia election officials", True),
+        ("Republicans", True),
+        ("The NSA", True),
+        # a noun phrase that says no one: capitalised only as a sentence's first words
+        ("The official", False),
+        ("Earlier reports", False),
+        ("Both officials", False),
+        ("The authority", False),
+        ("The petition", False),
+        ("Health officials", False),
+        ("Police", False),
+    ],
+)
+def test_an_actor_label_is_a_name(actor: str, named: bool) -> None:
+    from briefing.claims import names_someone
+
+    assert names_someone(actor) is named
+
+
+def test_a_voice_that_names_no_one_is_named_by_its_source() -> None:
+    # "Earlier reports" had been a side's label and an actor with a position; the side is
+    # named by its source on the page, the summary says it in lower case
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    text = (
+        "Trump denies paying\n\nNorth Korea had demanded the bill be paid before the student "
+        "was allowed home. Earlier reports said that the US had been billed $2m for the "
+        "student's medical care. Mr Trump denied the claim on Twitter on Friday.\n"
+    )
+    (found,) = _offline_contradictions("Warmbier", text)
+    assert [side.actor for side in found.sides] == [None, "Mr Trump"]
+    assert found.summary == "Mr Trump disputes earlier reports."
+    facts = [
+        Fact(
+            statement="Both officials had been put in place under President Donald Trump.",
+            score=0.9,
+            citations=(Citation(source_id="a", quote="x", start=0, end=1),),
+        ),
+        Fact(
+            statement="Deputy Commissioner David Black agreed to resign, said the official.",
+            score=0.8,
+            actor="the official",
+            kind="claim",
+            citations=(Citation(source_id="a", quote="x", start=0, end=1),),
+        ),
+    ]
+    assert _actor_positions(facts) == []

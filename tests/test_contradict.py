@@ -84,8 +84,8 @@ def test_blocking_only_pairs_facts_that_share_terms() -> None:
 
 def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -> None:
     one = document_from_text(
-        "Strike Talks\n\nThe union said workers would walk out on Monday over pay. "
-        "Hours later, the company offered a sharply different account, saying no strike had been "
+        "Strike Talks\n\nThe Dockers Union said workers would walk out on Monday over pay. "
+        "Hours later, Portline offered a sharply different account, saying no strike had been "
         "called and talks were continuing.\n",
         "one.txt",
     )
@@ -106,7 +106,7 @@ def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -
     kinds = {c.kind for c in found}
     assert "reported_dispute" in kinds
     dispute = next(c for c in found if c.kind == "reported_dispute")
-    assert [s.actor for s in dispute.sides] == ["The union", "the company"]
+    assert [s.actor for s in dispute.sides] == ["The Dockers Union", "Portline"]
     assert "claim_conflict" in kinds
 
 

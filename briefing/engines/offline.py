@@ -37,6 +37,7 @@ from briefing.claims import (
     in_own_voice,
     is_pronoun,
     looks_ahead,
+    names_someone,
     needs_context,
     negated,
     negates,
@@ -499,34 +500,6 @@ def fact_source_is_new(fact: Fact, other: Fact) -> bool:
     return _source(other) not in {c.source_id for c in fact.citations}
 
 
-# What a sentence can make "say" that is no actor: a document (its author is the actor)
-_DOCUMENT_VOICES = frozenset(
-    [
-        "opinion",
-        "ruling",
-        "report",
-        "memo",
-        "statement",
-        "letter",
-        "order",
-        "document",
-        "documents",
-        "study",
-        "filing",
-        "complaint",
-        "lawsuit",
-        "indictment",
-        "bill",
-        "legislation",
-        "survey",
-        "poll",
-        "analysis",
-        "article",
-        "story",
-    ]
-)
-
-
 def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPosition]:
     """Positions of the actors, strongest actor first, up to ``per_actor`` claims each.
 
@@ -551,9 +524,9 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
+        if not names_someone(actor):
+            continue  # "the opinion said ...", "The official said ...": no one by name
         key = actor_key(actor)
-        if key in _DOCUMENT_VOICES:
-            continue  # "the opinion said ...": a document, not whose position it is
         if key not in names:  # one actor under two names ("Journalist Nikole Hannah-Jones")
             key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
@@ -758,7 +731,9 @@ def _with_same_actor_context(
     first, second = contradiction.sides[0], contradiction.sides[1]
     citation = second.citations[0]
     doc = docs.get(citation.source_id)
-    if doc is None or second.actor is None or citation.start is None:
+    # the side's actor, or who its sentence attributes it to when that names no one
+    speaker = second.actor or attribute(second.statement).actor
+    if doc is None or speaker is None or citation.start is None:
         return contradiction
     previous = None
     for sentence in document_sentences(doc):
@@ -768,7 +743,7 @@ def _with_same_actor_context(
     if previous is None or first.citations[0].quote == previous.text:
         return contradiction
     actor = attribute(previous.text).actor
-    if actor is None or actor_key(actor) != actor_key(second.actor):
+    if actor is None or actor_key(actor) != actor_key(speaker):
         return contradiction
     extra = Citation(source_id=doc.id, quote=previous.text, start=previous.start, end=previous.end)
     side = second.model_copy(
@@ -840,6 +815,22 @@ def _about(subject: str | None) -> str:
     return f" ({subject})" if subject else ""
 
 
+def _named(actor: str | None) -> str | None:
+    """The actor as a label: a name or a named organisation, else None (the page names the
+    side by its source)."""
+    return actor if actor and names_someone(actor) else None
+
+
+def _mid(actor: str | None) -> str | None:
+    """The actor written mid-sentence: "the White House", not "The White House"; "earlier
+    reports", not "Earlier reports"."""
+    if not actor:
+        return actor
+    if not names_someone(actor):
+        return actor[0].lower() + actor[1:]
+    return "the" + actor[3:] if actor.startswith("The ") else actor
+
+
 def _display(actor: str | None, fallback: str) -> str:
     if not actor:
         return fallback
@@ -856,15 +847,17 @@ def _contradiction(
     refutes: bool = False,
 ) -> Contradiction:
     subject = _subject(first, shared)
-    a, b = first.actor, second.actor  # a side without an actor is named by its source on the page
+    a, b = first.actor, second.actor
     if refutes:
         doubter = _display(b, "Another source" if a else "One source")
-        doubted = a or ("another source" if b else "another")
+        doubted = _mid(a) or ("another source" if b else "another")
         summary = f"{doubter} calls into question what {doubted} reports{_about(subject)}."
     elif kind == "reported_dispute":
-        summary = f"{_display(b, 'Another source')} disputes {a or 'one source'}{_about(subject)}."
+        summary = (
+            f"{_display(b, 'Another source')} disputes {_mid(a) or 'one source'}{_about(subject)}."
+        )
     elif a and b:
-        summary = f"{_display(a, '')} and {b} give incompatible accounts{_about(subject)}."
+        summary = f"{_display(a, '')} and {_mid(b)} give incompatible accounts{_about(subject)}."
     elif a or b:
         named = _display(a or b, "")
         summary = f"{named} and another source give incompatible accounts{_about(subject)}."
@@ -893,8 +886,8 @@ def _side(fact: Fact) -> ContradictionSide:
         citation = Citation(
             source_id=citation.source_id, quote=quote, start=start, end=start + len(quote)
         )
-        return ContradictionSide(actor=fact.actor, statement=quote, citations=(citation,))
-    return ContradictionSide(actor=fact.actor, statement=text, citations=fact.citations)
+        return ContradictionSide(actor=_named(fact.actor), statement=quote, citations=(citation,))
+    return ContradictionSide(actor=_named(fact.actor), statement=text, citations=fact.citations)
 
 
 def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> list[Contradiction]:
@@ -940,7 +933,7 @@ def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> 
             continue
         disputers = " and ".join(_display(side.actor, "another source") for side in sides[1:])
         verb = "dispute" if len(sides) > 2 else "disputes"
-        summary = f"{disputers} {verb} {_display(sides[0].actor, 'one source')}."
+        summary = f"{disputers} {verb} {_mid(sides[0].actor) or 'one source'}."
         merged[i] = merged[i].model_copy(update={"sides": tuple(sides), "summary": summary})
     return merged
 
