@@ -72,6 +72,7 @@ _REPORTING_VERBS = [
     "wrote",
     "writes",
     "tweeted",
+    "quoted",
     "declared",
     "declares",
     "dismissed",
@@ -709,6 +710,45 @@ def same_actor(a: str, b: str) -> bool:
     # ... and both are that name, not something it qualifies ("Defence chiefs", "A Ministry
     # of Defence source", "the Biden administration"): each ends with the name they share
     return _last_word(a) == _last_word(b) and _last_word(a) in names_a & names_b
+
+
+# Who speaks for someone: "the Biden administration", "the senator's office", "Trump's
+# lawyer", "a campaign spokeswoman": the voice of the one named before the role.
+_SPEAKS_FOR = re.compile(
+    r"^(?:the\s+|a\s+|an\s+)?(?P<who>.+?)(?:['\u2019]s?)?\s+(?:office|administration|campaign|"
+    r"spokes(?:man|woman|person)|press\s+secretary|lawyers?|attorneys?|aides?|legal\s+team)$",
+    re.IGNORECASE,
+)
+# A title and its short form: "the senator's office" speaks for "Sen. Sheldon Whitehouse"
+_ROLE_FORMS = {
+    "senator": ("senator", "sen"),
+    "governor": ("governor", "gov"),
+    "president": ("president",),
+    "representative": ("representative", "rep"),
+    "congressman": ("rep", "congressman"),
+    "congresswoman": ("rep", "congresswoman"),
+    "mayor": ("mayor",),
+}
+
+
+def one_voice(a: str, b: str) -> bool:
+    """Whether two actors speak with one voice: one actor under two names (``same_actor``), or
+    one speaking for the other ("The Biden administration" and "Biden", "The senator's
+    office" and "Sen. Sheldon Whitehouse", "Cuomo's lawyer" and "Andrew Cuomo")."""
+    if same_actor(a, b):
+        return True
+    for voice, other in ((a, b), (b, a)):
+        m = _SPEAKS_FOR.match(voice.strip())
+        if m is None:
+            continue
+        who = m.group("who")
+        if same_actor(who, other):
+            return True
+        forms = _ROLE_FORMS.get(who.lower())
+        words = {w.lower().rstrip(".") for w in other.split()}
+        if forms is not None and not words.isdisjoint(forms):
+            return True
+    return False
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -1008,3 +1008,55 @@ def test_a_voice_that_names_no_one_is_named_by_its_source() -> None:
         ),
     ]
     assert _actor_positions(facts) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "one"),
+    [
+        ("The Biden administration", "Biden", True),
+        ("The senator's office", "Sen. Sheldon Whitehouse", True),
+        ("Cuomo's lawyer", "Andrew Cuomo", True),
+        ("The Trump campaign", "Biden", False),
+        ("Chief of Staff John Kelly", "President Trump", False),
+    ],
+)
+def test_one_speaking_for_another_is_one_voice(a: str, b: str, one: bool) -> None:
+    from briefing.claims import one_voice
+
+    assert one_voice(a, b) is one
+
+
+def test_a_document_and_the_actor_who_filed_it_are_one_account() -> None:
+    # "The petition" is the lawsuit the office filed: the same account, whatever words in
+    # the two ("illegal coordination", "legal obligations") look opposite
+    filed = (
+        "Lawsuit\n\nThe New York State attorney general's office filed a lawsuit on Thursday "
+        "against the Trump Foundation, accusing the charity of illegal coordination with the "
+        "presidential campaign.\n"
+    )
+    petition = (
+        "Suit\n\nThe petition alleges that the Trump Foundation broke basic legal obligations "
+        "with its coordination with the presidential campaign.\n"
+    )
+    assert _offline_contradictions("Trump Foundation", filed, petition) == []
+    # ... but a report someone else wrote is another account
+    other = (
+        "Suit\n\nThe Trump Foundation said its coordination with the presidential campaign "
+        "was legal, rejecting the lawsuit filed on Thursday.\n"
+    )
+    assert len(_offline_contradictions("Trump Foundation", filed, other)) == 1
+
+
+def test_one_actor_quoted_by_two_outlets_is_not_called_into_question() -> None:
+    # both sides are Barr's summary: "Barr quoted from Mueller's report" is Barr speaking
+    quoted = (
+        "Mueller did not find Trump conspired\n\nMueller's investigation did not conclude the "
+        "President committed a crime, but it also does not exonerate him, Barr quoted from "
+        "Mueller's report.\n"
+    )
+    summary = (
+        "Barr: Mueller clears Trump\n\nSpecial counsel Robert Mueller found no evidence that "
+        "the President conspired with Russia, according to a summary of his report released "
+        "Sunday by Attorney General William Barr.\n"
+    )
+    assert _offline_contradictions("Mueller report", quoted, summary) == []

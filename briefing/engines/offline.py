@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from briefing.chunk import document_sentences
 from briefing.claims import (
+    DOCUMENT_VOICES,
     FAULT,
     FORWARD,
     HEDGE,
@@ -41,6 +42,7 @@ from briefing.claims import (
     needs_context,
     negated,
     negates,
+    one_voice,
     refutes,
     same_actor,
     schedule_clash,
@@ -568,8 +570,37 @@ def _different_voices(left: Fact, right: Fact) -> bool:
 
 def _one_actor(left: Fact, right: Fact) -> bool:
     """Both attributed to one actor, under one name or two ("Barr" and "Attorney General
-    William Barr")."""
-    return bool(left.actor and right.actor) and same_actor(left.actor or "", right.actor or "")
+    William Barr"), or one speaking for the other ("The Biden administration" and "Biden")."""
+    return bool(left.actor and right.actor) and one_voice(left.actor or "", right.actor or "")
+
+
+def _one_account(left: Fact, right: Fact) -> bool:
+    """Whether one side's voice is a document the other side's actor brought out ("The
+    petition alleges ..." beside "The attorney general's office filed a lawsuit ..."): the
+    same account told twice, not two."""
+    return _brought_out(left, right) or _brought_out(right, left)
+
+
+# "filed a scathingly worded lawsuit", "released a report": who brings out a document
+_BRINGS_OUT = re.compile(
+    r"\b(?:fil(?:ed|es|ing)|brought|brings|issu(?:ed|es|ing)|releas(?:ed|es|ing)|"
+    r"publish(?:ed|es|ing)|submit(?:s|ted|ting)|sen[dt]s?)((?:\s+[\w'\u2019-]+){1,4})",
+    re.IGNORECASE,
+)
+_FILED = frozenset(["lawsuit", "suit", "petition", "complaint", "filing", "motion"])
+
+
+def _brought_out(document: Fact, author: Fact) -> bool:
+    """Whether ``document``'s voice is a document of the kind ``author``'s statement tells its
+    actor brought out (a lawsuit, a petition and a complaint being one kind)."""
+    key = actor_key(document.actor or "")
+    if key not in DOCUMENT_VOICES or not author.actor:
+        return False
+    kinds = _FILED if key in _FILED else frozenset([key])
+    return any(
+        not kinds.isdisjoint(w.lower() for w in m.group(1).split())
+        for m in _BRINGS_OUT.finditer(author.statement)
+    )
 
 
 def _mentions(text: str, actor: str | None) -> bool:
@@ -638,7 +669,7 @@ def judge_pair(
             return None
         if not (_asserts(first) and _asserts(second)):
             return None  # a headline sums up its own article: it disputes none of it
-        if disputes(first.statement) or _one_actor(first, second):
+        if disputes(first.statement) or _one_actor(first, second) or _one_account(first, second):
             return None
         named = _mentions(second.statement, first.actor)
         distance = abs(_position(second) - _position(first))
@@ -656,6 +687,8 @@ def judge_pair(
         subject = _subject(left, shared)
         summary = f"The sources give different days, {days[0]} and {days[1]}{_about(subject)}."
         return found.model_copy(update={"summary": summary}), 0.7
+    if _one_account(left, right):
+        return None  # "The petition alleges" is the account of who filed it
     refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
     if refuted is not None and sums_up is not None and sums_up(refuted[0]):
         refuted = None  # a headline over its article is no claim to call into question
