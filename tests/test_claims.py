@@ -1060,3 +1060,37 @@ def test_one_actor_quoted_by_two_outlets_is_not_called_into_question() -> None:
         "Sunday by Attorney General William Barr.\n"
     )
     assert _offline_contradictions("Mueller report", quoted, summary) == []
+
+
+def test_a_headline_over_its_article_calls_nothing_into_question() -> None:
+    # "Why CNN is standing by a Michael Cohen story that his lawyer calls false" sums up its
+    # article: it is no verdict on what another source reports (the article's sentences are)
+    claim = (
+        "Lawyers stumble\n\nThe lawyers speaking for Michael Cohen have been fumbling the facts "
+        "about the Trump Tower meeting story of late.\n"
+    )
+    headline = (
+        "Why CNN is standing by a Michael Cohen story that his lawyer calls false\n\nCNN stood "
+        "by its reporting on Friday after the network's story drew criticism.\n"
+    )
+    assert _offline_contradictions("Michael Cohen story", claim, headline) == []
+    # ... unless the headline says who calls it false: then it reports a verdict
+    says = (
+        "Lawyer says Michael Cohen story is false\n\nCNN stood by its reporting on Friday after "
+        "the network's story drew criticism.\n"
+    )
+    (found,) = _offline_contradictions("Michael Cohen story", claim, says)
+    assert "calls into question" in found.summary
+
+
+def test_a_claim_that_disputes_agrees_with_a_refutation() -> None:
+    # both say the campaign's video shows no fraud: neither questions the other
+    officials = (
+        "Video\n\nGeorgia election officials disputed a video promoted by the Trump campaign "
+        "as evidence of election fraud at the ballot count.\n"
+    )
+    check = (
+        "Fact check\n\nThe video of the Georgia ballot count promoted by the Trump campaign "
+        "is false evidence of election fraud, officials said.\n"
+    )
+    assert _offline_contradictions("Georgia video", officials, check) == []

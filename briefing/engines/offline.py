@@ -628,10 +628,12 @@ def _sums_up_its_article(fact: Fact, docs: Mapping[str, Document]) -> bool:
     its own claim)."""
     doc = docs.get(_source(fact))
     title = (doc.title or "").strip() if doc is not None else ""
+    statement = fact.statement.strip()
     return (
         doc is not None
         and bool(title)
-        and fact.statement.strip() == title
+        and bool(statement)
+        and title.startswith(statement)  # the headline, or its first sentence ("No, ... .")
         and doc.text.strip() != title
         and not ends_sentence(title)
     )
@@ -690,8 +692,15 @@ def judge_pair(
     if _one_account(left, right):
         return None  # "The petition alleges" is the account of who filed it
     refuted = None if _one_actor(left, right) else _refutation(left, right, shared)
-    if refuted is not None and sums_up is not None and sums_up(refuted[0]):
-        refuted = None  # a headline over its article is no claim to call into question
+    if (
+        refuted is not None
+        and sums_up is not None
+        and (sums_up(refuted[0]) or _unattributed_headline(refuted[1], sums_up))
+    ):
+        # a headline over its article is no claim to call into question, and calls none into
+        # question unless it says who does ("Researcher says ... a hoax"): its article's
+        # sentences say what it sums up
+        refuted = None
     if refuted is not None:
         claim, refutation = refuted
         return _contradiction("claim_conflict", claim, refutation, shared, 0.7, refutes=True), 0.7
@@ -715,6 +724,11 @@ def judge_pair(
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
         return _contradiction("claim_conflict", left, right, shared, score), score
     return None
+
+
+def _unattributed_headline(fact: Fact, sums_up: Callable[[Fact], bool]) -> bool:
+    """Whether ``fact`` is a headline summing up its article that says no one says it."""
+    return attribute(fact.statement).verb not in _SAYS and sums_up(fact)
 
 
 def _asserts(fact: Fact) -> bool:
@@ -743,6 +757,10 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     claim, refutation = (right, left) if left_refutes else (left, right)
     if _position(refutation) > EARLY_CHARS or _finds_fault(claim.statement):
         return None  # late, or the "claim" finds fault with the subject too: they agree
+    if disputes(claim.statement):
+        # the "claim" disputes what it tells of ("Georgia election officials disputed a video
+        # promoted by the campaign"): it agrees with a source calling that false
+        return None
     if POINTS_BACK.match(claim.statement):
         return None  # "This is what the campaign wanted him to do." claims nothing by itself
     return claim, refutation
