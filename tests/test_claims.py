@@ -1094,3 +1094,25 @@ def test_a_claim_that_disputes_agrees_with_a_refutation() -> None:
         "is false evidence of election fraud, officials said.\n"
     )
     assert _offline_contradictions("Georgia video", officials, check) == []
+
+
+def test_a_denial_sharing_only_names_with_a_refutation_is_not_what_it_refutes() -> None:
+    # "never missed" and "no evidence of a medical emergency" both say no, of one man, about
+    # different things: no contradiction
+    event = (
+        "Kim's absence\n\nThere was one state event that the secretive leader of North Korea, "
+        "Kim Jong-un, never missed: a visit to the palace every April 15.\n"
+    )
+    sources = (
+        "No emergency\n\nChinese government sources told Reuters they had no evidence of a "
+        "medical emergency of North Korea's Kim Jong-un.\n"
+    )
+    assert _offline_contradictions("Kim Jong-un", event, sources) == []
+    # ... a claim that says yes is what a refutation naming the same people refutes
+    claim = "ISIS beheads Kurdish fighter Rehana in Kobane\n"
+    verdict = (
+        "Safe\n\nKurdish fighter Rehana is safe and the ISIS report is not true, a Kobane "
+        "activist tweeted on Monday.\n"
+    )
+    (found,) = _offline_contradictions("Rehana", claim, verdict)
+    assert "calls into question" in found.summary

@@ -755,6 +755,10 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     if left_refutes == right_refutes or len(shared) < 2:
         return None
     claim, refutation = (right, left) if left_refutes else (left, right)
+    if negated(claim.statement) and not _beyond_names(claim, refutation, shared):
+        # a "claim" that says no ("Kim Jong-un never missed", "did not file charges against
+        # Bill Cosby") and a refutation sharing only names with it deny no one thing
+        return None
     if _position(refutation) > EARLY_CHARS or _finds_fault(claim.statement):
         return None  # late, or the "claim" finds fault with the subject too: they agree
     if disputes(claim.statement):
@@ -764,6 +768,18 @@ def _refutation(left: Fact, right: Fact, shared: Sequence[str]) -> tuple[Fact, F
     if POINTS_BACK.match(claim.statement):
         return None  # "This is what the campaign wanted him to do." claims nothing by itself
     return claim, refutation
+
+
+def _beyond_names(left: Fact, right: Fact, shared: Sequence[str]) -> bool:
+    """Whether two statements share a term beyond names, one either writes in lower case: two
+    sentences naming only "North Korea" and "Kim Jong-un" are about one man, maybe not one
+    claim."""
+    wanted = set(shared)
+    for fact in (left, right):
+        for token in _WORD.findall(fact.statement):
+            if token[:1].islower() and stem(token.lower()) in wanted:
+                return True
+    return False
 
 
 def _fakes(text: str, other: str) -> bool:
