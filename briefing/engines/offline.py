@@ -39,6 +39,7 @@ from briefing.claims import (
     needs_context,
     negated,
     negates,
+    opens_unclosed_quote,
     refutes,
     same_actor,
     schedule_clash,
@@ -246,7 +247,10 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     actor=actor,
                     headline=text.strip() == (titles or {}).get(doc_id),
                 )
-                if MIN_WORDS <= n_words <= MAX_WORDS and (
+                if opens_unclosed_quote(text):
+                    # someone's words, named in a paragraph to come: never without them
+                    partial.append(candidate)
+                elif MIN_WORDS <= n_words <= MAX_WORDS and (
                     shape.ends or text == (titles or {}).get(doc_id)
                 ):
                     complete.append(candidate)  # a sentence, or the document's own headline
