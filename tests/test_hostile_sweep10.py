@@ -6,14 +6,19 @@ an intranet allowance reached from a public feed or redirect, ...
 
 from __future__ import annotations
 
+import ipaddress
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from daily_samples import FERRY_STRIKE
+from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, article_html, rss
+from hostile_servers import RawServer, ok, redirect
 
 from briefing.cli import main
+from briefing.daily import webclient
 from briefing.daily.deliver import run_command
+from briefing.daily.fetch import FetchError, FetchPolicy, HttpClient, read_url
 
 # ---------------------------------------------------------------------------- delivery
 
@@ -54,3 +59,59 @@ def test_a_brief_path_starting_with_a_dash_is_no_option_to_the_command(
     assert target.read_text() == "--brief=./-x.md"
     run_command([sys.executable, "-c", write_arg, "{path}"], tmp_path / "-x.md")
     assert target.read_text() == str(tmp_path / "-x.md")
+
+
+# ---------------------------------------------------------------------------- allowances
+
+
+@pytest.fixture
+def public_and_intranet(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[RawServer, RawServer]]:
+    """A "public" server (127.0.0.1, taken for a public address here) and an intranet one on
+    127.0.0.2, the only host the user allowed."""
+    real = webclient._address_kind
+
+    def kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+        return None if str(ip) == "127.0.0.1" else real(ip)
+
+    monkeypatch.setattr(webclient, "_address_kind", kind)
+    public, intranet = RawServer(), RawServer("127.0.0.2")
+    yield public, intranet
+    public.close()
+    intranet.close()
+
+
+def _linking_feed(link: str) -> bytes:
+    return rss(
+        "Wire", [{"title": "t", "guid": "g1", "link": link, "description": "short"}]
+    ).encode()
+
+
+def test_an_intranet_allowance_is_not_reached_from_a_public_host(
+    public_and_intranet: tuple[RawServer, RawServer],
+) -> None:
+    """``allow_hosts = ["intranet.lan"]`` is there to read the intranet's own feed; a public
+    feed whose entries link into the intranet, or a public URL redirecting there, had the
+    daily job fetch intranet pages (any GET, the cloud metadata of an allowed address) and
+    brief them."""
+    public, intranet = public_and_intranet
+    intranet.behaviours["/secret"] = ok(article_html("Secret", ORCHARD_FROST).encode(), "text/html")
+    intranet.behaviours["/page"] = ok(article_html("Page", BRIDGE_VOTE).encode(), "text/html")
+    intranet.behaviours["/feed"] = ok(_linking_feed(intranet.url("/page")))
+    public.behaviours["/feed"] = ok(_linking_feed(intranet.url("/secret")))
+    public.behaviours["/moved"] = redirect(intranet.url("/secret"))
+    public.behaviours["/article"] = ok(article_html("Public", FERRY_STRIKE).encode(), "text/html")
+    client = HttpClient(user_agent="t", timeout_s=2.0, policy=FetchPolicy.allowing(["127.0.0.2"]))
+
+    result = read_url(public.url("/feed"), client=client)
+    assert intranet.requests == []
+    assert [item.text for item in result.items] == []  # a short summary only: no usable text
+    assert any("127.0.0.2" in w and "loopback" in w for w in result.warnings)
+    with pytest.raises(FetchError, match="loopback"):
+        client.get(public.url("/moved"))
+    assert intranet.requests == []
+
+    # what the user named still works: a public page, the intranet feed and its own links
+    assert read_url(public.url("/article"), client=client).items
+    result = read_url(intranet.url("/feed"), client=client)
+    assert intranet.paths() == ["/feed", "/page"]
+    assert "bridge" in result.items[0].text.lower()
