@@ -7,12 +7,15 @@ an intranet allowance reached from a public feed or redirect, ...
 from __future__ import annotations
 
 import ipaddress
+import re
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, article_html, rss
+from formats_samples import make_docx
 from hostile_servers import RawServer, ok, redirect
 
 from briefing.cli import main
@@ -115,3 +118,46 @@ def test_an_intranet_allowance_is_not_reached_from_a_public_host(
     result = read_url(intranet.url("/feed"), client=client)
     assert intranet.paths() == ["/feed", "/page"]
     assert "bridge" in result.items[0].text.lower()
+
+
+# ---------------------------------------------------------------------------- Word files
+
+_DTD = (
+    '<!DOCTYPE w:document [<!ENTITY file SYSTEM "file:///etc/hostname">'
+    '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+)
+
+
+def _with_dtd(source: Path, target: Path, part: str) -> Path:
+    """``source`` with a DTD in ``part``, and entity references in its first text runs."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == part:
+                xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", data.decode())
+                xml = re.sub(r"(<w:t(?: [^>]*)?>)", r"\1&file;&b;", xml, count=3)
+                data = ('<?xml version="1.0" encoding="UTF-8"?>' + _DTD + xml).encode()
+            zout.writestr(item, data)
+    return target
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "docProps/core.xml"])
+def test_a_word_file_declaring_a_dtd_is_one_warning(
+    tmp_path: Path, part: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A .docx whose XML declares entities had each paragraph holding a reference cut short
+    at it, silently (python-docx reads no entity, and drops the text after one): a file
+    could hide what its paragraphs say from the brief. Word itself never writes a DTD and
+    refuses to open a file with one."""
+    bad = _with_dtd(make_docx(tmp_path / "note.docx"), tmp_path / "dtd.docx", part)
+    good = tmp_path / "ferry.txt"
+    good.write_text(FERRY_STRIKE)
+    code = main(["build", str(bad), str(good), "-f", "json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    lines = [ln for ln in out.err.splitlines() if "dtd.docx" in ln]
+    assert len(lines) == 1 and lines[0].startswith(f"Warning: {bad}: ") and "DTD" in lines[0]
+    assert "Traceback" not in out.err and "dtd.docx" not in out.out.split('"warnings"')[0]
+    assert main(["text", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {bad}: ") and err.count("\n") == 1
