@@ -22,6 +22,7 @@ from briefing.cli import main
 from briefing.daily import webclient
 from briefing.daily.deliver import run_command
 from briefing.daily.fetch import FetchError, FetchPolicy, HttpClient, read_url
+from briefing.ingest import ingest_paths
 
 # ---------------------------------------------------------------------------- delivery
 
@@ -161,3 +162,53 @@ def test_a_word_file_declaring_a_dtd_is_one_warning(
     assert main(["text", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {bad}: ") and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------- charsets
+
+
+def _message(charset: str) -> bytes:
+    return (
+        "From: desk@example.org\nSubject: Harbour\nMIME-Version: 1.0\n"
+        f'Content-Type: text/plain; charset="{charset}"\n\n'
+        "The harbour reopened on Monday \\ud800 after the storm. The port authority said "
+        "ships could dock again. Officials expect full traffic by March.\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "raw_unicode_escape"])
+def test_a_charset_decoding_to_a_lone_surrogate_is_read_without_a_crash(
+    tmp_path: Path, charset: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An e-mail declaring a Python codec such as ``unicode_escape`` decoded ``\\ud800`` in
+    its body to a lone surrogate, which no byte stands for: ``build`` (every other source
+    with it) and ``daily`` ended in a UnicodeEncodeError traceback."""
+    mail = tmp_path / "odd.eml"
+    mail.write_bytes(_message(charset))
+    good = tmp_path / "ferry.txt"
+    good.write_text(FERRY_STRIKE)
+    for args in (
+        ["build", str(mail), str(good), "-f", "json"],
+        ["build", str(mail), str(good), "-f", "html"],
+        ["text", str(mail)],
+        ["daily", str(mail), str(good), "--out", str(tmp_path / "briefs")],
+    ):
+        code = main(args)
+        out = capsys.readouterr()
+        assert code == 0, (args, out.err[-300:])
+        assert "Traceback" not in out.err
+        if args[0] == "text":
+            assert "harbour reopened on Monday \ufffd after" in out.out
+
+
+def test_a_page_decoding_to_a_lone_surrogate_keeps_its_text(tmp_path: Path) -> None:
+    """A page declaring ``unicode_escape`` had its article cut at the lone surrogate its
+    ``\\ud800`` decodes to (the extractor stopped there), then skipped as "no article text"."""
+    page = tmp_path / "odd.html"
+    page.write_text(
+        article_html("Harbour", FERRY_STRIKE)
+        .replace("<head>", '<head><meta charset="unicode_escape">')
+        .replace("</p>", " \\ud800</p>", 1)
+    )
+    (doc,) = ingest_paths([page]).documents
+    assert "\ufffd" in doc.text and FERRY_STRIKE.split(". ")[-1].rstrip(".") in doc.text
