@@ -212,3 +212,40 @@ def test_a_page_decoding_to_a_lone_surrogate_keeps_its_text(tmp_path: Path) -> N
     )
     (doc,) = ingest_paths([page]).documents
     assert "\ufffd" in doc.text and FERRY_STRIKE.split(". ")[-1].rstrip(".") in doc.text
+
+
+# ---------------------------------------------------------------------------- dry run
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    """The folder's files and their bytes, but for the shared-memory and WAL files SQLite
+    makes beside a WAL database whoever opens it, a reader too (``briefing history``)."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if not p.name.endswith(("-shm", "-wal"))
+    }
+
+
+def test_a_dry_run_writes_nothing_to_the_store_and_names_files_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``daily --dry-run`` opened the corpus store to write: it stamped it (the file
+    changed, without the lock a run takes) and failed ("attempt to write a readonly
+    database") on a store the user may only read, which ``history`` reads. A feed file named
+    with a newline forged a line of its plan."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "ferry.txt").write_text(FERRY_STRIKE)
+    out = tmp_path / "briefs"
+    assert main(["daily", str(inbox), "--out", str(out), "--date", "2026-11-20"]) == 0
+    before = _listing(out)
+    (inbox / "wire\nError: forged.rss").write_text(
+        rss("Wire", [{"title": "t", "guid": "g", "description": "short"}])
+    )
+    capsys.readouterr()
+    assert main(["daily", str(inbox), "--out", str(out), "--dry-run"]) == 0
+    plan = capsys.readouterr().out
+    assert _listing(out) == before
+    assert "would read feed file" in plan
+    assert not any(line.startswith("Error: forged") for line in plan.splitlines())
