@@ -249,3 +249,40 @@ def test_a_dry_run_writes_nothing_to_the_store_and_names_files_on_one_line(
     assert _listing(out) == before
     assert "would read feed file" in plan
     assert not any(line.startswith("Error: forged") for line in plan.splitlines())
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    ("table", "line"),
+    [
+        ("build", "timeout_s = true"),
+        ("build", "concurrency = true"),
+        ("daily", "retention_days = true"),
+        ("daily", "window_hours = false"),
+        ("daily.email", "port = true"),
+    ],
+)
+def test_true_or_false_is_no_number_in_the_config(
+    tmp_path: Path, table: str, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A number set to ``true`` was read as 1: ``retention_days = true`` pruned the corpus
+    to one day's documents, ``timeout_s = true`` gave every LLM request one second."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "ferry.txt").write_text(FERRY_STRIKE)
+    tables = {
+        "build": "[build]\n",
+        "daily": f'[daily]\nsources = ["{inbox}"]\nout = "{tmp_path / "briefs"}"\n',
+        "daily.email": '[daily.email]\nto = ["a@example.org"]\nsender = "b@example.org"\n',
+    }
+    text = "".join(body + (line + "\n" if name == table else "") for name, body in tables.items())
+    config = tmp_path / "briefing.toml"
+    config.write_text(text)
+    command = ["build", str(inbox)] if table == "build" else ["daily", "--dry-run"]
+    assert main(["--config", str(config), *command]) == 1
+    err = capsys.readouterr().err
+    setting = line.split(" = ")[0]
+    assert err.count("\n") == 1 and err.startswith("Error: invalid ")
+    assert f"{setting} (from {config}): " in err and "true or false" in err
