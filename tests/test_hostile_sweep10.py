@@ -286,3 +286,28 @@ def test_true_or_false_is_no_number_in_the_config(
     setting = line.split(" = ")[0]
     assert err.count("\n") == 1 and err.startswith("Error: invalid ")
     assert f"{setting} (from {config}): " in err and "true or false" in err
+
+
+# ---------------------------------------------------------------------------- Markdown
+
+
+def test_template_tags_in_a_source_do_not_reach_the_markdown_brief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Markdown brief published through a site generator (GitHub Pages reads Liquid in any
+    .md file) ran a source's ``{% include ... %}`` or ``{{ site... }}``: a title, a quote or
+    a file name could pull the site's files and settings onto the page, or break its build.
+    The braces are shown as the source writes them, but never as a tag."""
+    text = (
+        "Ferry {{ site.github.token }} strike {% include secrets.txt %}\n\n"
+        + FERRY_STRIKE.replace("walked off", "walked {{< readfile secrets >}} off {%- raw %}")
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "{{ site.email }}.txt").write_text(text)
+    (folder / "{% raw %}.txt").write_text("{{ untitled }} " + BRIDGE_VOTE)
+    assert main(["build", str(folder), "--date", "2026-11-20"]) == 0
+    out = capsys.readouterr().out
+    assert "{{" not in out and "{%" not in out, out
+    assert r"Ferry {\{ site.github.token }} strike {\% include secrets.txt %}" in out
+    assert r"walked {\{\< readfile secrets \>}} off {\%- raw %}" in out
