@@ -233,7 +233,7 @@ def test_a_dry_run_writes_nothing_to_the_store_and_names_files_on_one_line(
     """``daily --dry-run`` opened the corpus store to write: it stamped it (the file
     changed, without the lock a run takes) and failed ("attempt to write a readonly
     database") on a store the user may only read, which ``history`` reads. A feed file named
-    with a newline forged a line of its plan."""
+    with a newline stays one line of the plan."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "ferry.txt").write_text(FERRY_STRIKE)
@@ -249,6 +249,22 @@ def test_a_dry_run_writes_nothing_to_the_store_and_names_files_on_one_line(
     assert _listing(out) == before
     assert "would read feed file" in plan
     assert not any(line.startswith("Error: forged") for line in plan.splitlines())
+
+
+def test_a_dry_run_says_what_a_run_would_warn_about_its_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``daily --dry-run`` on a broken link or a link loop said "would read 0 files" and
+    nothing else: the warnings a run gives about its sources were dropped."""
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    out = str(tmp_path / "briefs")
+    assert (
+        main(["daily", str(tmp_path / "gone.txt"), str(tmp_path), "--out", out, "--dry-run"]) == 0
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert f"Warning: {tmp_path / 'gone.txt'}: no such file or directory" in err
+    assert any(line.startswith(f"Warning: {tmp_path / 'loop.txt'}: ") for line in err)
 
 
 # ---------------------------------------------------------------------------- config

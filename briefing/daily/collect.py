@@ -328,7 +328,7 @@ def plan(config: DailyConfig, store: Store | None, sources: Sources, window: Win
     )
     lines += [f"  {one_line(p)}" for p in new_files[:50]]
     for path in sources.feed_files:
-        lines.append(f"would read feed file {one_line(path)}")
+        lines.append(f"would read feed file {path}")
     for url, _ in sources.urls:
         state = store.fetch_state(url) if store else None
         cond = f" (If-None-Match {state.etag})" if state and state.etag else ""
