@@ -6,6 +6,7 @@ an intranet allowance reached from a public feed or redirect, ...
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 import sys
@@ -19,10 +20,11 @@ from formats_samples import make_docx
 from hostile_servers import RawServer, ok, redirect
 
 from briefing.cli import main
-from briefing.daily import webclient
+from briefing.daily import dedup, webclient
 from briefing.daily.deliver import run_command
 from briefing.daily.fetch import FetchError, FetchPolicy, HttpClient, read_url
-from briefing.ingest import ingest_paths
+from briefing.daily.store import Store
+from briefing.ingest import document_from_text, ingest_paths
 
 # ---------------------------------------------------------------------------- delivery
 
@@ -327,3 +329,45 @@ def test_template_tags_in_a_source_do_not_reach_the_markdown_brief(
     assert "{{" not in out and "{%" not in out, out
     assert r"Ferry {\{ site.github.token }} strike {\% include secrets.txt %}" in out
     assert r"walked {\{\< readfile secrets \>}} off {\%- raw %}" in out
+
+
+# ---------------------------------------------------------------------------- the store
+
+_NOTICE = (
+    "Your order number {i} has shipped from our warehouse today and will arrive within three "
+    "business days. Track your parcel on our website with the number printed on the receipt. "
+    "Thank you for shopping with us; we hope to see you again soon."
+)
+
+
+def test_many_copies_of_one_template_cost_each_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mailbox of one sender's notices (an mbox of order confirmations, alerts, a
+    newsletter's template) made ``daily`` quadratic: each message was compared with every
+    stored copy sharing an LSH key and checked for news against every copy of its story,
+    600 messages took 27 s and an mbox of 50,000 did not finish in 10 minutes. A message is
+    now compared with a bounded number of stored documents, and is still a reprint."""
+    compared: list[int] = []
+    estimate, kind = dedup.estimate_jaccard, dedup.copy_kind
+
+    def counted_estimate(a: object, b: object) -> float:
+        compared.append(1)
+        return estimate(a, b)  # type: ignore[arg-type]
+
+    def counted_kind(doc: object, earlier: list[object]) -> str:
+        compared.append(len(earlier))
+        return kind(doc, earlier)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dedup, "estimate_jaccard", counted_estimate)
+    monkeypatch.setattr(dedup, "copy_kind", counted_kind)
+    now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    with Store(tmp_path / "store.sqlite") as store:
+        statuses = [
+            store.add_document(
+                document_from_text(_NOTICE.format(i=i), f"box.mbox#{i}"), origin="file", now=now
+            ).status
+            for i in range(1, 401)
+        ]
+    assert statuses[0] == "new" and set(statuses[1:]) == {"reprint"}
+    assert sum(compared) < 400 * 4 * dedup.MAX_KEY_DOCUMENTS  # was 400 * 400 / 2 * 2
