@@ -371,3 +371,14 @@ def test_many_copies_of_one_template_cost_each_the_same(
         ]
     assert statuses[0] == "new" and set(statuses[1:]) == {"reprint"}
     assert sum(compared) < 400 * 4 * dedup.MAX_KEY_DOCUMENTS  # was 400 * 400 / 2 * 2
+
+
+# ---------------------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize("rule", ["---", "***", "* * *", "===", "# ---"])
+def test_a_line_of_no_words_is_no_title(rule: str) -> None:
+    """A Markdown post opening with its front matter's ``---`` (or a rule) was titled
+    "---": the page read "Situation brief: ---"."""
+    text = f"{rule}\ntitle: Ferry strike\nlayout: post\n{rule}\n\n{FERRY_STRIKE}"
+    assert document_from_text(text, "post.md").title == "Ferry strike"
