@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.lexicon import STOPWORDS, content_terms
-from briefing.text import clause_end, without_full_stop
+from briefing.text import clause_end, still_quoting, without_full_stop
 
 # Sentences whose attribution, negation and dispute cues are remembered: reprints of a story
 # (wire copies, syndicated pages) repeat its sentences word for word.
@@ -433,8 +433,21 @@ CONNECTIVE = re.compile(
 
 def needs_context(statement: str) -> bool:
     """Whether ``statement`` leans on the sentence before it ("This statement ...", "He
-    added ...", "But ..."): not one to stand alone as a bottom line or a story's one line."""
-    return bool(ANAPHORIC.match(statement) or CONNECTIVE.match(statement))
+    added ...", "But ...") or after it (it opens a quotation it does not close: '"With his
+    words and his actions, President Trump has indicted himself.' is someone's, named in a
+    sentence to come): not one to stand alone as a bottom line or a story's one line."""
+    return bool(
+        ANAPHORIC.match(statement) or CONNECTIVE.match(statement) or opens_unclosed_quote(statement)
+    )
+
+
+def opens_unclosed_quote(statement: str) -> bool:
+    """Whether ``statement`` opens a quotation it does not close (a quotation going on into
+    the next paragraph, its speaker named there or before)."""
+    return _OPENS_QUOTE.match(statement) is not None and still_quoting(statement, False)
+
+
+_OPENS_QUOTE = re.compile(r'\s*["\u201c]')
 
 
 NUMBER = re.compile(

@@ -12,7 +12,7 @@ import stat
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -55,7 +55,22 @@ def default_cache_path() -> Path:
     return Path(platformdirs.user_cache_dir("briefing")) / "llm-cache.sqlite"
 
 
-class Settings(BaseModel):
+class SettingsModel(BaseModel):
+    """A table of settings whose numbers are never true or false: pydantic reads ``true`` as
+    1, so ``retention_days = true`` pruned the corpus to a day and ``timeout_s = true`` gave
+    each LLM request a second."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_or_false_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if {int, float} & {annotation, *get_args(annotation)}:
+                raise ValueError(f"a number is needed, not true or false ({str(value).lower()})")
+        return value
+
+
+class Settings(SettingsModel):
     """Everything a build needs to know besides its sources."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from briefing.entities import settle_entities
+from briefing.sanitize import whole_characters
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +85,11 @@ def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: 
         declared = "utf-8"  # as browsers do: a page that can say so in ASCII is not UTF-16
     if declared is not None:
         try:
-            return data.decode(declared)
+            return whole_characters(data.decode(declared))
         except (UnicodeError, LookupError):
             pass
         try:  # a codec that cannot repair ("idna", "undefined") falls through to a guess
-            text = data.decode(declared, errors="replace")
+            text = whole_characters(data.decode(declared, errors="replace"))
         except (UnicodeError, LookupError):
             pass
         else:

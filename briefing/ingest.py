@@ -191,8 +191,10 @@ def _header(
             fields.append((s, e))
             continue
         body = body or len(line) > 200
-        if "title" not in found and not body:
-            found["title"] = line.lstrip("#").strip()
+        title = line.lstrip("#").strip()
+        # a line of no words (a rule, front matter's "---") titles nothing
+        if "title" not in found and not body and any(ch.isalnum() for ch in title):
+            found["title"] = title
         if "url" not in found and (u := _URL.fullmatch(line.strip().strip("<>"))):
             found["url"] = u.group(0)  # a line that is only a link: the article's own
         if "date" not in found and (date := _dateline_date(line)):

@@ -58,9 +58,10 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
 
     chosen: list[str] = []
     for term in sorted(doc_freq, key=rank):
-        form = display[term].most_common(1)[0][0]
-        if capitalised[term] / coll_freq[term] < 0.5:
-            form = form.lower()
+        forms = display[term]
+        form = forms.most_common(1)[0][0]
+        if capitalised[term] / coll_freq[term] < 0.5 and any(f.islower() for f in forms):
+            form = form.lower()  # a common word (never "biden": a name opening sentences)
         if form.lower() in {c.lower() for c in chosen}:
             continue
         joined = _one_name(chosen, form, texts) if form[0].isupper() else None
@@ -116,10 +117,12 @@ def _topic_term(raw: str) -> tuple[str, str] | None:
     """The stem a topic counts ``raw`` under and its displayed form (without a possessive),
     or None for a short, stop, verb-like or reporting word. A word's every occurrence in
     every document asks the same question: the answer is kept."""
-    token = _POSSESSIVE.sub("", raw)
+    token = _POSSESSIVE.sub("", raw).rstrip("'\u2019-")
     low = token.lower()
     if len(low) < 3 or len(low) > MAX_WORD_CHARS or low in STOPWORDS or _VERBISH.search(low):
         return None
+    if low in _ABBREVIATIONS:
+        return None  # "Sen.", "Gov.", "Nov.": a title or a date, not a subject
     key = stem(low)
     if key in _REPORTING_STEMS:
         return None
@@ -130,6 +133,11 @@ _SENTENCE_INITIAL = re.compile(
     r"(?:^|[.!?:\n][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]?)([A-Z][\w'\u2019-]*)"
 )
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+_ABBREVIATION_WORDS = (
+    "sen rep gov gen lt col sgt capt cmdr adm atty supt pres rev jan feb mar apr jun jul aug "
+    "sep sept oct nov dec mon tue tues wed thu thur thurs fri inc corp ltd mrs messrs"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _TOKEN = re.compile(r"\b[A-Za-z][\w'\u2019-]*")
 _REPORTING_STEMS = frozenset(
     stem(w)

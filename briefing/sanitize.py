@@ -50,10 +50,19 @@ def trimmed(text: str) -> str:
 def printable(text: str) -> str:
     """``text`` with each control character that acts on a terminal or reorders what a viewer
     shows (C0 but tab and line feed, DEL, C1, bidi overrides and isolates) replaced by a space,
-    one for one, so offsets into the text stay those of the original: an escape sequence in a
-    source cannot clear the screen of whoever reads its brief, nor a right-to-left override
-    turn a quote around."""
+    and a lone surrogate by U+FFFD, one for one, so offsets into the text stay those of the
+    original: an escape sequence in a source cannot clear the screen of whoever reads its
+    brief, nor a right-to-left override turn a quote around, nor a broken character stop the
+    text from being written."""
+    text = whole_characters(text)
     return _TEXT_CONTROL.sub(" ", text) if _TEXT_CONTROL.search(text) else text
+
+
+def whole_characters(text: str) -> str:
+    """``text`` with each lone surrogate as U+FFFD, one for one. No byte stands for one, so
+    it can be written nowhere (a store, a page, a parser's buffer); a charset a source may
+    declare, such as ``unicode_escape``, decodes ``\\ud800`` to one."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 SHOWN_CHARS = 80  # what a message quotes of a user's long argument

@@ -16,14 +16,16 @@ Behaviour = Callable[[socket.socket, bytes], None]
 
 
 class RawServer:
-    """A TCP server on 127.0.0.1: ``behaviours[path](sock, request)`` writes whatever it likes."""
+    """A TCP server on 127.0.0.1 (or another loopback ``address``): ``behaviours[path](sock,
+    request)`` writes whatever it likes."""
 
-    def __init__(self) -> None:
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        self.address = address
         self.behaviours: dict[str, Behaviour] = {}
         self.requests: list[bytes] = []
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind((address, 0))
         self._sock.listen(16)
         self._sock.settimeout(0.1)
         self._stop = threading.Event()
@@ -34,8 +36,8 @@ class RawServer:
     def port(self) -> int:
         return int(self._sock.getsockname()[1])
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        return f"http://{host or self.address}:{self.port}{path}"
 
     def _serve(self) -> None:
         while not self._stop.is_set():

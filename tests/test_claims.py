@@ -1116,3 +1116,25 @@ def test_a_denial_sharing_only_names_with_a_refutation_is_not_what_it_refutes() 
     )
     (found,) = _offline_contradictions("Rehana", claim, verdict)
     assert "calls into question" in found.summary
+
+
+def test_a_sentence_opening_a_quotation_it_does_not_close_is_not_quoted_alone() -> None:
+    # '"With his words and his actions, President Trump has indicted himself.' [1]: a
+    # quotation going on into the next paragraph, its speaker named there; on the page it read
+    # as the outlet's own words under an unclosed quotation mark.
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Ferry union backs strike\n\nThe Halvik ferry union voted on Monday to strike from "
+        "Thursday over night-shift safety rules.\n\n"
+        '"The operator has ignored every warning we gave about the night crossings.\n\n'
+        '"We will not sail until the rules change," union leader Mira Lund said at the '
+        "harbour. The operator said the crossings were safe.\n"
+    )
+    docs = [document_from_text(text, "a.txt")]
+    facts = OfflineEngine().extract_facts("ferry strike", docs, chunk_documents(docs)).value
+    statements = [f.statement for f in facts]
+    assert any(s.startswith("The Halvik ferry union voted") for s in statements)
+    assert not any(s.startswith('"The operator has ignored') for s in statements), statements

@@ -64,6 +64,30 @@ def test_an_inferred_topic_keeps_a_two_word_name_whole() -> None:
     assert topic.count(",") == 2  # still three terms
 
 
+def test_an_inferred_topic_is_words_a_reader_reads_as_a_subject() -> None:
+    # "Manchin, Democrats, Sen" and "Senate, Sen, crimes" on real pages; "biden" lower-cased
+    # because the name mostly opens sentences; "J6'" with a quotation mark.
+    docs = [
+        document_from_text(
+            f"Headline {i}\n\nSen. Manchin met Sen. Sinema on Nov. 3 in the Capitol. Sen. "
+            f"Manchin said the J6' panel would meet Gov. Hogan. Manchin wants a deal.\n",
+            f"{i}.txt",
+        )
+        for i in range(3)
+    ]
+    words = infer_topic(docs).split(", ")
+    assert "Manchin" in words and not {"Sen", "Nov", "Gov", "sen"} & set(words), words
+    assert not any(w.endswith("'") for w in words), words
+    names = [
+        document_from_text(
+            f"Headline {i}\n\nBiden spoke on Monday. Biden met the governors. Biden left.\n",
+            f"{i}.txt",
+        )
+        for i in range(3)
+    ]
+    assert "Biden" in infer_topic(names).split(", ")
+
+
 def test_large_corpora_are_cut_to_the_best_chunks_per_document() -> None:
     docs = [
         document_from_text(

@@ -125,11 +125,11 @@ def _cmd_daily(args: argparse.Namespace) -> int:
     except OSError as exc:  # the output folder or the store's folder cannot be written
         where = exc.filename if exc.filename is not None else config.out
         raise OutputError(str(where), exc.strerror or str(exc)) from exc
+    for line in result.warnings:  # a dry run's too: a broken link it would skip
+        reporter.warn(line)
     if result.status == "dry_run":
         emit("\n".join(one_line(line) for line in result.plan))  # a file name is one line
         return 0
-    for line in result.warnings:
-        reporter.warn(line)
     reporter.info(result.message)
     return result.exit_code
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from string import Formatter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from briefing.config import Settings, config_table, find_config, invalid_setting
+from briefing.config import Settings, SettingsModel, config_table, find_config, invalid_setting
 from briefing.errors import ConfigError
 from briefing.render import Format
 from briefing.sanitize import one_line, remember_secret, shown
@@ -38,7 +38,7 @@ SMTP_USER_VAR = "BRIEFING_SMTP_USER"
 SMTP_PASSWORD_VAR = "BRIEFING_SMTP_PASSWORD"
 
 
-class EmailConfig(BaseModel):
+class EmailConfig(SettingsModel):
     """Where and how to e-mail each day's brief."""
 
     model_config = ConfigDict(extra="forbid")
@@ -98,7 +98,7 @@ class EmailConfig(BaseModel):
         return value
 
 
-class DailyConfig(BaseModel):
+class DailyConfig(SettingsModel):
     """Everything ``briefing daily`` needs besides the build settings."""
 
     model_config = ConfigDict(extra="forbid")

@@ -30,6 +30,11 @@ ROWS = 3
 _MASK = (1 << 64) - 1
 NEAR_DUP_JACCARD = 0.5
 NEAR_DUP_CONTAINMENT = 0.8
+# A band key this many stored documents share is a template's (one sender's notices, a
+# newsletter's boilerplate) rather than a story's: no more documents are filed under it, and a
+# new copy is checked for news against this many copies of its story at most. A mailbox of
+# thousands of one sender's messages then costs each message the same (it was quadratic).
+MAX_KEY_DOCUMENTS = 20
 # A sentence of the new copy that the earlier one lacks is news when it has this many words
 # (shorter lines are datelines, bylines, "updated at" notes and the like).
 MIN_NEWS_WORDS = 10

@@ -116,14 +116,17 @@ def run_command(
     command: Sequence[str] | str, path: Path, *, env: dict[str, str] | None = None
 ) -> None:
     """Run ``command`` with ``{path}`` replaced by the brief's path (appended when absent),
-    in ``env`` (default: :func:`command_environment`, without secrets)."""
+    in ``env`` (default: :func:`command_environment`, without secrets). A relative path that
+    starts with ``-`` (``out = "-briefs"``) is given as ``./-briefs/...``: the command would
+    read it as an option."""
     argv = shlex.split(command) if isinstance(command, str) else list(command)
     if not argv:
         return
+    brief = f".{os.sep}{path}" if str(path).startswith("-") else str(path)
     if any("{path}" in arg for arg in argv):
-        argv = [arg.replace("{path}", str(path)) for arg in argv]
+        argv = [arg.replace("{path}", brief) for arg in argv]
     else:
-        argv.append(str(path))
+        argv.append(brief)
     try:
         proc = subprocess.run(
             argv,

@@ -254,7 +254,9 @@ def read_url(
             since=since,
             until=until,
             is_seen=is_seen,
-            client=client,
+            # A feed's entries link where its writer likes: the allowances (an intranet host)
+            # are for a feed served from one, not for a public feed's links.
+            client=client if response.internal else client.public_only(),
             max_entries=max_entries,
         )
     else:

@@ -120,8 +120,8 @@ def run_daily(
     sources = expand_sources(config)
     if dry_run:
         with contextlib.ExitStack() as stack:
-            store = (
-                stack.enter_context(Store(config.store_path))
+            store = (  # read only: a dry run writes nothing, to a store it may not write to
+                stack.enter_context(Store(config.store_path, read_only=True))
                 if config.store_path.exists()
                 else None
             )

@@ -421,9 +421,25 @@ class Store:
             )  # fmt: skip
             db.executemany(
                 "INSERT INTO lsh_keys (key, doc_id) VALUES (?,?)",
-                [(key, doc.id) for key in print_.bands],
+                [(key, doc.id) for key in self._keys_to_file(print_.bands)],
             )
         return AddResult(doc.id, status, cluster)
+
+    def _keys_to_file(self, bands: Sequence[int]) -> list[int]:
+        """The band keys a new document is filed under: those fewer than
+        ``dedup.MAX_KEY_DOCUMENTS`` stored documents share (a fuller one is a template's)."""
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        full = {
+            key
+            for (key,) in self._db.execute(
+                f"SELECT key FROM lsh_keys WHERE key IN ({marks}) GROUP BY key"
+                " HAVING count(*) >= ?",
+                (*bands, dedup.MAX_KEY_DOCUMENTS),
+            )
+        }
+        return [key for key in bands if key not in full]
 
     def _near_copy_of(self, print_: dedup.Fingerprint) -> tuple[list[Document], str] | None:
         """If ``print_`` is a copy: the story it copies (the stored document it most
@@ -449,7 +465,11 @@ class Store:
                 best = (jac, doc_id, cluster)
         if best is None:
             return None
-        copies = self._documents("id = ? OR cluster = ?", (best[1], best[2]))
+        copies = self._documents(  # the copy it resembles most, and the story's first ones
+            "id = ? OR id IN (SELECT id FROM documents WHERE cluster = ?"
+            " ORDER BY added_at, id LIMIT ?)",
+            (best[1], best[2], dedup.MAX_KEY_DOCUMENTS),
+        )
         return [c.document for c in copies], best[2]
 
     def take_file(

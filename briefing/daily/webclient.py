@@ -7,7 +7,9 @@ Feeds, and the pages their entries link to, are written by strangers, so every r
 - the host is resolved first and every address it resolves to is checked: loopback, private,
   link-local, multicast, reserved and unspecified addresses are refused unless the host is
   named in ``allow_hosts`` (``[daily] allow_hosts`` / ``daily --allow-host``); the connection
-  then goes to the checked address, so a second DNS answer cannot swap it;
+  then goes to the checked address, so a second DNS answer cannot swap it; an allowance is
+  for what the user named, so a public host cannot lead there: a redirect from a public host,
+  or the entry links of a feed served by one, get no allowance;
 - one deadline for the whole fetch (DNS, connect, redirects, headers and body): a watchdog
   shuts the socket when it passes, so a server trickling a byte at a time cannot hold a run;
 - a size cap on the body, before and after decompression.
@@ -19,6 +21,7 @@ truncated body), is a :class:`FetchError` naming the URL, in one line.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import http.client
 import ipaddress
@@ -47,6 +50,9 @@ class Response:
     content_type: str = ""
     etag: str | None = None
     last_modified: str | None = None
+    # Whether the host (every hop's, after redirects) was let through by an allowance (an
+    # intranet feed): only then may what it links to use the allowances too (public_only).
+    internal: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -119,20 +125,25 @@ class FetchPolicy:
             raise FetchError(where, "URL without a host refused")
         return parts
 
-    def check_addresses(self, url: str, host: str, addresses: Iterable[str]) -> None:
-        """FetchError unless each address ``host`` resolved to is public (or the host allowed)."""
-        if host.lower() in self.allow_hosts:
-            return
+    def check_addresses(self, url: str, host: str, addresses: Iterable[str]) -> bool:
+        """FetchError unless each address ``host`` resolved to is public (or the host allowed);
+        True when an internal address was let through by an allowance, False when all are
+        public."""
+        host_allowed = host.lower() in self.allow_hosts
+        allowed = False
         for address in addresses:
-            if address.lower() in self.allow_hosts:
-                continue
             kind = _address_kind(ipaddress.ip_address(address.split("%", 1)[0]))
-            if kind is not None:
-                raise FetchError(
-                    url,
-                    f"refused: {host} is {_article(kind)} {kind} address ({address}); to read an "
-                    "internal feed add the host to [daily] allow_hosts or pass --allow-host",
-                )
+            if kind is None:
+                continue
+            if host_allowed or address.lower() in self.allow_hosts:
+                allowed = True
+                continue
+            raise FetchError(
+                url,
+                f"refused: {host} is {_article(kind)} {kind} address ({address}); to read an "
+                "internal feed add the host to [daily] allow_hosts or pass --allow-host",
+            )
+        return allowed
 
 
 def display_url(url: str) -> str:
@@ -267,6 +278,14 @@ class HttpClient:
         self.max_bytes = max_bytes
         self.policy = policy if policy is not None else FetchPolicy()
 
+    def public_only(self) -> HttpClient:
+        """This client without the policy's allowances: for what a public host links to."""
+        if not self.policy.allow_hosts:
+            return self
+        return HttpClient(
+            user_agent=self.user_agent, timeout_s=self.timeout_s, max_bytes=self.max_bytes
+        )
+
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Response:
@@ -281,27 +300,30 @@ class HttpClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         deadline = time.monotonic() + self.timeout_s
-        current = url
+        current, policy, internal = url, self.policy, True
         for _ in range(MAX_REDIRECTS + 1):
-            response, location = self._hop(url, current, headers, deadline)
+            response, location = self._hop(url, current, headers, deadline, policy)
+            if not response.internal:  # a public host: where it redirects gets no allowance
+                policy, internal = FetchPolicy(), False
             if location is None:
-                return response
+                return dataclasses.replace(response, internal=internal)
             current = urllib.parse.urljoin(current, location)
         raise FetchError(display_url(url), f"more than {MAX_REDIRECTS} redirects")
 
     def _hop(
-        self, url: str, current: str, headers: dict[str, str], deadline: float
+        self, url: str, current: str, headers: dict[str, str], deadline: float, policy: FetchPolicy
     ) -> tuple[Response, str | None]:
-        """One request; (response, None) or (_, the redirect's Location)."""
+        """One request under ``policy``: (response, None) or (_, the redirect's Location); the
+        response is ``internal`` when its host was let through by an allowance."""
         first = display_url(url)
         name = first if current == url else f"{first} (redirected to {display_url(current)})"
         dog: _Watchdog | None = None
         try:
-            parts = self.policy.check_url(current, name=name)
+            parts = policy.check_url(current, name=name)
             host = parts.hostname or ""
             port = parts.port or (443 if parts.scheme == "https" else 80)
             addresses = _resolve(name, host, port, deadline)
-            self.policy.check_addresses(name, host, addresses)
+            allowed = policy.check_addresses(name, host, addresses)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
@@ -314,9 +336,9 @@ class HttpClient:
                 conn.request("GET", target, headers=headers)
                 resp = conn.getresponse()
                 if resp.status in _REDIRECTS and resp.getheader("Location"):
-                    return Response(url=current, status=resp.status, body=b""), str(
-                        resp.getheader("Location")
-                    )
+                    return Response(
+                        url=current, status=resp.status, body=b"", internal=allowed
+                    ), str(resp.getheader("Location"))
                 if resp.status == 304:
                     return Response(
                         url=current,
@@ -324,6 +346,7 @@ class HttpClient:
                         body=b"",
                         etag=headers.get("If-None-Match"),
                         last_modified=headers.get("If-Modified-Since"),
+                        internal=allowed,
                     ), None
                 if resp.status >= 400:
                     raise FetchError(name, f"HTTP {resp.status} {one_line(resp.reason)[:80]}")
@@ -336,6 +359,7 @@ class HttpClient:
                     content_type=resp.getheader("Content-Type") or "",
                     etag=resp.getheader("ETag"),
                     last_modified=resp.getheader("Last-Modified"),
+                    internal=allowed,
                 ), None
             finally:
                 if resp is not None:

@@ -43,6 +43,7 @@ from briefing.claims import (
     negated,
     negates,
     one_voice,
+    opens_unclosed_quote,
     refutes,
     same_actor,
     schedule_clash,
@@ -250,7 +251,10 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     actor=actor,
                     headline=text.strip() == (titles or {}).get(doc_id),
                 )
-                if MIN_WORDS <= n_words <= MAX_WORDS and (
+                if opens_unclosed_quote(text):
+                    # someone's words, named in a paragraph to come: never without them
+                    partial.append(candidate)
+                elif MIN_WORDS <= n_words <= MAX_WORDS and (
                     shape.ends or text == (titles or {}).get(doc_id)
                 ):
                     complete.append(candidate)  # a sentence, or the document's own headline

@@ -10,8 +10,10 @@ file names no author and no creation date, rather than a library and its templat
 
 A .docx is a zip of XML parts: its unpacked size is checked before anything is parsed (a
 small file can unpack to gigabytes), python-docx parses XML without resolving entities or
-reaching the network, and macros (a ``vbaProject.bin`` part), embedded objects and linked
-files are never opened, let alone run. Macro-enabled ``.docm`` files are not accepted.
+reaching the network (a part declaring a DTD, which Word never writes, refuses the file: the
+text after an entity reference would be lost unseen), and macros (a ``vbaProject.bin``
+part), embedded objects and linked files are never opened, let alone run. Macro-enabled
+``.docm`` files are not accepted.
 """
 
 from __future__ import annotations
@@ -68,6 +70,12 @@ def _check_zip(data: bytes, path: str, max_bytes: int) -> None:
         raise too_big(path, unpacked, max_bytes, unpacked="")
 
 
+def _declares_dtd(part: object) -> bool:
+    """Whether an XML part of the file has a document type declaration (entities)."""
+    element = getattr(part, "_element", None)
+    return element is not None and bool(element.getroottree().docinfo.doctype)
+
+
 def _rows(table: object) -> Iterator[str]:
     for row in table.rows:  # type: ignore[attr-defined]
         cells: list[str] = []
@@ -101,6 +109,11 @@ def read_docx(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         raise InputError(
             path, "not a readable Word file (damaged, or not a .docx); skipped"
         ) from exc
+    if any(_declares_dtd(part) for part in document.part.package.iter_parts()):
+        # python-docx reads no entity and drops the text after a reference to one
+        raise InputError(
+            path, "declares a DTD, which Word never writes (its entities would hide text); skipped"
+        )
     builder = TextBuilder()
     title: str | None = None
     style_names: dict[str, str] | None = None  # style id -> name, read once when first needed

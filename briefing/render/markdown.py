@@ -33,13 +33,18 @@ T = TypeVar("T")
 
 # ``&`` too where it starts a character reference: a viewer decodes ``&#x202e;`` or ``&#27;``
 # in running text into the character it names, which would bring back a bidi override or an
-# escape that the page has removed (a plain "AT&T" or "Q&A" is left as written).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|]|&(?=#?\w+;))")
+# escape that the page has removed (a plain "AT&T" or "Q&A" is left as written). And the
+# second character of a template tag's opening, ``{{`` or ``{%`` (``{#`` has its ``#``
+# escaped): a site generator (GitHub Pages' Liquid, Hugo's shortcodes) runs the tags of a
+# Markdown page it publishes, so ``{\{`` shows the braces without opening one.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|]|&(?=#?\w+;)|(?<=\{)[{%])")
+_TEMPLATE_TAG = re.compile(r"\{[{%#]")
 
 
 def markdown_escape(text: str) -> str:
     """Source text as literal Markdown: markup characters (and an ``&`` that starts a
-    character reference) escaped, newlines and control characters folded into spaces."""
+    character reference, a ``{`` or ``%`` that would open a template tag) escaped, newlines
+    and control characters folded into spaces."""
     return _MD_SPECIAL.sub(r"\\\1", one_line(text))
 
 
@@ -53,8 +58,11 @@ def markdown_link(url: str | None) -> str:
 
 
 def markdown_code(text: str) -> str:
-    """``text`` as an inline code span, its fence longer than any backtick run inside."""
+    """``text`` as an inline code span, its fence longer than any backtick run inside; as
+    escaped text when it holds a template tag's opening, which a code span cannot escape."""
     text = one_line(text)
+    if _TEMPLATE_TAG.search(text):
+        return markdown_escape(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
