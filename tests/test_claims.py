@@ -1007,7 +1007,9 @@ def test_a_voice_that_names_no_one_is_named_by_its_source() -> None:
             citations=(Citation(source_id="a", quote="x", start=0, end=1),),
         ),
     ]
-    assert _actor_positions(facts) == []
+    # a doer that names no one has no position ("Both officials had been put in place ...");
+    # a speaker's words stay a position under the voice the source gives (whole-brief recall)
+    assert [p.name for p in _actor_positions(facts)] == ["The official"]
 
 
 @pytest.mark.parametrize(

@@ -525,9 +525,7 @@ GATE_NEUS_BRIEF = {
     "bottom_line_rouge1_f": 0.375,  # measured 0.390 (lead-1 on the same clusters: 0.382)
     "bottom_line_rouge2_f": 0.150,  # measured 0.157
     "bottom_line_rougeL_f": 0.235,  # measured 0.247
-    # measured 0.706 with headlines as facts (all text: 0.714); 0.690 once a voice naming no
-    # one ("The campaign said", "A government whistleblower complaint") has no position
-    "whole_rouge1_recall": 0.685,
+    "whole_rouge1_recall": 0.69,  # measured 0.706 with headlines as facts (all text: 0.714)
 }
 GATE_MAX_FALSE_ALARMS = 0.10  # issue target: under 10% on agree/discuss pairs (measured 0.025)
 GATE_MIN_FNC1_BRIEFS_WITH_CONTRADICTIONS = 5  # measured 7 of 60

@@ -525,14 +525,14 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             span = claim_span(text, text.find(actor), attribute(text).verb_start)
         else:
             subject = subject_entity(text)
-            if subject is None:
-                continue
+            if subject is None or not names_someone(subject):
+                continue  # "Both officials had been put in place ...": no one by name
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
-        if not names_someone(actor):
-            continue  # "the opinion said ...", "The official said ...": no one by name
         key = actor_key(actor)
+        if key in DOCUMENT_VOICES:
+            continue  # "the opinion said ...": a document, not whose position it is
         if key not in names:  # one actor under two names ("Journalist Nikole Hannah-Jones")
             key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
