@@ -627,7 +627,7 @@ def test_write_days_gives_briefing_daily_two_mornings(
     of the seed's mix12 inbox, two articles each; day 2 holds day 1's files, the other five
     stories, a third outlet on one of the seven and one of day 1's articles updated with a
     paragraph that the daily store takes for an update (a near-copy with new sentences)."""
-    from briefing.daily import dedup
+    from briefing import dedup
     from briefing.eval import mixed
 
     data = loaders.default_data_dir()

@@ -19,8 +19,9 @@ from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, article_html
 from formats_samples import make_docx
 from hostile_servers import RawServer, ok, redirect
 
+from briefing import dedup
 from briefing.cli import main
-from briefing.daily import dedup, webclient
+from briefing.daily import webclient
 from briefing.daily.deliver import run_command
 from briefing.daily.fetch import FetchError, FetchPolicy, HttpClient, read_url
 from briefing.daily.store import Store

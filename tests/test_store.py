@@ -19,7 +19,6 @@ from daily_samples import (
     make_document,
 )
 
-from briefing.daily.dedup import estimate_jaccard, minhash_signature
 from briefing.daily.store import (
     FetchState,
     Store,
@@ -27,6 +26,7 @@ from briefing.daily.store import (
     contradiction_key,
     fact_key,
 )
+from briefing.dedup import estimate_jaccard, minhash_signature
 from briefing.models import Citation, Contradiction, ContradictionSide, Fact
 
 NOW = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing import dedup
 from briefing.changes import PreviousDay, PreviousStory
-from briefing.daily import dedup
 from briefing.errors import StoreError
 from briefing.lexicon import normalise_statement, statement_key
 from briefing.models import Contradiction, Document, Fact, Reprint, Span

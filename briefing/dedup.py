@@ -1,4 +1,4 @@
-"""Reprints and updates: which stored document a new one copies, and whether it adds news.
+"""Reprints and updates: which earlier document a new one copies, and whether it adds news.
 
 MinHash by one-permutation hashing: each 5-word shingle's 64-bit hash falls in one of
 ``BINS`` bins and each bin keeps its minimum; LSH bands of ``ROWS`` bins give the candidate
