@@ -1,4 +1,6 @@
 """Reprints and updates: which earlier document a new one copies, and whether it adds news.
+The one definition of a reprint: the daily store applies it to each document it takes in,
+``find_reprints`` to a build's documents.
 
 MinHash by one-permutation hashing: each 5-word shingle's 64-bit hash falls in one of
 ``BINS`` bins and each bin keeps its minimum; LSH bands of ``ROWS`` bins give the candidate
@@ -6,28 +8,39 @@ keys the store looks up. Two documents are copies of one story when their estima
 similarity and the estimated share of the shorter found in the longer are both high.
 
 A copy is then either a *reprint* (the same text with other furniture, another outlet line,
-a sentence cut) or an *update* (the same story with new sentences). A reprint counts once
-and is listed as a reprint; an update's new sentences are news and are briefed.
+a sentence cut) or a copy with new sentences: an *update* when it is the same document (the
+same file name or URL, or the same outlet and headline), else another outlet's near-copy, a
+new source on the story. A reprint counts once and is listed as a reprint, on every page:
+the daily store keeps it in its story's cluster, and ``find_reprints`` leaves it out of a
+build's documents; an update's new sentences are news and are briefed.
+
+A build does not fingerprint every document: a near-copy shares a sentence of its running
+text word for word with what it copies (``PIECE_CHARS``), so only documents that share one
+with another document are fingerprinted, and a line a copy repeats is hashed once
+(``Fingerprinter``: the same fingerprints as ``fingerprint``, which the store persists).
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
 from briefing.lexicon import normalise_statement
-from briefing.models import Document
-from briefing.text import paragraphs, sentence_spans
+from briefing.models import Document, Reprint
+from briefing.text import ends_sentence, paragraphs, sentence_spans
 
 SHINGLE = 5
 BINS = 120
 ROWS = 3
 _MASK = (1 << 64) - 1
+_BORROW = 0x9E3779B97F4A7C15  # an empty bin's value: the next bin's plus this per bin between
 NEAR_DUP_JACCARD = 0.5
 NEAR_DUP_CONTAINMENT = 0.8
 # A band key this many stored documents share is a template's (one sender's notices, a
@@ -40,6 +53,10 @@ MAX_KEY_DOCUMENTS = 20
 MIN_NEWS_WORDS = 10
 # ... and when less than this share of its word pairs are in the earlier text.
 NEWS_SHARE_KNOWN = 0.5
+# A build compares the documents that share this share of their pieces of running text
+# between full stops this long with other documents (see _sharing).
+PIECE_CHARS = 40
+SHARED_PIECES = 0.25
 
 _WORD = re.compile(r"\w+")
 
@@ -53,17 +70,48 @@ class Fingerprint:
     bands: tuple[int, ...]
 
 
+def _gram_hash(gram: str) -> int:
+    return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
+
+
+def _grams(words: Sequence[str]) -> list[str]:
+    return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+
+
 def _shingle_hashes(text: str) -> set[int]:
     words = _WORD.findall(text.casefold())
     if not words:
         return set()
-    if len(words) < SHINGLE:
-        grams = [" ".join(words)]
-    else:
-        grams = [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams
-    }
+    grams = [" ".join(words)] if len(words) < SHINGLE else _grams(words)
+    return set(map(_gram_hash, grams))
+
+
+def _binned(hashes: Iterable[int], sig: list[int]) -> list[int]:
+    """``sig`` with each hash's value kept in its bin where it is the smallest."""
+    for h in hashes:
+        b = h % BINS
+        v = h // BINS
+        if v < sig[b]:
+            sig[b] = v
+    return sig
+
+
+def _densified(sig: list[int]) -> list[int]:
+    """An empty bin borrows the next non-empty bin's value (the first bin's after the last),
+    offset by the distance, so two similar short texts still agree on their empty bins."""
+    empty = _MASK
+    if empty not in sig:
+        return sig
+    filled = [i for i, v in enumerate(sig) if v != empty]
+    if not filled:
+        return sig
+    following = filled[0] + BINS  # read from the end: the next non-empty bin, round the end
+    for i in range(BINS - 1, -1, -1):
+        if sig[i] != empty:
+            following = i
+        else:
+            sig[i] = (sig[following % BINS] + (following - i) * _BORROW) & _MASK
+    return sig
 
 
 def minhash_signature(text: str) -> tuple[list[int], int]:
@@ -71,36 +119,19 @@ def minhash_signature(text: str) -> tuple[list[int], int]:
     hashes = _shingle_hashes(text)
     if not hashes:
         return [], 0
-    empty = _MASK
-    sig = [empty] * BINS
-    for h in hashes:
-        b = h % BINS
-        v = h // BINS
-        if v < sig[b]:
-            sig[b] = v
-    # Densify: an empty bin borrows the next non-empty bin's value, offset by the distance,
-    # so two similar short texts still agree on their empty bins.
-    original = list(sig)
-    if empty in original:
-        for i in range(BINS):
-            if original[i] != empty:
-                continue
-            for step in range(1, BINS):
-                j = (i + step) % BINS
-                if original[j] != empty:
-                    sig[i] = (original[j] + step * 0x9E3779B97F4A7C15) & _MASK
-                    break
-    return sig, len(hashes)
+    return _densified(_binned(hashes, [_MASK] * BINS)), len(hashes)
+
+
+def _band_key(part: tuple[int, ...]) -> int:
+    digest = hashlib.blake2b(repr(part).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def _band_keys(sig: Sequence[int]) -> tuple[int, ...]:
     """One signed 63-bit key per band (the band number is hashed in), for an SQLite index."""
-    keys = []
-    for band in range(BINS // ROWS):
-        part = (band, *sig[band * ROWS : (band + 1) * ROWS])
-        digest = hashlib.blake2b(repr(part).encode(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return tuple(keys)
+    return tuple(
+        _band_key((band, *sig[band * ROWS : (band + 1) * ROWS])) for band in range(BINS // ROWS)
+    )
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -108,10 +139,152 @@ def fingerprint(text: str) -> Fingerprint:
     return Fingerprint(tuple(sig), size, _band_keys(sig) if sig else ())
 
 
+# A line with this many shingles keeps its own bins, merged bin by bin into its document's;
+# a shorter line's hashes are binned one by one (cheaper than a merge of all BINS).
+_LINE_BINS = 40
+
+
+@dataclass(frozen=True)
+class _Line:
+    words: list[str]
+    hashes: frozenset[int]  # of the shingles within the line
+    bins: list[int] | None  # their minimum per bin, for a long line
+
+
+@dataclass(frozen=True)
+class _Print:
+    fingerprint: Fingerprint
+    bins: list[int]  # before densifying
+    parts: tuple[frozenset[int], ...]  # its shingle hashes: its lines', and across each break
+
+
+class Fingerprinter:
+    """``fingerprint`` of many texts that share lines (copies of one story): each distinct
+    line's words and shingle hashes are found once, and only the shingles that cross from
+    one line to the next are hashed per text; a text that is an earlier one's lines with one
+    more line before or after them adds that line's shingles to the earlier one's. Words never
+    cross a line break, and a text's shingles are those within its lines and those across
+    their breaks, so the fingerprints are ``fingerprint``'s exactly."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, _Line] = {}
+        self._across: dict[tuple[str, str], frozenset[int]] = {}
+        self._texts: dict[tuple[str, ...], _Print] = {}  # by their lines of words
+        self._bands: dict[tuple[int, ...], int] = {}
+
+    def _line(self, line: str) -> _Line:
+        found = self._lines.get(line)
+        if found is None:
+            words = _WORD.findall(line.casefold())
+            within = _grams(words) if len(words) >= SHINGLE else []
+            hashes = frozenset(map(_gram_hash, within))
+            bins = _binned(hashes, [_MASK] * BINS) if len(hashes) >= _LINE_BINS else None
+            found = self._lines[line] = _Line(words, hashes, bins)
+        return found
+
+    def _pair(self, before: str, after: str) -> frozenset[int] | None:
+        """The shingles across the break between two lines, when they are the two lines'
+        alone (each has SHINGLE - 1 words or more)."""
+        found = self._across.get((before, after))
+        if found is None:
+            a, b = self._line(before).words, self._line(after).words
+            if min(len(a), len(b)) < SHINGLE - 1:
+                return None
+            words = a[1 - SHINGLE :] + b[: SHINGLE - 1]
+            across = _across(words, SHINGLE - 1, len(words) - SHINGLE)
+            found = self._across[before, after] = frozenset(across)
+        return found
+
+    def __call__(self, text: str) -> Fingerprint:
+        pieces = tuple(piece for piece in text.split("\n") if self._line(piece).words)
+        found = self._texts.get(pieces)
+        if found is None and len(pieces) > 1:
+            found = self._grown(pieces, 0) or self._grown(pieces, -1)
+        if found is None:
+            found = self._print(pieces, text)
+            if found is None:
+                return fingerprint(text)
+        self._texts[pieces] = found
+        return found.fingerprint
+
+    def _grown(self, pieces: tuple[str, ...], end: int) -> _Print | None:
+        """The print of ``pieces`` from that of an earlier text without its line at ``end``
+        (its first or its last)."""
+        base = self._texts.get(pieces[1:] if end == 0 else pieces[:-1])
+        if base is None:
+            return None
+        across = self._pair(*pieces[:2]) if end == 0 else self._pair(*pieces[-2:])
+        if across is None:
+            return None
+        line = self._line(pieces[end])
+        new = [h for h in line.hashes | across if not any(h in part for part in base.parts)]
+        bins, sig, bands = list(base.bins), list(base.fingerprint.signature), []
+        for h in new:
+            b, v = h % BINS, h // BINS
+            if v < bins[b]:
+                bins[b] = sig[b] = v
+                bands.append(b // ROWS)
+                # the empty bins before it borrow its value now
+                i, step = (b - 1) % BINS, 1
+                while bins[i] == _MASK and i != b:
+                    sig[i] = (v + step * _BORROW) & _MASK
+                    bands.append(i // ROWS)
+                    i, step = (i - 1) % BINS, step + 1
+        keys = list(base.fingerprint.bands)
+        for band in set(bands):
+            part = (band, *sig[band * ROWS : (band + 1) * ROWS])
+            keys[band] = self._bands.get(part) or self._band_key(part)
+        size = base.fingerprint.shingles + len(new)
+        print_ = Fingerprint(tuple(sig), size, tuple(keys))
+        return _Print(print_, bins, (*base.parts, line.hashes, across))
+
+    def _print(self, pieces: tuple[str, ...], text: str) -> _Print | None:
+        lines = [self._line(piece) for piece in pieces]
+        words = list(itertools.chain.from_iterable(line.words for line in lines))
+        if len(words) < SHINGLE:
+            return None
+        parts = [line.hashes for line in lines]
+        cut, last = 0, len(words) - SHINGLE
+        for k in range(1, len(lines)):
+            cut += len(lines[k - 1].words)
+            pair = self._pair(pieces[k - 1], pieces[k])
+            parts.append(pair if pair is not None else frozenset(_across(words, cut, last)))
+        bins: list[int] | None = None
+        for line in lines:
+            if line.bins is not None:
+                bins = list(line.bins) if bins is None else list(map(min, bins, line.bins))
+        short = (line.hashes for line in lines if line.bins is None)
+        loose = itertools.chain(*parts[len(lines) :], *short)
+        bins = _binned(loose, bins if bins is not None else [_MASK] * BINS)
+        return self._finish(bins, len(frozenset().union(*parts)), tuple(parts))
+
+    def _finish(self, bins: list[int], size: int, parts: tuple[frozenset[int], ...]) -> _Print:
+        sig = _densified(list(bins))
+        # (band, its ROWS values) for each band, made and looked up in C
+        rows = [sig[row::ROWS] for row in range(ROWS)]
+        bands = list(zip(range(BINS // ROWS), *rows, strict=True))
+        keys = list(map(self._bands.get, bands, itertools.repeat(0)))
+        for i in itertools.compress(range(len(keys)), map(operator.not_, keys)):
+            keys[i] = self._band_key(bands[i])  # not seen yet (or a key of 0: the same)
+        return _Print(Fingerprint(tuple(sig), size, tuple(keys)), bins, parts)
+
+    def _band_key(self, band: tuple[int, ...]) -> int:
+        key = self._bands[band] = _band_key(band)
+        return key
+
+
+def _across(words: Sequence[str], cut: int, last: int) -> Iterator[int]:
+    """The hashes of the shingles of ``words`` that cross from before ``cut`` to after it
+    (none starts after ``last``)."""
+    for i in range(max(0, cut - SHINGLE + 1), min(cut, last + 1)):
+        yield _gram_hash(" ".join(words[i : i + SHINGLE]))
+
+
 def estimate_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     if not a or not b:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    same: int = sum(map(operator.eq, a, b))  # counted in C
+    return same / len(a)
 
 
 def is_near_duplicate(jaccard: float, size_a: int, size_b: int) -> bool:
@@ -122,42 +295,97 @@ def is_near_duplicate(jaccard: float, size_a: int, size_b: int) -> bool:
     return inter / min(size_a, size_b) >= NEAR_DUP_CONTAINMENT
 
 
-def _sentences(doc: Document) -> list[str]:
-    """The document's sentences outside page furniture, normalised to their words."""
+# ------------------------------------------------------------------ reprint or news
+
+
+class _Sentences(dict[str, tuple[str, ...]]):
+    """Line -> its sentences, normalised to their words: a line's sentences are found within
+    it alone, so a line many copies repeat is split once (``find_reprints`` keeps one)."""
+
+    def __missing__(self, line: str) -> tuple[str, ...]:
+        spans = sentence_spans(line)
+        found = self[line] = tuple(filter(None, (normalise_statement(line[s:e]) for s, e in spans)))
+        return found
+
+
+def _lines(doc: Document) -> list[str]:
+    """The document's lines outside page furniture, stripped (``paragraphs``)."""
+    if not doc.furniture:  # each line stripped, as paragraphs() spans them, in C
+        return list(filter(None, map(str.strip, doc.text.split("\n"))))
     furniture = [(f.start, f.end) for f in doc.furniture]
-    out = []
-    for start, end in paragraphs(doc.text):
-        if any(s <= start and end <= e for s, e in furniture):
-            continue
-        for s, e in sentence_spans(doc.text, start, end):
-            words = normalise_statement(doc.text[s:e])
-            if words:
-                out.append(words)
-    return out
+    return [
+        doc.text[start:end]
+        for start, end in paragraphs(doc.text)
+        if not any(s <= start and end <= e for s, e in furniture)
+    ]
 
 
 def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
+def _pairs(lines: Iterable[str], sentences: _Sentences) -> set[tuple[str, str]]:
+    """The word pairs of the sentences of ``lines``."""
+    pairs: set[tuple[str, str]] = set()
+    for line in lines:
+        for sentence in sentences[line]:
+            pairs.update(itertools.pairwise(sentence.split()))
+    return pairs
+
+
+class _Copies:
+    """Copies of one story: their lines of running text, and the word pairs of their
+    sentences (found only when a new copy has a line of its own long enough to be news)."""
+
+    def __init__(self, docs: Iterable[Document], sentences: _Sentences) -> None:
+        self.sentences = sentences
+        self.docs: list[Document] = []
+        self._ids: set[str] = set()
+        self._lines: set[str] = set()
+        self._known: set[tuple[str, str]] | None = None
+        for doc in docs:
+            self.add(doc)
+
+    def add(self, doc: Document, lines: Iterable[str] | None = None) -> None:
+        self.docs.append(doc)
+        self._ids.add(doc.id)
+        new = set(_lines(doc) if lines is None else lines) - self._lines
+        self._lines |= new
+        if self._known is not None:
+            self._known |= _pairs(new, self.sentences)
+
+    def news(
+        self, doc: Document, *, also: Document | None = None, lines: Sequence[str] | None = None
+    ) -> list[str]:
+        """``news_sentences`` of ``doc`` (its ``lines``) against these copies (and ``also``)."""
+        extra = set() if also is None or also.id in self._ids else set(_lines(also)) - self._lines
+        # a line a copy holds is all known word pairs: only the others are read
+        fresh = [
+            words
+            for line in (_lines(doc) if lines is None else lines)
+            if line not in self._lines and line not in extra and ends_sentence(line)
+            for sentence in self.sentences[line]
+            if len(words := sentence.split()) >= MIN_NEWS_WORDS
+        ]
+        if not fresh:
+            return []
+        if self._known is None:
+            self._known = _pairs(self._lines, self.sentences)
+        known = self._known | _pairs(extra, self.sentences) if extra else self._known
+        return [
+            " ".join(words)
+            for words in fresh
+            if len(_bigrams(words) & known) < NEWS_SHARE_KNOWN * len(_bigrams(words))
+        ]
+
+
 def news_sentences(doc: Document, earlier: Sequence[Document]) -> list[str]:
     """Sentences of ``doc`` (normalised) that are news against the ``earlier`` copies of its
-    story: long enough not to be a dateline or an outlet's note, and mostly made of word pairs
+    story: in a paragraph of running text (a print of a web page carries its banner and byline
+    lines), long enough not to be a dateline or an outlet's note, and mostly made of word pairs
     no earlier copy has (a sentence an editor touched up, "on Monday" made "on Monday
     morning", is not news; nor is a sentence one copy cut and another kept)."""
-    known: set[tuple[str, str]] = set()
-    for copy in earlier:
-        for sentence in _sentences(copy):
-            known |= _bigrams(sentence.split())
-    news = []
-    for sentence in _sentences(doc):
-        words = sentence.split()
-        if len(words) < MIN_NEWS_WORDS:
-            continue
-        pairs = _bigrams(words)
-        if len(pairs & known) < NEWS_SHARE_KNOWN * len(pairs):
-            news.append(sentence)
-    return news
+    return _Copies(earlier, _Sentences()).news(doc)
 
 
 def copy_kind(doc: Document, earlier: Sequence[Document]) -> Literal["reprint", "update"]:
@@ -178,3 +406,107 @@ def same_document(doc: Document, earlier: Document) -> bool:
         earlier.outlet,
         earlier.title,
     )
+
+
+# ------------------------------------------------------------------ a build's reprints
+
+
+def _sharing(texts: Sequence[str]) -> list[bool]:
+    """Per text: whether it may be a near-copy of another or copied by one. A copy repeats
+    most of the sentences it copies word for word, so a text is compared when at least
+    SHARED_PIECES of its pieces between full stops (white space collapsed; those of
+    PIECE_CHARS or more, or all of a text with none so long) are also another text's. A quote
+    two articles share, or an agency's credit line, leaves most of a text its own."""
+    keys = []
+    for text in texts:
+        pieces = " ".join(text.split()).split(". ")
+        long = [p for p in pieces if len(p) >= PIECE_CHARS]
+        keys.append(set(map(hash, long or pieces)))
+    count = Counter(itertools.chain.from_iterable(keys))
+    once = count.__getitem__
+    return [
+        bool(own) and (len(own) - list(map(once, own)).count(1)) >= SHARED_PIECES * len(own)
+        for own in keys
+    ]
+
+
+def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[Reprint]]:
+    """``documents`` without their reprints, and the reprints, each naming the document it
+    copies: a near-copy of an earlier document (in the order given) that adds no news to the
+    copies of it already seen, as the daily store decides it for a document it takes in (the
+    same band keys filed, at most MAX_KEY_DOCUMENTS documents under one; news against the
+    closest copy and the story's first MAX_KEY_DOCUMENTS copies)."""
+    texts = [doc.running_text() for doc in documents]
+    compared = _sharing(texts)
+    prints = Fingerprinter()
+    sentences = _Sentences()
+    fingerprints: dict[int, Fingerprint] = {}
+    story: dict[int, int] = {}  # document -> the first document of its story (or itself)
+    copies: dict[int, _Copies] = {}  # per story, its first copies
+    size: dict[int, int] = {}  # per story, its documents
+    filed: dict[int, list[int]] = {}  # band key -> documents
+    reprints: list[Reprint] = []
+    left_out: set[int] = set()
+    for i, doc in enumerate(documents):
+        if not compared[i]:
+            continue
+        print_ = fingerprints[i] = prints(texts[i])
+        near = _closest(
+            print_,
+            sorted(set(itertools.chain.from_iterable([filed.get(k, ()) for k in print_.bands]))),
+            fingerprints,
+            # any near-duplicate in a story whose copies are all read for news will do
+            lambda found: (
+                len({story[j] for j in found}) == 1 and size[story[found[0]]] <= MAX_KEY_DOCUMENTS
+            ),
+        )
+        own = _lines(doc)
+        if near is not None and not copies[story[near]].news(doc, also=documents[near], lines=own):
+            first = story[i] = story[near]
+            size[first] += 1
+            if len(copies[first].docs) < MAX_KEY_DOCUMENTS:
+                copies[first].add(doc, own)
+            left_out.add(i)
+            reprints.append(
+                Reprint(
+                    source_id=documents[first].id,
+                    path=doc.path,
+                    outlet=doc.outlet,
+                    title=doc.title,
+                    url=doc.url,
+                )
+            )
+        else:
+            story[i] = i
+            copies[i] = _Copies([], sentences)
+            copies[i].add(doc, own)
+            size[i] = 1
+        for key in print_.bands:
+            under = filed.setdefault(key, [])
+            if len(under) < MAX_KEY_DOCUMENTS:
+                under.append(i)
+    return [d for i, d in enumerate(documents) if i not in left_out], reprints
+
+
+def _closest(
+    print_: Fingerprint,
+    found: Sequence[int],
+    fingerprints: dict[int, Fingerprint],
+    any_will_do: Callable[[Sequence[int]], bool],
+) -> int | None:
+    """The document of ``found`` (earlier documents filed under one of ``print_``'s band
+    keys) that ``print_`` is a near-duplicate of and most resembles (the first of equals), as
+    the store's ``_near_copy_of`` picks it; the first near-duplicate when ``any_will_do``."""
+    if not found:
+        return None
+    first = any_will_do(found)
+    best: tuple[float, int] | None = None
+    for j in found:
+        other = fingerprints[j]
+        jac = estimate_jaccard(print_.signature, other.signature)
+        if is_near_duplicate(jac, print_.shingles, other.shingles):
+            if first:
+                return j
+            if best is None or jac > best[0]:
+                best = (jac, j)
+    return best[1] if best is not None else None
