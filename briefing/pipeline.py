@@ -1,10 +1,11 @@
 """The pipeline: composes the stages. Owns the clock and the file I/O of a build.
 
-ingest -> stories (group; with a topic, keep the stories about it) -> per story: chunk ->
-retrieve -> extract (engine) -> verify (quotes, then support) -> contradict within each story
-(engine judges candidates; staleness detected for all) -> verify -> synthesize (engine) ->
-verify -> compose (select: one story, today's page; several, the lineup of top stories) ->
-changes (daily briefs: against the previous brief) -> fit one page, once
+ingest -> reprints (a near-copy that adds no news counts once: ``dedup``) -> stories (group;
+with a topic, keep the stories about it) -> per story: chunk -> retrieve -> extract (engine)
+-> verify (quotes, then support) -> contradict within each story (engine judges candidates;
+staleness detected for all) -> verify -> synthesize (engine) -> verify -> compose (select:
+one story, today's page; several, the lineup of top stories) -> changes (daily briefs:
+against the previous brief) -> fit one page, once
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from briefing.chunk import chunk_documents
 from briefing.compose import fit_brief, select_brief, with_reprints
 from briefing.config import Settings
 from briefing.contradict import detect_temporal, propose_candidates
+from briefing.dedup import find_reprints
 from briefing.engines import Engine, EngineResult, create_engine
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import NoDocumentsError
@@ -88,19 +90,24 @@ def build_brief(
     """A one-page Brief of ``documents``. Every citation in it is verified against its source,
     and every statement is supported by its quotes.
 
-    The documents are grouped into stories; with ``settings.topic`` only the stories about it
-    are briefed (NoMatchingDocumentsError when none is). A daily brief passes ``previous``
-    (what the brief before it reported): the brief then gets its "Since yesterday" changes,
-    and lists the ``reprints`` (copies of its documents counted once) of the stories it
+    A reprint among ``documents`` (another's text again, under another outlet line or as
+    another file format: ``dedup.find_reprints``) counts once: it is no source of its own and
+    is listed as a reprint of the document it copies, as the daily store's ``reprints`` (copies
+    stored on earlier runs) are. The documents are grouped into stories; with
+    ``settings.topic`` only the stories about it are briefed (NoMatchingDocumentsError when
+    none is). A daily brief passes ``previous`` (what the brief before it reported): the brief
+    then gets its "Since yesterday" changes. The brief lists the reprints of the stories it
     cites, before its page is fitted. ``copies`` are the ``warnings`` that name a copy of a
     document, by the document's id: a brief on a topic shows those of the documents it briefs.
     """
     if not documents:
         raise NoDocumentsError("no usable documents to brief")
     started = time.perf_counter()
-    stories = group_stories(documents)
+    originals, copied = find_reprints(documents)
+    reprints = [*reprints, *copied]
+    stories = group_stories(originals)
     if settings.topic:
-        stories = match_topic(stories, documents, settings.topic)
+        stories = match_topic(stories, originals, settings.topic)
     on_topic = {i for story in stories for i in story.source_ids}
     off_topic_copies = {
         line for doc_id, lines in copies.items() if doc_id not in on_topic for line in lines
@@ -111,8 +118,9 @@ def build_brief(
         skipped=skipped,
         warnings=[line for line in warnings if line not in off_topic_copies],
     )
-    briefed = [d for d in documents if d.id in on_topic]
-    off_topic = len(documents) - len(briefed)
+    briefed = [d for d in originals if d.id in on_topic]
+    # a reprint is on the subject of the document it copies
+    off_topic = len(originals) - len(briefed) + sum(r.source_id not in on_topic for r in copied)
     stories_word = "story" if len(stories) == 1 else "stories"
     grouped = f"{len(stories)} {stories_word} in {counted(len(documents), 'document')}"
     progress(f"{grouped}; {off_topic} off the topic" if settings.topic else grouped)
@@ -120,8 +128,8 @@ def build_brief(
     brief = select(stories, briefed, settings=settings, today=today, run=run, progress=progress)
     brief = brief.model_copy(update={"documents_off_topic": off_topic})
     if previous is not None:
-        changes = track_changes(brief, previous)
-        brief = with_reprints(brief.model_copy(update={"changes": changes}), reprints)
+        brief = brief.model_copy(update={"changes": track_changes(brief, previous)})
+    brief = with_reprints(brief, reprints)
     brief = fit_brief(brief, briefed, settings.max_words, measure)
     elapsed = round(time.perf_counter() - started, 3)
     return brief.model_copy(update={"stats": brief.stats.model_copy(update={"elapsed_s": elapsed})})

@@ -209,3 +209,65 @@ def test_a_source_whose_model_facts_all_fail_the_support_check_is_still_cited() 
     assert brief.stats.statements_dropped_unsupported == 1
     assert not any("Wildfires" in f.statement for f in [*brief.bottom_line, *brief.facts])
     assert any("ferry.txt" in w and "offline extraction" in w for w in brief.stats.warnings)
+
+
+_WIRE = (
+    "Officials said the river lock at Dunmore will close for nine weeks of repairs in March.\n\n"
+    "The lock carries most of the grain barges that leave the upper valley each autumn season.\n\n"
+    "Engineers found cracks in two of the lock gates during an inspection in the late summer.\n\n"
+    "Shippers said they would move some of their cargo to rail while the lock stays closed.\n\n"
+    "The repairs will cost about 31 million dollars, paid from a federal waterways grant.\n"
+)
+
+
+def test_a_reprint_counts_once_and_is_listed_on_a_build_page() -> None:
+    """The wire text under another outlet's line, and the same article as a print of its page
+    (with the page's banner and byline lines), are reprints: no "[n; also m]" corroboration,
+    no source of their own, listed once as reprints (the daily job lists them so too)."""
+    from briefing.render import render
+
+    wire = document_from_text(_WIRE, "wires/wire.txt", outlet="Valley Wire", title="Lock closes")
+    herald = document_from_text(
+        "Advertisement\n\n" + _WIRE, "wires/herald.txt", outlet="Herald (Valley Wire)",
+        title="Lock closes",
+    )  # fmt: skip
+    printed = document_from_text(
+        "We use cookies to improve your experience. By continuing to browse you agree to our use"
+        " of cookies. Accept all cookies Manage preferences\n\nLock closes\n\nBy Staff Reporter ·"
+        " Published 2021-07-09 Share this: Facebook Twitter Email\n\n" + _WIRE,
+        "pdf/wire-print.pdf", outlet="Staff Reporter", title="Lock closes",
+    )  # fmt: skip
+    other = document_from_text(
+        "Choir Wins Prize\n\nThe city choir won the national prize on Sunday in a packed hall.\n",
+        "other.txt",
+    )
+    brief = build_brief(
+        [wire, herald, printed, other], settings=Settings(), today=dt.date(2026, 3, 1)
+    )
+    cited = {c.source_id for f in [*brief.bottom_line, *brief.facts] for c in f.citations}
+    assert wire.id in cited and not cited & {herald.id, printed.id}
+    assert [s.path for s in brief.sources if s.path != other.path] == [wire.path]
+    assert [(r.source_id, r.path) for r in brief.reprints] == [
+        (wire.id, herald.path),
+        (wire.id, printed.path),
+    ]
+    page = render(brief, "md").decode()
+    assert "**Reprints counted once:**\n- [1] also carried by Herald (Valley Wire)" in page
+    assert "also 2" not in page and "; also" not in page
+
+
+def test_a_copy_with_a_new_sentence_under_the_same_file_name_is_not_a_reprint() -> None:
+    """The same file in the next morning's folder with a paragraph added is an update: news,
+    not a reprint. Both documents stay sources and the new sentence can be briefed."""
+    added = "Officials said on Tuesday that barges bound for the lower river will be towed by rail."
+    day1 = document_from_text(_WIRE, "day1/wire.txt", outlet="Valley Wire", title="Lock closes")
+    day2 = document_from_text(
+        _WIRE + "\n" + added + "\n", "day2/wire.txt", outlet="Valley Wire", title="Lock closes"
+    )
+    brief = build_brief([day1, day2], settings=Settings(), today=dt.date(2026, 3, 1))
+    assert brief.reprints == []
+    assert day2.id in {s.id for s in brief.sources}
+    # the same file again with no new sentence is the text counted once
+    again = document_from_text("Lock closes\n\n" + _WIRE, "day2/wire.txt", outlet="Valley Wire")
+    brief = build_brief([day1, again], settings=Settings(), today=dt.date(2026, 3, 1))
+    assert [(r.source_id, r.path) for r in brief.reprints] == [(day1.id, again.path)]
