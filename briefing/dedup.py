@@ -146,6 +146,7 @@ _LINE_BINS = 40
 
 @dataclass(frozen=True)
 class _Line:
+    text: str  # the one copy kept of a line many texts repeat
     words: list[str]
     hashes: frozenset[int]  # of the shingles within the line
     bins: list[int] | None  # their minimum per bin, for a long line
@@ -154,7 +155,7 @@ class _Line:
 @dataclass(frozen=True)
 class _Print:
     fingerprint: Fingerprint
-    bins: list[int]  # before densifying
+    empty: tuple[int, ...]  # its bins no shingle fell in (densified in its signature)
     parts: tuple[frozenset[int], ...]  # its shingle hashes: its lines', and across each break
 
 
@@ -179,7 +180,7 @@ class Fingerprinter:
             within = _grams(words) if len(words) >= SHINGLE else []
             hashes = frozenset(map(_gram_hash, within))
             bins = _binned(hashes, [_MASK] * BINS) if len(hashes) >= _LINE_BINS else None
-            found = self._lines[line] = _Line(words, hashes, bins)
+            found = self._lines[line] = _Line(line, words, hashes, bins)
         return found
 
     def _pair(self, before: str, after: str) -> frozenset[int] | None:
@@ -196,7 +197,8 @@ class Fingerprinter:
         return found
 
     def __call__(self, text: str) -> Fingerprint:
-        pieces = tuple(piece for piece in text.split("\n") if self._line(piece).words)
+        lines = map(self._line, text.split("\n"))
+        pieces = tuple(line.text for line in lines if line.words)
         found = self._texts.get(pieces)
         if found is None and len(pieces) > 1:
             found = self._grown(pieces, 0) or self._grown(pieces, -1)
@@ -218,7 +220,10 @@ class Fingerprinter:
             return None
         line = self._line(pieces[end])
         new = [h for h in line.hashes | across if not any(h in part for part in base.parts)]
-        bins, sig, bands = list(base.bins), list(base.fingerprint.signature), []
+        sig, bands = list(base.fingerprint.signature), []
+        bins = list(sig)
+        for b in base.empty:
+            bins[b] = _MASK
         for h in new:
             b, v = h % BINS, h // BINS
             if v < bins[b]:
@@ -236,7 +241,7 @@ class Fingerprinter:
             keys[band] = self._bands.get(part) or self._band_key(part)
         size = base.fingerprint.shingles + len(new)
         print_ = Fingerprint(tuple(sig), size, tuple(keys))
-        return _Print(print_, bins, (*base.parts, line.hashes, across))
+        return _Print(print_, _empty(bins), (*base.parts, line.hashes, across))
 
     def _print(self, pieces: tuple[str, ...], text: str) -> _Print | None:
         lines = [self._line(piece) for piece in pieces]
@@ -266,11 +271,15 @@ class Fingerprinter:
         keys = list(map(self._bands.get, bands, itertools.repeat(0)))
         for i in itertools.compress(range(len(keys)), map(operator.not_, keys)):
             keys[i] = self._band_key(bands[i])  # not seen yet (or a key of 0: the same)
-        return _Print(Fingerprint(tuple(sig), size, tuple(keys)), bins, parts)
+        return _Print(Fingerprint(tuple(sig), size, tuple(keys)), _empty(bins), parts)
 
     def _band_key(self, band: tuple[int, ...]) -> int:
         key = self._bands[band] = _band_key(band)
         return key
+
+
+def _empty(bins: Sequence[int]) -> tuple[int, ...]:
+    return tuple(i for i, v in enumerate(bins) if v == _MASK) if _MASK in bins else ()
 
 
 def _across(words: Sequence[str], cut: int, last: int) -> Iterator[int]:
