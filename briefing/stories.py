@@ -504,11 +504,19 @@ def topic_terms(text: str) -> set[str]:
             part = written.lower()
             if len(written) == 2 and written.isupper():  # EU, UN, UK, AI, US: an acronym
                 out.add(part.upper())
-            elif len(part) >= 3 and part not in STOPWORDS:
+            elif len(part) >= 3 and (part not in STOPWORDS or part in _TOPIC_WORDS):
                 key = stem(part)
                 out.add(_SAME_SENSE.get(key, key))
     return out
 
+
+# Words too common to tell documents apart in general that a topic still means: the month of
+# "August jobs report", the report of it
+_TOPIC_WORD_LIST = (
+    "january february march april june july august september october november december "
+    "report reports"
+)
+_TOPIC_WORDS = frozenset(_TOPIC_WORD_LIST.split())
 
 # An editor's headline and the articles under it name one thing in different words ("probe"
 # and "inquiry", "surge" and "rise"): the words of each group are one match key.

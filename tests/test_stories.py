@@ -449,6 +449,39 @@ def test_a_story_sharing_only_the_topics_general_words_is_not_briefed() -> None:
     assert [sorted(label[i] for i in s.source_ids) for s in kept] == [["texas", "texas"]]
 
 
+def test_a_topics_month_and_report_are_words_to_match() -> None:
+    # "August jobs report" had been "jobs" alone (months and "report" are stop words), so a
+    # court ruling on officers "doing their jobs" and infrastructure talks on "jobs" were
+    # briefed beside the jobs report.
+    docs, label = _inbox()
+    texts = {
+        "jobs": [
+            "Employers added 235,000 jobs in August\n\nUS employers added 235,000 jobs in "
+            "August, the Labor Department said in its monthly report on Friday, far below the "
+            "720,000 economists expected.",
+            "August jobs report disappoints\n\nThe jobs report for August showed hiring slowed "
+            "sharply as the Delta variant spread, with restaurants cutting staff.",
+        ],
+        "court": [
+            "Court shields officers from lawsuits\n\nThe Supreme Court ruled that two police "
+            "officers could not be sued for force used while doing their jobs, reversing an "
+            "appeals court in a case from Oklahoma."
+        ],
+        "roads": [
+            "Highway talks collapse\n\nTalks on a highway and bridge bill collapsed on "
+            "Tuesday; the governor said the plan would have created thousands of jobs in the "
+            "state over a decade."
+        ],
+    }
+    for name, bodies in texts.items():
+        for k, text in enumerate(bodies):
+            doc = document_from_text(text + "\n", f"{name}-{k}.txt")
+            docs.append(doc)
+            label[doc.id] = name
+    kept = match_topic(group_stories(docs), docs, "August jobs report")
+    assert {label[i] for s in kept for i in s.source_ids} == {"jobs"}
+
+
 def test_topic_words_match_across_hyphens_and_quotation_marks() -> None:
     docs = [
         document_from_text(
