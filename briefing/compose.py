@@ -320,10 +320,10 @@ def _told_headlines(
     """The key developments that are a source's headline the rest of the page already tells
     ("Virus whistleblower tells lawmakers US lacks vaccine plan" under the lead saying so
     with who and when: HEADLINE_TOLD of its terms are in the page's other statements) or
-    that argues, asks or labels rather than tells ("Trump's trade illiteracy comes back to
-    haunt him", "Is X a 'Shell Company'...?": in quotation marks among the developments it
-    reads as reported fact), when another item cites its source. A plain headline that adds
-    words is a development."""
+    that argues, asks or labels rather than tells (``claims.slanted``: "OPINION: Trump's
+    summit was a gamble", "Is X a 'Shell Company'...?": in quotation marks among the
+    developments it reads as reported fact), when another item cites its source. A plain
+    headline that adds words is a development."""
     titles = {" ".join(d.title.split()) for d in documents if d.title}
     told: list[Fact] = []
     for fact in key_facts:
