@@ -338,10 +338,14 @@ def in_own_voice(statement: str) -> bool:
     return False
 
 
-# A headline that argues rather than tells: an opinion label, loaded words, an explainer's or
-# a question's turn ("How To Argue About ...", "What did you do this weekend?")
-_OPINION_LABEL = re.compile(
-    r"\s*(?:opinion|commentary|editorial|analysis|op-ed|column|perspective|viewpoint)\s*[:|]",
+# A headline that argues rather than tells: a label, loaded words, an explainer's or a
+# question's turn ("How To Argue About ...", "What did you do this weekend?")
+# ... a label: an opinion page's, or a wire's or a newsletter's before the news ("FLASH:",
+# "BREAKING —"), which a plain headline of the story says without
+_LABEL = re.compile(
+    r"\s*(?:opinion|commentary|editorial|analysis|op-ed|column|perspective|viewpoint|flash|"
+    r"breaking(?:\s+news)?|just\s+in|developing|exclusive|update[ds]?|watch|live)"
+    r"\s*[:|\u2014\u2013]",
     re.IGNORECASE,
 )
 _LOADED = re.compile(
@@ -351,13 +355,6 @@ _LOADED = re.compile(
     re.IGNORECASE,
 )
 _EXPLAINER = re.compile(r"(?:how|why|here['\u2019]s|this\s+is\s+(?:how|why|what))\b", re.I)
-# A wire's or a newsletter's label before the news ("FLASH:", "BREAKING —"): a plain
-# headline of the story says it without one
-_NEWS_LABEL = re.compile(
-    r"\s*(?:flash|breaking(?:\s+news)?|just\s+in|developing|exclusive|update[ds]?|watch|live)"
-    r"\s*[:|\u2014\u2013]",
-    re.IGNORECASE,
-)
 # A question anywhere in it ("Does Biden Need Pennsylvania to Win? The Path to 270")
 _QUESTION = re.compile(r"\?(?=\s|$)")
 
@@ -370,9 +367,8 @@ def slanted(headline: str) -> bool:
     marks are someone's, not the headline's)."""
     line = headline.strip()
     return bool(
-        _OPINION_LABEL.match(line)
+        _LABEL.match(line)
         or _EXPLAINER.match(line)
-        or _NEWS_LABEL.match(line)
         or line.rstrip("\"'\u201d\u2019").endswith("?")
         or _QUESTION.search(_unquoted(line))
         or _LOADED.search(_unquoted(line))

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from briefing import dedup
 from briefing.changes import PreviousDay, PreviousStory
@@ -35,6 +36,7 @@ from briefing.sanitize import shown
 from briefing.sourcefiles import file_kind, os_reason
 
 logger = logging.getLogger(__name__)
+_Row = TypeVar("_Row", Fact, Contradiction, PreviousStory)  # a row a day's brief keeps
 
 # 2: LSH keys carry their band; documents record the story an update updates; the chunk
 # and FTS tables that nothing read are gone.
@@ -379,6 +381,12 @@ class Store:
                 f"{self.path}: damaged corpus store: a row of its {table} table cannot be read "
                 f"({shown(exc, 100)}); restore it from a backup or move it aside to start anew"
             ) from exc
+
+    def _day_rows(self, table: str, model: type[_Row], iso: str) -> tuple[_Row, ...]:
+        """The ``model`` rows ``table`` keeps for the brief of day ``iso``, in page order."""
+        query = f"SELECT data FROM {table} WHERE day=? ORDER BY position"  # table: ours, fixed
+        with self._reading(table):
+            return tuple(model.model_validate_json(r[0]) for r in self._db.execute(query, (iso,)))
 
     # ------------------------------------------------------------------ taking material in
 
@@ -799,33 +807,15 @@ class Store:
         if not row or not row[0]:
             return PreviousDay(since=since)
         iso = str(row[0])
-        with self._reading("facts"):
-            facts = [
-                Fact.model_validate_json(r[0])
-                for r in self._db.execute(
-                    "SELECT data FROM facts WHERE day=? ORDER BY position", (iso,)
-                )
-            ]
-        with self._reading("contradictions"):
-            contras = [
-                Contradiction.model_validate_json(r[0])
-                for r in self._db.execute(
-                    "SELECT data FROM contradictions WHERE day=? ORDER BY position", (iso,)
-                )
-            ]
-        with self._reading("stories"):
-            stories = [
-                PreviousStory.model_validate_json(r[0])
-                for r in self._db.execute(
-                    "SELECT data FROM stories WHERE day=? ORDER BY position", (iso,)
-                )
-            ]
+        facts = self._day_rows("facts", Fact, iso)
+        contras = self._day_rows("contradictions", Contradiction, iso)
+        stories = self._day_rows("stories", PreviousStory, iso)
         with self._reading("runs"):
             day_briefed = dt.date.fromisoformat(iso)
         return PreviousDay(
             day=day_briefed,
-            facts=tuple(facts),
-            contradictions=tuple(contras),
-            stories=tuple(stories),
+            facts=facts,
+            contradictions=contras,
+            stories=stories,
             since=since,
         )
