@@ -228,6 +228,25 @@ def test_a_compound_broken_at_its_hyphen_keeps_it_and_a_typesetter_hyphen_goes()
     assert lines == [(compounds * 6).strip(), (hyphenated * 4).strip()]
 
 
+@pytest.mark.parametrize("width", ["5cm", "6.5cm", "8cm", "10cm"])
+def test_a_ragged_line_before_a_long_capitalised_word_is_no_paragraph_end(width: str) -> None:
+    # A web page printed to PDF is set ragged right: "... finds Democrats are now much more
+    # likely than" / "Republicans to support ..." wrapped before a long name, and the line
+    # left short had been read as a paragraph's end, so the sentence's second half was quoted
+    # alone ("Republicans to support their state conducting elections ... 47% to 29%.").
+    from briefing.formats.pdf import read_pdf
+
+    paragraph = (
+        "A poll from the Associated Press finds Democrats are more likely than Republicans to "
+        "support voting by mail, and officials in Massachusetts, Pennsylvania and Connecticut "
+        "said that Administrators and Commissioners would need Representatives to approve "
+        "Supplementary funding before November, according to Spokeswoman Alexandria "
+        "Featherstonehaugh of the Commonwealth."
+    )
+    markup = f"<html lang='en'><body><p style='width: {width}'>{paragraph}</p></body></html>"
+    assert read_pdf(pdf_bytes(markup), "ragged.pdf").text.split("\n") == [paragraph]
+
+
 def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
     paragraphs = "".join(f"<p>{p}</p>" for _, ps in REPORT_PAGES for p in ps)
     markup = (

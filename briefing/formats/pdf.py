@@ -226,6 +226,9 @@ def _rejoin_breaks(text: str, vocabulary: _Vocabulary) -> str:
     return _BREAK.sub(decide, text)
 
 
+_CHAR_EM = 0.6  # a character's width, in ems of its font size, at the widest of running text
+
+
 def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     """Whether ``line`` starts a new paragraph after ``prev`` (both body lines)."""
     size = max(prev.size, line.size, 1.0)
@@ -235,10 +238,15 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
         return True  # moved up: the next column or a text box
     if prev.bottom - line.top > 0.45 * size:
         return True  # a blank line's worth of space
-    short = prev.right < max(para_right, line.right) - 4 * size
+    room = max(para_right, line.right) - prev.right  # left at the end of the previous line
     ends = prev.text[-1:] in _TERMINAL or not prev.text[-1:].isalnum()
     starts = line.text[:1].isupper() or line.text[:1].isdigit() or not line.text[:1].isalnum()
-    return short and (ends or starts)
+    # A line left short before a capital starts a paragraph only if the capital's word would
+    # have fitted there: ragged-right text wraps before a long word ("... much more likely
+    # than" / "Republicans to support ..." is one sentence)
+    first = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
+    fitted = room > (len(first) + 1) * _CHAR_EM * size
+    return room > 4 * size and (ends or (starts and fitted))
 
 
 def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[str]:
