@@ -40,6 +40,7 @@ MAX_MORE_FACTS = 40
 _SIMILAR = 0.5  # Jaccard overlap of content terms above which two facts say the same thing
 WITHIN = 0.7  # ... or share of a statement's content terms that one statement shown holds
 WITHIN_MIN = 4  # ... for a statement of this many content terms or more
+RETELLS = 0.8  # ... or share of a shown statement's terms that a longer statement holds again
 TELLS_AGAIN = 0.5  # share of terms, and of the opening clause's, by which a line retells one
 
 
@@ -56,6 +57,20 @@ def _within(terms: frozenset[str], said: frozenset[str]) -> bool:
     ("RNC threatens to advise candidates against participating in presidential debates" under
     the lead that says so with the who, when and unless)."""
     return len(terms) >= WITHIN_MIN and len(terms & said) >= WITHIN * len(terms)
+
+
+def _retells(terms: frozenset[str], said: frozenset[str]) -> bool:
+    """Whether a statement holds again nearly all of a shown one and more: "Illegal ballot
+    harvesting caused a do-over House election in North Carolina." shown, then the lead that
+    says so with the district and the day."""
+    return len(said) >= WITHIN_MIN and len(terms & said) >= RETELLS * len(said)
+
+
+def _says_again(terms: frozenset[str], said: frozenset[str], *, adds: bool = True) -> bool:
+    """Whether a statement of ``terms`` says again what a statement of ``said`` says: mostly
+    the same terms (``_similar``), all of it and more (``_retells``), or, with ``adds``, little
+    beyond it (``_within``)."""
+    return _similar(terms, said) or _retells(terms, said) or (adds and _within(terms, said))
 
 
 def tells_again(statement: str, said: str) -> bool:
@@ -84,13 +99,12 @@ class Redundancy:
         self._said: list[str] = []
 
     def novel(self, statement: str, *, adds: bool = True) -> bool:
-        """Whether ``statement`` says something new: its content terms are not mostly those of
-        a statement taken, nor do its words read as one (``lexicon.word_overlap``); with
-        ``adds``, nor are they mostly within one (``_within``)."""
+        """Whether ``statement`` says something new: it says again no statement taken
+        (``_says_again``), nor do its words read as one (``lexicon.word_overlap``)."""
         terms = frozenset(content_terms(statement))
-        return not any(
-            _similar(terms, t) or (adds and _within(terms, t)) for t in self._terms
-        ) and not any(word_overlap(statement, said) >= SAME_WORDS for said in self._said)
+        return not any(_says_again(terms, t, adds=adds) for t in self._terms) and not any(
+            word_overlap(statement, said) >= SAME_WORDS for said in self._said
+        )
 
     def take(self, fact: Fact) -> bool:
         """Take ``fact`` when it neither quotes what is shown nor says the same; True if taken."""
@@ -168,7 +182,7 @@ def select_facts(
         terms = frozenset(content_terms(fact.statement))
         if redundancy is not None and not redundancy.novel(fact.statement, adds=adds):
             return False
-        return not any(_similar(terms, t) for t in chosen_terms) and not any(
+        return not any(_says_again(terms, t, adds=adds) for t in chosen_terms) and not any(
             word_overlap(fact.statement, f.statement) >= SAME_WORDS for f in chosen
         )
 
@@ -217,12 +231,16 @@ def _pick_actors(
     """Each actor's first position not already quoted as a fact (a contradiction may quote it:
     the actors section is the who-stands-where summary)."""
     shown = [c for f in facts for c in f.citations]
+    said = [frozenset(content_terms(f.statement)) for f in facts]
     chosen: list[ActorPosition] = []
     seen: set[str] = set()
     for position in positions:
         key = position.name.lower()
         if key in seen or any(_overlaps(c, shown) for c in position.citations):
             continue
+        terms = [frozenset(content_terms(c.quote)) for c in position.citations]
+        if any(_retells(t, s) or _retells(s, t) for t in terms for s in said):
+            continue  # another source's words for what the page says already
         seen.add(key)
         chosen.append(position)
         if len(chosen) == MAX_ACTORS:

@@ -297,3 +297,59 @@ def test_a_headline_that_argues_is_not_a_key_development_when_its_source_is_cite
     assert key_developments((vote,), ranked) == [other]  # the rafts item cites its source
     # Its source cited by nothing else, the headline stays: every source keeps its citation.
     assert key_developments((vote,), ranked[:1]) == [title]
+
+
+def test_a_statement_that_says_a_shown_one_again_with_more_is_not_taken() -> None:
+    """A short line shown first, then another outlet's (or the same source's) longer sentence
+    holding all of it again: the reader reads the same thing twice. Whichever comes first,
+    the second is not taken; among the key developments, the longer one is not taken after the
+    short one even to cite its source (a shorter repeat still may be: ``_within``)."""
+    from briefing.compose import Redundancy
+
+    short = _said(
+        "“This has got to be done soon,” Ms. Granholm told CNN's “State of the Union.”", "d1"
+    )
+    longer = _said(
+        "“This has got to be done soon. And without putting a specific date on it … the thing is, "
+        "it's just a bit perplexing why the Republicans haven't moved further on critical "
+        "pieces,” Granholm told CNN's “State of the Union.”",
+        "d2",
+    )
+    other = _said("Senators met again on Monday without the White House negotiators.", "d2")
+    for first, second in ((short, longer), (longer, short)):
+        redundancy = Redundancy()
+        assert redundancy.take(first)
+        assert not redundancy.take(second)
+    chosen = select_facts([short, longer, other], set(), limit=3)
+    assert [f.statement for f in chosen] == [short.statement, other.statement]
+    # a lead that holds a headline-like bottom-line item again is no key development below it
+    said = _said(
+        "Illegal ballot harvesting caused a do-over House election in North Carolina.", "d1"
+    )
+    lead = _said(
+        "A U.S. House special election in North Carolina's 9th congressional district on Tuesday "
+        "is essentially a do-over after a candidate's 2018 victory was negated by allegations of "
+        "illegal ballot harvesting.",
+        "d1",
+    )
+    redundancy = Redundancy()
+    assert redundancy.take(said)
+    assert select_facts([lead, other], set(), redundancy=redundancy) == [other]
+
+
+def test_an_actor_position_in_another_outlets_words_for_a_shown_item_is_left_out() -> None:
+    from briefing.compose import _pick_actors
+
+    shown = _said(
+        "The lawsuit, which seeks to dissolve the foundation and bar President Trump and three of "
+        "his children from serving on nonprofit organizations, was an extraordinary rebuke.",
+        "d1",
+    )
+    again = "The lawsuit seeks to dissolve the foundation"  # another source's words for it
+    new = "The foundation called the lawsuit politically motivated and said it would fight it"
+    positions = [
+        ActorPosition(name=name, position=quote, citations=(Citation(source_id="d2", quote=quote),))
+        for name, quote in (("Underwood", again), ("The foundation", new))
+    ]
+    assert [p.name for p in _pick_actors(positions, [shown])] == ["The foundation"]
+    assert len(_pick_actors(positions, [])) == 2
