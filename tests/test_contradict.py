@@ -127,6 +127,12 @@ def test_unrelated_sentences_are_not_contradictions() -> None:
          "Another source calls into question what the union reports (port)."),
         (None, "the mayor", True,
          "The mayor calls into question what another source reports (port)."),
+        (None, "Chinese government sources", True,
+         "Chinese government sources call into question what another source reports (port)."),
+        (None, "port officials", False, "Port officials dispute one source (port)."),
+        (None, "Reuters", False, "Reuters disputes one source (port)."),
+        (None, "The New York Times", True,
+         "The New York Times calls into question what another source reports (port)."),
         (None, None, False, "Two sources give incompatible accounts (port)."),
         ("the union", "a port spokesman", False,
          "The union and a port spokesman give incompatible accounts (port)."),
@@ -143,7 +149,8 @@ def test_a_summary_reads_as_a_sentence_whoever_is_named(
 
     left = fact("The port will reopen on Monday.", left_actor)
     right = fact("The port reopening is a hoax.", right_actor)
-    made = _contradiction("claim_conflict", left, right, ["port"], 0.7, refutes=refutes)
+    kind = "reported_dispute" if expected.endswith("one source (port).") else "claim_conflict"
+    made = _contradiction(kind, left, right, ["port"], 0.7, refutes=refutes)
     assert made.summary == expected
 
 

@@ -902,6 +902,40 @@ def _mid(actor: str | None) -> str | None:
     return "the" + actor[3:] if actor.startswith("The ") else actor
 
 
+# A subject's last word that makes it plural: a lowercase plural ("government sources",
+# "officials"; not "analysis", "status") or a group's plural name; a name ending in "s"
+# ("Reuters", "The New York Times", "Congress") is one.
+_PLURAL_NOUN = re.compile(r"[a-z]*[a-z][^isu\W]s")
+_PLURAL_GROUPS = frozenset(
+    [
+        "officials",
+        "sources",
+        "critics",
+        "experts",
+        "lawmakers",
+        "analysts",
+        "prosecutors",
+        "investigators",
+        "protesters",
+        "residents",
+        "authorities",
+        "police",
+        "democrats",
+        "republicans",
+        "americans",
+    ]
+)
+
+
+def _verb(subject: str, singular: str) -> str:
+    """``singular`` ("calls", "disputes") agreeing with ``subject``: "Chinese government
+    sources call", "Officials dispute", "The White House disputes", "Reuters calls"."""
+    words = subject.split()
+    last = words[-1] if words else ""
+    plural = _PLURAL_NOUN.fullmatch(last) is not None or last.lower() in _PLURAL_GROUPS
+    return singular.removesuffix("s") if plural else singular
+
+
 def _display(actor: str | None, fallback: str) -> str:
     if not actor:
         return fallback
@@ -922,11 +956,12 @@ def _contradiction(
     if refutes:
         doubter = _display(b, "Another source" if a else "One source")
         doubted = _mid(a) or ("another source" if b else "another")
-        summary = f"{doubter} calls into question what {doubted} reports{_about(subject)}."
+        calls = _verb(doubter, "calls")
+        summary = f"{doubter} {calls} into question what {doubted} reports{_about(subject)}."
     elif kind == "reported_dispute":
-        summary = (
-            f"{_display(b, 'Another source')} disputes {_mid(a) or 'one source'}{_about(subject)}."
-        )
+        disputer = _display(b, "Another source")
+        disputes = _verb(disputer, "disputes")
+        summary = f"{disputer} {disputes} {_mid(a) or 'one source'}{_about(subject)}."
     elif a and b:
         summary = f"{_display(a, '')} and {_mid(b)} give incompatible accounts{_about(subject)}."
     elif a or b:
@@ -1003,7 +1038,7 @@ def merge_contradictions(found: Sequence[Contradiction], max_sides: int = 3) -> 
         else:
             continue
         disputers = " and ".join(_display(side.actor, "another source") for side in sides[1:])
-        verb = "dispute" if len(sides) > 2 else "disputes"
+        verb = "dispute" if len(sides) > 2 else _verb(disputers, "disputes")
         summary = f"{disputers} {verb} {_mid(sides[0].actor) or 'one source'}."
         merged[i] = merged[i].model_copy(update={"sides": tuple(sides), "summary": summary})
     return merged
