@@ -338,6 +338,23 @@ def in_own_voice(statement: str) -> bool:
     return False
 
 
+# A sentence about the coverage, not the news: "The Washington Post was first to report Saul's
+# dismissal.", "The plan was first reported by The New York Times." (an aside, "..., first
+# reported by PBS, ...", leaves the sentence news)
+_ABOUT_COVERAGE = re.compile(
+    r"\b(?:was|were|is|are)\s+(?:the\s+)?first\s+(?:[\w-]+\s+){0,2}to\s+"
+    r"(?:report|break|publish|reveal)|\b(?:was|were|had\s+been)\s+first\s+reported\s+by\b|"
+    r"\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)",
+    re.IGNORECASE,
+)
+
+
+def about_coverage(statement: str) -> bool:
+    """Whether ``statement`` tells who reported the news rather than the news: no development
+    and no one's position."""
+    return _ABOUT_COVERAGE.search(statement) is not None
+
+
 # A headline that argues rather than tells: a label, loaded words, an explainer's or a
 # question's turn ("How To Argue About ...", "What did you do this weekend?")
 # ... a label: an opinion page's, or a wire's or a newsletter's before the news ("FLASH:",

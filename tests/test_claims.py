@@ -235,6 +235,28 @@ def test_actor_positions_name_each_actor_once_and_take_no_headline() -> None:
     # a document is no actor: its author is ("The opinion" had been listed as one)
     said = "The opinion said the committee had invoked sufficient reasons for the request."
     assert _actor_positions([fact(said, 0.9, "The opinion")]) == []
+    # an outlet that reported the news is no actor in it
+    first = "The Washington Post was first to report Saul's dismissal."
+    assert _actor_positions([fact(first, 0.9)]) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "coverage"),
+    [
+        ("The Washington Post was first to report Saul's dismissal.", True),
+        ("Axios was the first outlet to report the meeting.", True),
+        ("The plan was first reported by The New York Times and The Washington Post.", True),
+        ("Jane Doe contributed reporting to this story.", True),
+        # the news itself, even with the coverage in an aside
+        ("In a letter to Blinken, first reported by PBS, Foote said he was resigning.", False),
+        ("The virus was first reported in Wuhan in December.", False),
+        ("Biden was the first president to visit the site.", False),
+    ],
+)
+def test_a_sentence_about_who_reported_the_news_is_not_news(statement: str, coverage: bool) -> None:
+    from briefing.claims import about_coverage
+
+    assert about_coverage(statement) is coverage
 
 
 @pytest.mark.parametrize(

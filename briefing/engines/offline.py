@@ -29,6 +29,7 @@ from briefing.claims import (
     SENTENCES_CACHED,
     TITLE_WORDS,
     YEAR,
+    about_coverage,
     actor_key,
     antonym_clash,
     attribute,
@@ -175,6 +176,7 @@ class _Cues:
     specifics: bool  # a number or a date
     hedged: bool
     own_voice: bool  # the writer speaking ("We don't know ...", "I joined ...")
+    coverage: bool  # who reported it, not what happened ("The Post was first to report ...")
     needs_context: bool
     date: str | None  # the first date mentioned
 
@@ -186,6 +188,7 @@ def _cues(text: str) -> _Cues:
         specifics=bool(NUMBER.search(text) or date),
         hedged=HEDGE.search(text) is not None,
         own_voice=in_own_voice(text),
+        coverage=about_coverage(text),
         needs_context=needs_context(text),
         date=date.group(0) if date else None,
     )
@@ -310,8 +313,8 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
             score += 0.04
         if cues.hedged:
             score -= 0.08
-        if cues.own_voice:
-            score -= OWN_VOICE_PENALTY  # the writer's view or story, not news
+        if cues.own_voice or cues.coverage:
+            score -= OWN_VOICE_PENALTY  # the writer's view or story, or the coverage: not news
         if c.headline or not _shape(c.text).ends:
             score -= HEADLINE_PENALTY  # a headline: telegraphic, kept below the sentences
         if cues.needs_context:
@@ -520,6 +523,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         text = fact.statement
         if not ends_sentence(text):
             continue  # a headline tells no one's position ("Clinton makes history: declares win")
+        if _cues(text).coverage:
+            continue  # "The Washington Post was first to report ...": an outlet, not an actor
         if fact.actor and fact.kind == "claim":
             actor, factor = fact.actor, 1.0
             span = claim_span(text, text.find(actor), attribute(text).verb_start)
