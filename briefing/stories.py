@@ -436,8 +436,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             f"the topic {shown(topic)!r} has no words to look for in the documents; "
             "try other words or leave out --topic"
         )
-    text_terms = {d.id: topic_terms(d.text) for d in documents}
-    title_terms = {d.id: topic_terms(d.title or "") for d in documents}
+    text_terms = {d.id: topic_terms(d.text, joined=True) for d in documents}
+    title_terms = {d.id: topic_terms(d.title or "", joined=True) for d in documents}
     doc_freq: Counter[str] = Counter()
     for terms in text_terms.values():
         doc_freq.update(t for t in terms if t in wanted)
@@ -493,14 +493,20 @@ def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[
     return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
 
 
-def topic_terms(text: str) -> set[str]:
+def topic_terms(text: str, *, joined: bool = False) -> set[str]:
     """Match keys of the content words of ``text``: their stems, so "evacuate" meets
-    "evacuated" (both evacuat); a hyphenated word counts as its parts,
-    so "fact-checking" meets "fact check" and "virus-fueled" meets "the virus"; a two-letter
+    "evacuated" (both evacuat); a hyphenated word counts as its parts (and, ``joined``, in a
+    document, as one word too), so "fact-checking" meets "fact check", "virus-fueled" meets
+    "the virus" and a document's "Whistle-Blower" meets the topic "whistleblower" (the topic's
+    own hyphenated words count once, as their parts); a two-letter
     word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us")."""
     out: set[str] = set()
     for token in _TOKEN.findall(text):
-        for written in token.replace("\u2019", "'").split("-"):
+        token = token.replace("\u2019", "'")
+        parts = token.split("-")
+        if joined and len(parts) > 1:  # a document's "Whistle-Blower" meets "whistleblower"
+            parts.append("".join(parts))
+        for written in parts:
             part = written.lower()
             if len(written) == 2 and written.isupper():  # EU, UN, UK, AI, US: an acronym
                 out.add(part.upper())
