@@ -73,7 +73,8 @@ def select_lineup(
     """What goes on a page of several stories, before it is fitted (``compose.fit_brief``)."""
     story_of = story_of_sources(stories)
     redundancy = Redundancy()
-    bottom: list[Fact] = []
+    bottom: list[Fact] = []  # each top story's first line, then the next stories' lines ...
+    second_lines: list[Fact] = []  # ... then the top stories' second lines, which go first
     key: list[Fact] = []
     more: list[Fact] = []
     watch: list[Fact] = []
@@ -104,7 +105,8 @@ def select_lineup(
         if not chosen and own_facts:  # a flash: its one line is its headline, cited once
             chosen = [max(own_facts, key=lambda f: f.score)]
             redundancy.add_quotes(chosen[0].citations)
-        bottom.extend(chosen)
+        bottom.extend(chosen[:1])
+        second_lines.extend(chosen[1:])
         redundancy.add_quotes(q for c in own for s in c.sides for q in s.citations)
         own_watch = [
             f for f in (synthesis.watch if synthesis else ()) if not in_heading(f, heading)
@@ -148,6 +150,9 @@ def select_lineup(
         headed.append(headed_by_cited(story, _cited([line] if line else [], ()), doc_of))
         rest = sorted((f for f in own_facts if f is not line), key=lambda f: -f.score)
         more.extend(rest[:STORY_MORE_FACTS])
+    # The fit drops a list's last items first: a top story's second line goes before a story
+    # loses its only line on the page (each story's lines still read in order under it).
+    bottom.extend(second_lines)
     stories = [*headed, *stories[len(headed) :]]
     lead = stories[0]
     title = (

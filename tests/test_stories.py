@@ -1004,3 +1004,58 @@ def test_a_story_told_in_two_parts_yesterday_is_continued_by_todays_once() -> No
     ]
     continued = same_stories(today, earlier)
     assert list(continued) == [0] and sorted(continued[0]) == [0, 1]
+
+
+def test_a_crowded_page_drops_top_stories_second_lines_before_any_storys_only_line() -> None:
+    """The fit drops a list's last items first. A daily page over its budget had kept two
+    lines for each of two top stories and dropped the third top story and every Other
+    stories line: "5 more stories in the JSON". A story's only line on the page now outlasts
+    a top story's second line, and each story's lines still read in order under it."""
+    from briefing.compose import drop_items, drop_sequence
+    from briefing.lineup import select_lineup
+    from briefing.models import BriefStats, Synthesis
+
+    events = [
+        ("Valparaiso strike", "Dockworkers in Valparaiso walked off the job on Monday.",
+         "Shipping lines diverted vessels to San Antonio while the stoppage lasted."),
+        ("Grindavik lava", "Lava reached the main road to Grindavik on Tuesday.",
+         "The Blue Lagoon spa closed its doors as residents were evacuated."),
+        ("Norges Bank rate", "Norges Bank kept its policy interest rate at 4.5 percent.",
+         "Governor Ida Wolden Bache said the weak krone pushed up import prices."),
+        ("Brussels farmers", "Farmers blocked Brussels streets with tractors on Wednesday.",
+         "European ministers promised to review fertiliser rules next month."),
+        ("Porto bridge", "Engineers closed the Luiz I bridge in Porto for repairs.",
+         "Commuters crossed the Douro river by ferry during the closure."),
+    ]  # fmt: skip
+    docs, facts, stories, syntheses = [], {}, [], {}
+    for n, (title, *lines) in enumerate(events, 1):
+        doc = document_from_text(f"{title}\n\n{' '.join(lines)}\n", f"{n}.txt")
+        docs.append(doc)
+        own = [
+            Fact(
+                statement=line,
+                score=1 - k / 10,
+                citations=(Citation(source_id=doc.id, quote=line, start=0, end=len(line)),),
+            )
+            for k, line in enumerate(lines)
+        ]
+        sid = f"s{n}"
+        facts[sid] = own
+        syntheses[sid] = Synthesis(title=doc.title or "", bottom_line=tuple(own))
+        stories.append(Story(id=sid, rank=n, headline=title, source_ids=(doc.id,)))
+    brief = select_lineup(
+        stories=stories, topic="t", topic_inferred=True, documents=docs, facts=facts,
+        contradictions=[], syntheses=syntheses, stats=BriefStats(), today=TODAY,
+    )  # fmt: skip
+    first_lines = [facts[f"s{n}"][0].statement for n in (1, 2, 3)]
+    second_lines = [facts[f"s{n}"][1].statement for n in (1, 2, 3)]
+    said = [f.statement for f in brief.bottom_line]
+    assert said[-3:] == second_lines and said[:3] == first_lines
+    sequence = drop_sequence(brief)
+    start = next(k for k, (name, _) in enumerate(sequence) if name == "bottom_line")
+    fitted, _ = drop_items(brief, start + 3)  # the three second lines go
+    kept = {f.citations[0].source_id for f in fitted.bottom_line}
+    assert kept == {d.id for d in docs}  # every story keeps its one line
+    markdown = render_markdown(brief)
+    for first, second in zip(first_lines, second_lines, strict=True):
+        assert markdown.index(first) < markdown.index(second)
