@@ -13,6 +13,7 @@ Nothing in a message is run or fetched: no scripts, no remote images, no links f
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import itertools
@@ -85,8 +86,28 @@ def _date(message: Message) -> dt.date | None:
         return None
 
 
+def _charset_label(part: Message) -> str:
+    """The part's charset label, lower-case, with underscores read as hyphens: senders write
+    Python's and IANA's spellings alike ("utf_16", "iso_8859_1", "cp_1252")."""
+    return (part.get_content_charset() or "").strip().lower().replace("_", "-")
+
+
+def _codec(label: str) -> str | None:
+    """The text codec a charset label names: as written (the standard library reads
+    "iso_8859_1" and "utf_8"), else without its hyphens ("cp-1252" is "cp1252"); None when
+    neither is a codec."""
+    for name in (label, label.replace("-", "")):
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            continue
+        if getattr(info, "_is_text_encoding", True):
+            return info.name
+    return None
+
+
 def _content(part: Message) -> str | None:
-    charset = (part.get_content_charset() or "").lower()
+    charset = _charset_label(part)
     if charset.startswith(("utf-16", "utf-32")):  # as browsers do with such a label: UTF-16
         payload = part.get_payload(decode=True)  # text without NUL bytes is not UTF-16
         if isinstance(payload, bytes) and b"\x00" not in payload[:4096]:
@@ -95,7 +116,9 @@ def _content(part: Message) -> str | None:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
         payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+        if not isinstance(payload, bytes):
+            return None
+        return payload.decode(_codec(charset) or "utf-8", errors="replace")
     return content if isinstance(content, str) else None
 
 
