@@ -1,7 +1,8 @@
 """Ingest: read source files into Documents, with a one-line warning for each bad input.
 
 Reads ``.txt``/``.md`` (and ``.html`` through trafilatura when installed), PDF, Word (.docx)
-and e-mail (.eml, .mbox, Maildir: one document per message) through the readers in
+and e-mail (.eml, .mbox, Maildir: one document per message, or per story of a newsletter of
+several) through the readers in
 :mod:`briefing.formats`, recursively from directories, and ``-`` for stdin. Decoded text uses
 universal newlines; a document's id is a hash of that text. Metadata (title, outlet, URL,
 date) is taken only from what the document states about itself: an undated document stays
@@ -368,7 +369,18 @@ def is_own_brief(data: bytes, suffix: str) -> bool:
 def load_document(
     data: bytes, path: str, *, suffix: str = ".txt", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Document, list[str]]:
-    """One Document from raw bytes, or InputError naming ``path``; plus repair warnings."""
+    """One Document from raw bytes, or InputError naming ``path``; plus repair warnings.
+    (A newsletter of several stories is several: :func:`load_documents` gives them all, this
+    the first.)"""
+    documents, warnings = _load(data, path, suffix=suffix, max_bytes=max_bytes)
+    return documents[0], warnings
+
+
+def _load(
+    data: bytes, path: str, *, suffix: str, max_bytes: int
+) -> tuple[list[Document], list[str]]:
+    """The Documents of one file or message: one, or one per story of an e-mail newsletter
+    (named ``path#N``); InputError naming ``path`` when there is none."""
     warnings: list[str] = []
     path = one_line(path)
     if len(data) > max_bytes:
@@ -378,30 +390,34 @@ def load_document(
     if is_own_brief(data, suffix):
         raise OwnBriefError(path, "a brief made by briefing, not a source; skipped")
     if suffix in DOCUMENT_SUFFIXES:
-        doc = _read_format(data, path, suffix, warnings, max_bytes)
+        documents = _read_format(data, path, suffix, warnings, max_bytes)
     elif suffix in HTML_SUFFIXES:
         text, meta = html_to_text(data, path, warnings)
-        doc = document_from_text(
-            text,
-            path,
-            title=meta.get("title"),
-            url=meta.get("url"),
-            outlet=meta.get("outlet"),
-            date=parse_date(meta["date"]) if "date" in meta else None,
-        )
+        documents = [
+            document_from_text(
+                text,
+                path,
+                title=meta.get("title"),
+                url=meta.get("url"),
+                outlet=meta.get("outlet"),
+                date=parse_date(meta["date"]) if "date" in meta else None,
+            )
+        ]
     else:
-        doc = document_from_text(_decode(data, path, warnings), path)
-    if not _has_content(doc):
+        documents = [document_from_text(_decode(data, path, warnings), path)]
+    kept = [doc for doc in documents if _has_content(doc)]
+    if not kept:
         raise InputError(
             path,
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
-    if _addresses_model(doc.text):
+    warnings += [f"{doc.path}: no article text; skipped" for doc in documents if doc not in kept]
+    if any(_addresses_model(doc.text) for doc in kept):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"
         )
-    return doc, warnings
+    return kept, warnings
 
 
 MIN_SENTENCE_WORDS = 4
@@ -410,57 +426,65 @@ MAX_RUN_WORDS = 400  # more words than this with no sentence end: a log line or 
 
 def _read_format(
     data: bytes, path: str, suffix: str, warnings: list[str], max_bytes: int
-) -> Document:
-    """A PDF, Word file or e-mail through its reader in briefing.formats; what the reader
-    left unread is added to ``warnings``. The per-document limit holds the text a file
-    unpacks to as it holds the file: a 200 kB Word file of 30 MB of text is over it."""
+) -> list[Document]:
+    """A PDF, Word file or e-mail through its reader in briefing.formats (an e-mail newsletter
+    of several stories: one Document per story, ``path#N``); what the reader left unread is
+    added to ``warnings``. The per-document limit holds the text a file unpacks to as it holds
+    the file: a 200 kB Word file of 30 MB of text is over it."""
     from briefing.formats import Extracted
 
-    extracted: Extracted
+    parts: list[Extracted]
     if suffix == ".pdf":
         from briefing.formats.pdf import read_pdf
 
-        extracted = read_pdf(data, path)
+        parts = [read_pdf(data, path)]
     elif suffix == ".docx":
         from briefing.formats.docx import read_docx
 
-        extracted = read_docx(data, path, max_bytes=max_bytes)
+        parts = [read_docx(data, path, max_bytes=max_bytes)]
     else:
         from briefing.formats.mail import read_email
 
-        extracted = read_email(
-            data, path, html_to_text=lambda html, name: html_to_text(html, name, warnings)
+        notes: list[str] = []  # the HTML path may be taken twice (a newsletter's headings)
+        parts = read_email(
+            data, path, html_to_text=lambda html, name: html_to_text(html, name, notes)
         )
-    if len(extracted.text) > max_bytes:
-        raise too_big(path, len(extracted.text), max_bytes, unpacked=" of text")
-    warnings.extend(extracted.warnings)
-    date = extracted.date
-    stated = _header_metadata(extracted.text, extracted.furniture).get("date")
-    if extracted.dateline_wins and stated:
-        date = parse_date(stated) or date
-    return document_from_text(
-        extracted.text,
-        path,
-        title=extracted.title,
-        url=extracted.url,
-        outlet=extracted.outlet,
-        date=date,
-        furniture=extracted.furniture,
-        pages=extracted.pages,
-    )
+        warnings.extend(dict.fromkeys(notes))
+    if sum(len(part.text) for part in parts) > max_bytes:
+        raise too_big(path, sum(len(part.text) for part in parts), max_bytes, unpacked=" of text")
+    documents = []
+    for number, extracted in enumerate(parts, 1):
+        warnings.extend(extracted.warnings)
+        date = extracted.date
+        stated = _header_metadata(extracted.text, extracted.furniture).get("date")
+        if extracted.dateline_wins and stated:
+            date = parse_date(stated) or date
+        documents.append(
+            document_from_text(
+                extracted.text,
+                path if len(parts) == 1 else f"{path}#{number}",
+                title=extracted.title,
+                url=extracted.url,
+                outlet=extracted.outlet,
+                date=date,
+                furniture=extracted.furniture,
+                pages=extracted.pages,
+            )
+        )
+    return documents
 
 
 def load_documents(
     data: bytes, path: str, *, suffix: str = ".txt", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[Document], list[str]]:
-    """The Documents of one input: one, or one per message of an .mbox file or per entry of
-    an RSS/Atom feed (named ``path#N``, a bad one a warning). Raises InputError when there is
+    """The Documents of one input: one, or one per message of an .mbox file, per entry of an
+    RSS/Atom feed or per story of an e-mail newsletter (named ``path#N``; a story section of
+    a mailbox's message ``path#N#M``; a bad one a warning). Raises InputError when there is
     none."""
     if suffix in FEED_SUFFIXES:
         return _feed_documents(data, path, max_bytes=max_bytes)
     if suffix not in MAILBOX_SUFFIXES:
-        doc, warnings = load_document(data, path, suffix=suffix, max_bytes=max_bytes)
-        return [doc], warnings
+        return _load(data, path, suffix=suffix, max_bytes=max_bytes)
     if len(data) > max_bytes:
         load_document(data, path, max_bytes=max_bytes)  # raises the size error
     from briefing.formats.mail import split_mbox
@@ -475,13 +499,11 @@ def load_documents(
             notes.append(f"{one_line(path)}#{number}: empty message; skipped")
             continue
         try:
-            doc, repaired = load_document(
-                message, f"{path}#{number}", suffix=".eml", max_bytes=max_bytes
-            )
+            docs, repaired = _load(message, f"{path}#{number}", suffix=".eml", max_bytes=max_bytes)
         except InputError as exc:
             notes.append(str(exc))
             continue
-        documents.append(doc)
+        documents.extend(docs)
         notes.extend(repaired)
     if not documents:
         raise InputError(path, f"none of its {len(messages)} messages has article text; skipped")

@@ -175,3 +175,37 @@ def test_a_plain_body_labelled_utf16_is_read_as_the_text_it_is(
     (tmp_path / "real.eml").write_bytes(real.as_bytes())
     (doc,) = ingest_paths([tmp_path / "real.eml"]).documents
     assert said in doc.text
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec"),
+    [
+        ("utf_16", "utf-8"),  # a UTF-16 label on bytes without NUL: the UTF-8 they are
+        ("UTF_32", "utf-8"),
+        ("utf_16_le", "utf-8"),
+        ("utf_8", "utf-8"),
+        ("iso_8859_1", "latin-1"),
+        ("ISO_8859-15", "iso8859-15"),
+        ("windows_1252", "cp1252"),
+        ("cp_1252", "cp1252"),  # no codec of the standard library spells it so
+    ],
+)
+@pytest.mark.parametrize("subtype", ["plain", "html"])
+def test_a_charset_label_written_with_underscores_decodes_as_meant(
+    tmp_path: Path, charset: str, codec: str, subtype: str
+) -> None:
+    """Labels such as "utf_16" or "cp_1252" missed the UTF-16 check or were unknown: a UTF-8
+    body labelled "utf_16" was read as UTF-16 and skipped as 'no article text', and a
+    Windows-1252 one labelled "cp_1252" lost its accented letters."""
+    said = "The caf\u00e9 on the quay reopened on Monday after the storm, the harbour office said."
+    body = said if subtype == "plain" else f"<html><body><article><p>{said}</p></article></body>"
+    raw = (
+        f"From: news@example.org\nSubject: Harbour news\nMIME-Version: 1.0\n"
+        f'Content-Type: text/{subtype}; charset="{charset}"\n'
+        "Content-Transfer-Encoding: 8bit\n\n"
+    ).encode() + body.encode(codec)
+    (tmp_path / "label.eml").write_bytes(raw)
+    result = ingest_paths([tmp_path / "label.eml"])
+    assert result.warnings == []
+    (doc,) = result.documents
+    assert said in doc.text.split("\n")

@@ -37,21 +37,27 @@ examples:
   briefing text report.pdf                     the text a PDF's citations refer to
   briefing text report.pdf --json              with title, date, pages and furniture spans
   briefing text inbox/weekly.mbox#2            the second message of a mailbox
+  briefing text inbox/morning.eml#2            the second story of a newsletter
   briefing text note.docx -o note.txt          write it to a file
 """
 
 
-def _message_target(source: str) -> tuple[str, int | None]:
-    """``inbox.mbox#2`` -> (``inbox.mbox``, 2); a path that exists as written is kept whole."""
-    base, sep, number = source.rpartition("#")
-    if sep and number.isdigit() and not Path(source).exists():
-        return base, int(number)
-    return source, None
+def _message_target(source: str) -> tuple[str, tuple[int, ...]]:
+    """``inbox.mbox#2`` -> (``inbox.mbox``, (2,)); ``inbox.mbox#2#1`` (a story of a
+    newsletter in a mailbox) -> (``inbox.mbox``, (2, 1)); a path that exists as written is
+    kept whole."""
+    target, numbers = source, tuple[int, ...]()
+    while not Path(target).exists():
+        base, sep, number = target.rpartition("#")
+        if not (sep and number.isdigit()):
+            return source, ()
+        target, numbers = base, (int(number), *numbers)
+    return target, numbers
 
 
 def source_document(source: str, *, max_bytes: int) -> Document:
-    """The one Document that ``source`` (a file, or ``file.mbox#N``) holds."""
-    target, number = _message_target(source)
+    """The one Document that ``source`` (a file, ``file.mbox#N`` or ``letter.eml#N``) holds."""
+    target, numbers = _message_target(source)
     if Path(target).is_dir():
         raise BriefingError(f"{target}: is a folder; name one file")
     result = ingest_paths([target], max_bytes=max_bytes)
@@ -59,37 +65,46 @@ def source_document(source: str, *, max_bytes: int) -> Document:
         if result.warnings:
             raise BriefingError(skip_as_error(result.warnings[0], "no text to print"))
         raise BriefingError(f"{target}: no text")
-    if number is not None:
-        return _numbered(result, target, number)
+    if numbers:
+        return _numbered(result, target, numbers)
     if len(result.documents) > 1:
         paths = [d.path for d in result.documents]
         raise BriefingError(
-            f"{target} holds {len(paths)} documents (messages or entries): name one, "
-            f"e.g. {paths[0]} or {paths[-1]}"
+            f"{target} holds {len(paths)} documents (messages, entries or a newsletter's "
+            f"stories): name one, e.g. {paths[0]} or {paths[-1]}"
         )
     return result.documents[0]
 
 
-def _numbered(result: Ingested, target: str, number: int) -> Document:
-    """Message or entry ``number`` of the mailbox or feed ``target``; else why not: the
-    warning that skipped it (an empty message, an entry without article text), or how many
-    the file holds."""
+def _numbered(result: Ingested, target: str, numbers: tuple[int, ...]) -> Document:
+    """Message, entry or story ``numbers`` of the mailbox, feed or newsletter ``target``;
+    else why not: the warning that skipped it (an empty message, an entry without article
+    text), or how many the file holds."""
     target = one_line(Path(target))  # as ingest names it: './box.mbox' is 'box.mbox#2'
-    wanted = f"{target}#{number}"
+    within = target + "".join(f"#{n}" for n in numbers[:-1])
+    number = numbers[-1]
+    wanted = f"{within}#{number}"
     for doc in result.documents:
         if doc.path == wanted:
             return doc
     for line in result.warnings:
         if line.startswith(f"{wanted}: "):
             raise BriefingError(skip_as_error(line, "no text to print"))
+    if len(numbers) == 1 and any(d.path == f"{wanted}#1" for d in result.documents):
+        raise BriefingError(f"{wanted}: a newsletter of several stories; name one, e.g. {wanted}#1")
     # Every message or entry is a document or a warning naming it: the last number is the count.
-    numbered = re.compile(re.escape(target) + r"#(\d+)(?::|$)")
+    numbered = re.compile(re.escape(within) + r"#(\d+)(?::|#|$)")
     found = (numbered.match(name) for name in [d.path for d in result.documents] + result.warnings)
     count = max((int(m.group(1)) for m in found if m), default=0)
-    feed = Path(target).suffix.lower() in FEED_SUFFIXES
-    unit, units = ("entry", "entries") if feed else ("message", "messages")
+    suffix = Path(target).suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        unit, units = "entry", "entries"
+    elif suffix == ".mbox" and len(numbers) == 1:
+        unit, units = "message", "messages"
+    else:
+        unit, units = "story", "stories"
     held = f"{count} {unit if count == 1 else units}"
-    raise BriefingError(f"{target}: no {unit} #{number} (it holds {held}, #1 to #{count})")
+    raise BriefingError(f"{within}: no {unit} #{number} (it holds {held}, #1 to #{count})")
 
 
 def _cmd_text(args: argparse.Namespace) -> int:
@@ -123,7 +138,7 @@ def _check_output(output: Path, source: str) -> None:
     """OutputError, before anything is read, when ``-o`` cannot be written or names the source
     itself (``briefing text note.docx -o note.docx`` would replace the Word file by its text)."""
     check_output_path(output, what="text")
-    target, _ = _message_target(source)
+    target = _message_target(source)[0]
     try:
         same = os.path.samefile(output, target)
     except OSError:  # either is missing: nothing to lose
@@ -143,7 +158,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         description=TEXT_HELP,
     )
     p.add_argument(
-        "source", metavar="SOURCE", help="one file (any accepted format), or FILE.mbox#N"
+        "source",
+        metavar="SOURCE",
+        help="one file (any accepted format), or FILE.mbox#N, FILE.eml#N (a newsletter's story)",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write it here instead of stdout; - is stdout"

@@ -5,6 +5,11 @@ address) its source line, the Date header its date. The body is the HTML part wh
 one, read by the same HTML-to-text path as web pages, else the plain-text part, whose
 hard-wrapped lines are joined into paragraphs. Attachments are not read.
 
+A newsletter of several unrelated stories, each under its own heading, is one document per
+story instead (:mod:`briefing.formats.newsletter` says when): each is its lines of the
+message's text, titled by its heading, with the message's sender and date. An HTML body's
+headings (which the article finder drops) are found in the markup and kept as lines.
+
 Newsletter furniture is marked, never cited: "view in browser" and "forward to a friend"
 lines, and the footer from the first unsubscribe / "you are receiving this" / preferences
 line in the second half of the message, or from a ``-- `` signature separator, to the end.
@@ -13,17 +18,27 @@ Nothing in a message is run or fetched: no scripts, no remote images, no links f
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
+from typing import Any
 
 from briefing.entities import settle_entities
 from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
+from briefing.formats.newsletter import (
+    Section,
+    heading_marker,
+    mark_headings,
+    marked_lines,
+    story_sections,
+)
 from briefing.text import SHORT_LINE_CHARS, is_furniture_line
 
 # A line from which the rest of the message is its footer (when in the second half).
@@ -85,8 +100,28 @@ def _date(message: Message) -> dt.date | None:
         return None
 
 
+def _charset_label(part: Message) -> str:
+    """The part's charset label, lower-case, with underscores read as hyphens: senders write
+    Python's and IANA's spellings alike ("utf_16", "iso_8859_1", "cp_1252")."""
+    return (part.get_content_charset() or "").strip().lower().replace("_", "-")
+
+
+def _codec(label: str) -> str | None:
+    """The text codec a charset label names: as written (the standard library reads
+    "iso_8859_1" and "utf_8"), else without its hyphens ("cp-1252" is "cp1252"); None when
+    neither is a codec."""
+    for name in (label, label.replace("-", "")):
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            continue
+        if getattr(info, "_is_text_encoding", True):
+            return info.name
+    return None
+
+
 def _content(part: Message) -> str | None:
-    charset = (part.get_content_charset() or "").lower()
+    charset = _charset_label(part)
     if charset.startswith(("utf-16", "utf-32")):  # as browsers do with such a label: UTF-16
         payload = part.get_payload(decode=True)  # text without NUL bytes is not UTF-16
         if isinstance(payload, bytes) and b"\x00" not in payload[:4096]:
@@ -95,7 +130,9 @@ def _content(part: Message) -> str | None:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
         payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+        if not isinstance(payload, bytes):
+            return None
+        return payload.decode(_codec(charset) or "utf-8", errors="replace")
     return content if isinstance(content, str) else None
 
 
@@ -127,29 +164,55 @@ def _plain_paragraphs(text: str) -> Iterator[str]:
         yield " ".join(lines)
 
 
-def _unwrap_layout_tables(markup: str) -> str:
-    """Newsletters lay out their columns with tables, where the article finder sees only
-    tables; turned into plain blocks, their paragraphs read as an article's do."""
+def _layout_tree(markup: str) -> Any | None:
+    """The markup as an lxml tree with its layout tables turned into plain blocks: newsletters
+    lay out their columns with tables, where the article finder sees only tables; as blocks,
+    their paragraphs read as an article's do. None when lxml cannot read it."""
     try:
         import lxml.html
     except ImportError:  # pragma: no cover - lxml comes with the html extra
-        return markup
+        return None
     try:
         root = lxml.html.document_fromstring(markup)
     except (ValueError, lxml.etree.ParserError):
-        return markup
+        return None
     for element in root.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
         element.tag = "div"
+    return root
+
+
+def _html(root: Any) -> str:
+    import lxml.html
+
     return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _unwrap_layout_tables(markup: str) -> str:
+    root = _layout_tree(markup)
+    return markup if root is None else _html(root)
 
 
 HtmlToText = Callable[[bytes, str], tuple[str, dict[str, str]]]
 
 
-def _body_lines(
-    message: EmailMessage, path: str, html_to_text: HtmlToText
-) -> tuple[list[str], tuple[str, ...]]:
-    """The body's lines, and what settling the HTML body's entities left out."""
+@dataclass(frozen=True)
+class _Body:
+    """A message's body as lines, what settling its HTML's entities left out, and the
+    (entity-settled) markup when the body was HTML."""
+
+    lines: list[str]
+    notes: tuple[str, ...] = ()
+    markup: str | None = None
+
+
+def _html_lines(markup: str, path: str, html_to_text: HtmlToText) -> list[str]:
+    # Already decoded by the part's charset: a UTF-8 byte-order mark says so, over any
+    # <meta charset> the markup still carries.
+    text, _ = html_to_text(_UTF8_BOM + markup.encode("utf-8", "surrogatepass"), path)
+    return [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+
+
+def _body(message: EmailMessage, path: str, html_to_text: HtmlToText) -> _Body:
     html = message.get_body(preferencelist=("html",))
     plain = message.get_body(preferencelist=("plain",))
     if html is not None and (markup := _content(html)):
@@ -158,23 +221,49 @@ def _body_lines(
         settled, notes = settle_entities(markup.encode("utf-8", "surrogatepass"))
         markup = settled.decode("utf-8", "surrogatepass")
         try:
-            # Already decoded by the part's charset: a UTF-8 byte-order mark says so, over any
-            # <meta charset> the markup still carries.
-            page = _UTF8_BOM + _unwrap_layout_tables(markup).encode("utf-8", "surrogatepass")
-            text, _ = html_to_text(page, path)
+            lines = _html_lines(_unwrap_layout_tables(markup), path, html_to_text)
         except InputError:
             if plain is None:
                 raise
         else:
-            return [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()], notes
+            return _Body(lines, notes, markup)
     if plain is not None and (body := _content(plain)):
-        return list(_plain_paragraphs(body)), ()
+        return _Body(list(_plain_paragraphs(body)))
     raise InputError(path, "e-mail has no readable text body; skipped")
 
 
-def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> Extracted:
-    """One e-mail message: its body as text, newsletter furniture marked. ``html_to_text``
-    is the web pages' path (ingest's), so a newsletter reads as an article does."""
+def _furniture(lines: list[str]) -> list[bool]:
+    """Which lines are furniture: known furniture lines, and the footer, from the first
+    unsubscribe-like line in the second half of the message (or a signature) to the end."""
+    footer_from = len(lines)
+    for i, line in enumerate(lines):
+        short = len(line) <= SHORT_LINE_CHARS
+        if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
+            footer_from = i
+            break
+    return [i >= footer_from or is_furniture_line(ln, 0, len(ln)) for i, ln in enumerate(lines)]
+
+
+def _marked_body(markup: str, path: str, html_to_text: HtmlToText) -> list[tuple[str, bool]] | None:
+    """The HTML body's lines, each with whether the markup made it a heading; None when it
+    has fewer than two headings (then it is one story) or its text cannot be read so."""
+    root = _layout_tree(markup)
+    marker = heading_marker(markup)
+    if root is None or marker in markup or mark_headings(root, marker) < 2:
+        return None
+    try:
+        text = "\n".join(_html_lines(_html(root), path, html_to_text))
+    except InputError:
+        return None
+    found = marked_lines(text, marker)
+    return None if found is None else list(zip(*found, strict=True))
+
+
+def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> list[Extracted]:
+    """One e-mail message: its body as text, newsletter furniture marked; one Extracted per
+    story of a newsletter of several (:mod:`briefing.formats.newsletter`), else one for the
+    whole message. ``html_to_text`` is the web pages' path (ingest's), so a newsletter reads
+    as an article does."""
     try:
         return _read_email(data, path, html_to_text)
     except RecursionError:  # the standard library parses nested parts recursively
@@ -197,7 +286,7 @@ def _too_many_parts(data: bytes) -> bool:
     return next(beyond, None) is not None
 
 
-def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> Extracted:
+def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extracted]:
     if _too_many_parts(data):
         raise InputError(
             path, f"more than {MAX_MIME_PARTS:,} MIME parts (built to be slow to read?); skipped"
@@ -205,21 +294,37 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> Extracted:
     message = email.message_from_bytes(data, policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise InputError(path, "not an e-mail message (no headers); skipped")
-    lines, notes = _body_lines(message, path, html_to_text)
-    footer_from = len(lines)
-    for i, line in enumerate(lines):
-        short = len(line) <= SHORT_LINE_CHARS
-        if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
-            footer_from = i
-            break
-    builder = TextBuilder()
-    for i, line in enumerate(lines):
-        builder.line(line, furniture=i >= footer_from or is_furniture_line(line, 0, len(line)))
-    return Extracted(
-        text=builder.text(),
-        title=_header(message, "Subject")[:300] or None,
-        outlet=_sender(message),
-        date=_date(message),
-        furniture=tuple(builder.furniture),
-        warnings=tuple(f"{path}: {note}" for note in notes),
-    )
+    body = _body(message, path, html_to_text)
+    title = _header(message, "Subject")[:300] or None
+    outlet, date = _sender(message), _date(message)
+    warnings = tuple(f"{path}: {note}" for note in body.notes)
+    lines, furniture = body.lines, _furniture(body.lines)
+    sections: list[Section] = []
+    if body.markup is None:
+        sections = story_sections(lines, furniture, subject=title)
+    elif (marked := _marked_body(body.markup, path, html_to_text)) is not None:
+        marked_text = [line for line, _ in marked]
+        marked_furniture = _furniture(marked_text)
+        sections = story_sections(
+            marked_text, marked_furniture, [m for _, m in marked], subject=title
+        )
+        if sections:
+            lines, furniture = marked_text, marked_furniture
+    if not sections:
+        sections = [Section(0, len(lines), None)]
+    parts: list[Extracted] = []
+    for section in sections:
+        builder = TextBuilder()
+        for i in range(section.start, section.end):
+            builder.line(lines[i], furniture=furniture[i])
+        parts.append(
+            Extracted(
+                text=builder.text(),
+                title=section.title or title,
+                outlet=outlet,
+                date=date,
+                furniture=tuple(builder.furniture),
+                warnings=warnings if not parts else (),
+            )
+        )
+    return parts

@@ -1,0 +1,313 @@
+"""A newsletter's stories: where a message of several unrelated stories divides into sections.
+
+A morning newsletter ("Morning Briefing: Juneteenth, jobs and more") carries stories that have
+nothing to do with each other, each under its own heading. Read as one source it joins one
+story of the brief and the others leak into it or vanish, so :mod:`briefing.formats.mail`
+reads such a message as one source per story section. Everything else (a press release, a
+one-article message, a personal note) stays one source: the rule is built to say no.
+
+A message divides only when its text has **two or more story sections**, each
+
+- a **heading**: a line of 4 to 25 words (fewer is a label such as "About us" or "Media
+  contact"), starting with a capital letter or a digit, with no final full stop, colon, comma
+  or ellipsis, no link or address, no byline, and no page furniture
+  (:func:`briefing.text.is_furniture_line`: "View in browser", "Read more", "Unsubscribe");
+  in an HTML body only a line the markup makes a heading counts (``<h1>`` to ``<h4>``, or a
+  block whose every word is bold), in a plain-text body a line standing alone;
+- **followed at once by a real sentence** (six words or more, ending with a stop; a byline
+  or furniture line may stand between), and a body of at least 15 words.
+
+A heading whose section falls short is no boundary: its lines stay with the section before.
+Two sections in a row are one story under two subheads, and are joined, when their content
+words overlap (a third of the smaller one's or more) or one of the five words each says most
+(more than once) is the same ("bitcoin" in "BTC: An assorted history" and "Two theories behind
+the speculation"). A sponsor block ("Sponsored by ...",
+"Presented by ...", "A message from our partners", "Advertisement", and the section such a
+line stands above) is no story and becomes no source. Lines before the first heading (a
+greeting, "Here's what you need to know") are left out, unless they are a story's worth of
+text themselves (60 words or more: a lead story without a heading). Footer lines are
+furniture, never a section. A message whose subject stands in its text as a line is one
+article under its own title, whatever subheads it has (an essay, a one-article newsletter).
+
+Sections are line ranges of the text the mail reader built, so each section's text is the
+source's own words, line for line: a quote is verified against exactly what the message says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefing.lexicon import content_terms
+from briefing.text import is_furniture_line, sentence_spans, without_full_stop
+
+MIN_HEADING_WORDS = 4
+MAX_HEADING_WORDS = 25
+MAX_HEADING_CHARS = 160
+MIN_SENTENCE_WORDS = 6
+MIN_SECTION_WORDS = 15
+SAME_STORY_OVERLAP = 1 / 3  # content words two adjacent sections share, of the smaller's
+MAIN_TERMS = 5  # a section is about its most said words
+MIN_LEAD_WORDS = 60  # text before the first heading is a story of its own from this long
+
+_CLOSERS = "\"'\u201d\u2019)]"
+_OPENERS = "\"'\u201c\u2018(["
+_NOT_A_HEADING_END = (",", ";", ":", "\u2026", "..", "\u2013", "\u2014", "-")
+_LINK = re.compile(r"https?://|www\.|\S@\S", re.IGNORECASE)
+_BYLINE = re.compile(r"(?:by|from)\s+\S", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"\s*(?:[-*\u2022>]|\d+[.)])\s")
+_SPONSOR = re.compile(
+    r"""\s*(?:
+        sponsored(?:\s+(?:by|content)\b.*)?
+      | advertisement | ad | paid\s+(?:post|content|partnership)\b.* | partner\s+content
+      | promoted(?:\s+by\b.*)?
+      | (?:presented|powered|brought\s+to\s+you)\s+by\b.*
+      | (?:together|in\s+partnership)\s+with\b.*
+      | (?:a\s+)?(?:word|message|note)\s+from\s+(?:our|this\s+\w+['\u2019]s)\s+
+            (?:sponsors?|partners?)\b.*
+    )\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SPONSOR_CHARS = 100
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One story of a newsletter: lines ``[start, end)`` of the message's text; ``title`` is
+    its heading, or None for a lead story that has none (the message's subject titles it)."""
+
+    start: int
+    end: int
+    title: str | None
+
+
+def is_heading(line: str) -> bool:
+    """Whether ``line`` is shaped as a story's heading (see the module docstring)."""
+    line = line.strip()
+    count = len(line.split())
+    if not MIN_HEADING_WORDS <= count <= MAX_HEADING_WORDS or len(line) > MAX_HEADING_CHARS:
+        return False
+    first = line.lstrip(_OPENERS)[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    bare = line.rstrip(_CLOSERS)
+    if without_full_stop(bare) != bare or bare.endswith(_NOT_A_HEADING_END):
+        return False
+    if _LINK.search(line) or _BYLINE.match(line) or _LIST_ITEM.match(line):
+        return False
+    return not is_furniture_line(line, 0, len(line)) and not is_sponsor_line(line)
+
+
+def is_sponsor_line(line: str) -> bool:
+    """Whether ``line`` labels a sponsor's block ("Sponsored by Acme", "Advertisement")."""
+    return len(line) <= _SPONSOR_CHARS and _SPONSOR.fullmatch(line) is not None
+
+
+def _has_sentence(line: str) -> bool:
+    for s, e in sentence_spans(line):
+        sentence = line[s:e].rstrip(_CLOSERS)
+        if len(sentence.split()) >= MIN_SENTENCE_WORDS and sentence.endswith((".", "!", "?")):
+            return True
+    return False
+
+
+def _body_words(lines: Sequence[str], furniture: Sequence[bool], start: int, end: int) -> int:
+    return sum(len(lines[i].split()) for i in range(start, end) if not furniture[i])
+
+
+def _is_story(lines: Sequence[str], furniture: Sequence[bool], start: int, end: int) -> bool:
+    """Whether lines ``[start, end)`` hold a story's body: enough words and a real sentence."""
+    body = [i for i in range(start, end) if not furniture[i]]
+    return _body_words(lines, furniture, start, end) >= MIN_SECTION_WORDS and any(
+        _has_sentence(lines[i]) for i in body
+    )
+
+
+def _terms(lines: Sequence[str], furniture: Sequence[bool], start: int, end: int) -> Counter[str]:
+    return Counter(
+        t for i in range(start, end) if not furniture[i] for t in content_terms(lines[i])
+    )
+
+
+def _main_terms(terms: Counter[str]) -> set[str]:
+    """What a section is about: its MAIN_TERMS most frequent terms said more than once."""
+    return {t for t, n in terms.most_common(MAIN_TERMS) if n > 1}
+
+
+def _same_story(a: Counter[str], b: Counter[str]) -> bool:
+    """Whether two sections tell one story: a third of the smaller one's words are the other's
+    too, or they are about the same thing (a term among the most said of both: "bitcoin"
+    under "BTC: An assorted history" and "Two theories behind the speculation")."""
+    if not a or not b:
+        return False
+    shared = len(a.keys() & b.keys()) >= SAME_STORY_OVERLAP * min(len(a), len(b))
+    return shared or bool(_main_terms(a) & _main_terms(b))
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    kind: str  # "lead" (before the first heading), "story", "sponsor", "none" (no story)
+    head: int | None  # the line of its heading
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _WORDS.findall(a.lower()) == _WORDS.findall(b.lower())
+
+
+def story_sections(
+    lines: Sequence[str],
+    furniture: Sequence[bool],
+    marked: Sequence[bool] | None = None,
+    *,
+    subject: str | None = None,
+) -> list[Section]:
+    """The story sections of a message's lines (``furniture``: which of them are furniture;
+    ``marked``: for an HTML body, which lines its markup made headings), or ``[]`` when it is
+    no newsletter of two stories or more (see the module docstring). A message whose
+    ``subject`` stands in its text as a line is one article under its own title."""
+    n = len(lines)
+    if subject and _WORDS.search(subject) and any(_same_words(ln, subject) for ln in lines):
+        return []
+    sponsors = {i for i in range(n) if is_sponsor_line(lines[i])}
+
+    def next_text(i: int) -> int:
+        j = i + 1
+        while j < n and (furniture[j] or (_BYLINE.match(lines[j]) and len(lines[j]) < 80)):
+            j += 1
+        return j
+
+    heads = [
+        i
+        for i, line in enumerate(lines)
+        if not furniture[i]
+        and (marked is None or marked[i])
+        and is_heading(line)
+        and next_text(i) < n
+        and _has_sentence(lines[next_text(i)])
+    ]
+    if len(heads) < 2:
+        return []
+    cuts = sorted(set(heads) | sponsors)
+    segments = [_Segment(0, cuts[0], "lead", None)]
+    above = -1  # the last line above a cut that is text or a sponsor's label
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1] if k + 1 < len(cuts) else n
+        for i in range(segments[-1].start if k == 0 else cuts[k - 1], cut):
+            if not furniture[i] or i in sponsors:
+                above = i
+        if cut in sponsors or above in sponsors:
+            segments.append(_Segment(cut, end, "sponsor", None))
+        elif _is_story(lines, furniture, cut + 1, end):
+            segments.append(_Segment(cut, end, "story", cut))
+        else:
+            segments[-1].end = end  # no section of its own: it stays with the one before
+    lead = segments[0]
+    if _body_words(lines, furniture, lead.start, lead.end) < MIN_LEAD_WORDS or not _is_story(
+        lines, furniture, lead.start, lead.end
+    ):
+        lead.kind = "none"
+    joined: list[_Segment] = []
+    for segment in segments:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.kind in ("lead", "story")
+            and segment.kind == "story"
+            and _same_story(
+                _terms(lines, furniture, prev.start, prev.end),
+                _terms(lines, furniture, segment.start, segment.end),
+            )
+        ):  # a story under two subheads
+            prev.end = segment.end
+            prev.head = segment.head if prev.head is None else prev.head
+            continue
+        joined.append(segment)
+    sections = []
+    for segment in joined:
+        if segment.kind not in ("lead", "story"):
+            continue
+        s, e = segment.start, segment.end
+        while e > s and furniture[e - 1]:  # the footer, a "Read more" closing the section
+            e -= 1
+        while s < e and furniture[s]:
+            s += 1
+        if e > s:
+            title = None if segment.head is None else lines[segment.head].strip()
+            sections.append(Section(s, e, title))
+    return sections if len(sections) >= 2 else []
+
+
+# --- HTML: marking the headings the markup states ----------------------------------------
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4")
+_BOLD_TAGS = ("b", "strong")
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "td", "th", "li", "section", "article", "table", "tr", "ul", "ol"}
+    | {"blockquote", "h5", "h6", *_HEADING_TAGS}
+)
+_SPACE = re.compile(r"\s+")
+
+
+def heading_marker(markup: str) -> str:
+    """A word the markup does not hold, to mark its headings' lines with (the same for the
+    same markup, so a brief is reproducible)."""
+    return "hd" + hashlib.sha256(markup.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def mark_headings(root: object, marker: str) -> int:
+    """Prefix each heading element of the lxml tree ``root`` (``<h1>``-``<h4>``, a block whose
+    every word is bold) with ``marker`` and its number, and make an ``<hN>`` a paragraph (the
+    article finder drops a newsletter's ``<h2>`` lines); returns how many were marked."""
+    found = []
+    for element in root.iter():  # type: ignore[attr-defined]
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _HEADING_TAGS or (tag in _BLOCK_TAGS and _all_bold(element)):
+            found.append(element)
+    for number, element in enumerate(found):
+        element.text = f"{marker}{number} " + (element.text or "")
+        if element.tag in _HEADING_TAGS:
+            element.tag = "p"
+    return len(found)
+
+
+def _all_bold(element: object) -> bool:
+    """Whether a block without blocks inside holds text, all of it inside ``<b>``/``<strong>``."""
+    if any(
+        isinstance(e.tag, str) and e.tag in _BLOCK_TAGS
+        for e in element.iterdescendants()  # type: ignore[attr-defined]
+    ):
+        return False
+    whole = _SPACE.sub("", element.text_content())  # type: ignore[attr-defined]
+    if not whole:
+        return False
+    bold = "".join(
+        b.text_content()
+        for b in element.iterdescendants(*_BOLD_TAGS)  # type: ignore[attr-defined]
+        if not any(a.tag in _BOLD_TAGS for a in b.iterancestors() if a is not element)
+    )
+    return _SPACE.sub("", bold) == whole
+
+
+def marked_lines(text: str, marker: str) -> tuple[list[str], list[bool]] | None:
+    """The lines of ``text`` (extracted from markup marked by :func:`mark_headings`) without
+    their markers, and which of them were marked; None when a marker stands anywhere but at
+    a line's start (the extractor moved it: the lines cannot be trusted)."""
+    start = re.compile(re.escape(marker) + r"\d+ ?")
+    lines: list[str] = []
+    marked: list[bool] = []
+    for line in (ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()):
+        stripped = line.strip()
+        m = start.match(stripped)
+        rest = stripped[m.end() :] if m else stripped
+        if marker in rest:
+            return None
+        if rest.strip():
+            lines.append(rest)
+            marked.append(m is not None)
+    return lines, marked

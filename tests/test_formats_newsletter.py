@@ -1,0 +1,200 @@
+"""A newsletter of several unrelated stories is one source per story; any other e-mail (a press
+release, a one-article message, a personal note) stays one source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("trafilatura")
+
+from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, LIBRARY_OPENING, ORCHARD_FROST
+
+from briefing.cli import main
+from briefing.config import Settings
+from briefing.daily.config import DailyConfig
+from briefing.daily.run import run_daily
+from briefing.ingest import ingest_paths
+from briefing.pipeline import build_brief
+
+STORIES = (
+    ("Ferry crews walk out at the port of Halvik", FERRY_STRIKE),
+    ("Lunde council votes to fund the Vessa bridge", BRIDGE_VOTE),
+    ("Late frost damages the Tervola apple blossom", ORCHARD_FROST),
+)
+SPONSOR = (
+    "Try the Acme travel card for your next island trip",
+    "Acme members earn double points on every ferry crossing booked before the end of the "
+    "month, and pay no fees abroad. Sign up in two minutes and start saving today.",
+)
+SENDER, SUBJECT = "Morning Wire", "Morning Wire: ferries, a bridge and a frost"
+
+
+def _message(plain: str | None = None, markup: str | None = None, subject: str = SUBJECT) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"{SENDER} <news@wire.example>"
+    message["Subject"] = subject
+    message["Date"] = "Thu, 19 Nov 2026 06:00:00 +0000"
+    message.set_content(plain or "See the HTML version.")
+    if markup is not None:
+        message.add_alternative(f"<html><body>{markup}</body></html>", subtype="html")
+    return bytes(message)
+
+
+def _plain_newsletter(stories: tuple[tuple[str, str], ...] = STORIES) -> str:
+    lines = ["View this email in your browser", "Good morning! Here is what you need to know."]
+    for heading, body in stories:
+        lines += [heading.upper(), body, "Read more: https://wire.example/story"]
+    lines += ["SPONSORED", *SPONSOR]
+    lines += ["--", "You are receiving this because you subscribed.", "Unsubscribe"]
+    return "\n\n".join(lines)
+
+
+def _html_newsletter(bold: bool = False) -> str:
+    """Stories laid out as a newsletter's table of cards, each under an <h2> (or a bold line)."""
+    cards = []
+    for heading, body in (*STORIES[:2], SPONSOR, STORIES[2]):
+        head = f"<p><b>{heading}</b></p>" if bold else f"<h2>{heading}</h2>"
+        label = "<p>Presented by Acme</p>" if heading == SPONSOR[0] else ""
+        cards.append(
+            f"<tr><td>{label}{head}<p>{html.escape(body)}</p>"
+            "<p><a href='https://wire.example/s'>Read more</a></p></td></tr>"
+        )
+    return (
+        "<p><a href='#'>View in browser</a></p><p>Good morning!</p>"
+        f"<table>{''.join(cards)}</table>"
+        "<p>You are receiving this because you subscribed. <a href='#'>Unsubscribe</a></p>"
+    )
+
+
+@pytest.mark.parametrize("kind", ["plain", "h2", "bold"])
+def test_a_newsletter_of_three_stories_is_three_sources(tmp_path: Path, kind: str) -> None:
+    letter = tmp_path / "morning.eml"
+    if kind == "plain":
+        letter.write_bytes(_message(_plain_newsletter()))
+    else:
+        letter.write_bytes(_message(markup=_html_newsletter(bold=kind == "bold")))
+    result = ingest_paths([letter])
+    assert result.warnings == []
+    docs = result.documents
+    assert [d.path for d in docs] == [f"{letter}#{n}" for n in (1, 2, 3)]
+    for doc, (heading, body) in zip(docs, STORIES, strict=True):
+        assert (doc.title or "").lower() == heading.lower()  # its heading, not the subject
+        assert doc.outlet == SENDER and doc.date == dt.date(2026, 11, 19)
+        assert body in doc.text.split("\n")  # the source's own words, line for line
+        shown = {doc.text[f.start : f.end] for f in doc.furniture}
+        for line in doc.text.split("\n"):  # no greeting, sponsor or footer in a story
+            assert "Acme" not in line and "Good morning" not in line
+            assert "Unsubscribe" not in line and ("Read more" not in line or line in shown)
+    # every quote of a brief of them is its document's text at its offsets
+    brief = build_brief(docs, settings=Settings(cache=False), today=dt.date(2026, 11, 20))
+    by_id = {d.id: d for d in docs}
+    cited = {c.source_id for f in brief.bottom_line + brief.facts for c in f.citations}
+    for fact in brief.bottom_line + brief.facts:
+        for c in fact.citations:
+            assert c.start is not None and c.end is not None
+            assert by_id[c.source_id].text[c.start : c.end] == c.quote
+    assert len(brief.stories) == 3 and len(cited) == 3
+
+
+def test_briefing_text_shows_one_story_of_a_newsletter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter = tmp_path / "morning.eml"
+    letter.write_bytes(_message(_plain_newsletter()))
+    (second,) = [d for d in ingest_paths([letter]).documents if d.path.endswith("#2")]
+    assert main(["text", f"{letter}#2"]) == 0
+    assert capsys.readouterr().out == second.text
+    assert main(["text", str(letter)]) == 1
+    assert "holds 3 documents" in capsys.readouterr().err
+    assert main(["text", f"{letter}#4"]) == 1
+    assert (
+        capsys.readouterr().err == f"Error: {letter}: no story #4 (it holds 3 stories, #1 to #3)\n"
+    )
+
+
+def test_a_newsletter_in_a_mailbox_is_named_by_message_and_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = _message("Thanks for the photos of the harbour, they came out really well.\n")
+    raw = [_message(_plain_newsletter()), note]
+    box = tmp_path / "inbox.mbox"
+    box.write_bytes(
+        b"".join(b"From news@wire.example Thu Nov 19 06:00:00 2026\n" + m + b"\n" for m in raw)
+    )
+    docs = ingest_paths([box]).documents
+    assert [d.path for d in docs] == [*(f"{box}#1#{n}" for n in (1, 2, 3)), f"{box}#2"]
+    assert main(["text", f"{box}#1#3"]) == 0
+    assert ORCHARD_FROST in capsys.readouterr().out
+    assert main(["text", f"{box}#1"]) == 1
+    assert "a newsletter of several stories; name one" in capsys.readouterr().err
+
+
+NOT_NEWSLETTERS = {
+    "press release": (
+        "FOR IMMEDIATE RELEASE\n\nHalvik Ferry Company restores island crossings from Monday\n\n"
+        f"{FERRY_STRIKE}\n\nAbout Halvik Ferries\n\nHalvik Ferries has carried passengers and "
+        "freight to the outer islands since 1952 and employs four hundred people in the "
+        "region.\n\nMedia contact\n\nJane Berg, press office\n"
+    ),
+    "one article under subheads": (
+        f"What the ferry crews decided on Monday\n\n{FERRY_STRIKE}\n\n"
+        "What the island shops and the operator say now\n\n"
+        "Island shops said the ferry strike had emptied their shelves, and the operator of "
+        "the ferry crossings said the union crews had refused every offer made at the port.\n"
+    ),
+    "personal note": (
+        "Hi Ana,\n\nThe ferry was cancelled again this morning, so I will not make it to the "
+        "island before Friday. Could you ask your brother to feed the cat until then?\n\n"
+        "Talk soon,\nTom\n"
+    ),
+    "one story and a sponsor": (
+        f"FERRY CREWS WALK OUT AT THE PORT OF HALVIK\n\n{FERRY_STRIKE}\n\n"
+        f"Sponsored by Acme\n\n{SPONSOR[0]}\n\n{SPONSOR[1]}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_NEWSLETTERS))
+def test_an_email_of_one_story_stays_one_source(tmp_path: Path, name: str) -> None:
+    mail = tmp_path / "message.eml"
+    mail.write_bytes(_message(NOT_NEWSLETTERS[name], subject="Ferry news"))
+    (doc,) = ingest_paths([mail]).documents
+    assert doc.path == str(mail) and doc.title == "Ferry news"
+
+
+def test_an_article_whose_title_is_the_subject_stays_one_source(tmp_path: Path) -> None:
+    """An essay sent as a newsletter states its subject as its heading: its subheads (here two
+    unrelated-looking stories) are its sections, not stories of their own."""
+    subject = "Three things I saw on the islands this week"
+    markup = f"<h1>{subject}</h1>" + "".join(
+        f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES
+    )
+    mail = tmp_path / "essay.eml"
+    mail.write_bytes(_message(markup=markup, subject=subject))
+    (doc,) = ingest_paths([mail]).documents
+    assert doc.path == str(mail)
+
+
+def test_a_newsletter_in_the_daily_run_is_stored_per_story(tmp_path: Path) -> None:
+    """Day 1 reads a newsletter of three stories; day 2 the same message again (re-delivered
+    as a new file) and a second newsletter repeating one of its stories beside a new one:
+    only the new story is news."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "monday.eml").write_bytes(_message(_plain_newsletter()))
+    config = DailyConfig.model_validate({"sources": [str(inbox)], "out": tmp_path / "briefs"})
+    settings = Settings(cache=False)
+    day1 = run_daily(config, now=dt.datetime(2026, 11, 19, 7, tzinfo=dt.UTC), settings=settings)
+    assert (day1.status, day1.docs_added) == ("ok", 3)
+    (inbox / "monday-again.eml").write_bytes(_message(_plain_newsletter()))
+    tuesday = (STORIES[2], ("New library opens in Ostrava Nova", LIBRARY_OPENING))
+    (inbox / "tuesday.eml").write_bytes(_message(_plain_newsletter(tuesday)))
+    day2 = run_daily(config, now=dt.datetime(2026, 11, 20, 7, tzinfo=dt.UTC), settings=settings)
+    assert day2.status == "ok" and day2.docs_added == 1
+    assert day2.brief is not None
+    assert [s.title for s in day2.brief.sources] == ["NEW LIBRARY OPENS IN OSTRAVA NOVA"]
