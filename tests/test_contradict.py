@@ -110,6 +110,41 @@ def test_offline_engine_finds_a_reported_dispute_and_a_cross_source_conflict() -
     assert "claim_conflict" in kinds
 
 
+def test_two_outlets_saying_one_figure_moved_opposite_ways_is_a_conflict() -> None:
+    """Neither sentence is anyone's claim: each outlet says it. One says the number rose, the
+    other that it fell; a reader must see the disagreement (it had been two bottom-line items
+    side by side with no Contradictions section). Opposite words about different subjects
+    are no conflict."""
+    rose = document_from_text(
+        "Jobless claims jump\n\nThe number of Americans applying for unemployment benefits "
+        "rose to its highest level in three months last week. Economists said the jump was a "
+        "sign the job market is weakening.\n",
+        "ledger.txt",
+    )
+    fell = document_from_text(
+        "Jobless claims fall\n\nThe number of Americans applying for unemployment benefits "
+        "fell to its lowest level since the pandemic began. Hiring has slowed in the past two "
+        "months.\n",
+        "wire.txt",
+    )
+    other = document_from_text(
+        "Harvest report\n\nThe price of wheat in Kansas fell to its lowest level in a decade "
+        "last week. Farmers said storage costs were rising.\n",
+        "farm.txt",
+    )
+    engine = OfflineEngine()
+
+    def conflicts(docs: list) -> list:
+        facts = engine.extract_facts("claims", docs, chunk_documents(docs)).value
+        return engine.judge_contradictions("claims", docs, propose_candidates(facts)).value
+
+    found = conflicts([rose, fell])
+    assert [c.kind for c in found] == ["claim_conflict"]
+    sides = found[0].sides
+    assert {side.citations[0].source_id for side in sides} == {rose.id, fell.id}
+    assert conflicts([rose, other]) == []
+
+
 def test_unrelated_sentences_are_not_contradictions() -> None:
     a = document_from_text("The museum said it will open a new wing in spring.", "a.txt")
     b = document_from_text("The football club said it did not sign the striker.", "b.txt")

@@ -725,7 +725,10 @@ def judge_pair(
     )
     sizes = min(len(set(content_terms(left.statement))), len(set(content_terms(right.statement))))
     overlap = len(shared) / sizes if sizes else 0.0
-    if not (left.actor and right.actor) or overlap < 0.2 or (not clash and overlap < 0.3):
+    told = clash is not None and _same_subject(left.statement, right.statement, clash)
+    if not ((left.actor and right.actor) or told) or overlap < 0.2:
+        return None
+    if not clash and overlap < 0.3:
         return None
     if _one_actor(left, right) and not clash:
         return None  # two outlets quoting one actor, one with a "not" somewhere: not two accounts
@@ -733,6 +736,24 @@ def judge_pair(
         score = 0.6 + (0.1 if clash else 0.0) + 0.03 * min(len(shared), 4)
         return _contradiction("claim_conflict", left, right, shared, score), score
     return None
+
+
+SUBJECT_TERMS = 3  # two outlets' sentences tell one subject's opposite moves: this many terms
+
+
+def _same_subject(left: str, right: str, clash: tuple[str, str]) -> bool:
+    """Whether two sources' own sentences say opposite things of one subject: the words before
+    the opposite pair ("The number of Americans applying for unemployment benefits" before
+    "rose" and before "fell") share SUBJECT_TERMS content terms, most of either side's. Two
+    outlets' statements are accounts as much as two actors' claims are."""
+    heads = []
+    for text, word in ((left, clash[0]), (right, clash[1])):
+        m = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+        if m is None:
+            return False
+        heads.append(set(content_terms(text[: m.start()])))
+    shared = len(heads[0] & heads[1])
+    return shared >= SUBJECT_TERMS and shared >= 0.6 * max(len(heads[0]), len(heads[1]))
 
 
 def _unattributed_headline(fact: Fact, sums_up: Callable[[Fact], bool]) -> bool:
