@@ -326,7 +326,9 @@ def _story(
     heads = [i for i in ids if documents[i].date == latest] if len(set(dates)) > 1 else ids
     # ... and by the source closest to the story's centroid that tells it plainly, when one
     # does (headlines are read closest first, only until a plain one: most stories' first)
+    # ... and an outlet's own headline before an untitled document's cut lead
     closest = sorted(heads, key=lambda i: (_cosine(vectors[i], centroid), -i), reverse=True)
+    closest.sort(key=lambda i: not _titled(documents[i]))
     plain = (i for i in closest if not slanted(headline_of(documents[i])))
     lead = next(plain, closest[0]) if len(closest) > 1 else closest[0]
     ordered = [lead, *(i for i in ids if i != lead)]
@@ -363,12 +365,22 @@ def headline_of(doc: Document) -> str:
     return without_full_stop(trimmed(_heading(doc)))
 
 
+def _titled(doc: Document) -> bool:
+    """Whether the document has a headline of its own (a title, or a headline-sized first
+    line), not a lead cut to a heading."""
+    title = (doc.title or "").strip()
+    if title and not _is_lead(title):
+        return True
+    first = title or doc.text.strip().split("\n", 1)[0].strip()
+    return len(first.split()) <= HEADLINE_WORDS and not ends_sentence(first)
+
+
 def _heading(doc: Document) -> str:
     title = (doc.title or "").strip()
     if title and not _is_lead(title):
         return title
     first = title or doc.text.strip().split("\n", 1)[0].strip()
-    if len(first.split()) <= HEADLINE_WORDS and not ends_sentence(first):
+    if _titled(doc):
         return first if len(first) <= 200 else _cut(first.split(), 30)
     span = next(sentence_spans(first), None)
     if span is not None:

@@ -1059,3 +1059,26 @@ def test_a_crowded_page_drops_top_stories_second_lines_before_any_storys_only_li
     markdown = render_markdown(brief)
     for first, second in zip(first_lines, second_lines, strict=True):
         assert markdown.index(first) < markdown.index(second)
+
+
+def test_a_story_is_headed_by_an_outlets_headline_before_an_untitled_documents_cut_lead() -> None:
+    # a body-only file closest to the story's centroid had headed it with its lead cut to a
+    # heading ("California Gov. Gavin Newsom issued a mandate Friday requiring all ..."),
+    # though the other sources had headlines of their own
+    body = (
+        "California Gov. Gavin Newsom issued a mandate Friday requiring all eligible public "
+        "school students to be vaccinated against COVID-19 once the shots receive full federal "
+        "approval. The requirement makes California the first state to mandate vaccines for "
+        "students, Newsom said at a school in San Francisco."
+    )
+    untitled = document_from_text(body + "\n", "untitled.txt")
+    titled = document_from_text(
+        "Newsom orders COVID vaccines for eligible students\n\nGov. Gavin Newsom on Friday "
+        "ordered COVID-19 vaccines for all eligible California public school students once the "
+        "shots receive full federal approval, the first such mandate in the nation.\n",
+        "latimes.txt",
+    )
+    for docs in ([untitled, titled], [titled, untitled]):
+        (story,) = group_stories(docs)
+        assert story.headline == "Newsom orders COVID vaccines for eligible students"
+        assert story.source_ids[0] == titled.id
