@@ -218,12 +218,24 @@ ENV_VARS: dict[str, str] = {
 }
 
 
+def env_value(env: Mapping[str, str], var: str) -> str | None:
+    """The environment variable ``var`` without the white space around it; None when unset or
+    empty (white space only gives "", which the setting's own check names). A value read from
+    a file or a secret store often keeps its line end (``"$(cat url.txt)"`` does not,
+    ``EnvironmentFile=`` or a mounted secret may): ``BRIEFING_ENGINE=$'openai\\n'`` was
+    "Input should be 'offline' or 'openai'", and ``BRIEFING_CONFIG`` or
+    ``BRIEFING_CACHE_PATH`` with one named a file no one could see."""
+    value = env.get(var)
+    return value.strip() if value else None
+
+
 def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
         return _named_config(Path(explicit), "config file")
-    if env.get("BRIEFING_CONFIG"):
-        return _named_config(Path(env["BRIEFING_CONFIG"]), "config file named by BRIEFING_CONFIG")
+    named = env_value(env, "BRIEFING_CONFIG")
+    if named:
+        return _named_config(Path(named), "config file named by BRIEFING_CONFIG")
     for candidate in (
         Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
@@ -297,6 +309,9 @@ def invalid_setting(
     environment variable that set it (``env_vars``: setting -> variable), else the file."""
     first = exc.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")  # a validator's own words
+    if first["type"] in ("literal_error", "enum") and isinstance(first["input"], str):
+        # "should be 'offline' or 'openai'" for engine = "openai " said nothing of the space
+        message += f", not {first['input'][:60]!r}"
     key = str(first["loc"][0]) if first["loc"] else ""
     if key in flags:
         flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
@@ -351,8 +366,9 @@ def load_settings(
         )
     from_env: dict[str, str] = {}
     for var, key in ENV_VARS.items():
-        if env.get(var):
-            merged[key] = env[var]
+        value = env_value(env, var)
+        if value is not None:
+            merged[key] = value
             from_env[key] = var
     for key, value in (overrides or {}).items():
         if value is not None:

@@ -14,7 +14,10 @@ import pytest
 from daily_samples import FERRY_STRIKE, make_document
 
 from briefing.cli import main
+from briefing.config import load_settings
+from briefing.daily.config import load_daily_config
 from briefing.daily.store import Store
+from briefing.errors import ConfigError
 
 NOW = dt.datetime(2026, 11, 20, 7, 0, tzinfo=dt.UTC)
 
@@ -58,3 +61,56 @@ def test_a_reader_leaves_a_running_writers_files_alone(tmp_path: Path) -> None:
     with Store(path, read_only=True) as reader:
         assert reader.count_documents() == 1
     assert _names(tmp_path) == ["corpus.sqlite"]
+
+
+# ---------------------------------------------------------------------------- environment
+
+
+def test_a_line_end_around_an_environment_value_is_dropped(tmp_path: Path) -> None:
+    """A value from a secret file or an ``EnvironmentFile=`` keeps its line end: ``openai\\n``
+    was "Input should be 'offline' or 'openai'" (the value looked right), a cache path with
+    one made a file whose name ends in a newline."""
+    settings = load_settings(
+        env={
+            "BRIEFING_ENGINE": "openai\n",
+            "OPENAI_API_KEY": "sk-abc123\n",
+            "OPENAI_BASE_URL": " http://127.0.0.1:8000/v1\r\n",
+            "BRIEFING_MODEL": "gpt-4o\n",
+            "BRIEFING_PAPER": "letter\n",
+            "BRIEFING_CACHE_PATH": f"{tmp_path / 'cache.sqlite'}\n",
+            "BRIEFING_MAX_WORDS": " 300\n",
+            "BRIEFING_TOPIC": "   ",
+        }
+    )
+    assert (settings.engine, settings.model, settings.paper) == ("openai", "gpt-4o", "letter")
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "sk-abc123"
+    assert settings.base_url == "http://127.0.0.1:8000/v1"
+    assert settings.cache_path == tmp_path / "cache.sqlite"
+    assert (settings.max_words, settings.topic) == (300, None)
+
+    config = tmp_path / "briefing.toml"
+    config.write_text('[build]\ntopic = "harbour"\n')
+    assert load_settings(env={"BRIEFING_CONFIG": f"{config}\n"}).topic == "harbour"
+
+
+def test_a_config_value_with_a_space_is_named_as_written(tmp_path: Path) -> None:
+    """``engine = "openai "`` in the config file was refused with "Input should be 'offline'
+    or 'openai'", which does not show what was wrong with it."""
+    config = tmp_path / "briefing.toml"
+    config.write_text('[build]\nengine = "openai "\n')
+    with pytest.raises(ConfigError, match=r"should be 'offline' or 'openai', not 'openai '"):
+        load_settings(config_path=config, env={})
+
+
+def test_the_smtp_login_from_the_environment_loses_its_line_end(tmp_path: Path) -> None:
+    """``BRIEFING_SMTP_USER`` with a line end was refused as "holds a line break" and blamed
+    on the config file; the password's line end was sent to the server, which refused it."""
+    config = tmp_path / "briefing.toml"
+    config.write_text('[daily.email]\nto = ["a@example.org"]\nsender = "b@example.org"\n')
+    daily = load_daily_config(
+        config_path=config,
+        env={"BRIEFING_SMTP_USER": "mailer\n", "BRIEFING_SMTP_PASSWORD": " pass word \n"},
+    )
+    assert daily.email is not None and daily.email.username == "mailer"
+    assert daily.email.password is not None
+    assert daily.email.password.get_secret_value() == " pass word "  # spaces may be its own
