@@ -7,6 +7,7 @@ cached or written.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import stat
 import tomllib
@@ -198,6 +199,39 @@ def endpoint_problem(url: str) -> str | None:
     if not parts.hostname:
         return "the URL has no host"
     return None
+
+
+def cleartext_key_warning(settings: Settings) -> str | None:
+    """A warning when the openai engine would send its API key unencrypted: to a plain
+    ``http://`` endpoint that is not this machine (a server on the LAN, a host whose name a
+    network can answer for). Said, not refused, as for a server on a trusted network; None
+    when the key goes over https, to a loopback address, or there is no key to send."""
+    if settings.engine != "openai" or settings.api_key is None or settings.base_url is None:
+        return None
+    parts = urlsplit(settings.base_url)
+    host = parts.hostname or ""
+    if parts.scheme.lower() != "http" or _is_loopback(host):
+        return None
+    port = f":{parts.port}" if parts.port is not None else ""
+    return (
+        f"the API key is sent unencrypted to {one_line(host)}{port} (plain http:// to another "
+        "machine); use an https:// endpoint or a tunnel, or leave the key unset if the server "
+        "needs none"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: localhost (and *.localhost, RFC 6761) or a loopback
+    address, an IPv4-mapped one too."""
+    if host.lower().rstrip(".") == "localhost" or host.lower().rstrip(".").endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 # Environment variables and the setting each one sets.

@@ -14,7 +14,7 @@ import pytest
 from daily_samples import FERRY_STRIKE, make_document
 
 from briefing.cli import main
-from briefing.config import load_settings
+from briefing.config import cleartext_key_warning, load_settings
 from briefing.daily.config import load_daily_config
 from briefing.daily.store import Store
 from briefing.errors import ConfigError
@@ -114,3 +114,61 @@ def test_the_smtp_login_from_the_environment_loses_its_line_end(tmp_path: Path) 
     assert daily.email is not None and daily.email.username == "mailer"
     assert daily.email.password is not None
     assert daily.email.password.get_secret_value() == " pass word "  # spaces may be its own
+
+
+# ---------------------------------------------------------------------------- the API key
+
+
+@pytest.mark.parametrize(
+    ("base_url", "warned"),
+    [
+        ("http://gpu.lan:8000/v1", True),
+        ("http://10.0.0.5/v1", True),
+        ("HTTP://203.0.113.9/v1", True),
+        ("http://localhost:8080/v1", False),
+        ("http://api.localhost/v1", False),
+        ("http://127.0.0.2:8080/v1", False),
+        ("http://[::1]:8080/v1", False),
+        ("http://[::ffff:127.0.0.1]:8080/v1", False),
+        ("https://gpu.lan/v1", False),
+    ],
+)
+def test_a_key_sent_in_clear_to_another_machine_is_warned_about(
+    base_url: str, warned: bool
+) -> None:
+    env = {"OPENAI_API_KEY": "sk-test-0123456789", "OPENAI_BASE_URL": base_url}
+    settings = load_settings(env=env, overrides={"engine": "openai"})
+    warning = cleartext_key_warning(settings)
+    assert (warning is not None) == warned
+    if warning is not None:
+        assert "unencrypted" in warning and "sk-test" not in warning
+    # no key, no warning: a local server that needs none gets a placeholder
+    del env["OPENAI_API_KEY"]
+    assert cleartext_key_warning(load_settings(env=env, overrides={"engine": "openai"})) is None
+
+
+def test_build_and_daily_warn_before_the_key_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--base-url http://gpu.lan:8000/v1`` with OPENAI_API_KEY sent the key across the
+    network in clear without a word; now one warning line comes before any request."""
+    import briefing.cli.build as build_cli
+    import briefing.daily.run as daily_run
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu.lan:8000/v1")
+    seen: list[str] = []
+
+    def stop(*args: object, **kwargs: object) -> None:
+        seen.append(capsys.readouterr().err)  # what was said before the engine could run
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_cli, "build_brief_from_paths", stop)
+    monkeypatch.setattr(daily_run, "run_daily", stop)
+    (tmp_path / "ferry.txt").write_text(FERRY_STRIKE)
+    assert main(["build", str(tmp_path / "ferry.txt"), "--engine", "openai"]) == 130
+    capsys.readouterr()
+    assert main(["daily", str(tmp_path), "--out", str(tmp_path / "b"), "--engine", "openai"]) == 130
+    for err in seen:
+        assert err.startswith("Warning: the API key is sent unencrypted to gpu.lan:8000")
+        assert err.count("\n") == 1 and "sk-test" not in err
