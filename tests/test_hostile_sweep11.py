@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from daily_samples import FERRY_STRIKE, make_document
+from formats_samples import make_flate_pdf
 
 from briefing.cli import main
 from briefing.config import cleartext_key_warning, load_settings
@@ -172,3 +173,27 @@ def test_build_and_daily_warn_before_the_key_is_sent(
     for err in seen:
         assert err.startswith("Warning: the API key is sent unencrypted to gpu.lan:8000")
         assert err.count("\n") == 1 and "sk-test" not in err
+
+
+# ---------------------------------------------------------------------------- PDF
+
+
+def test_a_pdf_stream_of_more_than_a_megabyte_does_not_hang_the_build(tmp_path: Path) -> None:
+    """The decompression-bomb check looped for ever on any Flate stream that inflates past
+    its 1 MiB step (an image, a long page; pypdf's resources/issue-3850-1bit-indexed-flate.pdf,
+    7.7 kB, is one): a 2.5 kB PDF dropped in an inbox held ``build`` and ``daily`` for good."""
+    import subprocess
+    import sys
+
+    pdf = make_flate_pdf(tmp_path / "report.pdf", 2_000_000)
+    assert pdf.stat().st_size < 5_000
+    (tmp_path / "ferry.txt").write_text(FERRY_STRIKE)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(tmp_path), "-o", str(tmp_path / "b.md")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Warning: {pdf}: no article text" in done.stderr  # read, and not taken for a bomb
+    assert "Traceback" not in done.stderr
