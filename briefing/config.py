@@ -7,6 +7,7 @@ cached or written.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import stat
 import tomllib
@@ -200,6 +201,39 @@ def endpoint_problem(url: str) -> str | None:
     return None
 
 
+def cleartext_key_warning(settings: Settings) -> str | None:
+    """A warning when the openai engine would send its API key unencrypted: to a plain
+    ``http://`` endpoint that is not this machine (a server on the LAN, a host whose name a
+    network can answer for). Said, not refused, as for a server on a trusted network; None
+    when the key goes over https, to a loopback address, or there is no key to send."""
+    if settings.engine != "openai" or settings.api_key is None or settings.base_url is None:
+        return None
+    parts = urlsplit(settings.base_url)
+    host = parts.hostname or ""
+    if parts.scheme.lower() != "http" or _is_loopback(host):
+        return None
+    port = f":{parts.port}" if parts.port is not None else ""
+    return (
+        f"the API key is sent unencrypted to {one_line(host)}{port} (plain http:// to another "
+        "machine); use an https:// endpoint or a tunnel, or leave the key unset if the server "
+        "needs none"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: localhost (and *.localhost, RFC 6761) or a loopback
+    address, an IPv4-mapped one too."""
+    if host.lower().rstrip(".") == "localhost" or host.lower().rstrip(".").endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
 # Environment variables and the setting each one sets.
 ENV_VARS: dict[str, str] = {
     "OPENAI_API_KEY": "api_key",
@@ -218,12 +252,24 @@ ENV_VARS: dict[str, str] = {
 }
 
 
+def env_value(env: Mapping[str, str], var: str) -> str | None:
+    """The environment variable ``var`` without the white space around it; None when unset or
+    empty (white space only gives "", which the setting's own check names). A value read from
+    a file or a secret store often keeps its line end (``"$(cat url.txt)"`` does not,
+    ``EnvironmentFile=`` or a mounted secret may): ``BRIEFING_ENGINE=$'openai\\n'`` was
+    "Input should be 'offline' or 'openai'", and ``BRIEFING_CONFIG`` or
+    ``BRIEFING_CACHE_PATH`` with one named a file no one could see."""
+    value = env.get(var)
+    return value.strip() if value else None
+
+
 def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
     """The config file to read: --config, $BRIEFING_CONFIG, ./briefing.toml, user config dir."""
     if explicit is not None:
         return _named_config(Path(explicit), "config file")
-    if env.get("BRIEFING_CONFIG"):
-        return _named_config(Path(env["BRIEFING_CONFIG"]), "config file named by BRIEFING_CONFIG")
+    named = env_value(env, "BRIEFING_CONFIG")
+    if named:
+        return _named_config(Path(named), "config file named by BRIEFING_CONFIG")
     for candidate in (
         Path(CONFIG_FILENAME),
         Path(platformdirs.user_config_dir("briefing")) / CONFIG_FILENAME,
@@ -297,6 +343,9 @@ def invalid_setting(
     environment variable that set it (``env_vars``: setting -> variable), else the file."""
     first = exc.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")  # a validator's own words
+    if first["type"] in ("literal_error", "enum") and isinstance(first["input"], str):
+        # "should be 'offline' or 'openai'" for engine = "openai " said nothing of the space
+        message += f", not {first['input'][:60]!r}"
     key = str(first["loc"][0]) if first["loc"] else ""
     if key in flags:
         flag = _FLAG_OF.get(key, "--" + key.replace("_", "-"))
@@ -351,8 +400,9 @@ def load_settings(
         )
     from_env: dict[str, str] = {}
     for var, key in ENV_VARS.items():
-        if env.get(var):
-            merged[key] = env[var]
+        value = env_value(env, var)
+        if value is not None:
+            merged[key] = value
             from_env[key] = var
     for key, value in (overrides or {}).items():
         if value is not None:

@@ -18,7 +18,7 @@ from briefing.cli.common import (
     parse_topic,
     write_stdout,
 )
-from briefing.config import load_settings
+from briefing.config import cleartext_key_warning, load_settings
 from briefing.errors import OutputError, RenderError
 from briefing.files import check_output_path, write_atomic
 from briefing.ingest import source_at
@@ -187,6 +187,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(config_path=args.config, env=os.environ, overrides=overrides)
     today = parse_date(args.date)
     reporter = Reporter(args)
+    cleartext = cleartext_key_warning(settings)
+    if cleartext is not None:
+        reporter.warn(cleartext)  # before the first request, which carries the key
     max_bytes = max_doc_bytes(args.max_doc_mb)
     if args.output:
         check_output_path(Path(args.output), what="brief")  # before the work, not after it

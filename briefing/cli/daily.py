@@ -24,7 +24,7 @@ from briefing.cli.common import (
     parse_date,
     parse_topic,
 )
-from briefing.config import CONFIG_FILENAME, load_settings
+from briefing.config import CONFIG_FILENAME, cleartext_key_warning, load_settings
 from briefing.daily.config import DailyConfig, example_config, load_daily_config
 from briefing.errors import ConfigError, OutputError, ScheduleError, StoreError
 from briefing.files import write_atomic
@@ -109,6 +109,9 @@ def _cmd_daily(args: argparse.Namespace) -> int:
         env=os.environ,
         overrides={"engine": args.engine, "model": args.model, "topic": parse_topic(args.topic)},
     )
+    cleartext = cleartext_key_warning(settings)
+    if cleartext is not None:
+        reporter.warn(cleartext)
     try:
         result = run_daily(
             config,

@@ -19,7 +19,14 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from briefing.config import Settings, SettingsModel, config_table, find_config, invalid_setting
+from briefing.config import (
+    Settings,
+    SettingsModel,
+    config_table,
+    env_value,
+    find_config,
+    invalid_setting,
+)
 from briefing.errors import ConfigError
 from briefing.render import Format
 from briefing.sanitize import one_line, remember_secret, shown
@@ -249,15 +256,18 @@ def load_daily_config(
     email = merged.get("email")
     if isinstance(email, dict):
         email = dict(email)
-        if env.get(SMTP_USER_VAR) and not email.get("username"):
-            email["username"] = env[SMTP_USER_VAR]
+        user = env_value(env, SMTP_USER_VAR)
+        if user and not email.get("username"):
+            email["username"] = user
         if "password" in email:
             raise ConfigError(
                 f"{path}: do not put the SMTP password in the config file; set {SMTP_PASSWORD_VAR}"
             )
-        if env.get(SMTP_PASSWORD_VAR):
-            email["password"] = env[SMTP_PASSWORD_VAR]
-            remember_secret(env[SMTP_PASSWORD_VAR])
+        # Only the line end is dropped: a space may be part of a password.
+        password = env.get(SMTP_PASSWORD_VAR, "").strip("\r\n")
+        if password:
+            email["password"] = password
+            remember_secret(password)
         merged["email"] = email
     try:
         return DailyConfig.model_validate(merged)

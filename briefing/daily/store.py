@@ -247,6 +247,7 @@ class Store:
         to read it (``briefing history``): nothing is written, so a store the user may not
         write to (another account's, a read-only mount) can still be read."""
         self.path = Path(path)
+        self._tidy_on_close = False
         store_exists(self.path)
         if read_only and self._open_read_only():
             return
@@ -275,6 +276,9 @@ class Store:
         """Open the store to read it; False when it must be upgraded first (opened to write
         then, which upgrades it as a run would)."""
         uri = self.path.resolve().as_uri()
+        # A reader of a WAL store makes its -shm and -wal files and, unable to write, cannot
+        # remove them when it closes: tidied then, when it found none (a run is not going on).
+        self._tidy_on_close = not any(side.exists() for side in self._side_files())
         try:
             self._db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
             try:
@@ -346,8 +350,32 @@ class Store:
                     "INSERT INTO lsh_keys (key, doc_id) VALUES (?,?)", [(k, doc_id) for k in bands]
                 )
 
+    def _side_files(self) -> tuple[Path, Path]:
+        """The WAL and shared-memory files SQLite keeps beside the store (a link's target)."""
+        real = self.path.resolve()
+        return real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm")
+
     def close(self) -> None:
         self._db.close()
+        if self._tidy_on_close:
+            self._tidy_side_files()
+
+    def _tidy_side_files(self) -> None:
+        """Leave the folder as a read-only open found it (``daily --dry-run``, ``history``
+        left ``briefing.sqlite-shm`` and ``-wal`` beside the store). SQLite removes them when
+        the last connection that may write closes, so one is opened, made to read and closed:
+        with the WAL empty nothing is written, and while another process has the store open
+        SQLite keeps them for it. A store this user cannot write keeps them, as SQLite would."""
+        if not any(side.exists() for side in self._side_files()):
+            return
+        try:
+            db = sqlite3.connect(self.path.resolve(), isolation_level=None, timeout=0)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            logger.debug("%s: its -wal and -shm files stay: %s", self.path, exc)
 
     def __enter__(self) -> Store:
         return self

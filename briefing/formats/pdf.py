@@ -323,7 +323,10 @@ def _open(data: bytes, path: str) -> object:
 
 def _check_inflated_size(data: bytes, path: str) -> None:
     """Refuse a decompression bomb: PDFium inflates whatever a page's streams hold, with no
-    limit of its own, so the Flate streams are measured first (up to the limit, no further)."""
+    limit of its own, so the Flate streams are measured first (up to the limit, no further).
+    A stream's end stops its measure: past it, zlib keeps the rest of the file as the
+    unconsumed tail and inflates nothing, so any stream of more than one step (an image, a
+    long page) looped here for ever."""
     budget = max(MAX_INFLATED_BYTES, _MAX_RATIO * len(data))
     total = 0
     view = memoryview(data)
@@ -331,7 +334,7 @@ def _check_inflated_size(data: bytes, path: str) -> None:
         inflater = zlib.decompressobj()
         pending: bytes | memoryview = view[m.end() :]
         try:
-            while pending and total <= budget:
+            while pending and total <= budget and not inflater.eof:
                 total += len(inflater.decompress(pending, _STEP))  # output dropped at once
                 pending = inflater.unconsumed_tail
         except zlib.error:
