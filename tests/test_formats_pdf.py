@@ -28,6 +28,8 @@ from formats_samples import (
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
+    set_in_columns,
+    typeset_pdf,
     web_page_html,
 )
 
@@ -245,6 +247,42 @@ def test_a_ragged_line_before_a_long_capitalised_word_is_no_paragraph_end(width:
     )
     markup = f"<html lang='en'><body><p style='width: {width}'>{paragraph}</p></body></html>"
     assert read_pdf(pdf_bytes(markup), "ragged.pdf").text.split("\n") == [paragraph]
+
+
+NOTICE = [
+    "The agency proposes to replace the software of the flight control computers on all the "
+    "airplanes of the type.",
+    "Since the first order was issued, the agency has determined that final corrective action "
+    "is necessary to address the unsafe condition, and this proposal would require installing "
+    "new software, revising the flight manual and changing the routing of the trim wires "
+    "before further flight.",
+    "Comments must reach the agency by the end of September.",
+]
+
+
+@pytest.mark.parametrize("scaled", [False, True], ids=["font-size", "text-matrix"])
+def test_paragraphs_of_columns_are_rebuilt_whatever_sets_the_size(scaled: bool) -> None:
+    # The Federal Register sets 9 pt text as "/F1 1 Tf 9 0 0 9 x y Tm": PDFium reports size 1,
+    # so the space between two lines read as a blank line and every line was a paragraph
+    # (quoted: "the flightcrew and sensors on the airplane."). The second paragraph runs on
+    # from the first column's foot to the second column's head, mid-sentence.
+    from briefing.formats.pdf import read_pdf
+
+    data = typeset_pdf(set_in_columns(NOTICE, rows=8), scaled=scaled)
+    assert read_pdf(data, "notice.pdf").text.split("\n") == NOTICE
+
+
+@pytest.mark.parametrize("scaled", [False, True], ids=["font-size", "text-matrix"])
+def test_a_line_opening_with_a_smaller_label_goes_on_in_its_paragraph(scaled: bool) -> None:
+    from briefing.formats.pdf import read_pdf
+
+    runs = [
+        (45.0, 700.0, 7.0, "AGENCY:"),
+        (80.0, 700.0, 9.0, "Federal Aviation"),
+        (45.0, 687.5, 9.0, "Administration (FAA), DOT."),
+    ]
+    text = read_pdf(typeset_pdf(runs, scaled=scaled), "label.pdf").text
+    assert text == "AGENCY: Federal Aviation Administration (FAA), DOT."
 
 
 def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:

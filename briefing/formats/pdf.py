@@ -107,6 +107,17 @@ def _utf16_indexer(text: str) -> Callable[[int], int]:
     return lambda i: offsets[i]
 
 
+_IMPLAUSIBLE = 0.5  # a font size under this share of its glyph's box is the font's, unscaled
+
+
+def _plausible_size(reported: float, glyph_height: float) -> float:
+    """A line's font size in page units. PDFium reports the size the text operator sets
+    ("/F1 1 Tf"); a PDF that scales its text with the text matrix instead ("9 0 0 9 x y Tm",
+    as the Federal Register's typesetter does) is reported as size 1 for 9 pt text, so the
+    measured height of the glyph's box stands in for it."""
+    return reported if reported >= _IMPLAUSIBLE * glyph_height else glyph_height
+
+
 def _read_page(page: object) -> _Page:
     import pypdfium2.raw as pdfium_c
 
@@ -125,7 +136,14 @@ def _read_page(page: object) -> _Page:
             last = index(m.start() + lead + len(body) - 1)
             left, low, _, top = textpage.get_charbox(first, loose=True)
             _, bottom, right, end_top = textpage.get_charbox(last, loose=True)
-            size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first)) or (top - low)
+            # The larger of the first and last characters' sizes: a line may open with a
+            # footnote's superscript number or a run-in label in small capitals ("AGENCY:")
+            size = max(
+                _plausible_size(pdfium_c.FPDFText_GetFontSize(textpage.raw, first), top - low),
+                _plausible_size(
+                    pdfium_c.FPDFText_GetFontSize(textpage.raw, last), end_top - bottom
+                ),
+            )
             lines.append(_Line(body, top, bottom, end_top, left, right, size))
         pictures = False
         if len(lines) <= 6:  # a page of text is no scan; only a nearly empty one is looked at
@@ -235,7 +253,14 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     if abs(prev.size - line.size) > 0.15 * size:
         return True  # a heading, a caption, a footnote
     if line.top > prev.end_top + 0.5 * size:
-        return True  # moved up: the next column or a text box
+        # moved up: the next column or a text box; a sentence left open at a column's foot
+        # goes on at the next column's head ("... airspeed disagree alert, and" / "altitude
+        # disagree alert, and may affect ...")
+        return not (
+            line.left >= prev.right - size
+            and prev.text[-1:] not in _TERMINAL
+            and line.text[:1].islower()
+        )
     if prev.bottom - line.top > 0.45 * size:
         return True  # a blank line's worth of space
     room = max(para_right, line.right) - prev.right  # left at the end of the previous line
