@@ -287,7 +287,7 @@ def typeset_pdf(runs: list[Run], *, scaled: bool = False, title: str | None = No
     ``title``: the metadata's Title."""
     ops = []
     for x, y, size, words in runs:
-        text = words.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        text = _pdf_string(words)
         place = (
             f"/F1 1 Tf {size} 0 0 {size} {x} {y} Tm"
             if scaled
@@ -305,9 +305,13 @@ def typeset_pdf(runs: list[Run], *, scaled: bool = False, title: str | None = No
     ]
     info = None
     if title is not None:
-        objects.append(b"<< /Title (%s) >>" % title.encode("latin-1"))
+        objects.append(b"<< /Title (%s) >>" % _pdf_string(title).encode("latin-1"))
         info = len(objects)
     return _pdf_file(objects, info=info)
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def set_in_columns(

@@ -285,6 +285,30 @@ def test_a_line_opening_with_a_smaller_label_goes_on_in_its_paragraph(scaled: bo
     assert text == "AGENCY: Federal Aviation Administration (FAA), DOT."
 
 
+@pytest.mark.parametrize(
+    "stated",
+    ["10811.exe", "905_Precinct_NoOU", "C:\\jobs\\notice.ps", "/home/clerk/out/run 2.ps"],
+)
+def test_a_file_name_in_the_metadata_is_no_title(stated: str) -> None:
+    # The Supreme Court's transcript says Title "10811.exe", a county's bulletin
+    # "905_Precinct_NoOU": the program that made the PDF left a file's name there.
+    from briefing.formats.pdf import read_pdf
+
+    runs = [(45.0, 720.0, 18.0, "Notice of Proposed Rulemaking")]
+    runs += set_in_columns(NOTICE, rows=20, top=680)
+    assert read_pdf(typeset_pdf(runs, title=stated), "x.pdf").title == (
+        "Notice of Proposed Rulemaking"
+    )
+
+
+@pytest.mark.parametrize("stated", ["Notice of Proposed Rulemaking", "COVID-19", "U.S. Budget"])
+def test_a_stated_title_is_kept(stated: str) -> None:
+    from briefing.formats.pdf import read_pdf
+
+    runs = [(45.0, 720.0, 18.0, "Another Heading"), *set_in_columns(NOTICE, top=680)]
+    assert read_pdf(typeset_pdf(runs, title=stated), "x.pdf").title == stated
+
+
 def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
     paragraphs = "".join(f"<p>{p}</p>" for _, ps in REPORT_PAGES for p in ps)
     markup = (

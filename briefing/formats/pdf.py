@@ -69,7 +69,14 @@ _TITLE_LINES = 4  # a title wraps over at most this many lines
 # read); a file of that many real pages is far larger.
 MAX_PAGES = 2_000
 _BYTES_PER_PAGE = 1_000
-_JUNK_TITLE = re.compile(r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$")
+_JUNK_TITLE = re.compile(
+    r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$"
+    # a file's name the making program left in the Title: one word with an extension, an
+    # underscore or a folder in it ("10811.exe", "905_Precinct_NoOU", "C:\\jobs\\fr.ps")
+    r"|^\S*(?:\.[a-z][a-z0-9]{1,4}|_|[\\/])\S*$"
+    # a path with spaces in its folder names
+    r"|^(?:[a-z]:)?\\.*|^/\S.*/.*"
+)
 
 
 @dataclass
