@@ -309,6 +309,24 @@ def test_a_stated_title_is_kept(stated: str) -> None:
     assert read_pdf(typeset_pdf(runs, title=stated), "x.pdf").title == stated
 
 
+def test_a_tables_rows_are_lines_of_their_own_never_quoted() -> None:
+    # A USDA price round-up's rows had been joined into "sentences" and quoted as the bottom
+    # line ("Chicago 30.50 unq 28.00 Tallows, Proteins and Hides Edible Tallow ($/cwt)").
+    from briefing.formats.pdf import read_pdf
+
+    prose = (
+        "Applications for the grant rose to 344,000 from 293,000 last year, and the agency "
+        "said on Monday that 12 of its 40 offices would stay open until 8 p.m. in March 2021."
+    )
+    rows = ["Chicago 30.50 unq 28.00", "Cornstalks 41.25 39.38 52.00", "Iowa 1.35 - 1.42 1.38"]
+    runs = set_in_columns([prose], rows=20, lefts=(45,), width=60)
+    runs += [(45.0, 560.0 - 12.5 * n, 9.0, row) for n, row in enumerate(rows)]
+    result = read_pdf(typeset_pdf(runs), "prices.pdf")
+    lines = result.text.split("\n")
+    assert lines == [prose, *rows]
+    assert [result.text[s:e] for s, e in result.furniture] == rows
+
+
 def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:
     paragraphs = "".join(f"<p>{p}</p>" for _, ps in REPORT_PAGES for p in ps)
     markup = (

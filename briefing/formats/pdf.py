@@ -281,19 +281,51 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     return room > 4 * size and (ends or (starts and fitted))
 
 
-def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[str]:
-    out: list[str] = []
+# A table's cells: figures ("30.50", "$6,205", "(1.2)", "12%"), a range's dash, a dot leader
+# and the placeholders price tables print for no quote ("unq", "n/a").
+_FIGURE = re.compile(r"[$\u20ac\u00a3]?(?:\([-+\u2212]?[\d.,]*\d%?\)|[-+\u2212]?[\d.,]*\d%?)\.?")
+_MEASURED = re.compile(r"[$\u20ac\u00a3%]|\d\.\d")  # money, a share, decimals: no date, no count
+_BETWEEN_FIGURES = re.compile(r"[-\u2013\u2014]|\.{3,}|unq|n/?a|nc|--")
+
+
+def _is_table_row(text: str) -> bool:
+    """Whether a line reads as a table's row: two figures with nothing between them but
+    another cell, one of them money, a share or a decimal ("Chicago 30.50 unq 28.00 Tallows,
+    ...", "Cornstalks 41.25 39.38 52.00", "$85 ...... $0 ...... $85"). Running text names
+    figures with words between them ("Applications rose to 344,000 from 293,000."); two
+    whole numbers side by side are more often a date ("March 5 2020") or a count."""
+    tokens = text.split()
+    if not text.endswith(".") and all(
+        _FIGURE.fullmatch(t) or _BETWEEN_FIGURES.fullmatch(t.lower()) for t in tokens
+    ):
+        return any(_MEASURED.search(t) for t in tokens)  # a cell alone: "2.6170", "$85"
+    last: str | None = None  # the figure before, when only cells came since
+    for token in tokens:
+        if _FIGURE.fullmatch(token):
+            if last is not None and (_MEASURED.search(last) or _MEASURED.search(token)):
+                return True
+            last = token
+        elif not _BETWEEN_FIGURES.fullmatch(token.lower()):
+            last = None
+    return False
+
+
+def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[tuple[str, bool]]:
+    """The paragraphs of a page's body lines, each with whether it is a table's row: a row is
+    a line of its own, kept in the text but never quoted as a sentence (furniture)."""
+    out: list[tuple[str, bool]] = []
     prev: _Line | None = None
     para_right = 0.0
     for line in lines:
         text = _clean(_rejoin_breaks(line.text.translate(_LIGATURES), vocabulary)).strip()
         if not text:
             continue
-        if prev is None or _breaks(prev, line, para_right):
-            out.append(text)
+        row = _is_table_row(text)
+        if prev is None or row or out[-1][1] or _breaks(prev, line, para_right):
+            out.append((text, row))
             para_right = line.right
         else:
-            out[-1] = _join(out[-1], text, vocabulary)
+            out[-1] = (_join(out[-1][0], text, vocabulary), False)
             para_right = max(para_right, line.right)
         prev = line
     return out
@@ -408,8 +440,9 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         )
         for line in top:
             builder.line(_clean(line.text), furniture=True)
-        for paragraph in _paragraphs([ln for ln in page.lines if not ln.furniture], vocabulary):
-            builder.line(paragraph)
+        body = [ln for ln in page.lines if not ln.furniture]
+        for paragraph, row in _paragraphs(body, vocabulary):
+            builder.line(paragraph, furniture=row)
         for line in bottom:
             builder.line(_clean(line.text), furniture=True)
     scanned = [n for n, page in enumerate(pages, 1) if page.scanned]
