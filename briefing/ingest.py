@@ -16,7 +16,6 @@ import datetime as dt
 import errno
 import functools
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -174,8 +173,12 @@ def _header(
         if (s, e) not in skipped and not is_furniture_line(text, s, e)
     )
     body = False  # a title stands above the running text, never among or after it
-    for s, e in itertools.islice(lines, HEADER_LINES):
+    worded = 0  # lines of no words (a transcript's line numbers "1" to "25") take no room
+    for s, e in lines:
         line = text[s:e]
+        worded += any(ch.isalpha() for ch in line)
+        if worded > HEADER_LINES:
+            break
         m = _HEADER_FIELD.match(line)
         if m:
             key, value = m.group(1).lower(), m.group(2)
@@ -193,8 +196,9 @@ def _header(
             continue
         body = body or len(line) > 200
         title = line.lstrip("#").strip()
-        # a line of no words (a rule, front matter's "---") titles nothing
-        if "title" not in found and not body and any(ch.isalnum() for ch in title):
+        # a line of no words (a rule, front matter's "---", a transcript's line number "2")
+        # titles nothing
+        if "title" not in found and not body and any(ch.isalpha() for ch in title):
             found["title"] = title
         if "url" not in found and (u := _URL.fullmatch(line.strip().strip("<>"))):
             found["url"] = u.group(0)  # a line that is only a link: the article's own

@@ -275,7 +275,78 @@ def make_page_tree_bomb(path: Path, levels: int, text: str) -> Path:
     return path
 
 
-def _pdf_file(objects: list[bytes]) -> bytes:
+# A run of text at a place on a page: (x, baseline y, size in points, words). Runs on one
+# baseline make one line.
+Run = tuple[float, float, float, str]
+
+
+def typeset_pdf(runs: list[Run], *, scaled: bool = False, title: str | None = None) -> bytes:
+    """A one-page US Letter PDF (Helvetica) of ``runs`` placed where they say, as a
+    typesetter writes them. ``scaled``: the size is set by the text matrix and the font is
+    set at size 1 ("/F1 1 Tf 9 0 0 9 x y Tm"), as the Federal Register's pages are;
+    ``title``: the metadata's Title."""
+    ops = []
+    for x, y, size, words in runs:
+        text = _pdf_string(words)
+        place = (
+            f"/F1 1 Tf {size} 0 0 {size} {x} {y} Tm"
+            if scaled
+            else (f"/F1 {size} Tf 1 0 0 1 {x} {y} Tm")
+        )
+        ops.append(f"BT {place} ({text}) Tj ET")
+    content = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    info = None
+    if title is not None:
+        objects.append(b"<< /Title (%s) >>" % _pdf_string(title).encode("latin-1"))
+        info = len(objects)
+    return _pdf_file(objects, info=info)
+
+
+def _pdf_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def set_in_columns(
+    paragraphs: list[str],
+    *,
+    size: float = 9,
+    width: int = 40,
+    rows: int = 9,
+    lefts: tuple[float, ...] = (45, 225, 405),
+    top: float = 700,
+    lead: float = 12.5,
+) -> list[Run]:
+    """``paragraphs`` set ragged, ``width`` characters a line, ``lead`` points apart (a
+    little space between lines, as a newspaper's 9 on 10 pt), a blank line between two, in
+    columns of ``rows`` lines from ``top`` down, at ``lefts``: a paragraph may run on from a
+    column's foot to the next column's head."""
+    lines: list[str | None] = []
+    for paragraph in paragraphs:
+        line = ""
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines += [line, None]
+    runs: list[Run] = []
+    for row, line in enumerate(lines):
+        column, down = divmod(row, rows)
+        if line is not None:
+            runs.append((lefts[column], top - down * lead, size, line))
+    return runs
+
+
+def _pdf_file(objects: list[bytes], *, info: int | None = None) -> bytes:
     """A PDF of ``objects`` (numbered from 1, the first the catalog) with its cross-references."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
@@ -284,8 +355,9 @@ def _pdf_file(objects: list[bytes]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
+        b" /Info %d 0 R" % info if info else b"",
         xref,
     )
     return bytes(out)

@@ -28,6 +28,8 @@ from formats_samples import (
     make_report_pdf,
     make_scanned_pdf,
     pdf_bytes,
+    set_in_columns,
+    typeset_pdf,
     web_page_html,
 )
 
@@ -245,6 +247,84 @@ def test_a_ragged_line_before_a_long_capitalised_word_is_no_paragraph_end(width:
     )
     markup = f"<html lang='en'><body><p style='width: {width}'>{paragraph}</p></body></html>"
     assert read_pdf(pdf_bytes(markup), "ragged.pdf").text.split("\n") == [paragraph]
+
+
+NOTICE = [
+    "The agency proposes to replace the software of the flight control computers on all the "
+    "airplanes of the type.",
+    "Since the first order was issued, the agency has determined that final corrective action "
+    "is necessary to address the unsafe condition, and this proposal would require installing "
+    "new software, revising the flight manual and changing the routing of the trim wires "
+    "before further flight.",
+    "Comments must reach the agency by the end of September.",
+]
+
+
+@pytest.mark.parametrize("scaled", [False, True], ids=["font-size", "text-matrix"])
+def test_paragraphs_of_columns_are_rebuilt_whatever_sets_the_size(scaled: bool) -> None:
+    # The Federal Register sets 9 pt text as "/F1 1 Tf 9 0 0 9 x y Tm": PDFium reports size 1,
+    # so the space between two lines read as a blank line and every line was a paragraph
+    # (quoted: "the flightcrew and sensors on the airplane."). The second paragraph runs on
+    # from the first column's foot to the second column's head, mid-sentence.
+    from briefing.formats.pdf import read_pdf
+
+    data = typeset_pdf(set_in_columns(NOTICE, rows=8), scaled=scaled)
+    assert read_pdf(data, "notice.pdf").text.split("\n") == NOTICE
+
+
+@pytest.mark.parametrize("scaled", [False, True], ids=["font-size", "text-matrix"])
+def test_a_line_opening_with_a_smaller_label_goes_on_in_its_paragraph(scaled: bool) -> None:
+    from briefing.formats.pdf import read_pdf
+
+    runs = [
+        (45.0, 700.0, 7.0, "AGENCY:"),
+        (80.0, 700.0, 9.0, "Federal Aviation"),
+        (45.0, 687.5, 9.0, "Administration (FAA), DOT."),
+    ]
+    text = read_pdf(typeset_pdf(runs, scaled=scaled), "label.pdf").text
+    assert text == "AGENCY: Federal Aviation Administration (FAA), DOT."
+
+
+@pytest.mark.parametrize(
+    "stated",
+    ["10811.exe", "905_Precinct_NoOU", "C:\\jobs\\notice.ps", "/home/clerk/out/run 2.ps"],
+)
+def test_a_file_name_in_the_metadata_is_no_title(stated: str) -> None:
+    # The Supreme Court's transcript says Title "10811.exe", a county's bulletin
+    # "905_Precinct_NoOU": the program that made the PDF left a file's name there.
+    from briefing.formats.pdf import read_pdf
+
+    runs = [(45.0, 720.0, 18.0, "Notice of Proposed Rulemaking")]
+    runs += set_in_columns(NOTICE, rows=20, top=680)
+    assert read_pdf(typeset_pdf(runs, title=stated), "x.pdf").title == (
+        "Notice of Proposed Rulemaking"
+    )
+
+
+@pytest.mark.parametrize("stated", ["Notice of Proposed Rulemaking", "COVID-19", "U.S. Budget"])
+def test_a_stated_title_is_kept(stated: str) -> None:
+    from briefing.formats.pdf import read_pdf
+
+    runs = [(45.0, 720.0, 18.0, "Another Heading"), *set_in_columns(NOTICE, top=680)]
+    assert read_pdf(typeset_pdf(runs, title=stated), "x.pdf").title == stated
+
+
+def test_a_tables_rows_are_lines_of_their_own_never_quoted() -> None:
+    # A USDA price round-up's rows had been joined into "sentences" and quoted as the bottom
+    # line ("Chicago 30.50 unq 28.00 Tallows, Proteins and Hides Edible Tallow ($/cwt)").
+    from briefing.formats.pdf import read_pdf
+
+    prose = (
+        "Applications for the grant rose to 344,000 from 293,000 last year, and the agency "
+        "said on Monday that 12 of its 40 offices would stay open until 8 p.m. in March 2021."
+    )
+    rows = ["Chicago 30.50 unq 28.00", "Cornstalks 41.25 39.38 52.00", "Iowa 1.35 - 1.42 1.38"]
+    runs = set_in_columns([prose], rows=20, lefts=(45,), width=60)
+    runs += [(45.0, 560.0 - 12.5 * n, 9.0, row) for n, row in enumerate(rows)]
+    result = read_pdf(typeset_pdf(runs), "prices.pdf")
+    lines = result.text.split("\n")
+    assert lines == [prose, *rows]
+    assert [result.text[s:e] for s, e in result.furniture] == rows
 
 
 def test_a_running_header_is_never_taken_for_the_title(tmp_path: Path) -> None:

@@ -300,3 +300,13 @@ def test_a_skip_warning_worded_as_the_error_it_is_when_nothing_else_was_given(
     warning: str, error: str
 ) -> None:
     assert skip_as_error(warning, "nothing to brief") == error
+
+
+def test_a_transcripts_line_numbers_are_no_title_and_take_no_room_in_the_header() -> None:
+    # A court transcript's first page numbers its lines 1 to 25 down the margin, and the
+    # numbers come first in the text: "2" had been the title.
+    numbers = "\n".join(str(n) for n in range(2, 26))
+    text = f"{numbers}\nIN THE SUPREME COURT OF THE UNITED STATES\n\n{BODY}\n"
+    assert document_from_text(text, "transcript.txt").title == (
+        "IN THE SUPREME COURT OF THE UNITED STATES"
+    )

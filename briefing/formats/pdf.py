@@ -69,7 +69,14 @@ _TITLE_LINES = 4  # a title wraps over at most this many lines
 # read); a file of that many real pages is far larger.
 MAX_PAGES = 2_000
 _BYTES_PER_PAGE = 1_000
-_JUNK_TITLE = re.compile(r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$")
+_JUNK_TITLE = re.compile(
+    r"^(?:untitled|document\d*|microsoft word\s*-.*|.*\.(?:docx?|pdf|indd))$"
+    # a file's name the making program left in the Title: one word with an extension, an
+    # underscore or a folder in it ("10811.exe", "905_Precinct_NoOU", "C:\\jobs\\fr.ps")
+    r"|^\S*(?:\.[a-z][a-z0-9]{1,4}|_|[\\/])\S*$"
+    # a path with spaces in its folder names
+    r"|^(?:[a-z]:)?\\.*|^/\S.*/.*"
+)
 
 
 @dataclass
@@ -107,6 +114,17 @@ def _utf16_indexer(text: str) -> Callable[[int], int]:
     return lambda i: offsets[i]
 
 
+_IMPLAUSIBLE = 0.5  # a font size under this share of its glyph's box is the font's, unscaled
+
+
+def _plausible_size(reported: float, glyph_height: float) -> float:
+    """A line's font size in page units. PDFium reports the size the text operator sets
+    ("/F1 1 Tf"); a PDF that scales its text with the text matrix instead ("9 0 0 9 x y Tm",
+    as the Federal Register's typesetter does) is reported as size 1 for 9 pt text, so the
+    measured height of the glyph's box stands in for it."""
+    return reported if reported >= _IMPLAUSIBLE * glyph_height else glyph_height
+
+
 def _read_page(page: object) -> _Page:
     import pypdfium2.raw as pdfium_c
 
@@ -125,7 +143,14 @@ def _read_page(page: object) -> _Page:
             last = index(m.start() + lead + len(body) - 1)
             left, low, _, top = textpage.get_charbox(first, loose=True)
             _, bottom, right, end_top = textpage.get_charbox(last, loose=True)
-            size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first)) or (top - low)
+            # The larger of the first and last characters' sizes: a line may open with a
+            # footnote's superscript number or a run-in label in small capitals ("AGENCY:")
+            size = max(
+                _plausible_size(pdfium_c.FPDFText_GetFontSize(textpage.raw, first), top - low),
+                _plausible_size(
+                    pdfium_c.FPDFText_GetFontSize(textpage.raw, last), end_top - bottom
+                ),
+            )
             lines.append(_Line(body, top, bottom, end_top, left, right, size))
         pictures = False
         if len(lines) <= 6:  # a page of text is no scan; only a nearly empty one is looked at
@@ -235,7 +260,14 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     if abs(prev.size - line.size) > 0.15 * size:
         return True  # a heading, a caption, a footnote
     if line.top > prev.end_top + 0.5 * size:
-        return True  # moved up: the next column or a text box
+        # moved up: the next column or a text box; a sentence left open at a column's foot
+        # goes on at the next column's head ("... airspeed disagree alert, and" / "altitude
+        # disagree alert, and may affect ...")
+        return not (
+            line.left >= prev.right - size
+            and prev.text[-1:] not in _TERMINAL
+            and line.text[:1].islower()
+        )
     if prev.bottom - line.top > 0.45 * size:
         return True  # a blank line's worth of space
     room = max(para_right, line.right) - prev.right  # left at the end of the previous line
@@ -249,19 +281,51 @@ def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
     return room > 4 * size and (ends or (starts and fitted))
 
 
-def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[str]:
-    out: list[str] = []
+# A table's cells: figures ("30.50", "$6,205", "(1.2)", "12%"), a range's dash, a dot leader
+# and the placeholders price tables print for no quote ("unq", "n/a").
+_FIGURE = re.compile(r"[$\u20ac\u00a3]?(?:\([-+\u2212]?[\d.,]*\d%?\)|[-+\u2212]?[\d.,]*\d%?)\.?")
+_MEASURED = re.compile(r"[$\u20ac\u00a3%]|\d\.\d")  # money, a share, decimals: no date, no count
+_BETWEEN_FIGURES = re.compile(r"[-\u2013\u2014]|\.{3,}|unq|n/?a|nc|--")
+
+
+def _is_table_row(text: str) -> bool:
+    """Whether a line reads as a table's row: two figures with nothing between them but
+    another cell, one of them money, a share or a decimal ("Chicago 30.50 unq 28.00 Tallows,
+    ...", "Cornstalks 41.25 39.38 52.00", "$85 ...... $0 ...... $85"). Running text names
+    figures with words between them ("Applications rose to 344,000 from 293,000."); two
+    whole numbers side by side are more often a date ("March 5 2020") or a count."""
+    tokens = text.split()
+    if not text.endswith(".") and all(
+        _FIGURE.fullmatch(t) or _BETWEEN_FIGURES.fullmatch(t.lower()) for t in tokens
+    ):
+        return any(_MEASURED.search(t) for t in tokens)  # a cell alone: "2.6170", "$85"
+    last: str | None = None  # the figure before, when only cells came since
+    for token in tokens:
+        if _FIGURE.fullmatch(token):
+            if last is not None and (_MEASURED.search(last) or _MEASURED.search(token)):
+                return True
+            last = token
+        elif not _BETWEEN_FIGURES.fullmatch(token.lower()):
+            last = None
+    return False
+
+
+def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[tuple[str, bool]]:
+    """The paragraphs of a page's body lines, each with whether it is a table's row: a row is
+    a line of its own, kept in the text but never quoted as a sentence (furniture)."""
+    out: list[tuple[str, bool]] = []
     prev: _Line | None = None
     para_right = 0.0
     for line in lines:
         text = _clean(_rejoin_breaks(line.text.translate(_LIGATURES), vocabulary)).strip()
         if not text:
             continue
-        if prev is None or _breaks(prev, line, para_right):
-            out.append(text)
+        row = _is_table_row(text)
+        if prev is None or row or out[-1][1] or _breaks(prev, line, para_right):
+            out.append((text, row))
             para_right = line.right
         else:
-            out[-1] = _join(out[-1], text, vocabulary)
+            out[-1] = (_join(out[-1][0], text, vocabulary), False)
             para_right = max(para_right, line.right)
         prev = line
     return out
@@ -379,8 +443,9 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         )
         for line in top:
             builder.line(_clean(line.text), furniture=True)
-        for paragraph in _paragraphs([ln for ln in page.lines if not ln.furniture], vocabulary):
-            builder.line(paragraph)
+        body = [ln for ln in page.lines if not ln.furniture]
+        for paragraph, row in _paragraphs(body, vocabulary):
+            builder.line(paragraph, furniture=row)
         for line in bottom:
             builder.line(_clean(line.text), furniture=True)
     scanned = [n for n, page in enumerate(pages, 1) if page.scanned]
