@@ -36,6 +36,7 @@ from formats_samples import (  # noqa: E402
 )
 
 from briefing.ingest import load_documents  # noqa: E402
+from briefing.sourcefiles import DEFAULT_MAX_BYTES  # noqa: E402
 
 
 def _median(fn: Callable[[], object], runs: int) -> tuple[float, object]:
@@ -48,7 +49,10 @@ def _median(fn: Callable[[], object], runs: int) -> tuple[float, object]:
 
 
 def _ingest(data: bytes, name: str, suffix: str) -> Callable[[], object]:
-    return lambda: load_documents(data, name, suffix=suffix, max_bytes=len(data) + 1)
+    # the per-document limit a build uses (it holds a file's unpacked text too: a 100-page
+    # report's text is larger than its PDF, so the file's own size is no limit)
+    limit = max(len(data) + 1, DEFAULT_MAX_BYTES)
+    return lambda: load_documents(data, name, suffix=suffix, max_bytes=limit)
 
 
 def _raw_extractors(data: bytes) -> dict[str, Callable[[], str]]:
