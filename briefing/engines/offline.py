@@ -519,6 +519,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     claims: dict[str, list[tuple[Fact, str, tuple[int, int]]]] = defaultdict(list)
     weight: dict[str, float] = defaultdict(float)
     names: dict[str, str] = {}
+    # words the sources write in lower case: capitalised only where a sentence opens on them
+    common = {w for fact in ranked for w in _LOWER_WORD.findall(fact.statement)}
     for fact in ranked:
         text = fact.statement
         if not ends_sentence(text):
@@ -532,6 +534,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             subject = subject_entity(text)
             if subject is None or not names_someone(subject):
                 continue  # "Both officials had been put in place ...": no one by name
+            if _no_name(text, subject, common):
+                continue  # "Coal has been ...", "Eventually recalled by ...": no one at all
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
@@ -564,6 +568,25 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 )
             )
     return positions
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'\u2019-]*")
+# "Eventually recalled by the Reich, Peters ...": a participle's phrase, done to someone after it
+_PARTICIPLE_BY = re.compile(r"\s+[a-z]+(?:ed|en|wn)\s+by\b")
+
+
+def _no_name(sentence: str, subject: str, common: AbstractSet[str]) -> bool:
+    """Whether the would-be subject of ``sentence`` names no one: one word that the sources
+    write in lower case elsewhere ("Coal has been ...", "Eventually ..."), or a word before
+    a participle's phrase ("Eventually recalled by the Reich for his cruelty, Peters ...")."""
+    words = _DETERMINER_WORD.sub("", subject).split()
+    if len(words) == 1 and not words[0].isupper() and words[0].lower() in common:  # not "FAST"
+        return True
+    at = sentence.find(subject)
+    return at >= 0 and _PARTICIPLE_BY.match(sentence, at + len(subject)) is not None
+
+
+_DETERMINER_WORD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 # --- contradiction rules (shared with tests; pure functions) ---------------------------
