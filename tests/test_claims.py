@@ -1188,3 +1188,33 @@ def test_actor_positions_take_no_common_word_or_participle_phrase_as_a_doer() ->
         )
     ]
     assert names == ["FAST"]
+
+
+def test_actor_positions_take_no_position_that_leans_on_the_sentence_before() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float, actor: str) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        return Fact(statement=statement, score=score, actor=actor, kind="claim", citations=(quote,))
+
+    positions = _actor_positions(
+        [
+            fact(
+                "\u201cBut that\u2019s not going to happen on its own,\u201d Hauser said.",
+                0.9,
+                "Hauser",
+            ),
+            fact(
+                "But now, observation time will be accessible to researchers, says Zhiqiang Shen.",
+                0.8,
+                "Zhiqiang Shen",
+            ),
+            fact(
+                "Hauser said heat pumps would replace gas furnaces in most houses.", 0.5, "Hauser"
+            ),
+        ]
+    )
+    assert [(p.name, p.position) for p in positions] == [
+        ("Hauser", "said heat pumps would replace gas furnaces in most houses.")
+    ]

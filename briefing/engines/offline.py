@@ -546,7 +546,10 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
-        claims[key].append((fact, actor, span))
+        # what they said counts, but a claim that leans on the sentence before it is no
+        # position to show ('"But that's not going to happen on its own," Hauser said')
+        if not needs_context(text[span[0] : span[1]]):
+            claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
     for key in sorted(weight, key=lambda k: -weight[k]):
         for fact, _, (offset, end) in claims[key][:per_actor]:
