@@ -1218,3 +1218,24 @@ def test_actor_positions_take_no_position_that_leans_on_the_sentence_before() ->
     assert [(p.name, p.position) for p in positions] == [
         ("Hauser", "said heat pumps would replace gas furnaces in most houses.")
     ]
+
+
+def test_actor_positions_take_what_a_doer_does_not_what_it_is() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        return Fact(statement=statement, score=score, kind="event", citations=(quote,))
+
+    positions = _actor_positions(
+        [
+            fact("Petersallee is to be divided into Anna-Mungunda-Allee and Maji-Maji-Allee.", 0.9),
+            fact("Luderitzstrasse will become Cornelius-Fredericks-Strasse next year.", 0.85),
+            fact("Jennifer Aniston was an upset winner for her role as a TV anchor.", 0.8),
+            fact("Peters was later named imperial high commissioner of East Africa.", 0.75),
+            fact("The White House is taking extra precautions for the visit.", 0.7),
+            fact("Oman has hosted several rounds of talks.", 0.6),
+        ]
+    )
+    assert [p.name for p in positions] == ["The White House", "Oman"]

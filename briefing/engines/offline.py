@@ -581,12 +581,24 @@ _PARTICIPLE_BY = re.compile(r"\s+[a-z]+(?:ed|en|wn)\s+by\b")
 def _no_name(sentence: str, subject: str, common: AbstractSet[str]) -> bool:
     """Whether the would-be subject of ``sentence`` names no one: one word that the sources
     write in lower case elsewhere ("Coal has been ...", "Eventually ..."), or a word before
-    a participle's phrase ("Eventually recalled by the Reich for his cruelty, Peters ...")."""
+    a participle's phrase ("Eventually recalled by the Reich for his cruelty, Peters ..."); or
+    whether the sentence tells what its subject is, not what it does ("Petersallee is to be
+    divided ...", "Jennifer Aniston was an upset winner"): no one's position."""
     words = _DETERMINER_WORD.sub("", subject).split()
     if len(words) == 1 and not words[0].isupper() and words[0].lower() in common:  # not "FAST"
         return True
     at = sentence.find(subject)
+    if at >= 0 and _BEING.match(sentence, at + len(subject)):
+        return True
     return at >= 0 and _PARTICIPLE_BY.match(sentence, at + len(subject)) is not None
+
+
+# "is", "was", "has been", "will become": what the subject is or what is done to it ("is
+# to be divided", "was later named"), not what it does ("is taking", "is set to announce")
+_BEING = re.compile(
+    r"\s+(?:(?:has|have|had)\s+been|is|are|was|were|(?:will|would)\s+(?:\w+ly\s+)?(?:be|become)|"
+    r"becomes?|became)\b(?!\s+(?:\w+ing|set|expected|poised|due|about|going|likely|ready)\b)"
+)
 
 
 _DETERMINER_WORD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
