@@ -1162,3 +1162,80 @@ def test_a_sentence_opening_a_quotation_it_does_not_close_is_not_quoted_alone() 
     statements = [f.statement for f in facts]
     assert any(s.startswith("The Halvik ferry union voted") for s in statements)
     assert not any(s.startswith('"The operator has ignored') for s in statements), statements
+
+
+def test_actor_positions_take_no_common_word_or_participle_phrase_as_a_doer() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        return Fact(statement=statement, score=score, kind="event", citations=(quote,))
+
+    names = [
+        p.name
+        for p in _actor_positions(
+            [
+                # a commodity the sources also write in lower case: capitalised as an opening
+                fact("Coal has been in a slow-motion death spiral over the past ten years.", 0.9),
+                fact("The plants burned less coal last year.", 0.5),
+                # a participle's phrase before the one it tells of
+                fact("Eventually recalled by the Reich for his cruelty, Peters was feted.", 0.8),
+                # an acronym is a name even where its word is common ("fast")
+                fact("FAST will collect radio waves from a wide area of the sky.", 0.7),
+                fact("The telescope is fast to point at new sources.", 0.4),
+            ]
+        )
+    ]
+    assert names == ["FAST"]
+
+
+def test_actor_positions_take_no_position_that_leans_on_the_sentence_before() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float, actor: str) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        return Fact(statement=statement, score=score, actor=actor, kind="claim", citations=(quote,))
+
+    positions = _actor_positions(
+        [
+            fact(
+                "\u201cBut that\u2019s not going to happen on its own,\u201d Hauser said.",
+                0.9,
+                "Hauser",
+            ),
+            fact(
+                "But now, observation time will be accessible to researchers, says Zhiqiang Shen.",
+                0.8,
+                "Zhiqiang Shen",
+            ),
+            fact(
+                "Hauser said heat pumps would replace gas furnaces in most houses.", 0.5, "Hauser"
+            ),
+        ]
+    )
+    assert [(p.name, p.position) for p in positions] == [
+        ("Hauser", "said heat pumps would replace gas furnaces in most houses.")
+    ]
+
+
+def test_actor_positions_take_what_a_doer_does_not_what_it_is() -> None:
+    from briefing.engines.offline import _actor_positions
+    from briefing.models import Citation, Fact
+
+    def fact(statement: str, score: float) -> Fact:
+        quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+        return Fact(statement=statement, score=score, kind="event", citations=(quote,))
+
+    positions = _actor_positions(
+        [
+            fact("Petersallee is to be divided into Anna-Mungunda-Allee and Maji-Maji-Allee.", 0.9),
+            fact("Luderitzstrasse will become Cornelius-Fredericks-Strasse next year.", 0.85),
+            fact("Jennifer Aniston was an upset winner for her role as a TV anchor.", 0.8),
+            fact("Peters was later named imperial high commissioner of East Africa.", 0.75),
+            fact("The White House is taking extra precautions for the visit.", 0.7),
+            fact("Oman has hosted several rounds of talks.", 0.6),
+        ]
+    )
+    assert [p.name for p in positions] == ["The White House", "Oman"]

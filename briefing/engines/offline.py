@@ -519,6 +519,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     claims: dict[str, list[tuple[Fact, str, tuple[int, int]]]] = defaultdict(list)
     weight: dict[str, float] = defaultdict(float)
     names: dict[str, str] = {}
+    # words the sources write in lower case: capitalised only where a sentence opens on them
+    common = {w for fact in ranked for w in _LOWER_WORD.findall(fact.statement)}
     for fact in ranked:
         text = fact.statement
         if not ends_sentence(text):
@@ -532,6 +534,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             subject = subject_entity(text)
             if subject is None or not names_someone(subject):
                 continue  # "Both officials had been put in place ...": no one by name
+            if _no_name(text, subject, common):
+                continue  # "Coal has been ...", "Eventually recalled by ...": no one at all
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
@@ -542,7 +546,10 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             key = next((k for k, name in names.items() if same_actor(name, actor)), key)
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
-        claims[key].append((fact, actor, span))
+        # what they said counts, but a claim that leans on the sentence before it is no
+        # position to show ('"But that's not going to happen on its own," Hauser said')
+        if not needs_context(text[span[0] : span[1]]):
+            claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
     for key in sorted(weight, key=lambda k: -weight[k]):
         for fact, _, (offset, end) in claims[key][:per_actor]:
@@ -564,6 +571,37 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 )
             )
     return positions
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'\u2019-]*")
+# "Eventually recalled by the Reich, Peters ...": a participle's phrase, done to someone after it
+_PARTICIPLE_BY = re.compile(r"\s+[a-z]+(?:ed|en|wn)\s+by\b")
+
+
+def _no_name(sentence: str, subject: str, common: AbstractSet[str]) -> bool:
+    """Whether the would-be subject of ``sentence`` names no one: one word that the sources
+    write in lower case elsewhere ("Coal has been ...", "Eventually ..."), or a word before
+    a participle's phrase ("Eventually recalled by the Reich for his cruelty, Peters ..."); or
+    whether the sentence tells what its subject is, not what it does ("Petersallee is to be
+    divided ...", "Jennifer Aniston was an upset winner"): no one's position."""
+    words = _DETERMINER_WORD.sub("", subject).split()
+    if len(words) == 1 and not words[0].isupper() and words[0].lower() in common:  # not "FAST"
+        return True
+    at = sentence.find(subject)
+    if at >= 0 and _BEING.match(sentence, at + len(subject)):
+        return True
+    return at >= 0 and _PARTICIPLE_BY.match(sentence, at + len(subject)) is not None
+
+
+# "is", "was", "has been", "will become": what the subject is or what is done to it ("is
+# to be divided", "was later named"), not what it does ("is taking", "is set to announce")
+_BEING = re.compile(
+    r"\s+(?:(?:has|have|had)\s+been|is|are|was|were|(?:will|would)\s+(?:\w+ly\s+)?(?:be|become)|"
+    r"becomes?|became)\b(?!\s+(?:\w+ing|set|expected|poised|due|about|going|likely|ready)\b)"
+)
+
+
+_DETERMINER_WORD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 # --- contradiction rules (shared with tests; pure functions) ---------------------------
