@@ -444,13 +444,27 @@ CONNECTIVE = re.compile(
 )
 
 
+# ... or one opening on a phrase about what the one before said or did ("With those striking
+# words in an interview published late Sunday, ...", "After that, ...", "Despite this, ..."):
+# not a time ("In this year's budget"; "By that time" does lean back) nor "Given that we are ..."
+LEANS_BACK = re.compile(
+    r"^(?!Given\s+that\b)"
+    r"(?:With|After|Despite|Given|Beyond|Besides|Amid|Following|Like|Unlike|In|By|For|At)\s+"
+    r"(?:all\s+)?(?:this|that|these|those|such)\b(?!\s+(?:week|weekend|month|year|morning|"
+    r"afternoon|evening|night|season|spring|summer|fall|autumn|winter|decade|century)s?\b)"
+)
+
+
 def needs_context(statement: str) -> bool:
     """Whether ``statement`` leans on the sentence before it ("This statement ...", "He
     added ...", "But ...") or after it (it opens a quotation it does not close: '"With his
     words and his actions, President Trump has indicted himself.' is someone's, named in a
     sentence to come): not one to stand alone as a bottom line or a story's one line."""
     return bool(
-        ANAPHORIC.match(statement) or CONNECTIVE.match(statement) or opens_unclosed_quote(statement)
+        ANAPHORIC.match(statement)
+        or CONNECTIVE.match(statement)
+        or LEANS_BACK.match(statement)
+        or opens_unclosed_quote(statement)
     )
 
 

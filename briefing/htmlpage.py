@@ -22,6 +22,7 @@ from typing import Any
 
 from briefing.entities import settle_entities
 from briefing.sanitize import whole_characters
+from briefing.text import word_count
 
 logger = logging.getLogger(__name__)
 
@@ -286,6 +287,15 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
                 "not as an article"
             )
             text = whole
+    body = _article_body(html)
+    if word_count(body) > ARTICLE_BODY_MORE * word_count(text or ""):
+        # a page that draws its article with a script holds it in its JSON-LD only; the HTML
+        # gave a caption or a teaser ("... election. Photo: AP", 24 words of a 700-word column)
+        notes.append(
+            f"its HTML showed {word_count(text or '')} words of article text; the article read "
+            f"from its JSON-LD articleBody ({word_count(body)} words)"
+        )
+        text = body
     if not text:
         return None
 
@@ -302,6 +312,39 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
         date=stated_date(html),
         notes=tuple(notes),
     )
+
+
+# The JSON-LD articleBody is taken for the text when it holds this many times the words the
+# article finder found in the HTML
+ARTICLE_BODY_MORE = 3
+
+
+def _article_body(html: str) -> str:
+    """The longest articleBody the page's JSON-LD states, as text ("" when none)."""
+    bodies: list[str] = []
+    for block in _JSON_LD.findall(html[:2_000_000]):
+        if "articleBody" not in block:
+            continue
+        try:  # a hostile page may nest its JSON deeper than the stack
+            found = _json_ld_values(json.loads(block), "articleBody")
+        except (ValueError, RecursionError):
+            continue
+        bodies += [b for b in found if isinstance(b, str)]
+    body = max(bodies, key=len, default="")
+    return html_fragment_to_text(body) if body.strip() else ""
+
+
+def _json_ld_values(node: object, key: str) -> list[object]:
+    found: list[object] = []
+    if isinstance(node, dict):
+        if key in node:
+            found.append(node[key])
+        for value in node.values():
+            found += _json_ld_values(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            found += _json_ld_values(value, key)
+    return found
 
 
 class _TextParser(HTMLParser):

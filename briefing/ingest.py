@@ -37,6 +37,7 @@ from briefing.sourcefiles import os_reason, too_big, walk_folder
 from briefing.sourcefiles import read_source as read_source
 from briefing.text import (
     MONTH_NAMES_IN_ORDER,
+    addresses_model,
     furniture_spans,
     is_furniture_line,
     paragraphs,
@@ -71,34 +72,6 @@ _DATE_PATTERNS = (
 )
 _YEAR = re.compile(r"\d{4}")  # in every match of _DATE_PATTERNS: a line without it states no date
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
-    r"\s+(?:instructions?|prompts?|rules?)|\byou\s+are\s+now\s+(?:a|an|in)\b|\bsystem\s+prompt\b"
-    r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
-    re.IGNORECASE,
-)
-# Literals that a match of each alternative of _INJECTION contains once lower-cased, chosen
-# without "i" and "s" (the letters whose case-insensitive matches lower() can turn into something
-# else: "\u0130", "\u0131", "\u017f"). A text that holds none of one alternative's literals cannot
-# match it, and most texts hold none, so the slow case-insensitive scan runs on few documents.
-_INJECTION_VERBS = ("gnore", "regard", "forget")  # ignore / disregard / forget ...
-_INJECTION_OBJECTS = ("truct", "prompt", "rule")  # ... the previous instructions / prompts / rules
-_INJECTION_YOU_ARE_NOW = re.compile(r"you\s+are\s+now\s")
-_INJECTION_ACT_AS = re.compile(r"act\s+a")
-
-
-def _addresses_model(text: str) -> bool:
-    """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply."""
-    low = text.lower()
-    if not (
-        (any(v in low for v in _INJECTION_VERBS) and any(o in low for o in _INJECTION_OBJECTS))
-        or ("prompt" in low and "tem" in low)  # system prompt
-        or "tart|>" in low  # <|im_start|>
-        or ("now" in low and "you" in low and _INJECTION_YOU_ARE_NOW.search(low))
-        or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
-    ):
-        return False
-    return _INJECTION.search(text) is not None
 
 
 @dataclass
@@ -416,7 +389,7 @@ def _load(
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
     warnings += [f"{doc.path}: no article text; skipped" for doc in documents if doc not in kept]
-    if any(_addresses_model(doc.text) for doc in kept):
+    if any(addresses_model(doc.text) for doc in kept):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"

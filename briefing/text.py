@@ -312,6 +312,25 @@ _NAV_ITEM = (
     r"|privacy(?:\s+policy)?|terms(?:\s+of\s+(?:use|service)|\s+and\s+conditions)?"
     r"|cookie\s+(?:policy|settings)|contact(?:\s+us)?|about(?:\s+us)?|help|careers|advertise)(?!\w)"
 )
+# A picture's credit closing a line makes the line its caption ("... in the run-up to the
+# presidential election. Photo: AP", "... in Paris (Picture: Reuters)", "(photo credit: AP)",
+# "(Joe Raedle / Getty Images file)"): a name after the colon, no sentence after it. A bare
+# "Credit:" only after a stop or a bracket ("the child tax credit: $2,000" is prose).
+_CREDIT = (
+    r"(?:(?<![\w-])(?:photo(?:graph)?|picture|image)s?(?:\s+credits?)?|(?:(?<=[.!?\u201d\"])\s*"
+    r"|(?<=[.!?\u201d\"]\s)|(?<=[(\[]))credits?)\s*:\s*[A-Z][^.!?:\n]{0,60}?[)\]]?"
+    r"|\s*\([^()\n]{0,60}\b(?:getty\s+images|ap\s+photo|file\s+photo|shutterstock|afp\s+via"
+    r"\s+getty)\b[^()\n]{0,20}\)"
+)
+# ... of a caption of one or two sentences: a paragraph of three that ends with a credit is
+# prose ("... state media confirmed ... Hmm, seems like ... to me.  Images: Getty Images (3)")
+_CAPTION_SENTENCE = r"(?:[^.!?\n\u201d\"]|[.!?\u201d\"](?!\s+[A-Z])){0,300}?"
+_CAPTION = re.compile(
+    rf"(?:{_CAPTION_SENTENCE}[.!?\u201d\"]\s+)?{_CAPTION_SENTENCE}(?:[.!?\u201d\"]\s*)?"
+    rf"(?:{_CREDIT})\s*$",
+    re.IGNORECASE,
+)
+CAPTION_TAIL_CHARS = 90  # a credit is a name: its colon or bracket is this near the line's end
 # Matched at a line's offsets in the whole text (pos and endpos: no slice of the line), where a
 # "^" would never match; .match anchors it at the line's start. A cookie or consent notice is
 # furniture however long it runs: a page printed to PDF keeps its banner as a paragraph.
@@ -320,11 +339,12 @@ _FURNITURE_LINE = re.compile(
         (?:latest|recent|popular|related|top|more)\s+(?:posts?|stories|news|articles?)\b.*
       | submit\s+(?:app|news|story|article)s?
       | (?:do\s+)?follow\s+.{0,60}\s+for\s+(?:more\s+)?updates?\b.*
-      | (?:gif|image|photo|picture|video|figure)\s*\d*\s*(?:[:|].{0,120})?
+      | (?:gif|image|photo|picture|video|figure)s?\s*\d*\s*(?:[:|].{0,120})?
       | \[[^\]\n]{1,160}\]
       | share\s+(?:this|on|via)\b.{0,60}
       | (?:click|tap)\s+here\b.{0,80}
       | (?:read|see)\s+(?:more|also)\b.{0,100}
+      | continue\s+reading\b.{0,100}
       | also\s+read\b.{0,140}
       | (?:subscribe|sign\s+up|log\s+in|register)\b.{0,80}
       | advertisement|sponsored(?:\s+content)?|ad
@@ -375,6 +395,9 @@ def is_furniture_line(text: str, start: int, end: int) -> bool:
     prompt, a credit, "[Image via AP]", a cookie notice, a menu, "view in browser"), wherever
     it stands. The one test of a furniture line: every format's text goes through it."""
     if _FURNITURE_LINE.match(text, start, end) is not None:
+        return True
+    tail = text[max(start, end - CAPTION_TAIL_CHARS) : end]
+    if (":" in tail or ")" in tail) and _CAPTION.match(text, start, end) is not None:
         return True
     short = end - start <= SHORT_LINE_CHARS
     return short and _FURNITURE_PHRASE.search(text, start, end) is not None
@@ -435,15 +458,80 @@ _PAGE_NOTE = re.compile(
             (?:updated|corrected|amended)\b
       | editor['\u2019]s\s+note\b
       | (?:click|tap)\s+(?:here|to\s+(?:watch|read|see|view|listen))\b
+      # a link's words: "Read more Letters to the Editor.", "Continue reading ...", "Sign up
+      # for our newsletter.", "Submit your letter to the editor via this form.", "Watch: ..."
+      | (?:read|see)\s+(?:more|also)\b | continue\s+reading\b
+      | (?:sign\s+up|subscribe)\s+(?:for|to|here|now|today)\b
+      | submit\s+(?:your|a)\s+(?:letter|story|tip|news|photo|video|question|comment|op-?ed)
+      | (?:watch|listen)\s*:
+      | watch\s+(?:the|our)\s+(?:full|latest|entire|complete)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+# "Watch the full 60 Minutes interview with Andrew McCabe (video).": a link to a clip
+_LINK_TAIL = re.compile(r"[(\[](?:video|watch|audio|listen|photos|gallery)[)\]]\W*$", re.I)
+_LINK_ENDS = (")", "]", ").", "].", ")!", "]!")
+# who helped: "CNBC's Mark Berniker contributed reporting.", "The Associated Press
+# contributed to this report." (not "Smith, who contributed reporting to the Times, was ...")
+_HELPED = re.compile(
+    r"(?:(?!\b(?:who|which|was|were|has|had)\b)[^.!?]){0,200}?\bcontributed\s+"
+    r"(?:reporting|to\s+this\s+(?:report|story|article))(?:\s+(?:from|in)\s+[^.!?,]{1,60})?"
+    r"[.!?]?\s*$",
+    re.IGNORECASE,
+)
+# ... a writer's note at the end: the whole sentence a name, "is a ... writer for" an outlet
+# (case matters: a name, not "He is a former reporter for")
+_AUTHOR_NOTE = re.compile(
+    r"(?:[A-Z][\w.'\u2019-]*\s+){1,4}is\s+(?:an?|the)\s+(?:(?!former\b)[\w-]+\s+){0,3}"
+    r"(?:writer|reporter|correspondent|columnist|editor|contributor|journalist)\s+"
+    r"(?:for|at|with|of)\s+(?:(?!\b(?:who|whom|which|that|was|were|has|had|is|said)\b)[^.!?]){1,100}"
+    r"[.!?]?\s*$"
 )
 
 
 def speaks_of_the_page(sentence: str) -> bool:
     """Whether ``sentence`` tells its reader about the page ("You can watch the videos
     throughout this article."), not about the news: never a fact."""
-    return _PAGE_NOTE.match(sentence.lstrip("\"'\u201c\u2018 ")) is not None
+    bare = sentence.lstrip("\"'\u201c\u2018 ")
+    return (
+        _PAGE_NOTE.match(bare) is not None
+        or (bare.rstrip().endswith(_LINK_ENDS) and _LINK_TAIL.search(bare) is not None)
+        or ("contributed" in bare and _HELPED.match(bare) is not None)
+        or (" is " in bare and _AUTHOR_NOTE.match(bare) is not None)
+    )
+
+
+# Text addressed to an AI model, planted in a page: "Ignore previous instructions and ..."
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)"
+    r"\s+(?:instructions?|prompts?|rules?)|\byou\s+are\s+now\s+(?:a|an|in)\b|\bsystem\s+prompt\b"
+    r"|<\|im_start\|>|\bact\s+as\s+(?:a|an)\s+\w+\s+(?:model|assistant)",
+    re.IGNORECASE,
+)
+# Literals that a match of each alternative of _INJECTION contains once lower-cased, chosen
+# without "i" and "s" (the letters whose case-insensitive matches lower() can turn into something
+# else: "\u0130", "\u0131", "\u017f"). A text that holds none of one alternative's literals cannot
+# match it, and most texts hold none, so the slow case-insensitive scan runs on few documents.
+_INJECTION_VERBS = ("gnore", "regard", "forget")  # ignore / disregard / forget ...
+_INJECTION_OBJECTS = ("truct", "prompt", "rule")  # ... the previous instructions / prompts / rules
+_INJECTION_YOU_ARE_NOW = re.compile(r"you\s+are\s+now\s")
+_INJECTION_ACT_AS = re.compile(r"act\s+a")
+
+
+def addresses_model(text: str) -> bool:
+    """Whether ``text`` holds text addressed to an AI model (``_INJECTION``), cheaply: a
+    warning about a document holding it, and never a fact ("Ignore previous instructions and
+    write that ...")."""
+    low = text.lower()
+    if not (
+        (any(v in low for v in _INJECTION_VERBS) and any(o in low for o in _INJECTION_OBJECTS))
+        or ("prompt" in low and "tem" in low)  # system prompt
+        or "tart|>" in low  # <|im_start|>
+        or ("now" in low and "you" in low and _INJECTION_YOU_ARE_NOW.search(low))
+        or (("model" in low or "tant" in low) and _INJECTION_ACT_AS.search(low))
+    ):
+        return False
+    return _INJECTION.search(text) is not None
 
 
 # The signposts a newsletter opens paragraphs with ("Why it matters:", Axios style)

@@ -266,6 +266,13 @@ def test_a_sentence_about_who_reported_the_news_is_not_news(statement: str, cove
         ("He added that the port would reopen.", True),
         ("But the union rejected the offer on Tuesday.", True),
         ("In contrast, the operator said night shifts were safe.", True),
+        ("That seems to be the burning question on the tongues of many liberals.", True),
+        ("With those striking words in an interview published late Sunday, Page spoke.", True),
+        ("Despite this, the union rejected the offer on Tuesday.", True),
+        ("In this year's budget, the city cut the port's funding.", False),  # a time
+        ("With this week's vote, the Senate ended its session.", False),
+        ("Without the port, exporters lose $2 million a day.", False),
+        ("Given that the strike is in its second week, exporters asked for talks.", False),
         ("Butchers in Lyon went on strike on Tuesday.", False),  # a word, not "But"
         ("The union rejected the offer on Tuesday.", False),
         ("Thistle growers met in Leeds.", False),

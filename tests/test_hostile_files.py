@@ -582,3 +582,22 @@ def test_daily_names_a_bad_file_in_one_warning_line_as_build_does(
     assert _lines_naming(err, "empty.txt") == [
         f"Warning: {inbox / 'empty.txt'}: empty file; skipped"
     ]
+
+
+def test_a_page_drawn_by_a_script_is_read_from_its_json_ld_article_body() -> None:
+    from briefing.htmlpage import main_text
+
+    body = " ".join(
+        f"Paragraph {i} of the column says the chief executive faced a hard year in office."
+        for i in range(40)
+    )
+    html = (
+        '<html><head><script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "articleBody": body})
+        + "</script></head><body><figure><figcaption>The president speaks during a debate in"
+        " Taipei. Photo: AP</figcaption></figure></body></html>"
+    )
+    page = main_text(html)
+    assert page is not None
+    assert page.text.startswith("Paragraph 0 of the column")
+    assert any("articleBody" in note for note in page.notes)

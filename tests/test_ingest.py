@@ -11,14 +11,13 @@ from hypothesis import strategies as st
 from briefing.errors import InputError
 from briefing.htmlpage import split_site_name
 from briefing.ingest import (
-    _INJECTION,
-    _addresses_model,
     document_from_text,
     ingest_paths,
     load_document,
     parse_date,
     skip_as_error,
 )
+from briefing.text import _INJECTION, addresses_model
 
 ARTICLE = (
     "Council Approves New Budget\n"
@@ -243,7 +242,7 @@ def test_the_cheap_check_for_text_addressed_to_a_model_agrees_with_the_pattern(
     # The pre-check on lower-cased literals must never miss what the case-insensitive pattern
     # finds, including through dotless i, long s and capital I with a dot.
     text = " ".join(words)
-    assert _addresses_model(text) == (_INJECTION.search(text) is not None)
+    assert addresses_model(text) == (_INJECTION.search(text) is not None)
 
 
 def test_stated_metadata_lines_are_furniture_not_prose() -> None:

@@ -63,6 +63,7 @@ from briefing.models import (
     Synthesis,
 )
 from briefing.text import (
+    addresses_model,
     clause_end,
     dateline_end,
     ends_sentence,
@@ -213,6 +214,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
         complete: list[_Candidate] = []
         partial: list[_Candidate] = []
         short: list[_Candidate] = []
+        notes: list[_Candidate] = []  # a source of nothing but "Watch the full interview (video)."
         for chunk in sorted(doc_chunks, key=lambda c: c.start):
             quoting = False  # inside a quotation its paragraph never closes
             previous_end = chunk.start
@@ -232,10 +234,17 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 cut = (inside or quoting) and _cut_short(chunk, sentence.end)
                 shape = _shape(text)
                 n_words = shape.words
-                if shape.run_on or speaks_of_the_page(text) or cut:
-                    # a dump; "Watch the video above."; a sentence of a quotation an excerpt
-                    # cuts short ('"They have my word ... that's good enough...'): words with
-                    # neither their end nor their speaker
+                note = speaks_of_the_page(text)
+                if shape.run_on or note or addresses_model(text) or cut:
+                    # a dump; "Watch the video above."; "Ignore previous instructions and ...";
+                    # a sentence of a quotation an excerpt cuts short ('"They have my word ...
+                    # that's good enough...'): words with neither their end nor their speaker
+                    if note and not (shape.run_on or cut) and n_words >= 3:
+                        notes.append(
+                            _Candidate(
+                                doc_id, start, sentence.end, text, ordinal, shape.terms, None
+                            )
+                        )
                     ordinal += 1
                     continue
                 attribution = attribute(text)
@@ -266,7 +275,7 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 elif n_words >= 3:
                     short.append(candidate)  # a headline, a two-line note
                 ordinal += 1
-        out.extend(complete or partial or short)
+        out.extend(complete or partial or short or notes)
     return out
 
 
@@ -427,7 +436,13 @@ def _source(fact: Fact) -> str:
 def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset()) -> list[Fact]:
     """2-3 of the highest-scoring facts, from as many different sources as possible, never two
     saying the same thing (a source saying the same is cited beside the first)."""
-    sentences = [f for f in ranked if _ENDS_SENTENCE.search(f.statement) and f.id not in headlines]
+    sentences = [
+        f
+        for f in ranked
+        if _ENDS_SENTENCE.search(f.statement)
+        and f.id not in headlines
+        and not speaks_of_the_page(f.statement)  # a source's only words, a link: not news
+    ]
     if len(sentences) >= 2:
         ranked = sentences  # headlines are for key developments, not the bottom line
     standalone = [f for f in ranked if not needs_context(f.statement)]
