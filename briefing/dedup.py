@@ -27,7 +27,7 @@ import itertools
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
@@ -74,6 +74,12 @@ def _gram_hash(gram: str) -> int:
     return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "little")
 
 
+def _gram_hashes(grams: Iterable[str]) -> list[int]:
+    """``_gram_hash`` of each gram, in one comprehension (no call per gram)."""
+    blake2b, little = hashlib.blake2b, int.from_bytes
+    return [little(blake2b(gram.encode(), digest_size=8).digest(), "little") for gram in grams]
+
+
 def _grams(words: Sequence[str]) -> list[str]:
     return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
@@ -83,7 +89,7 @@ def _shingle_hashes(text: str) -> set[int]:
     if not words:
         return set()
     grams = [" ".join(words)] if len(words) < SHINGLE else _grams(words)
-    return set(map(_gram_hash, grams))
+    return set(_gram_hashes(grams))
 
 
 def _binned(hashes: Iterable[int], sig: list[int]) -> list[int]:
@@ -152,6 +158,20 @@ class _Line:
     bins: list[int] | None  # their minimum per bin, for a long line
 
 
+class _Pieces(dict[str, str]):
+    """Line -> the one copy kept of it, or "" for a line of no words: a text's lines are
+    looked up in C, and only a line not seen yet is read (``read``)."""
+
+    def __init__(self, read: Callable[[str], _Line]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, line: str) -> str:
+        found = self._read(line)
+        piece = self[line] = found.text if found.words else ""
+        return piece
+
+
 @dataclass(frozen=True)
 class _Print:
     fingerprint: Fingerprint
@@ -169,6 +189,7 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._lines: dict[str, _Line] = {}
+        self._pieces = _Pieces(self._line)
         self._across: dict[tuple[str, str], frozenset[int]] = {}
         self._texts: dict[tuple[str, ...], _Print] = {}  # by their lines of words
         self._bands: dict[tuple[int, ...], int] = {}
@@ -178,7 +199,7 @@ class Fingerprinter:
         if found is None:
             words = _WORD.findall(line.casefold())
             within = _grams(words) if len(words) >= SHINGLE else []
-            hashes = frozenset(map(_gram_hash, within))
+            hashes = frozenset(_gram_hashes(within))
             bins = _binned(hashes, [_MASK] * BINS) if len(hashes) >= _LINE_BINS else None
             found = self._lines[line] = _Line(line, words, hashes, bins)
         return found
@@ -197,8 +218,7 @@ class Fingerprinter:
         return found
 
     def __call__(self, text: str) -> Fingerprint:
-        lines = map(self._line, text.split("\n"))
-        pieces = tuple(line.text for line in lines if line.words)
+        pieces = tuple(filter(None, map(self._pieces.__getitem__, text.split("\n"))))
         found = self._texts.get(pieces)
         if found is None and len(pieces) > 1:
             found = self._grown(pieces, 0) or self._grown(pieces, -1)
@@ -219,7 +239,12 @@ class Fingerprinter:
         if across is None:
             return None
         line = self._line(pieces[end])
-        new = [h for h in line.hashes | across if not any(h in part for part in base.parts)]
+        parts = base.parts
+        new = [
+            h
+            for h in line.hashes | across
+            if not any(map(operator.contains, parts, itertools.repeat(h, len(parts))))
+        ]
         sig, bands = list(base.fingerprint.signature), []
         bins = list(sig)
         for b in base.empty:
@@ -241,7 +266,9 @@ class Fingerprinter:
             keys[band] = self._bands.get(part) or self._band_key(part)
         size = base.fingerprint.shingles + len(new)
         print_ = Fingerprint(tuple(sig), size, tuple(keys))
-        return _Print(print_, _empty(bins), (*base.parts, line.hashes, across))
+        # the bins still empty: the earlier text's that no new shingle fell in
+        empty = tuple(b for b in base.empty if bins[b] == _MASK) if bands else base.empty
+        return _Print(print_, empty, (*base.parts, line.hashes, across))
 
     def _print(self, pieces: tuple[str, ...], text: str) -> _Print | None:
         lines = [self._line(piece) for piece in pieces]
@@ -279,14 +306,16 @@ class Fingerprinter:
 
 
 def _empty(bins: Sequence[int]) -> tuple[int, ...]:
-    return tuple(i for i, v in enumerate(bins) if v == _MASK) if _MASK in bins else ()
+    if _MASK not in bins:
+        return ()
+    return tuple(itertools.compress(range(len(bins)), map(_MASK.__eq__, bins)))  # in C
 
 
-def _across(words: Sequence[str], cut: int, last: int) -> Iterator[int]:
+def _across(words: Sequence[str], cut: int, last: int) -> list[int]:
     """The hashes of the shingles of ``words`` that cross from before ``cut`` to after it
     (none starts after ``last``)."""
-    for i in range(max(0, cut - SHINGLE + 1), min(cut, last + 1)):
-        yield _gram_hash(" ".join(words[i : i + SHINGLE]))
+    starts = range(max(0, cut - SHINGLE + 1), min(cut, last + 1))
+    return _gram_hashes(" ".join(words[i : i + SHINGLE]) for i in starts)
 
 
 def estimate_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
@@ -460,9 +489,10 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
         if not compared[i]:
             continue
         print_ = fingerprints[i] = prints(texts[i])
+        under = list(map(filed.get, print_.bands))  # each band key's documents (None: none)
         near = _closest(
             print_,
-            sorted(set(itertools.chain.from_iterable([filed.get(k, ()) for k in print_.bands]))),
+            sorted(set(itertools.chain.from_iterable(filter(None, under)))),
             fingerprints,
             # any near-duplicate in a story whose copies are all read for news will do
             lambda found: (
@@ -490,10 +520,11 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
             copies[i] = _Copies([], sentences)
             copies[i].add(doc, own)
             size[i] = 1
-        for key in print_.bands:
-            under = filed.setdefault(key, [])
-            if len(under) < MAX_KEY_DOCUMENTS:
-                under.append(i)
+        for key, listed in zip(print_.bands, under, strict=True):
+            if listed is None:  # (a list made for an earlier band of the same key is the one)
+                filed.setdefault(key, []).append(i)
+            elif len(listed) < MAX_KEY_DOCUMENTS:
+                listed.append(i)
     return [d for i, d in enumerate(documents) if i not in left_out], reprints
 
 
@@ -513,7 +544,7 @@ def _closest(
     for j in found:
         other = fingerprints[j]
         jac = estimate_jaccard(print_.signature, other.signature)
-        if is_near_duplicate(jac, print_.shingles, other.shingles):
+        if jac >= NEAR_DUP_JACCARD and is_near_duplicate(jac, print_.shingles, other.shingles):
             if first:
                 return j
             if best is None or jac > best[0]:

@@ -38,6 +38,7 @@ from briefing.sourcefiles import read_source as read_source
 from briefing.text import (
     MONTH_NAMES_IN_ORDER,
     addresses_model,
+    furniture_lines,
     furniture_spans,
     is_furniture_line,
     paragraphs,
@@ -131,20 +132,26 @@ def _header_metadata(text: str, skip: Sequence[tuple[int, int]] = ()) -> dict[st
 
 
 def _header(
-    text: str, skip: Sequence[tuple[int, int]] = ()
+    text: str,
+    skip: Sequence[tuple[int, int]] = (),
+    furniture: Sequence[tuple[int, int, bool]] | None = None,
 ) -> tuple[dict[str, str], list[tuple[int, int]]]:
     """The stated metadata (see ``_header_metadata``) and the spans of its "Field: value"
     lines: metadata, not prose, so furniture (never quoted, nor read as the subject: a folder
-    of files opening "Source: ..." and "Date: ..." had "Date, Source" as its topic)."""
+    of files opening "Source: ..." and "Date: ..." had "Date, Source" as its topic).
+    ``furniture``: the text's ``furniture_lines``, when the caller has them."""
     found: dict[str, str] = {}
     fields: list[tuple[int, int]] = []
     skipped = set(skip)
     # furniture (a reader's, or a cookie banner, a menu) is no line of the header
-    lines = (
-        (s, e)
-        for s, e in paragraphs(text)
-        if (s, e) not in skipped and not is_furniture_line(text, s, e)
-    )
+    if furniture is None:
+        lines = (
+            (s, e)
+            for s, e in paragraphs(text)
+            if (s, e) not in skipped and not is_furniture_line(text, s, e)
+        )
+    else:
+        lines = ((s, e) for s, e, known in furniture if not known and (s, e) not in skipped)
     body = False  # a title stands above the running text, never among or after it
     worded = 0  # lines of no words (a transcript's line numbers "1" to "25") take no room
     for s, e in lines:
@@ -270,8 +277,9 @@ def document_from_text(
     text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
-    header, fields = _header(text, furniture)
-    furniture = sorted(set(furniture_spans(text)) | set(furniture) | set(fields))
+    lines = furniture_lines(text)
+    header, fields = _header(text, furniture, lines)
+    furniture = sorted(set(furniture_spans(text, lines)) | set(furniture) | set(fields))
     if date is None and "date" in header:
         date = parse_date(header["date"])
     return Document(  # names are one line: no control character or newline reaches a page

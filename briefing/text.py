@@ -7,7 +7,7 @@ sentence's ``text[start:end]`` is always a verbatim slice of the source.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 MONTH_NAMES_IN_ORDER = (
     "january", "february", "march", "april", "may", "june",
@@ -387,6 +387,11 @@ _FURNITURE_PHRASE = re.compile(
     r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
     re.IGNORECASE,
 )
+# A word each alternative of _FURNITURE_PHRASE holds in every match, lower-cased. On an ASCII
+# line the case-insensitive pattern matches what lower() gives (only "\u0130", "\u0131",
+# "\u017f" and the Kelvin sign match a letter otherwise), so an ASCII line without one of them
+# is spared the search, which starts a case-insensitive match at every position (most lines).
+_FURNITURE_PHRASE_WORDS = re.compile("view|trouble|forward|your|follow|like|share")
 SHORT_LINE_CHARS = 200  # a longer line is prose, whatever words it uses
 
 
@@ -399,8 +404,12 @@ def is_furniture_line(text: str, start: int, end: int) -> bool:
     tail = text[max(start, end - CAPTION_TAIL_CHARS) : end]
     if (":" in tail or ")" in tail) and _CAPTION.match(text, start, end) is not None:
         return True
-    short = end - start <= SHORT_LINE_CHARS
-    return short and _FURNITURE_PHRASE.search(text, start, end) is not None
+    if end - start > SHORT_LINE_CHARS:
+        return False
+    line = text[start:end]
+    if line.isascii() and _FURNITURE_PHRASE_WORDS.search(line.lower()) is None:
+        return False
+    return _FURNITURE_PHRASE.search(text, start, end) is not None
 
 
 def _ends_with_stop(line: str) -> bool:
@@ -431,18 +440,30 @@ def has_unbroken_run(text: str) -> bool:
     return len(text) > MAX_UNBROKEN_CHARS and _UNBROKEN_RUN.search(text) is not None
 
 
-def furniture_spans(text: str) -> list[tuple[int, int]]:
+def furniture_lines(text: str) -> list[tuple[int, int, bool]]:
+    """Each line of ``text`` (``paragraphs``) and whether it is a furniture line
+    (``is_furniture_line``): read once, for a document's header and its furniture."""
+    return [(s, e, is_furniture_line(text, s, e)) for s, e in paragraphs(text)]
+
+
+def furniture_spans(
+    text: str, lines: Sequence[tuple[int, int, bool]] | None = None
+) -> list[tuple[int, int]]:
     """Spans of page furniture: share prompts, teasers, 'Latest Post', credits, source lists.
 
     A line is furniture when it matches a known furniture pattern, or when it is a short
     non-prose line in the document's tail (after the last paragraph of running text), where
     pages put teasers of other stories. Offsets of the remaining text never change.
+    ``lines`` are the text's ``furniture_lines``, when its caller has them.
     """
-    lines = list(paragraphs(text))
+    if lines is None:
+        lines = furniture_lines(text)
     spans: list[tuple[int, int]] = []
-    last_prose = next((i for i in range(len(lines) - 1, -1, -1) if _is_prose(text, *lines[i])), -1)
-    for i, (s, e) in enumerate(lines):
-        if is_furniture_line(text, s, e) or (i > last_prose >= 0 and _is_teaser(text[s:e])):
+    last_prose = next(
+        (i for i in range(len(lines) - 1, -1, -1) if _is_prose(text, *lines[i][:2])), -1
+    )
+    for i, (s, e, furniture) in enumerate(lines):
+        if furniture or (i > last_prose >= 0 and _is_teaser(text[s:e])):
             spans.append((s, e))
     return spans
 

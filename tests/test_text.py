@@ -6,6 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from briefing import text as text_module
 from briefing.text import (
     clause_around,
     clause_end,
@@ -137,6 +138,45 @@ def test_furniture_lines(line: str, furniture: bool) -> None:
     text = f"Intro line.\n{line}\nLast line."
     start = text.index(line)
     assert is_furniture_line(text, start, start + len(line)) is furniture
+
+
+_PHRASE_WORDS = [
+    "View", "v\u0130ew", "this", "th\u0131s", "email", "e-mail", "newsletter", "in", "your",
+    "browser", "online", "on", "the", "web", "as", "a", "webpage", "having", "trouble",
+    "viewing", "reading", "Forward", "forwarded", "to", "friend", "colleague", "was", "wa\u017f",
+    "you", "add", "us", "u\u017f", "x@y.org", "address", "book", "contacts", "safe", "senders",
+    "follow", "Like", "li\u212ae", "share", "SHARE", "said", "\u2003", "\t", "\u00e9t\u00e9",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASE_WORDS), max_size=12).map(" ".join))
+@example("View this email in your browser")
+@example("v\u0130ew online")
+@example("Having trouble viewing")
+@example("trouble viewing")
+@example("Forward this to a friend")
+@example("this newsletter wa\u017f forwarded to you")
+@example("Add x@y.org to your safe senders")
+@example("Like us on")
+@example("li\u212ae us on")
+@example("follow u\u017f on")
+@example("Share this newsletter")
+@example("View it online")
+@example("Having trouble reading")
+@example("follow us on")
+@example("said share this e-mail")
+def test_the_cheap_check_for_a_furniture_phrase_agrees_with_the_pattern(words: str) -> None:
+    # The pre-check on lower-cased words must never miss what the case-insensitive pattern
+    # finds, including through dotless i, long s, capital I with a dot and the Kelvin sign.
+    line = words.strip()
+    text = f"Intro line.\n{line}\nLast line."
+    start, end = text.index(line), text.index(line) + len(line)
+    plain = text_module._FURNITURE_LINE.match(text, start, end) is not None or (
+        end - start <= text_module.SHORT_LINE_CHARS
+        and text_module._FURNITURE_PHRASE.search(text, start, end) is not None
+    )
+    assert is_furniture_line(text, start, end) is plain
 
 
 def test_short_final_sentence_is_not_furniture() -> None:
