@@ -729,3 +729,15 @@ def test_a_daily_page_names_files_from_the_working_folder(
     (inbox / "later.txt").write_text(OPERATOR_UPDATE)
     day2 = run_daily(config, now=DAY2, settings=_settings())
     assert str(inbox / "later.txt") in {s.path for s in day2.brief.sources}
+
+
+def test_a_daily_run_with_no_output_format_is_refused_before_it_records_the_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "--formats ," (or formats = [] in the config) had written nothing, exited 0 and recorded
+    # the day as briefed
+    _inbox(tmp_path, {"a.txt": FERRY_STRIKE})
+    out = tmp_path / "briefs"
+    assert main(["daily", "inbox", "--out", str(out), "--formats", ","]) == 1
+    assert "needs at least one output format" in capsys.readouterr().err
+    assert not (out / "briefing.sqlite").exists()

@@ -189,6 +189,8 @@ class DailyConfig(SettingsModel):
     @field_validator("formats")
     @classmethod
     def _dedupe(cls, value: list[Format]) -> list[Format]:
+        if not value:  # a run that writes nothing would still record its day as briefed
+            raise ValueError("needs at least one output format (md, json, html, pdf)")
         return list(dict.fromkeys(value))
 
     @property
