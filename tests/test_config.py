@@ -204,3 +204,15 @@ def test_a_key_pasted_with_its_line_end_is_used_without_it() -> None:
     env = {"OPENAI_API_KEY": "  sk-test-0123456789\n", "BRIEFING_ENGINE": "openai"}
     key = load_settings(env=env).api_key
     assert key is not None and key.get_secret_value() == "sk-test-0123456789"
+
+
+@pytest.mark.parametrize("host", ["*", "*.lan", "intranet?", "a/b", ""])
+def test_an_allowed_host_is_a_name_never_a_pattern(host: str) -> None:
+    # "*" had been accepted and then matched only a host literally named "*"
+    from pydantic import ValidationError
+
+    from briefing.daily.config import DailyConfig
+
+    with pytest.raises(ValidationError, match="is not a host name"):
+        DailyConfig(sources=["inbox"], allow_hosts=[host])
+    assert DailyConfig(sources=["inbox"], allow_hosts=["intranet.lan"]).allow_hosts

@@ -182,7 +182,9 @@ class DailyConfig(SettingsModel):
     @classmethod
     def _hosts(cls, value: list[str]) -> list[str]:
         for host in value:
-            if not host.strip() or any(ch in host for ch in "/@ \t\r\n"):
+            # "*" or "*.lan" would read as a wildcard, and one is never matched: every host
+            # reached inside the network is named
+            if not host.strip() or any(ch in host for ch in "/@*? \t\r\n"):
                 raise ValueError(f"{host!r} is not a host name or IP address")
         return value
 
