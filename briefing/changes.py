@@ -23,7 +23,7 @@ from briefing.models import (
     Fact,
     StoryChange,
 )
-from briefing.stories import fact_story, same_stories, story_of_sources
+from briefing.stories import fact_story, one_story_groups, same_stories, story_of_sources
 from briefing.text import ends_sentence
 
 # Facts whose word sets overlap this much are the same development, reworded.
@@ -311,10 +311,13 @@ def _story_changes(
         out.append(
             StoryChange(headline=story.headline, status=status, story_id=story.id, new_facts=added)
         )
+    # Yesterday's stories gone quiet, one entry for two that the grouping calls one story
+    # (one event split in two the day before): the first of them by the earlier page's order
+    groups = one_story_groups([(s.headline, s.statements) for s in previous.stories])
+    quiet = [[k for k in group if k not in continued] for group in groups]
     out.extend(
-        StoryChange(headline=story.headline, status="quiet")
-        for k, (story, _, _) in enumerate(earlier)
-        if k not in continued
+        StoryChange(headline=previous.stories[ks[0]].headline, status="quiet")
+        for ks in sorted(ks for ks in quiet if ks)
     )
     return tuple(out)
 

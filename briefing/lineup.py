@@ -93,8 +93,12 @@ def select_lineup(
         contras.extend(own)
         more_contras.extend(own_more)
         heading = story.headline  # shown as the story's heading: not repeated under it
+        # a line leaning on the sentence before ("And in a way, that question ...") is no
+        # line: the story's one line below takes a standalone sentence or its headline first
         items = [
-            f for f in (synthesis.bottom_line if synthesis else ()) if not in_heading(f, heading)
+            f
+            for f in (synthesis.bottom_line if synthesis else ())
+            if not in_heading(f, heading) and not needs_context(f.statement)
         ]
         # On a page with more stories than it shows, a story's second line does not retell its
         # first (two outlets' leads): the line is worth more to a story left off the page.
@@ -103,7 +107,7 @@ def select_lineup(
             redundancy.take(line)
             chosen = [line]
         if not chosen and own_facts:  # a flash: its one line is its headline, cited once
-            chosen = [max(own_facts, key=lambda f: f.score)]
+            chosen = [max(own_facts, key=lambda f: (not needs_context(f.statement), f.score))]
             redundancy.add_quotes(chosen[0].citations)
         bottom.extend(chosen[:1])
         second_lines.extend(chosen[1:])

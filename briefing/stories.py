@@ -603,6 +603,41 @@ def same_stories(
     return found
 
 
+def one_story_groups(stories: Sequence[tuple[str, Sequence[str]]]) -> list[list[int]]:
+    """The given stories, (headline, statements), in groups the grouping would call one story:
+    a story joins the one it is clearly closest to by the grouping's TF-IDF cosine, as
+    ``_merge_split_stories`` joins a split-off part (SPLIT_COSINE, SPLIT_MARGIN; a runner-up
+    close to both is the same story again). Stories on one subject but no closer to each other
+    than to the rest stay apart. Groups in the stories' order, each in order."""
+    if not stories:
+        return []
+    profiles = [
+        _profile(Document(id=str(n), path="", title=headline, text=" ".join(statements)))
+        for n, (headline, statements) in enumerate(stories)
+    ]
+    vectors, _ = _vectors(profiles)
+    groups = _UnionFind(len(vectors))
+    for n, vector in enumerate(vectors):
+        ranked = sorted(
+            ((_cosine(vector, o), k) for k, o in enumerate(vectors) if k != n), reverse=True
+        )
+        if not ranked:
+            break
+        best, k = ranked[0]
+        rivals = [
+            c
+            for c, o in ranked[1:]
+            if c < SPLIT_COSINE or _cosine(vectors[k], vectors[o]) < SPLIT_COSINE
+        ]
+        runner_up = rivals[0] if rivals else 0.0
+        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
+            groups.union(n, k)
+    by_root: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(vectors)):
+        by_root[groups.find(n)].append(n)
+    return sorted(by_root.values())
+
+
 def headed_by_cited(
     story: Story,
     cited: AbstractSet[str],

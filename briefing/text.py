@@ -647,10 +647,18 @@ def clause_around(text: str, start: int, end: int, *, min_chars: int = 20) -> tu
 
 def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
     """End of the clause that begins at ``start``: the first clause break after at least
-    ``min_words`` words, extended over a closing quote mark left open; else the text's end."""
+    ``min_words`` words, extended over a closing quote mark left open; else the text's end.
+    A bracketed aside is no break: the clause goes on after it ("billed $2m (£1.5m) for
+    the student's care")."""
+    aside_end = start
     for m in _CLAUSE_BREAK.finditer(text, start):
+        if m.start() < aside_end:
+            continue
+        if m.group() == "(" and (close := text.find(")", m.end())) >= 0:
+            aside_end = close + 1
+            continue
         if len(_WORD.findall(text, start, m.start())) >= min_words:
-            end = m.start()
+            end = len(text[: m.start()].rstrip())
             opened = text.count("\u201c", start, end) - text.count("\u201d", start, end)
             if opened > 0:
                 close = text.find("\u201d", end)

@@ -8,6 +8,7 @@ from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, make_documen
 
 from briefing.changes import (
     PreviousDay,
+    PreviousStory,
     brief_facts,
     listed_developments,
     story_statements,
@@ -90,6 +91,41 @@ def test_each_story_is_new_developing_or_gone_quiet() -> None:
     # Only news is listed: the same facts again are not a developing story.
     again = track_changes(day1, previous)
     assert [c.status for c in again.stories] == []
+
+
+def test_one_story_split_in_two_the_day_before_goes_quiet_once() -> None:
+    # yesterday's page told the tunnel flood as two stories; two other stories on the same
+    # city, each its own event, stay two entries
+    tunnel = [
+        PreviousStory(
+            headline="Floodwater closes Halvik harbour tunnel",
+            statements=("Floodwater from the burst main closed the Halvik harbour tunnel.",),
+        ),
+        PreviousStory(
+            headline="Burst main floods harbour tunnel in Halvik",
+            statements=("Engineers pumped floodwater from the harbour tunnel after the burst.",),
+        ),
+    ]
+    others = [
+        PreviousStory(
+            headline="Halvik council approves budget for new library",
+            statements=("The Halvik council approved the library budget on Monday.",),
+        ),
+        PreviousStory(
+            headline="Halvik marathon draws record field of runners",
+            statements=("A record field of runners started the Halvik marathon on Sunday.",),
+        ),
+    ]
+    previous = PreviousDay(day=DAY, stories=(tunnel[0], others[0], tunnel[1], others[1]))
+    today = build_brief(
+        [make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False),
+        today=DAY + dt.timedelta(days=1),
+        previous=previous,
+    )
+    assert today.changes is not None
+    quiet = [c.headline for c in today.changes.stories if c.status == "quiet"]
+    assert quiet == [tunnel[0].headline, others[0].headline, others[1].headline]
 
 
 def test_another_outlets_account_of_a_story_is_developing_not_new() -> None:

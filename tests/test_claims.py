@@ -304,6 +304,36 @@ def test_the_bottom_line_is_made_of_sentences_that_stand_alone() -> None:
     assert not any(needs_context(f.statement) for f in brief.bottom_line)
 
 
+def test_a_story_whose_every_sentence_leans_is_lined_by_its_plain_headline() -> None:
+    # s201 "Opinion: Identity Politics Backfires": both sentences after the question lean on it
+    import datetime as dt
+
+    from briefing import Settings, build_brief, document_from_text
+    from briefing.claims import needs_context
+
+    text = (
+        "How identity politics blew up in Democrats' faces\n\nWhat's the matter with America? "
+        "That seems to be the burning question on the tongues of many liberals in the wake of "
+        "Donald Trump's stunning upset victory over Hillary Clinton. And in a way, that "
+        "question is a mash-up response to two popular theories on America's political "
+        "landscape, the first laid out in Thomas Frank's book.\n"
+    )
+    other = (
+        "Port strike enters second week\n\nThe dockworkers union in Valparaiso said on Monday "
+        "that its strike over night-shift safety would go on. Container ships waited offshore "
+        "for a second week. Exporters of fruit said a long stoppage would spoil cargo.\n"
+    )
+    alone = build_brief(
+        [document_from_text(text, "identity.txt")], settings=Settings(), today=dt.date(2026, 3, 2)
+    )
+    assert alone.bottom_line
+    assert not any(needs_context(f.statement) for f in alone.bottom_line)
+    docs = [document_from_text(t, f"{n}.txt") for n, t in enumerate([text, other])]
+    lineup = build_brief(docs, settings=Settings(), today=dt.date(2026, 3, 2))
+    assert len(lineup.stories) == 2
+    assert not any(needs_context(f.statement) for f in lineup.bottom_line)
+
+
 def test_a_second_outlet_restating_a_bottom_line_item_corroborates_it() -> None:
     import datetime as dt
 

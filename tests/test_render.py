@@ -287,6 +287,29 @@ def test_a_side_without_an_actor_is_named_by_its_source() -> None:
     assert f'<span class="side-actor">{ref.outlet}</span>' in html and "Unattributed" not in html
 
 
+def test_a_side_without_an_actor_or_outlet_is_never_labelled_by_its_headline() -> None:
+    # the headline of the report being disputed states the other side's position
+    from brief_samples import make_brief
+
+    from briefing.render.html import render_html
+
+    brief = make_brief(n_contradictions=1, n_sources=3)
+    c = brief.contradictions[0]
+    unnamed = c.model_copy(update={"sides": (c.sides[0].model_copy(update={"actor": None}),
+                                             c.sides[1])})  # fmt: skip
+    source = c.sides[0].citations[0].source_id
+    headline = "Trump denies paying North Korea for Warmbier treatment"
+    sources = [
+        s.model_copy(update={"outlet": None, "title": headline}) if s.id == source else s
+        for s in brief.sources
+    ]
+    brief = brief.model_copy(update={"contradictions": [unnamed], "sources": sources})
+    ref = next(s for s in brief.sources if s.id == source)
+    md = render_markdown(brief)
+    assert f"- **Source {ref.number}:**" in md and f"**{headline}" not in md
+    assert f'<span class="side-actor">Source {ref.number}</span>' in render_html(brief)
+
+
 def test_a_name_heading_a_line_starts_with_a_capital_unless_written_in_mixed_case() -> None:
     from brief_samples import make_brief
 

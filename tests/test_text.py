@@ -211,6 +211,15 @@ def test_a_clause_ends_at_no_figure_and_closes_its_quote() -> None:
     )
 
 
+def test_a_bracketed_aside_does_not_end_a_clause() -> None:
+    text = "Earlier reports said that the US had been billed $2m (£1.5m) for the student's care."
+    start = text.index("said")
+    assert text[start : clause_end(text, start)].endswith("for the student's care.")
+    # a break after the aside still ends it, and the clause keeps no trailing space
+    aside = "Officials said the new bridge (the third) would open in May , not June."
+    assert aside[: clause_end(aside, 0)].endswith("(the third) would open in May")
+
+
 def test_word_count() -> None:
     assert word_count("It's a well-known fact: 3 cats.") == 6
 

@@ -443,11 +443,16 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
         and f.id not in headlines
         and not speaks_of_the_page(f.statement)  # a source's only words, a link: not news
     ]
+    every = ranked
     if len(sentences) >= 2:
         ranked = sentences  # headlines are for key developments, not the bottom line
     standalone = [f for f in ranked if not needs_context(f.statement)]
     if len(standalone) >= 2:
         ranked = standalone  # "This statement ...", "But ...": not without the one before
+    elif not standalone:
+        # every sentence leans on the one before ("That seems to be the burning question
+        # ..."): the source's own headline, a plain one, is the line instead
+        ranked = [f for f in every if not needs_context(f.statement)] or ranked
     sources = {_source(f) for f in ranked}
     want = min(3, max(2, len(sources)))
     chosen: list[Fact] = []

@@ -27,7 +27,7 @@ from briefing.models import (
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
 from briefing.stories import contradiction_story, fact_story, story_of_sources
-from briefing.text import short_name, word_count
+from briefing.text import word_count
 
 T = TypeVar("T")
 
@@ -327,12 +327,16 @@ KIND_LABELS = {
 
 
 def side_label(side: ContradictionSide, brief: Brief) -> str:
-    """Who a contradiction side is: its actor, else the source it quotes, by name."""
+    """Who a contradiction side is: its actor, else the source it quotes, by a neutral name:
+    its outlet, else "Source n". Never its headline: a headline makes a claim of its own, often
+    the other side's ("Trump denies paying North Korea ..." over the reports he denies)."""
     if side.actor:
         return as_label(side.actor)
     source = side.citations[0].source_id if side.citations else None
     ref = next((s for s in brief.sources if s.id == source), None)
-    return (short_name(ref.outlet, ref.title) if ref else None) or "Unattributed"
+    if ref is None:
+        return "Unattributed"
+    return ref.outlet or f"Source {ref.number}"
 
 
 def render_markdown(brief: Brief) -> str:
