@@ -60,7 +60,6 @@ TOPIC_SEED = 0.7  # documents matching this share of the best match pick the sto
 STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
 #                   this share of the best story's average
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
-TOPIC_MEMBER = 0.2  # a briefed story's document matching under this share of the best goes
 
 # A word: a letter, then letters, digits, apostrophes and hyphens, with no closing quote or
 # dash. The run is taken whole and given back only at its end (a lookbehind), not one
@@ -436,14 +435,12 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     they are in the inbox) that its text holds, its headline counting extra. The documents
     matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
     briefed, each as a unit (a story's other outlets tell it in their own words, not the
-    topic's) but for its documents that hardly match (``_members_on_topic``: one grouped
-    into the story from another event), and nothing of another story joins them: a document
-    that shares the topic's general words ("federal judge blocks") but not the story is
-    another story's, and pulling such documents in by their closeness to the seeds
-    (relevance feedback) cost more precision than it won recall (see eval/README.md). Raises
-    NoMatchingDocumentsError when no document holds TOPIC_COVERAGE (OWNED_COVERAGE when some
-    documents own two of the topic's words, see ``_owned``), or when the topic has no word to
-    match ("(", "the").
+    topic's), and nothing of another story joins them: a document that shares the topic's
+    general words ("federal judge blocks") but not the story is another story's, and pulling
+    such documents in by their closeness to the seeds (relevance feedback) cost more
+    precision than it won recall (see eval/README.md). Raises NoMatchingDocumentsError when
+    no document holds TOPIC_COVERAGE (OWNED_COVERAGE when some documents own two of the
+    topic's words, see ``_owned``), or when the topic has no word to match ("(", "the").
     """
     wanted = topic_terms(topic)
     if not wanted:
@@ -475,21 +472,7 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
     match = {sid: max(score[i] for i in s.source_ids if i in seeds) for sid, s in chosen.items()}
     ordered = sorted(chosen.values(), key=lambda s: (-match[s.id], s.rank))
-    ordered = [_members_on_topic(s, score, best) for s in ordered]
     return [s.model_copy(update={"rank": i}) for i, s in enumerate(ordered, 1)]
-
-
-def _members_on_topic(story: Story, score: dict[str, float], best: float) -> Story:
-    """The story without its documents that hardly match the topic (under TOPIC_MEMBER of the
-    best document's match). A story grouped from two events (an undated marijuana-bill
-    article joined to two infrastructure-vote articles by "Schumer" and "Senate") had put the
-    vote's "67-32" in a marijuana brief; an outlet telling the story in its own words still
-    shares a fifth of the topic's weight. Corpus topic precision 0.697 -> 0.714, recall kept;
-    a reader's 216 unseen topics lose a little recall (eval/README.md)."""
-    kept = tuple(i for i in story.source_ids if score[i] > TOPIC_MEMBER * best)
-    if not kept or len(kept) == len(story.source_ids):
-        return story
-    return story.model_copy(update={"source_ids": kept})
 
 
 def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:

@@ -1082,32 +1082,3 @@ def test_a_story_is_headed_by_an_outlets_headline_before_an_untitled_documents_c
         (story,) = group_stories(docs)
         assert story.headline == "Newsom orders COVID vaccines for eligible students"
         assert story.source_ids[0] == titled.id
-
-
-def test_a_topic_brief_leaves_out_a_storys_document_that_hardly_matches_it() -> None:
-    """An undated article on a marijuana bill had been grouped with two articles on an
-    infrastructure vote (they share "Schumer" and "Senate"): the brief for "marijuana"
-    quoted the vote's "67-32" as if the bill had passed it."""
-    vote = [
-        document_from_text(
-            f"{title}\n\nSenate Majority Leader Chuck Schumer scheduled a test vote on the "
-            "bipartisan infrastructure bill. In a 67-32 vote, the chamber advanced the bill in "
-            "a crucial test vote on Wednesday.\n",
-            f"vote{k}.txt",
-        )
-        for k, title in enumerate(["Senate advances infrastructure bill", "Infrastructure vote"])
-    ]
-    bill = document_from_text(
-        "Schumer unveils marijuana proposal\n\nSenate Majority Leader Chuck Schumer unveiled a "
-        "proposal to federally decriminalize marijuana and expunge federal marijuana records, "
-        "a bill Senate Democrats said would end the federal prohibition.\n",
-        "marijuana.txt",
-    )
-    docs = [*vote, bill]
-    merged = Story(
-        id="s1", rank=1, headline=vote[0].title or "", source_ids=tuple(d.id for d in docs)
-    )
-    (story,) = match_topic([merged], docs, "marijuana")
-    assert story.source_ids == (bill.id,)
-    (story,) = match_topic([merged], docs, "infrastructure test vote")
-    assert set(story.source_ids) == {d.id for d in vote}
