@@ -14,6 +14,7 @@ from briefing.claims import (
     slanted,
     subject_entity,
 )
+from briefing.models import Citation, Fact
 
 
 @pytest.mark.parametrize(
@@ -1246,3 +1247,40 @@ def test_actor_positions_take_what_a_doer_does_not_what_it_is() -> None:
         ]
     )
     assert [p.name for p in positions] == ["The White House", "Oman"]
+
+
+def _claim(statement: str, actor: str | None, score: float = 0.9) -> Fact:
+    quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+    kind = "claim" if actor else "event"
+    return Fact(statement=statement, score=score, actor=actor, kind=kind, citations=(quote,))
+
+
+@pytest.mark.parametrize(
+    ("statement", "actor", "shown"),
+    [
+        (
+            "Earlier reports said that the US had been billed $2m for the care.",
+            "Earlier reports",
+            [],
+        ),
+        ("The 165-page report said the agency had failed to act.", "The 165-page report", []),
+        # a document's author named in front of it speaks: the whistleblower, not the complaint
+        (
+            "Federal workers did not have the necessary protective gear, according to a "
+            "government whistleblower complaint.",
+            "A government whistleblower complaint",
+            ["A government whistleblower"],
+        ),
+    ],
+)
+def test_a_document_is_no_actor(statement: str, actor: str, shown: list[str]) -> None:
+    # "Earlier reports" and "A government whistleblower complaint" had been shown as actors
+    from briefing.claims import document_author, is_document
+    from briefing.engines.offline import _actor_positions
+
+    assert is_document(actor)
+    assert [p.name for p in _actor_positions([_claim(statement, actor)])] == shown
+    # a name that ends with a document's word is someone
+    assert not is_document("the Bureau of Economic Analysis")
+    assert document_author("a new Pew Research Center survey") == "Pew Research Center"
+    assert document_author("a new study") is None

@@ -35,8 +35,10 @@ from briefing.claims import (
     attribute,
     claim_span,
     disputes,
+    document_author,
     faked_things,
     in_own_voice,
+    is_document,
     is_pronoun,
     looks_ahead,
     names_someone,
@@ -554,6 +556,11 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
             span = (offset, clause_end(text, offset))
+        if is_document(actor):  # "Earlier reports said ...": a document, not an actor;
+            author = document_author(actor)  # "a whistleblower complaint": its author is
+            if author is None:
+                continue
+            actor = author
         key = actor_key(actor)
         if key in DOCUMENT_VOICES:
             continue  # "the opinion said ...": a document, not whose position it is
