@@ -578,7 +578,8 @@ def _clean_actor(text: str) -> str | None:
             # two clauses; the one that ends at the verb says who
             return _clean_actor(tail)
         names = _LONG_NAME.findall(text)
-        return names[-1] if names else None
+        # "The Supreme Court Monday issued ...": the day is not part of the name
+        return _TRAILING_TIME.sub("", names[-1]) if names else None
     return text
 
 
@@ -617,6 +618,9 @@ def _subject_of(segment: str) -> str | None:
 _ANTECEDENT = re.compile(r"\b(?:a|an|the)\s+(?:\S+\s+){0,3}\S+$", re.I)  # the noun phrase
 _TRAILING_NAME = re.compile(r"(?<!\S)(?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*$")
 _PASSIVE = re.compile(r"\s+by\b")
+_PREPOSITIONS = frozenset(
+    ["to", "over", "about", "for", "in", "on", "with", "against", "from", "into", "amid"]
+)
 _NOUN_FORMS = frozenset(["claims", "claim", "notes", "promises", "pledges", "vows", "threats"])
 _COMMA_AFTER = re.compile(r"\s*,|\s+(?:and|or|at|of|about|over|against|from)\b")
 _ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
@@ -648,6 +652,8 @@ def attribute(sentence: str) -> Attribution:
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
         if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
+        if prev in _PREPOSITIONS:  # "immunity to disputes over alleged excessive force": a
+            continue  # noun, an adjective; "declined to say": nothing said
         if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_MARK.search(before):
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         if _PASSIVE.match(sentence, r.end()):

@@ -1284,3 +1284,32 @@ def test_a_document_is_no_actor(statement: str, actor: str, shown: list[str]) ->
     assert not is_document("the Bureau of Economic Analysis")
     assert document_author("a new Pew Research Center survey") == "Pew Research Center"
     assert document_author("a new study") is None
+
+
+def test_a_noun_after_a_preposition_is_no_reporting_verb() -> None:
+    # "to disputes over alleged ..." had made "The Supreme Court Monday" a speaker
+    sentence = (
+        "The Supreme Court Monday issued two unsigned opinions applying qualified immunity "
+        "to disputes over alleged excessive use of force by police officers, reversing "
+        "lower court decisions."
+    )
+    assert attribute(sentence).actor is None
+    assert attribute("The senator declined to say whether she would run.").actor is None
+    # a long subject keeps its name, not the day it spoke
+    long = (
+        "The Supreme Court Monday issued two unsigned opinions in the cases of several "
+        "officers and their families and said the rulings stand."
+    )
+    assert attribute(long).actor == "The Supreme Court"
+
+
+def test_a_doers_position_starts_where_its_sentence_does() -> None:
+    # "the Supreme Court ruled in favor ..." had been a position starting mid-sentence
+    from briefing.engines.offline import _actor_positions
+
+    text = (
+        "In two unsigned opinions Monday, the Supreme Court ruled in favor of police "
+        "officers seeking qualified immunity."
+    )
+    (position,) = _actor_positions([_claim(text, None)])
+    assert position.position == text

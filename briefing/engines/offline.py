@@ -555,7 +555,10 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 continue  # "Coal has been ...", "Eventually recalled by ...": no one at all
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
-            span = (offset, clause_end(text, offset))
+            # "In two unsigned opinions Monday, the Supreme Court ruled ...": a position
+            # starts where its sentence does, not in lower case mid-sentence
+            start = 0 if text[offset : offset + 1].islower() else offset
+            span = (start, clause_end(text, offset))
         if is_document(actor):  # "Earlier reports said ...": a document, not an actor;
             author = document_author(actor)  # "a whistleblower complaint": its author is
             if author is None:
