@@ -229,6 +229,7 @@ _TRAILING_TIME = re.compile(
     re.IGNORECASE,
 )
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+_ENDS_IN_NUMBER = re.compile(r"(?:^|\s)\d[\d,.]*$")
 
 # "not", "no longer", "don't" and "don\u2019t": the words that flip what follows them
 _PARTICLES = (
@@ -560,6 +561,8 @@ def _clean_actor(text: str) -> str | None:
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
     if not text or _CLAUSE_VERB.search(text) or _CLAUSE_START.match(text):
         return None
+    if _ENDS_IN_NUMBER.search(text):
+        return None  # "The so-called interim analysis looked at the first 94": no name
     if text.lower() not in _PRONOUNS and not any(
         w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text)
     ):
@@ -596,7 +599,9 @@ def _subject_of(segment: str) -> str | None:
         for part in reversed(parts):
             if _PARTY_TAG.fullmatch(part):
                 continue  # "Mitch McConnell, R-Ky., said": the name, not the tag
-            if part.split()[0][:1].isupper() and part.lower() not in _PRONOUNS:
+            # '"... happen," Mr Jackson, now a pro-Trump congressman,': the name after a quote
+            bare = part.lstrip(_QUOTE_MARKS)
+            if bare[:1].isupper() and part.lower() not in _PRONOUNS:
                 return _clean_actor(part)
         return _clean_actor(parts[-1]) if parts else None
     parts = re.split(r"[,;:\u2014]|\s\u2013\s|\bthat\b|\bwhile\b|\bbut\b", segment)
@@ -618,6 +623,9 @@ def _subject_of(segment: str) -> str | None:
 _ANTECEDENT = re.compile(r"\b(?:a|an|the)\s+(?:\S+\s+){0,3}\S+$", re.I)  # the noun phrase
 _TRAILING_NAME = re.compile(r"(?<!\S)(?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*$")
 _PASSIVE = re.compile(r"\s+by\b")
+# A number ("94", "1,200"; not an age, "Page, 39,") or a compound adjective ("Republican-led",
+# "GOP-controlled"): the words before a noun
+_COUNTS_OR_QUALIFIES = re.compile(r"\d(?:[\d,.]*\d)?|\w[\w'\u2019]*-\w+ed|so-called")
 _PREPOSITIONS = frozenset(
     ["to", "over", "about", "for", "in", "on", "with", "against", "from", "into", "amid"]
 )
@@ -639,14 +647,8 @@ def attribute(sentence: str) -> Attribution:
     p = PARTICIPLE.search(sentence)
     r = REPORTING.search(sentence)
     if p and (r is None or p.start() < r.start()):
-        main = sentence[: p.start()]
-        clause = re.split(r"[,;:\u2014]", main)
-        candidates = [c for c in clause if c.strip()]
-        head = candidates[-1] if candidates else main
-        v = _MAIN_VERB.search(head, 1)
-        named = None if v else _NAME_THEN_VERB.match(head.strip())
-        subject = head[: v.start()] if v else named.group(1) if named else head
-        return Attribution(_clean_actor(subject), p.group(1), p.start(1))
+        return _participle_attribution(sentence, p)
+    qualified = False  # a reporting verb's word taken as a noun's, which hid a participle
     for r in REPORTING.finditer(sentence):
         before = sentence[: r.start()].rstrip()
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
@@ -654,6 +656,9 @@ def attribute(sentence: str) -> Attribution:
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
         if prev in _PREPOSITIONS:  # "immunity to disputes over alleged excessive force": a
             continue  # noun, an adjective; "declined to say": nothing said
+        if _COUNTS_OR_QUALIFIES.fullmatch(prev):
+            qualified = True
+            continue  # "the first 94 confirmed cases", "Republican-led states": a noun's word
         if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_MARK.search(before):
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         if _PASSIVE.match(sentence, r.end()):
@@ -672,7 +677,21 @@ def attribute(sentence: str) -> Attribution:
             continue  # "misleading, false and bizarre claims spread by": a noun after adjectives
         if subject:
             return Attribution(subject, r.group(1), r.start())
+    if p and qualified:  # "... into five Republican-led states ..., saying": who says
+        return _participle_attribution(sentence, p)
     return Attribution(None, None)
+
+
+def _participle_attribution(sentence: str, p: re.Match[str]) -> Attribution:
+    """Who the clause before a participle's comma names ("X did Y, saying ..."): X."""
+    main = sentence[: p.start()]
+    clause = re.split(r"[,;:\u2014]", main)
+    candidates = [c for c in clause if c.strip()]
+    head = candidates[-1] if candidates else main
+    v = _MAIN_VERB.search(head, 1)
+    named = None if v else _NAME_THEN_VERB.match(head.strip())
+    subject = head[: v.start()] if v else named.group(1) if named else head
+    return Attribution(_clean_actor(subject), p.group(1), p.start(1))
 
 
 # A verb right after "claims" or "vows" makes it the subject, a noun
