@@ -725,6 +725,16 @@ _CLAIM_AFTER = re.compile(  # ... and no claim: "said the repairs would cost ...
 )
 
 
+# "said in a blog post Wednesday announcing ...", "said on Twitter": where it was said
+_VENUE = re.compile(r"\w+\s+(?:in|on|at|during|via|through)\b")
+
+
+def venue_only(span: str) -> bool:
+    """Whether a claim's span from its reporting verb tells only where it was said ("said in
+    the recording, reported by The New York Times on Sunday"), not what."""
+    return _VENUE.match(span) is not None and not _CLAIM_AFTER.search(span)
+
+
 def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     """Where an attributed claim is in its sentence: from the reporting verb to the end of its
     clause ("X said the port will reopen"), or, when the actor and verb come after the claim
@@ -733,7 +743,9 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     if verb_at <= 0 or not 0 <= actor_at < verb_at:
         return 0, clause_end(statement, 0)
     head, tail = statement[:actor_at], statement[verb_at:]
-    venue = len(tail.split()) <= VENUE_WORDS and not _CLAIM_AFTER.search(tail)
+    venue = not _CLAIM_AFTER.search(tail) and (
+        len(tail.split()) <= VENUE_WORDS or _VENUE.match(tail) is not None
+    )
     if _QUOTED_BEFORE.search(head) or (_CLAUSE_BEFORE.search(head) and venue):
         start = len(head) - len(head.lstrip(_QUOTE_MARKS))
         end = len(head.rstrip(_QUOTE_MARKS))

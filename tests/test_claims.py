@@ -1352,3 +1352,24 @@ def test_an_actor_is_a_name_not_a_clause(sentence: str, actor: str | None) -> No
     # "The so-called interim analysis looked at the first 94", "brought by Texas and other
     # Republican-led" and "now a pro-Trump congressman" had been facts' actors
     assert attribute(sentence).actor == actor
+
+
+def test_a_position_is_what_was_said_not_where() -> None:
+    # "YouTube: said in a blog post Wednesday announcing its new guidelines." and "The
+    # Iranian foreign minister: said in the recording, reported by ..." had been positions
+    from briefing.claims import claim_span
+    from briefing.engines.offline import _actor_positions
+
+    said = (
+        "The company will remove any content that claims the vaccines contain certain "
+        "substances, YouTube said in a blog post Wednesday announcing its new guidelines."
+    )
+    start, end = claim_span(said, said.index("YouTube"), said.index("said"))
+    assert said[start:end] == (
+        "The company will remove any content that claims the vaccines contain certain substances"
+    )
+    venue = (
+        "The Iranian foreign minister said in the recording, reported by The New York Times "
+        "on Sunday, that the general had dictated policy."
+    )
+    assert _actor_positions([_claim(venue, "The Iranian foreign minister")]) == []

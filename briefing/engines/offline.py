@@ -51,6 +51,7 @@ from briefing.claims import (
     same_actor,
     schedule_clash,
     subject_entity,
+    venue_only,
 )
 from briefing.engines.base import CandidatePair, EngineResult
 from briefing.lexicon import STOPWORDS, content_terms, figures, stem
@@ -572,8 +573,10 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
         # what they said counts, but a claim that leans on the sentence before it is no
-        # position to show ('"But that's not going to happen on its own," Hauser said')
-        if not needs_context(text[span[0] : span[1]]):
+        # position to show ('"But that's not going to happen on its own," Hauser said'),
+        # nor one that tells only where it was said ("said in a blog post Wednesday ...")
+        said = text[span[0] : span[1]]
+        if not needs_context(said) and not venue_only(said):
             claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
     for key in sorted(weight, key=lambda k: -weight[k]):
