@@ -229,6 +229,7 @@ _TRAILING_TIME = re.compile(
     re.IGNORECASE,
 )
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those)\s+", re.I)
+_ENDS_IN_NUMBER = re.compile(r"(?:^|\s)\d[\d,.]*$")
 
 # "not", "no longer", "don't" and "don\u2019t": the words that flip what follows them
 _PARTICLES = (
@@ -560,6 +561,8 @@ def _clean_actor(text: str) -> str | None:
     text = re.sub(r"(?:\s+(?:and|or|but|nor))+$", "", text, flags=re.I)
     if not text or _CLAUSE_VERB.search(text) or _CLAUSE_START.match(text):
         return None
+    if _ENDS_IN_NUMBER.search(text):
+        return None  # "The so-called interim analysis looked at the first 94": no name
     if text.lower() not in _PRONOUNS and not any(
         w.lower() not in STOPWORDS for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text)
     ):
@@ -578,7 +581,8 @@ def _clean_actor(text: str) -> str | None:
             # two clauses; the one that ends at the verb says who
             return _clean_actor(tail)
         names = _LONG_NAME.findall(text)
-        return names[-1] if names else None
+        # "The Supreme Court Monday issued ...": the day is not part of the name
+        return _TRAILING_TIME.sub("", names[-1]) if names else None
     return text
 
 
@@ -595,7 +599,9 @@ def _subject_of(segment: str) -> str | None:
         for part in reversed(parts):
             if _PARTY_TAG.fullmatch(part):
                 continue  # "Mitch McConnell, R-Ky., said": the name, not the tag
-            if part.split()[0][:1].isupper() and part.lower() not in _PRONOUNS:
+            # '"... happen," Mr Jackson, now a pro-Trump congressman,': the name after a quote
+            bare = part.lstrip(_QUOTE_MARKS)
+            if bare[:1].isupper() and part.lower() not in _PRONOUNS:
                 return _clean_actor(part)
         return _clean_actor(parts[-1]) if parts else None
     parts = re.split(r"[,;:\u2014]|\s\u2013\s|\bthat\b|\bwhile\b|\bbut\b", segment)
@@ -617,6 +623,12 @@ def _subject_of(segment: str) -> str | None:
 _ANTECEDENT = re.compile(r"\b(?:a|an|the)\s+(?:\S+\s+){0,3}\S+$", re.I)  # the noun phrase
 _TRAILING_NAME = re.compile(r"(?<!\S)(?:[A-Z][\w'\u2019.-]*\s+)*[A-Z][\w'\u2019.-]*$")
 _PASSIVE = re.compile(r"\s+by\b")
+# A number ("94", "1,200"; not an age, "Page, 39,") or a compound adjective ("Republican-led",
+# "GOP-controlled"): the words before a noun
+_COUNTS_OR_QUALIFIES = re.compile(r"\d(?:[\d,.]*\d)?|\w[\w'\u2019]*-\w+ed|so-called")
+_PREPOSITIONS = frozenset(
+    ["to", "over", "about", "for", "in", "on", "with", "against", "from", "into", "amid"]
+)
 _NOUN_FORMS = frozenset(["claims", "claim", "notes", "promises", "pledges", "vows", "threats"])
 _COMMA_AFTER = re.compile(r"\s*,|\s+(?:and|or|at|of|about|over|against|from)\b")
 _ENDS_AT = re.compile(r"[\s.!?\"'\u201d\u2019)]*")  # nothing but closing marks to the end
@@ -635,19 +647,18 @@ def attribute(sentence: str) -> Attribution:
     p = PARTICIPLE.search(sentence)
     r = REPORTING.search(sentence)
     if p and (r is None or p.start() < r.start()):
-        main = sentence[: p.start()]
-        clause = re.split(r"[,;:\u2014]", main)
-        candidates = [c for c in clause if c.strip()]
-        head = candidates[-1] if candidates else main
-        v = _MAIN_VERB.search(head, 1)
-        named = None if v else _NAME_THEN_VERB.match(head.strip())
-        subject = head[: v.start()] if v else named.group(1) if named else head
-        return Attribution(_clean_actor(subject), p.group(1), p.start(1))
+        return _participle_attribution(sentence, p)
+    qualified = False  # a reporting verb's word taken as a noun's, which hid a participle
     for r in REPORTING.finditer(sentence):
         before = sentence[: r.start()].rstrip()
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
         if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
             continue  # "the claims", "Trump's claims", "rejecting claims": a noun, not a verb
+        if prev in _PREPOSITIONS:  # "immunity to disputes over alleged excessive force": a
+            continue  # noun, an adjective; "declined to say": nothing said
+        if _COUNTS_OR_QUALIFIES.fullmatch(prev):
+            qualified = True
+            continue  # "the first 94 confirmed cases", "Republican-led states": a noun's word
         if _ENDS_AT.fullmatch(sentence, r.end()) and not _CLAIM_MARK.search(before):
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         if _PASSIVE.match(sentence, r.end()):
@@ -666,7 +677,21 @@ def attribute(sentence: str) -> Attribution:
             continue  # "misleading, false and bizarre claims spread by": a noun after adjectives
         if subject:
             return Attribution(subject, r.group(1), r.start())
+    if p and qualified:  # "... into five Republican-led states ..., saying": who says
+        return _participle_attribution(sentence, p)
     return Attribution(None, None)
+
+
+def _participle_attribution(sentence: str, p: re.Match[str]) -> Attribution:
+    """Who the clause before a participle's comma names ("X did Y, saying ..."): X."""
+    main = sentence[: p.start()]
+    clause = re.split(r"[,;:\u2014]", main)
+    candidates = [c for c in clause if c.strip()]
+    head = candidates[-1] if candidates else main
+    v = _MAIN_VERB.search(head, 1)
+    named = None if v else _NAME_THEN_VERB.match(head.strip())
+    subject = head[: v.start()] if v else named.group(1) if named else head
+    return Attribution(_clean_actor(subject), p.group(1), p.start(1))
 
 
 # A verb right after "claims" or "vows" makes it the subject, a noun
@@ -700,6 +725,16 @@ _CLAIM_AFTER = re.compile(  # ... and no claim: "said the repairs would cost ...
 )
 
 
+# "said in a blog post Wednesday announcing ...", "said on Twitter": where it was said
+_VENUE = re.compile(r"\w+\s+(?:in|on|at|during|via|through)\b")
+
+
+def venue_only(span: str) -> bool:
+    """Whether a claim's span from its reporting verb tells only where it was said ("said in
+    the recording, reported by The New York Times on Sunday"), not what."""
+    return _VENUE.match(span) is not None and not _CLAIM_AFTER.search(span)
+
+
 def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     """Where an attributed claim is in its sentence: from the reporting verb to the end of its
     clause ("X said the port will reopen"), or, when the actor and verb come after the claim
@@ -708,7 +743,9 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     if verb_at <= 0 or not 0 <= actor_at < verb_at:
         return 0, clause_end(statement, 0)
     head, tail = statement[:actor_at], statement[verb_at:]
-    venue = len(tail.split()) <= VENUE_WORDS and not _CLAIM_AFTER.search(tail)
+    venue = not _CLAIM_AFTER.search(tail) and (
+        len(tail.split()) <= VENUE_WORDS or _VENUE.match(tail) is not None
+    )
     if _QUOTED_BEFORE.search(head) or (_CLAUSE_BEFORE.search(head) and venue):
         start = len(head) - len(head.lstrip(_QUOTE_MARKS))
         end = len(head.rstrip(_QUOTE_MARKS))
@@ -1038,6 +1075,53 @@ _UNNAMED_WORDS = DOCUMENT_VOICES | frozenset(
     ]
 )
 _ACTOR_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+
+
+def is_document(actor: str) -> bool:
+    """Whether ``actor`` is a document, not who wrote or filed it ("Earlier reports", "A
+    government whistleblower complaint", "The 165-page report"): its last word, in lower
+    case, names a document ("the Bureau of Economic Analysis" names someone)."""
+    words = _ACTOR_WORD.findall(actor)
+    return bool(words) and words[-1] in DOCUMENT_VOICES
+
+
+# Who writes or files a document, named in front of it: "a whistleblower complaint"
+_AUTHOR_WORDS = frozenset(
+    [
+        "whistleblower",
+        "government",
+        "court",
+        "agency",
+        "ministry",
+        "department",
+        "committee",
+        "campaign",
+        "official",
+        "prosecutor",
+        "investigator",
+        "researcher",
+        "scientist",
+        "lawmaker",
+        "regulator",
+        "lawyer",
+        "attorney",
+    ]
+)
+
+
+def document_author(actor: str) -> str | None:
+    """Who a document named in front of its word speaks for ("A government whistleblower
+    complaint": "A government whistleblower"; "a Lancet study": "Lancet"), or None when no
+    one is ("Earlier reports", "The 165-page report", "a new study")."""
+    head = actor.rsplit(None, 1)[0] if len(actor.split()) > 1 else ""
+    head = re.sub(r"['\u2019]s?$", "", head)
+    words = _ACTOR_WORD.findall(head)
+    if not words:
+        return None
+    if words[-1][:1].isupper() and names_someone(head):
+        name = _TRAILING_NAME.search(head)
+        return name.group(0) if name else None
+    return head if words[-1].lower() in _AUTHOR_WORDS else None
 
 
 def names_someone(actor: str) -> bool:

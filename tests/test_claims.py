@@ -14,6 +14,7 @@ from briefing.claims import (
     slanted,
     subject_entity,
 )
+from briefing.models import Citation, Fact
 
 
 @pytest.mark.parametrize(
@@ -1276,3 +1277,129 @@ def test_actor_positions_take_what_a_doer_does_not_what_it_is() -> None:
         ]
     )
     assert [p.name for p in positions] == ["The White House", "Oman"]
+
+
+def _claim(statement: str, actor: str | None, score: float = 0.9) -> Fact:
+    quote = Citation(source_id="a", quote=statement, start=0, end=len(statement))
+    kind = "claim" if actor else "event"
+    return Fact(statement=statement, score=score, actor=actor, kind=kind, citations=(quote,))
+
+
+@pytest.mark.parametrize(
+    ("statement", "actor", "shown"),
+    [
+        (
+            "Earlier reports said that the US had been billed $2m for the care.",
+            "Earlier reports",
+            [],
+        ),
+        ("The 165-page report said the agency had failed to act.", "The 165-page report", []),
+        # a document's author named in front of it speaks: the whistleblower, not the complaint
+        (
+            "Federal workers did not have the necessary protective gear, according to a "
+            "government whistleblower complaint.",
+            "A government whistleblower complaint",
+            ["A government whistleblower"],
+        ),
+    ],
+)
+def test_a_document_is_no_actor(statement: str, actor: str, shown: list[str]) -> None:
+    # "Earlier reports" and "A government whistleblower complaint" had been shown as actors
+    from briefing.claims import document_author, is_document
+    from briefing.engines.offline import _actor_positions
+
+    assert is_document(actor)
+    assert [p.name for p in _actor_positions([_claim(statement, actor)])] == shown
+    # a name that ends with a document's word is someone
+    assert not is_document("the Bureau of Economic Analysis")
+    assert document_author("a new Pew Research Center survey") == "Pew Research Center"
+    assert document_author("a new study") is None
+
+
+def test_a_noun_after_a_preposition_is_no_reporting_verb() -> None:
+    # "to disputes over alleged ..." had made "The Supreme Court Monday" a speaker
+    sentence = (
+        "The Supreme Court Monday issued two unsigned opinions applying qualified immunity "
+        "to disputes over alleged excessive use of force by police officers, reversing "
+        "lower court decisions."
+    )
+    assert attribute(sentence).actor is None
+    assert attribute("The senator declined to say whether she would run.").actor is None
+    # a long subject keeps its name, not the day it spoke
+    long = (
+        "The Supreme Court Monday issued two unsigned opinions in the cases of several "
+        "officers and their families and said the rulings stand."
+    )
+    assert attribute(long).actor == "The Supreme Court"
+
+
+def test_a_doers_position_starts_where_its_sentence_does() -> None:
+    # "the Supreme Court ruled in favor ..." had been a position starting mid-sentence
+    from briefing.engines.offline import _actor_positions
+
+    text = (
+        "In two unsigned opinions Monday, the Supreme Court ruled in favor of police "
+        "officers seeking qualified immunity."
+    )
+    (position,) = _actor_positions([_claim(text, None)])
+    assert position.position == text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        # a reporting verb's word after a number or a compound adjective is a noun's word
+        (
+            "The so-called interim analysis looked at the first 94 confirmed cases of "
+            "Covid-19 among the more than 43,000 volunteers.",
+            None,
+        ),
+        (
+            "The Supreme Court is considering a challenge to Obamacare brought by Texas and "
+            "other Republican-led states.",
+            None,
+        ),
+        ("Officials in 12 states said the rule was unfair.", "Officials in 12 states"),
+        # ... which leaves the participle to say who speaks
+        (
+            "The Education Department on Monday opened investigations into five "
+            "Republican-led states, saying the policies could amount to discrimination.",
+            "The Education Department",
+        ),
+        # an age is no such number
+        ("Page, 39, told The Daily Beast that she could no longer stay silent.", "Page"),
+        # a name never ends in a number
+        ("Biden marks 500,000 COVID deaths, vows \u2018nation will smile again\u2019.", None),
+        # the name after a quotation, not the description after the name
+        (
+            '"That is not me and what is alleged did not happen," Mr Jackson, now a '
+            "pro-Trump congressman, said.",
+            "Mr Jackson",
+        ),
+    ],
+)
+def test_an_actor_is_a_name_not_a_clause(sentence: str, actor: str | None) -> None:
+    # "The so-called interim analysis looked at the first 94", "brought by Texas and other
+    # Republican-led" and "now a pro-Trump congressman" had been facts' actors
+    assert attribute(sentence).actor == actor
+
+
+def test_a_position_is_what_was_said_not_where() -> None:
+    # "YouTube: said in a blog post Wednesday announcing its new guidelines." and "The
+    # Iranian foreign minister: said in the recording, reported by ..." had been positions
+    from briefing.claims import claim_span
+    from briefing.engines.offline import _actor_positions
+
+    said = (
+        "The company will remove any content that claims the vaccines contain certain "
+        "substances, YouTube said in a blog post Wednesday announcing its new guidelines."
+    )
+    start, end = claim_span(said, said.index("YouTube"), said.index("said"))
+    assert said[start:end] == (
+        "The company will remove any content that claims the vaccines contain certain substances"
+    )
+    venue = (
+        "The Iranian foreign minister said in the recording, reported by The New York Times "
+        "on Sunday, that the general had dictated policy."
+    )
+    assert _actor_positions([_claim(venue, "The Iranian foreign minister")]) == []

@@ -35,8 +35,10 @@ from briefing.claims import (
     attribute,
     claim_span,
     disputes,
+    document_author,
     faked_things,
     in_own_voice,
+    is_document,
     is_pronoun,
     looks_ahead,
     names_someone,
@@ -49,6 +51,7 @@ from briefing.claims import (
     same_actor,
     schedule_clash,
     subject_entity,
+    venue_only,
 )
 from briefing.engines.base import CandidatePair, EngineResult
 from briefing.lexicon import STOPWORDS, content_terms, figures, stem
@@ -558,7 +561,15 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
                 continue  # "Coal has been ...", "Eventually recalled by ...": no one at all
             actor, factor = subject, 0.5
             offset = max(text.find(subject), 0)
-            span = (offset, clause_end(text, offset))
+            # "In two unsigned opinions Monday, the Supreme Court ruled ...": a position
+            # starts where its sentence does, not in lower case mid-sentence
+            start = 0 if text[offset : offset + 1].islower() else offset
+            span = (start, clause_end(text, offset))
+        if is_document(actor):  # "Earlier reports said ...": a document, not an actor;
+            author = document_author(actor)  # "a whistleblower complaint": its author is
+            if author is None:
+                continue
+            actor = author
         key = actor_key(actor)
         if key in DOCUMENT_VOICES:
             continue  # "the opinion said ...": a document, not whose position it is
@@ -567,8 +578,10 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         weight[key] += fact.score * factor
         names.setdefault(key, actor)
         # what they said counts, but a claim that leans on the sentence before it is no
-        # position to show ('"But that's not going to happen on its own," Hauser said')
-        if not needs_context(text[span[0] : span[1]]):
+        # position to show ('"But that's not going to happen on its own," Hauser said'),
+        # nor one that tells only where it was said ("said in a blog post Wednesday ...")
+        said = text[span[0] : span[1]]
+        if not needs_context(said) and not venue_only(said):
             claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
     for key in sorted(weight, key=lambda k: -weight[k]):
