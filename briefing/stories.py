@@ -257,8 +257,14 @@ def group_stories(documents: Sequence[Document]) -> list[Story]:
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(documents)):
         members[groups.find(i)].append(i)
-    stories = [_story(documents, ids, profiles, vectors) for ids in members.values()]
-    stories.sort(key=_rank_key)
+    told = {  # characters of text: among stories alike, the one told at more length leads
+        min(ids): sum(len(documents[i].text) for i in ids) for ids in members.values()
+    }
+    ranked = sorted(
+        ((_story(documents, ids, profiles, vectors), told[min(ids)]) for ids in members.values()),
+        key=lambda pair: _rank_key(*pair),
+    )
+    stories = [story for story, _ in ranked]
     return [s.model_copy(update={"id": f"s{i}", "rank": i}) for i, s in enumerate(stories, 1)]
 
 
@@ -423,9 +429,11 @@ def _cut(words: list[str], n: int) -> str:
     return " ".join(kept).rstrip(",;:-\u2014") + "\u2026"
 
 
-def _rank_key(story: Story) -> tuple[int, int, int, str]:
+def _rank_key(story: Story, told: int) -> tuple[int, int, int, int, str]:
+    """Outlets first, then the latest day, then sources, then how much is told: an undated
+    inbox of three-source stories had ranked its top stories by their headlines' alphabet."""
     latest = story.latest.toordinal() if story.latest else 0
-    return (-story.outlets, -latest, -len(story.source_ids), story.headline)
+    return (-story.outlets, -latest, -len(story.source_ids), -told, story.headline)
 
 
 def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: str) -> list[Story]:

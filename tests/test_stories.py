@@ -1082,3 +1082,24 @@ def test_a_story_is_headed_by_an_outlets_headline_before_an_untitled_documents_c
         (story,) = group_stories(docs)
         assert story.headline == "Newsom orders COVID vaccines for eligible students"
         assert story.source_ids[0] == titled.id
+
+
+def test_among_stories_alike_the_one_told_at_more_length_leads_not_the_alphabet() -> None:
+    # an undated inbox of three-source stories had its top stories in alphabetical order
+    long_body = (
+        "Zoning officials in Halvik approved the harbour tower on Monday after a long hearing. "
+        "The tower will hold 300 flats and a ferry terminal, the council said. Residents had "
+        "objected to its height and to the loss of the old fish market, which will move to "
+        "the north quay. Construction is to start in the spring and last three years."
+    )
+    short_body = "Apple growers in Tarnby reported an early frost on Tuesday that hit the orchards."
+    docs = [
+        document_from_text(f"{title} {k}\n\n{body}\n", f"{name}{k}.txt")
+        for name, title, body in (
+            ("a", "Apple frost hits Tarnby orchards", short_body),
+            ("z", "Zoning board approves Halvik harbour tower", long_body),
+        )
+        for k in range(3)
+    ]
+    stories = group_stories(docs)
+    assert [s.headline.split()[0] for s in stories] == ["Zoning", "Apple"]
