@@ -127,25 +127,42 @@ def _is_story(lines: Sequence[str], furniture: Sequence[bool], start: int, end: 
     )
 
 
-def _terms(lines: Sequence[str], furniture: Sequence[bool], start: int, end: int) -> Counter[str]:
-    return Counter(
-        t for i in range(start, end) if not furniture[i] for t in content_terms(lines[i])
-    )
+class _Terms:
+    """The content terms of a run of lines, counted, and its MAIN_TERMS most said, kept as
+    sections join so that each line's terms are counted once (a newsletter of thousands of
+    joining sections was quadratic when each join recounted the whole run)."""
+
+    def __init__(self, lines: Sequence[str], furniture: Sequence[bool], start: int, end: int):
+        self.counts: Counter[str] = Counter(
+            t for i in range(start, end) if not furniture[i] for t in content_terms(lines[i])
+        )
+        self.top = [t for t, _ in self.counts.most_common(MAIN_TERMS)]
+        self.order = {t: k for k, t in enumerate(self.counts)}  # first said, first ranked
+
+    def main(self) -> set[str]:
+        """What a section is about: its MAIN_TERMS most frequent terms said more than once."""
+        return {t for t in self.top if self.counts[t] > 1}
+
+    def join(self, other: _Terms) -> None:
+        """Add ``other``'s counts (the lines after these). ``top`` stays what ``most_common``
+        gives: counts only grow, so a term that did not change and was not among the most
+        said is still outranked by all of them; ties go to the term counted first."""
+        self.counts.update(other.counts)
+        for t in other.counts:
+            self.order.setdefault(t, len(self.order))
+        rivals = dict.fromkeys([*self.top, *other.counts])
+        self.top = sorted(rivals, key=lambda t: (-self.counts[t], self.order[t]))[:MAIN_TERMS]
 
 
-def _main_terms(terms: Counter[str]) -> set[str]:
-    """What a section is about: its MAIN_TERMS most frequent terms said more than once."""
-    return {t for t, n in terms.most_common(MAIN_TERMS) if n > 1}
-
-
-def _same_story(a: Counter[str], b: Counter[str]) -> bool:
+def _same_story(a: _Terms, b: _Terms) -> bool:
     """Whether two sections tell one story: a third of the smaller one's words are the other's
     too, or they are about the same thing (a term among the most said of both: "bitcoin"
     under "BTC: An assorted history" and "Two theories behind the speculation")."""
-    if not a or not b:
+    if not a.counts or not b.counts:
         return False
-    shared = len(a.keys() & b.keys()) >= SAME_STORY_OVERLAP * min(len(a), len(b))
-    return shared or bool(_main_terms(a) & _main_terms(b))
+    smaller, larger = sorted((a.counts, b.counts), key=len)
+    shared = sum(t in larger for t in smaller) >= SAME_STORY_OVERLAP * len(smaller)
+    return shared or bool(a.main() & b.main())
 
 
 @dataclass
@@ -213,21 +230,22 @@ def story_sections(
     ):
         lead.kind = "none"
     joined: list[_Segment] = []
+    terms: list[_Terms] = []  # of each joined segment, kept as the next ones join it
     for segment in segments:
         prev = joined[-1] if joined else None
+        these = _Terms(lines, furniture, segment.start, segment.end)
         if (
             prev is not None
             and prev.kind in ("lead", "story")
             and segment.kind == "story"
-            and _same_story(
-                _terms(lines, furniture, prev.start, prev.end),
-                _terms(lines, furniture, segment.start, segment.end),
-            )
+            and _same_story(terms[-1], these)
         ):  # a story under two subheads
             prev.end = segment.end
             prev.head = segment.head if prev.head is None else prev.head
+            terms[-1].join(these)
             continue
         joined.append(segment)
+        terms.append(these)
     sections = []
     for segment in joined:
         if segment.kind not in ("lead", "story"):
