@@ -255,3 +255,59 @@ def test_joined_running_terms_are_the_terms_of_the_whole_run(seed: int) -> None:
         assert running.counts == whole.counts
         assert running.top == whole.top
         assert running.main() == whole.main()
+
+
+FARM_BILL = (
+    (
+        "Farm bill deal reached after all-night talks",
+        "House and Senate negotiators reached a deal early Tuesday on a five-year farm bill, "
+        "ending months of stalemate over food aid and crop subsidies.",
+    ),
+    (
+        "How the deal came together in the final hours",
+        "Negotiators met through the night after the committee chairman dropped his demand for "
+        "stricter work requirements, and aides said the breakthrough came shortly after 3 a.m.",
+    ),
+    (
+        "What the agreement means for growers",
+        "Corn and soybean growers would see higher reference prices, and dairy farmers would get "
+        "a new insurance program that covers losses when milk prices fall.",
+    ),
+    (
+        "Congress returns for a final vote",
+        "Both chambers are expected to vote on the measure next week, and the White House has "
+        "signaled the president will sign it.",
+    ),
+)
+
+
+def test_one_article_under_subheads_stays_one_source(tmp_path: Path) -> None:
+    """Subheads of one article (short sections that ask about what it told, or refer back to
+    "the measure") are no stories of their own: the last would be a story with no referent."""
+    markup = "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL)
+    letter = tmp_path / "read.eml"
+    letter.write_bytes(_message(markup=markup, subject="Your Tuesday read"))
+    (doc,) = ingest_paths([letter]).documents
+    assert "vote on the measure next week" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("heading", "first", "back"),
+    [
+        ("How the deal came together in the final hours", "Negotiators met all night.", True),
+        ("What happens next when Congress returns", "Both chambers will vote soon.", True),
+        ("Why it matters for growers in the Midwest", "Corn prices rise.", True),
+        ("Congress returns for a final vote", "Both chambers will vote on the measure.", True),
+        ("Reaction from the farm states", "They welcomed the plan on Tuesday.", True),
+        # a digest's headline and lead tell their own news
+        ("Senate confirms new defense secretary", "The Senate confirmed Lloyd Austin.", False),
+        ("Office move to the fifth floor is delayed", "The move has slipped to May.", False),
+        ("Senate passes the farm bill after talks", "The bill passed 87 to 13 on Friday.", False),
+        ("Ferry crews walk out at the port of Halvik", FERRY_STRIKE, False),
+        ("What to watch for in the markets this week", "Stocks fell on Monday.", False),
+    ],
+)
+def test_a_section_that_refers_back_goes_on_with_the_story_before(
+    heading: str, first: str, back: bool
+) -> None:
+    assert newsletter._refers_back(heading, first) is back

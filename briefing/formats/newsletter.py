@@ -21,7 +21,10 @@ A heading whose section falls short is no boundary: its lines stay with the sect
 Two sections in a row are one story under two subheads, and are joined, when their content
 words overlap (a third of the smaller one's or more) or one of the five words each says most
 (more than once) is the same ("bitcoin" in "BTC: An assorted history" and "Two theories behind
-the speculation"). A sponsor block ("Sponsored by ...",
+the speculation"), or when the second refers back: its heading asks about what was told
+("How the deal came together", "What happens next") or its first sentence opens with a
+pronoun or names "the measure" (the deal, the plan ...) that its own heading does not. A
+sponsor block ("Sponsored by ...",
 "Presented by ...", "A message from our partners", "Advertisement", and the section such a
 line stands above) is no story and becomes no source. Lines before the first heading (a
 greeting, "Here's what you need to know") are left out, unless they are a story's worth of
@@ -72,6 +75,22 @@ _SPONSOR = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SPONSOR_CHARS = 100
+# A subhead of one article asks about what the article told: "How the deal came together",
+# "What the agreement means for growers", "What happens next", "Why it matters". A digest's
+# headline tells its own news ("Senate confirms ...").
+_SUBHEAD = re.compile(
+    r"\s*(?:how|what|why|where|when|who)\s+(?:the|it|its|this|that|these|they|their|happens"
+    r"|comes|next)\b",
+    re.IGNORECASE,
+)
+# A story's first sentence that refers back to one told before: a pronoun ("It", "They"), or
+# "the measure" (of a bill the sections before named) when its own heading does not name it.
+_PRONOUN_OPENING = re.compile(r"\s*[\"\u201c]?(?:it|its|they|their|he|his|she|her)\s", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that)\s+(measure|deal|agreement|plan|proposal|bill|legislation|compromise"
+    r"|accord|package|talks|negotiations)\b",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"\w+")
 
 
@@ -165,6 +184,15 @@ def _same_story(a: _Terms, b: _Terms) -> bool:
     return shared or bool(a.main() & b.main())
 
 
+def _refers_back(heading: str, first: str) -> bool:
+    """Whether a section under ``heading`` whose first sentence is ``first`` goes on with the
+    story before it (a subhead of one article) rather than telling one of its own."""
+    if _SUBHEAD.match(heading) or _PRONOUN_OPENING.match(first):
+        return True
+    named = set(_WORDS.findall(heading.lower()))
+    return any(m.group(1).lower() not in named for m in _BACK_REFERENCE.finditer(first))
+
+
 @dataclass
 class _Segment:
     start: int
@@ -229,6 +257,13 @@ def story_sections(
         lines, furniture, lead.start, lead.end
     ):
         lead.kind = "none"
+
+    def continues(segment: _Segment) -> bool:
+        head = segment.start if segment.head is None else segment.head
+        body = lines[next_text(head)] if next_text(head) < segment.end else ""
+        first = next((body[a:b] for a, b in sentence_spans(body)), "")
+        return _refers_back(lines[head], first)
+
     joined: list[_Segment] = []
     terms: list[_Terms] = []  # of each joined segment, kept as the next ones join it
     for segment in segments:
@@ -238,7 +273,7 @@ def story_sections(
             prev is not None
             and prev.kind in ("lead", "story")
             and segment.kind == "story"
-            and _same_story(terms[-1], these)
+            and (_same_story(terms[-1], these) or continues(segment))
         ):  # a story under two subheads
             prev.end = segment.end
             prev.head = segment.head if prev.head is None else prev.head
