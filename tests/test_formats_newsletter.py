@@ -311,3 +311,65 @@ def test_a_section_that_refers_back_goes_on_with_the_story_before(
     heading: str, first: str, back: bool
 ) -> None:
     assert newsletter._refers_back(heading, first) is back
+
+
+RELEASE = (
+    "ACME ROBOTICS REPORTS RECORD THIRD QUARTER REVENUE",
+    "SAN JOSE, Calif. -- Acme Robotics Inc. today reported revenue of $412 million for the "
+    "third quarter, up 18 percent from a year earlier, driven by its warehouse systems.",
+    "Net income rose to $51 million, or 42 cents a share, from $38 million a year earlier.",
+    "About Acme Robotics Incorporated",
+    "Acme Robotics designs and builds autonomous mobile robots for warehouses and factories. "
+    "Founded in 2009, the company employs 2,300 people in eleven countries.",
+    "Forward-Looking Statements and Safe Harbor",
+    "This press release contains forward-looking statements. Actual results may differ "
+    "materially from those expressed or implied by such statements.",
+    "Media contact",
+    "press@acme-robotics.example",
+)
+
+
+@pytest.mark.parametrize("kind", ["plain", "bold"])
+def test_a_press_releases_standing_blocks_are_no_story_and_never_quoted(
+    tmp_path: Path, kind: str
+) -> None:
+    """ "About Acme ..." and "Forward-Looking Statements" head no story, and their blocks are
+    furniture: a brief of the release quotes its news, not its boilerplate."""
+    letter = tmp_path / "release.eml"
+    if kind == "plain":
+        letter.write_bytes(_message("\n\n".join(RELEASE), subject="Acme Q3 results"))
+    else:
+        heads = {RELEASE[0], RELEASE[3], RELEASE[5]}
+        markup = "".join(f"<p><b>{ln}</b></p>" if ln in heads else f"<p>{ln}</p>" for ln in RELEASE)
+        letter.write_bytes(_message(markup=markup, subject="Acme Q3 results"))
+    (doc,) = ingest_paths([letter]).documents
+    shown = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert {RELEASE[4], RELEASE[6]} <= shown
+    assert RELEASE[2] in doc.text and RELEASE[2] not in shown
+
+
+@pytest.mark.parametrize(
+    ("line", "boilerplate"),
+    [
+        ("About Acme Robotics Incorporated", True),
+        ("ABOUT ACME ROBOTICS", True),
+        ("About us", True),
+        ("About the author", True),
+        ("Forward-Looking Statements and Safe Harbor", True),
+        ("Cautionary Note Regarding Forward-Looking Statements", True),
+        ("Safe Harbor Statement", True),
+        ("Media Contact:", True),
+        ("Investor Relations", True),
+        ("Contact", True),
+        ("Disclaimer", True),
+        ("Notes to editors", True),
+        ("About 40 percent of voters back the plan", False),
+        ("About Face: Senate reverses course on tariffs", False),
+        ("Contact tracing app launched across the state", False),
+        ("Senate confirms new defense secretary in 93-2 vote", False),
+    ],
+)
+def test_a_standing_blocks_heading_is_no_story_heading(line: str, boilerplate: bool) -> None:
+    assert newsletter.is_boilerplate_heading(line) is boilerplate
+    if boilerplate:
+        assert not newsletter.is_heading(line)

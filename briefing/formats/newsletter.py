@@ -10,7 +10,8 @@ A message divides only when its text has **two or more story sections**, each
 
 - a **heading**: a line of 4 to 25 words (fewer is a label such as "About us" or "Media
   contact"), starting with a capital letter or a digit, with no final full stop, colon, comma
-  or ellipsis, no link or address, no byline, and no page furniture
+  or ellipsis, no link or address, no byline, no standing block's heading ("About Acme
+  Robotics Inc.", "Forward-Looking Statements", "Safe Harbor"), and no page furniture
   (:func:`briefing.text.is_furniture_line`: "View in browser", "Read more", "Unsubscribe");
   in an HTML body only a line the markup makes a heading counts (``<h1>`` to ``<h4>``, or a
   block whose every word is bold), in a plain-text body a line standing alone;
@@ -75,6 +76,25 @@ _SPONSOR = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SPONSOR_CHARS = 100
+# A press release's or a newsletter's standing blocks, no story: "About Acme Robotics Inc.",
+# "Forward-Looking Statements and Safe Harbor", "Media contact", "Notes to editors". "About"
+# takes a name (capitalised words), so "About 40 percent of voters back the plan" is news.
+_BOILERPLATE = re.compile(
+    r"""\s*(?:
+        [Aa][Bb][Oo][Uu][Tt]\s+(?:us|the\s+\w+|this\s+\w+
+            |[A-Z][^\s.!?:]*(?:\s+(?:[A-Z&][^\s.!?:]*|and|of|the|for|in|de)){0,7})
+      | (?i:(?:cautionary\s+(?:note|statement|language)s?\s+(?:regarding|about|on|concerning)\s+)?
+            forward[\s-]+looking\s+(?:statements?|information)
+            (?:\s+(?:and|&)\s+safe\s+harbou?r(?:\s+statements?)?)?
+        | safe\s+harbou?r(?:\s+statements?)?
+        | (?:media|press|investor|news|editorial)\s+(?:contacts?|inquiries|enquiries|relations)
+        | contacts?(?:\s+(?:us|information|details))? | disclaimers? | legal\s+notices?
+        | for\s+(?:more|further)\s+information(?:\s+contact)?
+        | notes?\s+(?:to|for)\s+(?:the\s+)?editors?)
+    )\s*:?\s*""",
+    re.VERBOSE,
+)
+_BOILERPLATE_CHARS = 80
 # A subhead of one article asks about what the article told: "How the deal came together",
 # "What the agreement means for growers", "What happens next", "Why it matters". A digest's
 # headline tells its own news ("Senate confirms ...").
@@ -118,7 +138,37 @@ def is_heading(line: str) -> bool:
         return False
     if _LINK.search(line) or _BYLINE.match(line) or _LIST_ITEM.match(line):
         return False
-    return not is_furniture_line(line, 0, len(line)) and not is_sponsor_line(line)
+    return not (
+        is_furniture_line(line, 0, len(line))
+        or is_sponsor_line(line)
+        or is_boilerplate_heading(line)
+    )
+
+
+def is_boilerplate_heading(line: str) -> bool:
+    """Whether ``line`` heads a standing block, no story ("About Acme Robotics Inc.",
+    "Forward-Looking Statements", "Safe Harbor", "Media contact", "Disclaimer")."""
+    return len(line) <= _BOILERPLATE_CHARS and _BOILERPLATE.fullmatch(line) is not None
+
+
+def boilerplate_blocks(lines: Sequence[str]) -> list[bool]:
+    """Which ``lines`` are a standing block: from a boilerplate heading below the message's
+    first line to the next line shaped as a story's heading (not the one right below it)
+    that a sentence follows, or to the end."""
+    n = len(lines)
+    block = [False] * n
+    i = 1
+    while i < n:
+        if not is_boilerplate_heading(lines[i]):
+            i += 1
+            continue
+        j = i + 2
+        while j < n and not (is_heading(lines[j]) and j + 1 < n and _has_sentence(lines[j + 1])):
+            j += 1
+        for k in range(i, j):
+            block[k] = True
+        i = j
+    return block
 
 
 def is_sponsor_line(line: str) -> bool:
