@@ -373,3 +373,22 @@ def test_a_standing_blocks_heading_is_no_story_heading(line: str, boilerplate: b
     assert newsletter.is_boilerplate_heading(line) is boilerplate
     if boilerplate:
         assert not newsletter.is_heading(line)
+
+
+def test_a_sponsors_block_in_a_message_of_one_source_is_furniture(tmp_path: Path) -> None:
+    """A sponsor's copy in a message that is not split is no part of its news; a "Presented
+    by" masthead above the first sentence is no sponsor's block."""
+    lines = [
+        "Presented by Acme",
+        FERRY_STRIKE,
+        "SPONSORED BY NORTHWIND BANK",
+        SPONSOR[1],
+        "Quote of the day from the harbour",
+        "The union leader said the crews would stay out until the operator came back to talks.",
+    ]
+    letter = tmp_path / "note.eml"
+    letter.write_bytes(_message("\n\n".join(lines), subject="Harbour news"))
+    (doc,) = ingest_paths([letter]).documents
+    shown = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert {lines[2], SPONSOR[1]} <= shown
+    assert not {lines[1], lines[4], lines[5]} & shown

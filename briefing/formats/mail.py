@@ -38,6 +38,7 @@ from briefing.formats.newsletter import (
     heading_marker,
     mark_headings,
     marked_lines,
+    sponsor_blocks,
     story_sections,
 )
 from briefing.text import SHORT_LINE_CHARS, is_furniture_line
@@ -317,7 +318,9 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         )
         if sections:
             lines, furniture = marked_text, marked_furniture
-    if not sections:
+    if not sections:  # one source: a sponsor's block in it is no part of its news
+        sponsored = sponsor_blocks(lines)
+        furniture = [f or ad for f, ad in zip(furniture, sponsored, strict=True)]
         sections = [Section(0, len(lines), None)]
     parts: list[Extracted] = []
     for section in sections:

@@ -171,6 +171,27 @@ def boilerplate_blocks(lines: Sequence[str]) -> list[bool]:
     return block
 
 
+SPONSOR_BLOCK_LINES = 3  # an advertiser's copy under its label in a message not split
+
+
+def sponsor_blocks(lines: Sequence[str]) -> list[bool]:
+    """Which ``lines`` of a message read as one source are a sponsor's block: a sponsor's
+    label below a sentence ("SPONSORED BY NORTHWIND BANK") and up to SPONSOR_BLOCK_LINES
+    lines after it, to the next line shaped as a heading (not the one right below it: the
+    advertiser's own headline). Above any sentence, "Presented by" is a masthead's."""
+    block = [False] * len(lines)
+    seen_sentence = False
+    for i, line in enumerate(lines):
+        if seen_sentence and is_sponsor_line(line):
+            block[i] = True
+            for j in range(i + 1, min(len(lines), i + 1 + SPONSOR_BLOCK_LINES)):
+                if j > i + 1 and is_heading(lines[j]):
+                    break
+                block[j] = True
+        seen_sentence = seen_sentence or _has_sentence(line)
+    return block
+
+
 def is_sponsor_line(line: str) -> bool:
     """Whether ``line`` labels a sponsor's block ("Sponsored by Acme", "Advertisement")."""
     return len(line) <= _SPONSOR_CHARS and _SPONSOR.fullmatch(line) is not None
