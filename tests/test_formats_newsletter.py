@@ -392,3 +392,28 @@ def test_a_sponsors_block_in_a_message_of_one_source_is_furniture(tmp_path: Path
     shown = {doc.text[f.start : f.end] for f in doc.furniture}
     assert {lines[2], SPONSOR[1]} <= shown
     assert not {lines[1], lines[4], lines[5]} & shown
+
+
+def test_a_digest_whose_subject_is_its_first_headline_is_split(tmp_path: Path) -> None:
+    """Many newsletters take their lead story's headline as the subject: with three stories
+    or more under their headlines it is still a digest, one source per story."""
+    markup = "".join(f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES)
+    letter = tmp_path / "wire.eml"
+    letter.write_bytes(_message(markup=markup, subject=STORIES[0][0]))
+    docs = ingest_paths([letter]).documents
+    assert [d.title for d in docs] == [h for h, _ in STORIES]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_an_article_titled_by_its_subject_stays_one_source(tmp_path: Path, count: int) -> None:
+    """The subject as the only story heading, or as the title over an article of subheads
+    that go on with it, is one article."""
+    if count == 2:
+        markup = "".join(f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES[:2])
+    else:
+        markup = "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL)
+    subject = STORIES[0][0] if count == 2 else FARM_BILL[0][0]
+    letter = tmp_path / "article.eml"
+    letter.write_bytes(_message(markup=markup, subject=subject))
+    (doc,) = ingest_paths([letter]).documents
+    assert doc.path == str(letter)

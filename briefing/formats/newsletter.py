@@ -31,7 +31,9 @@ line stands above) is no story and becomes no source. Lines before the first hea
 greeting, "Here's what you need to know") are left out, unless they are a story's worth of
 text themselves (60 words or more: a lead story without a heading). Footer lines are
 furniture, never a section. A message whose subject stands in its text as a line is one
-article under its own title, whatever subheads it has (an essay, a one-article newsletter).
+article under its own title, whatever subheads it has (an essay, a one-article newsletter),
+unless that line is the first of three story headings or more and three stories or more
+remain after joining (a digest whose subject is its lead story's headline).
 
 Sections are line ranges of the text the mail reader built, so each section's text is the
 source's own words, line for line: a quote is verified against exactly what the message says.
@@ -55,6 +57,9 @@ MIN_SENTENCE_WORDS = 6
 MIN_SECTION_WORDS = 15
 SAME_STORY_OVERLAP = 1 / 3  # content words two adjacent sections share, of the smaller's
 MAIN_TERMS = 5  # a section is about its most said words
+# A message whose subject is its first story's headline is a digest only with this many
+# stories: fewer is as likely one article under its title and a subhead or two.
+TITLED_DIGEST_HEADINGS = 3
 MIN_LEAD_WORDS = 60  # text before the first heading is a story of its own from this long
 
 _CLOSERS = "\"'\u201d\u2019)]"
@@ -286,10 +291,17 @@ def story_sections(
     """The story sections of a message's lines (``furniture``: which of them are furniture;
     ``marked``: for an HTML body, which lines its markup made headings), or ``[]`` when it is
     no newsletter of two stories or more (see the module docstring). A message whose
-    ``subject`` stands in its text as a line is one article under its own title."""
+    ``subject`` stands in its text as a line is one article under its own title, unless it
+    is the first of TITLED_DIGEST_HEADINGS story headings or more, as many stories."""
     n = len(lines)
-    if subject and _WORDS.search(subject) and any(_same_words(ln, subject) for ln in lines):
-        return []
+    titled = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if subject and _WORDS.search(subject) and _same_words(ln, subject)
+        ),
+        None,
+    )
     sponsors = {i for i in range(n) if is_sponsor_line(lines[i])}
 
     def next_text(i: int) -> int:
@@ -309,6 +321,8 @@ def story_sections(
     ]
     if len(heads) < 2:
         return []
+    if titled is not None and (titled != heads[0] or len(heads) < TITLED_DIGEST_HEADINGS):
+        return []  # one article under its own title, whatever subheads it has
     cuts = sorted(set(heads) | sponsors)
     segments = [_Segment(0, cuts[0], "lead", None)]
     above = -1  # the last line above a cut that is text or a sponsor's label
@@ -364,7 +378,8 @@ def story_sections(
         if e > s:
             title = None if segment.head is None else lines[segment.head].strip()
             sections.append(Section(s, e, title))
-    return sections if len(sections) >= 2 else []
+    least = 2 if titled is None else TITLED_DIGEST_HEADINGS
+    return sections if len(sections) >= least else []
 
 
 # --- HTML: marking the headings the markup states ----------------------------------------
