@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import random
+import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from briefing.cli import main
 from briefing.config import Settings
 from briefing.daily.config import DailyConfig
 from briefing.daily.run import run_daily
+from briefing.formats import newsletter
 from briefing.ingest import ingest_paths
 from briefing.pipeline import build_brief
 
@@ -198,3 +201,219 @@ def test_a_newsletter_in_the_daily_run_is_stored_per_story(tmp_path: Path) -> No
     assert day2.status == "ok" and day2.docs_added == 1
     assert day2.brief is not None
     assert [s.title for s in day2.brief.sources] == ["NEW LIBRARY OPENS IN OSTRAVA NOVA"]
+
+
+def _joining_sections(count: int, seed: int = 0) -> list[str]:
+    """Lines of ``count`` headed sections that all tell one story (they share their words),
+    so that each joins the one before."""
+    rng = random.Random(seed)
+    words = [f"{w}{k}" for w in ("senate", "budget", "river", "museum", "tariff") for k in range(9)]
+    lines = []
+    for k in range(count):
+        lines.append(f"Senate budget talks continue in part {k}")
+        body = " ".join(rng.choice(words) for _ in range(30))
+        lines.append(f"The {body} officials said on Monday in report {k}.")
+    return lines
+
+
+def test_a_newsletter_of_thousands_of_joining_sections_counts_each_line_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Joining sections keep running term counts: each line's terms are counted once (a run
+    of 4,000 joining sections recounted the whole run at each join: 93 s for 1.26 MB)."""
+    calls = 0
+    counted = newsletter.content_terms
+
+    def counting(text: str) -> list[str]:
+        nonlocal calls
+        calls += 1
+        return counted(text)
+
+    monkeypatch.setattr(newsletter, "content_terms", counting)
+    lines = _joining_sections(3000)
+    started = time.perf_counter()
+    sections = newsletter.story_sections(lines, [False] * len(lines))
+    assert sections == []  # one story under 3,000 subheads: no newsletter
+    assert calls <= len(lines)
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_joined_running_terms_are_the_terms_of_the_whole_run(seed: int) -> None:
+    """The running counts and most-said terms of joined sections are those counted afresh
+    over their lines, ties included (first said, first ranked)."""
+    rng = random.Random(seed)
+    words = [f"word{k}" for k in range(rng.randint(3, 12))]
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(30)]
+    furniture = [rng.random() < 0.1 for _ in lines]
+    cuts = sorted(rng.sample(range(1, len(lines)), 6))
+    bounds = list(zip([0, *cuts], [*cuts, len(lines)], strict=True))
+    running = newsletter._Terms(lines, furniture, *bounds[0])
+    for start, end in bounds[1:]:
+        running.join(newsletter._Terms(lines, furniture, start, end))
+        whole = newsletter._Terms(lines, furniture, 0, end)
+        assert running.counts == whole.counts
+        assert running.top == whole.top
+        assert running.main() == whole.main()
+
+
+FARM_BILL = (
+    (
+        "Farm bill deal reached after all-night talks",
+        "House and Senate negotiators reached a deal early Tuesday on a five-year farm bill, "
+        "ending months of stalemate over food aid and crop subsidies.",
+    ),
+    (
+        "How the deal came together in the final hours",
+        "Negotiators met through the night after the committee chairman dropped his demand for "
+        "stricter work requirements, and aides said the breakthrough came shortly after 3 a.m.",
+    ),
+    (
+        "What the agreement means for growers",
+        "Corn and soybean growers would see higher reference prices, and dairy farmers would get "
+        "a new insurance program that covers losses when milk prices fall.",
+    ),
+    (
+        "Congress returns for a final vote",
+        "Both chambers are expected to vote on the measure next week, and the White House has "
+        "signaled the president will sign it.",
+    ),
+)
+
+
+def test_one_article_under_subheads_stays_one_source(tmp_path: Path) -> None:
+    """Subheads of one article (short sections that ask about what it told, or refer back to
+    "the measure") are no stories of their own: the last would be a story with no referent."""
+    markup = "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL)
+    letter = tmp_path / "read.eml"
+    letter.write_bytes(_message(markup=markup, subject="Your Tuesday read"))
+    (doc,) = ingest_paths([letter]).documents
+    assert "vote on the measure next week" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("heading", "first", "back"),
+    [
+        ("How the deal came together in the final hours", "Negotiators met all night.", True),
+        ("What happens next when Congress returns", "Both chambers will vote soon.", True),
+        ("Why it matters for growers in the Midwest", "Corn prices rise.", True),
+        ("Congress returns for a final vote", "Both chambers will vote on the measure.", True),
+        ("Reaction from the farm states", "They welcomed the plan on Tuesday.", True),
+        # a digest's headline and lead tell their own news
+        ("Senate confirms new defense secretary", "The Senate confirmed Lloyd Austin.", False),
+        ("Office move to the fifth floor is delayed", "The move has slipped to May.", False),
+        ("Senate passes the farm bill after talks", "The bill passed 87 to 13 on Friday.", False),
+        ("Ferry crews walk out at the port of Halvik", FERRY_STRIKE, False),
+        ("What to watch for in the markets this week", "Stocks fell on Monday.", False),
+    ],
+)
+def test_a_section_that_refers_back_goes_on_with_the_story_before(
+    heading: str, first: str, back: bool
+) -> None:
+    assert newsletter._refers_back(heading, first) is back
+
+
+RELEASE = (
+    "ACME ROBOTICS REPORTS RECORD THIRD QUARTER REVENUE",
+    "SAN JOSE, Calif. -- Acme Robotics Inc. today reported revenue of $412 million for the "
+    "third quarter, up 18 percent from a year earlier, driven by its warehouse systems.",
+    "Net income rose to $51 million, or 42 cents a share, from $38 million a year earlier.",
+    "About Acme Robotics Incorporated",
+    "Acme Robotics designs and builds autonomous mobile robots for warehouses and factories. "
+    "Founded in 2009, the company employs 2,300 people in eleven countries.",
+    "Forward-Looking Statements and Safe Harbor",
+    "This press release contains forward-looking statements. Actual results may differ "
+    "materially from those expressed or implied by such statements.",
+    "Media contact",
+    "press@acme-robotics.example",
+)
+
+
+@pytest.mark.parametrize("kind", ["plain", "bold"])
+def test_a_press_releases_standing_blocks_are_no_story_and_never_quoted(
+    tmp_path: Path, kind: str
+) -> None:
+    """ "About Acme ..." and "Forward-Looking Statements" head no story, and their blocks are
+    furniture: a brief of the release quotes its news, not its boilerplate."""
+    letter = tmp_path / "release.eml"
+    if kind == "plain":
+        letter.write_bytes(_message("\n\n".join(RELEASE), subject="Acme Q3 results"))
+    else:
+        heads = {RELEASE[0], RELEASE[3], RELEASE[5]}
+        markup = "".join(f"<p><b>{ln}</b></p>" if ln in heads else f"<p>{ln}</p>" for ln in RELEASE)
+        letter.write_bytes(_message(markup=markup, subject="Acme Q3 results"))
+    (doc,) = ingest_paths([letter]).documents
+    shown = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert {RELEASE[4], RELEASE[6]} <= shown
+    assert RELEASE[2] in doc.text and RELEASE[2] not in shown
+
+
+@pytest.mark.parametrize(
+    ("line", "boilerplate"),
+    [
+        ("About Acme Robotics Incorporated", True),
+        ("ABOUT ACME ROBOTICS", True),
+        ("About us", True),
+        ("About the author", True),
+        ("Forward-Looking Statements and Safe Harbor", True),
+        ("Cautionary Note Regarding Forward-Looking Statements", True),
+        ("Safe Harbor Statement", True),
+        ("Media Contact:", True),
+        ("Investor Relations", True),
+        ("Contact", True),
+        ("Disclaimer", True),
+        ("Notes to editors", True),
+        ("About 40 percent of voters back the plan", False),
+        ("About Face: Senate reverses course on tariffs", False),
+        ("Contact tracing app launched across the state", False),
+        ("Senate confirms new defense secretary in 93-2 vote", False),
+    ],
+)
+def test_a_standing_blocks_heading_is_no_story_heading(line: str, boilerplate: bool) -> None:
+    assert newsletter.is_boilerplate_heading(line) is boilerplate
+    if boilerplate:
+        assert not newsletter.is_heading(line)
+
+
+def test_a_sponsors_block_in_a_message_of_one_source_is_furniture(tmp_path: Path) -> None:
+    """A sponsor's copy in a message that is not split is no part of its news; a "Presented
+    by" masthead above the first sentence is no sponsor's block."""
+    lines = [
+        "Presented by Acme",
+        FERRY_STRIKE,
+        "SPONSORED BY NORTHWIND BANK",
+        SPONSOR[1],
+        "Quote of the day from the harbour",
+        "The union leader said the crews would stay out until the operator came back to talks.",
+    ]
+    letter = tmp_path / "note.eml"
+    letter.write_bytes(_message("\n\n".join(lines), subject="Harbour news"))
+    (doc,) = ingest_paths([letter]).documents
+    shown = {doc.text[f.start : f.end] for f in doc.furniture}
+    assert {lines[2], SPONSOR[1]} <= shown
+    assert not {lines[1], lines[4], lines[5]} & shown
+
+
+def test_a_digest_whose_subject_is_its_first_headline_is_split(tmp_path: Path) -> None:
+    """Many newsletters take their lead story's headline as the subject: with three stories
+    or more under their headlines it is still a digest, one source per story."""
+    markup = "".join(f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES)
+    letter = tmp_path / "wire.eml"
+    letter.write_bytes(_message(markup=markup, subject=STORIES[0][0]))
+    docs = ingest_paths([letter]).documents
+    assert [d.title for d in docs] == [h for h, _ in STORIES]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_an_article_titled_by_its_subject_stays_one_source(tmp_path: Path, count: int) -> None:
+    """The subject as the only story heading, or as the title over an article of subheads
+    that go on with it, is one article."""
+    if count == 2:
+        markup = "".join(f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES[:2])
+    else:
+        markup = "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL)
+    subject = STORIES[0][0] if count == 2 else FARM_BILL[0][0]
+    letter = tmp_path / "article.eml"
+    letter.write_bytes(_message(markup=markup, subject=subject))
+    (doc,) = ingest_paths([letter]).documents
+    assert doc.path == str(letter)

@@ -34,9 +34,11 @@ from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
 from briefing.formats.newsletter import (
     Section,
+    boilerplate_blocks,
     heading_marker,
     mark_headings,
     marked_lines,
+    sponsor_blocks,
     story_sections,
 )
 from briefing.text import SHORT_LINE_CHARS, is_furniture_line
@@ -233,15 +235,21 @@ def _body(message: EmailMessage, path: str, html_to_text: HtmlToText) -> _Body:
 
 
 def _furniture(lines: list[str]) -> list[bool]:
-    """Which lines are furniture: known furniture lines, and the footer, from the first
-    unsubscribe-like line in the second half of the message (or a signature) to the end."""
+    """Which lines are furniture: known furniture lines, a press release's standing blocks
+    ("About Acme Inc.", "Forward-Looking Statements", "Media contact": no news of the day),
+    and the footer, from the first unsubscribe-like line in the second half of the message
+    (or a signature) to the end."""
     footer_from = len(lines)
     for i, line in enumerate(lines):
         short = len(line) <= SHORT_LINE_CHARS
         if _SIGNATURE.match(line) or (short and i >= len(lines) // 2 and _FOOTER.search(line)):
             footer_from = i
             break
-    return [i >= footer_from or is_furniture_line(ln, 0, len(ln)) for i, ln in enumerate(lines)]
+    block = boilerplate_blocks(lines)
+    return [
+        i >= footer_from or block[i] or is_furniture_line(ln, 0, len(ln))
+        for i, ln in enumerate(lines)
+    ]
 
 
 def _marked_body(markup: str, path: str, html_to_text: HtmlToText) -> list[tuple[str, bool]] | None:
@@ -310,7 +318,9 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         )
         if sections:
             lines, furniture = marked_text, marked_furniture
-    if not sections:
+    if not sections:  # one source: a sponsor's block in it is no part of its news
+        sponsored = sponsor_blocks(lines)
+        furniture = [f or ad for f, ad in zip(furniture, sponsored, strict=True)]
         sections = [Section(0, len(lines), None)]
     parts: list[Extracted] = []
     for section in sections:

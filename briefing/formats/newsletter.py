@@ -10,7 +10,8 @@ A message divides only when its text has **two or more story sections**, each
 
 - a **heading**: a line of 4 to 25 words (fewer is a label such as "About us" or "Media
   contact"), starting with a capital letter or a digit, with no final full stop, colon, comma
-  or ellipsis, no link or address, no byline, and no page furniture
+  or ellipsis, no link or address, no byline, no standing block's heading ("About Acme
+  Robotics Inc.", "Forward-Looking Statements", "Safe Harbor"), and no page furniture
   (:func:`briefing.text.is_furniture_line`: "View in browser", "Read more", "Unsubscribe");
   in an HTML body only a line the markup makes a heading counts (``<h1>`` to ``<h4>``, or a
   block whose every word is bold), in a plain-text body a line standing alone;
@@ -21,13 +22,18 @@ A heading whose section falls short is no boundary: its lines stay with the sect
 Two sections in a row are one story under two subheads, and are joined, when their content
 words overlap (a third of the smaller one's or more) or one of the five words each says most
 (more than once) is the same ("bitcoin" in "BTC: An assorted history" and "Two theories behind
-the speculation"). A sponsor block ("Sponsored by ...",
+the speculation"), or when the second refers back: its heading asks about what was told
+("How the deal came together", "What happens next") or its first sentence opens with a
+pronoun or names "the measure" (the deal, the plan ...) that its own heading does not. A
+sponsor block ("Sponsored by ...",
 "Presented by ...", "A message from our partners", "Advertisement", and the section such a
 line stands above) is no story and becomes no source. Lines before the first heading (a
 greeting, "Here's what you need to know") are left out, unless they are a story's worth of
 text themselves (60 words or more: a lead story without a heading). Footer lines are
 furniture, never a section. A message whose subject stands in its text as a line is one
-article under its own title, whatever subheads it has (an essay, a one-article newsletter).
+article under its own title, whatever subheads it has (an essay, a one-article newsletter),
+unless that line is the first of three story headings or more and three stories or more
+remain after joining (a digest whose subject is its lead story's headline).
 
 Sections are line ranges of the text the mail reader built, so each section's text is the
 source's own words, line for line: a quote is verified against exactly what the message says.
@@ -51,6 +57,9 @@ MIN_SENTENCE_WORDS = 6
 MIN_SECTION_WORDS = 15
 SAME_STORY_OVERLAP = 1 / 3  # content words two adjacent sections share, of the smaller's
 MAIN_TERMS = 5  # a section is about its most said words
+# A message whose subject is its first story's headline is a digest only with this many
+# stories: fewer is as likely one article under its title and a subhead or two.
+TITLED_DIGEST_HEADINGS = 3
 MIN_LEAD_WORDS = 60  # text before the first heading is a story of its own from this long
 
 _CLOSERS = "\"'\u201d\u2019)]"
@@ -72,6 +81,41 @@ _SPONSOR = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SPONSOR_CHARS = 100
+# A press release's or a newsletter's standing blocks, no story: "About Acme Robotics Inc.",
+# "Forward-Looking Statements and Safe Harbor", "Media contact", "Notes to editors". "About"
+# takes a name (capitalised words), so "About 40 percent of voters back the plan" is news.
+_BOILERPLATE = re.compile(
+    r"""\s*(?:
+        [Aa][Bb][Oo][Uu][Tt]\s+(?:us|the\s+\w+|this\s+\w+
+            |[A-Z][^\s.!?:]*(?:\s+(?:[A-Z&][^\s.!?:]*|and|of|the|for|in|de)){0,7})
+      | (?i:(?:cautionary\s+(?:note|statement|language)s?\s+(?:regarding|about|on|concerning)\s+)?
+            forward[\s-]+looking\s+(?:statements?|information)
+            (?:\s+(?:and|&)\s+safe\s+harbou?r(?:\s+statements?)?)?
+        | safe\s+harbou?r(?:\s+statements?)?
+        | (?:media|press|investor|news|editorial)\s+(?:contacts?|inquiries|enquiries|relations)
+        | contacts?(?:\s+(?:us|information|details))? | disclaimers? | legal\s+notices?
+        | for\s+(?:more|further)\s+information(?:\s+contact)?
+        | notes?\s+(?:to|for)\s+(?:the\s+)?editors?)
+    )\s*:?\s*""",
+    re.VERBOSE,
+)
+_BOILERPLATE_CHARS = 80
+# A subhead of one article asks about what the article told: "How the deal came together",
+# "What the agreement means for growers", "What happens next", "Why it matters". A digest's
+# headline tells its own news ("Senate confirms ...").
+_SUBHEAD = re.compile(
+    r"\s*(?:how|what|why|where|when|who)\s+(?:the|it|its|this|that|these|they|their|happens"
+    r"|comes|next)\b",
+    re.IGNORECASE,
+)
+# A story's first sentence that refers back to one told before: a pronoun ("It", "They"), or
+# "the measure" (of a bill the sections before named) when its own heading does not name it.
+_PRONOUN_OPENING = re.compile(r"\s*[\"\u201c]?(?:it|its|they|their|he|his|she|her)\s", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that)\s+(measure|deal|agreement|plan|proposal|bill|legislation|compromise"
+    r"|accord|package|talks|negotiations)\b",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"\w+")
 
 
@@ -99,7 +143,58 @@ def is_heading(line: str) -> bool:
         return False
     if _LINK.search(line) or _BYLINE.match(line) or _LIST_ITEM.match(line):
         return False
-    return not is_furniture_line(line, 0, len(line)) and not is_sponsor_line(line)
+    return not (
+        is_furniture_line(line, 0, len(line))
+        or is_sponsor_line(line)
+        or is_boilerplate_heading(line)
+    )
+
+
+def is_boilerplate_heading(line: str) -> bool:
+    """Whether ``line`` heads a standing block, no story ("About Acme Robotics Inc.",
+    "Forward-Looking Statements", "Safe Harbor", "Media contact", "Disclaimer")."""
+    return len(line) <= _BOILERPLATE_CHARS and _BOILERPLATE.fullmatch(line) is not None
+
+
+def boilerplate_blocks(lines: Sequence[str]) -> list[bool]:
+    """Which ``lines`` are a standing block: from a boilerplate heading below the message's
+    first line to the next line shaped as a story's heading (not the one right below it)
+    that a sentence follows, or to the end."""
+    n = len(lines)
+    block = [False] * n
+    i = 1
+    while i < n:
+        if not is_boilerplate_heading(lines[i]):
+            i += 1
+            continue
+        j = i + 2
+        while j < n and not (is_heading(lines[j]) and j + 1 < n and _has_sentence(lines[j + 1])):
+            j += 1
+        for k in range(i, j):
+            block[k] = True
+        i = j
+    return block
+
+
+SPONSOR_BLOCK_LINES = 3  # an advertiser's copy under its label in a message not split
+
+
+def sponsor_blocks(lines: Sequence[str]) -> list[bool]:
+    """Which ``lines`` of a message read as one source are a sponsor's block: a sponsor's
+    label below a sentence ("SPONSORED BY NORTHWIND BANK") and up to SPONSOR_BLOCK_LINES
+    lines after it, to the next line shaped as a heading (not the one right below it: the
+    advertiser's own headline). Above any sentence, "Presented by" is a masthead's."""
+    block = [False] * len(lines)
+    seen_sentence = False
+    for i, line in enumerate(lines):
+        if seen_sentence and is_sponsor_line(line):
+            block[i] = True
+            for j in range(i + 1, min(len(lines), i + 1 + SPONSOR_BLOCK_LINES)):
+                if j > i + 1 and is_heading(lines[j]):
+                    break
+                block[j] = True
+        seen_sentence = seen_sentence or _has_sentence(line)
+    return block
 
 
 def is_sponsor_line(line: str) -> bool:
@@ -127,25 +222,51 @@ def _is_story(lines: Sequence[str], furniture: Sequence[bool], start: int, end: 
     )
 
 
-def _terms(lines: Sequence[str], furniture: Sequence[bool], start: int, end: int) -> Counter[str]:
-    return Counter(
-        t for i in range(start, end) if not furniture[i] for t in content_terms(lines[i])
-    )
+class _Terms:
+    """The content terms of a run of lines, counted, and its MAIN_TERMS most said, kept as
+    sections join so that each line's terms are counted once (a newsletter of thousands of
+    joining sections was quadratic when each join recounted the whole run)."""
+
+    def __init__(self, lines: Sequence[str], furniture: Sequence[bool], start: int, end: int):
+        self.counts: Counter[str] = Counter(
+            t for i in range(start, end) if not furniture[i] for t in content_terms(lines[i])
+        )
+        self.top = [t for t, _ in self.counts.most_common(MAIN_TERMS)]
+        self.order = {t: k for k, t in enumerate(self.counts)}  # first said, first ranked
+
+    def main(self) -> set[str]:
+        """What a section is about: its MAIN_TERMS most frequent terms said more than once."""
+        return {t for t in self.top if self.counts[t] > 1}
+
+    def join(self, other: _Terms) -> None:
+        """Add ``other``'s counts (the lines after these). ``top`` stays what ``most_common``
+        gives: counts only grow, so a term that did not change and was not among the most
+        said is still outranked by all of them; ties go to the term counted first."""
+        self.counts.update(other.counts)
+        for t in other.counts:
+            self.order.setdefault(t, len(self.order))
+        rivals = dict.fromkeys([*self.top, *other.counts])
+        self.top = sorted(rivals, key=lambda t: (-self.counts[t], self.order[t]))[:MAIN_TERMS]
 
 
-def _main_terms(terms: Counter[str]) -> set[str]:
-    """What a section is about: its MAIN_TERMS most frequent terms said more than once."""
-    return {t for t, n in terms.most_common(MAIN_TERMS) if n > 1}
-
-
-def _same_story(a: Counter[str], b: Counter[str]) -> bool:
+def _same_story(a: _Terms, b: _Terms) -> bool:
     """Whether two sections tell one story: a third of the smaller one's words are the other's
     too, or they are about the same thing (a term among the most said of both: "bitcoin"
     under "BTC: An assorted history" and "Two theories behind the speculation")."""
-    if not a or not b:
+    if not a.counts or not b.counts:
         return False
-    shared = len(a.keys() & b.keys()) >= SAME_STORY_OVERLAP * min(len(a), len(b))
-    return shared or bool(_main_terms(a) & _main_terms(b))
+    smaller, larger = sorted((a.counts, b.counts), key=len)
+    shared = sum(t in larger for t in smaller) >= SAME_STORY_OVERLAP * len(smaller)
+    return shared or bool(a.main() & b.main())
+
+
+def _refers_back(heading: str, first: str) -> bool:
+    """Whether a section under ``heading`` whose first sentence is ``first`` goes on with the
+    story before it (a subhead of one article) rather than telling one of its own."""
+    if _SUBHEAD.match(heading) or _PRONOUN_OPENING.match(first):
+        return True
+    named = set(_WORDS.findall(heading.lower()))
+    return any(m.group(1).lower() not in named for m in _BACK_REFERENCE.finditer(first))
 
 
 @dataclass
@@ -170,10 +291,17 @@ def story_sections(
     """The story sections of a message's lines (``furniture``: which of them are furniture;
     ``marked``: for an HTML body, which lines its markup made headings), or ``[]`` when it is
     no newsletter of two stories or more (see the module docstring). A message whose
-    ``subject`` stands in its text as a line is one article under its own title."""
+    ``subject`` stands in its text as a line is one article under its own title, unless it
+    is the first of TITLED_DIGEST_HEADINGS story headings or more, as many stories."""
     n = len(lines)
-    if subject and _WORDS.search(subject) and any(_same_words(ln, subject) for ln in lines):
-        return []
+    titled = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if subject and _WORDS.search(subject) and _same_words(ln, subject)
+        ),
+        None,
+    )
     sponsors = {i for i in range(n) if is_sponsor_line(lines[i])}
 
     def next_text(i: int) -> int:
@@ -193,6 +321,8 @@ def story_sections(
     ]
     if len(heads) < 2:
         return []
+    if titled is not None and (titled != heads[0] or len(heads) < TITLED_DIGEST_HEADINGS):
+        return []  # one article under its own title, whatever subheads it has
     cuts = sorted(set(heads) | sponsors)
     segments = [_Segment(0, cuts[0], "lead", None)]
     above = -1  # the last line above a cut that is text or a sponsor's label
@@ -212,22 +342,30 @@ def story_sections(
         lines, furniture, lead.start, lead.end
     ):
         lead.kind = "none"
+
+    def continues(segment: _Segment) -> bool:
+        head = segment.start if segment.head is None else segment.head
+        body = lines[next_text(head)] if next_text(head) < segment.end else ""
+        first = next((body[a:b] for a, b in sentence_spans(body)), "")
+        return _refers_back(lines[head], first)
+
     joined: list[_Segment] = []
+    terms: list[_Terms] = []  # of each joined segment, kept as the next ones join it
     for segment in segments:
         prev = joined[-1] if joined else None
+        these = _Terms(lines, furniture, segment.start, segment.end)
         if (
             prev is not None
             and prev.kind in ("lead", "story")
             and segment.kind == "story"
-            and _same_story(
-                _terms(lines, furniture, prev.start, prev.end),
-                _terms(lines, furniture, segment.start, segment.end),
-            )
+            and (_same_story(terms[-1], these) or continues(segment))
         ):  # a story under two subheads
             prev.end = segment.end
             prev.head = segment.head if prev.head is None else prev.head
+            terms[-1].join(these)
             continue
         joined.append(segment)
+        terms.append(these)
     sections = []
     for segment in joined:
         if segment.kind not in ("lead", "story"):
@@ -240,7 +378,8 @@ def story_sections(
         if e > s:
             title = None if segment.head is None else lines[segment.head].strip()
             sections.append(Section(s, e, title))
-    return sections if len(sections) >= 2 else []
+    least = 2 if titled is None else TITLED_DIGEST_HEADINGS
+    return sections if len(sections) >= least else []
 
 
 # --- HTML: marking the headings the markup states ----------------------------------------
