@@ -70,12 +70,15 @@ def text_codec(codec: str) -> str | None:
     return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
+def meta_charset(data: bytes) -> str | None:
+    """The text codec a page's ``<meta charset>`` names (in its first 8 KB), or None."""
+    m = _META_CHARSET.search(data[:8192])
+    return text_codec(m.group(1).decode("ascii")) if m else None
+
+
 def decode_html(data: bytes, source: str, warnings: list[str], *, content_type: str = "") -> str:
     """The page as text, in the charset it declares; a guess (with a warning) when it does not."""
-    declared = bom_encoding(data)
-    if declared is None:
-        m = _META_CHARSET.search(data[:8192])
-        declared = text_codec(m.group(1).decode("ascii")) if m else None
+    declared = bom_encoding(data) or meta_charset(data)
     if declared is None and (m2 := _HEADER_CHARSET.search(content_type)):
         declared = text_codec(m2.group(1))
     elif (

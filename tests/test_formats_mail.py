@@ -209,3 +209,68 @@ def test_a_charset_label_written_with_underscores_decodes_as_meant(
     assert result.warnings == []
     (doc,) = result.documents
     assert said in doc.text.split("\n")
+
+
+_SAID = "Domani e marted\u00ec il caff\u00e8 riapre sul molo dopo la tempesta, dice il porto."
+
+
+def _eml_with_parts(*parts: tuple[str, str | None, bytes]) -> bytes:
+    """A message whose body is ``parts`` (subtype, charset parameter or None, 8-bit bytes),
+    in a multipart/alternative when there are several."""
+
+    def part(subtype: str, charset: str | None, body: bytes) -> bytes:
+        param = f'; charset="{charset}"' if charset else ""
+        return (
+            f"Content-Type: text/{subtype}{param}\nContent-Transfer-Encoding: 8bit\n\n"
+        ).encode() + body
+
+    head = b"From: meteo@example.org\nSubject: Bollettino\nMIME-Version: 1.0\n"
+    if len(parts) == 1:
+        return head + part(*parts[0])
+    body = b"".join(b"--sep\n" + part(*p) + b"\n" for p in parts)
+    return head + b'Content-Type: multipart/alternative; boundary="sep"\n\n' + body + b"--sep--\n"
+
+
+def _html(said: str, meta: str = "") -> str:
+    return f"<html><head>{meta}</head><body><article><p>{said}</p></article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("parts", "warned"),
+    [
+        # mail-parser's mail_test_2.eml: an HTML part without a charset, in Latin-1, beside
+        # a text/plain part that says iso-8859-1 (24 U+FFFD, no warning)
+        (
+            [("plain", "iso-8859-1", _SAID.encode("latin-1")),
+             ("html", None, _html(_SAID).encode("latin-1"))],
+            "decoded as iso8859-1, as its text/plain part declares (a guess)",
+        ),
+        ([("plain", None, _SAID.encode("cp1252"))], "decoded as Windows-1252 (a guess)"),
+        ([("html", None, _html(_SAID).encode("cp1252"))], "(a guess)"),
+        ([("html", "us-ascii", _html(_SAID).encode("cp1252"))], "(a guess)"),
+        ([("plain", "utf-8", _SAID.encode("latin-1"))], "decoded with repairs"),
+        # no guess to warn of: UTF-8, or the HTML's own <meta charset>
+        ([("plain", None, _SAID.encode())], None),
+        ([("plain", "us-ascii", _SAID.encode())], None),
+        ([("html", None, _html(_SAID, '<meta charset="iso-8859-1">').encode("latin-1"))], None),
+    ],
+)  # fmt: skip
+def test_a_part_without_a_usable_charset_is_decoded_as_files_are(
+    tmp_path: Path, parts: list[tuple[str, str | None, bytes]], warned: str | None
+) -> None:
+    """A part without a charset was read as ASCII with U+FFFD for each other byte, silently:
+    now UTF-8 when valid, else the HTML's <meta charset>, else its sibling's charset, else a
+    guess, and a guess (or a repair) is a warning naming the file."""
+    (tmp_path / "bulletin.eml").write_bytes(_eml_with_parts(*parts))
+    result = ingest_paths([tmp_path / "bulletin.eml"])
+    (doc,) = result.documents
+    if warned is None:
+        assert result.warnings == []
+    else:
+        (warning,) = result.warnings
+        assert warning.startswith(str(tmp_path / "bulletin.eml")) and warned in warning
+    exact = warned is None or "declares (a guess)" in warned or "Windows-1252" in warned
+    if exact:  # a guess from the text alone (charset-normalizer) may pick a kindred codec
+        assert _SAID in doc.text.split("\n")
+    if warned is None or "with repairs" not in warned:
+        assert "\ufffd" not in doc.text

@@ -41,6 +41,7 @@ from briefing.formats.newsletter import (
     sponsor_blocks,
     story_sections,
 )
+from briefing.htmlpage import bom_encoding, decode_html, meta_charset
 from briefing.text import SHORT_LINE_CHARS, is_furniture_line
 
 # A line from which the rest of the message is its footer (when in the second half).
@@ -122,20 +123,70 @@ def _codec(label: str) -> str | None:
     return None
 
 
-def _content(part: Message) -> str | None:
-    charset = _charset_label(part)
-    if charset.startswith(("utf-16", "utf-32")):  # as browsers do with such a label: UTF-16
-        payload = part.get_payload(decode=True)  # text without NUL bytes is not UTF-16
-        if isinstance(payload, bytes) and b"\x00" not in payload[:4096]:
-            return payload.decode("utf-8", errors="replace")
-    try:
-        content = part.get_content()  # type: ignore[attr-defined]
-    except (LookupError, ValueError, AssertionError, UnicodeError):  # an unknown charset
+def _declared_codec(part: Message) -> str | None:
+    """The codec a part's charset parameter usefully names: None for no parameter, an unknown
+    or non-text codec, "us-ascii" (what a sender's software writes when it does not know),
+    and a UTF-16/32 label on text without NUL bytes (as browsers do: that text is not UTF-16)."""
+    codec = _codec(label) if (label := _charset_label(part)) else None
+    if codec == "ascii":
+        return None
+    if codec is not None and codec.startswith(("utf-16", "utf-32")):
         payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
+        if isinstance(payload, bytes) and b"\x00" not in payload[:4096]:
             return None
-        return payload.decode(_codec(charset) or "utf-8", errors="replace")
-    return content if isinstance(content, str) else None
+    return codec
+
+
+def _content(
+    part: Message, path: str, warnings: list[str], *, sibling: Message | None = None
+) -> str | None:
+    """A text part's content, decoded as files are (:mod:`briefing.ingest`): in the charset
+    it declares (with repairs and a warning when its bytes are not valid in it); without a
+    usable one, as UTF-8 when valid, else an HTML part's ``<meta charset>``, else the charset
+    its sibling part (the other of text/plain and text/html) declares, else a guess, each
+    guess a warning naming the file. Never U+FFFD without a warning."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return None
+    kind = f"e-mail {part.get_content_type()} part"
+    codec = _declared_codec(part)
+    if codec is not None:
+        try:
+            return payload.decode(codec)
+        except (UnicodeError, LookupError):
+            pass
+        try:  # a codec that cannot repair ("undefined") falls through to a guess
+            text = payload.decode(codec, errors="replace")
+        except (UnicodeError, LookupError):
+            pass
+        else:
+            warnings.append(
+                f"{path}: {kind} not valid {codec} as it declares; decoded with repairs"
+            )
+            return text
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    html = part.get_content_subtype() == "html"
+    if html and (bom_encoding(payload) or meta_charset(payload)):
+        return decode_html(payload, path, warnings)  # as a web page in that charset is
+    unusable = "no usable charset declared and not UTF-8"
+    if sibling is not None and (other := _declared_codec(sibling)) is not None:
+        try:
+            text = payload.decode(other)
+        except (UnicodeError, LookupError):
+            pass
+        else:
+            warnings.append(
+                f"{path}: {kind}: {unusable}; decoded as {other}, as its "
+                f"{sibling.get_content_type()} part declares (a guess)"
+            )
+            return text
+    if html:  # guessed as a web page without a charset is, and said so
+        return decode_html(payload, f"{path}: {kind}", warnings)
+    warnings.append(f"{path}: {kind}: {unusable}; decoded as Windows-1252 (a guess)")
+    return payload.decode("cp1252", errors="replace")
 
 
 def _plain_paragraphs(text: str) -> Iterator[str]:
@@ -199,11 +250,12 @@ HtmlToText = Callable[[bytes, str], tuple[str, dict[str, str]]]
 
 @dataclass(frozen=True)
 class _Body:
-    """A message's body as lines, what settling its HTML's entities left out, and the
-    (entity-settled) markup when the body was HTML."""
+    """A message's body as lines, its warnings (a guessed charset, what settling its HTML's
+    entities left out), each naming the file, and the (entity-settled) markup when the body
+    was HTML."""
 
     lines: list[str]
-    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     markup: str | None = None
 
 
@@ -217,7 +269,8 @@ def _html_lines(markup: str, path: str, html_to_text: HtmlToText) -> list[str]:
 def _body(message: EmailMessage, path: str, html_to_text: HtmlToText) -> _Body:
     html = message.get_body(preferencelist=("html",))
     plain = message.get_body(preferencelist=("plain",))
-    if html is not None and (markup := _content(html)):
+    decoding: list[str] = []  # the warnings decoding the part read gave
+    if html is not None and (markup := _content(html, path, decoding, sibling=plain)):
         # Entities settled as a web page's are (briefing.entities), before lxml re-writes the
         # markup: it would turn an undefined "&xxe;" into the text "&amp;xxe;".
         settled, notes = settle_entities(markup.encode("utf-8", "surrogatepass"))
@@ -228,9 +281,10 @@ def _body(message: EmailMessage, path: str, html_to_text: HtmlToText) -> _Body:
             if plain is None:
                 raise
         else:
-            return _Body(lines, notes, markup)
-    if plain is not None and (body := _content(plain)):
-        return _Body(list(_plain_paragraphs(body)))
+            return _Body(lines, (*decoding, *(f"{path}: {note}" for note in notes)), markup)
+    decoding.clear()
+    if plain is not None and (body := _content(plain, path, decoding, sibling=html)):
+        return _Body(list(_plain_paragraphs(body)), tuple(decoding))
     raise InputError(path, "e-mail has no readable text body; skipped")
 
 
@@ -305,7 +359,7 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
     body = _body(message, path, html_to_text)
     title = _header(message, "Subject")[:300] or None
     outlet, date = _sender(message), _date(message)
-    warnings = tuple(f"{path}: {note}" for note in body.notes)
+    warnings = body.warnings
     lines, furniture = body.lines, _furniture(body.lines)
     sections: list[Section] = []
     if body.markup is None:
