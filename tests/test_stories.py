@@ -1103,3 +1103,67 @@ def test_among_stories_alike_the_one_told_at_more_length_leads_not_the_alphabet(
     ]
     stories = group_stories(docs)
     assert [s.headline.split()[0] for s in stories] == ["Zoning", "Apple"]
+
+
+def test_a_topic_brief_leaves_out_another_event_grouped_into_its_story() -> None:
+    """An undated article on a marijuana bill had been grouped with two articles on an
+    infrastructure vote (they share "Schumer" and "Senate"): the brief for "marijuana"
+    quoted the vote's "67-32" as if the bill had passed it."""
+    vote = [
+        document_from_text(
+            f"{title}\n\nIn a 67-32 vote, the Senate advanced the bipartisan infrastructure "
+            "bill on Wednesday, after Schumer scheduled the test vote. Republicans joined "
+            "Democrats to back the $1.2 trillion package of roads, bridges and broadband. "
+            f"{extra}\n",
+            f"vote{k}.txt",
+        )
+        for k, (title, extra) in enumerate(
+            [
+                ("Senate advances infrastructure bill", "The House votes next."),
+                ("'We have the votes' on infrastructure", "Biden praised the vote."),
+            ]
+        )
+    ]
+    bill = document_from_text(
+        "Schumer unveils marijuana proposal\n\nSenate Majority Leader Chuck Schumer unveiled a "
+        "proposal to federally decriminalize marijuana and expunge federal marijuana records, "
+        "a bill Senate Democrats said would end the federal prohibition.\n",
+        "marijuana.txt",
+    )
+    docs = [*vote, bill]
+    merged = Story(
+        id="s1", rank=1, headline=vote[0].title or "", source_ids=tuple(d.id for d in docs)
+    )
+    (story,) = match_topic([merged], docs, "marijuana")
+    assert story.source_ids == (bill.id,)
+    (story,) = match_topic([merged], docs, "infrastructure test vote")
+    assert {d.id for d in vote} <= set(story.source_ids)
+
+
+def test_a_topic_brief_keeps_an_outlet_telling_its_story_in_its_own_words() -> None:
+    """Only one outlet named the USMCA; the others called it the updated NAFTA. They share
+    the story's other words (trade, Mexico, Canada, Pelosi), so all of them are briefed."""
+    usmca = document_from_text(
+        "Pelosi announces deal on USMCA\n\nHouse Speaker Nancy Pelosi said Democrats and the "
+        "White House reached a deal on the USMCA trade agreement with Mexico and Canada, "
+        "with stronger labor enforcement, setting up a House vote.\n",
+        "usmca.txt",
+    )
+    nafta = [
+        document_from_text(
+            f"{title}\n\nHouse Democrats and the Trump administration reached a deal on the "
+            "updated NAFTA trade agreement with Mexico and Canada, Speaker Nancy Pelosi said, "
+            f"after months of talks over labor enforcement. {extra}\n",
+            f"nafta{k}.txt",
+        )
+        for k, (title, extra) in enumerate(
+            [
+                ("Trump, House Democrats strike deal on updated NAFTA", "A vote is expected."),
+                ("Progressives slam the new trade deal", "Some progressives objected."),
+            ]
+        )
+    ]
+    docs = [usmca, *nafta]
+    story = Story(id="s1", rank=1, headline=usmca.title or "", source_ids=tuple(d.id for d in docs))
+    (briefed,) = match_topic([story], docs, "USMCA")
+    assert briefed.source_ids == story.source_ids
