@@ -145,7 +145,10 @@ def select_lineup(
         more.extend(select_facts(rest, redundancy.quotes, limit=STORY_MORE_FACTS))
     for story in stories[TOP_STORIES : TOP_STORIES + NEXT_STORIES]:
         own_facts = facts.get(story.id, ())
-        line = _one_line(own_facts, redundancy)
+        # its line says what its heading does not ("Control of the Senate hangs in the balance
+        # on Election Day." beside the two-sentence headline it was cut from), as a top story's
+        listed = [f for f in own_facts if not in_heading(f, story.headline)]
+        line = _one_line(listed, redundancy) or _one_line(own_facts, redundancy)
         if line is None and own_facts:  # its only line repeats its headline: still cited
             line = max(own_facts, key=lambda f: f.score)
         if line is not None:

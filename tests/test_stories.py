@@ -1167,3 +1167,43 @@ def test_a_topic_brief_keeps_an_outlet_telling_its_story_in_its_own_words() -> N
     story = Story(id="s1", rank=1, headline=usmca.title or "", source_ids=tuple(d.id for d in docs))
     (briefed,) = match_topic([story], docs, "USMCA")
     assert briefed.source_ids == story.source_ids
+
+
+def test_an_other_storys_line_is_not_a_sentence_of_its_heading() -> None:
+    # "Control of the Senate hangs in the balance on Election Day." had been the Other stories
+    # line beside the heading "Control of the Senate hangs in the balance on Election Day.
+    # Here are key Senate races to watch", found from an installed wheel
+    from briefing.lineup import select_lineup
+    from briefing.models import BriefStats, Synthesis
+
+    events = [
+        ("Valparaiso strike", "Dockworkers in Valparaiso walked off the job on Monday."),
+        ("Grindavik lava", "Lava reached the main road to Grindavik on Tuesday."),
+        ("Norges Bank rate", "Norges Bank kept its policy interest rate at 4.5 percent."),
+        (
+            "Control of the Senate hangs in the balance. Here are the races to watch",
+            "Control of the Senate hangs in the balance.",
+            "Democrats need to gain four seats in Arizona, Maine and North Carolina to win it.",
+        ),
+    ]
+    docs, facts, stories, syntheses = [], {}, [], {}
+    for n, (title, *lines) in enumerate(events, 1):
+        doc = document_from_text(f"{title}\n\n{' '.join(lines)}\n", f"{n}.txt")
+        docs.append(doc)
+        facts[f"s{n}"] = [
+            Fact(
+                statement=line,
+                score=1 - k / 10,
+                citations=(Citation(source_id=doc.id, quote=line, start=0, end=len(line)),),
+            )
+            for k, line in enumerate(lines)
+        ]
+        syntheses[f"s{n}"] = Synthesis(title=title, bottom_line=tuple(facts[f"s{n}"][:1]))
+        stories.append(Story(id=f"s{n}", rank=n, headline=title, source_ids=(doc.id,)))
+    brief = select_lineup(
+        stories=stories, topic="t", topic_inferred=True, documents=docs, facts=facts,
+        contradictions=[], syntheses=syntheses, stats=BriefStats(), today=TODAY,
+    )  # fmt: skip
+    said = [f.statement for f in brief.bottom_line]
+    assert "Control of the Senate hangs in the balance." not in said
+    assert events[3][2] in said
