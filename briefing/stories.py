@@ -22,7 +22,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import combinations
@@ -271,6 +271,24 @@ def group_stories(documents: Sequence[Document]) -> list[Story]:
     return [s.model_copy(update={"id": f"s{i}", "rank": i}) for i, s in enumerate(stories, 1)]
 
 
+def _clearly_closest(
+    ranked: Sequence[tuple[float, int]], close: Callable[[int, int], float]
+) -> tuple[int, list[int]] | None:
+    """(the closest, the runners-up close to both) of candidates ranked by closeness, closest
+    first, when the closest is as close as a split-off part of a story must be (SPLIT_COSINE)
+    and SPLIT_MARGIN times closer than the first rival; else None. A runner-up close to the
+    closest too (``close``: closeness of two candidates) is the same story again, told in two
+    parts, not a rival development. The one rule for "one story told twice": the grouping's
+    second pass, the daily's continued stories and its quiet ones."""
+    best, k = ranked[0]
+    parts = [o for c, o in ranked[1:] if c >= SPLIT_COSINE and close(k, o) >= SPLIT_COSINE]
+    rivals = [c for c, o in ranked[1:] if o not in parts]
+    runner_up = rivals[0] if rivals else 0.0
+    if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
+        return k, parts
+    return None
+
+
 def _merge_split_stories(
     documents: Sequence[Document],
     groups: _UnionFind,
@@ -305,13 +323,9 @@ def _merge_split_stories(
     joins: list[tuple[int, int]] = []
     for root, others in near.items():
         scored = sorted(((closeness(root, o), o) for o in others), reverse=True)
-        best, other = scored[0]
-        # a runner-up close to both is the same story again, not a rival development
-        rivals = [
-            c for c, o in scored[1:] if c < SPLIT_COSINE or closeness(other, o) < SPLIT_COSINE
-        ]
-        runner_up = rivals[0] if rivals else 0.0
-        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
+        found = _clearly_closest(scored, closeness)
+        if found is not None:
+            other = found[0]
             dates = spans[root] + spans[other]
             if not dates or (max(dates) - min(dates)).days <= MAX_DAYS_APART:
                 joins.append((root, other))
@@ -378,18 +392,23 @@ def _titled(doc: Document) -> bool:
     """Whether the document has a headline of its own (a title, or a headline-sized first
     line), not a lead cut to a heading."""
     title = (doc.title or "").strip()
-    if title and not _is_lead(title):
-        return True
-    first = title or doc.text.strip().split("\n", 1)[0].strip()
-    return len(first.split()) <= HEADLINE_WORDS and not ends_sentence(first)
+    return bool(title and not _is_lead(title)) or _headline_sized(_first_line(doc))
+
+
+def _first_line(doc: Document) -> str:
+    return (doc.title or "").strip() or doc.text.strip().split("\n", 1)[0].strip()
+
+
+def _headline_sized(line: str) -> bool:
+    return len(line.split()) <= HEADLINE_WORDS and not ends_sentence(line)
 
 
 def _heading(doc: Document) -> str:
     title = (doc.title or "").strip()
     if title and not _is_lead(title):
         return title
-    first = title or doc.text.strip().split("\n", 1)[0].strip()
-    if _titled(doc):
+    first = _first_line(doc)
+    if _headline_sized(first):
         return first if len(first) <= 200 else _cut(first.split(), 30)
     span = next(sentence_spans(first), None)
     if span is not None:
@@ -447,12 +466,12 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
     matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
     briefed, each as a unit (a story's other outlets tell it in their own words, not the
     topic's) but for another event grouped into it (``_members_on_topic``), and nothing of
-    another story joins them: a document that shares the topic's
-    general words ("federal judge blocks") but not the story is another story's, and pulling
-    such documents in by their closeness to the seeds (relevance feedback) cost more
-    precision than it won recall (see eval/README.md). Raises NoMatchingDocumentsError when
-    no document holds TOPIC_COVERAGE (OWNED_COVERAGE when some documents own two of the
-    topic's words, see ``_owned``), or when the topic has no word to match ("(", "the").
+    another story joins them: a document that shares the topic's general words ("federal
+    judge blocks") but not the story is another story's, and pulling such documents in by
+    their closeness to the seeds (relevance feedback) cost more precision than it won recall
+    (see eval/README.md). Raises NoMatchingDocumentsError when no document holds
+    TOPIC_COVERAGE (OWNED_COVERAGE when some documents own two of the topic's words, see
+    ``_owned``), or when the topic has no word to match ("(", "the").
     """
     wanted = topic_terms(topic)
     if not wanted:
@@ -616,16 +635,9 @@ def same_stories(
     found: dict[int, list[int]] = {}
     for n, vector in enumerate(new):
         ranked = sorted(((_cosine(vector, o), k) for k, o in enumerate(old)), reverse=True)
-        best, k = ranked[0]
-        parts = [
-            o
-            for c, o in ranked[1:]
-            if c >= SPLIT_COSINE and _cosine(old[k], old[o]) >= SPLIT_COSINE
-        ]
-        rivals = [c for c, o in ranked[1:] if o not in parts]
-        runner_up = rivals[0] if rivals else 0.0
-        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
-            found[n] = [k, *parts]
+        closest = _clearly_closest(ranked, lambda a, b: _cosine(old[a], old[b]))
+        if closest is not None:
+            found[n] = [closest[0], *closest[1]]
     return found
 
 
@@ -649,15 +661,9 @@ def one_story_groups(stories: Sequence[tuple[str, Sequence[str]]]) -> list[list[
         )
         if not ranked:
             break
-        best, k = ranked[0]
-        rivals = [
-            c
-            for c, o in ranked[1:]
-            if c < SPLIT_COSINE or _cosine(vectors[k], vectors[o]) < SPLIT_COSINE
-        ]
-        runner_up = rivals[0] if rivals else 0.0
-        if best >= SPLIT_COSINE and best >= SPLIT_MARGIN * runner_up:
-            groups.union(n, k)
+        closest = _clearly_closest(ranked, lambda a, b: _cosine(vectors[a], vectors[b]))
+        if closest is not None:
+            groups.union(n, closest[0])
     by_root: dict[int, list[int]] = defaultdict(list)
     for n in range(len(vectors)):
         by_root[groups.find(n)].append(n)
