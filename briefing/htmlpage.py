@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -136,17 +137,31 @@ def _iso_date(value: object) -> dt.date | None:
         return None
 
 
-def _json_ld_dates(node: object) -> list[object]:
+def _json_ld(html: str, limit: int, containing: str = "") -> Iterator[object]:
+    """The page's JSON-LD blocks (in its first ``limit`` characters, holding ``containing``),
+    parsed. A block that is no JSON, or nests deeper than the parser's stack (a hostile page:
+    100,000 open brackets had been a traceback), is skipped."""
+    for block in _JSON_LD.findall(html[:limit]):
+        if containing not in block:
+            continue
+        try:
+            yield json.loads(block)
+        except (ValueError, RecursionError):
+            continue
+
+
+def _json_ld_values(node: object, keys: tuple[str, ...]) -> list[object]:
+    """The values of ``keys`` anywhere in a parsed JSON-LD block, in document order (walked
+    with a stack: a block as deep as the parser allows is no recursion limit here)."""
     found: list[object] = []
-    if isinstance(node, dict):
-        for key in ("datePublished", "dateCreated"):
-            if key in node:
-                found.append(node[key])
-        for value in node.values():
-            found += _json_ld_dates(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _json_ld_dates(value)
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found += [item[key] for key in keys if key in item]
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
     return found
 
 
@@ -161,12 +176,8 @@ def stated_date(html: str) -> dt.date | None:
     for name in _DATE_META:
         if name in by_name and (date := _iso_date(by_name[name])):
             return date
-    for block in _JSON_LD.findall(html[:500_000]):
-        try:
-            data = json.loads(block)
-        except ValueError:
-            continue
-        for value in _json_ld_dates(data):
+    for data in _json_ld(html, 500_000):
+        for value in _json_ld_values(data, ("datePublished", "dateCreated")):
             if date := _iso_date(value):
                 return date
     for tag in _TIME_TAG.findall(html[:500_000]):
@@ -324,30 +335,14 @@ ARTICLE_BODY_MORE = 3
 
 def _article_body(html: str) -> str:
     """The longest articleBody the page's JSON-LD states, as text ("" when none)."""
-    bodies: list[str] = []
-    for block in _JSON_LD.findall(html[:2_000_000]):
-        if "articleBody" not in block:
-            continue
-        try:  # a hostile page may nest its JSON deeper than the stack
-            found = _json_ld_values(json.loads(block), "articleBody")
-        except (ValueError, RecursionError):
-            continue
-        bodies += [b for b in found if isinstance(b, str)]
+    bodies = [
+        body
+        for data in _json_ld(html, 2_000_000, containing="articleBody")
+        for body in _json_ld_values(data, ("articleBody",))
+        if isinstance(body, str)
+    ]
     body = max(bodies, key=len, default="")
     return html_fragment_to_text(body) if body.strip() else ""
-
-
-def _json_ld_values(node: object, key: str) -> list[object]:
-    found: list[object] = []
-    if isinstance(node, dict):
-        if key in node:
-            found.append(node[key])
-        for value in node.values():
-            found += _json_ld_values(value, key)
-    elif isinstance(node, list):
-        for value in node:
-            found += _json_ld_values(value, key)
-    return found
 
 
 class _TextParser(HTMLParser):

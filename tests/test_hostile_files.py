@@ -601,3 +601,22 @@ def test_a_page_drawn_by_a_script_is_read_from_its_json_ld_article_body() -> Non
     assert page is not None
     assert page.text.startswith("Paragraph 0 of the column")
     assert any("articleBody" in note for note in page.notes)
+
+
+def test_a_page_whose_json_ld_nests_deeper_than_the_parser_is_read_without_it() -> None:
+    # 100,000 open brackets in a <script type="application/ld+json"> had been a RecursionError
+    # traceback (the page's date and article body are read from its JSON-LD)
+    from briefing.htmlpage import stated_date
+    from briefing.ingest import load_document
+
+    depth = 100_000
+    page = (
+        '<html><head><script type="application/ld+json">' + "[" * depth + "]" * depth
+        + '</script><script type="application/ld+json">{"@graph": [{"datePublished": '
+        '"2021-07-09", "articleBody": "x"}]}</script><title>Port reopens</title></head><body>'
+        + "<p>Officials said the port would reopen on Monday after repairs.</p>" * 5
+        + "</body></html>"
+    )  # fmt: skip
+    assert stated_date(page) == dt.date(2021, 7, 9)  # the next block is still read
+    doc, _ = load_document(page.encode(), "deep.html", suffix=".html")
+    assert "port would reopen" in doc.text
