@@ -33,6 +33,7 @@ from briefing.entities import settle_entities
 from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
 from briefing.formats.newsletter import (
+    LIST_LINE,
     Section,
     boilerplate_blocks,
     heading_marker,
@@ -58,7 +59,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _SIGNATURE = re.compile(r"^--\s?$")
 _MBOX_FROM = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
 _MBOX_ESCAPED = re.compile(rb"^>(>*From )", re.MULTILINE)
-_LIST_LINE = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
 
 
 def split_mbox(data: bytes) -> list[bytes]:
@@ -199,7 +199,7 @@ def _plain_paragraphs(text: str) -> Iterator[str]:
     lines: list[str] = []
     for raw in raw_lines:
         line = raw.rstrip()
-        if not line.strip() or _SIGNATURE.match(line) or _LIST_LINE.match(line):
+        if not line.strip() or _SIGNATURE.match(line) or LIST_LINE.match(line):
             if lines:
                 yield " ".join(lines)
                 lines = []

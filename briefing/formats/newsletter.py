@@ -67,7 +67,8 @@ _OPENERS = "\"'\u201c\u2018(["
 _NOT_A_HEADING_END = (",", ";", ":", "\u2026", "..", "\u2013", "\u2014", "-")
 _LINK = re.compile(r"https?://|www\.|\S@\S", re.IGNORECASE)
 _BYLINE = re.compile(r"(?:by|from)\s+\S", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"\s*(?:[-*\u2022>]|\d+[.)])\s")
+# a list item's line ("- ...", "* ...", "> ...", "1. ..."), matched at a line's start
+LIST_LINE = re.compile(r"\s*(?:[-*\u2022>]|\d+[.)])\s")
 _SPONSOR = re.compile(
     r"""\s*(?:
         sponsored(?:\s+(?:by|content)\b.*)?
@@ -141,7 +142,7 @@ def is_heading(line: str) -> bool:
     bare = line.rstrip(_CLOSERS)
     if without_full_stop(bare) != bare or bare.endswith(_NOT_A_HEADING_END):
         return False
-    if _LINK.search(line) or _BYLINE.match(line) or _LIST_ITEM.match(line):
+    if _LINK.search(line) or _BYLINE.match(line) or LIST_LINE.match(line):
         return False
     return not (
         is_furniture_line(line, 0, len(line))
