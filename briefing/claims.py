@@ -639,7 +639,7 @@ _CLAIM_MARK = re.compile(r"[,\"\u201d\u2019]")  # '"...," she said', '..., offic
 def attribute(sentence: str) -> Attribution:
     """Who the sentence attributes its claim to, and the reporting verb, if any."""
     m = ACCORDING_TO.search(sentence)
-    if m:
+    if m and _speaks(m.group(1)):
         source = m.group(1)
         if m.end(1) < len(sentence) and sentence[m.end(1)].isalnum():
             source = source.rsplit(None, 1)[0]  # cut at the length limit: not half a word
@@ -663,6 +663,8 @@ def attribute(sentence: str) -> Attribution:
             continue  # "... over COVID-19 mask claims" ends a headline: a noun, said by nobody
         if _PASSIVE.match(sentence, r.end()):
             continue  # "the list announced by the spokesman": the list announced nothing
+        if r.group(1).startswith("claim") and _CLAIMED_GOODS.match(sentence, r.end()):
+            continue  # "4.4 million people claimed unemployment benefits": nothing said
         if r.group(1) in _NOUN_FORMS and _COMMA_AFTER.match(sentence, r.end()):
             continue  # "unemployment claims, a proxy", "election claims at a rally": a noun
         if r.group(1) in _NOUN_FORMS and _VERB_AFTER.match(sentence, r.end()):
@@ -680,6 +682,65 @@ def attribute(sentence: str) -> Attribution:
     if p and qualified:  # "... into five Republican-led states ..., saying": who says
         return _participle_attribution(sentence, p)
     return Attribution(None, None)
+
+
+# "claimed jobless benefits", "claimed 12 lives", "claimed the title": taken, not said
+_CLAIMED_GOODS = re.compile(
+    r"\s+(?:(?:the|a|an|their|his|her|its|some|about|nearly|more\s+than|[\d,.]+|million|"
+    r"billion|thousand|[a-z]+(?:ment|less|ed|al|ic))\s+){0,4}"
+    r"(?:benefits?|lives|life|refunds?|deductions?|tax\s+credits?|titles?|prizes?|"
+    r"jackpot|medals?|seats?|asylum|compensation|damages|insurance|pensions?|territory|"
+    r"land|throne|crown|trophy|victims)\b"
+)
+
+
+def _speaks(source: str) -> bool:
+    """Whether what follows "according to" is who or what says it (a name, "police", "a
+    report", "the legend"), not what a thing varies with ("according to parameters such as
+    the airplane's altitude", "according to plan", "according to their size")."""
+    if any(c.isupper() or c.isdigit() for c in source):
+        return True  # a name: "the Labor Department", "9to5Mac"
+    head = _HEAD_ENDS.split(source, maxsplit=1)[0]
+    return not any(w.removesuffix("s") in _MEASURES for w in head.lower().split())
+
+
+_HEAD_ENDS = re.compile(r"\b(?:such|as|of|from|by|in|on|at|for|with|and|or|that|which)\b")
+# What a thing can be "according to" that says nothing: measures, rules and plans
+_MEASURES = frozenset(
+    [
+        "parameter",
+        "plan",
+        "schedule",
+        "size",
+        "need",
+        "factor",
+        "condition",
+        "circumstance",
+        "variable",
+        "type",
+        "kind",
+        "category",
+        "level",
+        "scale",
+        "formula",
+        "priority",
+        "age",
+        "weight",
+        "height",
+        "design",
+        "specification",
+        "pattern",
+        "criteria",
+        "criterion",
+        "merit",
+        "ability",
+        "income",
+        "performance",
+        "distance",
+        "severity",
+        "demand",
+    ]
+)
 
 
 def _participle_attribution(sentence: str, p: re.Match[str]) -> Attribution:

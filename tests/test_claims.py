@@ -175,6 +175,20 @@ from briefing.models import Citation, Fact
             "the Labor Department",
             "said",
         ),
+        # what was claimed and taken is no claim made: nobody said anything
+        ("Another 4.4 million people claimed unemployment benefits last week.", None, None),
+        ("The storm claimed 12 lives in two days.", None, None),
+        ("The rebels claimed the attack was revenge.", "The rebels", "claimed"),
+        # what a thing varies "according to" says nothing; a voice without a name does
+        (
+            "The magnitude of the command varies according to parameters such as the "
+            "airplane's altitude and airspeed.",
+            None,
+            None,
+        ),
+        ("The launch went according to plan.", None, None),
+        ("Two people died, according to police.", "police", "according to"),
+        ("The myth began in 1920, according to the legend.", "the legend", "according to"),
     ],
 )
 def test_attribution(sentence: str, actor: str | None, verb: str | None) -> None:
