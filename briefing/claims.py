@@ -466,7 +466,18 @@ def needs_context(statement: str) -> bool:
         or CONNECTIVE.match(statement)
         or LEANS_BACK.match(statement)
         or opens_unclosed_quote(statement)
+        or unattributed_quotation(statement)
     )
+
+
+def unattributed_quotation(statement: str) -> bool:
+    """Whether ``statement`` is wholly someone's words with no one named in it ('"In the
+    electricity sector we had a banner year ..."', its speaker named in the paragraph
+    before): a quotation the reader cannot attribute when it stands alone."""
+    return bool(_WHOLLY_QUOTED.fullmatch(statement)) and attribute(statement).actor is None
+
+
+_WHOLLY_QUOTED = re.compile(r'\s*["\u201c][^"\u201c\u201d]+["\u201d]\s*')
 
 
 def opens_unclosed_quote(statement: str) -> bool:

@@ -291,6 +291,10 @@ def test_a_sentence_about_who_reported_the_news_is_not_news(statement: str, cove
         ("Butchers in Lyon went on strike on Tuesday.", False),  # a word, not "But"
         ("The union rejected the offer on Tuesday.", False),
         ("Thistle growers met in Leeds.", False),
+        # someone's words with their speaker in another paragraph; with the speaker named
+        ("\u201cWe had a banner year. But emissions remain flat.\u201d", True),
+        ('"We will win," said Jen Psaki.', False),
+        ("The plan is \u201cdead on arrival.\u201d", False),
     ],
 )
 def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:
