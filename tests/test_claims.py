@@ -443,6 +443,31 @@ def test_an_actor_quoted_before_the_attribution_holds_the_quote_as_position() ->
         assert text.find(a.position) >= 0 and a.citations[0].quote == a.position
 
 
+def test_a_pronoun_speaker_is_the_one_named_just_before_not_an_earlier_speaker() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "A new film opens\n\nChastain said that the director had kept the script secret "
+        "until the first day of shooting.\n\nThe film was shot in Queens over the winter.\n\n"
+        "The crew worked through three snowstorms in January.\n\n"
+        "Isaac stopped short of revealing anything about the ending.\n\n"
+        "\u201cI have signed away my organs to the studio,\u201d he joked, adding that the "
+        "shoot was long.\n\n"
+        "The release date is set for March.\n\n"
+        "The trailer drew ten million views in a day.\n\n"
+        "Tickets went on sale at noon on the same day.\n\n"
+        "\u201cWe will keep the ending a secret until then,\u201d she said on Monday.\n"
+    )
+    docs = [document_from_text(text, "film.txt")]
+    facts = OfflineEngine().extract_facts("film", docs, chunk_documents(docs)).value
+    who = {f.statement.split(",")[0]: f.actor for f in facts}
+    assert who["\u201cI have signed away my organs to the studio"] == "Isaac"
+    # no one named in the three sentences just before: "she" is nobody, not Isaac or Chastain
+    assert who["\u201cWe will keep the ending a secret until then"] is None
+
+
 def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone() -> None:
     from briefing import document_from_text
     from briefing.chunk import chunk_documents

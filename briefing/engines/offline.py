@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -213,7 +213,8 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
     out: list[_Candidate] = []
     for doc_id, doc_chunks in by_doc.items():
         ordinal = 0
-        last_actor: str | None = None
+        # the sentences just before, most recent last: (ordinal, who it attributes, text)
+        recent: deque[tuple[int, str | None, str]] = deque(maxlen=PRONOUN_REACH)
         complete: list[_Candidate] = []
         partial: list[_Candidate] = []
         short: list[_Candidate] = []
@@ -253,9 +254,8 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 attribution = attribute(text)
                 actor = attribution.actor
                 if is_pronoun(actor):
-                    actor = last_actor
-                elif actor:
-                    last_actor = actor
+                    actor = _antecedent(recent, ordinal)
+                recent.append((ordinal, actor, text))
                 candidate = _Candidate(
                     doc_id=doc_id,
                     start=start,
@@ -338,6 +338,26 @@ def _score(candidates: Sequence[_Candidate], topic: str, n_docs: int) -> list[fl
 @lru_cache(maxsize=SENTENCES_CACHED)
 def _forward(text: str) -> bool:
     return FORWARD.search(text) is not None
+
+
+# How many sentences back "he said" may look for who "he" is: the paragraph before, not
+# a speaker named four paragraphs earlier before someone else came in
+PRONOUN_REACH = 3
+
+
+def _antecedent(recent: Iterable[tuple[int, str | None, str]], ordinal: int) -> str | None:
+    """Who a "he"/"she"/"they" that says something is: the last one the sentences just
+    before named as speaker or as subject ('Isaac stopped short of revealing it. "I've signed
+    away my organs," he joked': Isaac, not Chastain who spoke four paragraphs before)."""
+    for before, actor, text in reversed(list(recent)):
+        if ordinal - before > PRONOUN_REACH:
+            break
+        if actor:
+            return actor
+        subject = subject_entity(text)
+        if subject is not None and names_someone(subject):
+            return subject
+    return None
 
 
 def _kind(c: _Candidate) -> str:
