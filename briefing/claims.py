@@ -372,9 +372,27 @@ _LOADED = re.compile(
     r"meltdown|unhinged|backs?\s+down|caves|bows\s+to|livid)\b",
     re.IGNORECASE,
 )
+# ... or a verdict the headline itself passes ("The Conservative Defense of Kyle Rittenhouse
+# Is Dangerous Nonsense", "Ending Birthright Citizenship Is No Panacea", "Biden Is Wrong
+# About ..."): a judgement after "is", not a fact ("Storm is dangerous" names the weather's
+# danger in a news headline too rarely to weigh against an op-ed's title)
+_VERDICT = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:(?:a|an|no|the|just|simply|pure|utter|total|dangerous|"
+    r"complete|dead|so|very)\s+)*(?:nonsense|wrong|right|disaster|mistake|hypocri\w*|farce|"
+    r"joke|sham|travesty|panacea|ridiculous|dishonest|pathetic|stupid|dumb|cowardly|reckless|"
+    r"foolish|delusional|embarrassing|indefensible|a\s+gift\s+to|nothing\s+new)\b",
+    re.IGNORECASE,
+)
 _EXPLAINER = re.compile(r"(?:how|why|here['\u2019]s|this\s+is\s+(?:how|why|what))\b", re.I)
 # A question anywhere in it ("Does Biden Need Pennsylvania to Win? The Path to 270")
 _QUESTION = re.compile(r"\?(?=\s|$)")
+
+
+def _passes_verdict(line: str) -> bool:
+    """A verdict in the headline's own voice, not one it reports ("Court says the ban was
+    wrong")."""
+    m = _VERDICT.search(line)
+    return m is not None and REPORTING.search(line, 0, m.start()) is None
 
 
 def slanted(headline: str) -> bool:
@@ -390,6 +408,7 @@ def slanted(headline: str) -> bool:
         or line.rstrip("\"'\u201d\u2019").endswith("?")
         or _QUESTION.search(_unquoted(line))
         or _LOADED.search(_unquoted(line))
+        or _passes_verdict(_unquoted(line))
         or in_own_voice(line)
     )
 

@@ -965,6 +965,11 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
         ("\u2018It\u2019s Not True\u2019: Operator denies union report on ferry cuts", False),
         ("Union says operator \u201clied\u201d about ferry safety", False),  # the union's word
         ("Lund says operator \u2018lied\u2019 about ferry safety", False),
+        # a verdict in the headline's own voice; one it reports; a plain danger
+        ("The Operator's Defense of the Ferry Cuts Is Dangerous Nonsense", True),
+        ("Ending the Halvik Ferry Subsidy Is No Panacea", True),
+        ("Court says the ferry cuts were wrong", False),
+        ("Storm is dangerous for Halvik ferries, forecasters warn", False),
     ],
 )
 def test_a_headline_that_argues_is_told_from_one_that_tells(headline: str, slant: bool) -> None:
