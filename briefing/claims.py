@@ -293,6 +293,7 @@ _NO_VERB_BEFORE = re.compile(
 )
 # Someone's words: in double quotation marks, or in single ones ("said: 'We will ...'",
 # "Trump \u2018poisoning\u2019 democracy"), an apostrophe ("don\u2019t") not closing them
+_QUOTE_MARK = re.compile("[\"\u201c\u2018']")
 _QUOTED = re.compile(
     r"\u201c[^\u201d]*(?:\u201d|$)|\"[^\"]*(?:\"|$)"
     r"|(?<!\w)\u2018.*?(?:\u2019(?![a-z])|$)|(?<![\w'])'(?=[A-Z]).*?(?:'(?![a-z])|$)"
@@ -572,6 +573,8 @@ _NAME_THEN_VERB = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+)+)[a-z]+s\b")
 
 def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
+    if text[:1] in "([" and not _CLOSES.search(text):
+        text = text[1:].lstrip()  # "(Alibaba says it has no plans ...)": the aside's subject
     text = _RELATIVE.sub("", text)
     text = _LEADING_PHRASE.sub("", text)
     text = _LEADING.sub("", text)
@@ -679,7 +682,10 @@ def attribute(sentence: str) -> Attribution:
     if p and (r is None or p.start() < r.start()):
         return _participle_attribution(sentence, p)
     qualified = False  # a reporting verb's word taken as a noun's, which hid a participle
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
     for r in REPORTING.finditer(sentence):
+        if any(start < r.start() < end for start, end in quoted):
+            continue  # '"Our own ancestors wouldn't say ...," says Te Kaurinui': the words quoted
         before = sentence[: r.start()].rstrip()
         prev = before.rsplit(None, 1)[-1].lower() if before else ""
         if prev in _NOUN_CONTEXT or prev.endswith(("'s", "\u2019s", "ing")):
@@ -771,6 +777,9 @@ _MEASURES = frozenset(
         "demand",
     ]
 )
+
+
+_CLOSES = re.compile(r"[)\]]")
 
 
 def _participle_attribution(sentence: str, p: re.Match[str]) -> Attribution:

@@ -187,6 +187,14 @@ from briefing.models import Citation, Fact
             None,
         ),
         ("The launch went according to plan.", None, None),
+        # a reporting verb inside the quotation is the speaker's word; an aside's bracket
+        (
+            "\u201cOur own ancestors wouldn\u2019t say to go down there. That\u2019s a modern "
+            "thing,\u201d says Te Kaurinui.",
+            "Te Kaurinui",
+            "says",
+        ),
+        ("(Alibaba says it has no plans to do this, but few believe it).", "Alibaba", "says"),
         ("Two people died, according to police.", "police", "according to"),
         ("The myth began in 1920, according to the legend.", "the legend", "according to"),
     ],
@@ -466,6 +474,29 @@ def test_a_pronoun_speaker_is_the_one_named_just_before_not_an_earlier_speaker()
     assert who["\u201cI have signed away my organs to the studio"] == "Isaac"
     # no one named in the three sentences just before: "she" is nobody, not Isaac or Chastain
     assert who["\u201cWe will keep the ending a secret until then"] is None
+
+
+def test_no_position_for_a_guess_a_cut_clause_or_the_writer() -> None:
+    from briefing import document_from_text
+    from briefing.chunk import chunk_documents
+    from briefing.engines.offline import OfflineEngine
+
+    text = (
+        "Halvik port sale\n\nThe Halvik Port Authority said on Monday that it had sold the "
+        "container terminal to Nordline for two billion crowns.\n\n"
+        "I wrote a long primer on such port sales in 2019 for this newspaper.\n\n"
+        "Remain Co. will probably just sit there, returning cash to its shareholders.\n\n"
+        "There would be a code including \u2014 according to the notes of the British Bill "
+        "\u2014 a provision to protect the confidentiality of journalistic sources.\n"
+    )
+    docs = [document_from_text(text, "port.txt")]
+    engine = OfflineEngine()
+    facts = engine.extract_facts("port sale", docs, chunk_documents(docs)).value
+    primer = next(f for f in facts if f.statement.startswith("I wrote"))
+    assert primer.actor is None  # the writer, not the Port Authority named just before
+    names = {a.name for a in engine.synthesize("port sale", facts, []).value.actors}
+    assert any("Port Authority" in name for name in names), names
+    assert not any("Remain" in name or "British" in name for name in names), names
 
 
 def test_a_sentence_leaning_on_the_one_before_ranks_below_one_that_stands_alone() -> None:

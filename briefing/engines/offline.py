@@ -254,7 +254,8 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                 attribution = attribute(text)
                 actor = attribution.actor
                 if is_pronoun(actor):
-                    actor = _antecedent(recent, ordinal)
+                    # "he", "they": someone named before; "I wrote", "you": the writer, the reader
+                    actor = None if actor in _FIRST_SECOND else _antecedent(recent, ordinal)
                 recent.append((ordinal, actor, text))
                 candidate = _Candidate(
                     doc_id=doc_id,
@@ -340,6 +341,7 @@ def _forward(text: str) -> bool:
     return FORWARD.search(text) is not None
 
 
+_FIRST_SECOND = frozenset(["I", "i", "we", "We", "you", "You"])
 # How many sentences back "he said" may look for who "he" is: the paragraph before, not
 # a speaker named four paragraphs earlier before someone else came in
 PRONOUN_REACH = 3
@@ -601,6 +603,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         # position to show ('"But that's not going to happen on its own," Hauser said'),
         # nor one that tells only where it was said ("said in a blog post Wednesday ...")
         said = text[span[0] : span[1]]
+        if _DANGLING.search(said):
+            continue  # "There would be a code including [-- according to ... --] ...": cut
         if not needs_context(said) and not venue_only(said):
             claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
@@ -626,6 +630,12 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     return positions
 
 
+# A position cut where its sentence goes on: a last word that needs what follows it
+_DANGLING = re.compile(
+    r"\b(?:including|include|such\s+as|of|to|the|a|an|and|or|but|with|for|that|which|by|from|"
+    r"in|on|at|as|than|into|about|his|her|its|their|our|is|are|was|were|be|been)\W*$",
+    re.IGNORECASE,
+)
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019-])[a-z][a-z'\u2019-]*")
 # "Eventually recalled by the Reich, Peters ...": a participle's phrase, done to someone after it
 _PARTICIPLE_BY = re.compile(r"\s+[a-z]+(?:ed|en|wn)\s+by\b")
@@ -643,6 +653,8 @@ def _no_name(sentence: str, subject: str, common: AbstractSet[str]) -> bool:
     at = sentence.find(subject)
     if at >= 0 and _BEING.match(sentence, at + len(subject)):
         return True
+    if at >= 0 and _PREDICTED.match(sentence, at + len(subject)):
+        return True  # "Remain Co. will probably just sit there": the writer's guess, not theirs
     return at >= 0 and _PARTICIPLE_BY.match(sentence, at + len(subject)) is not None
 
 
@@ -651,6 +663,13 @@ def _no_name(sentence: str, subject: str, common: AbstractSet[str]) -> bool:
 _BEING = re.compile(
     r"\s+(?:(?:has|have|had)\s+been|is|are|was|were|(?:will|would)\s+(?:\w+ly\s+)?(?:be|become)|"
     r"becomes?|became)\b(?!\s+(?:\w+ing|set|expected|poised|due|about|going|likely|ready)\b)"
+)
+
+
+# "is likely to", "will probably", "could", "may": what the writer expects of the subject
+_PREDICTED = re.compile(
+    r"\s+(?:(?:is|are|was|were)\s+(?:un)?likely\s+to|(?:is|are|was|were)\s+expected\s+to|"
+    r"(?:will|would)\s+(?:probably|likely|almost\s+certainly)|could|may|might)\b"
 )
 
 
