@@ -302,6 +302,7 @@ _QUOTED = re.compile(
 # "C.I.A."), "we", "us", "our", "my" (not "US"), or to the reader: "you", "Imagine ..."
 _FIRST_PERSON = re.compile(
     r"\bI(?:['\u2019](?:ve|m|ll|d)\b|\s+[a-z])|\b(?:[Ww]e|us|[Oo]urs?|[Mm]y|[Yy]ou(?:r|rs)?)\b"
+    r"|\b[Ll]et['\u2019]s\b"
     r"|^(?:Imagine|Picture|Consider|Remember|Think\s+about)\b"
 )
 

@@ -331,6 +331,26 @@ def test_the_bottom_line_is_made_of_sentences_that_stand_alone() -> None:
     assert not any(needs_context(f.statement) for f in brief.bottom_line)
 
 
+def test_a_belief_the_next_sentence_overturns_is_no_bottom_line() -> None:
+    import datetime as dt
+
+    from briefing import Settings, build_brief, document_from_text
+
+    setup = (
+        "Halvik has long been heralded as the best-connected island in the north, a place "
+        "where a ferry leaves every hour of the day."
+    )
+    text = (
+        f"Halvik ferry study\n\n{setup} But a new study from the island council calls that "
+        "into question. The study counted 40 cancelled crossings in the winter months. The "
+        "council said it would ask the operator to add two ferries to the Halvik route.\n"
+    )
+    docs = [document_from_text(text, "ferry.txt")]
+    brief = build_brief(docs, settings=Settings(), today=dt.date(2026, 3, 2))
+    assert brief.bottom_line
+    assert setup not in [f.statement for f in brief.bottom_line]
+
+
 def test_a_story_whose_every_sentence_leans_is_lined_by_its_plain_headline() -> None:
     # s201 "Opinion: Identity Politics Backfires": both sentences after the question lean on it
     import datetime as dt
@@ -948,6 +968,7 @@ def test_the_offline_watch_list_holds_what_comes_next_not_a_past_announcement() 
         ("The strike hurts our islands more than the operator admits.", True),
         ("Imagine if the islands had to wait a month for their ferry.", True),
         ("If you don't live on the islands, you might not notice the strike.", True),
+        ("First, let\u2019s say what the ferry sale is not.", True),
         # someone quoted, an abbreviation, a numeral, a country: not the writer speaking
         ("\u201cWe will sail on Thursday,\u201d the operator said.", False),
         ("The C.I.A. officer said the memo was leaked.", False),

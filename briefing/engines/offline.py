@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from briefing.chunk import document_sentences
 from briefing.claims import (
@@ -458,6 +459,34 @@ def _source(fact: Fact) -> str:
     return fact.citations[0].source_id if fact.citations else ""
 
 
+# What has long been believed, which the next sentence is about to question ("The U.S. has
+# long been heralded as a land of opportunity ... But a new report calls that into question")
+_PREMISE = re.compile(
+    r"\b(?:has|have|had)\s+long\s+been\b|\bfor\s+(?:years|decades|generations)\b|"
+    r"\b(?:long|widely|commonly|often|generally)\s+(?:been\s+)?(?:seen|regarded|considered|"
+    r"believed|thought|assumed|heralded|viewed|touted|described|praised)\b|"
+    r"\bconventional\s+wisdom\b|\bmany\s+(?:people\s+)?(?:believe|think|assume)\b",
+    re.IGNORECASE,
+)
+_TURNS = re.compile(r"(?:But|However|Yet|Still|Now)\b")
+
+
+def _set_ups(facts: Sequence[Fact]) -> set[str]:
+    """Ids of sentences that set up what the next sentence of their source overturns: a
+    belief the story is about to question, not its news (quoted alone, it says the reverse)."""
+    by_source: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.citations and f.citations[0].start is not None:
+            by_source[_source(f)].append(f)
+    out: set[str] = set()
+    for told in by_source.values():
+        told.sort(key=lambda f: f.citations[0].start or 0)
+        for before, after in pairwise(told):
+            if _TURNS.match(after.statement) and _PREMISE.search(before.statement):
+                out.add(before.id)
+    return out
+
+
 def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset()) -> list[Fact]:
     """2-3 of the highest-scoring facts, from as many different sources as possible, never two
     saying the same thing (a source saying the same is cited beside the first)."""
@@ -471,7 +500,8 @@ def _bottom_line(ranked: Sequence[Fact], headlines: AbstractSet[str] = frozenset
     every = ranked
     if len(sentences) >= 2:
         ranked = sentences  # headlines are for key developments, not the bottom line
-    standalone = [f for f in ranked if not needs_context(f.statement)]
+    set_ups = _set_ups(every)
+    standalone = [f for f in ranked if not needs_context(f.statement) and f.id not in set_ups]
     if len(standalone) >= 2:
         ranked = standalone  # "This statement ...", "But ...": not without the one before
     elif not standalone:
