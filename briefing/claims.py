@@ -428,6 +428,8 @@ def looks_ahead(statement: str) -> bool:
             continue
         if _MENTIONS_AHEAD.fullmatch(m.group()):
             continue
+        if _AS_BEFORE.search(statement, max(0, m.start() - 4), m.start()):
+            continue  # "had lifted off as scheduled", "went as planned": what came about
         if _NO_VERB_BEFORE.search(statement, max(0, m.start() - 20), m.start()):
             continue
         relative = _RELATIVE_BEFORE.search(statement, max(0, m.start() - 12), m.start())
@@ -437,6 +439,7 @@ def looks_ahead(statement: str) -> bool:
     return False
 
 
+_AS_BEFORE = re.compile(r"\bas\s+$", re.IGNORECASE)
 # "that will", "which will": a cue in a clause that describes something ...
 _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+$", re.IGNORECASE)
 # ... after a main verb in the past: the news is what was done ("gave final passage to a
