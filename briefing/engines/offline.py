@@ -603,6 +603,8 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         if _cues(text).coverage:
             continue  # "The Washington Post was first to report ...": an outlet, not an actor
         if fact.actor and fact.kind == "claim":
+            if _POSSESSED.match(fact.actor):
+                continue  # "His spokesman", "Their lawyer": whose, the label cannot say
             actor, factor = fact.actor, 1.0
             span = claim_span(text, text.find(actor), attribute(text).verb_start)
         else:
@@ -660,6 +662,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
     return positions
 
 
+_POSSESSED = re.compile(r"(?:his|her|their|its)\s", re.IGNORECASE)
 # A position cut where its sentence goes on: a last word that needs what follows it
 _DANGLING = re.compile(
     r"\b(?:including|include|such\s+as|of|to|the|a|an|and|or|but|with|for|that|which|by|from|"
