@@ -491,7 +491,25 @@ def needs_context(statement: str) -> bool:
         or LEANS_BACK.match(statement)
         or opens_unclosed_quote(statement)
         or unattributed_quotation(statement)
+        or opens_on_history(statement)
     )
+
+
+def opens_on_history(statement: str) -> bool:
+    """Whether ``statement`` opens on a time long past and tells of no later one ("When the
+    Great Plague struck Marseille in 1720, killing more than half ...", "In 1965, ..."): the
+    background a feature opens with, not the news it leads to."""
+    opening = statement.split(",", 1)[0]
+    years = [int(y) for y in _ANY_YEAR.findall(statement)]
+    return (
+        len(opening) < len(statement)
+        and any(int(y) < HISTORY_BEFORE for y in _ANY_YEAR.findall(opening))
+        and max(years) < HISTORY_BEFORE
+    )
+
+
+HISTORY_BEFORE = 1990  # a year before it, with none after, is history to today's news
+_ANY_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
 def unattributed_quotation(statement: str) -> bool:

@@ -303,6 +303,14 @@ def test_a_sentence_about_who_reported_the_news_is_not_news(statement: str, cove
         ("\u201cWe had a banner year. But emissions remain flat.\u201d", True),
         ('"We will win," said Jen Psaki.', False),
         ("The plan is \u201cdead on arrival.\u201d", False),
+        # a feature's opening on history; the news that names an old year
+        (
+            "When the Great Plague struck Halvik in 1720, killing half of the islanders, the "
+            "port was walled off.",
+            True,
+        ),
+        ("The ferry law, passed in 1965, was struck down on Tuesday.", False),
+        ("In 2021, the council passed the ferry law.", False),
     ],
 )
 def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:
