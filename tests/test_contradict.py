@@ -219,3 +219,16 @@ def test_the_subject_of_a_contradiction_reads_as_words(
     from briefing.engines.offline import _subject
 
     assert _subject(_fact(1, statement), shared) == words
+
+
+def test_the_subject_of_a_contradiction_leaves_out_the_sides_own_names() -> None:
+    from briefing.engines.offline import _subject
+
+    statement = (
+        "President Trump contradicted his own chief of staff on Thursday and said his plan for "
+        "a wall had not evolved."
+    )
+    shared = ("president", "trump", "chief", "staff", "evolv", "wall")
+    assert _subject(_fact(1, statement), shared) == "President Trump, chief, staff"
+    named = ("President Trump", "Chief of Staff John Kelly")
+    assert _subject(_fact(1, statement), shared, named) == "evolved, wall"

@@ -1013,11 +1013,14 @@ _WORD = re.compile(r"[\w'\u2019-]+")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
 
 
-def _subject(first: Fact, shared: Sequence[str]) -> str | None:
+def _subject(first: Fact, shared: Sequence[str], named: Sequence[str | None] = ()) -> str | None:
     """Readable words for the shared subject, from the first statement: a name whole ("Kim
     Jong-un", not "Jong-un, Kim"), without a possessive ("Mueller", not "Mueller's") and not a
-    bare title ("President"); None when no shared term reads as a word."""
+    bare title ("President"), nor words of the sides' own names (``named``: the summary names
+    them already: not "(President Trump, chief, staff)"); None when no shared term reads as a
+    word."""
     text = first.statement
+    their_words = {w.lower() for name in named if name for w in _WORD.findall(name)}
     tokens = list(_WORD.finditer(text))
     phrases: dict[str, int] = {}  # phrase -> rank of its rarest shared term
     i = 0
@@ -1035,6 +1038,8 @@ def _subject(first: Fact, shared: Sequence[str]) -> str | None:
         ranks = [shared.index(s) for w in words if (s := stem(w.lower())) in shared]
         i = j
         if not ranks or all(_POSSESSIVE.sub("", w) in TITLE_WORDS for w in words):
+            continue
+        if all(_POSSESSIVE.sub("", w).lower() in their_words for w in words):
             continue
         phrase = " ".join([*words[:-1], _POSSESSIVE.sub("", words[-1])])
         if phrase.lower() not in {p.lower() for p in phrases}:
@@ -1120,8 +1125,8 @@ def _contradiction(
     *,
     refutes: bool = False,
 ) -> Contradiction:
-    subject = _subject(first, shared)
     a, b = first.actor, second.actor
+    subject = _subject(first, shared, (_named(a), _named(b)))
     if refutes:
         doubter = _display(b, "Another source" if a else "One source")
         doubted = _mid(a) or ("another source" if b else "another")
