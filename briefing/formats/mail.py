@@ -3,7 +3,9 @@
 One document per message: the subject is its title, the sender (the display name, else the
 address) its source line, the Date header its date. The body is the HTML part when there is
 one, read by the same HTML-to-text path as web pages, else the plain-text part, whose
-hard-wrapped lines are joined into paragraphs. Attachments are not read.
+hard-wrapped lines are joined into paragraphs. A part sent as it is (not quoted-printable or
+base64) whose long lines a relay broke with a line break and a space, wherever it fell
+("nord-o" / " ccidentale"), is read with the breaks taken out. Attachments are not read.
 
 A newsletter of several unrelated stories, each under its own heading, is one document per
 story instead (:mod:`briefing.formats.newsletter` says when): each is its lines of the
@@ -137,7 +139,48 @@ def _declared_codec(part: Message) -> str | None:
     return codec
 
 
+# A relay passes on a body line longer than SMTP allows by breaking it, wherever it falls,
+# mid-word too, with a line break and a space (Postfix at 990 or 998 characters): an 8-bit
+# HTML part's "nord-occidentale" arrived as "nord-o" and " ccidentale" on the next line.
+SMTP_LINE_CHARS = 998
+FOLDED_LINE_CHARS = 900  # a line this long or longer may have been broken by a relay
+
+
+def _unfolded(text: str) -> str:
+    """``text`` with a relay's line breaks taken out: the lines broken at one width,
+    FOLDED_LINE_CHARS to SMTP_LINE_CHARS (a line it went on from one character longer: its
+    space counted or not), each followed by a line starting with a space, when no line is
+    longer (a line longer than the width was never broken at it)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    widths = {
+        len(line)
+        for line, after in itertools.pairwise(lines)
+        if FOLDED_LINE_CHARS <= len(line) <= SMTP_LINE_CHARS + 1 and after.startswith(" ")
+    }
+    if not widths or max(widths) - min(widths) > 1 or max(map(len, lines)) > max(widths):
+        return text
+    out = [lines[0]]
+    for before, line in itertools.pairwise(lines):
+        if len(before) in widths and line.startswith(" "):
+            out[-1] += line[1:]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _content(
+    part: Message, path: str, warnings: list[str], *, sibling: Message | None = None
+) -> str | None:
+    """A text part's content (:func:`_decoded`), a relay's breaks of its long lines taken out
+    when it was sent as it is (no quoted-printable or base64, whose lines are short)."""
+    text = _decoded(part, path, warnings, sibling=sibling)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if text is None or encoding in ("quoted-printable", "base64"):
+        return text
+    return _unfolded(text)
+
+
+def _decoded(
     part: Message, path: str, warnings: list[str], *, sibling: Message | None = None
 ) -> str | None:
     """A text part's content, decoded as files are (:mod:`briefing.ingest`): in the charset
