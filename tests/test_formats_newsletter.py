@@ -404,16 +404,104 @@ def test_a_digest_whose_subject_is_its_first_headline_is_split(tmp_path: Path) -
     assert [d.title for d in docs] == [h for h, _ in STORIES]
 
 
-@pytest.mark.parametrize("count", [2, 3])
-def test_an_article_titled_by_its_subject_stays_one_source(tmp_path: Path, count: int) -> None:
-    """The subject as the only story heading, or as the title over an article of subheads
-    that go on with it, is one article."""
-    if count == 2:
-        markup = "".join(f"<h2>{h}</h2><p>{html.escape(b)}</p>" for h, b in STORIES[:2])
-    else:
-        markup = "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL)
-    subject = STORIES[0][0] if count == 2 else FARM_BILL[0][0]
+CAFES = (
+    "Cafe owners in the old town ask for help",
+    "Cafe owners in the old town of Halvik said their takings had halved this spring, and the "
+    "council offered a grant to every business open through the winter.",
+)
+TITLED_ARTICLES = {
+    # the subject as the title over one subhead the markup sets apart (<h1> over <h2>)
+    "title over a subhead": f"<h1>{STORIES[0][0]}</h1><p>{FERRY_STRIKE}</p>"
+    f"<h2>{STORIES[1][0]}</h2><p>{BRIDGE_VOTE}</p>",
+    # two headings set alike whose sections share words: one story's two parts
+    "sections sharing words": f"<h2>{STORIES[0][0]}</h2><p>{FERRY_STRIKE}</p>"
+    f"<h2>{CAFES[0]}</h2><p>{CAFES[1]}</p>",
+    # a title over subheads that go on with it
+    "subheads that refer back": "".join(f"<h2>{h}</h2><p>{b}</p>" for h, b in FARM_BILL),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TITLED_ARTICLES))
+def test_an_article_titled_by_its_subject_stays_one_source(tmp_path: Path, name: str) -> None:
+    """The subject as the title over a subhead set apart from it, over a section that shares
+    its words, or over subheads that go on with it, is one article."""
+    subject = FARM_BILL[0][0] if name == "subheads that refer back" else STORIES[0][0]
     letter = tmp_path / "article.eml"
-    letter.write_bytes(_message(markup=markup, subject=subject))
+    letter.write_bytes(_message(markup=TITLED_ARTICLES[name], subject=subject))
     (doc,) = ingest_paths([letter]).documents
     assert doc.path == str(letter)
+
+
+def test_a_plain_title_over_a_plain_subhead_stays_one_source(tmp_path: Path) -> None:
+    """In plain text a title and a subhead look alike: under the subject, two sections under
+    plain headings are one article."""
+    plain = "\n\n".join([STORIES[0][0], FERRY_STRIKE, STORIES[1][0], BRIDGE_VOTE])
+    letter = tmp_path / "article.eml"
+    letter.write_bytes(_message(plain, subject=STORIES[0][0]))
+    (doc,) = ingest_paths([letter]).documents
+    assert doc.path == str(letter)
+
+
+@pytest.mark.parametrize("kind", ["h2", "bold", "capitals", "numbered"])
+def test_a_digest_of_two_stories_whose_subject_is_its_first_headline_is_split(
+    tmp_path: Path, kind: str
+) -> None:
+    """Two stories under headings set alike (both <h2>, both bold, both in capitals, both
+    numbered) that share almost no words are a digest, whose subject is its lead headline."""
+    stories = STORIES[:2]
+    if kind in ("h2", "bold"):
+        tag = "<h2>{}</h2>" if kind == "h2" else "<p><b>{}</b></p>"
+        markup = "".join(tag.format(h) + f"<p>{b}</p>" for h, b in stories)
+        letter_bytes = _message(markup=markup, subject=stories[0][0])
+    else:
+        heads = (
+            [h.upper() for h, _ in stories]
+            if kind == "capitals"
+            else [f"{n}. {h}" for n, (h, _) in enumerate(stories, 1)]
+        )
+        plain = "\n\n".join(
+            x for head, (_, b) in zip(heads, stories, strict=True) for x in (head, b)
+        )
+        letter_bytes = _message(plain, subject=stories[0][0])
+    letter = tmp_path / "digest.eml"
+    letter.write_bytes(letter_bytes)
+    docs = ingest_paths([letter]).documents
+    assert [d.path for d in docs] == [f"{letter}#1", f"{letter}#2"]
+    assert [(d.title or "").lower() for d in docs] == [h.lower() for h, _ in stories]
+    assert [b in d.text for d, (_, b) in zip(docs, stories, strict=True)] == [True, True]
+
+
+def test_a_digest_under_numbered_headings_is_split(tmp_path: Path) -> None:
+    """ "1. Senate confirms ..." standing alone above its paragraphs heads a story (it had
+    been taken for a list item: the digest stayed one source and quoted its sponsor's
+    copy); its title and its line are the heading without the number."""
+    lines = ["Hello readers,"]
+    for n, (heading, body) in enumerate(STORIES, 1):
+        lines += [f"{n}. {heading}", body]
+        if n == 2:
+            lines += ["SPONSORED BY NORTHWIND BANK", SPONSOR[1]]
+    letter = tmp_path / "digest.eml"
+    letter.write_bytes(_message("\n\n".join(lines), subject="World Digest: three stories"))
+    docs = ingest_paths([letter]).documents
+    assert [d.title for d in docs] == [h for h, _ in STORIES]
+    assert [d.text.split("\n")[0] for d in docs] == [h for h, _ in STORIES]
+    assert all(SPONSOR[1] not in d.text and "Hello" not in d.text for d in docs)
+
+
+def test_a_numbered_list_heads_no_story(tmp_path: Path) -> None:
+    """Numbered lines in a row are a list's items, even the last one above a paragraph."""
+    lines = [
+        FERRY_STRIKE,
+        "The union listed what it wants before the crews go back:",
+        "1. A pay rise of five percent this year",
+        "2. Two more crew members on every winter crossing",
+        "3. Shorter shifts on the night ferry to the islands",
+        "The operator said it would answer the union by Friday and asked the crews to return "
+        "to work while the talks went on.",
+        "4. Lunde council votes to fund the Vessa bridge",
+        BRIDGE_VOTE,
+    ]
+    letter = tmp_path / "note.eml"
+    letter.write_bytes(_message("\n\n".join(lines), subject="Ferry news"))
+    (doc,) = ingest_paths([letter]).documents
+    assert doc.title == "Ferry news"

@@ -349,19 +349,25 @@ def _furniture(lines: list[str]) -> list[bool]:
     ]
 
 
-def _marked_body(markup: str, path: str, html_to_text: HtmlToText) -> list[tuple[str, bool]] | None:
-    """The HTML body's lines, each with whether the markup made it a heading; None when it
-    has fewer than two headings (then it is one story) or its text cannot be read so."""
+def _marked_body(
+    markup: str, path: str, html_to_text: HtmlToText
+) -> list[tuple[str, str | None]] | None:
+    """The HTML body's lines, each with the kind of heading the markup made it ("h2", "b"),
+    None for no heading; None when it has fewer than two headings (then it is one story) or
+    its text cannot be read so."""
     root = _layout_tree(markup)
     marker = heading_marker(markup)
-    if root is None or marker in markup or mark_headings(root, marker) < 2:
+    if root is None or marker in markup or len(kinds := mark_headings(root, marker)) < 2:
         return None
     try:
         text = "\n".join(_html_lines(_html(root), path, html_to_text))
     except InputError:
         return None
     found = marked_lines(text, marker)
-    return None if found is None else list(zip(*found, strict=True))
+    if found is None:
+        return None
+    lines, numbers = found
+    return [(ln, None if k is None else kinds[k]) for ln, k in zip(lines, numbers, strict=True)]
 
 
 def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> list[Extracted]:
@@ -411,7 +417,7 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         marked_text = [line for line, _ in marked]
         marked_furniture = _furniture(marked_text)
         sections = story_sections(
-            marked_text, marked_furniture, [m for _, m in marked], subject=title
+            marked_text, marked_furniture, [kind for _, kind in marked], subject=title
         )
         if sections:
             lines, furniture = marked_text, marked_furniture
@@ -423,7 +429,8 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
     for section in sections:
         builder = TextBuilder()
         for i in range(section.start, section.end):
-            builder.line(lines[i], furniture=furniture[i])
+            line = section.title if i == section.head and section.title else lines[i]
+            builder.line(line, furniture=furniture[i])
         parts.append(
             Extracted(
                 text=builder.text(),
