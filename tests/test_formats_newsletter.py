@@ -200,7 +200,7 @@ def test_a_newsletter_in_the_daily_run_is_stored_per_story(tmp_path: Path) -> No
     day2 = run_daily(config, now=dt.datetime(2026, 11, 20, 7, tzinfo=dt.UTC), settings=settings)
     assert day2.status == "ok" and day2.docs_added == 1
     assert day2.brief is not None
-    assert [s.title for s in day2.brief.sources] == ["NEW LIBRARY OPENS IN OSTRAVA NOVA"]
+    assert [s.title for s in day2.brief.sources] == ["New library opens in Ostrava Nova"]
 
 
 def _joining_sections(count: int, seed: int = 0) -> list[str]:
@@ -467,7 +467,7 @@ def test_a_digest_of_two_stories_whose_subject_is_its_first_headline_is_split(
     letter.write_bytes(letter_bytes)
     docs = ingest_paths([letter]).documents
     assert [d.path for d in docs] == [f"{letter}#1", f"{letter}#2"]
-    assert [(d.title or "").lower() for d in docs] == [h.lower() for h, _ in stories]
+    assert [d.title for d in docs] == [h for h, _ in stories]
     assert [b in d.text for d, (_, b) in zip(docs, stories, strict=True)] == [True, True]
 
 
@@ -505,3 +505,55 @@ def test_a_numbered_list_heads_no_story(tmp_path: Path) -> None:
     letter.write_bytes(_message("\n\n".join(lines), subject="Ferry news"))
     (doc,) = ingest_paths([letter]).documents
     assert doc.title == "Ferry news"
+
+
+@pytest.mark.parametrize(
+    ("heading", "readable"),
+    [
+        # each word as the text writes it; a name of two words as a name
+        (
+            "COURT BLOCKS NEW YORK CONGRESSIONAL MAP FOR 2022 ELECTIONS",
+            "Court blocks New York congressional map for 2022 elections",
+        ),
+        (
+            "BOEING SAYS IT WILL MOVE ITS HEADQUARTERS TO VIRGINIA",
+            "Boeing says it will move its headquarters to Virginia",
+        ),
+        # a stem as the text writes a word of it; a short word never written otherwise keeps
+        # its capitals ("UK"), as does an acronym the text writes so
+        (
+            "UK POLITICIAN DAVID AMESS STABBED AT A CHURCH IN ESSEX, NHS SAYS",
+            "UK politician David Amess stabbed at a church in Essex, NHS says",
+        ),
+        ("NEW YORK'S MAYOR MEETS MCCABE ON MONDAY", "New York's mayor meets McCabe on Monday"),
+        ("US AND UK TALKS STALL OVER TARIFFS", "US and UK talks stall over tariffs"),
+        ("Ferry crews walk out", "Ferry crews walk out"),  # not in capitals: as it is
+    ],
+)
+def test_a_heading_in_capitals_is_shown_in_a_readable_case(heading: str, readable: str) -> None:
+    text = [
+        "New York's highest court on Wednesday struck down the state's new congressional map.",
+        "A special master will now draw new lines, and the primary may move to August.",
+        "Boeing said on Thursday that it would move its global headquarters from Chicago to "
+        "Arlington, Virginia, and that the mayor had met Andrew McCabe on Monday.",
+        "David Amess, a lawmaker, was stabbing victim of an attack, a politician said, and the "
+        "NHS said the church in Essex was closed. It was stabbed twice, a local source said.",
+        "COURT BLOCKS NEW YORK CONGRESSIONAL MAP FOR 2022 ELECTIONS",  # a heading: not read
+    ]
+    assert newsletter.CaseForms(text, [heading]).readable(heading) == readable
+
+
+def test_a_heading_in_capitals_titles_its_story_and_is_never_quoted(tmp_path: Path) -> None:
+    """Sources and story headings show a newsletter's headings in capitals in a readable
+    case; the line in capitals itself is the title, never a quote."""
+    letter = tmp_path / "morning.eml"
+    letter.write_bytes(_message(_plain_newsletter()))
+    docs = ingest_paths([letter]).documents
+    assert [d.title for d in docs] == [
+        "Ferry crews walk out at the port of Halvik",
+        "Lunde council votes to fund the Vessa bridge",
+        "Late frost damages the Tervola apple blossom",
+    ]
+    brief = build_brief(docs, settings=Settings(cache=False), today=dt.date(2026, 11, 20))
+    quotes = [c.quote for f in brief.bottom_line + brief.facts for c in f.citations]
+    assert quotes and not any(newsletter.shouting(q) for q in quotes)

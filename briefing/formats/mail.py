@@ -10,7 +10,10 @@ base64) whose long lines a relay broke with a line break and a space, wherever i
 A newsletter of several unrelated stories, each under its own heading, is one document per
 story instead (:mod:`briefing.formats.newsletter` says when): each is its lines of the
 message's text, titled by its heading, with the message's sender and date. An HTML body's
-headings (which the article finder drops) are found in the markup and kept as lines.
+headings (which the article finder drops) are found in the markup and kept as lines. A
+title in capitals (a heading, or the subject) is shown in a readable case, each word as the
+message writes it elsewhere ("Texas abortion law stays in place"); its line in capitals is
+then furniture: the title, never a quote.
 
 Newsletter furniture is marked, never cited: "view in browser" and "forward to a friend"
 lines, and the footer from the first unsubscribe / "you are receiving this" / preferences
@@ -36,11 +39,13 @@ from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
 from briefing.formats.newsletter import (
     LIST_LINE,
+    CaseForms,
     Section,
     boilerplate_blocks,
     heading_marker,
     mark_headings,
     marked_lines,
+    shouting,
     sponsor_blocks,
     story_sections,
 )
@@ -425,16 +430,24 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         sponsored = sponsor_blocks(lines)
         furniture = [f or ad for f, ad in zip(furniture, sponsored, strict=True)]
         sections = [Section(0, len(lines), None)]
+    # headings in capitals shown in a readable case, from how the message writes their words
+    shouted = [h for s in sections if (h := s.title or title) is not None and shouting(h)]
+    forms = CaseForms(lines, shouted) if shouted else None
+
     parts: list[Extracted] = []
     for section in sections:
         builder = TextBuilder()
+        heading = section.title or title
+        shown = forms.readable(heading) if forms is not None and heading else heading
         for i in range(section.start, section.end):
             line = section.title if i == section.head and section.title else lines[i]
-            builder.line(line, furniture=furniture[i])
+            # a heading shown in another case is the source's title, never quoted in capitals
+            retitled = shown != heading and _same_text(line, heading)
+            builder.line(line, furniture=furniture[i] or retitled)
         parts.append(
             Extracted(
                 text=builder.text(),
-                title=section.title or title,
+                title=shown,
                 outlet=outlet,
                 date=date,
                 furniture=tuple(builder.furniture),
@@ -442,3 +455,7 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
             )
         )
     return parts
+
+
+def _same_text(line: str, heading: str | None) -> bool:
+    return heading is not None and " ".join(line.split()) == " ".join(heading.split())

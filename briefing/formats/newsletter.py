@@ -43,7 +43,9 @@ content words (a tenth of the smaller one's at most).
 
 Sections are line ranges of the text the mail reader built, so each section's text is the
 source's own words, line for line (a numbered heading without its number): a quote is
-verified against exactly what the message says.
+verified against exactly what the message says. A heading in capitals ("TEXAS ABORTION LAW
+STAYS IN PLACE") is shown in a readable case, each word as the message writes it elsewhere
+(:class:`CaseForms`).
 """
 
 from __future__ import annotations
@@ -54,8 +56,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.lexicon import content_terms
-from briefing.text import is_furniture_line, sentence_spans, without_full_stop
+from briefing.lexicon import STOPWORDS, content_terms, stem
+from briefing.text import (
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    is_furniture_line,
+    sentence_spans,
+    without_full_stop,
+)
 
 MIN_HEADING_WORDS = 4
 MAX_HEADING_WORDS = 25
@@ -520,3 +528,136 @@ def marked_lines(text: str, marker: str) -> tuple[list[str], list[int | None]] |
             lines.append(rest)
             marked.append(int(m.group(1)) if m else None)
     return lines, marked
+
+
+# --- Headings in capitals: a readable case from how the message writes each word ---------
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = "'\u2019"
+_SENTENCE_MARKS = frozenset(".!?:")
+# Words that open a sentence and are no part of a name after it ("The Senate", "In Texas")
+_OPENING_WORDS = frozenset(
+    (
+        "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our",
+        "my", "your", "in", "on", "at", "for", "but", "and", "as", "after", "when", "while", "if",
+        "it", "he", "she", "they", "we", "i",
+    )
+)  # fmt: skip
+# A function word whose capitals in a heading are a country's name ("US": "us" seldom heads
+# the news), when the text never writes it in lower case.
+_COUNTRY_FUNCTION_WORDS = frozenset({"us"})
+SHORT_WORD = 4  # a word in capitals this short that the text never writes otherwise: "UK", "NATO"
+
+
+def shouting(text: str) -> bool:
+    """Whether ``text`` is written in capitals: two words or more, no lower-case letter."""
+    cased = [c for c in text if c.isupper() or c.islower()]
+    return len(_LETTERS.findall(text)) >= 2 and bool(cased) and all(c.isupper() for c in cased)
+
+
+def _pattern(form: str) -> str:
+    if form.islower():
+        return "lower"
+    if form.isupper() and len(form) > 1:
+        return "upper"
+    return "title" if form[:1].isupper() and form[1:].islower() else "mixed"
+
+
+def _apply(pattern: str, word: str) -> str:
+    if pattern == "lower":
+        return word.lower()
+    if pattern == "upper":
+        return word
+    return word[:1] + word[1:].lower()
+
+
+class CaseForms:
+    """How a message's text writes the words of its headings in capitals, to show those in a
+    readable case: read once, from its lines that are not in capitals themselves, for the
+    words of ``headings`` only (a digest of thousands of headings is read in one pass)."""
+
+    def __init__(self, lines: Sequence[str], headings: Sequence[str]) -> None:
+        self.mid: dict[str, Counter[str]] = {}  # a word's forms inside sentences
+        self.opening: dict[str, Counter[str]] = {}  # ... at a sentence's start
+        self.stems: dict[str, Counter[str]] = {}  # a stem's patterns inside sentences
+        self.names: dict[tuple[str, str], Counter[tuple[str, str]]] = {}  # "New York"
+        wanted = {w.lower() for h in headings for w in _LETTERS.findall(h)}
+        wanted_stems = {stem(w) for w in wanted}
+        for line in lines:
+            if shouting(line):
+                continue
+            last, end = "", 0
+            for m in _LETTERS.finditer(line):
+                word, start = m.group(), m.start()
+                low = word.lower()
+                if low not in wanted and stem(low) not in wanted_stems:
+                    last, end = "", m.end()
+                    continue
+                gap = line[end:start]
+                opens = end == 0 or (
+                    bool(_SENTENCE_MARKS & set(gap)) and not gap.endswith(tuple(_APOSTROPHES))
+                )
+                counts = self.opening if opens else self.mid
+                counts.setdefault(low, Counter())[word] += 1
+                if not opens:
+                    self.stems.setdefault(stem(low), Counter())[_pattern(word)] += 1
+                if (
+                    last
+                    and gap.isspace()
+                    and word[0].isupper()
+                    and last[0].isupper()
+                    and last.lower() not in _OPENING_WORDS
+                ):
+                    pair = self.names.setdefault((last.lower(), low), Counter())
+                    pair[(last, word)] += 1
+                last, end = word, m.end()
+
+    def readable(self, heading: str) -> str:
+        """``heading`` in a readable case when it is in capitals (else as it is): each word as
+        the text writes it inside its sentences (a name of two words as a name: "New York"),
+        else as a word of its stem is written ("STABBING" as "stabbed"); a word the text
+        opens a sentence with keeps its capital unless it is a function word; a word the text
+        never writes is in lower case, but a short one keeps its capitals ("UK", "NATO": never
+        "Nato") and a month or a weekday its capital; the heading starts with a capital."""
+        if not shouting(heading):
+            return heading
+        words = list(_LETTERS.finditer(heading))
+        chosen: list[str | None] = [None] * len(words)
+        for k in range(len(words) - 1):
+            gap = heading[words[k].end() : words[k + 1].start()]
+            pair = (words[k].group().lower(), words[k + 1].group().lower())
+            if gap.isspace() and pair in self.names:
+                first, second = self.names[pair].most_common(1)[0][0]
+                chosen[k] = chosen[k] or first
+                chosen[k + 1] = second
+        for k, m in enumerate(words):
+            if chosen[k] is None:
+                after_apostrophe = m.start() > 0 and heading[m.start() - 1] in _APOSTROPHES
+                chosen[k] = self._word(m.group(), after_apostrophe)
+        out, end = [], 0
+        for m, word in zip(words, chosen, strict=True):
+            out += [heading[end : m.start()], word or m.group()]
+            end = m.end()
+        text = "".join([*out, heading[end:]])
+        opening = next(_LETTERS.finditer(text), None)
+        if opening is not None:
+            at = opening.start()
+            text = text[:at] + text[at].upper() + text[at + 1 :]
+        return text
+
+    def _word(self, word: str, after_apostrophe: bool) -> str:
+        low = word.lower()
+        if after_apostrophe:  # YORK'S, DON'T
+            return low
+        if low in self.mid:
+            return self.mid[low].most_common(1)[0][0]
+        if patterns := self.stems.get(stem(low)):
+            return _apply(patterns.most_common(1)[0][0], word)
+        function = low in STOPWORDS and low not in MONTH_NAMES | WEEKDAY_NAMES
+        if low in self.opening:
+            return low if function else self.opening[low].most_common(1)[0][0]
+        if low in MONTH_NAMES | WEEKDAY_NAMES:
+            return word[:1] + word[1:].lower()
+        if len(word) <= SHORT_WORD and (not function or low in _COUNTRY_FUNCTION_WORDS):
+            return word  # "UK", "NATO": an acronym as likely as not
+        return low
