@@ -333,8 +333,36 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
 ARTICLE_BODY_MORE = 3
 
 
+# A related article's headline that a page's script set inline in its articleBody, between
+# two of the article's sentences and with no stop of its own: "... livelihood. Tsai says
+# Beijing must face reality that Taiwan is 'independent country' But again, it's too little
+# ...". It starts after a sentence's end, capitalised, and runs without a stop to a word that
+# only opens a sentence ("But", "It", "However": never capitalised inside one) and goes on
+# as one does ("It was"; not a title's "Enjoy It,", "All This." or "CBS This Morning").
+_INLINE_HEADLINE = re.compile(
+    r"(?<=[.!?])[\"'\u201d\u2019)]?([ \t]+)"
+    r"([A-Z\"'\u201c\u2018][^.!?\n]{10,200}?[\w\"'\u201d\u2019)])"
+    r"([ \t]+)(?=(?:But|And|Yet|It|He|She|They|We|This|These|There)(?:['\u2019]s)?[ \t]+"
+    r"(?![A-Z])|(?:However|Meanwhile)[, \t])"
+)
+INLINE_HEADLINE_WORDS = 4
+
+
+def _headlines_apart(text: str) -> str:
+    """An articleBody's text with each related article's headline set inline in it (see
+    _INLINE_HEADLINE) on a line of its own: never glued to the next sentence as its start."""
+    out, end = [], 0
+    for m in _INLINE_HEADLINE.finditer(text):
+        if len(m.group(2).split()) < INLINE_HEADLINE_WORDS:
+            continue
+        out += [text[end : m.start(1)], "\n", m.group(2), "\n"]
+        end = m.end(3)
+    return "".join([*out, text[end:]])
+
+
 def _article_body(html: str) -> str:
-    """The longest articleBody the page's JSON-LD states, as text ("" when none)."""
+    """The longest articleBody the page's JSON-LD states, as text ("" when none), a related
+    article's headline set inline in it on a line of its own."""
     bodies = [
         body
         for data in _json_ld(html, 2_000_000, containing="articleBody")
@@ -342,7 +370,7 @@ def _article_body(html: str) -> str:
         if isinstance(body, str)
     ]
     body = max(bodies, key=len, default="")
-    return html_fragment_to_text(body) if body.strip() else ""
+    return _headlines_apart(html_fragment_to_text(body)) if body.strip() else ""
 
 
 class _TextParser(HTMLParser):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from formats_samples import (
 )
 
 from briefing.config import Settings
-from briefing.formats.mail import split_mbox
+from briefing.formats.mail import _unfolded, split_mbox
 from briefing.ingest import ingest_paths
 from briefing.models import Document
 from briefing.pipeline import build_brief
@@ -274,3 +275,57 @@ def test_a_part_without_a_usable_charset_is_decoded_as_files_are(
         assert _SAID in doc.text.split("\n")
     if warned is None or "with repairs" not in warned:
         assert "\ufffd" not in doc.text
+
+
+FOLD_AT = 990  # where a relay broke this HTML part's long lines (Postfix before 2.9)
+
+
+def _folded_html_message(markup: str, width: int = FOLD_AT) -> bytes:
+    """An e-mail whose 8-bit HTML part is one long line that a relay broke into lines of
+    ``width`` characters with a line break and a space, mid-word or not."""
+    cuts = [0, *range(width, len(markup), width - 1), len(markup)]
+    folded = "\n ".join(markup[a:b] for a, b in itertools.pairwise(cuts))
+    head = (
+        "From: Ufficio Meteo <meteo@example.org>\nSubject: Bollettino\n"
+        "Date: Sun, 29 Nov 2015 09:45:18 +0100\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    )
+    return (head + folded + "\n").encode()
+
+
+def test_an_html_part_a_relay_broke_mid_word_reads_whole(tmp_path: Path) -> None:
+    """A relay breaks a body line longer than SMTP allows with a line break and a space,
+    wherever it falls: "nord-o" / " ccidentale" read as two words on two lines, and the
+    second half was quoted ("ccidentale, un debole fronte ...")."""
+    sentence = (
+        "Inserito in un flusso nord-occidentale, un debole fronte caldo porta oggi un rinforzo "
+        "della ventilazione sulla nostra regione, con qualche fiocco sulle zone di confine."
+    )
+    filler = "La giornata sara in prevalenza soleggiata su tutta la regione. " * 14
+    head = f"<html><body><p>{filler}"
+    pad = FOLD_AT - len(head + "</p><p>Inserito in un flusso nord-o")
+    assert pad >= 0
+    markup = f"{head}{' ' * pad}</p><p>{sentence}</p><p>{filler}</p></body></html>"
+    assert markup[:FOLD_AT].endswith("nord-o") and len(markup) > 2 * FOLD_AT
+    mail = tmp_path / "bollettino.eml"
+    mail.write_bytes(_folded_html_message(markup))
+    (doc,) = ingest_paths([mail]).documents
+    assert sentence in doc.text.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "unfolded"),
+    [
+        (["a" * 990, " b" + "c" * 988, " d"], "a" * 990 + "b" + "c" * 988 + "d"),
+        (["a" * 990, " b" + "c" * 989, " d"], "a" * 990 + "b" + "c" * 989 + "d"),
+        (["x" * 998, "  y"], "x" * 998 + " y"),  # broken before a space
+        # a line longer than the width was never broken at it
+        (["a" * 950, " b", "c" * 1200], None),
+        # lines of unlike lengths: an author's long lines and indented ones
+        (["a" * 950, " b", "c" * 960, " d"], None),
+        (["a" * 72, " b"], None),  # short lines: a plain text's indent
+    ],
+)
+def test_a_relays_line_breaks_are_taken_out(lines: list[str], unfolded: str | None) -> None:
+    text = "\r\n".join(lines)
+    assert _unfolded(text) == (text if unfolded is None else unfolded)

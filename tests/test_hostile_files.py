@@ -603,6 +603,38 @@ def test_a_page_drawn_by_a_script_is_read_from_its_json_ld_article_body() -> Non
     assert any("articleBody" in note for note in page.notes)
 
 
+def test_a_related_headline_inline_in_an_article_body_is_a_line_of_its_own() -> None:
+    """A page's script sets a related article's headline inline in its articleBody, with no
+    stop of its own: it had been glued to the next sentence and quoted as one ("... is
+    'independent country' But again, it's too little, too late for Lam ...")."""
+    from briefing.htmlpage import main_text
+
+    headline = "Tsai says Beijing must face reality that Taiwan is \u2018independent country\u2019"
+    going_on = "But again, it is too little, too late for the chief executive of the city."
+    whole = (
+        "Officials told reporters and The Guardian that the talks had failed on Monday.",
+        'The minister said "It is over" and left the hall before the vote was taken.',
+        "In an interview with CBS This Morning, the author said she would turn the offer down.",
+        "The math is explained in detail on a blog called All This. How much gold is in it?",
+    )
+    sentences = [
+        f"Paragraph {i} of the column says the chief executive faced a hard year in office."
+        for i in range(30)
+    ]
+    body = " ".join([*sentences[:15], *whole, headline, going_on, *sentences[15:]])
+    html = (
+        '<html><head><script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "articleBody": body})
+        + "</script></head><body><p>Photo: AP</p></body></html>"
+    )
+    page = main_text(html)
+    assert page is not None
+    lines = page.text.split("\n")
+    assert headline in lines
+    assert any(line.startswith(going_on) for line in lines)
+    assert all(any(sentence in line for line in lines) for sentence in whole)
+
+
 def test_a_page_whose_json_ld_nests_deeper_than_the_parser_is_read_without_it() -> None:
     # 100,000 open brackets in a <script type="application/ld+json"> had been a RecursionError
     # traceback (the page's date and article body are read from its JSON-LD)

@@ -3,12 +3,17 @@
 One document per message: the subject is its title, the sender (the display name, else the
 address) its source line, the Date header its date. The body is the HTML part when there is
 one, read by the same HTML-to-text path as web pages, else the plain-text part, whose
-hard-wrapped lines are joined into paragraphs. Attachments are not read.
+hard-wrapped lines are joined into paragraphs. A part sent as it is (not quoted-printable or
+base64) whose long lines a relay broke with a line break and a space, wherever it fell
+("nord-o" / " ccidentale"), is read with the breaks taken out. Attachments are not read.
 
 A newsletter of several unrelated stories, each under its own heading, is one document per
 story instead (:mod:`briefing.formats.newsletter` says when): each is its lines of the
 message's text, titled by its heading, with the message's sender and date. An HTML body's
-headings (which the article finder drops) are found in the markup and kept as lines.
+headings (which the article finder drops) are found in the markup and kept as lines. A
+title in capitals (a heading, or the subject) is shown in a readable case, each word as the
+message writes it elsewhere ("Texas abortion law stays in place"); its line in capitals is
+then furniture: the title, never a quote.
 
 Newsletter furniture is marked, never cited: "view in browser" and "forward to a friend"
 lines, and the footer from the first unsubscribe / "you are receiving this" / preferences
@@ -34,11 +39,13 @@ from briefing.errors import InputError
 from briefing.formats import Extracted, TextBuilder
 from briefing.formats.newsletter import (
     LIST_LINE,
+    CaseForms,
     Section,
     boilerplate_blocks,
     heading_marker,
     mark_headings,
     marked_lines,
+    shouting,
     sponsor_blocks,
     story_sections,
 )
@@ -137,7 +144,48 @@ def _declared_codec(part: Message) -> str | None:
     return codec
 
 
+# A relay passes on a body line longer than SMTP allows by breaking it, wherever it falls,
+# mid-word too, with a line break and a space (Postfix at 990 or 998 characters): an 8-bit
+# HTML part's "nord-occidentale" arrived as "nord-o" and " ccidentale" on the next line.
+SMTP_LINE_CHARS = 998
+FOLDED_LINE_CHARS = 900  # a line this long or longer may have been broken by a relay
+
+
+def _unfolded(text: str) -> str:
+    """``text`` with a relay's line breaks taken out: the lines broken at one width,
+    FOLDED_LINE_CHARS to SMTP_LINE_CHARS (a line it went on from one character longer: its
+    space counted or not), each followed by a line starting with a space, when no line is
+    longer (a line longer than the width was never broken at it)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    widths = {
+        len(line)
+        for line, after in itertools.pairwise(lines)
+        if FOLDED_LINE_CHARS <= len(line) <= SMTP_LINE_CHARS + 1 and after.startswith(" ")
+    }
+    if not widths or max(widths) - min(widths) > 1 or max(map(len, lines)) > max(widths):
+        return text
+    out = [lines[0]]
+    for before, line in itertools.pairwise(lines):
+        if len(before) in widths and line.startswith(" "):
+            out[-1] += line[1:]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _content(
+    part: Message, path: str, warnings: list[str], *, sibling: Message | None = None
+) -> str | None:
+    """A text part's content (:func:`_decoded`), a relay's breaks of its long lines taken out
+    when it was sent as it is (no quoted-printable or base64, whose lines are short)."""
+    text = _decoded(part, path, warnings, sibling=sibling)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if text is None or encoding in ("quoted-printable", "base64"):
+        return text
+    return _unfolded(text)
+
+
+def _decoded(
     part: Message, path: str, warnings: list[str], *, sibling: Message | None = None
 ) -> str | None:
     """A text part's content, decoded as files are (:mod:`briefing.ingest`): in the charset
@@ -306,19 +354,25 @@ def _furniture(lines: list[str]) -> list[bool]:
     ]
 
 
-def _marked_body(markup: str, path: str, html_to_text: HtmlToText) -> list[tuple[str, bool]] | None:
-    """The HTML body's lines, each with whether the markup made it a heading; None when it
-    has fewer than two headings (then it is one story) or its text cannot be read so."""
+def _marked_body(
+    markup: str, path: str, html_to_text: HtmlToText
+) -> list[tuple[str, str | None]] | None:
+    """The HTML body's lines, each with the kind of heading the markup made it ("h2", "b"),
+    None for no heading; None when it has fewer than two headings (then it is one story) or
+    its text cannot be read so."""
     root = _layout_tree(markup)
     marker = heading_marker(markup)
-    if root is None or marker in markup or mark_headings(root, marker) < 2:
+    if root is None or marker in markup or len(kinds := mark_headings(root, marker)) < 2:
         return None
     try:
         text = "\n".join(_html_lines(_html(root), path, html_to_text))
     except InputError:
         return None
     found = marked_lines(text, marker)
-    return None if found is None else list(zip(*found, strict=True))
+    if found is None:
+        return None
+    lines, numbers = found
+    return [(ln, None if k is None else kinds[k]) for ln, k in zip(lines, numbers, strict=True)]
 
 
 def read_email(data: bytes, path: str, *, html_to_text: HtmlToText) -> list[Extracted]:
@@ -368,7 +422,7 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         marked_text = [line for line, _ in marked]
         marked_furniture = _furniture(marked_text)
         sections = story_sections(
-            marked_text, marked_furniture, [m for _, m in marked], subject=title
+            marked_text, marked_furniture, [kind for _, kind in marked], subject=title
         )
         if sections:
             lines, furniture = marked_text, marked_furniture
@@ -376,15 +430,24 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
         sponsored = sponsor_blocks(lines)
         furniture = [f or ad for f, ad in zip(furniture, sponsored, strict=True)]
         sections = [Section(0, len(lines), None)]
+    # headings in capitals shown in a readable case, from how the message writes their words
+    shouted = [h for s in sections if (h := s.title or title) is not None and shouting(h)]
+    forms = CaseForms(lines, shouted) if shouted else None
+
     parts: list[Extracted] = []
     for section in sections:
         builder = TextBuilder()
+        heading = section.title or title
+        shown = forms.readable(heading) if forms is not None and heading else heading
         for i in range(section.start, section.end):
-            builder.line(lines[i], furniture=furniture[i])
+            line = section.title if i == section.head and section.title else lines[i]
+            # a heading shown in another case is the source's title, never quoted in capitals
+            retitled = shown != heading and _same_text(line, heading)
+            builder.line(line, furniture=furniture[i] or retitled)
         parts.append(
             Extracted(
                 text=builder.text(),
-                title=section.title or title,
+                title=shown,
                 outlet=outlet,
                 date=date,
                 furniture=tuple(builder.furniture),
@@ -392,3 +455,7 @@ def _read_email(data: bytes, path: str, html_to_text: HtmlToText) -> list[Extrac
             )
         )
     return parts
+
+
+def _same_text(line: str, heading: str | None) -> bool:
+    return heading is not None and " ".join(line.split()) == " ".join(heading.split())

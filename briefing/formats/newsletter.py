@@ -14,7 +14,10 @@ A message divides only when its text has **two or more story sections**, each
   Robotics Inc.", "Forward-Looking Statements", "Safe Harbor"), and no page furniture
   (:func:`briefing.text.is_furniture_line`: "View in browser", "Read more", "Unsubscribe");
   in an HTML body only a line the markup makes a heading counts (``<h1>`` to ``<h4>``, or a
-  block whose every word is bold), in a plain-text body a line standing alone;
+  block whose every word is bold), in a plain-text body a line standing alone. A numbered
+  line ("1. Senate confirms ...") is a heading when it stands alone above its paragraphs and
+  its number is 1 or follows the last numbered heading's; numbered lines in a row are a
+  list's items, never headings;
 - **followed at once by a real sentence** (six words or more, ending with a stop; a byline
   or furniture line may stand between), and a body of at least 15 words.
 
@@ -32,11 +35,17 @@ greeting, "Here's what you need to know") are left out, unless they are a story'
 text themselves (60 words or more: a lead story without a heading). Footer lines are
 furniture, never a section. A message whose subject stands in its text as a line is one
 article under its own title, whatever subheads it has (an essay, a one-article newsletter),
-unless that line is the first of three story headings or more and three stories or more
-remain after joining (a digest whose subject is its lead story's headline).
+unless that line is the first story heading and the message is a digest whose subject is
+its lead story's headline: three stories or more remain after joining, or two whose headings
+are set alike (both ``<h2>``, both bold, both numbered or in capitals in plain text; an
+article's title stands above its subheads: ``<h1>`` over ``<h2>``) and who share almost no
+content words (a tenth of the smaller one's at most).
 
 Sections are line ranges of the text the mail reader built, so each section's text is the
-source's own words, line for line: a quote is verified against exactly what the message says.
+source's own words, line for line (a numbered heading without its number): a quote is
+verified against exactly what the message says. A heading in capitals ("TEXAS ABORTION LAW
+STAYS IN PLACE") is shown in a readable case, each word as the message writes it elsewhere
+(:class:`CaseForms`).
 """
 
 from __future__ import annotations
@@ -47,8 +56,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.lexicon import content_terms
-from briefing.text import is_furniture_line, sentence_spans, without_full_stop
+from briefing.lexicon import STOPWORDS, content_terms, stem
+from briefing.text import (
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    is_furniture_line,
+    sentence_spans,
+    without_full_stop,
+)
 
 MIN_HEADING_WORDS = 4
 MAX_HEADING_WORDS = 25
@@ -57,9 +72,11 @@ MIN_SENTENCE_WORDS = 6
 MIN_SECTION_WORDS = 15
 SAME_STORY_OVERLAP = 1 / 3  # content words two adjacent sections share, of the smaller's
 MAIN_TERMS = 5  # a section is about its most said words
-# A message whose subject is its first story's headline is a digest only with this many
-# stories: fewer is as likely one article under its title and a subhead or two.
+# A message whose subject is its first story's headline is a digest with this many stories;
+# with two, only when both headings are set alike and the two share almost no words (one
+# article under its title and a subhead sets them apart: <h1> over <h2>).
 TITLED_DIGEST_HEADINGS = 3
+TWO_STORIES_OVERLAP = 0.1  # content words two stories share, at most, of the smaller's
 MIN_LEAD_WORDS = 60  # text before the first heading is a story of its own from this long
 
 _CLOSERS = "\"'\u201d\u2019)]"
@@ -69,6 +86,8 @@ _LINK = re.compile(r"https?://|www\.|\S@\S", re.IGNORECASE)
 _BYLINE = re.compile(r"(?:by|from)\s+\S", re.IGNORECASE)
 # a list item's line ("- ...", "* ...", "> ...", "1. ..."), matched at a line's start
 LIST_LINE = re.compile(r"\s*(?:[-*\u2022>]|\d+[.)])\s")
+# a numbered line ("1. Senate confirms ...", "2) ..."): a list item, or a digest's heading
+_NUMBERED = re.compile(r"\s*(\d{1,2})[.)]\s+(?=\S)")
 _SPONSOR = re.compile(
     r"""\s*(?:
         sponsored(?:\s+(?:by|content)\b.*)?
@@ -123,11 +142,13 @@ _WORDS = re.compile(r"\w+")
 @dataclass(frozen=True)
 class Section:
     """One story of a newsletter: lines ``[start, end)`` of the message's text; ``title`` is
-    its heading, or None for a lead story that has none (the message's subject titles it)."""
+    its heading as its line says it without a list number ("1. "), or None for a lead story
+    that has none (the message's subject titles it); ``head`` is the heading's line."""
 
     start: int
     end: int
     title: str | None
+    head: int | None = None
 
 
 def is_heading(line: str) -> bool:
@@ -282,24 +303,39 @@ def _same_words(a: str, b: str) -> bool:
     return _WORDS.findall(a.lower()) == _WORDS.findall(b.lower())
 
 
+def _unnumbered(line: str) -> tuple[int | None, str]:
+    """A line's list number and its text after it ("1. Senate confirms ..." -> 1, "Senate
+    confirms ..."), or None and the line."""
+    m = _NUMBERED.match(line)
+    return (int(m.group(1)), line[m.end() :].strip()) if m else (None, line.strip())
+
+
+def _apart(a: _Terms, b: _Terms) -> bool:
+    """Whether two sections share almost no content words (TWO_STORIES_OVERLAP of the
+    smaller one's at most): two stories, not one article's parts."""
+    smaller, larger = sorted((a.counts, b.counts), key=len)
+    return bool(smaller) and sum(t in larger for t in smaller) <= TWO_STORIES_OVERLAP * len(smaller)
+
+
 def story_sections(
     lines: Sequence[str],
     furniture: Sequence[bool],
-    marked: Sequence[bool] | None = None,
+    marked: Sequence[str | None] | None = None,
     *,
     subject: str | None = None,
 ) -> list[Section]:
     """The story sections of a message's lines (``furniture``: which of them are furniture;
-    ``marked``: for an HTML body, which lines its markup made headings), or ``[]`` when it is
-    no newsletter of two stories or more (see the module docstring). A message whose
-    ``subject`` stands in its text as a line is one article under its own title, unless it
-    is the first of TITLED_DIGEST_HEADINGS story headings or more, as many stories."""
+    ``marked``: for an HTML body, the kind of heading its markup made each line, "h2" or "b",
+    None for no heading), or ``[]`` when it is no newsletter of two stories or more (see the
+    module docstring). A message whose ``subject`` stands in its text as a line is one
+    article under its own title, unless that line is its first story heading and the stories
+    are digest-shaped (see :func:`_titled_digest`)."""
     n = len(lines)
     titled = next(
         (
             i
             for i, ln in enumerate(lines)
-            if subject and _WORDS.search(subject) and _same_words(ln, subject)
+            if subject and _WORDS.search(subject) and _same_words(_unnumbered(ln)[1], subject)
         ),
         None,
     )
@@ -311,18 +347,33 @@ def story_sections(
             j += 1
         return j
 
-    heads = [
-        i
-        for i, line in enumerate(lines)
-        if not furniture[i]
-        and (marked is None or marked[i])
-        and is_heading(line)
-        and next_text(i) < n
-        and _has_sentence(lines[next_text(i)])
-    ]
-    if len(heads) < 2:
-        return []
-    if titled is not None and (titled != heads[0] or len(heads) < TITLED_DIGEST_HEADINGS):
+    def in_list(i: int) -> bool:  # a numbered line right after another: a list's item
+        j = i - 1
+        while j >= 0 and furniture[j]:
+            j -= 1
+        return j >= 0 and _NUMBERED.match(lines[j]) is not None
+
+    heads: list[int] = []
+    number = 0  # the last numbered heading's number: "1.", "2." ... head a digest's stories
+    for i, line in enumerate(lines):
+        if furniture[i] or (marked is not None and not marked[i]):
+            continue
+        after = next_text(i)
+        if after >= n or not _has_sentence(lines[after]):
+            continue
+        count, heading = _unnumbered(line)
+        if count is None:
+            if is_heading(line):
+                heads.append(i)
+        elif (
+            count in (1, number + 1)
+            and is_heading(heading)
+            and not LIST_LINE.match(lines[after])
+            and not in_list(i)
+        ):  # a numbered line alone above its paragraphs, not an item of a list
+            heads.append(i)
+            number = count
+    if len(heads) < 2 or (titled is not None and titled != heads[0]):
         return []  # one article under its own title, whatever subheads it has
     cuts = sorted(set(heads) | sponsors)
     segments = [_Segment(0, cuts[0], "lead", None)]
@@ -348,7 +399,7 @@ def story_sections(
         head = segment.start if segment.head is None else segment.head
         body = lines[next_text(head)] if next_text(head) < segment.end else ""
         first = next((body[a:b] for a, b in sentence_spans(body)), "")
-        return _refers_back(lines[head], first)
+        return _refers_back(_unnumbered(lines[head])[1], first)
 
     joined: list[_Segment] = []
     terms: list[_Terms] = []  # of each joined segment, kept as the next ones join it
@@ -367,8 +418,9 @@ def story_sections(
             continue
         joined.append(segment)
         terms.append(these)
-    sections = []
-    for segment in joined:
+    sections: list[Section] = []
+    section_terms: list[_Terms] = []
+    for segment, counted in zip(joined, terms, strict=True):
         if segment.kind not in ("lead", "story"):
             continue
         s, e = segment.start, segment.end
@@ -377,10 +429,31 @@ def story_sections(
         while s < e and furniture[s]:
             s += 1
         if e > s:
-            title = None if segment.head is None else lines[segment.head].strip()
-            sections.append(Section(s, e, title))
-    least = 2 if titled is None else TITLED_DIGEST_HEADINGS
-    return sections if len(sections) >= least else []
+            head = segment.head
+            title = None if head is None else _unnumbered(lines[head])[1]
+            sections.append(Section(s, e, title, head))
+            section_terms.append(counted)
+    if len(sections) < 2:
+        return []
+    if titled is None or len(sections) >= TITLED_DIGEST_HEADINGS:
+        return sections
+    # two sections under the subject and one more heading: a digest only when shaped as one
+    kinds = [
+        None if s.head is None else _heading_kind(lines[s.head], marked, s.head) for s in sections
+    ]
+    digest = kinds[0] is not None and kinds[0] == kinds[1] and _apart(*section_terms)
+    return sections if digest else []
+
+
+def _heading_kind(line: str, marked: Sequence[str | None] | None, i: int) -> str | None:
+    """How a heading is set: its markup (``<h2>``, bold) in HTML; in plain text, numbered or
+    in capitals, None for a plain line (a title and a subhead look alike)."""
+    if marked is not None:
+        return marked[i]
+    if _NUMBERED.match(line):
+        return "numbered"
+    cased = [c for c in line if c.isupper() or c.islower()]
+    return "capitals" if cased and all(c.isupper() for c in cased) else None
 
 
 # --- HTML: marking the headings the markup states ----------------------------------------
@@ -400,20 +473,23 @@ def heading_marker(markup: str) -> str:
     return "hd" + hashlib.sha256(markup.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def mark_headings(root: object, marker: str) -> int:
+def mark_headings(root: object, marker: str) -> list[str]:
     """Prefix each heading element of the lxml tree ``root`` (``<h1>``-``<h4>``, a block whose
     every word is bold) with ``marker`` and its number, and make an ``<hN>`` a paragraph (the
-    article finder drops a newsletter's ``<h2>`` lines); returns how many were marked."""
+    article finder drops a newsletter's ``<h2>`` lines); returns each one's kind by number:
+    its tag, or "b" for a bold block."""
     found = []
     for element in root.iter():  # type: ignore[attr-defined]
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _HEADING_TAGS or (tag in _BLOCK_TAGS and _all_bold(element)):
             found.append(element)
+    kinds = []
     for number, element in enumerate(found):
         element.text = f"{marker}{number} " + (element.text or "")
+        kinds.append(element.tag if element.tag in _HEADING_TAGS else "b")
         if element.tag in _HEADING_TAGS:
             element.tag = "p"
-    return len(found)
+    return kinds
 
 
 def _all_bold(element: object) -> bool:
@@ -434,13 +510,14 @@ def _all_bold(element: object) -> bool:
     return _SPACE.sub("", bold) == whole
 
 
-def marked_lines(text: str, marker: str) -> tuple[list[str], list[bool]] | None:
+def marked_lines(text: str, marker: str) -> tuple[list[str], list[int | None]] | None:
     """The lines of ``text`` (extracted from markup marked by :func:`mark_headings`) without
-    their markers, and which of them were marked; None when a marker stands anywhere but at
-    a line's start (the extractor moved it: the lines cannot be trusted)."""
-    start = re.compile(re.escape(marker) + r"\d+ ?")
+    their markers, and the number of each one's marker (None for a line not marked); None
+    when a marker stands anywhere but at a line's start (the extractor moved it: the lines
+    cannot be trusted)."""
+    start = re.compile(re.escape(marker) + r"(\d+) ?")
     lines: list[str] = []
-    marked: list[bool] = []
+    marked: list[int | None] = []
     for line in (ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()):
         stripped = line.strip()
         m = start.match(stripped)
@@ -449,5 +526,138 @@ def marked_lines(text: str, marker: str) -> tuple[list[str], list[bool]] | None:
             return None
         if rest.strip():
             lines.append(rest)
-            marked.append(m is not None)
+            marked.append(int(m.group(1)) if m else None)
     return lines, marked
+
+
+# --- Headings in capitals: a readable case from how the message writes each word ---------
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = "'\u2019"
+_SENTENCE_MARKS = frozenset(".!?:")
+# Words that open a sentence and are no part of a name after it ("The Senate", "In Texas")
+_OPENING_WORDS = frozenset(
+    (
+        "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our",
+        "my", "your", "in", "on", "at", "for", "but", "and", "as", "after", "when", "while", "if",
+        "it", "he", "she", "they", "we", "i",
+    )
+)  # fmt: skip
+# A function word whose capitals in a heading are a country's name ("US": "us" seldom heads
+# the news), when the text never writes it in lower case.
+_COUNTRY_FUNCTION_WORDS = frozenset({"us"})
+SHORT_WORD = 4  # a word in capitals this short that the text never writes otherwise: "UK", "NATO"
+
+
+def shouting(text: str) -> bool:
+    """Whether ``text`` is written in capitals: two words or more, no lower-case letter."""
+    cased = [c for c in text if c.isupper() or c.islower()]
+    return len(_LETTERS.findall(text)) >= 2 and bool(cased) and all(c.isupper() for c in cased)
+
+
+def _pattern(form: str) -> str:
+    if form.islower():
+        return "lower"
+    if form.isupper() and len(form) > 1:
+        return "upper"
+    return "title" if form[:1].isupper() and form[1:].islower() else "mixed"
+
+
+def _apply(pattern: str, word: str) -> str:
+    if pattern == "lower":
+        return word.lower()
+    if pattern == "upper":
+        return word
+    return word[:1] + word[1:].lower()
+
+
+class CaseForms:
+    """How a message's text writes the words of its headings in capitals, to show those in a
+    readable case: read once, from its lines that are not in capitals themselves, for the
+    words of ``headings`` only (a digest of thousands of headings is read in one pass)."""
+
+    def __init__(self, lines: Sequence[str], headings: Sequence[str]) -> None:
+        self.mid: dict[str, Counter[str]] = {}  # a word's forms inside sentences
+        self.opening: dict[str, Counter[str]] = {}  # ... at a sentence's start
+        self.stems: dict[str, Counter[str]] = {}  # a stem's patterns inside sentences
+        self.names: dict[tuple[str, str], Counter[tuple[str, str]]] = {}  # "New York"
+        wanted = {w.lower() for h in headings for w in _LETTERS.findall(h)}
+        wanted_stems = {stem(w) for w in wanted}
+        for line in lines:
+            if shouting(line):
+                continue
+            last, end = "", 0
+            for m in _LETTERS.finditer(line):
+                word, start = m.group(), m.start()
+                low = word.lower()
+                if low not in wanted and stem(low) not in wanted_stems:
+                    last, end = "", m.end()
+                    continue
+                gap = line[end:start]
+                opens = end == 0 or (
+                    bool(_SENTENCE_MARKS & set(gap)) and not gap.endswith(tuple(_APOSTROPHES))
+                )
+                counts = self.opening if opens else self.mid
+                counts.setdefault(low, Counter())[word] += 1
+                if not opens:
+                    self.stems.setdefault(stem(low), Counter())[_pattern(word)] += 1
+                if (
+                    last
+                    and gap.isspace()
+                    and word[0].isupper()
+                    and last[0].isupper()
+                    and last.lower() not in _OPENING_WORDS
+                ):
+                    pair = self.names.setdefault((last.lower(), low), Counter())
+                    pair[(last, word)] += 1
+                last, end = word, m.end()
+
+    def readable(self, heading: str) -> str:
+        """``heading`` in a readable case when it is in capitals (else as it is): each word as
+        the text writes it inside its sentences (a name of two words as a name: "New York"),
+        else as a word of its stem is written ("STABBING" as "stabbed"); a word the text
+        opens a sentence with keeps its capital unless it is a function word; a word the text
+        never writes is in lower case, but a short one keeps its capitals ("UK", "NATO": never
+        "Nato") and a month or a weekday its capital; the heading starts with a capital."""
+        if not shouting(heading):
+            return heading
+        words = list(_LETTERS.finditer(heading))
+        chosen: list[str | None] = [None] * len(words)
+        for k in range(len(words) - 1):
+            gap = heading[words[k].end() : words[k + 1].start()]
+            pair = (words[k].group().lower(), words[k + 1].group().lower())
+            if gap.isspace() and pair in self.names:
+                first, second = self.names[pair].most_common(1)[0][0]
+                chosen[k] = chosen[k] or first
+                chosen[k + 1] = second
+        for k, m in enumerate(words):
+            if chosen[k] is None:
+                after_apostrophe = m.start() > 0 and heading[m.start() - 1] in _APOSTROPHES
+                chosen[k] = self._word(m.group(), after_apostrophe)
+        out, end = [], 0
+        for m, word in zip(words, chosen, strict=True):
+            out += [heading[end : m.start()], word or m.group()]
+            end = m.end()
+        text = "".join([*out, heading[end:]])
+        opening = next(_LETTERS.finditer(text), None)
+        if opening is not None:
+            at = opening.start()
+            text = text[:at] + text[at].upper() + text[at + 1 :]
+        return text
+
+    def _word(self, word: str, after_apostrophe: bool) -> str:
+        low = word.lower()
+        if after_apostrophe:  # YORK'S, DON'T
+            return low
+        if low in self.mid:
+            return self.mid[low].most_common(1)[0][0]
+        if patterns := self.stems.get(stem(low)):
+            return _apply(patterns.most_common(1)[0][0], word)
+        function = low in STOPWORDS and low not in MONTH_NAMES | WEEKDAY_NAMES
+        if low in self.opening:
+            return low if function else self.opening[low].most_common(1)[0][0]
+        if low in MONTH_NAMES | WEEKDAY_NAMES:
+            return word[:1] + word[1:].lower()
+        if len(word) <= SHORT_WORD and (not function or low in _COUNTRY_FUNCTION_WORDS):
+            return word  # "UK", "NATO": an acronym as likely as not
+        return low
