@@ -390,13 +390,17 @@ def _load(
         ]
     else:
         documents = [document_from_text(_decode(data, path, warnings), path)]
-    kept = [doc for doc in documents if _has_content(doc)]
+    kept: list[Document] = []
+    empty: list[Document] = []
+    for doc in documents:
+        (kept if _has_content(doc) else empty).append(doc)
     if not kept:
         raise InputError(
             path,
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
-    warnings += [f"{doc.path}: no article text; skipped" for doc in documents if doc not in kept]
+    # by list, not "doc not in kept": comparing whole documents was quadratic in a digest
+    warnings += [f"{doc.path}: no article text; skipped" for doc in empty]
     if any(addresses_model(doc.text) for doc in kept):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
