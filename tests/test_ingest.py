@@ -17,6 +17,7 @@ from briefing.ingest import (
     parse_date,
     skip_as_error,
 )
+from briefing.stories import headline_of
 from briefing.text import _INJECTION, addresses_model
 
 ARTICLE = (
@@ -281,6 +282,30 @@ def test_a_title_stands_above_the_running_text() -> None:
     assert captioned.title is None
     titled = document_from_text(f"Journalist killed, group says\n\n{body}\n", "c.txt")
     assert titled.title == "Journalist killed, group says"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # a wire caption above the article, as a site's export keeps it
+        "In this image released by A24 Films, Jessica Chastain, left, and Oscar Isaac appear in"
+        ' a scene from "A Most Violent Year." (AP Photo/A24 Films, Atsushi Nishijima)',
+        # a call to readers for their pictures
+        "Are you in the grips of the wintry storm sweeping across the country? Please share your"
+        " videos, pictures and stories at iReport.",
+    ],
+)
+def test_a_caption_or_a_call_to_readers_is_no_title(first: str) -> None:
+    # np-foxnews had been headed "In this image released by A24 Films…", np-cnn "Are you in
+    # the grips of the wintry storm sweeping across the country?"
+    lead = "Storm spares holiday travel"
+    body = "Forecasters said the worst of the storm had passed by Wednesday night, officials said."
+    doc = document_from_text(f"{first}\n\n{lead}\n\n{body}\n", "a.txt")
+    assert doc.title == lead
+    assert headline_of(doc) == lead
+    assert (doc.text.index(first), doc.text.index(first) + len(first)) in {
+        (f.start, f.end) for f in doc.furniture
+    }
 
 
 @pytest.mark.parametrize(
