@@ -22,8 +22,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from briefing.entities import settle_entities
+from briefing.lexicon import content_terms
 from briefing.sanitize import whole_characters
-from briefing.text import word_count
+from briefing.text import is_furniture_line, word_count
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +233,75 @@ def split_site_name(title: str) -> tuple[str, str | None]:
     return head.strip(), site
 
 
+# Where a page states its headline besides its metadata: the <title> (without the site's name)
+# and its <h1>s (a slideshow's caption may be one: a caption is no headline). Each is read
+# from its opening tag to its closing one no further than HEADLINE_TAG_CHARS on, and only the
+# first few: a hostile page of unclosed tags costs one pass.
+_TITLE_OPEN = re.compile(r"<title\b[^<>]{0,500}>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_H1_OPEN = re.compile(r"<h1\b[^<>]{0,500}>", re.IGNORECASE)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.IGNORECASE)
+HEADLINE_TAG_CHARS = 3000
+H1_READ = 3
+HEADLINE_MAX_WORDS = 30  # a longer <h1> is a paragraph or a caption, not a headline
+ARTICLE_OPENING_CHARS = 5000  # a headline's words are in its article's opening
+SHARED_TERMS = 2  # a headline shares this many content words with its article
+
+
+def headline(html: str, title: str | None, site: str | None, text: str) -> str | None:
+    """The page's headline: its metadata ``title``, unless that is the site's own name or
+    slogan ("Yahoo News - Latest News & Headlines" from og:title, on every Yahoo page) while
+    the page's <title> or <h1> is the article's ("Russia: Space ship malfunctions, breaks up
+    over Siberia"). The metadata title gives way when neither its <title> nor an <h1> says it,
+    it is the site's name (``site``) or shares at most one content word with the article's
+    opening (``text``), and a <title> or <h1> shares SHARED_TERMS with that opening."""
+    if not title:
+        return title
+    stated = set(content_terms(title))
+    opening = set(content_terms(text[:ARTICLE_OPENING_CHARS]))
+    own_name = site is not None and " ".join(title.casefold().split()) == " ".join(
+        site.casefold().split()
+    )
+    if not own_name and len(stated & opening) > 1:
+        return title
+    others = [(other, set(content_terms(other))) for other in _stated_headlines(html)]
+    folded = " ".join(title.casefold().split())
+    if any(folded in other.casefold() or terms & stated for other, terms in others):
+        return title  # the page heads its article with it: its own words, however few
+    return next((other for other, terms in others if len(terms & opening) >= SHARED_TERMS), title)
+
+
+def _stated_headlines(html: str) -> Iterator[str]:
+    """The page's <title> without its site's name, then its headline-sized <h1>s that are no
+    caption, as text."""
+    for inner in _elements(html, _TITLE_OPEN, _TITLE_CLOSE, 1):
+        yield split_site_name(" ".join(html_fragment_to_text(inner).split()))[0]
+    for inner in _elements(html, _H1_OPEN, _H1_CLOSE, H1_READ):
+        line = " ".join(html_fragment_to_text(inner).split())
+        if 0 < len(line.split()) <= HEADLINE_MAX_WORDS and not is_furniture_line(
+            line, 0, len(line)
+        ):
+            yield line
+
+
+def _elements(
+    html: str, opening: re.Pattern[str], closing: re.Pattern[str], most: int
+) -> list[str]:
+    """What the first ``most`` elements that ``opening`` and ``closing`` tag hold (HTML), those
+    closed within HEADLINE_TAG_CHARS."""
+    found: list[str] = []
+    pos = 0
+    for _ in range(most):
+        tag = opening.search(html, pos)
+        if tag is None:
+            break
+        pos = tag.end()
+        end = closing.search(html, pos, pos + HEADLINE_TAG_CHARS)
+        if end is not None:
+            found.append(html[pos : end.start()])
+    return found
+
+
 @dataclass(frozen=True)
 class MainText:
     """A page's article text and what the page states about itself."""
@@ -320,7 +390,7 @@ def main_text(html: str, *, url: str | None = None) -> MainText | None:
     # the date only from where the page states one: trafilatura's takes any date-like number
     return MainText(
         text=str(text),
-        title=stated("title"),
+        title=headline(html, stated("title"), stated("sitename"), str(text)),
         outlet=stated("sitename"),
         url=stated("url"),
         date=stated_date(html),

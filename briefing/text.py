@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 MONTH_NAMES_IN_ORDER = (
     "january", "february", "march", "april", "may", "june",
@@ -316,21 +317,119 @@ _NAV_ITEM = (
 # presidential election. Photo: AP", "... in Paris (Picture: Reuters)", "(photo credit: AP)",
 # "(Joe Raedle / Getty Images file)"): a name after the colon, no sentence after it. A bare
 # "Credit:" only after a stop or a bracket ("the child tax credit: $2,000" is prose).
-_CREDIT = (
+_COLON_CREDIT = (
     r"(?:(?<![\w-])(?:photo(?:graph)?|picture|image)s?(?:\s+credits?)?|(?:(?<=[.!?\u201d\"])\s*"
     r"|(?<=[.!?\u201d\"]\s)|(?<=[(\[]))credits?)\s*:\s*[A-Z][^.!?:\n]{0,60}?[)\]]?"
-    r"|\s*\([^()\n]{0,60}\b(?:getty\s+images|ap\s+photo|file\s+photo|shutterstock|afp\s+via"
-    r"\s+getty)\b[^()\n]{0,20}\)"
 )
+# Who supplies news pictures: an agency or a picture library, as a credit names it
+_PICTURE_SOURCE = (
+    r"(?:ap|afp|reuters|epa(?:-efe)?|getty(?:\s+images)?|pa(?:\s+wire)?|upi|xinhua|anadolu"
+    r"|shutterstock|tass|sputnik|nyt|bloomberg)"
+)
+# A picture's credit in brackets, however long it runs: a picture source's photo ("(AP
+# Photo/Paul Sakuma, File)", "(AFP/Getty)", "(Oleg Urusov/ Roscosmos Space Agency Press
+# Service photo via AP)", "(Joe Raedle / Getty Images file)"). A wire site's export may glue
+# a word to it ("...)AP2014").
+_BRACKET_CREDIT = (
+    r"\s*\([^()\n]{0,160}?(?:\b(?:getty(?:\s+images)?|ap\s+photos?|file\s+photo|shutterstock"
+    r"|(?:pool|handout)\s+photo|(?:photo(?:graph)?|picture|image)s?\s+(?:via|by|courtesy)\s)"
+    rf"|\b{_PICTURE_SOURCE}\s*/|/\s*{_PICTURE_SOURCE}\b|\bvia\s+{_PICTURE_SOURCE}\b)"
+    r"[^()\n]{0,60}\)\w{0,12}"
+)
+# ... or closing the line unbracketed, after a stop, two spaces or nothing: "... in Raqqa,
+# Syria.  AP Photo/Raqqa Media Center, File", "... 2021. REUTERS/Stringer", "Chip
+# Somodevilla/Getty Images", "Stock image via Getty Images"
+_SLASH_CREDIT = (
+    rf"(?:{_PICTURE_SOURCE}(?:\s+photos?)?\s*/\s*[A-Z][^.!?:\n]{{0,60}}"
+    rf"|[A-Z][^.!?:/\n]{{0,40}}/\s*{_PICTURE_SOURCE}(?:\s+(?:photos?|file))?"
+    rf"|(?:stock\s+)?(?:photo(?:graph)?|picture|image)s?\s+(?:via|by|courtesy\s+of)\s+[A-Z]"
+    r"[^.!?:\n]{0,60})"
+)
+_LOOSE_CREDIT = rf"(?:(?<=[.!?\u201d\"])\s*|\s{{2,}}){_SLASH_CREDIT}"
+# A bracket of nothing but an agency's name credits a picture only after a caption's last word:
+# after a full stop it signs off a wire story ("He spoke to reporters on Monday. (Reuters)")
+_AGENCY_ONLY = r"\((?:ap|afp|reuters|getty|epa|pa)\)"
+_AGENCY_CREDIT = rf"(?<=[\w\u2019'])\s+{_AGENCY_ONLY}"
+_CREDIT = rf"{_COLON_CREDIT}|{_BRACKET_CREDIT}|{_LOOSE_CREDIT}|{_AGENCY_CREDIT}"
 # ... of a caption of one or two sentences: a paragraph of three that ends with a credit is
-# prose ("... state media confirmed ... Hmm, seems like ... to me.  Images: Getty Images (3)")
+# prose ("... state media confirmed ... Hmm, seems like ... to me.  Images: Getty Images (3)").
+# A wire caption of up to four sentences ends with its photographer and agency, which no
+# paragraph of prose does ("... on Sunday, Jan. 11. (AP Photo/A24 Films, Atsushi Nishijima)").
 _CAPTION_SENTENCE = r"(?:[^.!?\n\u201d\"]|[.!?\u201d\"](?!\s+[A-Z])){0,300}?"
 _CAPTION = re.compile(
     rf"(?:{_CAPTION_SENTENCE}[.!?\u201d\"]\s+)?{_CAPTION_SENTENCE}(?:[.!?\u201d\"]\s*)?"
     rf"(?:{_CREDIT})\s*$",
     re.IGNORECASE,
 )
+_WIRE_CAPTION = re.compile(
+    rf"(?:{_CAPTION_SENTENCE}[.!?\u201d\"]\s+){{0,3}}{_CAPTION_SENTENCE}(?:[.!?\u201d\"]\s*)?"
+    rf"(?:{_BRACKET_CREDIT}|{_LOOSE_CREDIT})\s*$",
+    re.IGNORECASE,
+)
+# ... or a line of nothing but a credit ("Chip Somodevilla/Getty Images", "(Getty)", "Source:
+# Anadolu Agency/Getty Images")
+_CREDIT_LINE = re.compile(
+    rf"(?:(?:source|credit|photo|image|picture)s?\s*:\s*)?(?:{_SLASH_CREDIT}|{_AGENCY_ONLY})\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_INSIDE = re.compile(
+    rf"(?:{_BRACKET_CREDIT}|\s{_AGENCY_ONLY})\s+[\w\"\u201c]", re.IGNORECASE
+)
 CAPTION_TAIL_CHARS = 90  # a credit is a name: its colon or bracket is this near the line's end
+CAPTION_MAX_CHARS = 1500  # four sentences and a credit: a longer line is no caption
+# What a credit's bracket holds, lower-cased (one of them)
+_BRACKET_CREDIT_WORDS = (
+    "photo", "picture", "image", "credit", "getty", "shutterstock", "courtesy", "via ", "/",
+    "(ap)", "(afp)", "(reuters)", "(epa)", "(pa)",
+)  # fmt: skip
+# A wire caption's opening: the picture it stands under ("In this photo ...", "FILE - In this
+# Aug. 21, 2012, file photo, ...", "In this image released by A24 Films, ...", "Clockwise from
+# top: ...", "From left: ...", "Pictured: ..."), after a list's dash. Only dates and kinds of
+# picture stand between "In this" and the picture: "In this case, images ..." is prose.
+_MONTH_OR_DAY = "|".join(
+    sorted({n[:3] for n in (*MONTH_NAMES, *WEEKDAY_NAMES)} | MONTH_NAMES | WEEKDAY_NAMES)
+)
+_CAPTION_OPENER = re.compile(
+    rf"""[-*\u2022]?\s*(?:file\s*[-\u2013\u2014:]\s*)?(?:
+        in\s+this\s+(?:(?:(?:{_MONTH_OR_DAY})\.?|sept\.|\d{{1,4}}(?:st|nd|rd|th)?|undated|file
+            |handout|aerial|archive|family|provided|composite|combination|satellite|drone
+            |video|ap|afp|reuters|epa|pool|courtesy|photo)[,.]?\s+){{0,6}}
+            (?:(?:file\s+)?photo(?:graph)?s?|images?|pictures?|frame\s+grabs?|screen\s*(?:shot|grab)s?
+            |still\s+(?:image|frame)|(?:photo|picture|image)\s+illustration)(?![\w-])
+      | clockwise\s+from\s+(?:the\s+)?(?:top|bottom|left|right)\b
+      | (?:from\s+|\()?(?:left|l)\s*(?:to|-)\s*(?:right|r)\)?\s*:
+      | from\s+(?:left|right)(?:\s+to\s+(?:right|left))?\s*[:,]
+      | pictured\s*:
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+CAPTION_SENTENCES = 4  # a caption opening so runs to at most this many sentences
+_OPENER_FIRST = frozenset("-*\u2022FfIiCcPpLl(")  # what the openings start with
+# Where the people in a picture stand, after their names: "Jessica Chastain, left, and Oscar
+# Isaac appear in a scene ...", "Dick Costolo (far left) and ...". Prose never places its
+# subjects so; "All right, so" or "on the left, the party" names no one.
+_POSITION = (
+    r"(?:(?:far\s+|second\s+(?:from\s+)?|third\s+(?:from\s+)?)?(?:left|right)|cent(?:er|re))"
+)
+_PLACE_IN_PICTURE = re.compile(rf",\s+{_POSITION},|\({_POSITION}\)")
+_NAME_BEFORE = re.compile(r"[A-Z][\w.'\u2019-]*\s*$")
+POSITION_CAPTION_SENTENCES = 2  # a caption placing its people runs to at most this many
+POSITION_CAPTION_CHARS = 600  # ... and this many characters
+# A call to readers for their pictures and stories, after the questions that ask them: "Are
+# you in the grips of the wintry storm sweeping across the country? Please share your videos,
+# pictures and stories at iReport.", "Tell us what you think.", "Send us your tips." A line of
+# nothing else, its questions put to "you": "The senator asked: Are you ready? Tell us now, she
+# said, ..." is prose.
+_READER_CALL = re.compile(
+    r"""(?:(?:are|were|have|has|did|do|does|is|was|will|would|can|could|what|how|where|when|who)
+        \s[^.!?\n\"\u201c\u201d:]{0,200}?\byou\b[^.!?\n\"\u201c\u201d:]{0,200}\?\s+){0,2}
+    (?:please\s+)?(?:
+        (?:share|send(?:\s+(?:us|in))?|submit|upload|show\s+us)\s+your
+      | send\s+us | tell\s+us | let\s+us\s+know | (?:e-?mail|contact|write\s+to)\s+us
+    )\b[^.!?\n]{0,120}[.!]?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+READER_CALL_CHARS = 400  # a longer line is prose
 # Matched at a line's offsets in the whole text (pos and endpos: no slice of the line), where a
 # "^" would never match; .match anchors it at the line's start. A cookie or consent notice is
 # furniture however long it runs: a page printed to PDF keeps its banner as a paragraph.
@@ -399,10 +498,9 @@ def is_furniture_line(text: str, start: int, end: int) -> bool:
     """Whether the line ``text[start:end]`` is a known piece of page furniture (a share
     prompt, a credit, "[Image via AP]", a cookie notice, a menu, "view in browser"), wherever
     it stands. The one test of a furniture line: every format's text goes through it."""
-    if _FURNITURE_LINE.match(text, start, end) is not None:
+    if _FURNITURE_LINE.match(text, start, end) is not None or _is_caption(text, start, end):
         return True
-    tail = text[max(start, end - CAPTION_TAIL_CHARS) : end]
-    if (":" in tail or ")" in tail) and _CAPTION.match(text, start, end) is not None:
+    if end - start <= READER_CALL_CHARS and _READER_CALL.match(text, start, end) is not None:
         return True
     if end - start > SHORT_LINE_CHARS:
         return False
@@ -410,6 +508,82 @@ def is_furniture_line(text: str, start: int, end: int) -> bool:
     if line.isascii() and _FURNITURE_PHRASE_WORDS.search(line.lower()) is None:
         return False
     return _FURNITURE_PHRASE.search(text, start, end) is not None
+
+
+def _is_caption(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` is a picture's caption or credit: it ends with a
+    credit, opens as a wire caption does, or places the people it names ("Jessica Chastain,
+    left, and ..."), and is no longer than a caption runs."""
+    if end - start > CAPTION_MAX_CHARS:
+        return False
+    if _may_end_with_credit(text[max(start, end - CAPTION_TAIL_CHARS) : end]) and (
+        _CAPTION.match(text, start, end) is not None
+        or _WIRE_CAPTION.match(text, start, end) is not None
+        or _CREDIT_LINE.match(text, start, end) is not None
+    ):
+        return True
+    if text[start] in _OPENER_FIRST and _CAPTION_OPENER.match(text, start, end) is not None:
+        return _at_most_sentences(text, start, end, CAPTION_SENTENCES) and not _credit_inside(
+            text, start, end
+        )
+    if end - start > POSITION_CAPTION_CHARS:
+        return False
+    line = text[start:end]
+    if not ("left" in line or "right" in line or "cent" in line):
+        return False
+    placed = next(
+        (
+            m
+            for m in _PLACE_IN_PICTURE.finditer(text, start, end)
+            if _NAME_BEFORE.search(text, max(start, m.start() - 40), m.start())
+        ),
+        None,
+    )
+    return (
+        placed is not None
+        and _at_most_sentences(text, start, end, POSITION_CAPTION_SENTENCES)
+        and not _credit_inside(text, start, end)
+        and placed.end() <= next(sentence_spans(text, start, end))[1]  # in its first sentence
+    )
+
+
+def _may_end_with_credit(tail: str) -> bool:
+    """Whether a line's tail (its last CAPTION_TAIL_CHARS) can end with a credit: a bracket
+    closing it, a slash naming an agency or a photographer with no stop after it, or a picture's
+    word before a colon, "via" or "by". Cheap: most lines are spared the caption patterns."""
+    if not (
+        ":" in tail or ")" in tail or "]" in tail or "/" in tail or "hoto" in tail
+        or "mage" in tail or "icture" in tail or "HOTO" in tail or "MAGE" in tail
+    ):  # fmt: skip
+        return False
+    low = tail.lower()
+    if ")" in low[-14:] or low.endswith("]"):  # what the last bracket holds: "(D-Calif.)" is none
+        inside = low[max(low.rfind("("), low.rfind("["), 0) :]
+        if any(word in inside for word in _BRACKET_CREDIT_WORDS):
+            return True
+    slash = low.rfind("/")  # between words ("Raedle / Getty Images"), not "9/11" or "24/7"
+    if (
+        slash > 0
+        and low[:slash].rstrip()[-1:].isalpha()
+        and low[slash + 1 :].lstrip()[:1].isalpha()
+        and not any(stop in low[slash:] for stop in ".!?:")
+    ):
+        return True
+    return any(word in low for word in ("photo", "picture", "image", "credit")) and any(
+        word in low for word in (":", " via ", " by ", "courtesy")
+    )
+
+
+def _credit_inside(text: str, start: int, end: int) -> bool:
+    """Whether a credit stands inside the line ``text[start:end]`` with words after it: a
+    caption glued to the article's next paragraph ("Journalist Steven Sotloff, left, pictured
+    in Libya in 2011 (Getty)  The White House has said ..."), which is no caption alone."""
+    return ")" in text[start:end] and _CREDIT_INSIDE.search(text, start, end) is not None
+
+
+def _at_most_sentences(text: str, start: int, end: int, most: int) -> bool:
+    """Whether ``text[start:end]`` holds at most ``most`` sentences (counted no further)."""
+    return len(list(islice(sentence_spans(text, start, end), most + 1))) <= most
 
 
 def _ends_with_stop(line: str) -> bool:

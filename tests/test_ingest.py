@@ -17,6 +17,7 @@ from briefing.ingest import (
     parse_date,
     skip_as_error,
 )
+from briefing.stories import headline_of
 from briefing.text import _INJECTION, addresses_model
 
 ARTICLE = (
@@ -281,6 +282,89 @@ def test_a_title_stands_above_the_running_text() -> None:
     assert captioned.title is None
     titled = document_from_text(f"Journalist killed, group says\n\n{body}\n", "c.txt")
     assert titled.title == "Journalist killed, group says"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # a wire caption above the article, as a site's export keeps it
+        "In this image released by A24 Films, Jessica Chastain, left, and Oscar Isaac appear in"
+        ' a scene from "A Most Violent Year." (AP Photo/A24 Films, Atsushi Nishijima)',
+        # a call to readers for their pictures
+        "Are you in the grips of the wintry storm sweeping across the country? Please share your"
+        " videos, pictures and stories at iReport.",
+    ],
+)
+def test_a_caption_or_a_call_to_readers_is_no_title(first: str) -> None:
+    # np-foxnews had been headed "In this image released by A24 Films…", np-cnn "Are you in
+    # the grips of the wintry storm sweeping across the country?"
+    lead = "Storm spares holiday travel"
+    body = "Forecasters said the worst of the storm had passed by Wednesday night, officials said."
+    doc = document_from_text(f"{first}\n\n{lead}\n\n{body}\n", "a.txt")
+    assert doc.title == lead
+    assert headline_of(doc) == lead
+    assert (doc.text.index(first), doc.text.index(first) + len(first)) in {
+        (f.start, f.end) for f in doc.furniture
+    }
+
+
+def _page(og_title: str, title: str, h1: str, site: str = "Daily Planet") -> bytes:
+    paragraphs = "".join(
+        f"<p>{p}</p>"
+        for p in (
+            "An unmanned Russian cargo spaceship heading to the space station broke up over"
+            " Siberia on Thursday due to a malfunction, the Russian space agency said.",
+            "The cargo craft broke up at an altitude of 190 kilometers over the remote Tuva"
+            " region, Roscosmos said in a statement on its website.",
+            "Local people reported seeing a flash of light and hearing a loud thud west of the"
+            " regional capital, the regional government was quoted as saying.",
+        )
+    )
+    return (
+        f'<html><head><title>{title}</title><meta property="og:title" content="{og_title}">'
+        f'<meta property="og:site_name" content="{site}"></head><body><article>'
+        f"<h1>{h1}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("og_title", "title", "h1", "expected"),
+    [
+        # the site's slogan as og:title, the article's headline in <title> and <h1>
+        (
+            "Daily Planet - Latest News &amp; Headlines",
+            "Russia: Space ship breaks up over Siberia",
+            "Russia: Space ship breaks up over Siberia",
+            "Russia: Space ship breaks up over Siberia",
+        ),
+        # ... or the site's name alone
+        (
+            "Daily Planet",
+            "Cargo ship breaks up over Siberia | Daily Planet",
+            "",
+            "Cargo ship breaks up over Siberia",
+        ),
+        # an og:title the <h1> says is the headline, however few of the article's words it has
+        (
+            "I Wish Someone Had Told Me This",
+            "Cargo ship breaks up over Siberia | Daily Planet",
+            "I Wish Someone Had Told Me This",
+            "I Wish Someone Had Told Me This",
+        ),
+        # an og:title in the article's words stays, whatever <title> says
+        (
+            "Russian cargo ship breaks up over Siberia",
+            "Space agency loses a craft | Daily Planet",
+            "Space agency loses a craft",
+            "Russian cargo ship breaks up over Siberia",
+        ),
+    ],
+)
+def test_a_site_name_or_slogan_as_metadata_title_gives_way_to_the_headline(
+    og_title: str, title: str, h1: str, expected: str
+) -> None:
+    doc, _ = load_document(_page(og_title, title, h1), "page.html", suffix=".html")
+    assert doc.title == expected
 
 
 @pytest.mark.parametrize(

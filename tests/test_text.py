@@ -140,6 +140,97 @@ def test_furniture_lines(line: str, furniture: bool) -> None:
     assert is_furniture_line(text, start, start + len(line)) is furniture
 
 
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        # a wire caption opens on its picture, and may run to four sentences
+        (
+            "In this photo dated Tuesday, Nov, 29, 2016 the Soyuz-FG rocket booster with the"
+            " Progress MS-04 cargo ship is installed on a launch pad in Baikonur, Kazakhstan."
+            " The unmanned cargo ship broke up in the atmosphere over Siberia on Thursday Dec."
+            " 1, 2016, the Russian space agency said.(Oleg Urusov/ Roscosmos Space Agency"
+            " Press Service photo via AP)",
+            True,
+        ),
+        (
+            "In this image released by A24 Films, Jessica Chastain, left, and Oscar Isaac appear"
+            ' in a scene from "A Most Violent Year." Chastain was nominated for a Golden Globe'
+            " on Thursday, Dec. 11, 2014. The 72nd annual Golden Globe awards will air on NBC"
+            " on Sunday, Jan. 11. (AP Photo/A24 Films, Atsushi Nishijima)AP2014",
+            True,
+        ),
+        (
+            "FILE - In this Aug. 21, 2012, file photo, the Hewlett-Packard Co. logo is seen"
+            " outside the company's headquarters in Palo Alto, Calif.",
+            True,
+        ),
+        ("In this undated photo provided by the police, a man stands by a car.", True),
+        (
+            "- Clockwise from top: Te Kaurinui Parata, in front of the carving shed; Parata"
+            " holds three whale teeth recovered from a beached whale.",
+            True,
+        ),
+        ("From left: Ana Ruiz, Tom Berg and Li Wei at the launch in Oslo.", True),
+        ("Pictured: the flooded square in Venice on Tuesday.", True),
+        # "In this ..." or "In a video ..." opening a news sentence is news
+        ("In this year's budget, the council set aside $2 million for roads.", False),
+        ("In this case, the court found that the police had acted lawfully.", False),
+        ("In this case, images of the crash were shared widely online.", False),
+        ("In a video released Thursday, Joe Biden announced that he is running.", False),
+        ("In this photo-op era, candidates court the cameras more than the voters.", False),
+        # people placed in their picture: a caption of one or two sentences
+        (
+            "Twitter CEO Dick Costolo (far left) and actress Cameron Diaz present the prize"
+            " in Mountain View, California. Each won $3 million.",
+            True,
+        ),
+        ("Sen. Ann Cole, right, talks with an aide in the Capitol on Monday.", True),
+        ("All right, so you're still undaunted and have decided to take the plunge.", False),
+        ("Critics on the left, however, said the plan went too far.", False),
+        # ... but a caption glued to the next paragraph is that paragraph's too
+        (
+            "Journalist Steven Sotloff, left, pictured in Libya in 2011 (Getty)  The White"
+            " House has said it cannot confirm the authenticity of the video.",
+            False,
+        ),
+        # a picture's credit, bracketed however long, or unbracketed after a stop
+        ("Members of a rescue team carry a body during the recovery operation (AFP/Getty)", True),
+        ("Relatives of passengers on flight QZ 8501 console each other (Getty)", True),
+        (
+            "ISIS fighters during a military parade in Raqqa, Syria.  AP Photo/Raqqa Media Center",
+            True,
+        ),
+        ("Protesters march in Kabul on August 16, 2021. REUTERS/Stringer/File Photo", True),
+        ("Chip Somodevilla/Getty Images", True),
+        ("Source: Anadolu Agency/Getty Images", True),
+        ("Stock image via Getty Images", True),
+        # an agency's name signing off a story, or in a sentence, is no credit
+        ("He spoke to reporters on Monday. (Reuters)", False),
+        ("The president told AP/NORC pollsters that he would run again", False),
+        ("The agency said the photo by the soldier was taken in March (AP reported).", False),
+        # a call to readers for their pictures and stories
+        (
+            "Are you in the grips of the wintry storm sweeping across the country? Please share"
+            " your videos, pictures and stories at iReport.",
+            True,
+        ),
+        ("Are you surprised Whitney is the last woman standing? Tell us below.", True),
+        ("Send us your tips.", True),
+        ('"Please share your stories with us," the mayor said on Tuesday.', False),
+        ("Officials asked residents to send photos of the damage to the county.", False),
+        (
+            "The senator asked: Are you ready? Tell us now, she said, and the crowd cheered at"
+            " the rally in Ohio on Monday night.",
+            False,
+        ),
+    ],
+)
+def test_captions_credits_and_calls_to_readers(line: str, furniture: bool) -> None:
+    text = f"Intro line.\n{line}\nLast line."
+    start = text.index(line)
+    assert is_furniture_line(text, start, start + len(line)) is furniture
+
+
 _PHRASE_WORDS = [
     "View", "v\u0130ew", "this", "th\u0131s", "email", "e-mail", "newsletter", "in", "your",
     "browser", "online", "on", "the", "web", "as", "a", "webpage", "having", "trouble",
@@ -172,9 +263,13 @@ def test_the_cheap_check_for_a_furniture_phrase_agrees_with_the_pattern(words: s
     line = words.strip()
     text = f"Intro line.\n{line}\nLast line."
     start, end = text.index(line), text.index(line) + len(line)
-    plain = text_module._FURNITURE_LINE.match(text, start, end) is not None or (
-        end - start <= text_module.SHORT_LINE_CHARS
-        and text_module._FURNITURE_PHRASE.search(text, start, end) is not None
+    plain = (
+        text_module._FURNITURE_LINE.match(text, start, end) is not None
+        or text_module._READER_CALL.match(text, start, end) is not None  # "Email us"
+        or (
+            end - start <= text_module.SHORT_LINE_CHARS
+            and text_module._FURNITURE_PHRASE.search(text, start, end) is not None
+        )
     )
     assert is_furniture_line(text, start, end) is plain
 
