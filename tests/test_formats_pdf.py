@@ -548,3 +548,15 @@ def test_a_pdf_of_tables_only_is_no_source(tmp_path: Path) -> None:
     result = ingest_paths([tmp_path / "bulletin.pdf"])
     assert result.documents == []
     assert "no article text" in " ".join(result.warnings)
+
+
+def test_a_small_dateline_over_a_one_page_articles_headline_is_kept(tmp_path: Path) -> None:
+    # A one-page file's small lines above all its text are a running head only when they
+    # stand apart from it: a dateline set close over the headline is the article's date.
+    runs = [(45.0, 745.0, 8.0, "December 7, 2026"), (45.0, 722.0, 16.0, "Relief road reopens")]
+    runs += set_in_columns(NOTICE, rows=20, lefts=(45,), width=70, top=690)
+    (tmp_path / "article.pdf").write_bytes(typeset_pdf(runs))
+    (doc,) = ingest_paths([tmp_path / "article.pdf"]).documents
+    assert doc.text.startswith("December 7, 2026\n")
+    assert (doc.title, doc.date) == ("Relief road reopens", dt.date(2026, 12, 7))
+    assert not doc.furniture

@@ -30,6 +30,7 @@ malformed and scanned (no text layer) PDFs raise InputError with one line each.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zlib
 from collections import defaultdict
@@ -303,15 +304,17 @@ _HEAD_CHARS = 120  # a running head or foot is one short line
 def _mark_lone_heads(page: _Page, text_size: float) -> None:
     """A one-page file's running head and foot, where nothing repeats to tell them: lines
     set smaller than the text, above all of it in the top zone or below all of it in the
-    bottom zone (a transcript's "Official - Subject to Final Review", its reporter's name)."""
+    bottom zone, a line's height or more apart from it (a transcript's "Official - Subject to
+    Final Review", its reporter's name). A kicker or a dateline stands close to its text."""
     for zone, place in ((1, lambda ln: -ln.top), (-1, lambda ln: ln.bottom)):
-        for line in sorted(page.lines, key=place):
-            if line.furniture:
-                continue
+        ordered = sorted((ln for ln in page.lines if not ln.furniture), key=place)
+        for line, beyond in itertools.pairwise(ordered):
+            apart = line.bottom - beyond.top if zone > 0 else beyond.bottom - line.top
             if (
                 _in_zone(line, page.height) != zone
                 or line.size >= SMALL * text_size
                 or len(line.text) > _HEAD_CHARS
+                or apart < text_size
             ):
                 break
             line.furniture = True
