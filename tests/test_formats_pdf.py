@@ -397,3 +397,166 @@ def test_a_printed_web_page_is_titled_sourced_and_dated_as_the_page(
     path.write_bytes(pdf_bytes(web_page_html(published=published)))
     (doc,) = ingest_paths([path]).documents
     assert (doc.title, doc.outlet, doc.date) == (WEB_HEADLINE, WEB_SITE, date)
+
+
+def test_footnote_marks_are_left_out_of_sentences_and_footnotes_are_furniture() -> None:
+    # The Federal Register's superscript marks had been read into the quotes ("... an AOA
+    # disagree alert,9 (3) revising ...", "... of the AFM 14 used by ...") and a footnote
+    # quoted with its mark ("12The magnitude of the command varies ..."). A subscript and a
+    # unit's power are the text's own.
+    from briefing.formats.pdf import read_pdf
+
+    sentence = (
+        "The agency proposes new software to generate a disagree alert,{} revised crew "
+        "procedures{} and a new routing of the trim wires before further flight."
+    )
+    note = "The alert compares the readings of the two sensors on the airplane."
+
+    def page(opening: str) -> str:
+        text = " ".join([opening, *[sentence.format("<sup>9</sup>", " <sup>10</sup>")] * 4])
+        return (
+            f"<div class='page'><p>{text}</p>"
+            "<p>Emissions of CO<sub>2</sub> fell over 120 km<sup>2</sup> of the estate.</p>"
+            f"<div class='notes'><p><sup>9</sup>{note}</p><p><sup>10</sup>{note}</p></div></div>"
+        )
+
+    markup = (
+        "<html lang='en'><head><style>p { font-size: 10pt; width: 12cm }"
+        "sup { font-size: 0.65em } .notes { position: absolute; bottom: 3cm }"
+        ".notes p { font-size: 7pt } .page { break-after: page; position: relative;"
+        f" height: 24cm }}</style></head><body>{page('First.')}{page('Second.')}</body></html>"
+    )
+    result = read_pdf(pdf_bytes(markup), "notice.pdf")
+    lines = result.text.split("\n")
+    body = " ".join([sentence.format("", "")] * 4)
+    assert [line for line in lines if line.endswith(body)] == [f"First. {body}", f"Second. {body}"]
+    assert "Emissions of CO2 fell over 120 km\u00b2 of the estate." in lines
+    notes = [result.text[s:e] for s, e in result.furniture]
+    assert notes == [note] * 4  # each page's two footnotes, after the page's text
+    assert lines.index(note) == lines.index(f"First. {body}") + 2
+
+
+def test_a_hyphen_at_a_pages_foot_takes_no_slug_into_the_sentence() -> None:
+    # PDFium joins a line ending in a hyphen to whatever it reads next: the Federal Register's
+    # "... after takeoff from Soekarno-" took the typesetter's slug at the page's foot
+    # ("Soekarno-VerDate Sep<11>2014 16:21 Aug 05, 2020 Jkt 250001 ..."), quoted as one.
+    from briefing.formats.pdf import read_pdf
+
+    lines = [
+        "On October 29, 2018, an airplane operated by a",
+        "regional carrier was involved in an accident after",
+        "takeoff from the airport at Soekarno-",
+    ]
+    slug = "VerDate Sep<11>2014 16:21 Aug 05, 2020 Jkt 250001 PO 00000 Frm 00001"
+    runs = [(45.0, 700.0 - 12.5 * n, 9.0, line) for n, line in enumerate(lines)]
+    result = read_pdf(typeset_pdf([*runs, (25.0, 30.0, 6.0, slug)]), "notice.pdf")
+    assert result.text.split("\n") == [" ".join(lines), slug]
+    assert [result.text[s:e] for s, e in result.furniture] == [slug]
+
+
+TRANSCRIPT = [
+    "IN THE SUPREME COURT OF THE UNITED STATES",
+    "The above-entitled matter came on for oral",
+    "argument before the Supreme Court of the United States",
+    "at 1:01 p.m.",
+    "APPEARANCES:",
+    "STEVEN E. MERCER, ESQ., Deputy Attorney General, Los",
+    "Angeles, Cal.; on behalf of the Petitioner.",
+    "CHARLES M. SEVILLA, ESQ., San Diego, Cal.; on behalf",
+    "of the Respondent.",
+]
+
+
+def test_a_double_spaced_transcript_keeps_its_sentences_and_drops_its_margins(
+    tmp_path: Path,
+) -> None:
+    # A court's transcript: a line's height between every two lines, numbered lines, and a
+    # running head set small over a one-page file. Every line had been a paragraph, so the
+    # brief's one fact was "Angeles, Cal.; on behalf of the Petitioner.", and its title the
+    # running head "Official - Subject to Final Review".
+    head = "Official - Subject to Final Review"
+    runs = [(250.0, 756.0, 10.0, head), (260.0, 40.0, 10.0, "Alderson Reporting Company")]
+    runs += [(90.0, 700.0 - 26 * n, 12.0, str(n + 1)) for n in range(len(TRANSCRIPT) + 1)]
+    for n, line in enumerate(TRANSCRIPT):
+        row = n + (n > 0)  # a blank line under the court's name
+        runs.append((126.0 if n != 6 else 148.0, 700.0 - 26 * row, 12.0, line))
+    (tmp_path / "transcript.pdf").write_bytes(typeset_pdf(runs, title="10811.exe"))
+    (doc,) = ingest_paths([tmp_path / "transcript.pdf"]).documents
+    marked = {doc.text[f.start : f.end] for f in doc.furniture}
+    kept = [line for line in doc.text.split("\n") if line not in marked]
+    assert kept == [
+        TRANSCRIPT[0],
+        " ".join(TRANSCRIPT[1:4]),
+        TRANSCRIPT[4],
+        " ".join(TRANSCRIPT[5:7]),
+        " ".join(TRANSCRIPT[7:9]),
+    ]
+    assert {head, "1", "10", "Alderson Reporting Company"} <= marked
+    assert doc.title == TRANSCRIPT[0]
+
+
+def test_table_chart_and_address_lines_are_furniture_and_the_prose_is_not() -> None:
+    # A USDA price report: its quotes had been a chart's axis ("J F M A M J J A S O N D"),
+    # the office's address ("210 Walnut Street, Room 767 Email: ...") and rows whose cells
+    # PDFium had joined with a space ("CME Group Ethanol ($/gal) CME Group"); a county's
+    # election bulletin, rows of names and counts in capitals ("VOTER NOMINATED PJ 2D APP").
+    from briefing.formats.pdf import read_pdf
+
+    prose = (
+        "Ethanol prices rose in every state of the region this week as plants cut output, "
+        "traders said, and the agency will publish its next report at www.example.gov."
+    )
+    runs = set_in_columns([prose], rows=20, lefts=(45,), width=60, top=740)
+    table = [
+        ("Nearby Futures", None),
+        ("CME Group Ethanol ($/gal)", "CME Group"),
+        ("NYMEX Crude Oil ($/barrel)", "CME Group"),
+        ("GAVIN NEWSOM 64 DEM", None),
+        ("Edible Tallow ($/cwt)", None),
+        ("Chicago unq 34.50 30.50", None),
+    ]
+    for n, (left, right) in enumerate(table):
+        runs.append((45.0, 600.0 - 12.5 * n, 9.0, left))
+        if right:
+            runs.append((450.0, 600.0 - 12.5 * n, 9.0, right))
+    runs.append((300.0, 400.0, 5.0, "J F M A M J J A S O N D"))
+    address = ["210 Walnut Street, Room 767 Email: desk@example.gov", "Des Moines, Iowa 50309"]
+    runs += [(45.0, 300.0 - 12.5 * n, 9.0, line) for n, line in enumerate(address)]
+    result = read_pdf(typeset_pdf(runs), "prices.pdf")
+    marked = [result.text[s:e] for s, e in result.furniture]
+    assert [line for line in result.text.split("\n") if line not in marked] == [prose]
+    assert "J F M A M J J A S O N D" in marked
+    assert "GAVIN NEWSOM 64 DEM" in marked
+    assert " ".join(address) in marked
+
+
+def test_a_pdf_of_tables_only_is_no_source(tmp_path: Path) -> None:
+    rows = [
+        "PRECINCT 0050003A ACTON GROUP 13",
+        "1100 REGISTERED VOTERS",
+        "VOTER NOMINATED YES 90 YES 109 YES 96",
+        "NEEL KASHKARI 247 REP NO 142 NO 105 NO 216",
+        "EDMUND G BROWN 69 DEM",
+    ]
+    runs = []
+    for n, row in enumerate(rows):
+        cells = row.split(" YES ", 1) if " YES " in row else [row]
+        runs.append((45.0, 700.0 - 12.5 * n, 8.0, cells[0]))
+        if len(cells) > 1:
+            runs.append((400.0, 700.0 - 12.5 * n, 8.0, "YES " + cells[1]))
+    (tmp_path / "bulletin.pdf").write_bytes(typeset_pdf(runs))
+    result = ingest_paths([tmp_path / "bulletin.pdf"])
+    assert result.documents == []
+    assert "no article text" in " ".join(result.warnings)
+
+
+def test_a_small_dateline_over_a_one_page_articles_headline_is_kept(tmp_path: Path) -> None:
+    # A one-page file's small lines above all its text are a running head only when they
+    # stand apart from it: a dateline set close over the headline is the article's date.
+    runs = [(45.0, 745.0, 8.0, "December 7, 2026"), (45.0, 722.0, 16.0, "Relief road reopens")]
+    runs += set_in_columns(NOTICE, rows=20, lefts=(45,), width=70, top=690)
+    (tmp_path / "article.pdf").write_bytes(typeset_pdf(runs))
+    (doc,) = ingest_paths([tmp_path / "article.pdf"]).documents
+    assert doc.text.startswith("December 7, 2026\n")
+    assert (doc.title, doc.date) == ("Relief road reopens", dt.date(2026, 12, 7))
+    assert not doc.furniture

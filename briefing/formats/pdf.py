@@ -3,14 +3,18 @@
 Chosen over pypdf and pdfminer.six by measurement (bench/formats_bench.py): on a 100-page
 report PDFium extracts in about 0.1 s where pypdf takes 5 s and pdfminer.six 4-26 s, with the
 same words, and it keeps columns in order. PDFium gives lines with their positions; this
-module rebuilds paragraphs from them:
+module reads them and :mod:`briefing.formats.pdflayout` rebuilds paragraphs from them:
 
-- lines are joined into one line per paragraph (a break where the vertical gap, the font
-  size or a short line ending a sentence says a paragraph ends), hyphens at line ends are
-  joined ("recon-" + "struction" -> "reconstruction"), ligatures are spelled out;
+- each printed line is a line: PDFium's own join of a line ending in a hyphen to what it
+  reads next (U+FFFE) is undone, as it may be the page's foot;
+- a footnote's mark (figures set smaller than the text beside them and raised) is left out
+  of the text ("... disagree alert,9 (3) ..." reads "... disagree alert, (3) ..."); a
+  subscript stays, a unit's power is written as one ("km2" -> "km\u00b2");
 - running headers and footers (the same words, digits aside, near the same height in the top
   or bottom tenth of several pages) and page numbers there are furniture lines, placed first
-  and last on their page, so they are kept in the text (offsets stay checkable) but never cited;
+  and last on their page, so they are kept in the text (offsets stay checkable) but never
+  cited; in a one-page file, where nothing repeats, lines set smaller than the text above or
+  below all of it in those zones are;
 - pages are separated by a blank line and ``pages`` holds the offset each page starts at;
 - the title is the metadata's, else the largest line on the first page; a web page printed to
   PDF keeps its "Headline | Site" title, read as title and outlet (the Author is a byline,
@@ -26,14 +30,25 @@ malformed and scanned (no text layer) PDFs raise InputError with one line each.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from briefing.errors import InputError, OwnBriefError
 from briefing.formats import Extracted, TextBuilder
+from briefing.formats.pdflayout import (
+    LIGATURES,
+    SMALL,
+    Line,
+    Vocabulary,
+    clean,
+    common_size,
+    mark_footnotes,
+    paragraphs,
+)
 from briefing.htmlpage import split_site_name
 
 BRIEF_CREATOR = "briefing"  # a brief's Creator: the generator meta of templates/brief.html.j2
@@ -43,18 +58,8 @@ _STREAM = re.compile(rb"stream\r?\n")
 _STEP = 1 << 20  # bytes inflated at a time while measuring
 _ZONE = 0.1  # share of the page height, top and bottom, where running heads and feet sit
 _SAME_HEIGHT = 0.02  # share of the page height within which a repeated line counts as fixed
-_HYPHENS = "-\u2010\u00ad"
-_TERMINAL = ".!?:;\"'\u201d\u2019)"
-_LIGATURES = str.maketrans(
-    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
-)
-_DROP = re.compile("[\ufffe\u00ad\ufeff\u200b]")  # PDFium's soft-hyphen mark, soft hyphens
-_BREAK = re.compile(r"([^\W\d_]+)\ufffe\s*([^\W\d_]+)")
-_WORD_RUN = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
-_TRAILING_WORD = re.compile(r"[^\W\d_]+$")
-_LEADING_WORD = re.compile(r"[^\W\d_]+")
+_PIECE = re.compile("[^\ufffe]*\ufffe|[^\ufffe]+")  # a line cut after PDFium's hyphen marks
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINE = re.compile(r"[^\r\n]+")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
@@ -80,21 +85,9 @@ _JUNK_TITLE = re.compile(
 
 
 @dataclass
-class _Line:
-    text: str
-    top: float  # of the first character (PDF space: y grows upwards)
-    bottom: float  # of the last character: PDFium can join two hyphenated lines into one
-    end_top: float  # top of the last character
-    left: float
-    right: float
-    size: float
-    furniture: bool = False
-
-
-@dataclass
 class _Page:
     height: float
-    lines: list[_Line]
+    lines: list[Line]
     pictures: bool = False
 
     @property
@@ -112,6 +105,19 @@ def _utf16_indexer(text: str) -> Callable[[int], int]:
         offsets.append(unit)
         unit += 2 if ord(ch) >= 0x10000 else 1
     return lambda i: offsets[i]
+
+
+# A footnote's mark: one to three figures set smaller than the text beside them, their
+# foot raised by more than _MARK_RISE of its height (superscript figures are set 0.6 to 0.9 of
+# the size, raised 0.3 to 0.4 of it; a subscript is lowered, a different font at most 0.1)
+_MARK = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
+_MARK_SHRINK = 0.95
+_LONE_MARK_SHRINK = 0.8  # a mark standing between two words is set clearly smaller
+_LETTER = re.compile(r"[^\W\d_]")
+_MARKED = ".,;:)]\"'\u201d\u2019"  # a mark follows a word or its closing punctuation
+_MARK_RISE = 0.2
+_POWERS = {"2": "\u00b2", "3": "\u00b3"}
+_UNIT = re.compile(r"(?<![^\W\d_])(?:[mck]?m|ft|in|mi|yd)\Z")  # "km" before a raised 2: km\u00b2
 
 
 _IMPLAUSIBLE = 0.5  # a font size under this share of its glyph's box is the font's, unscaled
@@ -132,26 +138,22 @@ def _read_page(page: object) -> _Page:
     try:
         raw = textpage.get_text_range()
         index = _utf16_indexer(raw)
-        lines: list[_Line] = []
+
+        def box(i: int) -> tuple[float, float, float, float]:
+            return textpage.get_charbox(index(i), loose=True)  # type: ignore[no-any-return]
+
+        def size(i: int, low: float, top: float) -> float:
+            return _plausible_size(pdfium_c.FPDFText_GetFontSize(textpage.raw, index(i)), top - low)
+
+        lines: list[Line] = []
         for m in _LINE.finditer(raw):
-            text = m.group(0)
-            lead = len(text) - len(text.lstrip())
-            body = text.strip()
-            if not body:
-                continue
-            first = index(m.start() + lead)
-            last = index(m.start() + lead + len(body) - 1)
-            left, low, _, top = textpage.get_charbox(first, loose=True)
-            _, bottom, right, end_top = textpage.get_charbox(last, loose=True)
-            # The larger of the first and last characters' sizes: a line may open with a
-            # footnote's superscript number or a run-in label in small capitals ("AGENCY:")
-            size = max(
-                _plausible_size(pdfium_c.FPDFText_GetFontSize(textpage.raw, first), top - low),
-                _plausible_size(
-                    pdfium_c.FPDFText_GetFontSize(textpage.raw, last), end_top - bottom
-                ),
-            )
-            lines.append(_Line(body, top, bottom, end_top, left, right, size))
+            # PDFium joins a line ending in a hyphen to the next without a line break (U+FFFE
+            # for the hyphen), even when the next is no line of the same paragraph: a page's
+            # last word "Soekarno-" took the typesetter's slug from the page's foot
+            for piece in _PIECE.finditer(raw, m.start(), m.end()):
+                line = _read_line(raw, piece.start(), piece.end(), box, size)
+                if line is not None:
+                    lines.append(line)
         pictures = False
         if len(lines) <= 6:  # a page of text is no scan; only a nearly empty one is looked at
             images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)  # type: ignore[attr-defined]
@@ -162,11 +164,109 @@ def _read_page(page: object) -> _Page:
         page.close()  # type: ignore[attr-defined]  # its decoded content is freed page by page
 
 
+_Box = Callable[[int], tuple[float, float, float, float]]
+
+
+def _read_line(
+    raw: str, start: int, end: int, box: _Box, size: Callable[[int, float, float], float]
+) -> Line | None:
+    """The line ``raw[start:end]`` with its place and size, footnote marks left out."""
+    while start < end and raw[start].isspace():
+        start += 1
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return None
+    first, last = start, end - 1
+    left, low, _, top = box(first)
+    _, bottom, right, end_top = box(last)
+    marks: list[tuple[int, int, str]] = []
+    # Marks are looked for in a line of words set left to right (a table's figures and text
+    # set vertically, as a margin's slug, have none)
+    if (
+        right - left > abs(bottom - low)
+        and _MARK.search(raw, start, end)
+        and _LETTER.search(raw, start, end)
+    ):
+        marks = _marks(raw, start, end, box)
+    if marks and (marks[0][0] == start or marks[-1][1] == end):
+        # the line's place and size are its text's, not a mark's
+        dropped = {i for s, e, _ in marks for i in range(s, e)}
+        kept = [i for i in range(start, end) if i not in dropped and not raw[i].isspace()]
+        if not kept:
+            return None
+        first, last = kept[0], kept[-1]
+        left, low, _, top = box(first)
+        _, bottom, right, end_top = box(last)
+    # The larger of the first and last characters' sizes: a line may open with a run-in
+    # label in small capitals ("AGENCY:")
+    line_size = max(size(first, low, top), size(last, bottom, end_top))
+    text, at = [], start
+    for s, e, keep in marks:
+        text.append(raw[at:s] + keep)
+        at = e
+    text.append(raw[at:end])
+    body = "".join(text)
+    if body.endswith("\ufffe"):
+        body = body[:-1] + "-"
+    return Line(
+        body,
+        top,
+        bottom,
+        end_top,
+        left,
+        right,
+        line_size,
+        mark=bool(marks) and marks[0][0] == start,
+    )
+
+
+def _marks(raw: str, start: int, end: int, box: _Box) -> list[tuple[int, int, str]]:
+    """The footnote marks in ``raw[start:end]``: figures set smaller than the character
+    beside them and raised above its baseline ("... disagree alert,9 (3) revising ...", a
+    footnote's own "12The magnitude ..."), each with what stands for it in the text: nothing,
+    or a power of a unit ("km2" -> "km\u00b2"). A subscript sits lower ("CO2"), a figure of
+    the text on it."""
+    found: list[tuple[int, int, str]] = []
+    for m in _MARK.finditer(raw, start, end):
+        s, e = m.span()
+        near, shrink = s - 1, _MARK_SHRINK
+        if s == start or raw[s - 1].isspace():
+            # a mark standing alone ("(MCAS) 8 can", a footnote's "1 The ..."): between words,
+            # measured against the next word's first letter; a table's figures are not
+            after = e
+            while after < end and raw[after].isspace():
+                after += 1
+            if after == end or not raw[after].isalpha():
+                continue
+            before = s - 1
+            while before >= start and raw[before].isspace():
+                before -= 1
+            if before >= start and not (raw[before].isalpha() or raw[before] in _MARKED):
+                continue
+            near, shrink = after, _LONE_MARK_SHRINK
+        elif not (raw[s - 1].isalpha() or raw[s - 1] in _MARKED):
+            continue  # "$31,850", "x+2": a figure of the text
+        left, low, right, top = box(s)
+        near_left, near_low, near_right, near_top = box(near)
+        height = near_top - near_low
+        if height <= 0 or top - low >= shrink * height or low - near_low <= _MARK_RISE * height:
+            continue
+        slack = _MARK_RISE * height  # a mark stands beside its word, not over or under it
+        if left < near_right - slack if near < s else right > near_left + slack:
+            continue
+        keep = ""
+        if m.group(0) in _POWERS and near < s and _UNIT.search(raw, start, s):
+            keep = _POWERS[m.group(0)]
+        found.append((s, e, keep))
+    return found
+
+
 def _key(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def _in_zone(line: _Line, height: float) -> int:
+def _in_zone(line: Line, height: float) -> int:
     """1 for the top zone, -1 for the bottom zone, 0 for the body of the page."""
     if line.bottom >= height * (1 - _ZONE):
         return 1
@@ -198,142 +298,31 @@ def _mark_furniture(pages: Sequence[_Page]) -> None:
                 line.furniture = True
 
 
-def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", _DROP.sub("", text.translate(_LIGATURES)))
+_HEAD_CHARS = 120  # a running head or foot is one short line
 
 
-class _Vocabulary:
-    """The words and hyphenated compounds a document uses within its lines, which decide
-    whether a hyphen at a line end is the typesetter's ("recon-struction") or the word's own
-    ("long-term"); PDFium marks both alike."""
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        self.words: Counter[str] = Counter()
-        self.compounds: Counter[str] = Counter()
-        for text in texts:
-            for m in _WORD_RUN.finditer(text):
-                word = m.group(0).lower().replace("\u2010", "-")
-                (self.compounds if "-" in word else self.words)[word] += 1
-
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        """Whether ``left-`` at a line end and ``right`` on the next line are one hyphenated
-        word; when the document never writes either form, the typesetter's hyphen is likelier."""
-        if not right[:1].islower():
-            return True  # "non-" + "Western", "COVID-" + "19"
-        compound = f"{left}-{right}".lower()
-        joined = (left + right).lower()
-        return self.compounds[compound] > 0 and self.compounds[compound] >= self.words[joined]
-
-
-def _join(paragraph: str, line: str, vocabulary: _Vocabulary) -> str:
-    """Two lines of one paragraph; a hyphen at the line end joins the word (and is kept when
-    the word is a hyphenated compound)."""
-    if paragraph[-1:] in _HYPHENS and paragraph[-2:-1].isalpha():
-        if paragraph[-1] == "\u00ad":  # a soft hyphen is never part of the word
-            return paragraph[:-1] + line
-        left = _TRAILING_WORD.search(paragraph[:-1])
-        right = _LEADING_WORD.match(line)
-        if left and right and vocabulary.keeps_hyphen(left.group(0), right.group(0)):
-            return paragraph[:-1] + "-" + line
-        if line[:1].isalpha():
-            return paragraph[:-1] + line
-        return paragraph + line
-    return paragraph + " " + line
-
-
-def _rejoin_breaks(text: str, vocabulary: _Vocabulary) -> str:
-    """PDFium's own joins of hyphenated lines (U+FFFE): kept as a hyphen or joined."""
-
-    def decide(m: re.Match[str]) -> str:
-        left, right = m.group(1), m.group(2)
-        return f"{left}-{right}" if vocabulary.keeps_hyphen(left, right) else left + right
-
-    return _BREAK.sub(decide, text)
-
-
-_CHAR_EM = 0.6  # a character's width, in ems of its font size, at the widest of running text
-
-
-def _breaks(prev: _Line, line: _Line, para_right: float) -> bool:
-    """Whether ``line`` starts a new paragraph after ``prev`` (both body lines)."""
-    size = max(prev.size, line.size, 1.0)
-    if abs(prev.size - line.size) > 0.15 * size:
-        return True  # a heading, a caption, a footnote
-    if line.top > prev.end_top + 0.5 * size:
-        # moved up: the next column or a text box; a sentence left open at a column's foot
-        # goes on at the next column's head ("... airspeed disagree alert, and" / "altitude
-        # disagree alert, and may affect ...")
-        return not (
-            line.left >= prev.right - size
-            and prev.text[-1:] not in _TERMINAL
-            and line.text[:1].islower()
-        )
-    if prev.bottom - line.top > 0.45 * size:
-        return True  # a blank line's worth of space
-    room = max(para_right, line.right) - prev.right  # left at the end of the previous line
-    ends = prev.text[-1:] in _TERMINAL or not prev.text[-1:].isalnum()
-    starts = line.text[:1].isupper() or line.text[:1].isdigit() or not line.text[:1].isalnum()
-    # A line left short before a capital starts a paragraph only if the capital's word would
-    # have fitted there: ragged-right text wraps before a long word ("... much more likely
-    # than" / "Republicans to support ..." is one sentence)
-    first = line.text.split(maxsplit=1)[0] if line.text.strip() else ""
-    fitted = room > (len(first) + 1) * _CHAR_EM * size
-    return room > 4 * size and (ends or (starts and fitted))
-
-
-# A table's cells: figures ("30.50", "$6,205", "(1.2)", "12%"), a range's dash, a dot leader
-# and the placeholders price tables print for no quote ("unq", "n/a").
-_FIGURE = re.compile(r"[$\u20ac\u00a3]?(?:\([-+\u2212]?[\d.,]*\d%?\)|[-+\u2212]?[\d.,]*\d%?)\.?")
-_MEASURED = re.compile(r"[$\u20ac\u00a3%]|\d\.\d")  # money, a share, decimals: no date, no count
-_BETWEEN_FIGURES = re.compile(r"[-\u2013\u2014]|\.{3,}|unq|n/?a|nc|--")
-
-
-def _is_table_row(text: str) -> bool:
-    """Whether a line reads as a table's row: two figures with nothing between them but
-    another cell, one of them money, a share or a decimal ("Chicago 30.50 unq 28.00 Tallows,
-    ...", "Cornstalks 41.25 39.38 52.00", "$85 ...... $0 ...... $85"). Running text names
-    figures with words between them ("Applications rose to 344,000 from 293,000."); two
-    whole numbers side by side are more often a date ("March 5 2020") or a count."""
-    tokens = text.split()
-    if not text.endswith(".") and all(
-        _FIGURE.fullmatch(t) or _BETWEEN_FIGURES.fullmatch(t.lower()) for t in tokens
-    ):
-        return any(_MEASURED.search(t) for t in tokens)  # a cell alone: "2.6170", "$85"
-    last: str | None = None  # the figure before, when only cells came since
-    for token in tokens:
-        if _FIGURE.fullmatch(token):
-            if last is not None and (_MEASURED.search(last) or _MEASURED.search(token)):
-                return True
-            last = token
-        elif not _BETWEEN_FIGURES.fullmatch(token.lower()):
-            last = None
-    return False
-
-
-def _paragraphs(lines: Sequence[_Line], vocabulary: _Vocabulary) -> list[tuple[str, bool]]:
-    """The paragraphs of a page's body lines, each with whether it is a table's row: a row is
-    a line of its own, kept in the text but never quoted as a sentence (furniture)."""
-    out: list[tuple[str, bool]] = []
-    prev: _Line | None = None
-    para_right = 0.0
-    for line in lines:
-        text = _clean(_rejoin_breaks(line.text.translate(_LIGATURES), vocabulary)).strip()
-        if not text:
-            continue
-        row = _is_table_row(text)
-        if prev is None or row or out[-1][1] or _breaks(prev, line, para_right):
-            out.append((text, row))
-            para_right = line.right
-        else:
-            out[-1] = (_join(out[-1][0], text, vocabulary), False)
-            para_right = max(para_right, line.right)
-        prev = line
-    return out
+def _mark_lone_heads(page: _Page, text_size: float) -> None:
+    """A one-page file's running head and foot, where nothing repeats to tell them: lines
+    set smaller than the text, above all of it in the top zone or below all of it in the
+    bottom zone, a line's height or more apart from it (a transcript's "Official - Subject to
+    Final Review", its reporter's name). A kicker or a dateline stands close to its text."""
+    for zone, place in ((1, lambda ln: -ln.top), (-1, lambda ln: ln.bottom)):
+        ordered = sorted((ln for ln in page.lines if not ln.furniture), key=place)
+        for line, beyond in itertools.pairwise(ordered):
+            apart = line.bottom - beyond.top if zone > 0 else beyond.bottom - line.top
+            if (
+                _in_zone(line, page.height) != zone
+                or line.size >= SMALL * text_size
+                or len(line.text) > _HEAD_CHARS
+                or apart < text_size
+            ):
+                break
+            line.furniture = True
 
 
 def _title(meta: dict[str, str], first: _Page | None) -> tuple[str | None, str | None]:
     """The title, and the site a web page printed to PDF names in it ("Headline | Site")."""
-    title = " ".join(_clean(meta.get("Title") or "").split())
+    title = " ".join(clean(meta.get("Title") or "").split())
     if title and not _JUNK_TITLE.match(title.lower()) and len(title) <= 300:
         return split_site_name(title)
     return _largest_line(first), None
@@ -356,7 +345,7 @@ def _largest_line(first: _Page | None) -> str | None:
     for ln in body[start:]:
         if abs(ln.size - biggest) > 0.05 * biggest or len(parts) == _TITLE_LINES:
             break
-        parts.append(_clean(ln.text).strip())
+        parts.append(clean(ln.text).strip())
     return " ".join(p for p in parts if p) or None
 
 
@@ -429,7 +418,12 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     if not any(page.lines for page in pages):
         raise InputError(path, "PDF has no text layer (a scan?): run OCR on it first; skipped")
     _mark_furniture(pages)
-    vocabulary = _Vocabulary(ln.text.translate(_LIGATURES) for p in pages for ln in p.lines)
+    text_size = common_size(ln for page in pages for ln in page.lines if not ln.furniture)
+    if len(pages) == 1:
+        _mark_lone_heads(pages[0], text_size)
+    for page in pages:
+        mark_footnotes(page.lines, text_size)
+    vocabulary = Vocabulary(ln.text.translate(LIGATURES) for p in pages for ln in p.lines)
     builder = TextBuilder()
     for page in pages:
         builder.new_page()
@@ -442,12 +436,15 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             key=lambda ln: -ln.top,
         )
         for line in top:
-            builder.line(_clean(line.text), furniture=True)
-        body = [ln for ln in page.lines if not ln.furniture]
-        for paragraph, row in _paragraphs(body, vocabulary):
+            builder.line(clean(line.text), furniture=True)
+        body = [ln for ln in page.lines if not (ln.furniture or ln.footnote)]
+        for paragraph, row in paragraphs(body, vocabulary, text_size):
             builder.line(paragraph, furniture=row)
+        footnotes = [ln for ln in page.lines if ln.footnote]
+        for paragraph, _ in paragraphs(footnotes, vocabulary):
+            builder.line(paragraph, furniture=True)
         for line in bottom:
-            builder.line(_clean(line.text), furniture=True)
+            builder.line(clean(line.text), furniture=True)
     scanned = [n for n, page in enumerate(pages, 1) if page.scanned]
     notes: tuple[str, ...] = ()
     if count > len(pages):
