@@ -265,6 +265,13 @@ def render_html(
     """
     numbers = _SourceNumbers(brief.sources)
     lineup = lineup_view(brief)
+    # Each droppable item's place in its list, for its element id (``bottom-2``): the PDF fit
+    # measures items by it, on a page of several stories as on a one-story page.
+    places = {
+        (name, id(item)): index
+        for name in ("bottom_line", "facts", "contradictions", "watch")
+        for index, item in enumerate(getattr(brief, name))
+    }
     try:
         template = _environment().get_template(TEMPLATE_NAME)
         return template.render(
@@ -293,6 +300,7 @@ def render_html(
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
             lineup=lineup,
+            item_index=lambda name, item: places[(name, id(item))],
             reprint_lines=reprint_lines(brief),
             reprint_lines_shown=REPRINT_LINES,
         )
