@@ -239,8 +239,13 @@ def listed_developments(brief: Brief) -> list[Fact]:
         on_page = {fact_story(f, story_of) for f in [*brief.bottom_line, *items]}
         above += [s.headline for s in brief.stories if s.id in on_page]
     shown = {_words(statement) for statement in above}
-    unseen = [f for f in changes.new_facts if _words(f.statement) not in shown and page_worthy(f)]
-    return unseen[: changes.shown_new_facts]
+    listed: list[Fact] = []
+    for fact in changes.new_facts:  # the first few: a day may have hundreds
+        if len(listed) >= changes.shown_new_facts:
+            break
+        if _words(fact.statement) not in shown and page_worthy(fact):
+            listed.append(fact)
+    return listed
 
 
 _STORY_STATUSES = (
