@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefing.claims import needs_context
+from briefing.claims import about_coverage, needs_context, slanted
 from briefing.lexicon import fold_quote, normalise_statement
 from briefing.models import (
     Brief,
@@ -188,10 +189,11 @@ def _moving_first(
     stories: Sequence[StoryChange],
     updated: Sequence[str],
 ) -> tuple[Fact, ...]:
-    """Today's new facts, an update's new sentences first (the ``updated`` documents'), then
-    the rest of an updated story's, then a developing story's, then the rest; within each,
-    sentences that stand alone, then headlines, then sentences that lean on the one before
-    ("It makes no exceptions ..."); otherwise in the brief's order."""
+    """Today's new facts, the sentences a page lists (``page_worthy`` and ending as sentences
+    do) before headlines and the rest; within each, an update's new sentences first (the
+    ``updated`` documents'), then the rest of an updated story's, then a developing story's,
+    then the rest; then sentences that lean on the one before ("It makes no exceptions ...")
+    last; otherwise in the brief's order."""
     rank = {"updated": 1, "developing": 2}
     order = {c.story_id: rank[c.status] for c in stories if c.story_id and c.status in rank}
     story_of = story_of_sources(brief.stories)
@@ -199,6 +201,7 @@ def _moving_first(
         sorted(  # stable
             new_facts,
             key=lambda f: (
+                not (page_worthy(f) and ends_sentence(f.statement)),
                 0
                 if any(c.source_id in updated for c in f.citations)
                 else order.get(fact_story(f, story_of) or "", 3),
@@ -209,21 +212,40 @@ def _moving_first(
     )
 
 
+def page_worthy(fact: Fact) -> bool:
+    """Whether a new fact may be listed as a development on the page: it stands alone (no
+    sentence leaning on the one before, ``claims.needs_context``), tells rather than argues
+    (no "OPINION:" headline, question or writer's voice, ``claims.slanted``) and tells the
+    news rather than who reported it. The JSON keeps every new fact."""
+    statement = fact.statement
+    return not (needs_context(statement) or slanted(statement) or about_coverage(statement))
+
+
 def listed_developments(brief: Brief) -> list[Fact]:
     """The new facts "New developments" lists on the page as it stands (the fit may have
-    dropped items): the first ``shown_new_facts`` of those not printed above it, so no sentence
-    is said twice in a row; the rest are only counted. Above it stand the bottom line of a
-    one-story page, and every story of a page of several."""
+    dropped items): the first ``shown_new_facts`` of those that are ``page_worthy`` and not
+    printed above it, so no sentence is said twice in a row; the rest are only counted. Above
+    it stand the bottom line of a one-story page, and every story of a page of several, with
+    its heading (a headline among the new facts is its story's heading there)."""
     changes = brief.changes
     if changes is None:
         return []
     above = [f.statement for f in brief.bottom_line]
     if len(brief.stories) > 1:  # the lineup: each story's lines, facts, sides and watch
-        above += [f.statement for f in [*brief.facts, *brief.watch]]
+        items = [*brief.facts, *brief.watch]
+        above += [f.statement for f in items]
         above += [side.statement for c in brief.contradictions for side in c.sides]
+        story_of = story_of_sources(brief.stories)
+        on_page = {fact_story(f, story_of) for f in [*brief.bottom_line, *items]}
+        above += [s.headline for s in brief.stories if s.id in on_page]
     shown = {_words(statement) for statement in above}
-    unseen = [f for f in changes.new_facts if _words(f.statement) not in shown]
-    return unseen[: changes.shown_new_facts]
+    listed: list[Fact] = []
+    for fact in changes.new_facts:  # the first few: a day may have hundreds
+        if len(listed) >= changes.shown_new_facts:
+            break
+        if _words(fact.statement) not in shown and page_worthy(fact):
+            listed.append(fact)
+    return listed
 
 
 _STORY_STATUSES = (
@@ -235,15 +257,47 @@ _STORY_STATUSES = (
 CHANGES_SHOWN = 3  # stories per status, contradictions per list, on the page; all in the JSON
 
 
-def story_moves(changes: Changes) -> list[tuple[str, list[StoryChange], int]]:
-    """For the page: (label, the stories shown, how many more) for each status that has any."""
+@dataclass(frozen=True)
+class StoryMove:
+    """One line of Since yesterday's Stories: a status, the stories of it the page shows above
+    (named by their place; their headings carry the status), then the others by headline."""
+
+    label: str
+    above: str  # "stories 1 and 3 above", "" when none of them is on the page
+    shown: list[StoryChange]
+    more: int  # how many more are only in the JSON
+
+
+def story_moves(changes: Changes, on_page: Mapping[str, int] | None = None) -> list[StoryMove]:
+    """For the page: each status that has any stories, the stories of it the page shows above
+    counted by their place (``on_page``: story id -> its number among the top stories, 0 for
+    an Other stories line) and not named again, then up to CHANGES_SHOWN others by headline."""
+    on_page = on_page or {}
     moves = []
     for status, label in _STORY_STATUSES:
         group = [s for s in changes.stories if s.status == status]
-        if group:
-            shown = group[:CHANGES_SHOWN]
-            moves.append((label, shown, len(group) - len(shown)))
+        if not group:
+            continue
+        places = [on_page[s.story_id] for s in group if s.story_id and s.story_id in on_page]
+        rest = [s for s in group if not (s.story_id and s.story_id in on_page)]
+        shown = rest[:CHANGES_SHOWN]
+        moves.append(StoryMove(label, _places_above(places), shown, len(rest) - len(shown)))
     return moves
+
+
+def _places_above(places: Sequence[int]) -> str:
+    """``[1, 3, 0]`` -> "stories 1 and 3, and 1 other story above"; ``[2]`` -> "story 2 above"."""
+    if not places:
+        return ""
+    tops = [str(n) for n in sorted(p for p in places if p)]
+    others = len(places) - len(tops)
+    parts = []
+    if tops:
+        listed = tops[0] if len(tops) == 1 else f"{', '.join(tops[:-1])} and {tops[-1]}"
+        parts.append(f"{'story' if len(tops) == 1 else 'stories'} {listed}")
+    if others:
+        parts.append(f"{others} other {'story' if others == 1 else 'stories'}")
+    return f"{', and '.join(parts) if len(tops) > 1 else ' and '.join(parts)} above"
 
 
 def story_statements(brief: Brief) -> list[PreviousStory]:

@@ -86,8 +86,12 @@ def test_each_story_is_new_developing_or_gone_quiet() -> None:
     developing = next(c for c in day2.changes.stories if c.status == "developing")
     assert developing.new_facts >= 1 and developing.story_id in {s.id for s in day2.stories}
     md = render_markdown(day2)
-    since = md[md.index("## Since yesterday") :]
-    assert f"- Gone quiet: {bridge}" in since and f"- New: {orchard}" in since
+    above, since = md[: md.index("## Since yesterday")], md[md.index("## Since yesterday") :]
+    assert f"- Gone quiet: {bridge}" in since
+    # a story the page shows is marked in its own heading, not named again below it
+    number = 1 + [s.headline for s in day2.stories].index(orchard)
+    assert f"### {number}. {orchard} *(new)*" in above and orchard not in since
+    assert f"- New: story {number} above" in since
     # Only news is listed: the same facts again are not a developing story.
     again = track_changes(day1, previous)
     assert [c.status for c in again.stories] == []
@@ -314,3 +318,76 @@ def test_an_updates_own_new_sentence_leads_its_storys_new_facts() -> None:
     added = fact("The commissioner said on Saturday he would report to work.", "updated-wire")
     ordered = _moving_first(make_brief(), [retold, added], [], ["updated-wire"])
     assert ordered == (added, retold)
+
+
+def test_a_story_the_page_shows_is_marked_there_and_one_it_left_out_is_named() -> None:
+    from briefing.render.html import render_html
+
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(story_statements(day1))
+    )
+    day2 = build_brief(
+        [*DOCS, make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False), today=DAY + dt.timedelta(days=1), previous=previous,
+    )  # fmt: skip
+    assert day2.changes is not None
+    orchard = next(c for c in day2.changes.stories if c.status == "new")
+    number = 1 + [s.id for s in day2.stories].index(orchard.story_id or "")
+    html = render_html(day2)
+    since = html[html.index('id="since-yesterday"') :]
+    assert f'{orchard.headline} <span class="story-status">new</span></h3>' in html
+    assert f"<li>New: story {number} above</li>" in since and orchard.headline not in since
+    # the page fit took the story's lines off the page: Since yesterday names it
+    story = next(s for s in day2.stories if s.id == orchard.story_id)
+    gone = day2.model_copy(
+        update={
+            name: [
+                f for f in getattr(day2, name) if f.citations[0].source_id not in story.source_ids
+            ]
+            for name in ("bottom_line", "facts", "watch")
+        }
+    )
+    assert f"- New: {orchard.headline}" in render_markdown(gone)
+    assert f'<li>New: <span dir="ltr">{orchard.headline}</span></li>' in render_html(gone)
+
+
+def test_new_developments_list_sentences_not_opinion_leaning_lines_or_headings() -> None:
+    """From an installed wheel, a day's New developments were two headlines printed as the
+    story headings just above, and elsewhere an opinion piece's "OPINION:" headline and a
+    sentence leaning on the one before: the page lists sentences that stand alone and tell
+    (the JSON keeps every new fact)."""
+    from brief_samples import cite, daily_brief
+
+    from briefing.changes import _moving_first
+    from briefing.models import BriefStory, Fact
+
+    brief = daily_brief(n_sources=4)
+    assert brief.changes is not None
+    stories = [
+        BriefStory(id="s1", rank=1, headline="Ferry operator and union agree to talks",
+                   source_ids=("doc0001", "doc0002")),
+        BriefStory(id="s2", rank=2, headline="Council reviews the flood barriers",
+                   source_ids=("doc0003", "doc0004")),
+    ]  # fmt: skip
+
+    def fact(statement: str, source: int = 3) -> Fact:
+        return Fact(statement=statement, citations=(cite(source, statement[:20]),))
+
+    opinion = fact("OPINION: The ferry strike shows the port is badly run")
+    labelled = fact("Opinion | Why the council should rethink the barriers")
+    leaning = fact("That decision left the islands without fresh food for a week.")
+    heading = fact(stories[0].headline, source=1)  # the heading of a story on the page
+    headline = fact("Harbour master names new deputy")
+    sentence = fact("The harbour master said the crossings would resume on Friday.")
+    new = (opinion, labelled, leaning, heading, headline, sentence)
+    changes = brief.changes.model_copy(update={"new_facts": new, "shown_new_facts": 5})
+    page = brief.model_copy(update={"stories": stories, "changes": changes})
+    assert listed_developments(page) == [headline, sentence]
+    md = render_markdown(page)
+    listed = md[md.index("**New developments**") :].split("\n\n")[0]
+    assert sentence.statement in listed and "OPINION" not in listed and "Opinion" not in listed
+    assert "(and 4 more in the JSON)" in listed
+    # sentences before headlines, even an updated story's headline before another's sentence
+    elsewhere = fact("The council said the barrier review would be published in May.", 4)
+    assert _moving_first(page, [headline, elsewhere], [], ["doc0003"]) == (elsewhere, headline)

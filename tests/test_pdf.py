@@ -499,3 +499,80 @@ def test_a_daily_brief_with_many_new_developments_fits_one_page() -> None:
     result = render_pdf(brief)
     assert len(pdf_pages(result.data)) == 1
     assert result.brief.changes is not None
+
+
+def _lineup_brief(words: int) -> Brief:
+    """A page of eight stories, one line each (three top stories, five Other stories), each
+    line about ``words`` words long."""
+    from briefing.models import BriefStory
+
+    base = make_brief(n_facts=0, n_contradictions=0, n_watch=0, n_actors=0, n_sources=8)
+    filler = " ".join(["while crews worked on the northern embankment"] * (words // 7))
+    lines = [
+        Fact(
+            id=f"b{k}",
+            statement=f"Story {k} line says the council met, {filler}.",
+            citations=(cite(k, f"Story {k} line"),),
+        )
+        for k in range(1, 9)
+    ]
+    stories = [
+        BriefStory(
+            id=f"s{k}",
+            rank=k,
+            headline=f"Headline of story {k} about the river works",
+            source_ids=(f"doc{k:04d}",),
+        )
+        for k in range(1, 9)
+    ]
+    return base.model_copy(update={"bottom_line": lines, "stories": stories})
+
+
+def _fewest_drops(brief: Brief, font_pt: float) -> int:
+    for drop in range(len(drop_sequence(brief)) + 1):
+        html = render_html(drop_items(brief, drop)[0], font_pt=font_pt)
+        if len(HTML(string=html).render().pages) == 1:
+            return drop
+    raise AssertionError("does not fit even with everything dropped")
+
+
+def test_a_story_does_not_leave_the_page_for_want_of_a_smaller_type_size() -> None:
+    # The reviewer's day-2 daily PDF dropped every Other stories line and left a tenth of the
+    # page blank: the next line did not fit at 10 pt, and the font only stepped down when
+    # dropping everything was not enough. A story (or a section) now stays at 9.5 or 9 pt.
+    words = 40
+    while True:  # the shortest lines with which the base size loses a story the floor keeps
+        brief = _lineup_brief(words)
+        at_base, at_floor = _fewest_drops(brief, 10.0), _fewest_drops(brief, 9.0)
+        if at_base > at_floor:
+            break
+        words += 7
+        assert words < 200
+    result = render_pdf(brief)
+    assert len(pdf_pages(result.data)) == 1
+    assert result.font_pt < 10.0
+    kept = len(result.brief.bottom_line)
+    assert kept == len(brief.bottom_line) - at_floor > len(brief.bottom_line) - at_base
+    # the fewest drops at the size taken: one item more does not fit
+    dropped = sum(result.omitted.values())
+    assert dropped == _fewest_drops(brief, result.font_pt)
+    assert "OTHER STORIES" in pdf_text(result.data)
+
+
+def test_a_page_that_loses_no_story_keeps_the_base_size() -> None:
+    # Dropping key developments that leave their section on the page is no reason for a
+    # smaller size: only a story or a section leaving the page is.
+    brief = make_brief(n_facts=40, n_contradictions=2, n_sources=10)
+    result = render_pdf(brief)
+    assert result.omitted.get("facts", 0) > 0 and result.brief.facts
+    assert result.font_pt == 10.0
+
+
+def test_every_line_of_a_page_of_several_stories_is_measured_by_the_fit() -> None:
+    # The fit estimates what to drop from each item's measured height: the items of a page of
+    # several stories carry the element ids a one-story page's do (they had none, and the
+    # estimate dropped every line before the search crept back).
+    brief = _lineup_brief(40)
+    html = render_html(brief)
+    for index in range(len(brief.bottom_line)):
+        assert html.count(f'id="bottom-{index}"') == 1

@@ -22,7 +22,7 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from briefing.changes import CHANGES_SHOWN, listed_developments, story_moves
+from briefing.changes import CHANGES_SHOWN, listed_developments
 from briefing.errors import RenderError
 from briefing.models import Brief, Citation, SourceRef
 from briefing.render.markdown import (
@@ -32,6 +32,7 @@ from briefing.render.markdown import (
     as_label,
     cite_labels,
     lineup_view,
+    page_story_moves,
     quote_and_also,
     quoted,
     reprint_lines,
@@ -263,6 +264,14 @@ def render_html(
     brief cites, in full, grouped by source.
     """
     numbers = _SourceNumbers(brief.sources)
+    lineup = lineup_view(brief)
+    # Each droppable item's place in its list, for its element id (``bottom-2``): the PDF fit
+    # measures items by it, on a page of several stories as on a one-story page.
+    places = {
+        (name, id(item)): index
+        for name in ("bottom_line", "facts", "contradictions", "watch")
+        for index, item in enumerate(getattr(brief, name))
+    }
     try:
         template = _environment().get_template(TEMPLATE_NAME)
         return template.render(
@@ -284,13 +293,14 @@ def render_html(
             footer=footer_text(brief),
             format_date=format_date,
             safe_url=safe_url,
-            story_moves=story_moves(brief.changes) if brief.changes else [],
+            story_moves=page_story_moves(brief, lineup),
             developments=listed_developments(brief),
             changes_shown=CHANGES_SHOWN,
             side_label=lambda side: side_label(side, brief),
             text_dir=text_dir,
             appendix=numbers.appendix(brief) if appendix else [],
-            lineup=lineup_view(brief),
+            lineup=lineup,
+            item_index=lambda name, item: places[(name, id(item))],
             reprint_lines=reprint_lines(brief),
             reprint_lines_shown=REPRINT_LINES,
         )

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import jinja2
 
-from briefing.changes import CHANGES_SHOWN, listed_developments, story_moves
+from briefing.changes import CHANGES_SHOWN, StoryMove, listed_developments, story_moves
 from briefing.lexicon import SAME_WORDS, fold_quote, word_overlap
 from briefing.lineup import TOP_STORIES
 from briefing.models import (
@@ -23,6 +23,7 @@ from briefing.models import (
     Fact,
     Reprint,
     SourceRef,
+    StoryChange,
 )
 from briefing.resources import templates_dir
 from briefing.sanitize import one_line, safe_url
@@ -222,6 +223,19 @@ class StoryView:
     facts: list[Fact]
     contradictions: list[Contradiction]
     watch: list[Fact]
+    change: StoryChange | None = None  # where it stands against the previous daily brief
+
+    @property
+    def status(self) -> str:
+        """Its status since the previous daily brief, for its heading ("new", "developing: 2
+        new facts"); "" on a page that is no daily brief's or for a story with no news."""
+        change = self.change
+        if change is None:
+            return ""
+        if change.status in ("developing", "updated") and change.new_facts:
+            facts = f"{change.new_facts} new fact{'s' if change.new_facts != 1 else ''}"
+            return f"{change.status}: {facts}"
+        return change.status
 
     @property
     def line_says_heading(self) -> bool:
@@ -239,6 +253,21 @@ class LineupView:
     next: list[StoryView]
     more: int  # stories with nothing on the page (listed in the JSON)
 
+    @property
+    def places(self) -> dict[str, int]:
+        """Story id -> its number among the top stories, 0 for an Other stories line: where
+        Since yesterday finds a story the page shows (``changes.story_moves``)."""
+        places = {v.story.id: n for n, v in enumerate(self.top, 1)}
+        return places | {v.story.id: 0 for v in self.next}
+
+
+def page_story_moves(brief: Brief, lineup: LineupView | None) -> list[StoryMove]:
+    """Since yesterday's Stories lines of the page as it stands: the stories the page shows
+    are pointed at by their place, not named again under their own headings."""
+    if brief.changes is None:
+        return []
+    return story_moves(brief.changes, lineup.places if lineup is not None else None)
+
 
 def lineup_view(brief: Brief) -> LineupView | None:
     """How a brief of several stories is laid out (None: a one-story brief, today's layout).
@@ -254,6 +283,7 @@ def lineup_view(brief: Brief) -> LineupView | None:
     contradictions = _by_story(brief.contradictions, lambda c: contradiction_story(c, story_of))
     watch = _by_story(brief.watch, lambda f: fact_story(f, story_of))
     on_page = bottom_line.keys() | facts.keys() | contradictions.keys() | watch.keys()
+    changes = {c.story_id: c for c in brief.changes.stories} if brief.changes else {}
     shown = [
         StoryView(
             story=story,
@@ -261,6 +291,7 @@ def lineup_view(brief: Brief) -> LineupView | None:
             facts=list(facts.get(story.id, ())),
             contradictions=list(contradictions.get(story.id, ())),
             watch=list(watch.get(story.id, ())),
+            change=changes.get(story.id),
         )
         for story in brief.stories
         if story.id in on_page
@@ -342,6 +373,7 @@ def side_label(side: ContradictionSide, brief: Brief) -> str:
 def render_markdown(brief: Brief) -> str:
     template = _environment().get_template("brief.md.j2")
     numbers = source_numbers(brief)
+    lineup = lineup_view(brief)
     return template.render(
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
@@ -353,10 +385,10 @@ def render_markdown(brief: Brief) -> str:
         side_quotes=side_quotes,
         kind_label=KIND_LABELS,
         source_marks=lambda ids: cite([{"source_id": i} for i in ids], numbers),
-        lineup=lineup_view(brief),
+        lineup=lineup,
         reprint_lines=reprint_lines(brief),
         reprint_lines_shown=REPRINT_LINES,
-        story_moves=story_moves(brief.changes) if brief.changes else [],
+        story_moves=page_story_moves(brief, lineup),
         developments=listed_developments(brief),
         changes_shown=CHANGES_SHOWN,
         side_label=lambda side: side_label(side, brief),

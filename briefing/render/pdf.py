@@ -8,8 +8,11 @@ touch the network even if escaping failed.
 The one-page guarantee: lay out, count pages; while over one page drop the lowest-priority
 items in ``compose.DROP_ORDER``, the order the word budget uses too (last item of a list
 first: lists are in priority order). A section whose items are all dropped loses its
-heading with them; a heading never goes while its section has content. Only when dropping
-everything droppable is not enough does the font step down, to a 9 pt floor; after that,
+heading with them; a heading never goes while its section has content. The font steps
+down, to a 9 pt floor, when dropping everything droppable is not enough, and on a page of
+several stories when a smaller size keeps a story that the fit at the base size took off the
+page (its Other stories do not all go for want of half a point, leaving the space blank; a
+one-story page's sections go in the drop order's priority, at the base size). After that,
 the last contradiction goes and over-long strings are clipped as a last resort. What was
 left out is recorded in the brief's stats (``omitted_*``) and printed on the page ("N more
 facts in the JSON brief").
@@ -33,6 +36,7 @@ from briefing.compose import DROPPABLE, cited_source_ids, drop_items, drop_seque
 from briefing.errors import RenderError
 from briefing.models import Brief
 from briefing.render.html import PAPER_SIZES, render_html
+from briefing.render.markdown import lineup_view
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +175,13 @@ def _page_heights(page: Any, heights: dict[str, float]) -> tuple[float, float]:
         if element.tag not in ("html", "body"):
             bottom = max(bottom, box.position_y + box.margin_height())
     return page_box.height, bottom - top
+
+
+def _stories_shown(brief: Brief) -> int:
+    """How many stories a page of several shows (0 on a one-story page): what a smaller type
+    size is worth taking to keep."""
+    lineup = lineup_view(brief)
+    return 0 if lineup is None else len(lineup.top) + len(lineup.next)
 
 
 def _measure(document: Any) -> tuple[float, dict[str, float]]:
@@ -349,6 +360,15 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
             count += 1
         return count
 
+    used = _page_heights(full.pages[0], {})[0] + overflow  # the whole content's height
+
+    def estimate(font_pt: float) -> int:
+        """A guess at the drops that fit at ``font_pt``: item heights and the content shrink
+        with the type, the page does not."""
+        scale = font_pt / BASE_FONT_PT
+        needed = used - (used - overflow) / scale  # in base-size heights
+        return start + _estimate_drop(measured, needed, heights, scale)
+
     for font_pt in FONT_STEPS_PT:
         if total == 0:
             break
@@ -371,6 +391,8 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
             restorable=restorable if font_pt == BASE_FONT_PT else None,
         )
         if fits(drop):
+            if font_pt == BASE_FONT_PT:
+                drop, font_pt = _keep_stories(brief, drop, start, layout, estimate)
             trimmed, counts = drop_items(brief, drop)
             return trimmed, counts, font_pt, layout(drop, font_pt)
         logger.info("dropping every droppable item is not enough at %.1f pt", font_pt)
@@ -386,6 +408,48 @@ def _fit(brief: Brief, layouter: _Layouter) -> tuple[Brief, dict[str, int], floa
         "the brief cannot fit on one page even with every optional item dropped and long "
         "text clipped; its title, bottom line or source list is far too long"
     )
+
+
+def _keep_stories(
+    brief: Brief,
+    drop: int,
+    start: int,
+    layout: Callable[[int, float], Any],
+    estimate: Callable[[float], int],
+) -> tuple[int, float]:
+    """(drop, font size): the base-size fit's ``drop``, or a smaller size, down to the floor,
+    at which a page of several stories keeps one story more (each step down must keep one
+    more), with the fewest drops that fit at that size.
+
+    Costs no layout when the base-size fit took no story off the page (and on a one-story
+    page); else one per smaller size tried, and a short search at a size that keeps one more.
+    """
+    best, best_font = drop, BASE_FONT_PT
+    kept = _stories_shown(drop_items(brief, drop)[0])
+    for font_pt in FONT_STEPS_PT[1:]:
+        # the most drops that keep one more: just before the last story went
+        boundary = next(
+            (
+                d
+                for d in range(best - 1, start - 1, -1)
+                if _stories_shown(drop_items(brief, d)[0]) > kept
+            ),
+            None,
+        )
+        if boundary is None:
+            break
+        if len(layout(boundary, font_pt).pages) > 1:
+            continue  # the next size down may hold it
+
+        def fits(d: int, font_pt: float = font_pt) -> bool:
+            return len(layout(d, font_pt).pages) == 1
+
+        guess = min(max(estimate(font_pt), start), boundary)
+        best = _search_min_drop(fits, guess, known_bad=start - 1, known_good=boundary)
+        best_font = font_pt
+        kept = _stories_shown(drop_items(brief, best)[0])
+        logger.info("%.1f pt keeps %d stories on the page", font_pt, kept)
+    return best, best_font
 
 
 def render_pdf(brief: Brief, *, paper: str = "a4", appendix: bool = False) -> PdfResult:
