@@ -356,3 +356,41 @@ def test_a_url_source_is_named_as_a_url(capsys: pytest.CaptureFixture[str]) -> N
         "Error: https://example.org/world/rss.xml: a URL, not a file; only local files are "
         "read here ('briefing daily URL' fetches a feed or page)\n"
     )
+
+
+def test_the_cli_loads_the_library_inside_main_where_ctrl_c_is_handled(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # importing the CLI (what the console script does before main runs) loads none of the
+    # library's weight, so a Ctrl-C at start-up lands in main ...
+    probe = (
+        "import sys, briefing.cli; "
+        "print([m for m in ('briefing.pipeline', 'briefing.config', 'briefing.models', "
+        "'pydantic', 'jinja2') if m in sys.modules])"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
+
+    # ... which turns it into one line and exit 130, as a Ctrl-C during a build
+    import briefing.cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(briefing.cli, "build_parser", interrupted)
+    assert main(["build", "examples"]) == 130
+    err = capsys.readouterr().err
+    assert err == "Error: interrupted\n"
+
+
+def test_the_package_names_load_on_first_use_and_render_is_the_function() -> None:
+    import briefing
+    import briefing.render.markdown  # the submodule of that name does not shadow it
+
+    assert callable(briefing.render) and briefing.render.__name__ == "render"
+    assert briefing.Settings.__name__ == "Settings"
+    assert set(briefing.__all__) <= set(dir(briefing))
+    with pytest.raises(AttributeError):
+        _ = briefing.no_such_name  # type: ignore[attr-defined]

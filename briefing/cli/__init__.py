@@ -13,17 +13,23 @@ import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from briefing import __version__
-from briefing.cli import build, daily, text
-from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
 from briefing.errors import BriefingError, FlagError, OutputError
-from briefing.sanitize import safe_message
+
+if TYPE_CHECKING:
+    from briefing.cli.common import Parser
 
 __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> Parser:
+    # The commands' modules, and the library under them (pydantic, jinja2, the engines), load
+    # here, inside ``main``: a Ctrl-C in that first half second is "interrupted", no traceback.
+    from briefing.cli import build, daily, text
+    from briefing.cli.common import Parser, common_options
+
     parser = Parser(
         prog="briefing",
         description="Turn source documents into a cited one-page situation brief.",
@@ -42,11 +48,15 @@ def build_parser() -> Parser:
 
 def _redact_record(record: logging.LogRecord) -> bool:
     """Log lines are one line each and never carry a secret."""
+    from briefing.sanitize import safe_message
+
     record.msg, record.args = safe_message(record.getMessage()), None
     return True
 
 
 def _flush_stdout() -> None:
+    from briefing.cli.common import silence_stdout
+
     if sys.stdout is None:
         return
     try:
@@ -93,7 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except KeyboardInterrupt:
+        print("Error: interrupted", file=sys.stderr)
+        return 130
+    from briefing.cli.common import UsageError, silence_stdout
+    from briefing.sanitize import safe_message
+
     try:
         args = parser.parse_args(argv)
         if args.command is None:

@@ -6,16 +6,28 @@ Markdown and JSON live in ``markdown``, HTML in ``html`` and the one-page PDF in
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from briefing.errors import RenderError
-from briefing.models import Brief
-from briefing.render.markdown import render_json, render_markdown
+
+if TYPE_CHECKING:
+    from briefing.models import Brief
+    from briefing.render.markdown import render_json, render_markdown
 
 Format = Literal["md", "json", "html", "pdf"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 
 __all__ = ["FORMATS", "Format", "render", "render_json", "render_markdown"]
+
+
+def __getattr__(name: str) -> Any:
+    # the Markdown and JSON renderers (jinja2, the models) load when first used, so that
+    # ``import briefing`` and the CLI's start-up stay light
+    if name in ("render_json", "render_markdown"):
+        from briefing.render import markdown
+
+        return getattr(markdown, name)
+    raise AttributeError(f"module 'briefing.render' has no attribute {name!r}")
 
 
 def render(brief: Brief, fmt: str, *, paper: str = "a4", appendix: bool = False) -> bytes:
@@ -25,10 +37,10 @@ def render(brief: Brief, fmt: str, *, paper: str = "a4", appendix: bool = False)
     Raises RenderError for an unknown format, a PDF without WeasyPrint installed, or a
     brief the PDF cannot fit on one page.
     """
-    if fmt == "md":
-        return render_markdown(brief).encode("utf-8")
-    if fmt == "json":
-        return render_json(brief).encode("utf-8")
+    if fmt in ("md", "json"):
+        from briefing.render.markdown import render_json, render_markdown
+
+        return (render_markdown if fmt == "md" else render_json)(brief).encode("utf-8")
     if fmt == "html":
         from briefing.render.html import render_html
 
