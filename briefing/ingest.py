@@ -437,6 +437,7 @@ def _read_format(
         warnings.extend(dict.fromkeys(notes))
     if sum(len(part.text) for part in parts) > max_bytes:
         raise too_big(path, sum(len(part.text) for part in parts), max_bytes, unpacked=" of text")
+    unread = [part.unread for part in parts if part.unread]
     documents = []
     for number, extracted in enumerate(parts, 1):
         warnings.extend(extracted.warnings)
@@ -455,6 +456,12 @@ def _read_format(
                 furniture=extracted.furniture,
                 pages=extracted.pages,
             )
+        )
+    if unread and not any(_has_content(doc) for doc in documents):
+        # the words are there, where this reader does not look: say where, not "no sentences"
+        raise InputError(
+            path,
+            f"no article text in what is read; its {'; '.join(unread)} are not read; skipped",
         )
     return documents
 
