@@ -172,6 +172,10 @@ def test_tables_nested_in_cells_are_read_where_they_stand(tmp_path: Path) -> Non
         "Hand and body crush between the elevators and the stump.",
         "The crew stopped work when a sling became stuck.",
     ]
+    row = doc.text.index("Step | Work Activity")  # a row of cells is furniture: never quoted
+    furniture = {(f.start, f.end) for f in doc.furniture}
+    assert (row, doc.text.index("\n", row)) in furniture
+    assert not any(doc.text[s:e].startswith(("Verify", "The crew")) for s, e in furniture)
 
 
 def test_tables_nested_too_deep_are_named_not_lost_silently(tmp_path: Path) -> None:

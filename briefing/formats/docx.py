@@ -2,8 +2,9 @@
 
 The body is read in document order, content controls (a form's fields) included: each
 paragraph and heading is one line, each table row one line with its cells separated by
-`` | `` (a merged cell counted once), or one line per cell when a cell holds a sentence, so
-that a sentence is never glued to the cells beside it. A table nested in a cell (forms and
+`` | `` (a merged cell counted once; furniture, never quoted as a sentence nor taken for the
+title), or one line per cell when a cell holds a sentence, so that a sentence is never glued
+to the cells beside it. A table nested in a cell (forms and
 procedures are laid out so) gives its rows where it stands, to ``MAX_TABLE_DEPTH`` levels.
 Page headers, footers, comments, footnotes, endnotes and text boxes are not part of the text;
 a file whose only sentences are there is refused naming them, not as a file of no sentences.
@@ -117,22 +118,22 @@ class _Tables:
     too_deep: int = 0
 
 
-def _cell_lines(tc: Any, depth: int, tables: _Tables) -> Iterator[tuple[str, bool]]:
-    """The lines of one cell: ``(text, True)`` for its paragraphs (one piece of a row) and
-    ``(line, False)`` for each row of a table nested in it, in document order."""
+def _cell_lines(tc: Any, depth: int, tables: _Tables) -> Iterator[tuple[str, bool | None]]:
+    """The lines of one cell in document order: ``(text, None)`` for its paragraphs (one
+    piece of a row) and ``(line, is_row)`` for each line of a table nested in it."""
     for child in tc.inner_content_elements:
         if child.tag == _TBL:
             if depth >= MAX_TABLE_DEPTH:
                 tables.too_deep += 1
                 continue
-            for line in _rows(child, depth + 1, tables):
-                yield line, False
+            yield from _rows(child, depth + 1, tables)
         else:
-            yield " ".join(child.text.split()), True
+            yield " ".join(child.text.split()), None
 
 
-def _rows(tbl: Any, depth: int, tables: _Tables) -> Iterator[str]:
-    """One line per row of the table element ``tbl``, its cells separated by `` | ``; a row
+def _rows(tbl: Any, depth: int, tables: _Tables) -> Iterator[tuple[str, bool]]:
+    """One line per row of the table element ``tbl``, its cells separated by `` | ``, with
+    whether it is such a row of cells (furniture: kept, never quoted as a sentence); a row
     whose cells hold sentences gives one line per cell (a sentence is never glued to the
     cells beside it); a table nested in a cell gives its rows where it stands. A cell spanning
     several columns is one cell, and one spanning rows (``vMerge``) is read in its first row.
@@ -143,8 +144,8 @@ def _rows(tbl: Any, depth: int, tables: _Tables) -> Iterator[str]:
             if tc.vMerge == "continue":  # the rest of a cell above: its text is there
                 continue
             cell: list[str] = []
-            for text, own in _cell_lines(tc, depth, tables):
-                if own:
+            for text, is_row in _cell_lines(tc, depth, tables):
+                if is_row is None:
                     if text:
                         cell.append(text)
                     continue
@@ -153,7 +154,7 @@ def _rows(tbl: Any, depth: int, tables: _Tables) -> Iterator[str]:
                     cell = []
                 yield from _row_lines(pieces)
                 pieces = []
-                yield text
+                yield text, is_row
             if cell:
                 pieces.append(" ".join(cell))
         yield from _row_lines(pieces)
@@ -167,11 +168,11 @@ def _holds_sentence(cell: str) -> bool:
     return _SENTENCE_END.search(cell[-3:]) is not None and cell.count(" ") >= 3
 
 
-def _row_lines(cells: list[str]) -> Iterator[str]:
+def _row_lines(cells: list[str]) -> Iterator[tuple[str, bool]]:
     if any(_holds_sentence(cell) for cell in cells):
-        yield from cells
+        yield from ((cell, False) for cell in cells)
     elif cells:
-        yield " | ".join(cells)
+        yield " | ".join(cells), len(cells) > 1
 
 
 def _chars(element: Any) -> int:
@@ -240,8 +241,8 @@ def read_docx(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     style_names: dict[str, str] | None = None  # style id -> name, read once when first needed
     for block in _blocks(document.element.body):
         if block.tag == _TBL:
-            for row in _rows(block, 1, tables):
-                builder.line(row)
+            for row, is_row in _rows(block, 1, tables):
+                builder.line(row, furniture=is_row)
             continue
         text = " ".join(block.text.split())
         if not text:
