@@ -6,12 +6,15 @@ several) through the readers in
 :mod:`briefing.formats`, recursively from directories, and ``-`` for stdin. Decoded text uses
 universal newlines; a document's id is a hash of that text. Metadata (title, outlet, URL,
 date) is taken only from what the document states about itself: an undated document stays
-undated. Files are found and read through :mod:`briefing.sourcefiles` (regular files only,
-the size cap before reading); the format readers take the bytes it read.
+undated. A text file that is a PDF (it starts with ``%PDF-``) is read as the PDF it is, with a
+warning; a stray NUL byte in UTF-8 text is dropped with one. Files are found and read
+through :mod:`briefing.sourcefiles` (regular files only, the size cap before reading); the
+format readers take the bytes it read.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import errno
 import functools
@@ -72,6 +75,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
 _YEAR = re.compile(r"\d{4}")  # in every match of _DATE_PATTERNS: a line without it states no date
+_PDF_MAGIC = b"%PDF-"
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
@@ -240,7 +244,7 @@ MAX_NAME_CHARS = 300  # a title or outlet longer than this is cut (a feed's 1 MB
 def _name(value: str | None) -> str | None:
     if value is None:
         return None
-    name = one_line(value[: MAX_NAME_CHARS * 4])
+    name = one_line(visible(value[: MAX_NAME_CHARS * 4])[0])
     if len(name) > MAX_NAME_CHARS:
         name = name[: MAX_NAME_CHARS - 1].rstrip() + "\u2026"
     return name or None
@@ -249,6 +253,31 @@ def _name(value: str | None) -> str | None:
 def _link(value: str | None) -> str | None:
     """A URL the document states, or None when it is too long to be one (never cut short)."""
     return _name(value) if value is not None and len(value) <= MAX_URL_CHARS else None
+
+
+# Characters that print as nothing and split a word they sit in ("Ang\u200bela Mer\u200bkel"
+# was read as the names "Mer", "kel" and "Ang"): the zero-width space, the word joiner and a
+# byte-order mark anywhere, and the zero-width (non-)joiners and direction marks between
+# characters of scripts that have no use for them (Latin, Greek, Cyrillic, punctuation,
+# white space): Persian, Arabic, Hebrew, Indic text and emoji sequences keep theirs.
+_PLAIN = "\\s!-~\u00a0-\u024f\u0370-\u04ff\u1e00-\u1eff\u2010-\u205f\u200b\u2060\ufeff"
+_INVISIBLE = re.compile(f"[\u200b\u2060\ufeff]+|(?<![^{_PLAIN}])[\u200c-\u200f]+(?![^{_PLAIN}])")
+
+
+def visible(text: str) -> tuple[str, list[int]]:
+    """``text`` without the invisible characters that split words (see ``_INVISIBLE``), and
+    the offset in ``text`` of each removed one, in order."""
+    if not _INVISIBLE.search(text):
+        return text, []
+    removed: list[int] = []
+    for m in _INVISIBLE.finditer(text):
+        removed.extend(range(m.start(), m.end()))
+    return _INVISIBLE.sub("", text), removed
+
+
+def _shifted(offset: int, removed: Sequence[int]) -> int:
+    """Where ``offset`` of a text lands once the characters at ``removed`` are taken out."""
+    return offset - bisect.bisect_left(removed, offset)
 
 
 def document_id(text: str) -> str:
@@ -267,7 +296,8 @@ def document_from_text(
     pages: Sequence[int] = (),
 ) -> Document:
     """A Document from decoded text: universal newlines, control characters as spaces
-    (:func:`briefing.sanitize.printable`), stated metadata, furniture marked.
+    (:func:`briefing.sanitize.printable`), no invisible character inside a word
+    (:func:`visible`), stated metadata, furniture marked.
 
     ``furniture`` (lines a format reader marked) and ``pages`` (page start offsets) are
     offsets into ``text``, which must then already have universal newlines and no BOM.
@@ -277,6 +307,11 @@ def document_from_text(
     text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
+    text, removed = visible(text)  # the text every quote is cited against
+    if removed:
+        shifted = ((_shifted(s, removed), _shifted(e, removed)) for s, e in furniture)
+        furniture = [(s, e) for s, e in shifted if s < e]
+        pages = [_shifted(p, removed) for p in pages]
     lines = furniture_lines(text)
     header, fields = _header(text, furniture, lines)
     furniture = sorted(set(furniture_spans(text, lines)) | set(furniture) | set(fields))
@@ -303,8 +338,13 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
         except UnicodeDecodeError as exc:
             warnings.append(f"{path}: not valid {codec} after its byte-order mark ({exc.reason})")
             return data.decode(codec, errors="replace")
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "looks like a binary file (NUL bytes); skipped")
+    if nuls := data.count(b"\x00"):
+        # A stray NUL or two in text (a bad copy, a terminal's paste) is dropped; a file of
+        # them (binary, UTF-16 without its mark) is no text.
+        data = data.replace(b"\x00", b"")
+        if nuls > max(1, len(data) // 1000) or not _is_utf8(data):
+            raise InputError(path, "looks like a binary file (NUL bytes); skipped")
+        warnings.append(f"{path}: {nuls} stray NUL byte(s) removed")
     sample = data[:8192]
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and control / len(sample) > 0.05:
@@ -317,6 +357,14 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
             "decoded as Windows-1252"
         )
         return data.decode("cp1252", errors="replace")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
@@ -374,6 +422,11 @@ def _load(
         raise InputError(path, "empty file; skipped")
     if is_own_brief(data, suffix):
         raise OwnBriefError(path, "a brief made by briefing, not a source; skipped")
+    if suffix in TEXT_SUFFIXES and data.startswith(_PDF_MAGIC):
+        # A PDF by its content, whatever its name says (a download saved as .txt): read as
+        # one, as a viewer would, not refused as a binary file.
+        warnings.append(f"{path}: is a PDF (starts with %PDF-); read as one (rename it .pdf)")
+        suffix = ".pdf"
     if suffix in DOCUMENT_SUFFIXES:
         documents = _read_format(data, path, suffix, warnings, max_bytes)
     elif suffix in HTML_SUFFIXES:
