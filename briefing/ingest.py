@@ -445,17 +445,54 @@ def _load(
         documents = [document_from_text(_decode(data, path, warnings), path)]
     kept = [doc for doc in documents if _has_content(doc)]
     if not kept:
+        if language := unspaced_language("\n".join(doc.text for doc in documents)):
+            raise InputError(path, f"no article text read: {_UNSPACED_NOTE.format(language)}")
         raise InputError(
             path,
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
     warnings += [f"{doc.path}: no article text; skipped" for doc in documents if doc not in kept]
+    for doc in kept:
+        if language := unspaced_language(doc.text):
+            warnings.append(
+                f"{doc.path}: mostly {language} text, which is not read (only sentences in "
+                "languages written with spaces between words are)"
+            )
     if any(addresses_model(doc.text) for doc in kept):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"
         )
     return kept, warnings
+
+
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Myanmar, Khmer):
+# the sentence and term rules (text.py, lexicon.py) find words by spaces and sentences by
+# ". ! ?", so such text has no sentence to quote and no term to count.
+_UNSPACED = (
+    ("\u3040-\u30ff\u31f0-\u31ff", "Japanese"),  # kana first: Japanese is Han and kana
+    ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff", "Chinese"),
+    ("\u0e00-\u0e7f", "Thai"),
+    ("\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff", "Lao, Myanmar or Khmer"),
+)
+_UNSPACED_CHARS = [(re.compile(f"[{chars}]"), name) for chars, name in _UNSPACED]
+_UNSPACED_NOTE = (
+    "this looks like {} text, and sentences are read only in languages written with spaces "
+    "between words, such as English; skipped"
+)
+
+
+def unspaced_language(text: str, sample: int = 20_000) -> str | None:
+    """The language of ``text`` when most of its letters are in a script written without
+    spaces between words (see ``_UNSPACED``), else None."""
+    head = text[:sample]
+    letters = sum(ch.isalpha() for ch in head)
+    found = [(len(chars.findall(head)), name) for chars, name in _UNSPACED_CHARS]
+    if not letters or sum(n for n, _ in found) * 2 < letters:
+        return None
+    if found[0][0] * 10 >= found[1][0] and found[0][0]:  # kana among the Han: Japanese
+        return found[0][1]
+    return max(found)[1]
 
 
 MIN_SENTENCE_WORDS = 4

@@ -374,3 +374,42 @@ def test_a_stray_nul_byte_in_text_is_dropped_but_a_file_of_them_is_binary(
     assert [w.split(": ", 1)[1] for w in result.warnings[1:]] == [
         "looks like a binary file (NUL bytes); skipped"
     ] * 3
+
+
+JAPANESE = (
+    "東京都は月曜日、新しい防災計画を発表した。計画では、地震の際の避難所を増やすことが"
+    "盛り込まれている。\n\n知事は記者会見で「住民の安全が最優先だ」と述べた。\n\n"
+    "計画は来年四月から実施される予定だ。"
+)
+CHINESE = (
+    "北京市政府周一宣布了新的公共交通计划。该计划将在明年实施。市长表示\uff0c这将减少交通拥堵。"
+)
+
+
+@pytest.mark.parametrize(("text", "language"), [(JAPANESE, "Japanese"), (CHINESE, "Chinese")])
+def test_text_without_spaces_between_words_is_refused_saying_why(
+    tmp_path: Path, text: str, language: str
+) -> None:
+    path = _write(tmp_path / "news.txt", f"Title: {language} news\n\n{text}\n".encode())
+    result = ingest_paths([path])
+    assert result.documents == []
+    (warning,) = result.warnings
+    assert warning == (
+        f"{path}: no article text read: this looks like {language} text, and sentences are "
+        "read only in languages written with spaces between words, such as English; skipped"
+    )
+
+
+def test_a_document_mostly_in_chinese_read_for_its_few_english_sentences_says_so(
+    tmp_path: Path,
+) -> None:
+    english = "The tender was published by the city of Hangzhou on its website last week."
+    path = _write(tmp_path / "tender.txt", f"{CHINESE * 3}\n\n{english}\n".encode())
+    result = ingest_paths([path])
+    assert len(result.documents) == 1
+    assert result.warnings == [
+        f"{path}: mostly Chinese text, which is not read (only sentences in languages written "
+        "with spaces between words are)"
+    ]
+    for text in (ARTICLE, "Москва объявила новые меры. " * 5, "Der Rat hat am Montag beschlossen."):
+        assert ingest_paths([_write(tmp_path / "other.txt", text.encode())]).warnings == []
