@@ -130,7 +130,10 @@ def test_a_syndication_footer_is_not_the_entrys_text(tmp_path: Path) -> None:
 def test_published_in_the_body_stays_and_an_entry_of_only_a_footer_is_none(
     tmp_path: Path,
 ) -> None:
-    said = "The report, first published in 2019 by the council, was updated on Friday."
+    said = (
+        "The report, first published in 2019 by the council, was updated on Friday. The "
+        "findings were published in the journal Nature."
+    )
     items = [
         {"title": "Report", "guid": "r", "description": f"<p>{FERRY_STRIKE}</p><p>{said}</p>"},
         {"title": "Stub", "guid": "s",

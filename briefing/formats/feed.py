@@ -184,9 +184,7 @@ def read_feed(body: bytes, source: str) -> Feed:
 # "This article was originally published on The Conversation. Read the original article."
 _FOOTER = re.compile(
     r"""\(?(?:
-        .{0,300}?\b(?:was|were|is|has\s+been)\s+(?:originally\s+|first\s+)?
-            (?:published|posted|syndicated)\s+(?:in|on|at|by)\b.{0,300}
-      | (?:originally|first)\s+(?:published|posted)\s+(?:in|on|at|by)\b.{0,300}
+        .{0,300}?\boriginally\s+(?:published|posted)\s+(?:in|on|at|by)\b.{0,300}
       | .{0,300}?\b(?:appeared\s+first|first\s+appeared)\s+(?:in|on|at)\b.{0,300}
       | .{0,300}?\brepublished\s+(?:from|with\s+permission|under)\b.{0,300}
       | this\s+(?:story|article|post)\s+is\s+(?:now\s+|currently\s+)?
@@ -196,21 +194,22 @@ _FOOTER = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_FOOTER_LINES = 8  # a footer is the entry's last few lines: a body's "first published in" stays
+_FOOTER_LINES = 8  # a footer is the entry's last few lines, each a short one
+_FOOTER_CHARS = 700
 
 
 def _without_footer(text: str, title: str) -> str:
     """The entry's text without the syndication footer its last lines are (with the entry's
     title that a footer repeats as a link); the text as it is when it ends with none. Only a
-    trailing block is looked at: "The report was first published in 2019." in the body is
-    the story's."""
+    trailing block is looked at, and "was published in" or "first published" is a story's
+    own sentence: only "originally published", "appeared first" and the like are footers."""
     lines = text.split("\n")
     title = " ".join(title.split()).casefold()
     end = len(lines)
     cut = None
     while end > 0 and len(lines) - end < _FOOTER_LINES:
         line = lines[end - 1].strip()
-        if line and _FOOTER.fullmatch(line):
+        if line and len(line) <= _FOOTER_CHARS and _FOOTER.fullmatch(line):
             cut = end - 1
         elif line and " ".join(line.split()).casefold() != title:
             break
