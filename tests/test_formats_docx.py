@@ -241,3 +241,28 @@ def test_a_file_whose_words_are_only_where_the_reader_does_not_look_says_where(
     (warning,) = result.warnings
     assert "no article text in what is read; its page headers (" in warning
     assert "words without sentences" not in warning
+
+
+def test_a_cell_merged_down_a_long_table_is_read_once_without_recursion(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    # python-docx's row.cells finds a merged cell's text by recursing up row by row: 1,500
+    # rows took over a minute and then raised RecursionError (a schedule, a register)
+    document = docx.Document()
+    table = document.add_table(rows=1500, cols=2)
+    for r, tr in enumerate(table._tbl.tr_lst):
+        label, value = tr.tc_lst
+        merge = etree.SubElement(label.get_or_add_tcPr(), qn("w:vMerge"))
+        if r == 0:
+            merge.set(qn("w:val"), "restart")
+            label.p_lst[0].add_r().text = "Berth"
+        value.p_lst[0].add_r().text = f"The night ferry uses slot {r} on weekdays."
+    path = tmp_path / "register.docx"
+    document.save(str(path))
+    (doc,) = ingest_paths([path]).documents
+    lines = doc.text.split("\n")
+    slot = "The night ferry uses slot {} on weekdays."
+    assert lines[:3] == ["Berth", slot.format(0), slot.format(1)]
+    assert len(lines) == 1501 and lines[-1] == slot.format(1499)
