@@ -6,12 +6,15 @@ several) through the readers in
 :mod:`briefing.formats`, recursively from directories, and ``-`` for stdin. Decoded text uses
 universal newlines; a document's id is a hash of that text. Metadata (title, outlet, URL,
 date) is taken only from what the document states about itself: an undated document stays
-undated. Files are found and read through :mod:`briefing.sourcefiles` (regular files only,
-the size cap before reading); the format readers take the bytes it read.
+undated. A text file that is a PDF (it starts with ``%PDF-``) is read as the PDF it is, with a
+warning; a stray NUL byte in UTF-8 text is dropped with one. Files are found and read
+through :mod:`briefing.sourcefiles` (regular files only, the size cap before reading); the
+format readers take the bytes it read.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import errno
 import functools
@@ -72,6 +75,7 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE),
 )
 _YEAR = re.compile(r"\d{4}")  # in every match of _DATE_PATTERNS: a line without it states no date
+_PDF_MAGIC = b"%PDF-"
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
@@ -240,7 +244,7 @@ MAX_NAME_CHARS = 300  # a title or outlet longer than this is cut (a feed's 1 MB
 def _name(value: str | None) -> str | None:
     if value is None:
         return None
-    name = one_line(value[: MAX_NAME_CHARS * 4])
+    name = one_line(visible(value[: MAX_NAME_CHARS * 4])[0])
     if len(name) > MAX_NAME_CHARS:
         name = name[: MAX_NAME_CHARS - 1].rstrip() + "\u2026"
     return name or None
@@ -249,6 +253,31 @@ def _name(value: str | None) -> str | None:
 def _link(value: str | None) -> str | None:
     """A URL the document states, or None when it is too long to be one (never cut short)."""
     return _name(value) if value is not None and len(value) <= MAX_URL_CHARS else None
+
+
+# Characters that print as nothing and split a word they sit in ("Ang\u200bela Mer\u200bkel"
+# was read as the names "Mer", "kel" and "Ang"): the zero-width space, the word joiner and a
+# byte-order mark anywhere, and the zero-width (non-)joiners and direction marks between
+# characters of scripts that have no use for them (Latin, Greek, Cyrillic, punctuation,
+# white space): Persian, Arabic, Hebrew, Indic text and emoji sequences keep theirs.
+_PLAIN = "\\s!-~\u00a0-\u024f\u0370-\u04ff\u1e00-\u1eff\u2010-\u205f\u200b\u2060\ufeff"
+_INVISIBLE = re.compile(f"[\u200b\u2060\ufeff]+|(?<![^{_PLAIN}])[\u200c-\u200f]+(?![^{_PLAIN}])")
+
+
+def visible(text: str) -> tuple[str, list[int]]:
+    """``text`` without the invisible characters that split words (see ``_INVISIBLE``), and
+    the offset in ``text`` of each removed one, in order."""
+    if not _INVISIBLE.search(text):
+        return text, []
+    removed: list[int] = []
+    for m in _INVISIBLE.finditer(text):
+        removed.extend(range(m.start(), m.end()))
+    return _INVISIBLE.sub("", text), removed
+
+
+def _shifted(offset: int, removed: Sequence[int]) -> int:
+    """Where ``offset`` of a text lands once the characters at ``removed`` are taken out."""
+    return offset - bisect.bisect_left(removed, offset)
 
 
 def document_id(text: str) -> str:
@@ -267,7 +296,8 @@ def document_from_text(
     pages: Sequence[int] = (),
 ) -> Document:
     """A Document from decoded text: universal newlines, control characters as spaces
-    (:func:`briefing.sanitize.printable`), stated metadata, furniture marked.
+    (:func:`briefing.sanitize.printable`), no invisible character inside a word
+    (:func:`visible`), stated metadata, furniture marked.
 
     ``furniture`` (lines a format reader marked) and ``pages`` (page start offsets) are
     offsets into ``text``, which must then already have universal newlines and no BOM.
@@ -277,6 +307,11 @@ def document_from_text(
     text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith("\ufeff"):
         text = text[1:]
+    text, removed = visible(text)  # the text every quote is cited against
+    if removed:
+        shifted = ((_shifted(s, removed), _shifted(e, removed)) for s, e in furniture)
+        furniture = [(s, e) for s, e in shifted if s < e]
+        pages = [_shifted(p, removed) for p in pages]
     lines = furniture_lines(text)
     header, fields = _header(text, furniture, lines)
     furniture = sorted(set(furniture_spans(text, lines)) | set(furniture) | set(fields))
@@ -303,8 +338,13 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
         except UnicodeDecodeError as exc:
             warnings.append(f"{path}: not valid {codec} after its byte-order mark ({exc.reason})")
             return data.decode(codec, errors="replace")
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "looks like a binary file (NUL bytes); skipped")
+    if nuls := data.count(b"\x00"):
+        # A stray NUL or two in text (a bad copy, a terminal's paste) is dropped; a file of
+        # them (binary, UTF-16 without its mark) is no text.
+        data = data.replace(b"\x00", b"")
+        if nuls > max(1, len(data) // 1000) or not _is_utf8(data):
+            raise InputError(path, "looks like a binary file (NUL bytes); skipped")
+        warnings.append(f"{path}: {nuls} stray NUL byte(s) removed")
     sample = data[:8192]
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and control / len(sample) > 0.05:
@@ -317,6 +357,14 @@ def _decode(data: bytes, path: str, warnings: list[str]) -> str:
             "decoded as Windows-1252"
         )
         return data.decode("cp1252", errors="replace")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def html_to_text(data: bytes, path: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
@@ -374,6 +422,11 @@ def _load(
         raise InputError(path, "empty file; skipped")
     if is_own_brief(data, suffix):
         raise OwnBriefError(path, "a brief made by briefing, not a source; skipped")
+    if suffix in TEXT_SUFFIXES and data.startswith(_PDF_MAGIC):
+        # A PDF by its content, whatever its name says (a download saved as .txt): read as
+        # one, as a viewer would, not refused as a binary file.
+        warnings.append(f"{path}: is a PDF (starts with %PDF-); read as one (rename it .pdf)")
+        suffix = ".pdf"
     if suffix in DOCUMENT_SUFFIXES:
         documents = _read_format(data, path, suffix, warnings, max_bytes)
     elif suffix in HTML_SUFFIXES:
@@ -395,18 +448,55 @@ def _load(
     for doc in documents:
         (kept if _has_content(doc) else empty).append(doc)
     if not kept:
+        if language := unspaced_language("\n".join(doc.text for doc in documents)):
+            raise InputError(path, f"no article text read: {_UNSPACED_NOTE.format(language)}")
         raise InputError(
             path,
             "no article text (only headings, page furniture or words without sentences); skipped",
         )
     # by list, not "doc not in kept": comparing whole documents was quadratic in a digest
     warnings += [f"{doc.path}: no article text; skipped" for doc in empty]
+    for doc in kept:
+        if language := unspaced_language(doc.text):
+            warnings.append(
+                f"{doc.path}: mostly {language} text, which is not read (only sentences in "
+                "languages written with spaces between words are)"
+            )
     if any(addresses_model(doc.text) for doc in kept):
         warnings.append(
             f"{path}: contains text addressed to an AI model; it is treated as content, never "
             "followed"
         )
     return kept, warnings
+
+
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Myanmar, Khmer):
+# the sentence and term rules (text.py, lexicon.py) find words by spaces and sentences by
+# ". ! ?", so such text has no sentence to quote and no term to count.
+_UNSPACED = (
+    ("\u3040-\u30ff\u31f0-\u31ff", "Japanese"),  # kana first: Japanese is Han and kana
+    ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff", "Chinese"),
+    ("\u0e00-\u0e7f", "Thai"),
+    ("\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff", "Lao, Myanmar or Khmer"),
+)
+_UNSPACED_CHARS = [(re.compile(f"[{chars}]"), name) for chars, name in _UNSPACED]
+_UNSPACED_NOTE = (
+    "this looks like {} text, and sentences are read only in languages written with spaces "
+    "between words, such as English; skipped"
+)
+
+
+def unspaced_language(text: str, sample: int = 20_000) -> str | None:
+    """The language of ``text`` when most of its letters are in a script written without
+    spaces between words (see ``_UNSPACED``), else None."""
+    head = text[:sample]
+    letters = sum(ch.isalpha() for ch in head)
+    found = [(len(chars.findall(head)), name) for chars, name in _UNSPACED_CHARS]
+    if not letters or sum(n for n, _ in found) * 2 < letters:
+        return None
+    if found[0][0] * 10 >= found[1][0] and found[0][0]:  # kana among the Han: Japanese
+        return found[0][1]
+    return max(found)[1]
 
 
 MIN_SENTENCE_WORDS = 4
@@ -441,6 +531,7 @@ def _read_format(
         warnings.extend(dict.fromkeys(notes))
     if sum(len(part.text) for part in parts) > max_bytes:
         raise too_big(path, sum(len(part.text) for part in parts), max_bytes, unpacked=" of text")
+    unread = [part.unread for part in parts if part.unread]
     documents = []
     for number, extracted in enumerate(parts, 1):
         warnings.extend(extracted.warnings)
@@ -459,6 +550,12 @@ def _read_format(
                 furniture=extracted.furniture,
                 pages=extracted.pages,
             )
+        )
+    if unread and not any(_has_content(doc) for doc in documents):
+        # the words are there, where this reader does not look: say where, not "no sentences"
+        raise InputError(
+            path,
+            f"no article text in what is read; its {'; '.join(unread)} are not read; skipped",
         )
     return documents
 

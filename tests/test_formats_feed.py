@@ -92,3 +92,85 @@ def test_briefing_text_names_a_feed_entry_as_an_entry(
     assert main(["text", f"{feed}#2"]) == 1
     err = capsys.readouterr().err
     assert err == f"Error: {feed}#2: entry without article text; no text to print\n"
+
+
+def test_a_syndication_footer_is_not_the_entrys_text(tmp_path: Path) -> None:
+    body = "<p>" + FERRY_STRIKE.replace("\n\n", "</p><p>") + "</p>"
+    footers = {
+        "Ferry strike": (  # Medium, with its member-only notice and the title as a link
+            "<p>This story is currently available to Medium Members at the following link:</p>"
+            "<p>Ferry strike</p><p>The story will be unlocked and available to all of our "
+            "readers after 30 days.</p><p>Ferry strike was originally published in Valley "
+            "Wire on Medium, where people are continuing the conversation by highlighting and "
+            "responding to this story.</p>"
+        ),
+        "Ferry talks": (  # WordPress
+            '<p>The post <a href="https://example.org/f">Ferry talks</a> appeared first on '
+            "Valley Wire.</p>"
+        ),
+        "Ferry deal": (  # a syndicator
+            "<p>This article was originally published on The Conversation. Read the original "
+            "article.</p>"
+        ),
+    }
+    items = [
+        {"title": title, "guid": title, "description": f"<p>{title} was news.</p>{body}{footer}"}
+        for title, footer in footers.items()
+    ]
+    path = tmp_path / "wire.rss"
+    path.write_text(rss("Valley Wire", items))
+    result = ingest_paths([path])
+    assert [d.title for d in result.documents] == list(footers)
+    for doc in result.documents:
+        assert doc.text.endswith(FERRY_STRIKE.rstrip().rsplit("\n", 1)[-1].strip()), doc.text
+        for word in ("published", "appeared first", "unlocked", "Medium Members"):
+            assert word not in doc.text
+
+
+def test_published_in_the_body_stays_and_an_entry_of_only_a_footer_is_none(
+    tmp_path: Path,
+) -> None:
+    said = (
+        "The report, first published in 2019 by the council, was updated on Friday. The "
+        "findings were published in the journal Nature."
+    )
+    items = [
+        {"title": "Report", "guid": "r", "description": f"<p>{FERRY_STRIKE}</p><p>{said}</p>"},
+        {"title": "Stub", "guid": "s",
+         "description": "<p>Stub was originally published in Valley Wire on Medium.</p>"},
+    ]  # fmt: skip
+    path = tmp_path / "wire.rss"
+    path.write_text(rss("Valley Wire", items))
+    result = ingest_paths([path])
+    (doc,) = result.documents
+    assert doc.text.endswith(said)
+    assert result.warnings == [f"{path}#2: entry without article text; skipped"]
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        (
+            "The kind of night Donald Trump loves best \u2013 when he can applaud himself | "
+            "Richard Wolffe",
+            "The kind of night Donald Trump loves best \u2013 when he can applaud himself",
+        ),
+        (
+            "The Women's March could change politics like the Tea Party did | Erica Chenoweth "
+            "and Jeremy Pressman",
+            "The Women's March could change politics like the Tea Party did",
+        ),
+        ("Opinion | The case for keeping the night ferry", None),
+        ("Tottenham v Manchester United: Premier League \u2013 live!", None),
+        ("Ferry strike - Valley Wire", None),  # only a pipe marks a byline in a feed's title
+    ],
+)
+def test_an_entry_title_keeps_its_headline_not_its_byline(
+    tmp_path: Path, title: str, headline: str | None
+) -> None:
+    path = tmp_path / "wire.rss"
+    path.write_text(
+        rss("Valley Wire", [{"title": title, "guid": "g", "description": FERRY_STRIKE}])
+    )
+    (doc,) = ingest_paths([path]).documents
+    assert doc.title == (headline or title)

@@ -393,3 +393,107 @@ def test_a_transcripts_line_numbers_are_no_title_and_take_no_room_in_the_header(
     assert document_from_text(text, "transcript.txt").title == (
         "IN THE SUPREME COURT OF THE UNITED STATES"
     )
+
+
+def test_zero_width_characters_inside_words_are_read_out() -> None:
+    from briefing.config import Settings
+    from briefing.pipeline import build_brief
+
+    zw = "\u200b"
+    text = (
+        f"Title: Ang{zw}ela Mer\u200dkel meets \u200fEmmanuel Macron\n\n"
+        f"Chancellor Ang{zw}ela Mer{zw}kel met French President Emman\u2060uel Ma\u200fcron in "
+        "Berlin on Monday to discuss the budget.\ufeff\n\n"
+        f"Mer{zw}kel said the talks were constructive and that a deal was close.\n\n"
+        "Angela Merkel said she expects agreement by Friday.\n"
+    )
+    doc = document_from_text(text, "zw.txt")
+    assert doc.title == "Angela Merkel meets Emmanuel Macron"
+    assert not any(ch in doc.text for ch in "\u200b\u200d\u200f\u2060\ufeff")
+    brief = build_brief([doc], settings=Settings(cache=False), today=dt.date(2026, 12, 8))
+    assert "Merkel" in brief.topic and "kel" not in brief.topic.replace("Merkel", "")
+    citations = [c for f in brief.bottom_line + brief.facts for c in f.citations]
+    assert citations and all(doc.text[c.start : c.end] == c.quote for c in citations)
+
+
+def test_joiners_where_a_script_uses_them_are_kept_and_furniture_offsets_follow() -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # mi-khaham: a ZWNJ in its word
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji of three joined
+    assert document_from_text(f"{persian} {family}", "a.txt").text == f"{persian} {family}"
+    text = "Page\u200b one\nThe quay re\u200bopened on Monday after the storm.\nFoo\u200bter"
+    footer = (text.rindex("\n") + 1, len(text))
+    doc = document_from_text(text, "a.txt", furniture=[footer], pages=[0, footer[0]])
+    assert doc.text == "Page one\nThe quay reopened on Monday after the storm.\nFooter"
+    last = doc.text.rindex("\n") + 1
+    assert [(f.start, f.end) for f in doc.furniture][-1] == (last, len(doc.text))
+    assert doc.pages == (0, doc.text.rindex("\n") + 1)
+
+
+def test_a_pdf_named_txt_is_read_as_the_pdf_it_is(tmp_path: Path) -> None:
+    pytest.importorskip("pypdfium2")
+    pytest.importorskip("weasyprint")
+    from formats_samples import make_report_pdf
+
+    pdf = make_report_pdf(tmp_path / "report.pdf")
+    renamed = _write(tmp_path / "report.txt", pdf.read_bytes())  # a download saved as .txt
+    result = ingest_paths([renamed])
+    (doc,) = result.documents
+    assert doc.text == ingest_paths([pdf]).documents[0].text and doc.pages
+    assert result.warnings == [
+        f"{renamed}: is a PDF (starts with %PDF-); read as one (rename it .pdf)"
+    ]
+
+
+def test_a_stray_nul_byte_in_text_is_dropped_but_a_file_of_them_is_binary(
+    tmp_path: Path,
+) -> None:
+    stray = _write(tmp_path / "stray.txt", ARTICLE.encode().replace(b"Tuesday", b"Tues\x00day"))
+    many = _write(tmp_path / "many.txt", ARTICLE.encode().replace(b" ", b" \x00"))
+    utf16 = _write(tmp_path / "utf16.txt", ARTICLE.encode("utf-16-le"))  # no byte-order mark
+    latin = _write(tmp_path / "latin.txt", ARTICLE.encode() + b"Caf\xe9\x00\n")
+    result = ingest_paths([stray, many, utf16, latin])
+    (doc,) = result.documents
+    assert "approved a new budget on Tuesday after a long debate" in doc.text
+    assert result.warnings[0] == f"{stray}: 1 stray NUL byte(s) removed"
+    assert [w.split(": ", 1)[1] for w in result.warnings[1:]] == [
+        "looks like a binary file (NUL bytes); skipped"
+    ] * 3
+
+
+JAPANESE = (
+    "東京都は月曜日、新しい防災計画を発表した。計画では、地震の際の避難所を増やすことが"
+    "盛り込まれている。\n\n知事は記者会見で「住民の安全が最優先だ」と述べた。\n\n"
+    "計画は来年四月から実施される予定だ。"
+)
+CHINESE = (
+    "北京市政府周一宣布了新的公共交通计划。该计划将在明年实施。市长表示\uff0c这将减少交通拥堵。"
+)
+
+
+@pytest.mark.parametrize(("text", "language"), [(JAPANESE, "Japanese"), (CHINESE, "Chinese")])
+def test_text_without_spaces_between_words_is_refused_saying_why(
+    tmp_path: Path, text: str, language: str
+) -> None:
+    path = _write(tmp_path / "news.txt", f"Title: {language} news\n\n{text}\n".encode())
+    result = ingest_paths([path])
+    assert result.documents == []
+    (warning,) = result.warnings
+    assert warning == (
+        f"{path}: no article text read: this looks like {language} text, and sentences are "
+        "read only in languages written with spaces between words, such as English; skipped"
+    )
+
+
+def test_a_document_mostly_in_chinese_read_for_its_few_english_sentences_says_so(
+    tmp_path: Path,
+) -> None:
+    english = "The tender was published by the city of Hangzhou on its website last week."
+    path = _write(tmp_path / "tender.txt", f"{CHINESE * 3}\n\n{english}\n".encode())
+    result = ingest_paths([path])
+    assert len(result.documents) == 1
+    assert result.warnings == [
+        f"{path}: mostly Chinese text, which is not read (only sentences in languages written "
+        "with spaces between words are)"
+    ]
+    for text in (ARTICLE, "Москва объявила новые меры. " * 5, "Der Rat hat am Montag beschlossen."):
+        assert ingest_paths([_write(tmp_path / "other.txt", text.encode())]).warnings == []

@@ -31,6 +31,10 @@ class Extracted:
     furniture: tuple[tuple[int, int], ...] = ()
     pages: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()  # one line each, naming the file: what was left unread
+    # Text the file holds in places the reader does not read ("text boxes and footnotes
+    # (1,204 characters)"): named when nothing read is article text, so the error says where
+    # the words are rather than that there are none.
+    unread: str | None = None
 
 
 class TextBuilder:

@@ -4,7 +4,10 @@ The feed is parsed with feedparser, given a stream of bytes and never a path or 
 opens a string that names a file or a URL itself, so a feed whose body is "/etc/passwd" would
 brief a local file). Each entry's text is its longest content (or summary), HTML reduced to
 paragraphs; its title, link, the feed's title (as the outlet) and the entry's stated time are
-its metadata.
+its metadata. What a feed appends to each entry about where it was published (WordPress's
+"The post ... appeared first on ...", Medium's "... was originally published in ..." and its
+member-only notices) is not the entry's text, and a title's byline after `` | `` ("Headline |
+Author Name") is not its headline.
 
 Entities are settled before the parser sees the feed (:mod:`briefing.entities`): no external
 DTD or entity is read, no entity bomb expands, an undefined reference is dropped with a warning.
@@ -28,7 +31,13 @@ from typing import Any
 
 from briefing.entities import settle_entities
 from briefing.errors import InputError
-from briefing.htmlpage import bom_encoding, html_fragment_to_text, text_codec
+from briefing.htmlpage import (
+    HEADLINE_WORDS,
+    bom_encoding,
+    html_fragment_to_text,
+    split_site_name,
+    text_codec,
+)
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
 
@@ -156,8 +165,10 @@ def read_feed(body: bytes, source: str) -> Feed:
         entries=tuple(
             FeedEntry(
                 key=_entry_key(entry, source),
-                text=html_fragment_to_text(_entry_content(entry)),
-                title=entry.get("title") or None,
+                text=_without_footer(
+                    html_fragment_to_text(_entry_content(entry)), entry.get("title") or ""
+                ),
+                title=_headline(entry.get("title") or "") or None,
                 url=entry.get("link") or None,
                 published=_entry_time(entry),
             )
@@ -165,6 +176,68 @@ def read_feed(body: bytes, source: str) -> Feed:
         ),
         warnings=tuple(warnings),
     )
+
+
+# What a feed adds to each entry about where it was published, not what happened: WordPress's
+# "The post X appeared first on Y.", Medium's "X was originally published in Y on Medium, where
+# people are continuing the conversation..." and its member-only notices, a syndicator's
+# "This article was originally published on The Conversation. Read the original article."
+_FOOTER = re.compile(
+    r"""\(?(?:
+        .{0,300}?\boriginally\s+(?:published|posted)\s+(?:in|on|at|by)\b.{0,300}
+      | .{0,300}?\b(?:appeared\s+first|first\s+appeared)\s+(?:in|on|at)\b.{0,300}
+      | .{0,300}?\brepublished\s+(?:from|with\s+permission|under)\b.{0,300}
+      | this\s+(?:story|article|post)\s+is\s+(?:now\s+|currently\s+)?
+            (?:unlocked|available\s+to\s+\w+\s+members)\b.{0,200}
+      | the\s+(?:story|article|post)\s+will\s+be\s+unlocked\b.{0,200}
+      | (?:read|view|see)\s+the\s+(?:original|full)\s+(?:article|story|post)\b.{0,100}
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOOTER_LINES = 8  # a footer is the entry's last few lines, each a short one
+_FOOTER_CHARS = 700
+
+
+def _without_footer(text: str, title: str) -> str:
+    """The entry's text without the syndication footer its last lines are (with the entry's
+    title that a footer repeats as a link); the text as it is when it ends with none. Only a
+    trailing block is looked at, and "was published in" or "first published" is a story's
+    own sentence: only "originally published", "appeared first" and the like are footers."""
+    lines = text.split("\n")
+    title = " ".join(title.split()).casefold()
+    end = len(lines)
+    cut = None
+    while end > 0 and len(lines) - end < _FOOTER_LINES:
+        line = lines[end - 1].strip()
+        if line and len(line) <= _FOOTER_CHARS and _FOOTER.fullmatch(line):
+            cut = end - 1
+        elif line and " ".join(line.split()).casefold() != title:
+            break
+        end -= 1
+    if cut is None:
+        return text
+    while cut > 0 and " ".join(lines[cut - 1].split()).casefold() == title:
+        cut -= 1  # the title a footer repeats, just above it
+    return "\n".join(lines[:cut]).rstrip()
+
+
+_NAME = r"[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){1,2}"
+_TWO_NAMES = re.compile(rf"{_NAME}\s+(?:and|&)\s+{_NAME}")
+
+
+def _headline(title: str) -> str:
+    """An entry's title without the byline or site name after its last `` | ``: "The kind of
+    night Donald Trump loves best | Richard Wolffe" (a Guardian column) -> its headline."""
+    title = " ".join(title.split())
+    if " | " not in title:
+        return title
+    head, tail = split_site_name(title)
+    if tail is not None and title[len(head) :].lstrip().startswith("|"):
+        return head
+    head, _, tail = title.rpartition(" | ")
+    if _TWO_NAMES.fullmatch(tail) and len(head.split()) >= HEADLINE_WORDS:
+        return head.strip()  # "... | Erica Chenoweth and Jeremy Pressman": too long a site
+    return title
 
 
 def _entry_time(entry: Any) -> dt.datetime | None:
