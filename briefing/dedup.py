@@ -33,7 +33,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from briefing.lexicon import normalise_statement
 from briefing.models import Document, Reprint
@@ -199,8 +199,7 @@ class _Numbered(dict[Band, int]):
         return number
 
 
-@dataclass(frozen=True)
-class Sketch:
+class Sketch(NamedTuple):
     """A text's MinHash signature, shingle count and bands: each band by its number among
     those its ``Fingerprinter`` has seen, not hashed to a key (a build compares bands only
     with each other). ``Fingerprinter.__call__`` gives the store's form, ``Fingerprint``."""
@@ -208,12 +207,9 @@ class Sketch:
     signature: tuple[int, ...]
     shingles: int
     bands: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Print(Sketch):
-    empty: tuple[int, ...]  # its bins no shingle fell in (densified in its signature)
-    parts: tuple[frozenset[int], ...]  # its shingle hashes: its lines', and across each break
+    # what a text of one more line grows it from (none for a text of fewer than SHINGLE words)
+    empty: tuple[int, ...] = ()  # its bins no shingle fell in (densified in its signature)
+    parts: tuple[frozenset[int], ...] = ()  # its shingle hashes: its lines', across each break
 
 
 class Fingerprinter:
@@ -230,7 +226,7 @@ class Fingerprinter:
         self._pieces = _Pieces(self._line)
         self._across: dict[tuple[str, str], frozenset[int]] = {}
         self._across_words: dict[tuple[str, ...], frozenset[int]] = {}
-        self._texts: dict[tuple[str, ...], _Print] = {}  # by their lines of words
+        self._texts: dict[tuple[str, ...], Sketch] = {}  # by their lines of words
         self._numbered = _Numbered()
         self._keys: dict[int, int] = {}  # band number -> band key
 
@@ -284,7 +280,7 @@ class Fingerprinter:
         self._texts[pieces] = found
         return found
 
-    def _grown(self, pieces: tuple[str, ...], end: int) -> _Print | None:
+    def _grown(self, pieces: tuple[str, ...], end: int) -> Sketch | None:
         """The print of ``pieces`` from that of an earlier text without its line at ``end``
         (its first or its last)."""
         base = self._texts.get(pieces[1:] if end == 0 else pieces[:-1])
@@ -301,34 +297,36 @@ class Fingerprinter:
             if not any(map(operator.contains, parts, itertools.repeat(h, len(parts))))
         ]
         sig, changed = list(base.signature), set()
-        bins = list(sig)
-        for b in base.empty:
-            bins[b] = _MASK
+        empty = set(base.empty)  # (an empty bin holds a borrowed value in sig)
         for h in new:
             b, v = h % BINS, h // BINS
-            if v < bins[b]:
-                bins[b] = sig[b] = v
-                changed.add(b // ROWS)
-                # the empty bins before it borrow its value now
-                i, step = (b - 1) % BINS, 1
-                while bins[i] == _MASK and i != b:
-                    sig[i] = (v + step * _BORROW) & _MASK
-                    changed.add(i // ROWS)
-                    i, step = (i - 1) % BINS, step + 1
+            if b in empty:
+                empty.discard(b)
+            elif v >= sig[b]:
+                continue
+            sig[b] = v
+            changed.add(b // ROWS)
+            # the empty bins before it borrow its value now
+            i, step = (b - 1) % BINS, 1
+            while i in empty:
+                sig[i] = (v + step * _BORROW) & _MASK
+                changed.add(i // ROWS)
+                i, step = (i - 1) % BINS, step + 1
+        parts = (*parts, line.hashes, across)
+        if not changed:
+            return Sketch(base.signature, base.shingles + len(new), base.bands, base.empty, parts)
         bands = list(base.bands)
         for band in changed:
             bands[band] = self._numbered[(band, *sig[band * ROWS : (band + 1) * ROWS])]
-        # the bins still empty: the earlier text's that no new shingle fell in
-        empty = tuple(b for b in base.empty if bins[b] == _MASK) if changed else base.empty
-        return _Print(
+        return Sketch(
             tuple(sig),
             base.shingles + len(new),
             tuple(bands),
-            empty,
-            (*base.parts, line.hashes, across),
+            tuple(b for b in base.empty if b in empty),  # those no new shingle fell in
+            parts,
         )
 
-    def _print(self, pieces: tuple[str, ...]) -> _Print | None:
+    def _print(self, pieces: tuple[str, ...]) -> Sketch | None:
         lines = [self._line(piece) for piece in pieces]
         words = list(itertools.chain.from_iterable(line.words for line in lines))
         if len(words) < SHINGLE:
@@ -349,7 +347,7 @@ class Fingerprinter:
         sig = _densified(list(bins))
         size = len(frozenset().union(*parts))
         bands = tuple(map(self._numbered.__getitem__, _bands(sig)))
-        return _Print(tuple(sig), size, bands, _empty(bins), tuple(parts))
+        return Sketch(tuple(sig), size, bands, _empty(bins), tuple(parts))
 
 
 def _empty(bins: Sequence[int]) -> tuple[int, ...]:
