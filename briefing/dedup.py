@@ -530,16 +530,20 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
     filed: dict[int, list[int]] = {}  # band (its number, as its key) -> documents
     reprints: list[Reprint] = []
     left_out: set[int] = set()
+    partly_filed: set[int] = set()  # documents left out of a band's full list
     for i, doc in enumerate(documents):
         if not compared[i]:
             continue
         sketch = prints.sketch(texts[i])
         packed = sketches[i] = (_packed(sketch.signature), sketch.shingles)
         under = list(map(filed.get, sketch.bands))  # each band's documents (None: none)
+        shared = Counter(itertools.chain.from_iterable(filter(None, under)))
         near = _closest(
             packed,
-            sorted(set(itertools.chain.from_iterable(filter(None, under)))),
+            sorted(shared),
             sketches,
+            shared,
+            partly_filed,
             # any near-duplicate in a story whose copies are all read for news will do
             lambda found: (
                 len({story[j] for j in found}) == 1 and size[story[found[0]]] <= MAX_KEY_DOCUMENTS
@@ -567,12 +571,14 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
             copies[i].add(doc, own)
             size[i] = 1
         # filed under each band (no two bands of a text are one: a band holds its number)
-        if None in under:
+        if not all(under):
             filed.update(
                 (key, [i]) for key, got in zip(sketch.bands, under, strict=True) if got is None
             )
         lists = [got for got in under if got is not None and len(got) < MAX_KEY_DOCUMENTS]
         deque(map(list.append, lists, itertools.repeat(i)), maxlen=0)  # in C
+        if len(lists) < len(under) - under.count(None):
+            partly_filed.add(i)
     return [d for i, d in enumerate(documents) if i not in left_out], reprints
 
 
@@ -601,23 +607,35 @@ def _closest(
     print_: tuple[int, int],
     found: Sequence[int],
     sketches: dict[int, tuple[int, int]],
+    shared: Counter[int],
+    partly_filed: set[int],
     any_will_do: Callable[[Sequence[int]], bool],
 ) -> int | None:
     """The document of ``found`` (earlier documents filed under one of ``print_``'s bands)
     that ``print_`` (a packed signature and a shingle count) is a near-duplicate of and most
     resembles (the first of equals), as the store's ``_near_copy_of`` picks it; the first
-    near-duplicate when ``any_will_do``."""
+    near-duplicate when ``any_will_do``. A band not shared has a bin not shared, so a document
+    under ``shared[j]`` of the bands shares at most _AT_MOST + that many bins when it was
+    filed under each of its own (not ``partly_filed``), and is then not compared once one
+    sharing as many bins is found."""
     if not found:
         return None
     first = any_will_do(found)
     best: tuple[float, int] | None = None
+    most = 0  # bins the best shares
     packed, shingles = print_
     for j in found:
+        if best is not None and _AT_MOST + shared[j] <= most and j not in partly_filed:
+            continue
         other, other_shingles = sketches[j]
-        jac = _same_bins(packed, other) / BINS  # estimate_jaccard: both have BINS bins
+        same = _same_bins(packed, other)
+        jac = same / BINS  # estimate_jaccard: both have BINS bins
         if jac >= NEAR_DUP_JACCARD and is_near_duplicate(jac, shingles, other_shingles):
             if first:
                 return j
             if best is None or jac > best[0]:
-                best = (jac, j)
+                best, most = (jac, j), same
     return best[1] if best is not None else None
+
+
+_AT_MOST = BINS - BINS // ROWS  # bins two signatures share at most when they share no band
