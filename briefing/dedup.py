@@ -17,7 +17,9 @@ build's documents; an update's new sentences are news and are briefed.
 A build does not fingerprint every document: a near-copy shares a sentence of its running
 text word for word with what it copies (``PIECE_CHARS``), so only documents that share one
 with another document are fingerprinted, and a line a copy repeats is hashed once
-(``Fingerprinter``: the same fingerprints as ``fingerprint``, which the store persists).
+(``Fingerprinter``: the same fingerprints as ``fingerprint``, which the store persists). A
+build files documents under their bands' numbers (no band key is hashed) and counts the bins
+two signatures share on integers that pack them (``_same_bins``), the same count.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import hashlib
 import itertools
 import operator
 import re
-from collections import Counter
+import struct
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from briefing.lexicon import normalise_statement
 from briefing.models import Document, Reprint
@@ -172,11 +175,41 @@ class _Pieces(dict[str, str]):
         return piece
 
 
-@dataclass(frozen=True)
-class _Print:
-    fingerprint: Fingerprint
-    empty: tuple[int, ...]  # its bins no shingle fell in (densified in its signature)
-    parts: tuple[frozenset[int], ...]  # its shingle hashes: its lines', and across each break
+Band = tuple[int, ...]  # (band number, its ROWS values): what a band key is the hash of
+
+
+def _bands(sig: Sequence[int]) -> list[Band]:
+    """(band, its ROWS values) for each band of ``sig``, made in C."""
+    rows = [sig[row::ROWS] for row in range(ROWS)]
+    return list(zip(range(BINS // ROWS), *rows, strict=True))
+
+
+class _Numbered(dict[Band, int]):
+    """Band -> its number among the bands seen (the same band, the same number), and the
+    bands by number: two texts share a band key exactly when they share its number, and a
+    number is cheaper to look up than the band."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bands: list[Band] = []
+
+    def __missing__(self, band: Band) -> int:
+        number = self[band] = len(self.bands)
+        self.bands.append(band)
+        return number
+
+
+class Sketch(NamedTuple):
+    """A text's MinHash signature, shingle count and bands: each band by its number among
+    those its ``Fingerprinter`` has seen, not hashed to a key (a build compares bands only
+    with each other). ``Fingerprinter.__call__`` gives the store's form, ``Fingerprint``."""
+
+    signature: tuple[int, ...]
+    shingles: int
+    bands: tuple[int, ...]
+    # what a text of one more line grows it from (none for a text of fewer than SHINGLE words)
+    empty: tuple[int, ...] = ()  # its bins no shingle fell in (densified in its signature)
+    parts: tuple[frozenset[int], ...] = ()  # its shingle hashes: its lines', across each break
 
 
 class Fingerprinter:
@@ -185,14 +218,26 @@ class Fingerprinter:
     one line to the next are hashed per text; a text that is an earlier one's lines with one
     more line before or after them adds that line's shingles to the earlier one's. Words never
     cross a line break, and a text's shingles are those within its lines and those across
-    their breaks, so the fingerprints are ``fingerprint``'s exactly."""
+    their breaks, so the fingerprints are ``fingerprint``'s exactly. ``sketch`` leaves the
+    bands unhashed (a build compares them only with each other)."""
 
     def __init__(self) -> None:
         self._lines: dict[str, _Line] = {}
         self._pieces = _Pieces(self._line)
         self._across: dict[tuple[str, str], frozenset[int]] = {}
-        self._texts: dict[tuple[str, ...], _Print] = {}  # by their lines of words
-        self._bands: dict[tuple[int, ...], int] = {}
+        self._across_words: dict[tuple[str, ...], frozenset[int]] = {}
+        self._texts: dict[tuple[str, ...], Sketch] = {}  # by their lines of words
+        self._numbered = _Numbered()
+        self._keys: dict[int, int] = {}  # band number -> band key
+
+    def __call__(self, text: str) -> Fingerprint:
+        sketch = self.sketch(text)
+        keys, bands = self._keys, self._numbered.bands
+        return Fingerprint(
+            sketch.signature,
+            sketch.shingles,
+            tuple(keys.get(n) or keys.setdefault(n, _band_key(bands[n])) for n in sketch.bands),
+        )
 
     def _line(self, line: str) -> _Line:
         found = self._lines.get(line)
@@ -212,24 +257,30 @@ class Fingerprinter:
             a, b = self._line(before).words, self._line(after).words
             if min(len(a), len(b)) < SHINGLE - 1:
                 return None
-            words = a[1 - SHINGLE :] + b[: SHINGLE - 1]
-            across = _across(words, SHINGLE - 1, len(words) - SHINGLE)
-            found = self._across[before, after] = frozenset(across)
+            words = (*a[1 - SHINGLE :], *b[: SHINGLE - 1])
+            found = self._across_words.get(words)  # another line pair ending and starting so
+            if found is None:
+                across = _across(words, SHINGLE - 1, len(words) - SHINGLE)
+                found = self._across_words[words] = frozenset(across)
+            self._across[before, after] = found
         return found
 
-    def __call__(self, text: str) -> Fingerprint:
+    def sketch(self, text: str) -> Sketch:
+        """The text's signature, shingle count and bands, as ``fingerprint`` finds them."""
         pieces = tuple(filter(None, map(self._pieces.__getitem__, text.split("\n"))))
         found = self._texts.get(pieces)
         if found is None and len(pieces) > 1:
             found = self._grown(pieces, 0) or self._grown(pieces, -1)
         if found is None:
-            found = self._print(pieces, text)
-            if found is None:
-                return fingerprint(text)
+            found = self._print(pieces)
+            if found is None:  # fewer than SHINGLE words
+                sig, size = minhash_signature(text)
+                bands = map(self._numbered.__getitem__, _bands(sig)) if sig else ()
+                return Sketch(tuple(sig), size, tuple(bands))
         self._texts[pieces] = found
-        return found.fingerprint
+        return found
 
-    def _grown(self, pieces: tuple[str, ...], end: int) -> _Print | None:
+    def _grown(self, pieces: tuple[str, ...], end: int) -> Sketch | None:
         """The print of ``pieces`` from that of an earlier text without its line at ``end``
         (its first or its last)."""
         base = self._texts.get(pieces[1:] if end == 0 else pieces[:-1])
@@ -245,32 +296,37 @@ class Fingerprinter:
             for h in line.hashes | across
             if not any(map(operator.contains, parts, itertools.repeat(h, len(parts))))
         ]
-        sig, bands = list(base.fingerprint.signature), []
-        bins = list(sig)
-        for b in base.empty:
-            bins[b] = _MASK
+        sig, changed = list(base.signature), set()
+        empty = set(base.empty)  # (an empty bin holds a borrowed value in sig)
         for h in new:
             b, v = h % BINS, h // BINS
-            if v < bins[b]:
-                bins[b] = sig[b] = v
-                bands.append(b // ROWS)
-                # the empty bins before it borrow its value now
-                i, step = (b - 1) % BINS, 1
-                while bins[i] == _MASK and i != b:
-                    sig[i] = (v + step * _BORROW) & _MASK
-                    bands.append(i // ROWS)
-                    i, step = (i - 1) % BINS, step + 1
-        keys = list(base.fingerprint.bands)
-        for band in set(bands):
-            part = (band, *sig[band * ROWS : (band + 1) * ROWS])
-            keys[band] = self._bands.get(part) or self._band_key(part)
-        size = base.fingerprint.shingles + len(new)
-        print_ = Fingerprint(tuple(sig), size, tuple(keys))
-        # the bins still empty: the earlier text's that no new shingle fell in
-        empty = tuple(b for b in base.empty if bins[b] == _MASK) if bands else base.empty
-        return _Print(print_, empty, (*base.parts, line.hashes, across))
+            if b in empty:
+                empty.discard(b)
+            elif v >= sig[b]:
+                continue
+            sig[b] = v
+            changed.add(b // ROWS)
+            # the empty bins before it borrow its value now
+            i, step = (b - 1) % BINS, 1
+            while i in empty:
+                sig[i] = (v + step * _BORROW) & _MASK
+                changed.add(i // ROWS)
+                i, step = (i - 1) % BINS, step + 1
+        parts = (*parts, line.hashes, across)
+        if not changed:
+            return Sketch(base.signature, base.shingles + len(new), base.bands, base.empty, parts)
+        bands = list(base.bands)
+        for band in changed:
+            bands[band] = self._numbered[(band, *sig[band * ROWS : (band + 1) * ROWS])]
+        return Sketch(
+            tuple(sig),
+            base.shingles + len(new),
+            tuple(bands),
+            tuple(b for b in base.empty if b in empty),  # those no new shingle fell in
+            parts,
+        )
 
-    def _print(self, pieces: tuple[str, ...], text: str) -> _Print | None:
+    def _print(self, pieces: tuple[str, ...]) -> Sketch | None:
         lines = [self._line(piece) for piece in pieces]
         words = list(itertools.chain.from_iterable(line.words for line in lines))
         if len(words) < SHINGLE:
@@ -288,21 +344,10 @@ class Fingerprinter:
         short = (line.hashes for line in lines if line.bins is None)
         loose = itertools.chain(*parts[len(lines) :], *short)
         bins = _binned(loose, bins if bins is not None else [_MASK] * BINS)
-        return self._finish(bins, len(frozenset().union(*parts)), tuple(parts))
-
-    def _finish(self, bins: list[int], size: int, parts: tuple[frozenset[int], ...]) -> _Print:
         sig = _densified(list(bins))
-        # (band, its ROWS values) for each band, made and looked up in C
-        rows = [sig[row::ROWS] for row in range(ROWS)]
-        bands = list(zip(range(BINS // ROWS), *rows, strict=True))
-        keys = list(map(self._bands.get, bands, itertools.repeat(0)))
-        for i in itertools.compress(range(len(keys)), map(operator.not_, keys)):
-            keys[i] = self._band_key(bands[i])  # not seen yet (or a key of 0: the same)
-        return _Print(Fingerprint(tuple(sig), size, tuple(keys)), _empty(bins), parts)
-
-    def _band_key(self, band: tuple[int, ...]) -> int:
-        key = self._bands[band] = _band_key(band)
-        return key
+        size = len(frozenset().union(*parts))
+        bands = tuple(map(self._numbered.__getitem__, _bands(sig)))
+        return Sketch(tuple(sig), size, bands, _empty(bins), tuple(parts))
 
 
 def _empty(bins: Sequence[int]) -> tuple[int, ...]:
@@ -478,22 +523,27 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
     compared = _sharing(texts)
     prints = Fingerprinter()
     sentences = _Sentences()
-    fingerprints: dict[int, Fingerprint] = {}
+    sketches: dict[int, tuple[int, int]] = {}  # document -> its packed signature, shingles
     story: dict[int, int] = {}  # document -> the first document of its story (or itself)
     copies: dict[int, _Copies] = {}  # per story, its first copies
     size: dict[int, int] = {}  # per story, its documents
-    filed: dict[int, list[int]] = {}  # band key -> documents
+    filed: dict[int, list[int]] = {}  # band (its number, as its key) -> documents
     reprints: list[Reprint] = []
     left_out: set[int] = set()
+    partly_filed: set[int] = set()  # documents left out of a band's full list
     for i, doc in enumerate(documents):
         if not compared[i]:
             continue
-        print_ = fingerprints[i] = prints(texts[i])
-        under = list(map(filed.get, print_.bands))  # each band key's documents (None: none)
+        sketch = prints.sketch(texts[i])
+        packed = sketches[i] = (_packed(sketch.signature), sketch.shingles)
+        under = list(map(filed.get, sketch.bands))  # each band's documents (None: none)
+        shared = Counter(itertools.chain.from_iterable(filter(None, under)))
         near = _closest(
-            print_,
-            sorted(set(itertools.chain.from_iterable(filter(None, under)))),
-            fingerprints,
+            packed,
+            sorted(shared),
+            sketches,
+            shared,
+            partly_filed,
             # any near-duplicate in a story whose copies are all read for news will do
             lambda found: (
                 len({story[j] for j in found}) == 1 and size[story[found[0]]] <= MAX_KEY_DOCUMENTS
@@ -520,33 +570,72 @@ def find_reprints(documents: Sequence[Document]) -> tuple[list[Document], list[R
             copies[i] = _Copies([], sentences)
             copies[i].add(doc, own)
             size[i] = 1
-        for key, listed in zip(print_.bands, under, strict=True):
-            if listed is None:  # (a list made for an earlier band of the same key is the one)
-                filed.setdefault(key, []).append(i)
-            elif len(listed) < MAX_KEY_DOCUMENTS:
-                listed.append(i)
+        # filed under each band (no two bands of a text are one: a band holds its number)
+        if not all(under):
+            filed.update(
+                (key, [i]) for key, got in zip(sketch.bands, under, strict=True) if got is None
+            )
+        lists = [got for got in under if got is not None and len(got) < MAX_KEY_DOCUMENTS]
+        deque(map(list.append, lists, itertools.repeat(i)), maxlen=0)  # in C
+        if len(lists) < len(under) - under.count(None):
+            partly_filed.add(i)
     return [d for i, d in enumerate(documents) if i not in left_out], reprints
 
 
+def _packed(sig: Sequence[int]) -> int:
+    """A signature as one integer, a bin per 64 bits (``_same_bins``)."""
+    return int.from_bytes(struct.pack(f"<{len(sig)}Q", *sig), "little")
+
+
+_LANES = int.from_bytes(struct.pack(f"<{BINS}Q", *[1] * BINS), "little")  # each bin's low bit
+
+
+def _same_bins(a: int, b: int) -> int:
+    """How many of the BINS bins two ``_packed`` signatures agree on: a differing bin's 64
+    bits are folded into its lowest bit and counted, in C (``estimate_jaccard``'s count)."""
+    x = a ^ b
+    x |= x >> 1
+    x |= x >> 2
+    x |= x >> 4
+    x |= x >> 8
+    x |= x >> 16
+    x |= x >> 32
+    return BINS - (x & _LANES).bit_count()
+
+
 def _closest(
-    print_: Fingerprint,
+    print_: tuple[int, int],
     found: Sequence[int],
-    fingerprints: dict[int, Fingerprint],
+    sketches: dict[int, tuple[int, int]],
+    shared: Counter[int],
+    partly_filed: set[int],
     any_will_do: Callable[[Sequence[int]], bool],
 ) -> int | None:
-    """The document of ``found`` (earlier documents filed under one of ``print_``'s band
-    keys) that ``print_`` is a near-duplicate of and most resembles (the first of equals), as
-    the store's ``_near_copy_of`` picks it; the first near-duplicate when ``any_will_do``."""
+    """The document of ``found`` (earlier documents filed under one of ``print_``'s bands)
+    that ``print_`` (a packed signature and a shingle count) is a near-duplicate of and most
+    resembles (the first of equals), as the store's ``_near_copy_of`` picks it; the first
+    near-duplicate when ``any_will_do``. A band not shared has a bin not shared, so a document
+    under ``shared[j]`` of the bands shares at most _AT_MOST + that many bins when it was
+    filed under each of its own (not ``partly_filed``), and is then not compared once one
+    sharing as many bins is found."""
     if not found:
         return None
     first = any_will_do(found)
     best: tuple[float, int] | None = None
+    most = 0  # bins the best shares
+    packed, shingles = print_
     for j in found:
-        other = fingerprints[j]
-        jac = estimate_jaccard(print_.signature, other.signature)
-        if jac >= NEAR_DUP_JACCARD and is_near_duplicate(jac, print_.shingles, other.shingles):
+        if best is not None and _AT_MOST + shared[j] <= most and j not in partly_filed:
+            continue
+        other, other_shingles = sketches[j]
+        same = _same_bins(packed, other)
+        jac = same / BINS  # estimate_jaccard: both have BINS bins
+        if jac >= NEAR_DUP_JACCARD and is_near_duplicate(jac, shingles, other_shingles):
             if first:
                 return j
             if best is None or jac > best[0]:
-                best = (jac, j)
+                best, most = (jac, j), same
     return best[1] if best is not None else None
+
+
+_AT_MOST = BINS - BINS // ROWS  # bins two signatures share at most when they share no band

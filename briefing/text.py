@@ -449,7 +449,6 @@ _FURNITURE_LINE = re.compile(
       | advertisement|sponsored(?:\s+content)?|ad
       | (?:tags?|topics?|filed\s+under|categories)\s*:.{0,200}
       | (?:copyright|\u00a9).{0,160}
-      | (?:.{0,120}\s)?all\s+rights\s+reserved\.?
       | most\s+(?:read|popular|viewed|shared|emailed|commented)\b.{0,40}
       | (?:trending(?:\s+now)?|recommended(?:\s+for\s+you)?|editor['\u2019]?s\s+picks?)
       | you\s+(?:may|might)\s+also\s+(?:like|enjoy)\b.{0,80}
@@ -465,6 +464,9 @@ _FURNITURE_LINE = re.compile(
     )\s*$""".replace("{_NAV_ITEM}", _NAV_ITEM),
     re.IGNORECASE | re.VERBOSE,
 )
+# ... or a copyright line's end ("... All rights reserved."), apart: its 120 characters before
+# "all" are tried at every line, and only a line holding "rights" is tried (is_furniture_line).
+_ALL_RIGHTS_RESERVED = re.compile(r"(?:.{0,120}\s)?all\s+rights\s+reserved\.?\s*$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*[-*\u2022]\s+\S.{0,80}$")
 # How a sentence ends: a stop, then any closing quotes or brackets. Tested with str methods on
 # the line's end: a regex ending in `$` is tried at every position of a 1,000-character line.
@@ -486,26 +488,55 @@ _FURNITURE_PHRASE = re.compile(
     r"|(?:follow|like)\s+us\s+on\b|share\s+this\s+(?:e-?mail|newsletter)",
     re.IGNORECASE,
 )
-# A word each alternative of _FURNITURE_PHRASE holds in every match, lower-cased. On an ASCII
-# line the case-insensitive pattern matches what lower() gives (only "\u0130", "\u0131",
-# "\u017f" and the Kelvin sign match a letter otherwise), so an ASCII line without one of them
-# is spared the search, which starts a case-insensitive match at every position (most lines).
-_FURNITURE_PHRASE_WORDS = re.compile("view|trouble|forward|your|follow|like|share")
+# What each alternative of _FURNITURE_PHRASE holds in every match, lower-cased (a pre-check:
+# the search starts a case-insensitive match at every position of the line).
+_FURNITURE_PHRASE_WORDS = ("view", "trouble", "forward", "your", "follow", "like", "share")
+_FURNITURE_PHRASE_HINT = re.compile(
+    r"view|trouble|forward|your\s+(?:address|contacts|safe)|(?:follow|like)\s+us|share\s+this"
+)
 SHORT_LINE_CHARS = 200  # a longer line is prose, whatever words it uses
+# The only characters outside ASCII that a case-insensitive pattern matches to an ASCII letter
+# (capital I with a dot, dotless i, long s, the Kelvin sign).
+_CASE_SPECIALS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowered(line: str) -> str | None:
+    """``line`` lower-cased, when a case-insensitive pattern's ASCII words in it are found in
+    that as they are (a line without _CASE_SPECIALS: its other letters outside ASCII never
+    match an ASCII one, and white space stays white space); else None."""
+    if line.isascii() or _CASE_SPECIALS.search(line) is None:
+        return line.lower()
+    return None
+
+
+def _may_hold_phrase(low: str) -> bool:
+    """Whether a ``_lowered`` line holds what every _FURNITURE_PHRASE match does (its words
+    found first, in C: most lines hold none)."""
+    return (
+        any(map(low.__contains__, _FURNITURE_PHRASE_WORDS))
+        and _FURNITURE_PHRASE_HINT.search(low) is not None
+    )
 
 
 def is_furniture_line(text: str, start: int, end: int) -> bool:
     """Whether the line ``text[start:end]`` is a known piece of page furniture (a share
-    prompt, a credit, "[Image via AP]", a cookie notice, a menu, "view in browser"), wherever
-    it stands. The one test of a furniture line: every format's text goes through it."""
-    if _FURNITURE_LINE.match(text, start, end) is not None or _is_caption(text, start, end):
+    prompt, a credit, a caption, "[Image via AP]", a cookie notice, a menu, "view in browser",
+    a call to readers), wherever it stands. The one test of a furniture line: every format's
+    text goes through it. The slower patterns are tried only on a line holding words that each
+    of their matches holds (``_lowered``; ``_is_caption`` has its own cheap checks): most
+    lines are prose, and a case-insensitive search is slow."""
+    if _FURNITURE_LINE.match(text, start, end) is not None:
+        return True
+    low = _lowered(text[start:end])
+    if (low is None or "rights" in low) and _ALL_RIGHTS_RESERVED.match(
+        text, start, end
+    ) is not None:
+        return True
+    if _is_caption(text, start, end):
         return True
     if end - start <= READER_CALL_CHARS and _READER_CALL.match(text, start, end) is not None:
         return True
-    if end - start > SHORT_LINE_CHARS:
-        return False
-    line = text[start:end]
-    if line.isascii() and _FURNITURE_PHRASE_WORDS.search(line.lower()) is None:
+    if end - start > SHORT_LINE_CHARS or (low is not None and not _may_hold_phrase(low)):
         return False
     return _FURNITURE_PHRASE.search(text, start, end) is not None
 

@@ -52,6 +52,27 @@ def test_a_builds_fingerprints_are_the_stores(texts: list[list[str]]) -> None:
             assert prints(text) == dedup.fingerprint(text)
 
 
+_BIN = st.integers(min_value=0, max_value=(1 << 64) - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_BIN, min_size=dedup.BINS, max_size=dedup.BINS),
+    st.lists(st.one_of(st.none(), st.integers(0, 63)), min_size=dedup.BINS, max_size=dedup.BINS),
+    st.lists(_BIN, min_size=dedup.BINS, max_size=dedup.BINS),
+)
+def test_a_builds_comparison_of_signatures_is_the_stores(
+    a: list[int], flips: list[int | None], c: list[int]
+) -> None:
+    """A build counts the bins two signatures share on packed integers: the same count as
+    ``estimate_jaccard``'s, whichever bit of a bin differs (a bin of ``a`` with the bit
+    ``flips`` names flipped, or another signature altogether)."""
+    b = [x if k is None else x ^ (1 << k) for x, k in zip(a, flips, strict=True)]
+    for sig in (b, c, a, [(1 << 64) - 1] * dedup.BINS, [0] * dedup.BINS):
+        same = dedup._same_bins(dedup._packed(a), dedup._packed(sig))
+        assert same / dedup.BINS == dedup.estimate_jaccard(a, sig)
+
+
 def _documents() -> list[Document]:
     intro = "Travellers to the outer islands face a long wait for the next ferry this week."
     update = (
@@ -98,13 +119,13 @@ def test_documents_that_share_only_a_quote_are_not_fingerprinted(
     texts = [FERRY_STRIKE, BRIDGE_VOTE, ORCHARD_FROST, LIBRARY_OPENING]
     docs = [make_document(f"{t} {quote}", f"{i}.txt") for i, t in enumerate(texts)]
     called: list[str] = []
-    fingerprint = dedup.Fingerprinter.__call__
+    sketch = dedup.Fingerprinter.sketch
 
-    def counted(self: dedup.Fingerprinter, text: str) -> dedup.Fingerprint:
+    def counted(self: dedup.Fingerprinter, text: str) -> dedup.Sketch:
         called.append(text)
-        return fingerprint(self, text)
+        return sketch(self, text)
 
-    monkeypatch.setattr(dedup.Fingerprinter, "__call__", counted)
+    monkeypatch.setattr(dedup.Fingerprinter, "sketch", counted)
     assert dedup.find_reprints(docs) == (docs, [])
     assert called == []
     copy = make_document("Copy 2 of a syndicated story.\n\n" + docs[1].text, "copy.txt")

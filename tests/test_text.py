@@ -274,6 +274,62 @@ def test_the_cheap_check_for_a_furniture_phrase_agrees_with_the_pattern(words: s
     assert is_furniture_line(text, start, end) is plain
 
 
+_CREDIT_WORDS = [
+    "Photo", "PHOTOGRAPH", "p\u0131cture", "picture", "Images", "credit", "Credits", "Getty",
+    "AP", "file", "\u017fhutterstock", "afp", "via", "(", ")", ":", "[", "]", "The", "mayor",
+    "spoke.", "Reuters", "\u201c", "\u201d.", "All", "rights", "reserved.", "\u00a9",
+    "Copyright", "2026", "\u2003", "caf\u00e9", "x" * 70,
+]  # fmt: skip
+# Line ends that the patterns tried last match, spelt as a case-insensitive match allows
+_FURNITURE_ENDS = [
+    "", "Photo: AP", "PHOTO: AP", "p\u0131cture: Reuters", "\u0130mage: AFP", "Credit: Reuters",
+    "(credit: AP)", "(Getty Images)", "(John Doe / GETTY IMAGES file)", "(AP Photo)",
+    "(\u017fhutterstock)", "(Photo credit: Jane Roe)", "All rights reserved.",
+    "ALL RIGHTS RESERVED", "all r\u0130ghts reserved", "All r\u0131ghts re\u017ferved.",
+    "view this email in your browser", "V\u0130EW ONLINE", "Li\u212ae us on", "SHARE THIS EMAIL",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_CREDIT_WORDS + _PHRASE_WORDS), max_size=12).map(" ".join),
+    st.sampled_from(_FURNITURE_ENDS),
+    st.sampled_from(["Intro line.\n", "Intro line\n", "", "(\n", "Said.\u201d "]),
+)
+@example("Police at the scene.", "Photo: AP", "")
+@example("A crowd in Paris", "(Picture: Reuters)", "")
+@example("", "Credit: Reuters", "Said. ")
+@example("", "Credit: Reuters", "(")
+@example("Copyright 2026 Example Media.", "ALL RIGHTS RESERVED", "")
+@example("\u00a9 2026 Example.", "All r\u0130ghts reserved", "")
+@example("A crowd.", "p\u0131cture: AP", "")
+@example("", "V\u0130EW ONLINE", "")
+def test_the_cheap_checks_never_change_whether_a_line_is_furniture(
+    words: str, end_: str, before: str
+) -> None:
+    # Each pattern is tried only on a lower-cased line holding its words; the answer must be
+    # the patterns' own, through dotless i, long s, capital I with a dot and the Kelvin sign,
+    # and with the line's start looked behind (a credit after a stop or a bracket).
+    line = f"{words} {end_}".strip()
+    text = f"{before}{line}\nLast line."
+    start = len(before)
+    end = start + len(line)
+    plain = (
+        text_module._FURNITURE_LINE.match(text, start, end) is not None
+        or text_module._ALL_RIGHTS_RESERVED.match(text, start, end) is not None
+        or text_module._is_caption(text, start, end)
+        or (
+            end - start <= text_module.READER_CALL_CHARS
+            and text_module._READER_CALL.match(text, start, end) is not None
+        )
+        or (
+            end - start <= text_module.SHORT_LINE_CHARS
+            and text_module._FURNITURE_PHRASE.search(text, start, end) is not None
+        )
+    )
+    assert is_furniture_line(text, start, end) is plain
+
+
 def test_short_final_sentence_is_not_furniture() -> None:
     body = "A long paragraph of running text that describes what happened in some detail today."
     text = body + "\n\nHe left on Friday.\n"
