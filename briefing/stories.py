@@ -677,18 +677,28 @@ def headed_by_cited(
     said: AbstractSet[str] = frozenset(),
 ) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
-    else the first of its cited sources that tells it plainly (else the first), so a reader
-    finds the heading's outlet in Sources (``doc_of``: document id -> document). A headline
-    the story's items already quote (``said``) heads it only when no other will."""
+    else the first of its cited sources with a headline of its own that tells it plainly
+    (else the first), so a reader finds the heading's outlet in Sources (``doc_of``: document
+    id -> document). A headline the story's items already quote (``said``) heads it only when
+    no other will. An untitled source's cut lead never replaces an outlet's own headline: the
+    story keeps its heading when only untitled sources are cited (a crawl story had been
+    headed "The Washington Post, The New York Times, and NBC News on Saturday issued…", the
+    lead of its one cited source, over two outlets' headlines, and its line went unlabelled)."""
     if not cited or story.source_ids[0] in cited:
         return story
     candidates = [i for i in story.source_ids if i in cited and i in doc_of]
     if not candidates:
         return story
     headlines = {i: headline_of(doc_of[i]) for i in candidates}
-    # a cited source that tells it plainly, as the story's own heading was chosen, and whose
-    # headline is not a line under it already
-    first = min(candidates, key=lambda i: (slanted(headlines[i]), headlines[i] in said))
+    # a cited source with its own headline, as the story's own heading was chosen, that tells
+    # it plainly and whose headline is not a line under it already
+    first = min(
+        candidates,
+        key=lambda i: (not _titled(doc_of[i]), slanted(headlines[i]), headlines[i] in said),
+    )
+    lead = doc_of.get(story.source_ids[0])
+    if not _titled(doc_of[first]) and lead is not None and _titled(lead):
+        return story
     return story.model_copy(update={"headline": headlines[first]})
 
 

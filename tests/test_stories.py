@@ -1084,6 +1084,46 @@ def test_a_story_is_headed_by_an_outlets_headline_before_an_untitled_documents_c
         assert story.source_ids[0] == titled.id
 
 
+def test_a_heading_moved_to_a_cited_source_is_never_an_untitled_sources_cut_lead() -> None:
+    # a crawl story's one cited source was body-only: its Other stories line was headed by its
+    # lead cut to a heading ("The Washington Post, The New York Times, and NBC News on Saturday
+    # issued…") over two outlets' headlines, and went unlabelled
+    from briefing.stories import headed_by_cited
+
+    body = (
+        "The Washington Post, The New York Times, and NBC News on Saturday issued significant "
+        "corrections, retracting earlier reporting that said Rudy Giuliani had been directly "
+        "warned by the FBI that he was the target of a Russian disinformation campaign."
+    )
+    untitled = document_from_text(body + "\n", "untitled.txt")
+    titled = document_from_text(
+        "NYT, Washington Post, NBC retract reporting on Giuliani warning\n\nThree outlets "
+        "corrected reports that the FBI had warned Rudy Giuliani about a Russian disinformation "
+        "campaign, saying on Saturday that the warning was never given.\n",
+        "titled.txt",
+    )
+    other = document_from_text(
+        "Newspapers correct Giuliani FBI briefing stories\n\nThe Washington Post and The New "
+        "York Times on Saturday corrected stories about an FBI warning to Rudy Giuliani.\n",
+        "other.txt",
+    )
+    story = Story(
+        id="s1", rank=1, headline=headline_of(titled),
+        source_ids=(titled.id, untitled.id, other.id), outlets=3,
+    )  # fmt: skip
+    doc_of = {d.id: d for d in (titled, untitled, other)}
+    assert headed_by_cited(story, {untitled.id}, doc_of) == story
+    # a titled cited source heads it before an untitled one listed first
+    moved = headed_by_cited(story, {untitled.id, other.id}, doc_of)
+    assert moved.headline == "Newspapers correct Giuliani FBI briefing stories"
+    # a story headed by an untitled source's lead may still take a cited one's
+    plain = story.model_copy(
+        update={"headline": headline_of(untitled), "source_ids": (untitled.id, titled.id)}
+    )
+    assert headed_by_cited(plain, {titled.id}, doc_of).headline == headline_of(titled)
+    assert headed_by_cited(story, {untitled.id, other.id}, doc_of) != story
+
+
 def test_among_stories_alike_the_one_told_at_more_length_leads_not_the_alphabet() -> None:
     # an undated inbox of three-source stories had its top stories in alphabetical order
     long_body = (
