@@ -60,9 +60,10 @@ TOPIC_SEED = 0.7  # documents matching this share of the best match pick the sto
 STORY_MATCH = 0.7  # ... and of those stories, the ones whose documents match, on average,
 #                   this share of the best story's average
 TITLE_BONUS = 0.3  # a topic term in a document's headline counts this much more
-TOPIC_MEMBER = 0.2  # a briefed story's document matching under this share of the best...
-MEMBER_NEAR = 0.2  # ... whose TF-IDF cosine with the matching ones is under this, and under
-#                   its cosine with another such document, is another event: left out
+MEMBER_NEAR = 0.2  # a briefed story's document not about the topic on its own, whose TF-IDF
+#                   cosine with the ones about it is under this...
+MEMBER_MARGIN = 1.25  # ... and this many times under its cosine with another such document,
+#                      is another event grouped into the story: left out
 
 # A word: a letter, then letters, digits, apostrophes and hyphens, with no closing quote or
 # dash. The run is taken whole and given back only at its end (a lookbehind), not one
@@ -511,19 +512,26 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
 def _members_on_topic(
     story: Story, by_id: Mapping[str, Document], score: Mapping[str, float], best: float
 ) -> Story:
-    """The story without another event grouped into it: its documents that hardly match the
-    topic (under TOPIC_MEMBER of the best), are far from the matching ones (cosine under
-    MEMBER_NEAR) and nearer to another such document. An undated marijuana-bill article had
-    been grouped with two infrastructure-vote articles by "Schumer" and "Senate", and the
-    marijuana brief quoted the vote's "67-32"; the two vote articles tell their event
-    together. An outlet telling the topic's story in its own words ("the updated NAFTA" for
-    "USMCA", "blasts" for "explosions") is near a matching document, or nearer to one than to
-    the other weak matches, or the only weak match: kept (dropping every weak match, 8008135,
-    cost typed-topic recall). Vectors of the story's documents only: the cost is a few
+    """The story without another event grouped into it: its documents that are not about the
+    topic on their own (under the TOPIC_COVERAGE bar a document must pass for the topic to be
+    in the inbox; when only the ``_owned`` bar was passed, not a seed), are far from the ones
+    that are (cosine under MEMBER_NEAR) and clearly nearer (MEMBER_MARGIN) to another document
+    not about it. An undated marijuana-bill article had been grouped with two
+    infrastructure-vote articles by "Schumer" and "Senate", and the marijuana brief quoted the
+    vote's "67-32"; a 2021 infrastructure article grouped into the USMCA deal (they share
+    Pelosi, House, vote) put her "We're going to pass the bill this week" on the USMCA page,
+    which its words "House", "White House", "pass" matched half as well as the USMCA article;
+    an FDA panel's booster vote was briefed with July's "vaccinated people don't need a
+    booster" articles. The other event's articles tell it together. An outlet telling the
+    topic's story in its own words ("the updated NAFTA" for "USMCA", "blasts" for
+    "explosions") is near a document about the topic, or about as near to one as to the other
+    documents, or the only one not about it: kept (dropping every weak match, 8008135, cost
+    typed-topic recall). Vectors of the story's documents only: the cost is a few
     documents'."""
     ids = story.source_ids
-    on = [i for i in ids if score[i] >= TOPIC_MEMBER * best]
-    off = [i for i in ids if score[i] < TOPIC_MEMBER * best]
+    bar = TOPIC_COVERAGE if best >= TOPIC_COVERAGE else TOPIC_SEED * best
+    on = [i for i in ids if score[i] >= bar]
+    off = [i for i in ids if score[i] < bar]
     if len(off) < 2 or not on:
         return story
     vectors = dict(zip(ids, _vectors([_profile(by_id[i]) for i in ids])[0], strict=True))
@@ -531,7 +539,11 @@ def _members_on_topic(
     def nearest(i: str, others: Sequence[str]) -> float:
         return max((_cosine(vectors[i], vectors[j]) for j in others if j != i), default=0.0)
 
-    gone = {i for i in off if nearest(i, on) < min(MEMBER_NEAR, nearest(i, off))}
+    gone = set()
+    for i in off:
+        near_on = nearest(i, on)
+        if near_on < MEMBER_NEAR and MEMBER_MARGIN * near_on < nearest(i, off):
+            gone.add(i)
     if not gone:
         return story
     return story.model_copy(update={"source_ids": tuple(i for i in ids if i not in gone)})
@@ -677,18 +689,28 @@ def headed_by_cited(
     said: AbstractSet[str] = frozenset(),
 ) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
-    else the first of its cited sources that tells it plainly (else the first), so a reader
-    finds the heading's outlet in Sources (``doc_of``: document id -> document). A headline
-    the story's items already quote (``said``) heads it only when no other will."""
+    else the first of its cited sources with a headline of its own that tells it plainly
+    (else the first), so a reader finds the heading's outlet in Sources (``doc_of``: document
+    id -> document). A headline the story's items already quote (``said``) heads it only when
+    no other will. An untitled source's cut lead never replaces an outlet's own headline: the
+    story keeps its heading when only untitled sources are cited (a crawl story had been
+    headed "The Washington Post, The New York Times, and NBC News on Saturday issued…", the
+    lead of its one cited source, over two outlets' headlines, and its line went unlabelled)."""
     if not cited or story.source_ids[0] in cited:
         return story
     candidates = [i for i in story.source_ids if i in cited and i in doc_of]
     if not candidates:
         return story
     headlines = {i: headline_of(doc_of[i]) for i in candidates}
-    # a cited source that tells it plainly, as the story's own heading was chosen, and whose
-    # headline is not a line under it already
-    first = min(candidates, key=lambda i: (slanted(headlines[i]), headlines[i] in said))
+    # a cited source with its own headline, as the story's own heading was chosen, that tells
+    # it plainly and whose headline is not a line under it already
+    first = min(
+        candidates,
+        key=lambda i: (not _titled(doc_of[i]), slanted(headlines[i]), headlines[i] in said),
+    )
+    lead = doc_of.get(story.source_ids[0])
+    if not _titled(doc_of[first]) and lead is not None and _titled(lead):
+        return story
     return story.model_copy(update={"headline": headlines[first]})
 
 
