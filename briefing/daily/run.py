@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing.changes import brief_contradictions, brief_facts, quiet_day_brief, story_statements
+from briefing.changes import (
+    brief_contradictions,
+    brief_facts,
+    carried_again,
+    quiet_day_brief,
+    story_statements,
+)
 from briefing.config import Settings
 from briefing.daily.collect import (
     Collected,
@@ -227,8 +233,10 @@ def _run(
                            docs_in_brief=len(docs))  # fmt: skip
 
     since = window.previous_run_end.astimezone(config.zone) if window.previous_run_end else None
-    previous = store.previous_brief(day, since=since).model_copy(
-        update={"updated": tuple(batch.updated), "earlier": batch.earlier}
+    previous = store.previous_brief(day, since=since)
+    carried = carried_again(previous.stories, batch.carried)  # yesterday's stories reprinted
+    previous = previous.model_copy(
+        update={"updated": tuple(batch.updated), "earlier": batch.earlier, "reprinted": carried}
     )
     status: Literal["ok", "no_new"] = "ok" if docs else "no_new"
     if docs:
@@ -241,7 +249,7 @@ def _run(
             warnings=warnings,
             progress=progress,
             previous=previous,
-            reprints=batch.reprints,
+            reprints=[*batch.reprints, *carried],
         )
     else:
         brief = quiet_day_brief(day, previous, topic=settings.topic, warnings=warnings)
