@@ -439,14 +439,21 @@ def _story_changes(
 
 
 def quiet_day_brief(
-    day: dt.date, previous: PreviousDay, *, topic: str | None, warnings: Sequence[str]
+    day: dt.date,
+    previous: PreviousDay,
+    *,
+    topic: str | None,
+    warnings: Sequence[str],
+    reprints: Sequence[Reprint] = (),
 ) -> Brief:
     """The brief of a day on which nothing new arrived: no documents, only what it compares
-    with; the same templates render it (their "no new sources" page)."""
+    with; the same templates render it (their "no new sources" page). ``reprints``: copies
+    of stories briefed before that arrived (no news, but the page names them)."""
     return Brief(
         title=f"Daily brief {day.isoformat()}: no new sources",
         topic=topic or "",
         generated=day,
         changes=Changes(previous_day=previous.day, since=previous.since),
+        reprints=list(reprints),
         stats=BriefStats(warnings=tuple(warnings)),
     )

@@ -213,7 +213,10 @@ def _run(
     batch = store.day_documents(day)
     docs = batch.documents
     paths = {fmt: config.out / f"{day.isoformat()}.{fmt}" for fmt in config.formats}
-    fingerprint = config.fingerprint((d.id for d in docs), settings)
+    # the day's copies of stories briefed before are on its page too (a day of only copies)
+    fingerprint = config.fingerprint(
+        [*(d.id for d in docs), *(copy.path for copy, _ in batch.carried)], settings
+    )
     if (
         not force
         and not batch.pending
@@ -252,7 +255,9 @@ def _run(
             reprints=[*batch.reprints, *carried],
         )
     else:
-        brief = quiet_day_brief(day, previous, topic=settings.topic, warnings=warnings)
+        brief = quiet_day_brief(
+            day, previous, topic=settings.topic, warnings=warnings, reprints=carried
+        )
     facts, contradictions = brief_facts(brief), brief_contradictions(brief)
     info: dict[str, Any] = {
         "day": day.isoformat(),

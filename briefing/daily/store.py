@@ -672,8 +672,9 @@ class Store:
         """Copies of a source an earlier day briefed that were collected for ``day`` or since
         the brief before it (a rebuild of ``day`` finds them again, the next day's brief does
         not), each with the text of the source it copies."""
-        row = self._db.execute(
-            "SELECT max(day) FROM runs WHERE day < ? AND status = 'ok'", (day.isoformat(),)
+        row = self._db.execute(  # the brief before: one of news or a "no new sources" one
+            "SELECT max(day) FROM runs WHERE day < ? AND status IN ('ok', 'no_new')",
+            (day.isoformat(),),
         ).fetchone()
         after = str(row[0]) if row and row[0] else ""
         copies = self._documents(
