@@ -175,7 +175,9 @@ def test_sources_dated_after_the_briefs_day_are_marked_in_the_header() -> None:
     )
     # only an uncited source is later: the span's end is marked; none is: nothing is said
     uncited = brief.model_copy(update={"source_dates": (dt.date(2025, 3, 1), dt.date(2025, 4, 7))})
-    assert "(the latest after the brief's day)" in render_markdown(uncited)
+    assert "to 2025-04-07 (+1 undated) (the latest dated after the brief's day)" in render_markdown(
+        uncited
+    )
     assert "after the brief" not in render_markdown(brief) + date_line(brief)
 
 

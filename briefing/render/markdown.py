@@ -104,15 +104,13 @@ def as_label(name: str) -> str:
 def dated_after_note(brief: Brief) -> str:
     """The header's mark of sources dated after the brief's day (a backfill, or a wrong date
     line): "1 cited dated after the brief's day", or when only an uncited one is, "the latest
-    after the brief's day"; "" when none is. Every page (build and daily, every format)."""
+    dated after the brief's day" (the span's end); "" when none is. Every page (build and
+    daily, every format)."""
     if brief.source_dates is None or brief.source_dates[1] <= brief.generated:
         return ""
     later = sum(1 for s in brief.sources if s.date is not None and s.date > brief.generated)
-    return (
-        f"{later} cited dated after the brief's day"
-        if later
-        else ("the latest after the brief's day")
-    )
+    after = "dated after the brief's day"
+    return f"{later} cited {after}" if later else f"the latest {after}"
 
 
 def source_numbers(brief: Brief) -> dict[str, int]:
