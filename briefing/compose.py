@@ -293,9 +293,12 @@ def _item_source_ids(brief: Brief) -> set[str]:
 
 def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
     """The brief listing the reprints of the stories its selected page cites (chosen before
-    the fit; the page shows the notes of the sources it still cites, the JSON all of them)."""
+    the fit; the page shows the notes of the sources it still cites, the JSON all of them),
+    and on a daily brief every copy of an earlier day's source (``Reprint.briefed``): no
+    source of today's, it is news that another outlet carried that story again today."""
     cited = _item_source_ids(brief)
-    return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
+    kept = [r for r in reprints if r.source_id in cited or r.briefed is not None]
+    return brief.model_copy(update={"reprints": kept})
 
 
 def numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
