@@ -501,15 +501,17 @@ def opens_on_history(statement: str) -> bool:
     Great Plague struck Marseille in 1720, killing more than half ...", "In 1965, ..."): the
     background a feature opens with, not the news it leads to."""
     opening = statement.split(",", 1)[0]
-    years = [int(y) for y in _ANY_YEAR.findall(statement)]
-    return (
-        len(opening) < len(statement)
-        and any(int(y) < HISTORY_BEFORE for y in _ANY_YEAR.findall(opening))
-        and max(years) < HISTORY_BEFORE
-    )
+    if len(opening) == len(statement):
+        return False
+    then = [int(y) for y in _IN_YEAR.findall(opening)]
+    later = [int(y) for y in _ANY_YEAR.findall(statement) if int(y) >= HISTORY_BEFORE]
+    return bool(then) and min(then) < HISTORY_BEFORE and not later
 
 
 HISTORY_BEFORE = 1990  # a year before it, with none after, is history to today's news
+# a year as a time ("in 1720", "since 1965"), not a name or a number ("the 1776 Commission",
+# "H.R. 1154")
+_IN_YEAR = re.compile(r"\b(?:in|since|by|during|until|around|circa)\s+(1[0-9]{3})\b", re.I)
 _ANY_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
