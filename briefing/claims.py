@@ -866,7 +866,7 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     ("'The port will reopen,' X told CNN"), the claim before them, without its quotation
     marks; the whole sentence when neither is clear."""
     if verb_at <= 0 or not 0 <= actor_at < verb_at:
-        return 0, clause_end(statement, 0)
+        return 0, clause_end(statement, 0, asides=True)
     head, tail = statement[:actor_at], statement[verb_at:]
     venue = not _CLAIM_AFTER.search(tail) and (
         len(tail.split()) <= VENUE_WORDS or _VENUE.match(tail) is not None
@@ -876,7 +876,7 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
         end = len(head.rstrip(_QUOTE_MARKS))
         if len(head[start:end].split()) >= 3:
             return start, end
-    return verb_at, clause_end(statement, verb_at)
+    return verb_at, clause_end(statement, verb_at, asides=True)
 
 
 def is_pronoun(actor: str | None) -> bool:
