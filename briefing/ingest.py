@@ -264,11 +264,14 @@ _PLAIN = "\\s!-~\u00a0-\u024f\u0370-\u04ff\u1e00-\u1eff\u2010-\u205f\u200b\u2060
 _INVISIBLE = re.compile(f"[\u200b\u2060\ufeff]+|(?<![^{_PLAIN}])[\u200c-\u200f]+(?![^{_PLAIN}])")
 
 
+_ANY_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+
 def visible(text: str) -> tuple[str, list[int]]:
     """``text`` without the invisible characters that split words (see ``_INVISIBLE``), and
     the offset in ``text`` of each removed one, in order."""
-    if not _INVISIBLE.search(text):
-        return text, []
+    if text.isascii() or not _ANY_INVISIBLE.search(text):
+        return text, []  # (a plain class first: the lookbehind above is tried at every place)
     removed: list[int] = []
     for m in _INVISIBLE.finditer(text):
         removed.extend(range(m.start(), m.end()))
@@ -490,9 +493,14 @@ def unspaced_language(text: str, sample: int = 20_000) -> str | None:
     """The language of ``text`` when most of its letters are in a script written without
     spaces between words (see ``_UNSPACED``), else None."""
     head = text[:sample]
-    letters = sum(ch.isalpha() for ch in head)
+    if head.isascii():
+        return None  # (every check here runs in C first: this is read for every document)
     found = [(len(chars.findall(head)), name) for chars, name in _UNSPACED_CHARS]
-    if not letters or sum(n for n, _ in found) * 2 < letters:
+    unspaced = sum(n for n, _ in found)
+    if not unspaced:
+        return None
+    letters = sum(ch.isalpha() for ch in head)
+    if unspaced * 2 < letters:
         return None
     if found[0][0] * 10 >= found[1][0] and found[0][0]:  # kana among the Han: Japanese
         return found[0][1]
