@@ -585,10 +585,11 @@ def topic_terms(text: str, *, joined: bool = False) -> set[str]:
     document, as one word too), so "fact-checking" meets "fact check", "virus-fueled" meets
     "the virus" and a document's "Whistle-Blower" meets the topic "whistleblower" (the topic's
     own hyphenated words count once, as their parts); a two-letter
-    word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us")."""
+    word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us"); a figure's
+    "fall" is its "drop", a city's is not (``_falls_as_a_figure``)."""
     out: set[str] = set()
-    for token in _TOKEN.findall(text):
-        token = token.replace("\u2019", "'")
+    for match in _TOKEN.finditer(text):
+        token = match.group().replace("\u2019", "'")
         parts = token.split("-")
         if joined and len(parts) > 1:  # a document's "Whistle-Blower" meets "whistleblower"
             parts.append("".join(parts))
@@ -598,8 +599,22 @@ def topic_terms(text: str, *, joined: bool = False) -> set[str]:
                 out.add(part.upper())
             elif len(part) >= 3 and (part not in STOPWORDS or part in _TOPIC_WORDS):
                 key = stem(part)
+                if key in _FALL and _falls_as_a_figure(text, match.start(), match.end()):
+                    key = _DROP
                 out.add(_SAME_SENSE.get(key, key))
     return out
+
+
+def _falls_as_a_figure(text: str, start: int, end: int) -> bool:
+    """Whether the "fall" at ``text[start:end]`` is a figure's (a rate, a price, poll numbers):
+    a figure follows it ("fell to 5.8%", "fell 2%") or a figure's noun stands within two words
+    of it ("unemployment fell", "falling poll numbers", "prices have fallen"); not a city's or
+    a leader's ("Kabul could fall to the Taliban", "Rome fell in 476")."""
+    if _FIGURE_AFTER.match(text, end) is not None:
+        return True
+    before = _TOKEN.findall(text, max(0, start - 40), start)[-2:]
+    after = _TOKEN.findall(text, end, end + 40)[:2]
+    return any(stem(w.lower()) in _FIGURE_NOUNS for w in (*before, *after))
 
 
 # Words too common to tell documents apart in general that a topic still means: the month of
@@ -611,12 +626,16 @@ _TOPIC_WORD_LIST = (
 _TOPIC_WORDS = frozenset(_TOPIC_WORD_LIST.split())
 
 # An editor's headline and the articles under it name one thing in different words ("probe"
-# and "inquiry", "surge" and "rise"): the words of each group are one match key.
+# and "inquiry", "surge" and "rise"): the words of each group are one match key. "Fall" is a
+# rate's "drop" only beside a figure (``_falls_as_a_figure``): a city falls, a leader's fall,
+# the fall season (a "Kabul could fall to the Taliban" headline had matched "Unemployment
+# Drops to 5.8%"); elsewhere it meets only its own forms.
 _SENSE_GROUPS = (
     "probe inquiry investigation investigate investigates investigated investigating",
     "concern concerns concerned worry worries worried fear fears alarm alarmed",
     "surge surges surged rise rises rising rose soar soars soared jump jumps jumped spike",
-    "plunge plunges plunged drop drops dropped fall falls fell slump slumped decline declined",
+    "plunge plunges plunged drop drops dropped slump slumped decline declined dip dips dipped",
+    "fall falls fell falling fallen",
     "slam slams slammed blast blasts blasted criticize criticizes criticized condemn condemns",
     "expedite expedited expedites quick quickly swift swiftly fast rapid rapidly",
     "sue sues sued lawsuit lawsuits suit",
@@ -624,6 +643,20 @@ _SENSE_GROUPS = (
     "talks negotiation negotiations negotiate negotiating",
 )
 _SAME_SENSE = {stem(w): group.split()[0] for group in _SENSE_GROUPS for w in group.split()}
+_FALL = frozenset(stem(w) for w in ["fall", "falls", "fell", "falling", "fallen"])
+_DROP = stem("plunge")
+_FIGURE_AFTER = re.compile(  # "fell 2%", "fell to 5.8%", "fell by $3"
+    r"\s+(?:(?:to|by|from|below|under|nearly|almost|about|more than|less than)\s+)?"
+    r"[$\u20ac\u00a3]?\d"
+)
+# the nouns of a figure that falls as a rate drops
+_FIGURE_NOUN_LIST = (
+    "rate rates number numbers rating ratings poll polls price prices cost costs sales stock "
+    "stocks share shares market markets index unemployment inflation growth output profit "
+    "profits revenue revenues approval yield yields claims cases deaths percent point points "
+    "level levels figure figures value values temperature temperatures"
+)
+_FIGURE_NOUNS = frozenset(stem(w) for w in _FIGURE_NOUN_LIST.split())
 
 
 def same_stories(

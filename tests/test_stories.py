@@ -1286,3 +1286,21 @@ def test_an_other_storys_line_is_not_a_sentence_of_its_heading() -> None:
     said = [f.statement for f in brief.bottom_line]
     assert "Control of the Senate hangs in the balance." not in said
     assert events[3][2] in said
+
+
+def test_a_falling_city_is_not_a_rate_that_drops() -> None:
+    # "Kabul could fall to the Taliban" had matched the topic "Unemployment Drops to 5.8%":
+    # "fall" was folded with "drop"
+    from briefing.stories import topic_terms
+
+    assert not topic_terms("Kabul could fall to the Taliban") & topic_terms("Unemployment Drops")
+    assert topic_terms("drops") == topic_terms("plunged") == topic_terms("declined")
+    assert topic_terms("fell") == topic_terms("falls") == topic_terms("fall")
+    assert not topic_terms("Rome fell in 476") & topic_terms("prices dropped")
+    # a figure's fall is its drop: "Falling Poll Numbers" over "Approval Ratings in Decline"
+    drop = topic_terms("drops")
+    assert drop <= topic_terms("Biden's Falling Poll Numbers")
+    assert drop <= topic_terms("Approval Ratings in Decline")
+    assert drop <= topic_terms("The jobless rate fell to 5.8% in May")
+    assert drop <= topic_terms("Unemployment has fallen sharply")
+    assert drop <= topic_terms("Stock futures rise after jobs data, unemployment rate dip")
