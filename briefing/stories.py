@@ -32,7 +32,13 @@ from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
 from briefing.sanitize import shown, trimmed
-from briefing.text import dateline_end, ends_sentence, sentence_spans, without_full_stop
+from briefing.text import (
+    dateline_end,
+    ends_sentence,
+    paragraphs,
+    sentence_spans,
+    without_full_stop,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -397,7 +403,22 @@ def _titled(doc: Document) -> bool:
 
 
 def _first_line(doc: Document) -> str:
-    return (doc.title or "").strip() or doc.text.strip().split("\n", 1)[0].strip()
+    """The document's title, else its first line that is not page furniture (a photo caption
+    with its credit had headed an untitled FNC-1 body)."""
+    title = (doc.title or "").strip()
+    if title:
+        return title
+    if not doc.furniture:
+        return doc.text.strip().split("\n", 1)[0].strip()
+    furniture = [(f.start, f.end) for f in doc.furniture]
+    return next(
+        (
+            doc.text[start:end]
+            for start, end in paragraphs(doc.text)
+            if not any(s <= start and end <= e for s, e in furniture)
+        ),
+        "",
+    )
 
 
 def _headline_sized(line: str) -> bool:
@@ -720,6 +741,8 @@ def headed_by_cited(
     cited: AbstractSet[str],
     doc_of: Mapping[str, Document],
     said: AbstractSet[str] = frozenset(),
+    *,
+    plain_stays: bool = True,
 ) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
     else the first of its cited sources with a headline of its own that tells it plainly
@@ -728,7 +751,14 @@ def headed_by_cited(
     no other will. An untitled source's cut lead never replaces an outlet's own headline: the
     story keeps its heading when only untitled sources are cited (a crawl story had been
     headed "The Washington Post, The New York Times, and NBC News on Saturday issued…", the
-    lead of its one cited source, over two outlets' headlines, and its line went unlabelled)."""
+    lead of its one cited source, over two outlets' headlines, and its line went unlabelled).
+    Nor does a slanted headline (an op-ed's verdict, ``claims.slanted``) replace an outlet's
+    plain one: a story whose only cited source was "OPINION: Ending Birthright Citizenship Is
+    No Panacea" had been headed by it over its lead's plain news headline. The plain heading
+    is then its lead's, which the page's Sources may not list: a heading is the story's name,
+    each line under it names its own source. ``plain_stays`` false: the caller cites the
+    plain headline under a moved heading (a top story's key development), so every source
+    stays cited, and the slanted headline may head it."""
     if not cited or story.source_ids[0] in cited:
         return story
     candidates = [i for i in story.source_ids if i in cited and i in doc_of]
@@ -742,8 +772,11 @@ def headed_by_cited(
         key=lambda i: (not _titled(doc_of[i]), slanted(headlines[i]), headlines[i] in said),
     )
     lead = doc_of.get(story.source_ids[0])
-    if not _titled(doc_of[first]) and lead is not None and _titled(lead):
-        return story
+    if lead is not None and _titled(lead):
+        if not _titled(doc_of[first]):
+            return story
+        if plain_stays and slanted(headlines[first]) and not slanted(story.headline):
+            return story
     return story.model_copy(update={"headline": headlines[first]})
 
 
