@@ -22,6 +22,7 @@ from briefing.models import (
     Changes,
     Contradiction,
     Fact,
+    Reprint,
     StoryChange,
 )
 from briefing.stories import fact_story, one_story_groups, same_stories, story_of_sources
@@ -62,6 +63,35 @@ class PreviousDay(BaseModel):
         default_factory=dict,
         description="An updated document's id -> the text it updates: what it said before.",
     )
+    reprinted: tuple[Reprint, ...] = Field(
+        default=(),
+        description="Copies that arrived today of sources an earlier brief had (``briefed`` "
+        "set), each with the headline of the story it carries (``carried_again``).",
+    )
+
+
+def carried_again(
+    stories: Sequence[PreviousStory], carried: Sequence[tuple[Reprint, str]]
+) -> list[Reprint]:
+    """Each copy of an earlier day's source (with the text of the source it copies) with the
+    headline of the previous brief's story it carries again: the first story a statement of
+    which that source says, or whose headline is its title (matched by content, as
+    everywhere here). A copy of a source the previous brief did not cite keeps no story."""
+    out = []
+    for reprint, text in carried:
+        folded = fold_quote(text)
+        title = _words(reprint.title or "")
+        story = next(
+            (
+                s.headline
+                for s in stories
+                if _same(title, _words(s.headline))
+                or any(fold_quote(statement) in folded for statement in s.statements)
+            ),
+            None,
+        )
+        out.append(reprint.model_copy(update={"story": story}))
+    return out
 
 
 def _words(text: str) -> frozenset[str]:
@@ -252,6 +282,7 @@ _STORY_STATUSES = (
     ("new", "New"),
     ("developing", "Developing"),
     ("updated", "Updated"),
+    ("reprinted", "Reprinted today"),
     ("quiet", "Gone quiet"),
 )
 CHANGES_SHOWN = 3  # stories per status, contradictions per list, on the page; all in the JSON
@@ -283,6 +314,28 @@ def story_moves(changes: Changes, on_page: Mapping[str, int] | None = None) -> l
         shown = rest[:CHANGES_SHOWN]
         moves.append(StoryMove(label, _places_above(places), shown, len(rest) - len(shown)))
     return moves
+
+
+def named_story_facts(
+    brief: Brief, moves: Sequence[StoryMove], developments: Sequence[Fact]
+) -> dict[str, Fact]:
+    """For each developing or updated story that Since yesterday names by its headline (the
+    page has no line for it), the first of the listed ``developments`` on it: its line says
+    it ("(4 new facts, including “...” [2])"), so a story called Developing is never on the
+    page by its headline alone; New developments lists the rest. Story id -> that fact."""
+    named = {
+        s.story_id
+        for move in moves
+        for s in move.shown
+        if s.status in ("developing", "updated") and s.story_id
+    }
+    story_of = story_of_sources(brief.stories)
+    out: dict[str, Fact] = {}
+    for fact in developments:
+        story = fact_story(fact, story_of)
+        if story in named and story not in out:
+            out[story] = fact
+    return out
 
 
 def _places_above(places: Sequence[int]) -> str:
@@ -366,25 +419,41 @@ def _story_changes(
             StoryChange(headline=story.headline, status=status, story_id=story.id, new_facts=added)
         )
     # Yesterday's stories gone quiet, one entry for two that the grouping calls one story
-    # (one event split in two the day before): the first of them by the earlier page's order
+    # (one event split in two the day before): the first of them by the earlier page's order.
+    # One that another outlet reprinted today is no news but not quiet: reprinted.
     groups = one_story_groups([(s.headline, s.statements) for s in previous.stories])
     quiet = [[k for k in group if k not in continued] for group in groups]
-    out.extend(
-        StoryChange(headline=previous.stories[ks[0]].headline, status="quiet")
+    reprinted = {r.story for r in previous.reprinted if r.story}
+    ended = [
+        StoryChange(
+            headline=previous.stories[ks[0]].headline,
+            status="reprinted"
+            if any(previous.stories[k].headline in reprinted for k in ks)
+            else "quiet",
+        )
         for ks in sorted(ks for ks in quiet if ks)
-    )
+    ]
+    out.extend(c for c in ended if c.status == "reprinted")
+    out.extend(c for c in ended if c.status == "quiet")
     return tuple(out)
 
 
 def quiet_day_brief(
-    day: dt.date, previous: PreviousDay, *, topic: str | None, warnings: Sequence[str]
+    day: dt.date,
+    previous: PreviousDay,
+    *,
+    topic: str | None,
+    warnings: Sequence[str],
+    reprints: Sequence[Reprint] = (),
 ) -> Brief:
     """The brief of a day on which nothing new arrived: no documents, only what it compares
-    with; the same templates render it (their "no new sources" page)."""
+    with; the same templates render it (their "no new sources" page). ``reprints``: copies
+    of stories briefed before that arrived (no news, but the page names them)."""
     return Brief(
         title=f"Daily brief {day.isoformat()}: no new sources",
         topic=topic or "",
         generated=day,
         changes=Changes(previous_day=previous.day, since=previous.since),
+        reprints=list(reprints),
         stats=BriefStats(warnings=tuple(warnings)),
     )

@@ -369,7 +369,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _LOADED = re.compile(
-    r"\b(?:slams?|blasts?|rips|trashes|destroys|obliterates|torches|shreds|lie[sd]?|lying|"
+    r"\b(?:slams?|blasts?|lambast(?:s|ed)?|rips|trashes|destroys|obliterates|torches|shreds|"
+    r"lie[sd]?|lying|"
     r"liars?|absurd|disgrace(?:ful)?|shameful|outrageous|insane|bombshell|hysteri(?:a|cal)|"
     r"meltdown|unhinged|backs?\s+down|caves|bows\s+to|livid)\b",
     re.IGNORECASE,

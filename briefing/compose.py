@@ -293,9 +293,12 @@ def _item_source_ids(brief: Brief) -> set[str]:
 
 def with_reprints(brief: Brief, reprints: Sequence[Reprint]) -> Brief:
     """The brief listing the reprints of the stories its selected page cites (chosen before
-    the fit; the page shows the notes of the sources it still cites, the JSON all of them)."""
+    the fit; the page shows the notes of the sources it still cites, the JSON all of them),
+    and on a daily brief every copy of an earlier day's source (``Reprint.briefed``): no
+    source of today's, it is news that another outlet carried that story again today."""
     cited = _item_source_ids(brief)
-    return brief.model_copy(update={"reprints": [r for r in reprints if r.source_id in cited]})
+    kept = [r for r in reprints if r.source_id in cited or r.briefed is not None]
+    return brief.model_copy(update={"reprints": kept})
 
 
 def numbered(prefix: str, facts: Sequence[Fact]) -> list[Fact]:
@@ -459,9 +462,10 @@ def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
     """The brief without the first ``count`` items of its drop sequence, and the counts
     dropped per list.
 
-    Dropped facts and contradictions move to the front of ``more_facts`` /
-    ``more_contradictions`` (they stay in the JSON); every drop is counted in the stats
-    (``omitted_*``); the sources list keeps the sources still cited, renumbered from 1.
+    Dropped bottom-line items, facts and what-to-watch items move to the front of
+    ``more_facts``, dropped contradictions to ``more_contradictions`` (they stay in the JSON);
+    every drop is counted in the stats (``omitted_*``); the sources list keeps the sources
+    still cited, renumbered from 1.
     """
     counts: dict[str, int] = {}
     for name, _index in drop_sequence(brief)[:count]:
@@ -473,12 +477,14 @@ def drop_items(brief: Brief, count: int) -> tuple[Brief, dict[str, int]]:
     if shortened and brief.changes is not None:
         shown = min(brief.changes.shown_new_facts, len(brief.changes.new_facts)) - shortened
         update["changes"] = brief.changes.model_copy(update={"shown_new_facts": shown})
+    moved: list[Fact] = []  # verified statements the page has no room for: the JSON's
     for name, dropped in counts.items():
         items = getattr(brief, name)
         update[name] = list(items[: len(items) - dropped])
-    if "facts" in counts:
-        kept = len(brief.facts) - counts["facts"]
-        update["more_facts"] = [*brief.facts[kept:], *brief.more_facts]
+        if name in ("bottom_line", "facts", "watch"):
+            moved += items[len(items) - dropped :]
+    if moved:
+        update["more_facts"] = [*moved, *brief.more_facts]
     if "contradictions" in counts:
         kept = len(brief.contradictions) - counts["contradictions"]
         update["more_contradictions"] = [*brief.contradictions[kept:], *brief.more_contradictions]

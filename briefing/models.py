@@ -170,16 +170,27 @@ class Reprint(_Frozen):
     outlet: str | None = None
     title: str | None = None
     url: str | None = None
+    briefed: dt.date | None = Field(
+        default=None,
+        description="Daily briefs: set when the source it copies was briefed on this earlier "
+        "day (it is no source of today's brief): the copy carries that story again today.",
+    )
+    story: str | None = Field(
+        default=None,
+        description="With briefed: the headline of the earlier brief's story it carries again.",
+    )
 
 
 class StoryChange(_Frozen):
     """Where a story stands against the previous daily brief."""
 
     headline: str
-    status: Literal["new", "developing", "updated", "quiet"] = Field(
+    status: Literal["new", "developing", "updated", "reprinted", "quiet"] = Field(
         description="new: not in the previous brief; developing: new facts on a story it had; "
-        "updated: a source it had came back with new sentences; quiet: in the previous brief, "
-        "nothing on it today."
+        "updated: a source it had came back with new sentences; reprinted: in the previous "
+        "brief, and today only another outlet's copy of its source (no new facts: the copies "
+        "are the reprints whose story is this headline); quiet: in the previous brief, nothing "
+        "on it today."
     )
     story_id: str | None = Field(default=None, description="Today's story; None when quiet.")
     new_facts: int = Field(default=0, description="Facts on it the previous brief did not have.")

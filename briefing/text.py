@@ -825,6 +825,10 @@ def _is_teaser(line: str) -> bool:
 
 
 # A comma or colon inside a figure ("507,000", "10:30") breaks no clause
+# A dash that can open or close an aside ("--", an em dash, a spaced en dash), paired in order
+_ASIDE_DASH = re.compile(r"\s--\s|\u2014|\s\u2013\s")
+# ", New Mexico," after a place: a state or country between commas, capitalised, then a comma
+_PLACE_STATE = re.compile(r"\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,")
 _CLAUSE_BREAK = re.compile(
     r"(?<!\d),|,(?!\d{3}(?!\d))|(?<!\d):|:(?!\d\d(?!\d))|[;()\u2014\u2013]|\s-\s"
 )
@@ -854,13 +858,23 @@ def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
     """End of the clause that begins at ``start``: the first clause break after at least
     ``min_words`` words, extended over a closing quote mark left open; else the text's end.
     A bracketed aside is no break: the clause goes on after it ("billed $2m (£1.5m) for
-    the student's care")."""
+    the student's care"); nor is an aside between two dashes ("airports -- LaGuardia, JFK
+    and Newark -- caused delays"), nor a place's state between commas ("his Albuquerque, New
+    Mexico, contracting company")."""
     aside_end = start
+    dashes = [m.start() for m in _ASIDE_DASH.finditer(text, start)]
+    asides = list(zip(dashes[::2], dashes[1::2], strict=False))
     for m in _CLAUSE_BREAK.finditer(text, start):
         if m.start() < aside_end:
             continue
         if m.group() == "(" and (close := text.find(")", m.end())) >= 0:
             aside_end = close + 1
+            continue
+        if any(a <= m.start() < b for a, b in asides):
+            aside_end = next(b for a, b in asides if a <= m.start() < b) + 1
+            continue
+        if m.group() == "," and (state := _PLACE_STATE.match(text, m.end())) is not None:
+            aside_end = state.end()
             continue
         if len(_WORD.findall(text, start, m.start())) >= min_words:
             end = len(text[: m.start()].rstrip())

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from brief_samples import daily_brief
 from daily_samples import BRIDGE_VOTE, FERRY_STRIKE, ORCHARD_FROST, make_document
 
 from briefing.changes import (
     PreviousDay,
     PreviousStory,
     brief_facts,
+    carried_again,
     listed_developments,
     story_statements,
     track_changes,
@@ -17,6 +20,7 @@ from briefing.changes import (
 from briefing.config import Settings
 from briefing.models import Reprint
 from briefing.pipeline import build_brief
+from briefing.render.html import render_html
 from briefing.render.markdown import markdown_words, render_markdown
 
 DAY = dt.date(2026, 11, 20)
@@ -59,6 +63,41 @@ def test_track_changes_is_pure_and_reprints_follow_the_page() -> None:
     assert [r.path for r in daily.reprints] == ["copy.txt"]  # only stories the page cites
 
 
+def test_a_copy_of_a_story_still_running_is_noted_with_the_reprints() -> None:
+    # The previous brief had the ferry and bridge stories; today the ferry story runs on (a
+    # source of today's brief) and another outlet's copy of yesterday's ferry source arrives.
+    # The copy is matched with the ferry story by content (a statement it says), the story is
+    # not "Reprinted today" (it is still running), and the copy is noted with the reprints,
+    # naming the story, the day that briefed it and today's file; nothing quotes the copy.
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)
+    stories = story_statements(day1)
+    ferry = next(s.headline for s in stories if "Ferry" in s.headline or "ferry" in s.headline)
+    copy = Reprint(source_id="gone", path="inbox/gazette.txt", outlet="Harbour Gazette",
+                   briefed=DAY)  # fmt: skip
+    other = Reprint(source_id="gone2", path="inbox/other.txt", briefed=DAY, title="Elsewhere")
+    carried = carried_again(stories, [(copy, "Intro.\n" + FERRY_STRIKE), (other, ORCHARD_FROST)])
+    assert [r.story for r in carried] == [ferry, None]  # matched by a statement, or none
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(stories), reprinted=tuple(carried)
+    )
+    later = build_brief(
+        [make_document(FERRY_STRIKE, "ferry.txt"), make_document(ORCHARD_FROST, "orchard.txt")],
+        settings=Settings(cache=False),
+        today=DAY + dt.timedelta(days=1),
+        previous=previous,
+        reprints=carried,
+    )
+    assert later.changes is not None
+    assert "reprinted" not in {c.status for c in later.changes.stories}  # still running
+    assert [r.path for r in later.reprints] == ["inbox/gazette.txt", "inbox/other.txt"]
+    md = render_markdown(later)
+    assert (
+        f"- {ferry} (briefed 2026-11-20) carried again today by Harbour Gazette · "
+        "`inbox/gazette.txt`" in md
+    )
+    assert "- Elsewhere (briefed 2026-11-20) carried again today by `inbox/other.txt`" in md
+
+
 def test_each_story_is_new_developing_or_gone_quiet() -> None:
     day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)  # ferry, bridge
     previous = PreviousDay(
@@ -95,6 +134,62 @@ def test_each_story_is_new_developing_or_gone_quiet() -> None:
     # Only news is listed: the same facts again are not a developing story.
     again = track_changes(day1, previous)
     assert [c.status for c in again.stories] == []
+
+
+def test_copies_of_many_earlier_stories_are_a_few_lines_and_a_count() -> None:
+    # A day may bring copies of dozens of stories briefed before; the page names five and
+    # counts the rest, as it does other reprints; the JSON lists every one.
+    brief = daily_brief()
+    carried = [
+        Reprint(source_id=f"old{i}", path=f"in/copy{i}.txt", title=f"Old story {i}", briefed=DAY)
+        for i in range(7)
+    ]
+    md = render_markdown(brief.model_copy(update={"reprints": [*brief.reprints, *carried]}))
+    assert md.count(" carried again today by ") == 5
+    assert "- (and 2 more stories carried again today, in the JSON)" in md
+
+
+def test_a_developing_story_the_page_has_no_line_for_says_a_new_fact_in_its_line() -> None:
+    # The fit left the developing ferry story no line of its own (here: its items taken off
+    # the page). Since yesterday names it by headline, and that line now carries its first
+    # listed new fact, cited, so a story called Developing is never on the page by its
+    # headline alone; New developments does not list that fact again. (Before, the page said
+    # "Developing: <headline> (1 new fact)" and the story was "1 more story in the JSON".)
+    day1 = build_brief(DOCS, settings=Settings(cache=False), today=DAY)
+    previous = PreviousDay(
+        day=DAY, facts=tuple(brief_facts(day1)), stories=tuple(story_statements(day1))
+    )
+    later = (
+        "The operator and the crew union agreed on Tuesday evening to meet a mediator in the "
+        "capital next week, the harbour master of Halvik told reporters."
+    )
+    docs = [
+        make_document(f"{FERRY_STRIKE}\n\n{later}\n", "ferry-2.txt"),
+        make_document(ORCHARD_FROST, "orchard.txt"),
+    ]
+    day2 = build_brief(
+        docs, settings=Settings(cache=False), today=DAY + dt.timedelta(days=1), previous=previous
+    )
+    assert day2.changes is not None
+    developing = next(c for c in day2.changes.stories if c.status == "developing")
+    shown_md = render_markdown(day2)  # the story has its line: pointed at, as before
+    assert re.search(r"- Developing: (story \d|1 other story) above\n", shown_md)
+    ferry = next(s for s in day2.stories if s.id == developing.story_id)
+    elsewhere = [
+        [f for f in facts if not any(c.source_id in ferry.source_ids for c in f.citations)]
+        for facts in (day2.bottom_line, day2.facts, day2.watch)
+    ]
+    page = day2.model_copy(
+        update=dict(zip(("bottom_line", "facts", "watch"), elsewhere, strict=True))
+    )
+    for text in (render_markdown(page), render_html(page)):
+        since = text[text.index("Since yesterday") :]
+        line = next(x for x in since.splitlines() if "Developing:" in x)
+        assert ferry.headline in line and "(1 new fact: " in line
+        assert "mediator" in line and since.count("mediator") == 1  # said once, in its line
+    md = render_markdown(page)
+    line = next(x for x in md.splitlines() if x.startswith("- Developing:"))
+    assert re.search(r"fact: “The operator and the crew union agreed[^”]*” \[\d+\]\)", line)
 
 
 def test_one_story_split_in_two_the_day_before_goes_quiet_once() -> None:

@@ -515,8 +515,8 @@ def test_no_position_for_a_guess_a_cut_clause_or_the_writer() -> None:
         "container terminal to Nordline for two billion crowns.\n\n"
         "I wrote a long primer on such port sales in 2019 for this newspaper.\n\n"
         "Remain Co. will probably just sit there, returning cash to its shareholders.\n\n"
-        "There would be a code including \u2014 according to the notes of the British Bill "
-        "\u2014 a provision to protect the confidentiality of journalistic sources.\n\n"
+        "There would be a code including, according to the notes of the British Bill, a "
+        "provision to protect the confidentiality of journalistic sources.\n\n"
         "His spokesman told reporters that the buyer would keep all 300 dock jobs.\n"
     )
     docs = [document_from_text(text, "port.txt")]
@@ -1016,6 +1016,7 @@ def test_a_writers_first_person_sentence_ranks_below_reported_ones() -> None:
     [
         ("Opinion: The ferry strike is the operator's fault", True),
         ("Union Boss Slams Operator as Ferry Talks Collapse", True),
+        ("Islanders sympathize with crews, lambast operator", True),
         ("Why the Halvik ferry strike matters", True),
         ("Is the Halvik ferry strike over?", True),
         ("Our islands deserve better ferries", True),

@@ -353,3 +353,16 @@ def test_an_actor_position_in_another_outlets_words_for_a_shown_item_is_left_out
     ]
     assert [p.name for p in _pick_actors(positions, [shown])] == ["The foundation"]
     assert len(_pick_actors(positions, [])) == 2
+
+
+def test_every_item_the_page_has_no_room_for_stays_in_the_json() -> None:
+    from brief_samples import make_brief
+
+    from briefing.compose import drop_items, drop_sequence
+
+    brief = make_brief(n_facts=6, n_watch=3)
+    items = [*brief.bottom_line, *brief.facts, *brief.watch]
+    bare = drop_items(brief, len(drop_sequence(brief)))[0]
+    kept = [*bare.bottom_line, *bare.facts, *bare.watch, *bare.more_facts]
+    assert bare.stats.omitted_other > 0  # watch items were dropped from the page ...
+    assert {f.statement for f in items} <= {f.statement for f in kept}  # ... not from the JSON

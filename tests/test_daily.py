@@ -273,6 +273,68 @@ def test_an_update_is_briefed_and_marked_but_a_reprint_is_not(tmp_path: Path) ->
         assert store.pending_documents() == []
 
 
+def test_a_reprint_of_yesterdays_story_is_listed_and_the_story_is_not_gone_quiet(
+    tmp_path: Path,
+) -> None:
+    # Day 2 brings another outlet's copy of day 1's wire story (and one new story). The copy
+    # counts once, but it is today's news that the story was carried again: the JSON lists it
+    # (with the day that briefed its source and that story's headline), Since yesterday says
+    # "Reprinted today" naming the outlet and today's file, and the story is not "Gone quiet".
+    # (Before, the JSON's reprints were [] and the page called the story gone quiet.)
+    wire = "Title: Ferry crews strike in Halvik\nSource: Island Wire\n\n" + FERRY_STRIKE
+    copy = "Title: Ferry crews strike in Halvik\nSource: Harbour Gazette\n\n" + FERRY_STRIKE
+    _inbox(tmp_path, {"wire.txt": wire, "bridge.txt": BRIDGE_VOTE})
+    config = _config(tmp_path, formats=["md", "json", "html"])
+    assert run_daily(config, now=DAY1, settings=_settings()).status == "ok"
+    _inbox(tmp_path, {"gazette.txt": copy, "library.txt": LIBRARY_OPENING})
+    day2 = run_daily(config, now=DAY2, settings=_settings())
+    assert (day2.status, day2.docs_added, day2.docs_in_brief) == ("ok", 2, 1)
+    assert day2.changes is not None
+    status = {c.headline: c.status for c in day2.changes.stories}
+    assert status["Ferry crews strike in Halvik"] == "reprinted"
+    assert sorted(status.values()) == ["new", "quiet", "reprinted"]  # the bridge story is quiet
+    [carried] = day2.reprints
+    assert (carried.outlet, Path(carried.path).name) == ("Harbour Gazette", "gazette.txt")
+    assert (carried.briefed, carried.story) == (DAY1.date(), "Ferry crews strike in Halvik")
+    data = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
+    assert [Path(r["path"]).name for r in data["reprints"]] == ["gazette.txt"]
+    md = (tmp_path / "briefs" / "2026-11-20.md").read_text()
+    since = md[md.index("## Since yesterday") :]
+    line = next(x for x in since.splitlines() if x.startswith("- Reprinted today:"))
+    assert "Ferry crews strike in Halvik (by Harbour Gazette · `" in line
+    assert "gazette.txt`)" in line and "Ferry crews" not in since.replace(line, "")
+    html = (tmp_path / "briefs" / "2026-11-20.html").read_text()
+    assert "Reprinted today:" in html and "Harbour Gazette" in html and "gazette.txt" in html
+    # the next day's brief has it no more: it was news on the day it arrived
+    _inbox(tmp_path, {"orchard.txt": ORCHARD_FROST})
+    day3 = run_daily(config, now=DAY3, settings=_settings())
+    assert day3.reprints == [] and day3.changes is not None
+    assert "reprinted" not in {c.status for c in day3.changes.stories}
+
+
+def test_a_day_of_only_a_copy_of_yesterdays_story_names_it(tmp_path: Path) -> None:
+    # Only another outlet's copy of day 1's wire story arrives on day 2: no news ("no new
+    # sources", exit 3), but the page names the copy instead of saying that nothing arrived,
+    # and the JSON lists it; it is not news again on day 3.
+    wire = "Title: Ferry crews strike in Halvik\nSource: Island Wire\n\n" + FERRY_STRIKE
+    copy = "Title: Ferry crews strike in Halvik\nSource: Harbour Gazette\n\n" + FERRY_STRIKE
+    _inbox(tmp_path, {"wire.txt": wire, "bridge.txt": BRIDGE_VOTE})
+    config = _config(tmp_path, formats=["md", "json"])
+    assert run_daily(config, now=DAY1, settings=_settings()).status == "ok"
+    _inbox(tmp_path, {"gazette.txt": copy})
+    day2 = run_daily(config, now=DAY2, settings=_settings())
+    assert (day2.status, day2.docs_added, day2.docs_in_brief) == ("no_new", 1, 0)
+    md = (tmp_path / "briefs" / "2026-11-20.md").read_text()
+    assert "Only copies of stories briefed before arrived since" in md
+    assert "No new documents arrived" not in md
+    assert "- Ferry crews strike in Halvik (briefed 2026-11-19) carried again by Harbour " in md
+    data = json.loads((tmp_path / "briefs" / "2026-11-20.json").read_text())
+    assert [Path(r["path"]).name for r in data["reprints"]] == ["gazette.txt"]
+    _inbox(tmp_path, {"orchard.txt": ORCHARD_FROST})
+    day3 = run_daily(config, now=DAY3, settings=_settings())
+    assert day3.status == "ok" and day3.reprints == []
+
+
 class _FailingEngine(OfflineEngine):
     def extract_facts(
         self, topic: str, documents: Sequence[Document], chunks: Sequence[Chunk]

@@ -670,3 +670,26 @@ def test_rouge_without_the_eval_extra_is_one_line(monkeypatch: pytest.MonkeyPatc
             metrics._scorer()
     finally:
         metrics._scorer.cache_clear()
+
+
+def test_the_readme_multi_story_sample_is_what_the_build_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's lineup sample is ``briefing build inbox`` over the seed-1 mix12 inbox
+    (shown up to its first source): a change to ranking or lines shows up here, not as a
+    sample that no longer matches the tool."""
+    from briefing.cli import main
+    from briefing.eval import mixed
+
+    data = loaders.default_data_dir()
+    if not (data / loaders.NEUS_DIR).is_dir():
+        pytest.skip(f"eval data not found at {data}")
+    monkeypatch.chdir(tmp_path)
+    assert mixed.main(["--seeds", "1", "--write-inbox", "inbox"]) == 0
+    capsys.readouterr()
+    assert main(["build", "inbox", "--date", "2026-11-21", "-o", "page.md"]) == 0
+    page = (tmp_path / "page.md").read_text(encoding="utf-8")
+    shown = page[: page.index("\n", page.index("## Sources\n1. ") + len("## Sources\n"))]
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# Situation brief:", readme.index("--write-inbox inbox`)"))
+    assert readme[start : readme.index("\n...\n", start)] == shown

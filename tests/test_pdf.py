@@ -177,7 +177,9 @@ def test_huge_brief_fits_one_page_and_says_what_was_left_out(huge: tuple[Brief, 
     assert result.omitted.get("facts", 0) > 50
     kept = result.brief
     assert kept.stats.omitted_facts == result.omitted["facts"]
-    assert len(kept.more_facts) == result.omitted["facts"] + len(brief.more_facts)
+    # every verified statement left off the page stays in the JSON: facts and watch items
+    moved = sum(result.omitted.get(name, 0) for name in ("bottom_line", "facts", "watch"))
+    assert len(kept.more_facts) == moved + len(brief.more_facts)
     assert kept.facts == brief.facts[: len(kept.facts)]  # highest-priority facts kept
     assert dropped == len(drop_sequence(brief)) - len(drop_sequence(kept))
     assert f"{len(kept.more_facts)} more facts in the JSON brief" in pdf_text(result.data)

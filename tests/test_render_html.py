@@ -14,6 +14,7 @@ from briefing.config import paper_for_locale
 from briefing.errors import RenderError
 from briefing.models import Contradiction, ContradictionSide, Fact
 from briefing.render.html import date_line, render_html, safe_url, text_dir
+from briefing.render.markdown import render_markdown
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.txt"
 
@@ -154,6 +155,30 @@ def test_date_line(dates: tuple[dt.date, dt.date] | None, undated: int, expected
     brief = make_brief().model_copy(update={"source_dates": dates, "undated_sources": undated})
     assert expected in date_line(brief)
     assert expected in render_html(brief)
+
+
+def test_sources_dated_after_the_briefs_day_are_marked_in_the_header() -> None:
+    # A backfill (or a wrong date line) gives sources dated after the brief's day; the header
+    # said "Source dates: ... to 7 Apr 2025" on a brief of 30 Mar 2025 with no mark. Now it
+    # says how many cited sources are dated after it, in every format (build and daily).
+    brief = make_brief(n_sources=3)
+    late = [s.model_copy(update={"date": dt.date(2025, 4, 7)}) if s.number == 2 else s
+            for s in brief.sources]  # fmt: skip
+    after = brief.model_copy(
+        update={"sources": late, "source_dates": (dt.date(2025, 3, 1), dt.date(2025, 4, 7))}
+    )
+    mark = "1 cited dated after the brief's day"
+    assert f"sources dated 1 Mar 2025 to 7 Apr 2025 (1 undated; {mark})" in date_line(after)
+    assert "dated after the brief&#39;s day" in render_html(after)
+    assert f"**Source dates:** 2025-03-01 to 2025-04-07 (+1 undated) ({mark})" in render_markdown(
+        after
+    )
+    # only an uncited source is later: the span's end is marked; none is: nothing is said
+    uncited = brief.model_copy(update={"source_dates": (dt.date(2025, 3, 1), dt.date(2025, 4, 7))})
+    assert "to 2025-04-07 (+1 undated) (the latest dated after the brief's day)" in render_markdown(
+        uncited
+    )
+    assert "after the brief" not in render_markdown(brief) + date_line(brief)
 
 
 def test_header_counts_sources_cited_of_read() -> None:

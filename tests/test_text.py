@@ -371,6 +371,21 @@ def test_a_bracketed_aside_does_not_end_a_clause() -> None:
     assert aside[: clause_end(aside, 0)].endswith("(the third) would open in May")
 
 
+def test_an_aside_between_dashes_or_a_place_state_does_not_end_a_clause() -> None:
+    winds = (
+        "Heavy winds at all three airports -- LaGuardia, Kennedy and Newark -- caused delays "
+        "of an hour, according to the FAA."
+    )
+    assert winds[: clause_end(winds, 0)].endswith("caused delays of an hour")
+    jobs = "Kevin Yearout has added about 80 jobs to his Albuquerque, New Mexico, company."
+    assert jobs[: clause_end(jobs, 0)] == jobs
+    # one dash still ends a clause; a list's commas still do
+    said = "The port will reopen on Monday after the repairs \u2014 officials said, adding more."
+    assert said[: clause_end(said, 0)] == "The port will reopen on Monday after the repairs"
+    days = "The minister met the union leaders on Tuesday, Wednesday and Thursday, aides said."
+    assert days[: clause_end(days, 0)] == "The minister met the union leaders on Tuesday"
+
+
 def test_word_count() -> None:
     assert word_count("It's a well-known fact: 3 cats.") == 6
 

@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing.changes import brief_contradictions, brief_facts, quiet_day_brief, story_statements
+from briefing.changes import (
+    brief_contradictions,
+    brief_facts,
+    carried_again,
+    quiet_day_brief,
+    story_statements,
+)
 from briefing.config import Settings
 from briefing.daily.collect import (
     Collected,
@@ -207,7 +213,10 @@ def _run(
     batch = store.day_documents(day)
     docs = batch.documents
     paths = {fmt: config.out / f"{day.isoformat()}.{fmt}" for fmt in config.formats}
-    fingerprint = config.fingerprint((d.id for d in docs), settings)
+    # the day's copies of stories briefed before are on its page too (a day of only copies)
+    fingerprint = config.fingerprint(
+        [*(d.id for d in docs), *(copy.path for copy, _ in batch.carried)], settings
+    )
     if (
         not force
         and not batch.pending
@@ -227,8 +236,10 @@ def _run(
                            docs_in_brief=len(docs))  # fmt: skip
 
     since = window.previous_run_end.astimezone(config.zone) if window.previous_run_end else None
-    previous = store.previous_brief(day, since=since).model_copy(
-        update={"updated": tuple(batch.updated), "earlier": batch.earlier}
+    previous = store.previous_brief(day, since=since)
+    carried = carried_again(previous.stories, batch.carried)  # yesterday's stories reprinted
+    previous = previous.model_copy(
+        update={"updated": tuple(batch.updated), "earlier": batch.earlier, "reprinted": carried}
     )
     status: Literal["ok", "no_new"] = "ok" if docs else "no_new"
     if docs:
@@ -241,10 +252,12 @@ def _run(
             warnings=warnings,
             progress=progress,
             previous=previous,
-            reprints=batch.reprints,
+            reprints=[*batch.reprints, *carried],
         )
     else:
-        brief = quiet_day_brief(day, previous, topic=settings.topic, warnings=warnings)
+        brief = quiet_day_brief(
+            day, previous, topic=settings.topic, warnings=warnings, reprints=carried
+        )
     facts, contradictions = brief_facts(brief), brief_contradictions(brief)
     info: dict[str, Any] = {
         "day": day.isoformat(),

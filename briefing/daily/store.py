@@ -193,6 +193,9 @@ class DayDocuments:
     pending: int  # how many of them no brief has had yet
     reprints: list[Reprint]  # copies of these documents, counted once
     earlier: dict[str, str]  # id of a document updating a story briefed before -> its old text
+    # copies that arrived since the previous brief of a source an earlier day briefed (each
+    # with ``briefed`` set), with the text of the source they copy: that story carried again
+    carried: list[tuple[Reprint, str]] = field(default_factory=list)
 
     @property
     def updated(self) -> list[str]:
@@ -663,7 +666,42 @@ class Store:
                 (ids, day.isoformat()),
             )
         }
-        return DayDocuments(docs, len(pending), reprints, earlier)
+        return DayDocuments(docs, len(pending), reprints, earlier, self._carried(day))
+
+    def _carried(self, day: dt.date) -> list[tuple[Reprint, str]]:
+        """Copies of a source an earlier day briefed that were collected for ``day`` or since
+        the brief before it (a rebuild of ``day`` finds them again, the next day's brief does
+        not), each with the text of the source it copies."""
+        row = self._db.execute(  # the brief before: one of news or a "no new sources" one
+            "SELECT max(day) FROM runs WHERE day < ? AND status IN ('ok', 'no_new')",
+            (day.isoformat(),),
+        ).fetchone()
+        after = str(row[0]) if row and row[0] else ""
+        copies = self._documents(
+            "cluster != id AND added_run IN (SELECT id FROM runs WHERE day > ? AND day <= ?)"
+            " AND cluster IN (SELECT id FROM documents WHERE briefed_day < ?)",
+            (after, day.isoformat(), day.isoformat()),
+        )
+        originals = {
+            o.document.id: o
+            for o in self._documents(
+                "id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted({c.cluster for c in copies})),),
+            )
+        }
+        out = []
+        for c in copies:
+            copy, original = c.document, originals[c.cluster]
+            reprint = Reprint(
+                source_id=c.cluster,
+                path=copy.path,
+                outlet=copy.outlet,
+                title=copy.title,
+                url=copy.url,
+                briefed=original.briefed_day,
+            )
+            out.append((reprint, original.document.text))
+        return out
 
     def prune(self, before: dt.datetime) -> int:
         """Forget briefed stories whose every copy was added before ``before``; returns count."""

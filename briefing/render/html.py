@@ -30,14 +30,17 @@ from briefing.render.markdown import (
     REPRINT_LINES,
     Cited,
     as_label,
+    carried_lines,
+    carried_notes,
     cite_labels,
+    dated_after_note,
     lineup_view,
-    page_story_moves,
     quote_and_also,
     quoted,
     reprint_lines,
     side_label,
     side_quotes,
+    since_yesterday,
 )
 from briefing.resources import templates_dir as bundled_templates
 from briefing.sanitize import printable
@@ -107,8 +110,10 @@ def date_line(brief: Brief) -> str:
         return f"{generated}; undated sources"
     first, last = brief.source_dates
     span = format_date(first) if first == last else f"{format_date(first)} to {format_date(last)}"
-    undated = f" ({brief.undated_sources} undated)" if brief.undated_sources else ""
-    return f"{generated}; sources dated {span}{undated}"
+    notes = [f"{brief.undated_sources} undated" if brief.undated_sources else "",
+             dated_after_note(brief)]  # fmt: skip
+    shown = "; ".join(n for n in notes if n)
+    return f"{generated}; sources dated {span}{f' ({shown})' if shown else ''}"
 
 
 def source_count(brief: Brief) -> str:
@@ -265,6 +270,7 @@ def render_html(
     """
     numbers = _SourceNumbers(brief.sources)
     lineup = lineup_view(brief)
+    since = since_yesterday(brief, lineup)
     # Each droppable item's place in its list, for its element id (``bottom-2``): the PDF fit
     # measures items by it, on a page of several stories as on a one-story page.
     places = {
@@ -293,8 +299,9 @@ def render_html(
             footer=footer_text(brief),
             format_date=format_date,
             safe_url=safe_url,
-            story_moves=page_story_moves(brief, lineup),
-            developments=listed_developments(brief),
+            story_moves=since.moves,
+            story_facts=since.story_facts,
+            developments=since.developments,
             changes_shown=CHANGES_SHOWN,
             side_label=lambda side: side_label(side, brief),
             text_dir=text_dir,
@@ -303,6 +310,8 @@ def render_html(
             item_index=lambda name, item: places[(name, id(item))],
             reprint_lines=reprint_lines(brief),
             reprint_lines_shown=REPRINT_LINES,
+            carried=carried_lines(brief),
+            carried_notes=carried_notes(brief),
         )
     except TemplateError as exc:
         raise RenderError(f"{templates_dir() / TEMPLATE_NAME}: template error: {exc}") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,7 +12,13 @@ from typing import TypeVar
 
 import jinja2
 
-from briefing.changes import CHANGES_SHOWN, StoryMove, listed_developments, story_moves
+from briefing.changes import (
+    CHANGES_SHOWN,
+    StoryMove,
+    listed_developments,
+    named_story_facts,
+    story_moves,
+)
 from briefing.lexicon import SAME_WORDS, fold_quote, word_overlap
 from briefing.lineup import TOP_STORIES
 from briefing.models import (
@@ -94,6 +101,18 @@ def as_label(name: str) -> str:
     return name[:1].upper() + name[1:] if first.islower() and first.isalpha() else name
 
 
+def dated_after_note(brief: Brief) -> str:
+    """The header's mark of sources dated after the brief's day (a backfill, or a wrong date
+    line): "1 cited dated after the brief's day", or when only an uncited one is, "the latest
+    dated after the brief's day" (the span's end); "" when none is. Every page (build and
+    daily, every format)."""
+    if brief.source_dates is None or brief.source_dates[1] <= brief.generated:
+        return ""
+    later = sum(1 for s in brief.sources if s.date is not None and s.date > brief.generated)
+    after = "dated after the brief's day"
+    return f"{later} cited {after}" if later else f"the latest {after}"
+
+
 def source_numbers(brief: Brief) -> dict[str, int]:
     return {s.id: s.number for s in brief.sources}
 
@@ -132,6 +151,49 @@ def reprint_lines(brief: Brief) -> list[ReprintLine]:
         )
         lines.append(ReprintLine(sid, named, max(0, len(found) - REPRINTS_SHOWN)))
     return lines
+
+
+@dataclass(frozen=True)
+class CarriedLine:
+    """Copies that arrived today of a source an earlier day briefed (``Reprint.briefed``):
+    the story they carry again, the day that briefed it, and the copies, the first few named
+    (by outlet or title, and path: today's files), the rest counted."""
+
+    story: str
+    briefed: dt.date | None
+    shown: tuple[tuple[str | None, str], ...]
+    more: int
+
+
+def carried_lines(brief: Brief) -> dict[str, CarriedLine]:
+    """A daily brief's copies of earlier days' sources, one line per story they carry, keyed
+    by its headline (by the copy's title or path when they carry no story the previous brief
+    had), in the order they arrived."""
+    copies: dict[str, list[Reprint]] = {}
+    for reprint in brief.reprints:
+        if reprint.briefed is not None:
+            copies.setdefault(reprint.story or reprint.title or reprint.path, []).append(reprint)
+    return {
+        story: CarriedLine(
+            story,
+            found[0].briefed,
+            tuple(
+                (r.outlet or (r.title if r.title != story else None), r.path)
+                for r in found[:REPRINTS_SHOWN]
+            ),
+            max(0, len(found) - REPRINTS_SHOWN),
+        )
+        for story, found in copies.items()
+    }
+
+
+def carried_notes(brief: Brief) -> list[CarriedLine]:
+    """The carried copies Since yesterday's "Reprinted today" line does not name (their story
+    is still running today, or was not on the previous brief): listed with the reprints."""
+    named = set()
+    if brief.changes is not None:
+        named = {s.headline for s in brief.changes.stories if s.status == "reprinted"}
+    return [line for story, line in carried_lines(brief).items() if story not in named]
 
 
 def _number(refs: Mapping[str, SourceRef], source_id: str) -> int:
@@ -261,6 +323,25 @@ class LineupView:
         return places | {v.story.id: 0 for v in self.next}
 
 
+@dataclass(frozen=True)
+class SinceYesterday:
+    """Since yesterday's Stories lines and New developments as the page shows them: a story
+    named by its headline carries its first listed development in its line (``story_facts``,
+    by story id), and New developments lists the others (``developments``)."""
+
+    moves: list[StoryMove]
+    story_facts: dict[str, Fact]
+    developments: list[Fact]
+
+
+def since_yesterday(brief: Brief, lineup: LineupView | None) -> SinceYesterday:
+    moves = page_story_moves(brief, lineup)
+    listed = listed_developments(brief)
+    told = named_story_facts(brief, moves, listed)
+    carried = {id(f) for f in told.values()}
+    return SinceYesterday(moves, told, [f for f in listed if id(f) not in carried])
+
+
 def page_story_moves(brief: Brief, lineup: LineupView | None) -> list[StoryMove]:
     """Since yesterday's Stories lines of the page as it stands: the stories the page shows
     are pointed at by their place, not named again under their own headings."""
@@ -374,6 +455,7 @@ def render_markdown(brief: Brief) -> str:
     template = _environment().get_template("brief.md.j2")
     numbers = source_numbers(brief)
     lineup = lineup_view(brief)
+    since = since_yesterday(brief, lineup)
     return template.render(
         brief=brief,
         cite=lambda cs: cite(cs, numbers),
@@ -388,8 +470,12 @@ def render_markdown(brief: Brief) -> str:
         lineup=lineup,
         reprint_lines=reprint_lines(brief),
         reprint_lines_shown=REPRINT_LINES,
-        story_moves=page_story_moves(brief, lineup),
-        developments=listed_developments(brief),
+        carried=carried_lines(brief),
+        carried_notes=carried_notes(brief),
+        dated_after=dated_after_note(brief),
+        story_moves=since.moves,
+        story_facts=since.story_facts,
+        developments=since.developments,
         changes_shown=CHANGES_SHOWN,
         side_label=lambda side: side_label(side, brief),
     )
