@@ -485,7 +485,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
 
     A document's match is the share of the topic's term weight (terms weighted by how rare
     they are in the inbox) that its text holds, its headline counting extra. The documents
-    matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
+    matching within TOPIC_SEED of the best one, and those about it by their headlines
+    (``_headlined``), are the seeds; the stories holding a seed are
     briefed, each as a unit (a story's other outlets tell it in their own words, not the
     topic's) but for another event grouped into it (``_members_on_topic``), and nothing of
     another story joins them: a document that shares the topic's general words ("federal
@@ -522,7 +523,11 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             "try other words or leave out --topic"
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
-    chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
+    headlined = _headlined(text_terms, title_terms, doc_freq, wanted, seeds) - seeds
+    seeds |= headlined
+    chosen = _told_throughout(
+        {s.id: s for s in stories if seeds.intersection(s.source_ids)}, score, headlined
+    )
     match = {sid: max(score[i] for i in s.source_ids if i in seeds) for sid, s in chosen.items()}
     ordered = sorted(chosen.values(), key=lambda s: (-match[s.id], s.rank))
     by_id = {d.id: d for d in documents}
@@ -589,15 +594,48 @@ def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:
     return False
 
 
-def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[str, Story]:
+def _headlined(
+    text_terms: Mapping[str, set[str]],
+    title_terms: Mapping[str, set[str]],
+    doc_freq: Mapping[str, int],
+    wanted: set[str],
+    seeds: AbstractSet[str],
+) -> set[str]:
+    """The documents about the topic by their headlines, though under the seed bar: when a
+    seed's headline holds every topic word in the inbox, some of those words are one
+    document's own and the others are shared by documents that all put them in their
+    headlines, the documents headlining the shared words. In an inbox where one article says
+    "government" (its headline "Government shutdown, day 2: ...") and three headline
+    "shutdown", the other two had scored under the bar for lacking "government", each was a
+    story of its own, and "government shutdown" briefed 1 of the 3 and called the others "on
+    other subjects". A shared word some holders leave out of their headlines is no story's
+    ("North" of North Korea and of North Carolina)."""
+    held = {t for t in wanted if doc_freq.get(t, 0)}
+    own = {t for t in wanted if doc_freq.get(t, 0) == 1}
+    shared = held - own
+    if not own or not shared or not any(held <= title_terms[i] for i in seeds):
+        return set()
+    headlined = {i for i, terms in title_terms.items() if shared <= terms}
+    holders = {i for i, terms in text_terms.items() if shared <= terms}
+    return headlined if len(headlined) >= 2 and holders == headlined else set()
+
+
+def _told_throughout(
+    chosen: dict[str, Story], score: dict[str, float], headlined: AbstractSet[str] = frozenset()
+) -> dict[str, Story]:
     """The chosen stories whose documents match the topic, on average, within STORY_MATCH of
     the best story's: a story where one document happens to use the topic's words among
-    other subjects is not briefed beside the story all of whose sources are about it."""
+    other subjects is not briefed beside the story all of whose sources are about it. A story
+    holding a ``headlined`` document is about it by that document's headline."""
     mean = {
         sid: sum(score[i] for i in s.source_ids) / len(s.source_ids) for sid, s in chosen.items()
     }
     best = max(mean.values(), default=0.0)
-    return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
+    return {
+        sid: s
+        for sid, s in chosen.items()
+        if mean[sid] >= STORY_MATCH * best or not headlined.isdisjoint(s.source_ids)
+    }
 
 
 def topic_terms(text: str, *, joined: bool = False) -> set[str]:

@@ -1384,3 +1384,48 @@ def test_a_top_story_is_headed_by_a_source_its_first_line_cites() -> None:
     )
     assert key.statement in [f.statement for f in brief.facts]  # the lead is cited, lower down
     assert brief.stories[0].headline == "Valparaiso port strike enters second day"
+
+
+def test_articles_headlining_a_topics_shared_word_are_briefed_with_the_one_holding_all() -> None:
+    # rev26 N1: one article headlined "Government shutdown, day 2" held both words; the two
+    # others headlined "shutdown" but never said "government", scored under the seed bar, and
+    # the page briefed 1 of 3 and called the others "on other subjects"
+    docs, _ = _inbox()
+    shutdown = [
+        document_from_text(f"{title}\n\n{body}\n", f"shutdown-{n}.txt")
+        for n, (title, body) in enumerate(
+            [
+                (
+                    "Government shutdown, day 2: talks stall as federal workers stay home",
+                    "The partial government shutdown entered its second day on Sunday with no "
+                    "deal in sight. The shutdown could last into January, an aide said.",
+                ),
+                (
+                    "Shutdown to stretch on until at least Thursday",
+                    "The Senate adjourned on Saturday without a spending deal, so the shutdown "
+                    "will last until at least Thursday, when lawmakers return to the Capitol.",
+                ),
+                (
+                    "Congress eyes long shutdown as lawmakers go home for Christmas",
+                    "Lawmakers left Washington for the holiday, and aides said the shutdown "
+                    "would likely drag on past Christmas as the wall dispute continues.",
+                ),
+            ]
+        )
+    ]
+    inbox = [*docs, *shutdown]
+    apart = [  # the lineup had split them: each its own story
+        Story(id=f"s{n}", rank=n, headline=headline_of(d), source_ids=(d.id,), outlets=1)
+        for n, d in enumerate(inbox, 1)
+    ]
+    briefed = match_topic(apart, inbox, "government shutdown")
+    assert {i for s in briefed for i in s.source_ids} == {d.id for d in shutdown}
+    # a shared word that another document holds outside its headline is no story's
+    runway = document_from_text(
+        "Airport reopens after storm\n\nThe airport reopened on Monday after a storm forced a "
+        "brief shutdown of its main runway.\n",
+        "runway.txt",
+    )
+    more = [*apart, Story(id="r", rank=99, headline="r", source_ids=(runway.id,), outlets=1)]
+    briefed = match_topic(more, [*inbox, runway], "government shutdown")
+    assert {i for s in briefed for i in s.source_ids} == {shutdown[0].id}
