@@ -501,15 +501,17 @@ def opens_on_history(statement: str) -> bool:
     Great Plague struck Marseille in 1720, killing more than half ...", "In 1965, ..."): the
     background a feature opens with, not the news it leads to."""
     opening = statement.split(",", 1)[0]
-    years = [int(y) for y in _ANY_YEAR.findall(statement)]
-    return (
-        len(opening) < len(statement)
-        and any(int(y) < HISTORY_BEFORE for y in _ANY_YEAR.findall(opening))
-        and max(years) < HISTORY_BEFORE
-    )
+    if len(opening) == len(statement):
+        return False
+    then = [int(y) for y in _IN_YEAR.findall(opening)]
+    later = [int(y) for y in _ANY_YEAR.findall(statement) if int(y) >= HISTORY_BEFORE]
+    return bool(then) and min(then) < HISTORY_BEFORE and not later
 
 
 HISTORY_BEFORE = 1990  # a year before it, with none after, is history to today's news
+# a year as a time ("in 1720", "since 1965"), not a name or a number ("the 1776 Commission",
+# "H.R. 1154")
+_IN_YEAR = re.compile(r"\b(?:in|since|by|during|until|around|circa)\s+(1[0-9]{3})\b", re.I)
 _ANY_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 
@@ -864,7 +866,7 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
     ("'The port will reopen,' X told CNN"), the claim before them, without its quotation
     marks; the whole sentence when neither is clear."""
     if verb_at <= 0 or not 0 <= actor_at < verb_at:
-        return 0, clause_end(statement, 0)
+        return 0, clause_end(statement, 0, asides=True)
     head, tail = statement[:actor_at], statement[verb_at:]
     venue = not _CLAIM_AFTER.search(tail) and (
         len(tail.split()) <= VENUE_WORDS or _VENUE.match(tail) is not None
@@ -874,7 +876,7 @@ def claim_span(statement: str, actor_at: int, verb_at: int) -> tuple[int, int]:
         end = len(head.rstrip(_QUOTE_MARKS))
         if len(head[start:end].split()) >= 3:
             return start, end
-    return verb_at, clause_end(statement, verb_at)
+    return verb_at, clause_end(statement, verb_at, asides=True)
 
 
 def is_pronoun(actor: str | None) -> bool:

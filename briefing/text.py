@@ -854,26 +854,27 @@ def clause_around(text: str, start: int, end: int, *, min_chars: int = 20) -> tu
     return lo, hi
 
 
-def clause_end(text: str, start: int, *, min_words: int = 6) -> int:
+def clause_end(text: str, start: int, *, min_words: int = 6, asides: bool = False) -> int:
     """End of the clause that begins at ``start``: the first clause break after at least
     ``min_words`` words, extended over a closing quote mark left open; else the text's end.
     A bracketed aside is no break: the clause goes on after it ("billed $2m (£1.5m) for
-    the student's care"); nor is an aside between two dashes ("airports -- LaGuardia, JFK
-    and Newark -- caused delays"), nor a place's state between commas ("his Albuquerque, New
-    Mexico, contracting company")."""
+    the student's care"). With ``asides`` (what someone said, quoted whole), nor is an aside
+    between two dashes ("airports -- LaGuardia, JFK and Newark -- caused delays"), nor a
+    place's state between commas ("his Albuquerque, New Mexico, contracting company");
+    without, a sentence's opening clause stops at them (its event, for telling repeats)."""
     aside_end = start
-    dashes = [m.start() for m in _ASIDE_DASH.finditer(text, start)]
-    asides = list(zip(dashes[::2], dashes[1::2], strict=False))
+    dashes = [m.start() for m in _ASIDE_DASH.finditer(text, start)] if asides else []
+    between = list(zip(dashes[::2], dashes[1::2], strict=False))
     for m in _CLAUSE_BREAK.finditer(text, start):
         if m.start() < aside_end:
             continue
         if m.group() == "(" and (close := text.find(")", m.end())) >= 0:
             aside_end = close + 1
             continue
-        if any(a <= m.start() < b for a, b in asides):
-            aside_end = next(b for a, b in asides if a <= m.start() < b) + 1
+        if any(a <= m.start() < b for a, b in between):
+            aside_end = next(b for a, b in between if a <= m.start() < b) + 1
             continue
-        if m.group() == "," and (state := _PLACE_STATE.match(text, m.end())) is not None:
+        if asides and m.group() == "," and (state := _PLACE_STATE.match(text, m.end())):
             aside_end = state.end()
             continue
         if len(_WORD.findall(text, start, m.start())) >= min_words:

@@ -311,6 +311,9 @@ def test_a_sentence_about_who_reported_the_news_is_not_news(statement: str, cove
         ),
         ("The ferry law, passed in 1965, was struck down on Tuesday.", False),
         ("In 2021, the council passed the ferry law.", False),
+        # a number or a name is no year of history
+        ("H.R. 1154 passed on Friday 371-18, with one member voting present.", False),
+        ("The 1776 Commission met in Halvik, its members said.", False),
     ],
 )
 def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:

@@ -376,14 +376,20 @@ def test_an_aside_between_dashes_or_a_place_state_does_not_end_a_clause() -> Non
         "Heavy winds at all three airports -- LaGuardia, Kennedy and Newark -- caused delays "
         "of an hour, according to the FAA."
     )
-    assert winds[: clause_end(winds, 0)].endswith("caused delays of an hour")
+    assert winds[: clause_end(winds, 0, asides=True)].endswith("caused delays of an hour")
     jobs = "Kevin Yearout has added about 80 jobs to his Albuquerque, New Mexico, company."
-    assert jobs[: clause_end(jobs, 0)] == jobs
+    assert jobs[: clause_end(jobs, 0, asides=True)] == jobs
+    # a sentence's opening clause, for telling one event twice, still stops at the aside
+    assert winds[: clause_end(winds, 0)] == "Heavy winds at all three airports -- LaGuardia"
     # one dash still ends a clause; a list's commas still do
     said = "The port will reopen on Monday after the repairs \u2014 officials said, adding more."
-    assert said[: clause_end(said, 0)] == "The port will reopen on Monday after the repairs"
+    assert said[: clause_end(said, 0, asides=True)] == (
+        "The port will reopen on Monday after the repairs"
+    )
     days = "The minister met the union leaders on Tuesday, Wednesday and Thursday, aides said."
-    assert days[: clause_end(days, 0)] == "The minister met the union leaders on Tuesday"
+    assert days[: clause_end(days, 0, asides=True)] == (
+        "The minister met the union leaders on Tuesday"
+    )
 
 
 def test_word_count() -> None:

@@ -618,7 +618,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
             # "In two unsigned opinions Monday, the Supreme Court ruled ...": a position
             # starts where its sentence does, not in lower case mid-sentence
             start = 0 if text[offset : offset + 1].islower() else offset
-            span = (start, clause_end(text, offset))
+            span = (start, clause_end(text, offset, asides=True))
         if is_document(actor):  # "Earlier reports said ...": a document, not an actor;
             author = document_author(actor)  # "a whistleblower complaint": its author is
             if author is None:
