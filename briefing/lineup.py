@@ -124,7 +124,17 @@ def select_lineup(
         key.extend(shown)
         cited = _cited([*chosen, *shown, *watched], own)
         said = {f.statement.strip() for f in chosen}
-        headed_story = headed_by_cited(story, cited, doc_of, said)
+        # Headed by a source its first line cites: the fit (``compose.fit_brief``) drops the
+        # story's other items before it, and the page lists only the sources still cited.
+        # An op-ed's headline heads it over its plain one only when nothing else cites the
+        # plain one's source and its headline, a line of its own, is then cited under it as a
+        # key development (below): no source is left uncited.
+        freeable = story.source_ids[0] not in cited and any(
+            f.statement.strip() == story.headline for f in own_facts
+        )
+        headed_story = headed_by_cited(
+            story, _cited(chosen[:1], ()) or cited, doc_of, said, plain_stays=not freeable
+        )
         if headed_story.headline != story.headline:
             # a key development that is the new heading's words is not repeated under it,
             # when another item cites its source

@@ -32,7 +32,13 @@ from briefing.errors import NoMatchingDocumentsError
 from briefing.lexicon import STOPWORDS, figures, stem
 from briefing.models import Brief, BriefStory, Citation, Contradiction, Document, Fact, Story
 from briefing.sanitize import shown, trimmed
-from briefing.text import dateline_end, ends_sentence, sentence_spans, without_full_stop
+from briefing.text import (
+    dateline_end,
+    ends_sentence,
+    paragraphs,
+    sentence_spans,
+    without_full_stop,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -397,7 +403,22 @@ def _titled(doc: Document) -> bool:
 
 
 def _first_line(doc: Document) -> str:
-    return (doc.title or "").strip() or doc.text.strip().split("\n", 1)[0].strip()
+    """The document's title, else its first line that is not page furniture (a photo caption
+    with its credit had headed an untitled FNC-1 body)."""
+    title = (doc.title or "").strip()
+    if title:
+        return title
+    if not doc.furniture:
+        return doc.text.strip().split("\n", 1)[0].strip()
+    furniture = [(f.start, f.end) for f in doc.furniture]
+    return next(
+        (
+            doc.text[start:end]
+            for start, end in paragraphs(doc.text)
+            if not any(s <= start and end <= e for s, e in furniture)
+        ),
+        "",
+    )
 
 
 def _headline_sized(line: str) -> bool:
@@ -464,7 +485,8 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
 
     A document's match is the share of the topic's term weight (terms weighted by how rare
     they are in the inbox) that its text holds, its headline counting extra. The documents
-    matching within TOPIC_SEED of the best one are the seeds; the stories holding a seed are
+    matching within TOPIC_SEED of the best one, and those about it by their headlines
+    (``_headlined``), are the seeds; the stories holding a seed are
     briefed, each as a unit (a story's other outlets tell it in their own words, not the
     topic's) but for another event grouped into it (``_members_on_topic``), and nothing of
     another story joins them: a document that shares the topic's general words ("federal
@@ -501,7 +523,11 @@ def match_topic(stories: Sequence[Story], documents: Sequence[Document], topic: 
             "try other words or leave out --topic"
         )
     seeds = {i for i, value in score.items() if value >= TOPIC_SEED * best}
-    chosen = _told_throughout({s.id: s for s in stories if seeds.intersection(s.source_ids)}, score)
+    headlined = _headlined(text_terms, title_terms, doc_freq, wanted, seeds) - seeds
+    seeds |= headlined
+    chosen = _told_throughout(
+        {s.id: s for s in stories if seeds.intersection(s.source_ids)}, score, headlined
+    )
     match = {sid: max(score[i] for i in s.source_ids if i in seeds) for sid, s in chosen.items()}
     ordered = sorted(chosen.values(), key=lambda s: (-match[s.id], s.rank))
     by_id = {d.id: d for d in documents}
@@ -568,15 +594,48 @@ def _owned(text_terms: dict[str, set[str]], wanted: set[str]) -> bool:
     return False
 
 
-def _told_throughout(chosen: dict[str, Story], score: dict[str, float]) -> dict[str, Story]:
+def _headlined(
+    text_terms: Mapping[str, set[str]],
+    title_terms: Mapping[str, set[str]],
+    doc_freq: Mapping[str, int],
+    wanted: set[str],
+    seeds: AbstractSet[str],
+) -> set[str]:
+    """The documents about the topic by their headlines, though under the seed bar: when a
+    seed's headline holds every topic word in the inbox, some of those words are one
+    document's own and the others are shared by documents that all put them in their
+    headlines, the documents headlining the shared words. In an inbox where one article says
+    "government" (its headline "Government shutdown, day 2: ...") and three headline
+    "shutdown", the other two had scored under the bar for lacking "government", each was a
+    story of its own, and "government shutdown" briefed 1 of the 3 and called the others "on
+    other subjects". A shared word some holders leave out of their headlines is no story's
+    ("North" of North Korea and of North Carolina)."""
+    held = {t for t in wanted if doc_freq.get(t, 0)}
+    own = {t for t in wanted if doc_freq.get(t, 0) == 1}
+    shared = held - own
+    if not own or not shared or not any(held <= title_terms[i] for i in seeds):
+        return set()
+    headlined = {i for i, terms in title_terms.items() if shared <= terms}
+    holders = {i for i, terms in text_terms.items() if shared <= terms}
+    return headlined if len(headlined) >= 2 and holders == headlined else set()
+
+
+def _told_throughout(
+    chosen: dict[str, Story], score: dict[str, float], headlined: AbstractSet[str] = frozenset()
+) -> dict[str, Story]:
     """The chosen stories whose documents match the topic, on average, within STORY_MATCH of
     the best story's: a story where one document happens to use the topic's words among
-    other subjects is not briefed beside the story all of whose sources are about it."""
+    other subjects is not briefed beside the story all of whose sources are about it. A story
+    holding a ``headlined`` document is about it by that document's headline."""
     mean = {
         sid: sum(score[i] for i in s.source_ids) / len(s.source_ids) for sid, s in chosen.items()
     }
     best = max(mean.values(), default=0.0)
-    return {sid: s for sid, s in chosen.items() if mean[sid] >= STORY_MATCH * best}
+    return {
+        sid: s
+        for sid, s in chosen.items()
+        if mean[sid] >= STORY_MATCH * best or not headlined.isdisjoint(s.source_ids)
+    }
 
 
 def topic_terms(text: str, *, joined: bool = False) -> set[str]:
@@ -585,10 +644,11 @@ def topic_terms(text: str, *, joined: bool = False) -> set[str]:
     document, as one word too), so "fact-checking" meets "fact check", "virus-fueled" meets
     "the virus" and a document's "Whistle-Blower" meets the topic "whistleblower" (the topic's
     own hyphenated words count once, as their parts); a two-letter
-    word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us")."""
+    word in capitals is an acronym and counts ("EU", "UN"; "US" is not "us"); a figure's
+    "fall" is its "drop", a city's is not (``_falls_as_a_figure``)."""
     out: set[str] = set()
-    for token in _TOKEN.findall(text):
-        token = token.replace("\u2019", "'")
+    for match in _TOKEN.finditer(text):
+        token = match.group().replace("\u2019", "'")
         parts = token.split("-")
         if joined and len(parts) > 1:  # a document's "Whistle-Blower" meets "whistleblower"
             parts.append("".join(parts))
@@ -598,8 +658,22 @@ def topic_terms(text: str, *, joined: bool = False) -> set[str]:
                 out.add(part.upper())
             elif len(part) >= 3 and (part not in STOPWORDS or part in _TOPIC_WORDS):
                 key = stem(part)
+                if key in _FALL and _falls_as_a_figure(text, match.start(), match.end()):
+                    key = _DROP
                 out.add(_SAME_SENSE.get(key, key))
     return out
+
+
+def _falls_as_a_figure(text: str, start: int, end: int) -> bool:
+    """Whether the "fall" at ``text[start:end]`` is a figure's (a rate, a price, poll numbers):
+    a figure follows it ("fell to 5.8%", "fell 2%") or a figure's noun stands within two words
+    of it ("unemployment fell", "falling poll numbers", "prices have fallen"); not a city's or
+    a leader's ("Kabul could fall to the Taliban", "Rome fell in 476")."""
+    if _FIGURE_AFTER.match(text, end) is not None:
+        return True
+    before = _TOKEN.findall(text, max(0, start - 40), start)[-2:]
+    after = _TOKEN.findall(text, end, end + 40)[:2]
+    return any(stem(w.lower()) in _FIGURE_NOUNS for w in (*before, *after))
 
 
 # Words too common to tell documents apart in general that a topic still means: the month of
@@ -611,12 +685,16 @@ _TOPIC_WORD_LIST = (
 _TOPIC_WORDS = frozenset(_TOPIC_WORD_LIST.split())
 
 # An editor's headline and the articles under it name one thing in different words ("probe"
-# and "inquiry", "surge" and "rise"): the words of each group are one match key.
+# and "inquiry", "surge" and "rise"): the words of each group are one match key. "Fall" is a
+# rate's "drop" only beside a figure (``_falls_as_a_figure``): a city falls, a leader's fall,
+# the fall season (a "Kabul could fall to the Taliban" headline had matched "Unemployment
+# Drops to 5.8%"); elsewhere it meets only its own forms.
 _SENSE_GROUPS = (
     "probe inquiry investigation investigate investigates investigated investigating",
     "concern concerns concerned worry worries worried fear fears alarm alarmed",
     "surge surges surged rise rises rising rose soar soars soared jump jumps jumped spike",
-    "plunge plunges plunged drop drops dropped fall falls fell slump slumped decline declined",
+    "plunge plunges plunged drop drops dropped slump slumped decline declined dip dips dipped",
+    "fall falls fell falling fallen",
     "slam slams slammed blast blasts blasted criticize criticizes criticized condemn condemns",
     "expedite expedited expedites quick quickly swift swiftly fast rapid rapidly",
     "sue sues sued lawsuit lawsuits suit",
@@ -624,6 +702,20 @@ _SENSE_GROUPS = (
     "talks negotiation negotiations negotiate negotiating",
 )
 _SAME_SENSE = {stem(w): group.split()[0] for group in _SENSE_GROUPS for w in group.split()}
+_FALL = frozenset(stem(w) for w in ["fall", "falls", "fell", "falling", "fallen"])
+_DROP = stem("plunge")
+_FIGURE_AFTER = re.compile(  # "fell 2%", "fell to 5.8%", "fell by $3"
+    r"\s+(?:(?:to|by|from|below|under|nearly|almost|about|more than|less than)\s+)?"
+    r"[$\u20ac\u00a3]?\d"
+)
+# the nouns of a figure that falls as a rate drops
+_FIGURE_NOUN_LIST = (
+    "rate rates number numbers rating ratings poll polls price prices cost costs sales stock "
+    "stocks share shares market markets index unemployment inflation growth output profit "
+    "profits revenue revenues approval yield yields claims cases deaths percent point points "
+    "level levels figure figures value values temperature temperatures"
+)
+_FIGURE_NOUNS = frozenset(stem(w) for w in _FIGURE_NOUN_LIST.split())
 
 
 def same_stories(
@@ -687,6 +779,8 @@ def headed_by_cited(
     cited: AbstractSet[str],
     doc_of: Mapping[str, Document],
     said: AbstractSet[str] = frozenset(),
+    *,
+    plain_stays: bool = True,
 ) -> Story:
     """``story`` headed by a source the page cites for it: its headline's source when cited,
     else the first of its cited sources with a headline of its own that tells it plainly
@@ -695,7 +789,14 @@ def headed_by_cited(
     no other will. An untitled source's cut lead never replaces an outlet's own headline: the
     story keeps its heading when only untitled sources are cited (a crawl story had been
     headed "The Washington Post, The New York Times, and NBC News on Saturday issued…", the
-    lead of its one cited source, over two outlets' headlines, and its line went unlabelled)."""
+    lead of its one cited source, over two outlets' headlines, and its line went unlabelled).
+    Nor does a slanted headline (an op-ed's verdict, ``claims.slanted``) replace an outlet's
+    plain one: a story whose only cited source was "OPINION: Ending Birthright Citizenship Is
+    No Panacea" had been headed by it over its lead's plain news headline. The plain heading
+    is then its lead's, which the page's Sources may not list: a heading is the story's name,
+    each line under it names its own source. ``plain_stays`` false: the caller cites the
+    plain headline under a moved heading (a top story's key development), so every source
+    stays cited, and the slanted headline may head it."""
     if not cited or story.source_ids[0] in cited:
         return story
     candidates = [i for i in story.source_ids if i in cited and i in doc_of]
@@ -709,8 +810,11 @@ def headed_by_cited(
         key=lambda i: (not _titled(doc_of[i]), slanted(headlines[i]), headlines[i] in said),
     )
     lead = doc_of.get(story.source_ids[0])
-    if not _titled(doc_of[first]) and lead is not None and _titled(lead):
-        return story
+    if lead is not None and _titled(lead):
+        if not _titled(doc_of[first]):
+            return story
+        if plain_stays and slanted(headlines[first]) and not slanted(story.headline):
+            return story
     return story.model_copy(update={"headline": headlines[first]})
 
 
