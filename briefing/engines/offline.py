@@ -636,7 +636,7 @@ def _actor_positions(ranked: Sequence[Fact], per_actor: int = 3) -> list[ActorPo
         # nor one that tells only where it was said ("said in a blog post Wednesday ...")
         said = text[span[0] : span[1]]
         if _DANGLING.search(said):
-            continue  # "There would be a code including [-- according to ... --] ...": cut
+            continue  # "There would be a code including[, according to ...,] ...": cut
         if not needs_context(said) and not venue_only(said):
             claims[key].append((fact, actor, span))
     positions: list[ActorPosition] = []
