@@ -6,10 +6,10 @@ several) through the readers in
 :mod:`briefing.formats`, recursively from directories, and ``-`` for stdin. Decoded text uses
 universal newlines; a document's id is a hash of that text. Metadata (title, outlet, URL,
 date) is taken only from what the document states about itself: an undated document stays
-undated. A text file that is a PDF (it starts with ``%PDF-``) is read as the PDF it is, with a
-warning; a stray NUL byte in UTF-8 text is dropped with one. Files are found and read
-through :mod:`briefing.sourcefiles` (regular files only, the size cap before reading); the
-format readers take the bytes it read.
+undated. A text file that is a PDF (it starts with ``%PDF-``) is read as the PDF it is, and a
+".pdf" that is a web page as the page, each with a warning; a stray NUL byte in UTF-8 text
+is dropped with one. Files are found and read through :mod:`briefing.sourcefiles` (regular
+files only, the size cap before reading); the format readers take the bytes it read.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ _DATE_PATTERNS = (
 )
 _YEAR = re.compile(r"\d{4}")  # in every match of _DATE_PATTERNS: a line without it states no date
 _PDF_MAGIC = b"%PDF-"
+# A web page's start: a byte-order mark, space, then a doctype or an <html> or <head> tag
+_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head)\b", re.IGNORECASE)
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
@@ -430,6 +432,10 @@ def _load(
         # one, as a viewer would, not refused as a binary file.
         warnings.append(f"{path}: is a PDF (starts with %PDF-); read as one (rename it .pdf)")
         suffix = ".pdf"
+    elif suffix == ".pdf" and not data.startswith(_PDF_MAGIC) and _HTML_START.match(data):
+        # ... and a web page saved as .pdf is the web page it is
+        warnings.append(f"{path}: is a web page (starts with <html>), not a PDF; read as one")
+        suffix = ".html"
     if suffix in DOCUMENT_SUFFIXES:
         documents = _read_format(data, path, suffix, warnings, max_bytes)
     elif suffix in HTML_SUFFIXES:

@@ -444,6 +444,26 @@ def test_a_pdf_named_txt_is_read_as_the_pdf_it_is(tmp_path: Path) -> None:
     ]
 
 
+def test_a_web_page_named_pdf_is_read_as_the_page_it_is(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    page = (
+        "<!DOCTYPE html><html><head><title>Quay reopens</title></head><body><article><p>"
+        "The quay in Halvik reopened on Monday after the storm, the harbour master said. "
+        "Ferries to the outer islands ran on time for the first day in a week.</p></article>"
+        "</body></html>"
+    )
+    named = _write(tmp_path / "quay.pdf", page.encode())  # a web page saved as .pdf
+    result = ingest_paths([named])
+    (doc,) = result.documents
+    assert "reopened on Monday after the storm" in doc.text
+    assert result.warnings == [
+        f"{named}: is a web page (starts with <html>), not a PDF; read as one"
+    ]
+    # a damaged PDF is still refused as one
+    broken = _write(tmp_path / "broken.pdf", b"%PDF-1.4 garbage")
+    assert ingest_paths([broken]).documents == []
+
+
 def test_a_stray_nul_byte_in_text_is_dropped_but_a_file_of_them_is_binary(
     tmp_path: Path,
 ) -> None:
