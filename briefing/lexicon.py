@@ -25,6 +25,23 @@ def _load_stopwords() -> frozenset[str]:
 # General English function words and news boilerplate; never topic-specific vocabulary.
 STOPWORDS: frozenset[str] = _load_stopwords() | MONTH_NAMES | WEEKDAY_NAMES
 
+# The commonest words of French, Spanish, German, Portuguese and Italian that say no subject
+# and are no English word (STOPWORDS are English's): a page in one of those languages is read,
+# but its topic line must not be "les, des, par"
+# fmt: off
+OTHER_LANGUAGES_FUNCTION_WORDS: frozenset[str] = frozenset([
+    "les", "des", "une", "dans", "avec", "sur", "est", "qui", "que", "pas", "par", "aux", "du",
+    "au", "ces", "cette", "sont", "ont", "mais", "et", "le", "la", "il", "elle", "ils", "nous",
+    "vous", "leur", "ses", "ne", "été", "comme", "tout", "très", "être",
+    "los", "las", "del", "una", "por", "para", "el", "es", "lo", "al", "su", "sus", "más",
+    "pero", "este", "esta", "ha", "han", "fue", "ser", "muy",
+    "der", "das", "und", "ist", "nicht", "mit", "sich", "auf", "für", "von", "zu", "dem", "ein",
+    "eine", "einen", "auch", "wird", "werden", "im", "bei", "nach", "oder",
+    "os", "um", "uma", "não", "com", "dos", "ao", "foi", "são", "mais",
+    "di", "che", "della", "delle", "gli", "per", "sono", "anche", "nel", "alla",
+])
+# fmt: on
+
 # Characters folded together before comparing text: typographic quotes, dashes, no-break space.
 QUOTE_FOLD = str.maketrans(
     {

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from briefing.lexicon import STOPWORDS, stem
+from briefing.lexicon import OTHER_LANGUAGES_FUNCTION_WORDS, STOPWORDS, stem
 from briefing.models import Chunk, Document
 
 _FTS_SAFE = re.compile(r"[^\w]+", re.UNICODE)
@@ -62,6 +62,8 @@ def infer_topic(documents: Sequence[Document], max_terms: int = 3) -> str:
         form = forms.most_common(1)[0][0]
         if capitalised[term] / coll_freq[term] < 0.5 and any(f.islower() for f in forms):
             form = form.lower()  # a common word (never "biden": a name opening sentences)
+            if form in OTHER_LANGUAGES_FUNCTION_WORDS:
+                continue  # "les, des, par" for a French page: no subject in any language
         if form.lower() in {c.lower() for c in chosen}:
             continue
         joined = _one_name(chosen, form, texts) if form[0].isupper() else None

@@ -101,3 +101,16 @@ def test_large_corpora_are_cut_to_the_best_chunks_per_document() -> None:
     assert len(kept) == 10
     assert all("flood" in c.text for c, _ in kept)
     assert max(s for _, s in kept) == 1.0
+
+
+def test_an_inferred_topic_of_a_french_page_names_its_subject_not_its_articles() -> None:
+    text = (
+        "La loi sur le renseignement\n\nLe Conseil constitutionnel a validé la loi sur le "
+        "renseignement, mais les sages ont censuré trois articles de la loi. Les députés "
+        "avaient voté la loi sur le renseignement en mai, et les sénateurs ont suivi par un "
+        "vote large. La surveillance des communications est au coeur de la loi.\n"
+    )
+    topic = infer_topic([document_from_text(text, "loi.txt")])
+    words = topic.split(", ")
+    assert "loi" in words and "renseignement" in words, topic
+    assert not {"les", "des", "par", "la", "le", "sur", "et"} & set(words), topic
