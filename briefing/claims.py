@@ -598,7 +598,7 @@ _NAME_THEN_VERB = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+)+)[a-z]+s\b")
 
 def _clean_actor(text: str) -> str | None:
     text = text.strip(" ,;:\u2014-\u2013\"'\u201c\u201d")
-    if text[:1] in "([" and not _CLOSES.search(text):
+    if text[:1] in "([" and ")" not in text and "]" not in text:
         text = text[1:].lstrip()  # "(Alibaba says it has no plans ...)": the aside's subject
     text = _RELATIVE.sub("", text)
     text = _LEADING_PHRASE.sub("", text)
@@ -802,9 +802,6 @@ _MEASURES = frozenset(
         "demand",
     ]
 )
-
-
-_CLOSES = re.compile(r"[)\]]")
 
 
 def _participle_attribution(sentence: str, p: re.Match[str]) -> Attribution:

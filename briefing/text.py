@@ -871,8 +871,9 @@ def clause_end(text: str, start: int, *, min_words: int = 6, asides: bool = Fals
         if m.group() == "(" and (close := text.find(")", m.end())) >= 0:
             aside_end = close + 1
             continue
-        if any(a <= m.start() < b for a, b in between):
-            aside_end = next(b for a, b in between if a <= m.start() < b) + 1
+        closing = next((b for a, b in between if a <= m.start() < b), None)
+        if closing is not None:
+            aside_end = closing + 1
             continue
         if asides and m.group() == "," and (state := _PLACE_STATE.match(text, m.end())):
             aside_end = state.end()

@@ -13,13 +13,11 @@ import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from briefing import __version__
+from briefing.cli.common import Parser, UsageError, common_options, silence_stdout
 from briefing.errors import BriefingError, FlagError, OutputError
-
-if TYPE_CHECKING:
-    from briefing.cli.common import Parser
+from briefing.sanitize import safe_message
 
 __all__ = ["build_parser", "main"]
 
@@ -28,7 +26,6 @@ def build_parser() -> Parser:
     # The commands' modules, and the library under them (pydantic, jinja2, the engines), load
     # here, inside ``main``: a Ctrl-C in that first half second is "interrupted", no traceback.
     from briefing.cli import build, daily, text
-    from briefing.cli.common import Parser, common_options
 
     parser = Parser(
         prog="briefing",
@@ -48,15 +45,11 @@ def build_parser() -> Parser:
 
 def _redact_record(record: logging.LogRecord) -> bool:
     """Log lines are one line each and never carry a secret."""
-    from briefing.sanitize import safe_message
-
     record.msg, record.args = safe_message(record.getMessage()), None
     return True
 
 
 def _flush_stdout() -> None:
-    from briefing.cli.common import silence_stdout
-
     if sys.stdout is None:
         return
     try:
@@ -108,9 +101,6 @@ def _run(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130
-    from briefing.cli.common import UsageError, silence_stdout
-    from briefing.sanitize import safe_message
-
     try:
         args = parser.parse_args(argv)
         if args.command is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -254,9 +254,9 @@ def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) ->
                     continue
                 attribution = attribute(text)
                 actor = attribution.actor
-                if is_pronoun(actor):
+                if actor is not None and is_pronoun(actor):
                     # "he", "they": someone named before; "I wrote", "you": the writer, the reader
-                    actor = None if actor in _FIRST_SECOND else _antecedent(recent, ordinal)
+                    actor = None if actor.lower() in _FIRST_SECOND else _antecedent(recent, ordinal)
                 recent.append((ordinal, actor, text))
                 candidate = _Candidate(
                     doc_id=doc_id,
@@ -342,17 +342,17 @@ def _forward(text: str) -> bool:
     return FORWARD.search(text) is not None
 
 
-_FIRST_SECOND = frozenset(["I", "i", "we", "We", "you", "You"])
+_FIRST_SECOND = frozenset(["i", "we", "you"])
 # How many sentences back "he said" may look for who "he" is: the paragraph before, not
 # a speaker named four paragraphs earlier before someone else came in
 PRONOUN_REACH = 3
 
 
-def _antecedent(recent: Iterable[tuple[int, str | None, str]], ordinal: int) -> str | None:
+def _antecedent(recent: Sequence[tuple[int, str | None, str]], ordinal: int) -> str | None:
     """Who a "he"/"she"/"they" that says something is: the last one the sentences just
     before named as speaker or as subject ('Isaac stopped short of revealing it. "I've signed
     away my organs," he joked': Isaac, not Chastain who spoke four paragraphs before)."""
-    for before, actor, text in reversed(list(recent)):
+    for before, actor, text in reversed(recent):
         if ordinal - before > PRONOUN_REACH:
             break
         if actor:
